@@ -1,0 +1,1 @@
+"""Accounts: registration, verification, sessions and password reset."""

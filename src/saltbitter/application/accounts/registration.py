@@ -1,0 +1,220 @@
+"""Signing up and proving the email address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from saltbitter.application.accounts import topics
+from saltbitter.application.accounts.dto import AccountsPolicy, RegisterCommand, Registered
+from saltbitter.application.ports.events import Event
+from saltbitter.application.ports.mail import Mailer, OutgoingEmail
+from saltbitter.application.ports.security import PasswordHasher
+from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.domain.accounts import (
+    AccountStatus,
+    CodePurpose,
+    ConsentPurpose,
+    ConsentRecord,
+    EmailAddress,
+    OneTimeCode,
+    User,
+    check_adult,
+    check_display_name,
+    check_timezone,
+    invalid_code,
+    password_problems,
+)
+from saltbitter.domain.errors import Conflict, FieldError, ValidationFailed
+from saltbitter.domain.shared import UserId
+
+__all__ = ["RegisterUser", "RequestVerificationCode", "SendVerificationCode", "VerifyEmail"]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterUser:
+    """Create a pending account for an adult who accepted terms and privacy policy.
+
+    Every field problem is reported at once; a taken email is a conflict. The consents go
+    to the append-only ledger and the verification code is mailed by a job, so the code
+    never rests anywhere in plain text.
+    """
+
+    uow: UnitOfWork
+    hasher: PasswordHasher
+    clock: Clock
+    ids: IdGenerator
+    policy: AccountsPolicy
+
+    async def __call__(self, command: RegisterCommand) -> Registered:
+        now = self.clock.now()
+        errors: list[FieldError] = []
+        email: EmailAddress | None = None
+        try:
+            email = EmailAddress.parse(command.email)
+        except ValidationFailed as invalid:
+            errors.extend(invalid.errors)
+        if (
+            email is not None
+            and self.policy.allowed_email_domains
+            and (email.domain not in self.policy.allowed_email_domains)
+        ):
+            errors.append(
+                FieldError("email", "Sign-up is limited to approved domains.", "domain_not_allowed")
+            )
+        errors.extend(password_problems(command.password))
+        for problem in (
+            check_display_name(command.display_name),
+            check_adult(command.birthdate, now.date()),
+            check_timezone(command.timezone),
+        ):
+            if problem is not None:
+                errors.append(problem)
+        for accepted, name in (
+            (command.accept_terms, "terms"),
+            (command.accept_privacy, "privacy"),
+        ):
+            if not accepted:
+                errors.append(
+                    FieldError(
+                        f"accept_{name}", f"Accept the {name} policy to sign up.", "required"
+                    )
+                )
+        if errors or email is None:
+            raise ValidationFailed(errors)
+
+        async with self.uow as uow:
+            if await uow.users.get_by_email(email) is not None:
+                raise Conflict("An account with this email already exists.", code="email_taken")
+            user = User(
+                id=UserId(self.ids.new_id()),
+                email=email,
+                display_name=command.display_name.strip(),
+                birthdate=command.birthdate,
+                timezone=command.timezone,
+                password_hash=await self.hasher.hash(command.password),
+                created_at=now,
+            )
+            uow.users.add(user)
+            for purpose, version in (
+                (ConsentPurpose.TERMS, self.policy.terms_version),
+                (ConsentPurpose.PRIVACY, self.policy.privacy_version),
+            ):
+                uow.consents.append(
+                    ConsentRecord(
+                        user_id=user.id,
+                        purpose=purpose,
+                        granted=True,
+                        policy_version=version,
+                        recorded_at=now,
+                        ip_address=command.client.ip_address,
+                        user_agent=command.client.user_agent,
+                    )
+                )
+            uow.outbox.add(Event(topics.VERIFICATION_REQUESTED, {"user_id": str(user.id)}))
+            await uow.commit()
+        return Registered(user.id, user.email.value, user.status)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestVerificationCode:
+    """Ask for a fresh verification code; answers the same whether or not the email exists."""
+
+    uow: UnitOfWork
+
+    async def __call__(self, raw_email: str) -> None:
+        try:
+            email = EmailAddress.parse(raw_email)
+        except ValidationFailed:
+            return
+        async with self.uow as uow:
+            user = await uow.users.get_by_email(email)
+            if user is None or user.status is not AccountStatus.PENDING_VERIFICATION:
+                return
+            uow.outbox.add(Event(topics.VERIFICATION_REQUESTED, {"user_id": str(user.id)}))
+            await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class SendOneTimeCode:
+    """Job: issue a fresh code for ``purpose`` (replacing any older one) and mail it."""
+
+    uow: UnitOfWork
+    mailer: Mailer
+    clock: Clock
+    secrets: SecretGenerator
+
+    async def send(self, user_id: UserId, purpose: CodePurpose) -> bool:
+        code = self.secrets.one_time_code()
+        async with self.uow as uow:
+            user = await uow.users.get(user_id)
+            if user is None or not _code_still_wanted(user, purpose):
+                return False
+            await uow.codes.put(OneTimeCode.issue(user.id, purpose, code, self.clock.now()))
+            await uow.commit()
+        await self.mailer.send(_code_email(user, purpose, code))
+        return True
+
+
+def _code_still_wanted(user: User, purpose: CodePurpose) -> bool:
+    if purpose is CodePurpose.VERIFY_EMAIL:
+        return user.status is AccountStatus.PENDING_VERIFICATION
+    return user.status in (AccountStatus.ACTIVE, AccountStatus.PENDING_VERIFICATION)
+
+
+def _code_email(user: User, purpose: CodePurpose, code: str) -> OutgoingEmail:
+    if purpose is CodePurpose.VERIFY_EMAIL:
+        subject = "Your SaltBitter verification code"
+        why = "to confirm your email address"
+    else:
+        subject = "Your SaltBitter password reset code"
+        why = "to choose a new password"
+    text = (
+        f"Hello {user.display_name},\n\n"
+        f"Your code {why} is: {code}\n\n"
+        "It works once and expires in 15 minutes. If you did not ask for it, ignore this "
+        "email; nothing changes until the code is used.\n\n"
+        "SaltBitter\n"
+    )
+    return OutgoingEmail(to=user.email.value, subject=subject, text=text)
+
+
+@dataclass(frozen=True, slots=True)
+class SendVerificationCode:
+    """Job for ``accounts.verification_requested``; a no-op once the email is verified."""
+
+    sender: SendOneTimeCode
+
+    async def __call__(self, user_id: UserId) -> bool:
+        return await self.sender.send(user_id, CodePurpose.VERIFY_EMAIL)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyEmail:
+    """Redeem the emailed code: 6 digits, 15 minutes, single use, 5 attempts."""
+
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, raw_email: str, code: str) -> Registered:
+        now = self.clock.now()
+        email = EmailAddress.parse(raw_email)
+        async with self.uow as uow:
+            user = await uow.users.get_by_email(email)
+            stored = (
+                None if user is None else await uow.codes.get(user.id, CodePurpose.VERIFY_EMAIL)
+            )
+            if user is None or stored is None:
+                raise invalid_code()
+            stored.ensure_attempts_left()
+            updated, accepted = stored.redeem(code, now)
+            await uow.codes.put(updated)
+            if accepted:
+                user.mark_email_verified(now)
+                await uow.users.save(user)
+            # A wrong attempt is committed too: it uses up one of the five attempts.
+            await uow.commit()
+        if not accepted:
+            updated.ensure_attempts_left()
+            raise invalid_code()
+        return Registered(user.id, user.email.value, user.status)

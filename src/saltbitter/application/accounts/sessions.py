@@ -1,0 +1,271 @@
+"""Signing in and out: sessions, rotating refresh tokens and access tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from saltbitter.application.accounts.dto import (
+    ClientInfo,
+    MeView,
+    Principal,
+    SessionView,
+    TokenPair,
+)
+from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
+from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.domain.accounts import (
+    ACCESS_TOKEN_LIFETIME,
+    REFRESH_TOKEN_LIFETIME,
+    AccountStatus,
+    EmailAddress,
+    RefreshToken,
+    Session,
+    User,
+    hash_secret,
+)
+from saltbitter.domain.errors import (
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from saltbitter.domain.shared import SessionId
+
+__all__ = [
+    "Authenticate",
+    "GetMe",
+    "ListSessions",
+    "Login",
+    "Logout",
+    "LogoutEverywhere",
+    "RefreshSession",
+    "RevokeSession",
+    "TokenMinter",
+]
+
+
+def _invalid_credentials() -> AuthenticationFailed:
+    return AuthenticationFailed("Email or password is wrong.", code="invalid_credentials")
+
+
+def _invalid_refresh() -> AuthenticationFailed:
+    return AuthenticationFailed(
+        "The refresh token is invalid or expired; sign in again.", code="invalid_refresh_token"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenMinter:
+    """Issues an access token and a fresh refresh token for a session (not a use case)."""
+
+    codec: AccessTokenCodec
+    secrets: SecretGenerator
+
+    def mint(self, uow: UnitOfWork, session: Session, now: datetime) -> TokenPair:
+        refresh = self.secrets.opaque_token()
+        uow.sessions.add_refresh_token(
+            RefreshToken(
+                token_hash=hash_secret(refresh),
+                session_id=session.id,
+                issued_at=now,
+                expires_at=now + REFRESH_TOKEN_LIFETIME,
+            )
+        )
+        access = self.codec.issue(
+            AccessClaims(session.user_id, session.id, now, now + ACCESS_TOKEN_LIFETIME)
+        )
+        return TokenPair(access, refresh, int(ACCESS_TOKEN_LIFETIME.total_seconds()))
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """Exchange email and password for tokens; unverified accounts get 403 after the check."""
+
+    uow: UnitOfWork
+    hasher: PasswordHasher
+    minter: TokenMinter
+    clock: Clock
+    ids: IdGenerator
+
+    async def __call__(self, raw_email: str, password: str, client: ClientInfo) -> TokenPair:
+        try:
+            email = EmailAddress.parse(raw_email)
+        except ValidationFailed:
+            raise _invalid_credentials() from None
+        now = self.clock.now()
+        async with self.uow as uow:
+            user = await uow.users.get_by_email(email)
+            if user is None:
+                # Costs as much as a real check, so timing does not reveal who has an account.
+                await self.hasher.verify_decoy(password)
+                raise _invalid_credentials()
+            if not await self.hasher.verify(user.password_hash, password):
+                raise _invalid_credentials()
+            user.ensure_may_sign_in()
+            if self.hasher.needs_rehash(user.password_hash):
+                user.password_hash = await self.hasher.hash(password)
+                await uow.users.save(user)
+            session = Session(
+                id=SessionId(self.ids.new_id()),
+                user_id=user.id,
+                device=client.device,
+                created_at=now,
+                last_used_at=now,
+            )
+            uow.sessions.add(session)
+            tokens = self.minter.mint(uow, session, now)
+            await uow.commit()
+        return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSession:
+    """Rotate a refresh token. Presenting a rotated one again revokes its whole session:
+    someone holds a stolen copy, so the newest token and all access tokens die with it."""
+
+    uow: UnitOfWork
+    minter: TokenMinter
+    clock: Clock
+
+    async def __call__(self, refresh_token: str) -> TokenPair:
+        now = self.clock.now()
+        token_hash = hash_secret(refresh_token)
+        async with self.uow as uow:
+            stored = await uow.sessions.get_refresh_token(token_hash)
+            session = None if stored is None else await uow.sessions.get(stored.session_id)
+            if stored is None or session is None or not session.active:
+                raise _invalid_refresh()
+            if stored.rotated_at is not None or not await uow.sessions.mark_rotated(
+                token_hash, now
+            ):
+                session.revoke(now)
+                await uow.sessions.save(session)
+                await uow.commit()
+                raise AuthenticationFailed(
+                    "This refresh token was already used; the session is closed for safety.",
+                    code="refresh_token_reused",
+                )
+            if stored.is_expired(now):
+                raise _invalid_refresh()
+            user = await uow.users.get(session.user_id)
+            if user is None:
+                raise _invalid_refresh()
+            user.ensure_may_sign_in()
+            session.last_used_at = now
+            await uow.sessions.save(session)
+            tokens = self.minter.mint(uow, session, now)
+            await uow.commit()
+        return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Logout:
+    """Close the session a refresh token belongs to; unknown tokens are ignored."""
+
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, refresh_token: str) -> None:
+        async with self.uow as uow:
+            stored = await uow.sessions.get_refresh_token(hash_secret(refresh_token))
+            session = None if stored is None else await uow.sessions.get(stored.session_id)
+            if session is None or not session.active:
+                return
+            session.revoke(self.clock.now())
+            await uow.sessions.save(session)
+            await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class LogoutEverywhere:
+    """Revoke every session of the caller; their access tokens fail from the next request."""
+
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, principal: Principal) -> int:
+        async with self.uow as uow:
+            revoked = await uow.sessions.revoke_all(principal.user_id, self.clock.now())
+            await uow.commit()
+        return revoked
+
+
+@dataclass(frozen=True, slots=True)
+class ListSessions:
+    uow: UnitOfWork
+
+    async def __call__(self, principal: Principal) -> list[SessionView]:
+        async with self.uow as uow:
+            sessions = await uow.sessions.list_active(principal.user_id)
+        return [
+            SessionView(s.id, s.device, s.created_at, s.last_used_at, s.id == principal.session_id)
+            for s in sessions
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeSession:
+    """Close one of the caller's sessions; anyone else's id is simply not found."""
+
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, principal: Principal, session_id: SessionId) -> None:
+        async with self.uow as uow:
+            session = await uow.sessions.get(session_id)
+            if session is None or session.user_id != principal.user_id or not session.active:
+                raise NotFound("No such session.", code="session_not_found")
+            session.revoke(self.clock.now())
+            await uow.sessions.save(session)
+            await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticate:
+    """Turn an access token into a principal; revoked sessions fail at once."""
+
+    uow: UnitOfWork
+    codec: AccessTokenCodec
+    clock: Clock
+
+    async def __call__(self, access_token: str) -> Principal:
+        claims = self.codec.decode(access_token, self.clock.now())
+        async with self.uow as uow:
+            session = await uow.sessions.get(claims.session_id)
+            user = await uow.users.get(claims.user_id)
+        if session is None or not session.active or user is None or session.user_id != user.id:
+            raise AuthenticationFailed(
+                "The session has ended; sign in again.", code="session_revoked"
+            )
+        _ensure_may_act(user)
+        return Principal(user.id, session.id, user.roles, user.tier, user.email_verified)
+
+
+def _ensure_may_act(user: User) -> None:
+    if user.status is AccountStatus.SUSPENDED:
+        raise PermissionDenied("This account is suspended.", code="account_suspended")
+    if user.status is AccountStatus.DEACTIVATED:
+        raise AuthenticationFailed("The account is closed.", code="session_revoked")
+
+
+@dataclass(frozen=True, slots=True)
+class GetMe:
+    uow: UnitOfWork
+
+    async def __call__(self, principal: Principal) -> MeView:
+        async with self.uow as uow:
+            user = await uow.users.get(principal.user_id)
+        if user is None:
+            raise NotFound("No such user.", code="user_not_found")
+        return MeView(
+            user_id=user.id,
+            email=user.email.value,
+            display_name=user.display_name,
+            email_verified=user.email_verified,
+            tier=user.tier,
+            roles=sorted(user.roles),
+            created_at=user.created_at,
+            timezone=user.timezone,
+        )

@@ -1,0 +1,40 @@
+"""The outbox relay: hands committed events to the job queue, at least once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from saltbitter.application.accounts import topics as accounts_topics
+from saltbitter.application.ports.events import JobQueue
+from saltbitter.application.ports.system import Clock
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+
+__all__ = ["JOBS_BY_TOPIC", "RelayOutbox"]
+
+# Which job each event topic triggers. Jobs are idempotent, because a crash between
+# enqueueing and marking a message dispatched hands the same event over again.
+JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = {
+    accounts_topics.VERIFICATION_REQUESTED: (accounts_topics.SEND_VERIFICATION_CODE,),
+    accounts_topics.PASSWORD_RESET_REQUESTED: (accounts_topics.SEND_PASSWORD_RESET_CODE,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RelayOutbox:
+    """Dispatch up to ``batch_size`` pending events; returns how many were dispatched."""
+
+    uow: UnitOfWork
+    queue: JobQueue
+    clock: Clock
+    batch_size: int = 100
+
+    async def __call__(self) -> int:
+        async with self.uow as uow:
+            messages = await uow.outbox.claim_pending(self.batch_size)
+            for message in messages:
+                for job in JOBS_BY_TOPIC.get(message.event.topic, ()):
+                    await self.queue.enqueue(job, message.event.payload)
+            await uow.outbox.mark_dispatched([m.id for m in messages], self.clock.now())
+            await uow.commit()
+        return len(messages)

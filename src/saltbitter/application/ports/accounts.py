@@ -1,0 +1,92 @@
+"""Persistence ports of the accounts capability."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from saltbitter.domain.accounts import (
+    CodePurpose,
+    ConsentPurpose,
+    ConsentRecord,
+    EmailAddress,
+    OneTimeCode,
+    RefreshToken,
+    Session,
+    User,
+)
+from saltbitter.domain.shared import SessionId, UserId
+
+__all__ = ["ConsentLedger", "OneTimeCodeRepository", "SessionRepository", "UserRepository"]
+
+
+class UserRepository(Protocol):
+    @abstractmethod
+    def add(self, user: User) -> None:
+        """Stage a new user; a taken email surfaces as ``Conflict`` by commit at the latest."""
+
+    @abstractmethod
+    async def get(self, user_id: UserId) -> User | None: ...
+
+    @abstractmethod
+    async def get_by_email(self, email: EmailAddress) -> User | None: ...
+
+    @abstractmethod
+    async def save(self, user: User) -> None: ...
+
+    @abstractmethod
+    async def delete_unverified_created_before(self, cutoff: datetime) -> int:
+        """Delete pending accounts (with everything they own) created before ``cutoff``."""
+
+
+class SessionRepository(Protocol):
+    @abstractmethod
+    def add(self, session: Session) -> None: ...
+
+    @abstractmethod
+    async def get(self, session_id: SessionId) -> Session | None: ...
+
+    @abstractmethod
+    async def save(self, session: Session) -> None: ...
+
+    @abstractmethod
+    async def list_active(self, user_id: UserId) -> Sequence[Session]:
+        """Active sessions, most recently used first."""
+
+    @abstractmethod
+    async def revoke_all(self, user_id: UserId, now: datetime) -> int: ...
+
+    @abstractmethod
+    def add_refresh_token(self, token: RefreshToken) -> None: ...
+
+    @abstractmethod
+    async def get_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
+
+    @abstractmethod
+    async def mark_rotated(self, token_hash: str, now: datetime) -> bool:
+        """Atomically retire a current token; False when it was already rotated."""
+
+
+class OneTimeCodeRepository(Protocol):
+    @abstractmethod
+    async def put(self, code: OneTimeCode) -> None:
+        """Store ``code`` as the one live code of its (user, purpose), replacing any older."""
+
+    @abstractmethod
+    async def get(self, user_id: UserId, purpose: CodePurpose) -> OneTimeCode | None: ...
+
+
+class ConsentLedger(Protocol):
+    """Append-only: grants and withdrawals are never updated or deleted in place."""
+
+    @abstractmethod
+    def append(self, record: ConsentRecord) -> None: ...
+
+    @abstractmethod
+    async def history(self, user_id: UserId) -> Sequence[ConsentRecord]:
+        """Every record of the user, oldest first."""
+
+    @abstractmethod
+    async def current(self, user_id: UserId, purpose: ConsentPurpose) -> ConsentRecord | None: ...

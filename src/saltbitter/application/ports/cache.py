@@ -1,0 +1,37 @@
+"""Short-lived shared state: a key-value cache and rate-limit counters."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = ["Cache", "RateDecision", "RateLimiter"]
+
+
+class Cache(Protocol):
+    @abstractmethod
+    async def get(self, key: str) -> bytes | None: ...
+
+    @abstractmethod
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
+
+    @abstractmethod
+    async def delete(self, *keys: str) -> None: ...
+
+    @abstractmethod
+    async def ping(self) -> bool:
+        """True when the cache answers (readiness)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    allowed: bool
+    remaining: int
+    retry_after_seconds: int
+
+
+class RateLimiter(Protocol):
+    @abstractmethod
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        """Count one request for ``key``; refuse once ``limit`` is reached in the window."""

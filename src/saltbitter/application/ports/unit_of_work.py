@@ -1,0 +1,42 @@
+"""The unit of work: one transaction, its repositories and its outbox."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from types import TracebackType
+from typing import Protocol, Self
+
+from saltbitter.application.ports.accounts import (
+    ConsentLedger,
+    OneTimeCodeRepository,
+    SessionRepository,
+    UserRepository,
+)
+from saltbitter.application.ports.events import Outbox
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork(Protocol):
+    """``async with uow:`` opens a transaction; leaving without ``commit()`` rolls back."""
+
+    users: UserRepository
+    sessions: SessionRepository
+    codes: OneTimeCodeRepository
+    consents: ConsentLedger
+    outbox: Outbox
+
+    @abstractmethod
+    async def __aenter__(self) -> Self: ...
+
+    @abstractmethod
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    @abstractmethod
+    async def commit(self) -> None:
+        """Make every staged change and outbox message durable together."""

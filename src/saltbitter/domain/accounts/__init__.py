@@ -1,0 +1,52 @@
+"""Accounts: members, sessions, one-time codes and the consent ledger."""
+
+from saltbitter.domain.accounts.email import EmailAddress
+from saltbitter.domain.accounts.model import (
+    ACCESS_TOKEN_LIFETIME,
+    CODE_LIFETIME,
+    MAX_CODE_ATTEMPTS,
+    MINIMUM_AGE_YEARS,
+    REFRESH_TOKEN_LIFETIME,
+    UNVERIFIED_ACCOUNT_LIFETIME,
+    AccountStatus,
+    CodePurpose,
+    ConsentPurpose,
+    ConsentRecord,
+    OneTimeCode,
+    RefreshToken,
+    Session,
+    User,
+    age_on,
+    check_adult,
+    check_display_name,
+    check_timezone,
+    hash_secret,
+    invalid_code,
+)
+from saltbitter.domain.accounts.passwords import MIN_PASSWORD_LENGTH, password_problems
+
+__all__ = [
+    "ACCESS_TOKEN_LIFETIME",
+    "CODE_LIFETIME",
+    "MAX_CODE_ATTEMPTS",
+    "MINIMUM_AGE_YEARS",
+    "MIN_PASSWORD_LENGTH",
+    "REFRESH_TOKEN_LIFETIME",
+    "UNVERIFIED_ACCOUNT_LIFETIME",
+    "AccountStatus",
+    "CodePurpose",
+    "ConsentPurpose",
+    "ConsentRecord",
+    "EmailAddress",
+    "OneTimeCode",
+    "RefreshToken",
+    "Session",
+    "User",
+    "age_on",
+    "check_adult",
+    "check_display_name",
+    "check_timezone",
+    "hash_secret",
+    "invalid_code",
+    "password_problems",
+]
