@@ -1,0 +1,1 @@
+"""Contract-test bases: one abstract class per port, run against fakes and real adapters."""
