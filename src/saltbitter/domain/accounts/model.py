@@ -146,13 +146,6 @@ class User:
         if self.status is AccountStatus.DEACTIVATED:
             raise AuthenticationFailed("Email or password is wrong.", code="invalid_credentials")
 
-    def is_purgeable(self, now: datetime) -> bool:
-        """Unverified accounts older than 24 h are purged (PRODUCT.md section 1)."""
-        return (
-            self.status is AccountStatus.PENDING_VERIFICATION
-            and now - self.created_at >= UNVERIFIED_ACCOUNT_LIFETIME
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class OneTimeCode:
