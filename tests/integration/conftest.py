@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -38,22 +38,36 @@ def _port_open(host: str, port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty database for this test run as a SQLAlchemy psycopg URL."""
+def postgres_databases() -> Iterator[Callable[[], str]]:
+    """Makes fresh, empty databases (SQLAlchemy psycopg URLs); all dropped at the end."""
     import psycopg
 
-    name = f"saltbitter_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        service_unavailable("PostgreSQL", error)
-        raise
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"saltbitter_test_{uuid.uuid4().hex[:12]}"
+        try:
+            admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
+        except psycopg.OperationalError as error:
+            service_unavailable("PostgreSQL", error)
+            raise
+        with admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+        return f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+
+    yield create
+    if created:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            for name in created:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_databases: Callable[[], str]) -> str:
+    """A fresh, empty database for this test run as a SQLAlchemy psycopg URL."""
+    return postgres_databases()
 
 
 @pytest.fixture(scope="session")

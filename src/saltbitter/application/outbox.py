@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from saltbitter.application.accounts import topics as accounts_topics
 from saltbitter.application.ports.events import JobQueue
@@ -22,16 +23,17 @@ JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class RelayOutbox:
-    """Dispatch up to ``batch_size`` pending events; returns how many were dispatched."""
+    """Dispatch up to ``BATCH_SIZE`` pending events; returns how many were dispatched."""
+
+    BATCH_SIZE: ClassVar[int] = 100
 
     uow: UnitOfWork
     queue: JobQueue
     clock: Clock
-    batch_size: int = 100
 
     async def __call__(self) -> int:
         async with self.uow as uow:
-            messages = await uow.outbox.claim_pending(self.batch_size)
+            messages = await uow.outbox.claim_pending(self.BATCH_SIZE)
             for message in messages:
                 for job in JOBS_BY_TOPIC.get(message.event.topic, ()):
                     await self.queue.enqueue(job, message.event.payload)

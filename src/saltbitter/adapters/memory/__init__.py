@@ -1,0 +1,6 @@
+"""In-process stand-ins for shared state (embedded mode) and the ``limits`` rate limiter."""
+
+from saltbitter.adapters.memory.cache import InProcessCache
+from saltbitter.adapters.memory.rate_limit import LimitsRateLimiter, in_process_rate_limiter
+
+__all__ = ["InProcessCache", "LimitsRateLimiter", "in_process_rate_limiter"]

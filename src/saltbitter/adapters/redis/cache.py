@@ -1,0 +1,68 @@
+"""The cache in Redis (redis-py's asyncio client), shared by every process.
+
+Every key is prefixed (for example ``"saltbitter:"``), so several deployments or test
+runs can share one Redis. Values are raw bytes; entries expire with Redis' own ``EX``.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from saltbitter.application.ports.cache import Cache
+from saltbitter.domain.errors import Unavailable
+
+__all__ = ["RedisCache", "redis_client"]
+
+
+def redis_client(url: str) -> Redis:
+    """A pooled client for ``redis://`` / ``rediss://`` URLs with bounded timeouts; close it
+    with ``await client.aclose()`` at shutdown."""
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=2,
+        socket_timeout=2,
+        health_check_interval=30,
+        decode_responses=False,
+    )
+
+
+def _unavailable(error: RedisError) -> Unavailable:
+    return Unavailable(f"The cache is unavailable: {error}", code="cache_unavailable")
+
+
+class RedisCache(Cache):
+    def __init__(self, client: Redis, prefix: str) -> None:
+        self._client = client
+        self.prefix = prefix
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            value = await self._client.get(self.prefix + key)
+        except RedisError as error:
+            raise _unavailable(error) from error
+        if value is None:
+            return None
+        return value.encode() if isinstance(value, str) else bytes(value)
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        if ttl_seconds < 1:
+            raise ValueError("ttl_seconds must be at least 1")
+        try:
+            await self._client.set(self.prefix + key, value, ex=ttl_seconds)
+        except RedisError as error:
+            raise _unavailable(error) from error
+
+    async def delete(self, *keys: str) -> None:
+        if not keys:
+            return
+        try:
+            await self._client.delete(*(self.prefix + key for key in keys))
+        except RedisError as error:
+            raise _unavailable(error) from error
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._client.ping())
+        except (RedisError, OSError):
+            return False

@@ -1,0 +1,35 @@
+"""SQLAlchemy adapter: the persistence ports on PostgreSQL (psycopg) and SQLite (aiosqlite).
+
+Migrations live in ``migrations/`` and run through ``saltbitter.adapters.sqlalchemy.migrate``
+(imported separately: it pulls in Alembic).
+"""
+
+from saltbitter.adapters.sqlalchemy.accounts import (
+    SqlaConsentLedger,
+    SqlaOneTimeCodeRepository,
+    SqlaSessionRepository,
+    SqlaUserRepository,
+)
+from saltbitter.adapters.sqlalchemy.engine import async_url, create_engine_for, ping, sync_url
+from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
+from saltbitter.adapters.sqlalchemy.schema import metadata
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.unit_of_work import SqlaUnitOfWork
+
+ping_database = ping  # the readiness probe under the name the HTTP health check uses
+
+__all__ = [
+    "SqlaConsentLedger",
+    "SqlaOneTimeCodeRepository",
+    "SqlaOutbox",
+    "SqlaSessionRepository",
+    "SqlaUnitOfWork",
+    "SqlaUserRepository",
+    "StagedConnection",
+    "async_url",
+    "create_engine_for",
+    "metadata",
+    "ping",
+    "ping_database",
+    "sync_url",
+]

@@ -1,0 +1,89 @@
+"""Async engines for SQLite (embedded default) and PostgreSQL, plus a readiness probe."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, event, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = ["async_url", "create_engine_for", "ping", "sync_url"]
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+# psycopg 3 is one driver for both worlds; SQLite's sync driver is the standard library's.
+_SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+
+def async_url(url: str | URL) -> URL:
+    """``url`` with the async driver this adapter uses (``sqlite://`` -> ``sqlite+aiosqlite://``)."""
+    return _with_driver(url, _ASYNC_DRIVERS)
+
+
+def sync_url(url: str | URL) -> URL:
+    """``url`` with a blocking driver, for Alembic and other one-off tooling."""
+    return _with_driver(url, _SYNC_DRIVERS)
+
+
+def _with_driver(url: str | URL, drivers: dict[str, str]) -> URL:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in drivers:
+        raise ValueError(f"unsupported database {backend!r}: use sqlite or postgresql")
+    return parsed.set(drivername=drivers[backend])
+
+
+def create_engine_for(url: str | URL, **options: Any) -> AsyncEngine:
+    """An engine for ``sqlite+aiosqlite:///path`` or ``postgresql+psycopg://...``.
+
+    ``options`` go to ``create_async_engine`` and override the defaults chosen here.
+    """
+    parsed = async_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, options)
+    settings: dict[str, Any] = {
+        "pool_pre_ping": True,  # survive server restarts and idle-connection reapers
+        "pool_size": 10,
+        "max_overflow": 10,
+        "pool_recycle": 1_800,
+        "connect_args": {"connect_timeout": 5},
+    }
+    settings.update(options)
+    return create_async_engine(parsed, **settings)
+
+
+def _sqlite_engine(url: URL, options: dict[str, Any]) -> AsyncEngine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # A fresh checkout's default database lives in a folder that may not exist yet.
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, **options)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            # SQLite ignores foreign keys (and so ON DELETE CASCADE) unless told, per
+            # connection. WAL lets readers proceed while one writer works; the busy
+            # timeout makes a second writer wait instead of failing at once.
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL, much faster
+        finally:
+            cursor.close()
+
+    return engine
+
+
+async def ping(engine: AsyncEngine, within_seconds: float = 5.0) -> bool:
+    """True when the database answers a trivial query within ``within_seconds``."""
+    try:
+        async with asyncio.timeout(within_seconds), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError, TimeoutError):
+        return False
+    return True

@@ -1,0 +1,78 @@
+"""The transactional outbox on the database the changes themselves go to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import select, text, update
+
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.tables import outbox
+from saltbitter.application.ports.events import Event, Outbox, OutboxMessage
+from saltbitter.application.ports.system import Clock, IdGenerator
+
+__all__ = ["SqlaOutbox"]
+
+_TICK = timedelta(microseconds=1)
+
+
+class SqlaOutbox(Outbox):
+    __slots__ = ("_clock", "_db", "_ids", "_last_created_at", "staged")
+
+    def __init__(self, db: StagedConnection, clock: Clock, ids: IdGenerator) -> None:
+        self._db = db
+        self._clock = clock
+        self._ids = ids
+        self._last_created_at: datetime | None = None
+        self.staged = 0  # read by the unit of work to decide whether to wake the relay
+
+    def add(self, event: Event) -> None:
+        created_at = self._clock.now()
+        # Relays hand messages out in created_at order; nudging equal timestamps (a fixed
+        # clock, or two calls within one microsecond) keeps the order they were added in.
+        if self._last_created_at is not None and created_at <= self._last_created_at:
+            created_at = self._last_created_at + _TICK
+        self._last_created_at = created_at
+        self._db.stage(
+            outbox,
+            {
+                "id": self._ids.new_id(),
+                "topic": event.topic,
+                "payload": dict(event.payload),
+                "created_at": created_at,
+                "dispatched_at": None,
+            },
+        )
+        self.staged += 1
+
+    async def claim_pending(self, limit: int) -> Sequence[OutboxMessage]:
+        statement = (
+            select(outbox.c.id, outbox.c.topic, outbox.c.payload, outbox.c.created_at)
+            .where(outbox.c.dispatched_at.is_(None))
+            .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(limit)
+        )
+        if self._db.connection.dialect.name == "postgresql":
+            # Rows another relay holds are skipped, not waited for: relays share the work.
+            statement = statement.with_for_update(skip_locked=True)
+        else:
+            # SQLite has no row locks. A write that matches nothing still takes the
+            # database's write lock, so a second relay waits until this one commits and
+            # then sees its messages dispatched: serialised, never handed out twice.
+            await self._db.execute(text("UPDATE outbox SET id = id WHERE 0 = 1"))
+        rows = await self._db.execute(statement)
+        return [
+            OutboxMessage(row.id, Event(row.topic, row.payload), row.created_at) for row in rows
+        ]
+
+    async def mark_dispatched(self, message_ids: Sequence[UUID], now: datetime) -> None:
+        if not message_ids:
+            return
+        statement = (
+            update(outbox)
+            .where(outbox.c.id.in_(message_ids), outbox.c.dispatched_at.is_(None))
+            .values(dispatched_at=now)
+        )
+        await self._db.execute(statement)

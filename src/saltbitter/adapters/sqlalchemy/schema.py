@@ -1,0 +1,14 @@
+"""The complete schema: every table module is imported here, so ``metadata`` knows them all.
+
+Alembic's env.py and the tests read ``metadata`` from this module; add new table modules
+to the import list below.
+"""
+
+from __future__ import annotations
+
+from saltbitter.adapters.sqlalchemy import tables
+from saltbitter.adapters.sqlalchemy.tables import metadata
+
+__all__ = ["TABLE_MODULES", "metadata"]
+
+TABLE_MODULES = (tables,)

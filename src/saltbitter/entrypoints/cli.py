@@ -1,0 +1,182 @@
+"""The ``saltbitter`` command line: serve, migrate, run workers, inspect and tend accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Annotated, TypeVar
+
+import typer
+from dishka import AsyncContainer
+
+from saltbitter.domain.errors import SaltbitterError
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["app", "main"]
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="SaltBitter: psychology-informed, ethical dating backend.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
+users_app = typer.Typer(help="Look after member accounts.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demo data for a living local product.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(demo_app, name="demo")
+
+
+def _settings() -> Settings:
+    return Settings.from_environ()
+
+
+def _with_container(work: Callable[[AsyncContainer], Awaitable[T]]) -> T:
+    from saltbitter.entrypoints.composition import build_container, stop_container
+    from saltbitter.entrypoints.logging import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    async def run() -> T:
+        container = await build_container(settings)
+        try:
+            return await work(container)
+        finally:
+            await stop_container(container)
+
+    try:
+        return asyncio.run(run())
+    except SaltbitterError as error:
+        typer.secho(f"{error.code}: {error.message}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /schema)."""
+    import uvicorn
+
+    settings = _settings()
+    if settings.uses_sqlite and workers > 1:
+        raise typer.BadParameter("SQLite serves one process; use PostgreSQL for more workers.")
+    typer.echo(f"SaltBitter API on http://{host}:{port}  (docs: http://{host}:{port}/schema)")
+    uvicorn.run(
+        "saltbitter.entrypoints.http.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    from saltbitter.adapters.sqlalchemy.migrate import upgrade
+
+    settings = _settings()
+    if settings.uses_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
+    """Migrate the database down to REVISION."""
+    from saltbitter.adapters.sqlalchemy.migrate import downgrade
+
+    downgrade(_settings().effective_database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    pool: Annotated[str, typer.Option(help="prefork, solo or threads.")] = "prefork",
+) -> None:
+    """Run a Celery worker (needs SALTBITTER_REDIS_URL or SALTBITTER_BROKER_URL)."""
+    from saltbitter.entrypoints.logging import configure_logging
+    from saltbitter.entrypoints.worker import celery_app_for
+
+    settings = _settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    celery = celery_app_for(settings)
+    celery.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency}",
+            f"--pool={pool}",
+            f"--queues={settings.task_queue}",
+            "--loglevel=INFO",
+        ]
+    )
+
+
+@app.command()
+def beat() -> None:
+    """Run Celery Beat: hourly purge of unverified accounts, outbox sweeps."""
+    from saltbitter.entrypoints.logging import configure_logging
+    from saltbitter.entrypoints.worker import celery_app_for
+
+    settings = _settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    schedule = settings.data_dir / "celerybeat-schedule"
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    celery_app_for(settings).Beat(schedule=str(schedule), loglevel="INFO").run()
+
+
+@users_app.command("show")
+def users_show(email: str) -> None:
+    """Print one account as JSON (never its password hash)."""
+    from saltbitter.application.accounts.admin import ShowAccount
+
+    async def work(container: AsyncContainer) -> str:
+        async with container() as scope:
+            summary = await (await scope.get(ShowAccount))(email)
+        return json.dumps(asdict(summary), default=str, indent=2)
+
+    typer.echo(_with_container(work))
+
+
+@users_app.command("purge-unverified")
+def users_purge_unverified() -> None:
+    """Delete accounts left unverified for more than 24 hours."""
+    from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
+
+    async def work(container: AsyncContainer) -> int:
+        async with container() as scope:
+            return await (await scope.get(PurgeUnverifiedAccounts))()
+
+    typer.echo(f"purged {_with_container(work)} unverified account(s)")
+
+
+@demo_app.command("seed")
+def demo_seed(
+    users: Annotated[int, typer.Option(min=1, max=100_000, help="How many members.")] = 20,
+) -> None:
+    """Create verified demo members that share one printed password (idempotent)."""
+    from saltbitter.application.accounts.admin import DEMO_PASSWORD, SeedDemoMembers
+
+    async def work(container: AsyncContainer) -> list[str]:
+        async with container() as scope:
+            return await (await scope.get(SeedDemoMembers))(users)
+
+    created = _with_container(work)
+    if created:
+        typer.echo(f"created {len(created)} demo member(s)")
+    typer.echo(f"demo login: demo-1@saltbitter.test / {DEMO_PASSWORD}")
+
+
+def main() -> None:
+    app()

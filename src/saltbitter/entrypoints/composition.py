@@ -1,0 +1,211 @@
+"""The composition root: which adapter implements which port, chosen from settings.
+
+One container per process kind (API, worker, CLI). APP scope holds engines, clients
+and stateless services; REQUEST scope holds units of work and use cases. Business code
+never sees the container.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+from dishka import AsyncContainer, Provider, Scope, make_async_container, provide, provide_all
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from saltbitter.adapters.mail import FileMailer, SesMailer
+from saltbitter.adapters.memory import InProcessCache, in_process_rate_limiter
+from saltbitter.adapters.redis import RedisCache, redis_client, redis_rate_limiter
+from saltbitter.adapters.security import Argon2PasswordHasher, JwtAccessTokenCodec
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.system import SecretsGenerator, SystemClock, UuidIdGenerator
+from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
+from saltbitter.application.accounts.dto import AccountsPolicy
+from saltbitter.application.accounts.passwords import (
+    ConfirmPasswordReset,
+    RequestPasswordReset,
+    SendPasswordResetCode,
+)
+from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
+from saltbitter.application.accounts.registration import (
+    RegisterUser,
+    RequestVerificationCode,
+    SendOneTimeCode,
+    SendVerificationCode,
+    VerifyEmail,
+)
+from saltbitter.application.accounts.sessions import (
+    Authenticate,
+    GetMe,
+    ListSessions,
+    Login,
+    Logout,
+    LogoutEverywhere,
+    RefreshSession,
+    RevokeSession,
+    TokenMinter,
+)
+from saltbitter.application.outbox import RelayOutbox
+from saltbitter.application.ports.cache import Cache, RateLimiter
+from saltbitter.application.ports.events import JobQueue
+from saltbitter.application.ports.mail import Mailer
+from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
+from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.entrypoints.jobs import InProcessJobQueue
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["build_container", "make_container", "start_container", "stop_container"]
+
+
+class InfrastructureProvider(Provider):
+    """APP scope: one of each per process."""
+
+    scope = Scope.APP
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide
+    def settings(self) -> Settings:
+        return self._settings
+
+    @provide
+    def accounts_policy(self, settings: Settings) -> AccountsPolicy:
+        return AccountsPolicy(
+            terms_version=settings.terms_version,
+            privacy_version=settings.privacy_version,
+            allowed_email_domains=frozenset(settings.allowed_email_domains),
+        )
+
+    @provide
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        if settings.uses_sqlite:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine_for(settings.effective_database_url)
+        yield engine
+        await engine.dispose()
+
+    clock = provide(SystemClock, provides=Clock)
+    ids = provide(UuidIdGenerator, provides=IdGenerator)
+    secrets = provide(SecretsGenerator, provides=SecretGenerator)
+
+    @provide
+    def hasher(self) -> PasswordHasher:
+        return Argon2PasswordHasher()
+
+    @provide
+    def access_tokens(self, settings: Settings) -> AccessTokenCodec:
+        return JwtAccessTokenCodec(settings.effective_jwt_secret())
+
+    @provide
+    def mailer(self, settings: Settings) -> Mailer:
+        if settings.ses_region:
+            import boto3
+
+            client = boto3.client(
+                "ses", region_name=settings.ses_region, endpoint_url=settings.ses_endpoint_url
+            )
+            return SesMailer(client, settings.mail_sender)
+        return FileMailer(settings.mail_folder, settings.mail_sender)
+
+    @provide
+    async def cache(self, settings: Settings) -> AsyncIterator[Cache]:
+        if settings.redis_url:
+            client = redis_client(settings.redis_url)
+            yield RedisCache(client, settings.redis_key_prefix)
+            await client.aclose()
+        else:
+            yield InProcessCache()
+
+    @provide
+    def rate_limiter(self, settings: Settings) -> RateLimiter:
+        if settings.redis_url:
+            return redis_rate_limiter(settings.redis_url, settings.redis_key_prefix)
+        return in_process_rate_limiter()
+
+    @provide
+    def job_queue(self, settings: Settings) -> JobQueue:
+        if settings.uses_celery:
+            from saltbitter.adapters.celery import CeleryJobQueue
+            from saltbitter.entrypoints.worker import celery_app_for
+
+            return CeleryJobQueue(celery_app_for(settings))
+        return InProcessJobQueue()
+
+
+class UseCaseProvider(Provider):
+    """REQUEST scope: a fresh unit of work for every use case that asks for one."""
+
+    scope = Scope.REQUEST
+
+    @provide(cache=False)
+    def unit_of_work(self, engine: AsyncEngine, queue: JobQueue) -> UnitOfWork:
+        return SqlaUnitOfWork(engine, after_commit=_outbox_waker(queue))
+
+    components = provide_all(
+        TokenMinter,
+        SendOneTimeCode,
+        RegisterUser,
+        RequestVerificationCode,
+        SendVerificationCode,
+        VerifyEmail,
+        Login,
+        RefreshSession,
+        Logout,
+        LogoutEverywhere,
+        ListSessions,
+        RevokeSession,
+        Authenticate,
+        GetMe,
+        RequestPasswordReset,
+        SendPasswordResetCode,
+        ConfirmPasswordReset,
+        PurgeUnverifiedAccounts,
+        RelayOutbox,
+        ShowAccount,
+        SeedDemoMembers,
+    )
+
+
+def _outbox_waker(queue: JobQueue) -> Callable[[], None]:
+    """After a commit with outbox messages, relay them now rather than at the next sweep."""
+    if isinstance(queue, InProcessJobQueue):
+        return queue.wake_relay
+    from saltbitter.adapters.celery import CeleryJobQueue
+    from saltbitter.entrypoints.jobs import RELAY_OUTBOX
+
+    assert isinstance(queue, CeleryJobQueue)
+
+    def wake() -> None:
+        import asyncio
+
+        asyncio.get_running_loop().run_in_executor(None, queue.send, RELAY_OUTBOX, {})
+
+    return wake
+
+
+def make_container(settings: Settings, *extra: Provider) -> AsyncContainer:
+    """The container of one process; call :func:`start_container` before using it."""
+    return make_async_container(InfrastructureProvider(settings), UseCaseProvider(), *extra)
+
+
+async def start_container(container: AsyncContainer) -> None:
+    """Bind the in-process job queue (embedded mode) to the container that runs its jobs."""
+    queue = await container.get(JobQueue)
+    if isinstance(queue, InProcessJobQueue):
+        queue.bind(container)
+
+
+async def stop_container(container: AsyncContainer) -> None:
+    """Let in-process jobs finish, then close engines and clients."""
+    queue = await container.get(JobQueue)
+    if isinstance(queue, InProcessJobQueue):
+        await queue.drain()
+    await container.close()
+
+
+async def build_container(settings: Settings, *extra: Provider) -> AsyncContainer:
+    container = make_container(settings, *extra)
+    await start_container(container)
+    return container

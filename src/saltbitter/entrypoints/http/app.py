@@ -1,0 +1,78 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from dishka.integrations.litestar import DishkaRouter, LitestarProvider, setup_dishka
+from litestar import Litestar
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+
+from saltbitter.entrypoints.composition import make_container, start_container, stop_container
+from saltbitter.entrypoints.http.accounts import AuthController, MeController
+from saltbitter.entrypoints.http.dependencies import HttpProvider
+from saltbitter.entrypoints.http.health import HealthController
+from saltbitter.entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
+from saltbitter.entrypoints.http.problems import PROBLEM_HANDLERS
+from saltbitter.entrypoints.logging import configure_logging
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["create_app"]
+
+API_PREFIX = "/api/v1"
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Litestar:
+    """Build the API for ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_environ()
+    if configure_logs:
+        configure_logging(settings.log_level, json=settings.log_json)
+    container = make_container(settings, LitestarProvider(), HttpProvider())
+
+    async def on_startup() -> None:
+        await start_container(container)
+
+    async def on_shutdown() -> None:
+        await stop_container(container)
+
+    api = DishkaRouter(API_PREFIX, route_handlers=[AuthController, MeController])
+    health = DishkaRouter("", route_handlers=[HealthController])
+    prometheus = PrometheusConfig(
+        app_name="saltbitter", prefix="saltbitter", group_path=True, exclude=["/metrics"]
+    )
+    app = Litestar(
+        route_handlers=[api, health, MetricsController],
+        middleware=[
+            DefineMiddleware(RequestContextMiddleware),
+            prometheus.middleware,
+            DefineMiddleware(RateLimitMiddleware),
+        ],
+        exception_handlers=PROBLEM_HANDLERS,
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        openapi_config=OpenAPIConfig(
+            title="SaltBitter API",
+            version="1.0.0",
+            description=(
+                "Psychology-informed, ethical dating backend. Errors are RFC 9457 "
+                "problem+json with a stable `code`."
+            ),
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+                }
+            ),
+        ),
+        debug=False,
+    )
+    setup_dishka(container, app)
+    return app

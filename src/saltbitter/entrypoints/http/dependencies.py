@@ -1,0 +1,35 @@
+"""Request-scoped values that HTTP handlers receive through dishka."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+from litestar import Request
+
+from saltbitter.application.accounts.dto import ClientInfo, Principal
+from saltbitter.application.accounts.sessions import Authenticate
+from saltbitter.domain.errors import AuthenticationFailed
+from saltbitter.entrypoints.http.middleware import client_ip
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["HttpProvider"]
+
+
+class HttpProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide
+    async def principal(self, request: Request, authenticate: Authenticate) -> Principal:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationFailed(
+                "Send 'Authorization: Bearer <access token>'.", code="missing_token"
+            )
+        return await authenticate(token.strip())
+
+    @provide
+    def client_info(self, request: Request, settings: Settings) -> ClientInfo:
+        user_agent = request.headers.get("user-agent")
+        return ClientInfo(
+            ip_address=client_ip(request.scope, settings.trusted_proxies),
+            user_agent=user_agent[:300] if user_agent else None,
+        )

@@ -1,0 +1,159 @@
+"""ASGI middleware: request ids with structured access logs, and rate limiting.
+
+Rate limiting runs before authentication (authentication happens when a handler asks
+for the principal), so floods of bad tokens are limited too. Auth endpoints count per
+client IP; everything else per user (from a validly signed token) or per IP.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import msgspec
+import structlog
+from litestar.datastructures import Headers
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
+
+from saltbitter.application.ports.cache import RateLimiter
+from saltbitter.application.ports.security import AccessTokenCodec
+from saltbitter.application.ports.system import Clock
+from saltbitter.domain.errors import AuthenticationFailed
+from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["RateLimitMiddleware", "RequestContextMiddleware", "client_ip"]
+
+log = structlog.get_logger("saltbitter.http")
+_UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema")
+AUTH_PREFIX = "/api/v1/auth/"
+_WINDOW_SECONDS = 60
+
+
+def client_ip(scope: Scope, trusted_proxies: tuple[str, ...]) -> str:
+    """The caller's address; X-Forwarded-For is believed only from trusted proxies."""
+    client = scope.get("client")
+    peer = client[0] if client else "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    forwarded = Headers.from_scope(scope).get("x-forwarded-for")
+    if not forwarded:
+        return peer
+    for hop in reversed([part.strip() for part in forwarded.split(",")]):
+        if hop and hop not in trusted_proxies:
+            return hop
+    return peer
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed as X-Request-ID) and logs one line per request.
+
+    The log line holds method, route path, status and duration: never bodies, query
+    strings or headers, which may carry personal data or secrets.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        incoming = Headers.from_scope(scope).get("x-request-id", "")
+        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else None
+        request_id = request_id or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "http.request",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+            structlog.contextvars.unbind_contextvars("request_id")
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._deps: tuple[RateLimiter, AccessTokenCodec, Clock, Settings] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != ScopeType.HTTP or path.startswith(_UNLIMITED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        limiter, codec, clock, settings = await self._dependencies(scope)
+        ip = client_ip(scope, settings.trusted_proxies)
+        if path.startswith(AUTH_PREFIX):
+            key, limit = f"rl:auth:ip:{ip}", settings.auth_rate_limit_per_minute
+        else:
+            key = f"rl:user:{self._caller(scope, codec, clock) or 'ip:' + ip}"
+            limit = settings.user_rate_limit_per_minute
+        decision = await limiter.hit(key, limit, _WINDOW_SECONDS)
+        if decision.allowed:
+            await self.app(scope, receive, send)
+            return
+        body = msgspec.json.encode(
+            Problem(
+                status=429,
+                title="Too many requests",
+                code="rate_limited",
+                detail=f"Slow down: at most {limit} requests per minute here.",
+                request_id=scope.get("state", {}).get("request_id"),
+            )
+        )
+        start: HTTPResponseStartEvent = {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"retry-after", str(decision.retry_after_seconds).encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+        await send(start)
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    @staticmethod
+    def _caller(scope: Scope, codec: AccessTokenCodec, clock: Clock) -> str | None:
+        authorization = Headers.from_scope(scope).get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            return None
+        try:
+            # Signature and expiry only: revocation is checked later, by authentication.
+            return str(codec.decode(token.strip(), clock.now()).user_id)
+        except AuthenticationFailed:
+            return None
+
+    async def _dependencies(
+        self, scope: Scope
+    ) -> tuple[RateLimiter, AccessTokenCodec, Clock, Settings]:
+        if self._deps is None:
+            container: Any = scope["app"].state.dishka_container
+            self._deps = (
+                await container.get(RateLimiter),
+                await container.get(AccessTokenCodec),
+                await container.get(Clock),
+                await container.get(Settings),
+            )
+        return self._deps

@@ -1,0 +1,112 @@
+"""One typed settings object, read from ``SALTBITTER_*`` environment variables.
+
+Every setting has an embedded default so a fresh checkout runs with no server at all
+(SQLite under the data folder, in-process cache and tasks, mail as .eml files). Real
+services are switched on by giving their URL (ADR 0004).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+__all__ = ["Settings"]
+
+PREFIX = "SALTBITTER_"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path = Path("var")
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str | None = None
+    redis_url: str | None = None
+    broker_url: str | None = None
+    redis_key_prefix: str = "saltbitter:"
+    tasks: Literal["auto", "in_process", "celery"] = "auto"
+    task_queue: str = "saltbitter"
+    jwt_secret: str | None = None
+    auth_rate_limit_per_minute: int = 10
+    user_rate_limit_per_minute: int = 100
+    allowed_email_domains: tuple[str, ...] = ()
+    terms_version: str = "2026-01"
+    privacy_version: str = "2026-01"
+    mail_sender: str = "SaltBitter <no-reply@saltbitter.local>"
+    ses_region: str | None = None
+    ses_endpoint_url: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_region: str = "us-east-1"
+    log_level: str = "INFO"
+    log_json: bool = True
+    trusted_proxies: tuple[str, ...] = field(default=("127.0.0.1",))
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``SALTBITTER_<FIELD>`` variables; lists are comma-separated."""
+        source = os.environ if environ is None else environ
+        raw: dict[str, object] = {}
+        for setting in fields(cls):
+            value = source.get(PREFIX + setting.name.upper())
+            if value is None or value == "":
+                continue
+            if setting.name in {"allowed_email_domains", "trusted_proxies"}:
+                raw[setting.name] = [part.strip().casefold() for part in value.split(",") if part]
+            else:
+                raw[setting.name] = value
+        try:
+            return msgspec.convert(raw, cls, strict=False, dec_hook=_decode_path)
+        except msgspec.ValidationError as error:
+            raise SystemExit(f"Invalid SaltBitter setting: {error}") from None
+
+    # Derived choices: each real service is on exactly when its URL is given.
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'saltbitter.sqlite3').resolve()}"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def effective_broker_url(self) -> str | None:
+        return self.broker_url or self.redis_url
+
+    @property
+    def uses_celery(self) -> bool:
+        """Celery runs the jobs when a broker is known, unless told to run them in-process."""
+        if self.tasks == "auto":
+            return self.effective_broker_url is not None
+        return self.tasks == "celery"
+
+    @property
+    def mail_folder(self) -> Path:
+        return self.data_dir / "mail"
+
+    def effective_jwt_secret(self) -> str:
+        """The configured secret; embedded mode keeps a generated one in the data folder."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        if self.environment == "production":
+            raise SystemExit("SALTBITTER_JWT_SECRET is required in production.")
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+def _decode_path(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(kind)

@@ -1,0 +1,117 @@
+"""Contracts of the short-lived shared state ports: ``Cache`` and ``RateLimiter``.
+
+Subclass :class:`CacheContract` with a ``cache`` fixture, and :class:`RateLimiterContract`
+with a ``limiter`` fixture. The in-process and the Redis adapters run the same tests; keys
+are unique per test, so a shared store (one Redis for the whole run) is fine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from saltbitter.application.ports.cache import Cache, RateLimiter
+
+__all__ = ["CacheContract", "RateLimiterContract"]
+
+
+def _unique(name: str) -> str:
+    return f"contract:{name}:{uuid.uuid4().hex}"
+
+
+class CacheContract:
+    @pytest.fixture
+    def cache(self) -> Cache:
+        raise NotImplementedError("provide the Cache under test")
+
+    async def test_set_then_get_returns_the_same_bytes(self, cache: Cache) -> None:
+        key = _unique("round-trip")
+        value = bytes(range(256)) + "zoë ☕".encode()
+        await cache.set(key, value, ttl_seconds=60)
+        assert await cache.get(key) == value
+
+    async def test_missing_key_is_none(self, cache: Cache) -> None:
+        assert await cache.get(_unique("missing")) is None
+
+    async def test_empty_value_is_not_missing(self, cache: Cache) -> None:
+        key = _unique("empty")
+        await cache.set(key, b"", ttl_seconds=60)
+        assert await cache.get(key) == b""
+
+    async def test_set_overwrites(self, cache: Cache) -> None:
+        key = _unique("overwrite")
+        await cache.set(key, b"first", ttl_seconds=60)
+        await cache.set(key, b"second", ttl_seconds=60)
+        assert await cache.get(key) == b"second"
+
+    async def test_delete_removes_several_keys_and_ignores_unknown_ones(self, cache: Cache) -> None:
+        kept, gone_one, gone_two = _unique("kept"), _unique("gone"), _unique("gone")
+        for key in (kept, gone_one, gone_two):
+            await cache.set(key, b"x", ttl_seconds=60)
+        await cache.delete(gone_one, gone_two, _unique("never-set"))
+        await cache.delete()
+        assert await cache.get(gone_one) is None
+        assert await cache.get(gone_two) is None
+        assert await cache.get(kept) == b"x"
+
+    async def test_entries_expire_after_their_ttl(self, cache: Cache) -> None:
+        short, long = _unique("short"), _unique("long")
+        await cache.set(short, b"x", ttl_seconds=1)
+        await cache.set(long, b"y", ttl_seconds=60)
+        assert await cache.get(short) == b"x"
+        await asyncio.sleep(1.1)
+        assert await cache.get(short) is None
+        assert await cache.get(long) == b"y"
+
+    async def test_a_ttl_below_one_second_is_refused(self, cache: Cache) -> None:
+        with pytest.raises(ValueError, match="ttl"):
+            await cache.set(_unique("zero"), b"x", ttl_seconds=0)
+
+    async def test_ping_answers_true(self, cache: Cache) -> None:
+        assert await cache.ping() is True
+
+
+class RateLimiterContract:
+    @pytest.fixture
+    def limiter(self) -> RateLimiter:
+        raise NotImplementedError("provide the RateLimiter under test")
+
+    async def test_allows_the_limit_then_refuses_with_a_retry_after(
+        self, limiter: RateLimiter
+    ) -> None:
+        key = _unique("limit")
+        decisions = [await limiter.hit(key, limit=3, window_seconds=60) for _ in range(3)]
+        assert all(decision.allowed for decision in decisions)
+        refused = await limiter.hit(key, limit=3, window_seconds=60)
+        assert not refused.allowed
+        assert refused.remaining == 0
+        assert 1 <= refused.retry_after_seconds <= 60
+
+    async def test_remaining_counts_down(self, limiter: RateLimiter) -> None:
+        key = _unique("remaining")
+        remaining = [(await limiter.hit(key, limit=3, window_seconds=60)).remaining for _ in "abc"]
+        assert remaining == [2, 1, 0]
+
+    async def test_keys_are_independent(self, limiter: RateLimiter) -> None:
+        busy, calm = _unique("busy"), _unique("calm")
+        await limiter.hit(busy, limit=1, window_seconds=60)
+        assert not (await limiter.hit(busy, limit=1, window_seconds=60)).allowed
+        calm_decision = await limiter.hit(calm, limit=1, window_seconds=60)
+        assert calm_decision.allowed
+        assert calm_decision.remaining == 0
+
+    async def test_refused_hits_keep_being_refused(self, limiter: RateLimiter) -> None:
+        key = _unique("hammer")
+        await limiter.hit(key, limit=1, window_seconds=30)
+        for _ in range(3):
+            decision = await limiter.hit(key, limit=1, window_seconds=30)
+            assert not decision.allowed
+            assert 1 <= decision.retry_after_seconds <= 30
+
+    async def test_invalid_limits_are_refused(self, limiter: RateLimiter) -> None:
+        with pytest.raises(ValueError, match="at least 1"):
+            await limiter.hit(_unique("bad"), limit=0, window_seconds=60)
+        with pytest.raises(ValueError, match="at least 1"):
+            await limiter.hit(_unique("bad"), limit=5, window_seconds=0)
