@@ -180,3 +180,7 @@ def demo_seed(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide, provide_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.mail import FileMailer, SesMailer
+from saltbitter.adapters.mail import FileMailer, SesMailer, ses_client
 from saltbitter.adapters.memory import InProcessCache, in_process_rate_limiter
 from saltbitter.adapters.redis import RedisCache, redis_client, redis_rate_limiter
 from saltbitter.adapters.security import Argon2PasswordHasher, JwtAccessTokenCodec
@@ -101,11 +101,7 @@ class InfrastructureProvider(Provider):
     @provide
     def mailer(self, settings: Settings) -> Mailer:
         if settings.ses_region:
-            import boto3
-
-            client = boto3.client(
-                "ses", region_name=settings.ses_region, endpoint_url=settings.ses_endpoint_url
-            )
+            client = ses_client(settings.ses_region, endpoint_url=settings.ses_endpoint_url)
             return SesMailer(client, settings.mail_sender)
         return FileMailer(settings.mail_folder, settings.mail_sender)
 
@@ -119,10 +115,14 @@ class InfrastructureProvider(Provider):
             yield InProcessCache()
 
     @provide
-    def rate_limiter(self, settings: Settings) -> RateLimiter:
-        if settings.redis_url:
-            return redis_rate_limiter(settings.redis_url, settings.redis_key_prefix)
-        return in_process_rate_limiter()
+    async def rate_limiter(self, settings: Settings) -> AsyncIterator[RateLimiter]:
+        limiter = (
+            redis_rate_limiter(settings.redis_url, settings.redis_key_prefix)
+            if settings.redis_url
+            else in_process_rate_limiter()
+        )
+        yield limiter
+        await limiter.aclose()
 
     @provide
     def job_queue(self, settings: Settings) -> JobQueue:

@@ -18,7 +18,11 @@ class HttpProvider(Provider):
     scope = Scope.REQUEST
 
     @provide
-    async def principal(self, request: Request, authenticate: Authenticate) -> Principal:
+    async def principal(
+        self,
+        request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
+        authenticate: Authenticate,
+    ) -> Principal:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationFailed(
@@ -27,7 +31,11 @@ class HttpProvider(Provider):
         return await authenticate(token.strip())
 
     @provide
-    def client_info(self, request: Request, settings: Settings) -> ClientInfo:
+    def client_info(
+        self,
+        request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
+        settings: Settings,
+    ) -> ClientInfo:
         user_agent = request.headers.get("user-agent")
         return ClientInfo(
             ip_address=client_ip(request.scope, settings.trusted_proxies),

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
+from saltbitter.testing.contracts.persistence import UnitOfWorkContract, UowFactory
+
+pytestmark = pytest.mark.integration
+
+
+class TestPostgresUnitOfWork(UnitOfWorkContract):
+    @pytest.fixture
+    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
+        return lambda: SqlaUnitOfWork(engine)

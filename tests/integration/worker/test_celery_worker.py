@@ -1,0 +1,170 @@
+"""A real Celery worker on Redis runs the mail job (via the outbox relay) and the purge."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from saltbitter.adapters.mail import read_eml
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.application.accounts.dto import RegisterCommand
+from saltbitter.application.accounts.registration import RegisterUser
+from saltbitter.domain.accounts import AccountStatus, EmailAddress
+from saltbitter.entrypoints.composition import build_container, stop_container
+from saltbitter.entrypoints.jobs import PURGE_UNVERIFIED
+from saltbitter.entrypoints.settings import Settings
+from saltbitter.entrypoints.worker import celery_app_for
+from saltbitter.testing.builders import a_user
+
+
+@pytest.fixture(scope="module")
+def worker_settings(
+    postgres_databases: object, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    make_database = postgres_databases
+    assert callable(make_database)
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("worker"),
+        environment="test",
+        database_url=make_database(),
+        redis_url=redis_url,
+        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
+        tasks="celery",
+        task_queue=f"saltbitter-test-{uuid.uuid4().hex[:8]}",
+        jwt_secret="worker-test-secret-" + "y" * 32,
+    )
+    upgrade(settings.effective_database_url)
+    return settings
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "SALTBITTER_DATA_DIR": str(settings.data_dir),
+            "SALTBITTER_ENVIRONMENT": "test",
+            "SALTBITTER_DATABASE_URL": str(settings.database_url),
+            "SALTBITTER_REDIS_URL": str(settings.redis_url),
+            "SALTBITTER_REDIS_KEY_PREFIX": settings.redis_key_prefix,
+            "SALTBITTER_TASKS": "celery",
+            "SALTBITTER_TASK_QUEUE": settings.task_queue,
+            "SALTBITTER_JWT_SECRET": str(settings.jwt_secret),
+        }
+    )
+    return env
+
+
+@pytest.fixture(scope="module")
+def worker(worker_settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+    """``saltbitter worker`` as its own process, with two prefork children."""
+    log_path = worker_settings.data_dir / "worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "saltbitter.entrypoints.cli", "worker", "--concurrency", "2"],
+            env=_environment(worker_settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until(lambda: b"ready" in log_path.read_bytes(), 60, log_path)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until(condition: object, seconds: float, log_path: Path) -> None:
+    assert callable(condition)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out; worker log:\n{log_path.read_text(errors='replace')[-4000:]}")
+
+
+def test_registration_mail_is_sent_by_the_worker(
+    worker: subprocess.Popen[bytes], worker_settings: Settings
+) -> None:
+    email = f"worker-{uuid.uuid4().hex[:8]}@example.org"
+
+    async def register() -> None:
+        container = await build_container(worker_settings)
+        try:
+            async with container() as scope:
+                register_user = await scope.get(RegisterUser)
+                await register_user(
+                    RegisterCommand(
+                        email=email,
+                        password="a long and lovely passphrase",
+                        display_name="Wren",
+                        birthdate=datetime(1990, 1, 1, tzinfo=UTC).date(),
+                        timezone="Europe/Paris",
+                        accept_terms=True,
+                        accept_privacy=True,
+                    )
+                )
+            # The commit woke the relay through Celery: nothing runs in this process.
+            await asyncio.sleep(0.1)
+        finally:
+            await stop_container(container)
+
+    asyncio.run(register())
+    mail_folder = worker_settings.mail_folder
+    log_path = worker_settings.data_dir / "worker.log"
+
+    def mail_arrived() -> bool:
+        return any(read_eml(p).to == email for p in mail_folder.glob("*.eml"))
+
+    _wait_until(mail_arrived, 30, log_path)
+    [message] = [m for m in map(read_eml, mail_folder.glob("*.eml")) if m.to == email]
+    assert "verification code" in message.subject.lower()
+    assert any(part.isdigit() and len(part) == 6 for part in message.text.replace(".", " ").split())
+
+
+def test_purge_task_deletes_stale_unverified_accounts(
+    worker: subprocess.Popen[bytes], worker_settings: Settings
+) -> None:
+    stale = a_user(
+        status=AccountStatus.PENDING_VERIFICATION,
+        created_at=datetime.now(UTC) - timedelta(hours=25),
+    )
+    fresh = replace(a_user(status=AccountStatus.PENDING_VERIFICATION), created_at=datetime.now(UTC))
+
+    async def store_and_check(expect_stale_gone: bool) -> tuple[bool, bool]:
+        engine = create_engine_for(worker_settings.effective_database_url)
+        try:
+            async with SqlaUnitOfWork(engine) as uow:
+                if not expect_stale_gone:
+                    uow.users.add(stale)
+                    uow.users.add(fresh)
+                    await uow.commit()
+            async with SqlaUnitOfWork(engine) as uow:
+                return (
+                    await uow.users.get_by_email(stale.email) is not None,
+                    await uow.users.get_by_email(EmailAddress(fresh.email.value)) is not None,
+                )
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(store_and_check(False)) == (True, True)
+    celery_app_for(worker_settings).send_task(PURGE_UNVERIFIED, kwargs={"payload": {}})
+    _wait_until(
+        lambda: asyncio.run(store_and_check(True)) == (False, True),
+        30,
+        worker_settings.data_dir / "worker.log",
+    )
