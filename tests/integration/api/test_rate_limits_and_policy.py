@@ -60,3 +60,21 @@ def test_sign_up_can_be_limited_to_approved_domains(
         assert outsider.json()["errors"][0]["code"] == "domain_not_allowed"
         student = http.post("/api/v1/auth/register", json={**body, "email": "kim@UNI.example.edu"})
         assert student.status_code == 201
+
+
+def test_readiness_reports_a_dead_cache_and_limits_answer_503_not_500(
+    live_server_factory: Callable[..., LiveServer],
+) -> None:
+    dead_redis = "redis://127.0.0.1:1/0"
+    with (
+        live_server_factory(redis_url=dead_redis) as server,
+        httpx.Client(base_url=server.url) as http,
+    ):
+        ready = http.get("/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["checks"] == {"database": "ok", "cache": "down"}
+        assert http.get("/health/live").status_code == 200
+        limited = http.get("/api/v1/me")
+        assert limited.status_code == 503
+        assert limited.json()["code"] == "unavailable"
+        assert "Traceback" not in limited.text

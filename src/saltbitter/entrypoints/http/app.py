@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             ),
         ),
         debug=False,
+        logging_config=None,  # structlog owns logging (configure_logging)
     )
     setup_dishka(container, app)
     return app

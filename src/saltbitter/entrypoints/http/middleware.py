@@ -20,8 +20,8 @@ from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Sc
 from saltbitter.application.ports.cache import RateLimiter
 from saltbitter.application.ports.security import AccessTokenCodec
 from saltbitter.application.ports.system import Clock
-from saltbitter.domain.errors import AuthenticationFailed
-from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem
+from saltbitter.domain.errors import AuthenticationFailed, Unavailable
+from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem, title_for
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["RateLimitMiddleware", "RequestContextMiddleware", "client_ip"]
@@ -108,30 +108,24 @@ class RateLimitMiddleware:
         else:
             key = f"rl:user:{self._caller(scope, codec, clock) or 'ip:' + ip}"
             limit = settings.user_rate_limit_per_minute
-        decision = await limiter.hit(key, limit, _WINDOW_SECONDS)
+        try:
+            decision = await limiter.hit(key, limit, _WINDOW_SECONDS)
+        except Unavailable:
+            await _send_problem(
+                scope, send, 503, "unavailable", "A dependency is down; try again shortly."
+            )
+            return
         if decision.allowed:
             await self.app(scope, receive, send)
             return
-        body = msgspec.json.encode(
-            Problem(
-                status=429,
-                title="Too many requests",
-                code="rate_limited",
-                detail=f"Slow down: at most {limit} requests per minute here.",
-                request_id=scope.get("state", {}).get("request_id"),
-            )
+        await _send_problem(
+            scope,
+            send,
+            429,
+            "rate_limited",
+            f"Slow down: at most {limit} requests per minute here.",
+            retry_after=decision.retry_after_seconds,
         )
-        start: HTTPResponseStartEvent = {
-            "type": "http.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"retry-after", str(decision.retry_after_seconds).encode()),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-        await send(start)
-        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     @staticmethod
     def _caller(scope: Scope, codec: AccessTokenCodec, clock: Clock) -> str | None:
@@ -157,3 +151,37 @@ class RateLimitMiddleware:
                 await container.get(Settings),
             )
         return self._deps
+
+
+async def _send_problem(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    retry_after: int | None = None,
+) -> None:
+    """Answer from middleware, outside Litestar's exception handlers, in the same shape."""
+    body = msgspec.json.encode(
+        Problem(
+            status=status,
+            title=title_for(status),
+            code=code,
+            detail=detail,
+            request_id=scope.get("state", {}).get("request_id"),
+        )
+    )
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": headers,
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": body, "more_body": False})

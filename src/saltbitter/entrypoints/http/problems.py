@@ -92,6 +92,10 @@ _GENERIC_CODES = {
 }
 
 
+def title_for(status: int) -> str:
+    return _TITLES.get(status, "Error")
+
+
 def status_for(error: SaltbitterError) -> int:
     for kind, status in _STATUS_BY_ERROR:
         if isinstance(error, kind):
