@@ -37,7 +37,7 @@ async def _stored_tokens(engine: AsyncEngine, count: int) -> list[str]:
 
 async def _rotate(engine: AsyncEngine, token_hash: str, start: asyncio.Barrier) -> bool:
     async with SqlaUnitOfWork(engine) as uow:
-        await uow.outbox.claim_pending(0)  # opens the transaction before the race starts
+        await uow.outbox.claim_pending(0)  # psycopg begins lazily: begin before the race
         await start.wait()
         rotated = await uow.sessions.mark_rotated(token_hash, T0 + timedelta(minutes=1))
         await uow.commit()

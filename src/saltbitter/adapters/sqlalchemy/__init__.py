@@ -16,8 +16,6 @@ from saltbitter.adapters.sqlalchemy.schema import metadata
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.unit_of_work import SqlaUnitOfWork
 
-ping_database = ping  # the readiness probe under the name the HTTP health check uses
-
 __all__ = [
     "SqlaConsentLedger",
     "SqlaOneTimeCodeRepository",
@@ -30,6 +28,5 @@ __all__ = [
     "create_engine_for",
     "metadata",
     "ping",
-    "ping_database",
     "sync_url",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy import URL, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["async_url", "create_engine_for", "ping", "sync_url"]
+__all__ = ["async_url", "create_engine_for", "make_sqlite_folder", "ping", "sync_url"]
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
 # psycopg 3 is one driver for both worlds; SQLite's sync driver is the standard library's.
@@ -55,11 +55,17 @@ def create_engine_for(url: str | URL, **options: Any) -> AsyncEngine:
     return create_async_engine(parsed, **settings)
 
 
-def _sqlite_engine(url: URL, options: dict[str, Any]) -> AsyncEngine:
-    database = url.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        # A fresh checkout's default database lives in a folder that may not exist yet.
+def make_sqlite_folder(url: str | URL) -> None:
+    """Create the folder of a SQLite file: a fresh checkout's default one may not exist yet."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    in_a_file = database not in ("", ":memory:") and not database.startswith("file:")
+    if parsed.get_backend_name() == "sqlite" and in_a_file:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_engine(url: URL, options: dict[str, Any]) -> AsyncEngine:
+    make_sqlite_folder(url)
     engine = create_async_engine(url, **options)
 
     @event.listens_for(engine.sync_engine, "connect")

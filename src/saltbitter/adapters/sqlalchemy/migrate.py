@@ -22,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import URL, create_engine, pool
 
 from saltbitter.adapters.sqlalchemy.column_types import UtcDateTime
-from saltbitter.adapters.sqlalchemy.engine import sync_url
+from saltbitter.adapters.sqlalchemy.engine import make_sqlite_folder, sync_url
 from saltbitter.adapters.sqlalchemy.schema import metadata
 
 __all__ = [
@@ -74,6 +74,7 @@ def alembic_config(url: str | URL | None = None) -> Config:
 
 def upgrade(url: str | URL, revision: str = "head") -> None:
     """Migrate the database at ``url`` up to ``revision``."""
+    make_sqlite_folder(url)
     command.upgrade(alembic_config(url), revision)
 
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Executable, MetaData, PrimaryKeyConstraint, Table, UniqueConstraint
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from saltbitter.domain.errors import Conflict
+from saltbitter.domain.errors import Conflict, SaltbitterError, Unavailable
 
-__all__ = ["CONFLICTS", "StagedConnection", "conflict_for"]
+__all__ = ["CONFLICTS", "StagedConnection", "conflict_for", "translated", "translating_errors"]
 
 Row = dict[str, Any]
 Result = CursorResult[*tuple[Any, ...]]
@@ -53,26 +55,16 @@ class StagedConnection:
         pending, self._pending = self._pending, []
         rank = _insert_order(pending[0][0].metadata)
         pending.sort(key=lambda item: rank[item[0]])  # stable: keeps order within a table
-        try:
+        with translating_errors():
             for table, group in groupby(pending, key=itemgetter(0)):
                 await self.connection.execute(table.insert(), [row for _, row in group])
-        except IntegrityError as error:
-            conflict = conflict_for(error)
-            if conflict is None:
-                raise
-            raise conflict from error
 
     async def execute(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
     ) -> Result:
         await self.flush()
-        try:
+        with translating_errors():
             return await self.connection.execute(statement, parameters)
-        except IntegrityError as error:
-            conflict = conflict_for(error)
-            if conflict is None:
-                raise
-            raise conflict from error
 
 
 _ORDER_CACHE: dict[int, tuple[int, dict[Table, int]]] = {}
@@ -85,6 +77,30 @@ def _insert_order(metadata: MetaData) -> Mapping[Table, int]:
         cached = (len(metadata.tables), {t: i for i, t in enumerate(metadata.sorted_tables)})
         _ORDER_CACHE[id(metadata)] = cached
     return cached[1]
+
+
+@contextmanager
+def translating_errors() -> Iterator[None]:
+    """Re-raise database errors that mean something to a client as project errors."""
+    try:
+        yield
+    except (DBAPIError, PoolTimeout) as error:
+        replacement = translated(error)
+        if replacement is None:
+            raise
+        raise replacement from error
+
+
+def translated(error: DBAPIError | PoolTimeout) -> SaltbitterError | None:
+    """The project error ``error`` stands for, or None when it is a bug to let through."""
+    if isinstance(error, IntegrityError):
+        return conflict_for(error)
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        # Down, unreachable, out of connections or (SQLite) locked past the busy timeout.
+        return Unavailable(
+            "The database is unavailable; try again shortly.", code="database_unavailable"
+        )
+    return None
 
 
 def conflict_for(error: IntegrityError) -> Conflict | None:

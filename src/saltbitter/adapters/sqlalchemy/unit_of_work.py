@@ -9,7 +9,6 @@ from types import TracebackType
 from typing import Self
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from saltbitter.adapters.sqlalchemy.accounts import (
@@ -19,7 +18,7 @@ from saltbitter.adapters.sqlalchemy.accounts import (
     SqlaUserRepository,
 )
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection, conflict_for
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection, translating_errors
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 
@@ -74,7 +73,8 @@ class SqlaUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("SqlaUnitOfWork is not re-entrant")
-        connection = await self._engine.connect()
+        with translating_errors():
+            connection = await self._engine.connect()
         try:
             await connection.begin()
         except BaseException:
@@ -99,7 +99,8 @@ class SqlaUnitOfWork(UnitOfWork):
         if connection is None:
             return
         try:
-            await connection.rollback()  # a no-op after commit; drops staged rows too
+            with translating_errors():  # a dropped connection is Unavailable here too
+                await connection.rollback()  # a no-op after commit; staged rows just go
         finally:
             await connection.close()
 
@@ -107,13 +108,8 @@ class SqlaUnitOfWork(UnitOfWork):
         if self._connection is None or self._db is None:
             raise RuntimeError("commit outside of 'async with'")
         await self._db.flush()
-        try:
+        with translating_errors():
             await self._connection.commit()
-        except IntegrityError as error:
-            conflict = conflict_for(error)
-            if conflict is None:
-                raise
-            raise conflict from error
         announced, self.outbox.staged = self.outbox.staged, 0
         if announced and self._after_commit is not None:
             self._after_commit()
