@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from saltbitter.application.accounts import topics as accounts_topics
+from saltbitter.application.assessments import topics as assessments_topics
+from saltbitter.application.matching import topics as matching_topics
+from saltbitter.application.notifications import topics as notifications_topics
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.profiles import topics as profiles_topics
 
 __all__ = ["JOBS_BY_TOPIC", "RelayOutbox"]
 
@@ -18,6 +22,10 @@ __all__ = ["JOBS_BY_TOPIC", "RelayOutbox"]
 JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = {
     accounts_topics.VERIFICATION_REQUESTED: (accounts_topics.SEND_VERIFICATION_CODE,),
     accounts_topics.PASSWORD_RESET_REQUESTED: (accounts_topics.SEND_PASSWORD_RESET_CODE,),
+    **profiles_topics.JOBS_BY_TOPIC,
+    **assessments_topics.JOBS_BY_TOPIC,
+    **matching_topics.JOBS_BY_TOPIC,
+    **notifications_topics.JOBS_BY_TOPIC,
 }
 
 

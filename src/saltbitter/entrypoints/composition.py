@@ -51,6 +51,7 @@ from saltbitter.application.ports.mail import Mailer
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.jobs import InProcessJobQueue
 from saltbitter.entrypoints.settings import Settings
 
@@ -190,7 +191,12 @@ def _outbox_waker(queue: JobQueue) -> Callable[[], None]:
 
 def make_container(settings: Settings, *extra: Provider) -> AsyncContainer:
     """The container of one process; call :func:`start_container` before using it."""
-    return make_async_container(InfrastructureProvider(settings), UseCaseProvider(), *extra)
+    capability_providers = [
+        provider for capability in CAPABILITIES for provider in capability.providers(settings)
+    ]
+    return make_async_container(
+        InfrastructureProvider(settings), UseCaseProvider(), *capability_providers, *extra
+    )
 
 
 async def start_container(container: AsyncContainer) -> None:

@@ -7,7 +7,7 @@ HTTP request does.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any, Final
 from uuid import UUID
 
@@ -19,8 +19,10 @@ from saltbitter.application.accounts.passwords import SendPasswordResetCode
 from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
 from saltbitter.application.accounts.registration import SendVerificationCode
 from saltbitter.application.outbox import RelayOutbox
-from saltbitter.application.ports.events import JobQueue, JsonScalar
+from saltbitter.application.ports.events import JobQueue
 from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.capabilities import CAPABILITIES
+from saltbitter.entrypoints.capabilities.base import Job, Payload
 
 __all__ = ["JOBS", "PURGE_UNVERIFIED", "RELAY_OUTBOX", "InProcessJobQueue", "run_job"]
 
@@ -28,9 +30,6 @@ log = structlog.get_logger(__name__)
 
 RELAY_OUTBOX: Final = "outbox.relay"
 PURGE_UNVERIFIED: Final = "accounts.purge_unverified"
-
-Payload = Mapping[str, JsonScalar]
-Job = Callable[[AsyncContainer, Payload], Awaitable[object]]
 
 
 def _user_id(payload: Payload) -> UserId:
@@ -58,6 +57,7 @@ JOBS: Final[Mapping[str, Job]] = {
     topics.SEND_PASSWORD_RESET_CODE: _send_password_reset_code,
     PURGE_UNVERIFIED: _purge_unverified,
     RELAY_OUTBOX: _relay_outbox,
+    **{name: job for capability in CAPABILITIES for name, job in capability.jobs.items()},
 }
 
 

@@ -16,6 +16,7 @@ from celery import Celery
 from celery.schedules import crontab
 
 from saltbitter.application.ports.events import JsonScalar
+from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.jobs import JOBS, PURGE_UNVERIFIED, RELAY_OUTBOX, run_job
 from saltbitter.entrypoints.settings import Settings
 
@@ -66,6 +67,11 @@ def celery_app_for(settings: Settings) -> Celery:
         beat_schedule={
             "purge-unverified-hourly": {"task": PURGE_UNVERIFIED, "schedule": crontab(minute="7")},
             "relay-outbox": {"task": RELAY_OUTBOX, "schedule": RELAY_SWEEP_SECONDS},
+            **{
+                name: dict(entry)
+                for capability in CAPABILITIES
+                for name, entry in capability.beat_schedule.items()
+            },
         },
     )
     for job in JOBS:

@@ -41,6 +41,17 @@ from saltbitter.domain.accounts import (
 )
 from saltbitter.domain.errors import AuthenticationFailed, Conflict
 from saltbitter.domain.shared import SessionId, UserId
+from saltbitter.testing.fakes_assessments import AssessmentsState, InMemoryAssessmentRepository
+from saltbitter.testing.fakes_matching import InMemoryMatchingRepository, MatchingState
+from saltbitter.testing.fakes_notifications import (
+    InMemoryNotificationRepository,
+    NotificationsState,
+)
+from saltbitter.testing.fakes_profiles import (
+    InMemoryPhotoRepository,
+    InMemoryProfileRepository,
+    ProfilesState,
+)
 
 __all__ = [
     "FixedClock",
@@ -162,6 +173,11 @@ class InMemoryDatabase:
     consents: list[ConsentRecord] = field(default_factory=list)
     outbox: list[OutboxMessage] = field(default_factory=list)
     dispatched: dict[UUID, datetime] = field(default_factory=dict)
+    # One state object per later capability; each fake module owns its own.
+    profiles_state: ProfilesState = field(default_factory=ProfilesState)
+    assessments_state: AssessmentsState = field(default_factory=AssessmentsState)
+    matching_state: MatchingState = field(default_factory=MatchingState)
+    notifications_state: NotificationsState = field(default_factory=NotificationsState)
 
 
 class _Users(UserRepository):
@@ -308,6 +324,11 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.codes = _Codes(self._working)
         self.consents = _Consents(self._working)
         self.outbox = _Outbox(self._working, self._clock, self._ids)
+        self.profiles = InMemoryProfileRepository(self._working.profiles_state)
+        self.photos = InMemoryPhotoRepository(self._working.profiles_state)
+        self.assessments = InMemoryAssessmentRepository(self._working.assessments_state)
+        self.matching = InMemoryMatchingRepository(self._working.matching_state, self._working)
+        self.notifications = InMemoryNotificationRepository(self._working.notifications_state)
         return self
 
     async def __aexit__(

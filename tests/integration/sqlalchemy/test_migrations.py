@@ -7,6 +7,7 @@ from saltbitter.adapters.sqlalchemy import metadata, sync_url
 from saltbitter.adapters.sqlalchemy.migrate import (
     current_revision,
     downgrade,
+    head_revision,
     schema_differences,
     upgrade,
 )
@@ -25,7 +26,7 @@ def _tables(url: str) -> set[str]:
 def test_upgrade_downgrade_upgrade(scratch_postgres_url: str) -> None:
     url = scratch_postgres_url
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == head_revision()
     assert _tables(url) == set(metadata.tables)
 
     downgrade(url, "base")
@@ -33,7 +34,7 @@ def test_upgrade_downgrade_upgrade(scratch_postgres_url: str) -> None:
     assert _tables(url) == set()
 
     upgrade(url, "head")
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == head_revision()
     assert _tables(url) == set(metadata.tables)
 
 

@@ -83,6 +83,16 @@ def downgrade(url: str | URL, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def head_revision() -> str:
+    """The newest revision the package ships."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("no migrations found")
+    return head
+
+
 def current_revision(url: str | URL) -> str | None:
     """The revision the database is at, or None before the first migration."""
     engine = create_engine(sync_url(url), poolclass=pool.NullPool)

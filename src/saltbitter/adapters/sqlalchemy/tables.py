@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from saltbitter.adapters.sqlalchemy.column_types import UtcDateTime
 
 __all__ = [
+    "JSON_DOCUMENT",
     "consents",
     "metadata",
     "one_time_codes",
@@ -53,7 +54,8 @@ metadata = MetaData(
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
 _BigIdentity = BigInteger().with_variant(Integer(), "sqlite")
-_Json = JSON().with_variant(JSONB(), "postgresql")
+JSON_DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
+"""JSON on SQLite, JSONB on PostgreSQL."""
 
 users = Table(
     "users",
@@ -145,7 +147,7 @@ outbox = Table(
     metadata,
     Column("id", Uuid(), primary_key=True),
     Column("topic", String(200), nullable=False),
-    Column("payload", _Json, nullable=False),
+    Column("payload", JSON_DOCUMENT, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("dispatched_at", UtcDateTime(), nullable=True),
 )

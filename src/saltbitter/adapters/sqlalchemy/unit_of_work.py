@@ -17,7 +17,11 @@ from saltbitter.adapters.sqlalchemy.accounts import (
     SqlaSessionRepository,
     SqlaUserRepository,
 )
+from saltbitter.adapters.sqlalchemy.assessments import SqlaAssessmentRepository
+from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
+from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
+from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection, translating_errors
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
@@ -54,6 +58,11 @@ class SqlaUnitOfWork(UnitOfWork):
     codes: SqlaOneTimeCodeRepository
     consents: SqlaConsentLedger
     outbox: SqlaOutbox
+    profiles: SqlaProfileRepository
+    photos: SqlaPhotoRepository
+    assessments: SqlaAssessmentRepository
+    matching: SqlaMatchingRepository
+    notifications: SqlaNotificationRepository
 
     def __init__(
         self,
@@ -87,6 +96,11 @@ class SqlaUnitOfWork(UnitOfWork):
         self.codes = SqlaOneTimeCodeRepository(db)
         self.consents = SqlaConsentLedger(db)
         self.outbox = SqlaOutbox(db, self._clock, self._ids)
+        self.profiles = SqlaProfileRepository(db)
+        self.photos = SqlaPhotoRepository(db)
+        self.assessments = SqlaAssessmentRepository(db)
+        self.matching = SqlaMatchingRepository(db)
+        self.notifications = SqlaNotificationRepository(db)
         return self
 
     async def __aexit__(

@@ -12,7 +12,11 @@ from saltbitter.application.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
+from saltbitter.application.ports.assessments import AssessmentRepository
 from saltbitter.application.ports.events import Outbox
+from saltbitter.application.ports.matching import MatchingRepository
+from saltbitter.application.ports.notifications import NotificationRepository
+from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -25,6 +29,11 @@ class UnitOfWork(Protocol):
     codes: OneTimeCodeRepository
     consents: ConsentLedger
     outbox: Outbox
+    profiles: ProfileRepository
+    photos: PhotoRepository
+    assessments: AssessmentRepository
+    matching: MatchingRepository
+    notifications: NotificationRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

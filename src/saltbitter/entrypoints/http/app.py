@@ -11,6 +11,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from saltbitter.entrypoints.composition import make_container, start_container, stop_container
+from saltbitter.entrypoints.http import assessments, matching, notifications, profiles
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.health import HealthController
@@ -42,7 +43,17 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     async def on_shutdown() -> None:
         await stop_container(container)
 
-    api = DishkaRouter(API_PREFIX, route_handlers=[AuthController, MeController])
+    api = DishkaRouter(
+        API_PREFIX,
+        route_handlers=[
+            AuthController,
+            MeController,
+            *profiles.ROUTES,
+            *assessments.ROUTES,
+            *matching.ROUTES,
+            *notifications.ROUTES,
+        ],
+    )
     health = DishkaRouter("", route_handlers=[HealthController])
     prometheus = PrometheusConfig(
         app_name="saltbitter", prefix="saltbitter", group_path=True, exclude=["/metrics"]

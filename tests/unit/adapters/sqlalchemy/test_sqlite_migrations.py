@@ -5,7 +5,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect
 
 from saltbitter.adapters.sqlalchemy import metadata
-from saltbitter.adapters.sqlalchemy.migrate import current_revision, downgrade, upgrade
+from saltbitter.adapters.sqlalchemy.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    upgrade,
+)
 
 
 def _tables(path: Path) -> set[str]:
@@ -21,7 +26,7 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{path}"
 
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == head_revision()
     assert _tables(path) == set(metadata.tables)
 
     downgrade(url, "base")
@@ -29,7 +34,7 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     assert _tables(path) == set()
 
     upgrade(url, "head")
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == head_revision()
     assert _tables(path) == set(metadata.tables)
 
 
@@ -37,10 +42,10 @@ def test_upgrade_accepts_the_plain_sync_url_and_is_idempotent(tmp_path: Path) ->
     url = f"sqlite:///{tmp_path / 'plain.db'}"
     upgrade(url)
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == head_revision()
 
 
 def test_upgrade_creates_the_folder_of_a_fresh_checkouts_database(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'saltbitter.db'}"
     upgrade(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == head_revision()

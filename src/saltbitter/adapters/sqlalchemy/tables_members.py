@@ -1,0 +1,158 @@
+"""Tables of the member journey: profiles, photos, assessments, matching, notifications.
+
+Columns were fixed up front so that capabilities can read each other's data in SQL
+(the daily matching job joins profiles, assessments and users); each capability's
+repository module owns the reads and writes of its tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from saltbitter.adapters.sqlalchemy.column_types import UtcDateTime
+from saltbitter.adapters.sqlalchemy.tables import JSON_DOCUMENT, metadata
+
+__all__ = [
+    "assessments",
+    "daily_set_entries",
+    "daily_set_runs",
+    "matches",
+    "notifications",
+    "photos",
+    "profiles",
+    "swipes",
+]
+
+
+def _member(name: str, *, index: bool = False) -> Column[object]:
+    return Column(
+        name, Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=index
+    )
+
+
+profiles = Table(
+    "profiles",
+    metadata,
+    Column("user_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("gender", String(16), nullable=False),
+    Column("genders_sought", String(64), nullable=False),  # comma-joined Gender values
+    Column("age_min", Integer(), nullable=False),
+    Column("age_max", Integer(), nullable=False),
+    Column("bio", Text(), nullable=False),
+    Column("interests", JSON_DOCUMENT, nullable=False),  # list of normalised tags
+    Column("relationship_goal", String(32), nullable=True),
+    Column("values", JSON_DOCUMENT, nullable=True),  # {schwartz value: 1-7} or null
+    Column("latitude", Float(), nullable=False),
+    Column("longitude", Float(), nullable=False),
+    Column("max_distance_km", Float(), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Index(None, "visibility"),
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    _member("user_id", index=True),
+    Column("position", Integer(), nullable=False),
+    Column("storage_key", String(200), nullable=False),
+    Column("content_type", String(32), nullable=False),
+    Column("width", Integer(), nullable=False),
+    Column("height", Integer(), nullable=False),
+    Column("size_bytes", Integer(), nullable=False),
+    Column("moderation", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    _member("user_id"),
+    Column("instrument", String(32), nullable=False),
+    Column("instrument_version", String(32), nullable=False),
+    Column("answers", JSON_DOCUMENT, nullable=False),
+    Column("anxiety", Float(), nullable=False),
+    Column("avoidance", Float(), nullable=False),
+    Column("style", String(16), nullable=False),
+    Column("near_boundary", Boolean(), nullable=False),
+    Column("taken_at", UtcDateTime(), nullable=False),
+    Index(None, "user_id", "taken_at"),
+)
+
+swipes = Table(
+    "swipes",
+    metadata,
+    _member("actor_id"),
+    _member("target_id"),
+    Column("decision", String(8), nullable=False),  # like | pass
+    Column("created_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("actor_id", "target_id"),
+    Index(None, "target_id", "decision"),
+)
+
+matches = Table(
+    "matches",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    # The unordered pair, smaller id first: the unique constraint makes a match exist
+    # exactly once even when both members like each other at the same moment.
+    _member("user_low"),
+    _member("user_high", index=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("unmatched_at", UtcDateTime(), nullable=True),
+    Column("unmatched_by", Uuid(), nullable=True),
+    UniqueConstraint("user_low", "user_high"),
+    CheckConstraint("user_low < user_high", name="ordered_pair"),
+)
+
+daily_set_runs = Table(
+    "daily_set_runs",
+    metadata,
+    _member("user_id"),
+    Column("local_date", Date(), nullable=False),
+    Column("size", Integer(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("user_id", "local_date"),
+)
+
+daily_set_entries = Table(
+    "daily_set_entries",
+    metadata,
+    _member("user_id"),
+    Column("local_date", Date(), nullable=False),
+    Column("position", Integer(), nullable=False),
+    _member("candidate_id"),
+    Column("total", Float(), nullable=False),
+    Column("components", JSON_DOCUMENT, nullable=False),
+    Column("reasons", JSON_DOCUMENT, nullable=False),
+    PrimaryKeyConstraint("user_id", "local_date", "position"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    _member("user_id"),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON_DOCUMENT, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("read_at", UtcDateTime(), nullable=True),
+    Index(None, "user_id", "created_at"),
+)

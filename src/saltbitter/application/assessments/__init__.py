@@ -1,0 +1,1 @@
+"""The assessments capability (issue 4)."""

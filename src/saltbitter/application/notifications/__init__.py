@@ -1,0 +1,1 @@
+"""The notifications capability (issue 4)."""

@@ -1,0 +1,1 @@
+"""The profiles capability (issue 4)."""

@@ -1,0 +1,26 @@
+"""What a capability contributes to a process: DI providers, jobs and Beat entries."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dishka import AsyncContainer, Provider
+
+from saltbitter.application.ports.events import JsonScalar
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["Capability", "Job", "Payload"]
+
+Payload = Mapping[str, JsonScalar]
+Job = Callable[[AsyncContainer, Payload], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    providers: Callable[[Settings], list[Provider]] = lambda _settings: []
+    jobs: Mapping[str, Job] = field(default_factory=dict)
+    # Celery Beat entries: name -> {"task": job name, "schedule": seconds or crontab}.
+    beat_schedule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

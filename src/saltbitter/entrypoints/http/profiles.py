@@ -1,0 +1,9 @@
+"""HTTP routes of the profiles capability under /api/v1 (issue 4)."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+__all__ = ["ROUTES"]
+
+ROUTES: list[type[Controller]] = []
