@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from saltbitter.application.ports.assessments import AssessmentRepository
+from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
+from saltbitter.domain.shared import UserId
 
 __all__ = ["AssessmentsState", "InMemoryAssessmentRepository"]
 
 
 @dataclass
 class AssessmentsState:
-    """Committed assessments of one in-memory database."""
+    """Committed assessments of one in-memory database, oldest first."""
+
+    records: list[StoredAssessment] = field(default_factory=list)
 
 
 class InMemoryAssessmentRepository(AssessmentRepository):
     def __init__(self, state: AssessmentsState) -> None:
         self._state = state
+
+    async def latest(self, user_id: UserId) -> StoredAssessment | None:
+        mine = [record for record in self._state.records if record.user_id == user_id]
+        return max(mine, key=lambda record: record.taken_at) if mine else None

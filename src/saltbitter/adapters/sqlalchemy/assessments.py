@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
-from saltbitter.application.ports.assessments import AssessmentRepository
+from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
+from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaAssessmentRepository"]
 
@@ -11,3 +12,6 @@ __all__ = ["SqlaAssessmentRepository"]
 class SqlaAssessmentRepository(AssessmentRepository):
     def __init__(self, db: StagedConnection) -> None:
         self._db = db
+
+    async def latest(self, user_id: UserId) -> StoredAssessment | None:
+        return None  # filled in with the assessments capability

@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+from uuid import UUID
 
-__all__ = ["AssessmentRepository"]
+from saltbitter.domain.attachment import AttachmentStyle
+from saltbitter.domain.shared import UserId
+
+__all__ = ["AssessmentRepository", "StoredAssessment"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAssessment:
+    """One completed assessment as kept (table ``assessments``); answers stay private."""
+
+    id: UUID
+    user_id: UserId
+    instrument: str
+    instrument_version: str
+    answers: Mapping[int, int]
+    anxiety: float
+    avoidance: float
+    style: AttachmentStyle
+    near_boundary: bool
+    taken_at: datetime
 
 
 class AssessmentRepository(Protocol):
-    """Every assessment a member took, newest last (table ``assessments``)."""
+    """Every assessment a member took (table ``assessments``)."""
+
+    @abstractmethod
+    async def latest(self, user_id: UserId) -> StoredAssessment | None:
+        """The member's most recent assessment, if any."""
