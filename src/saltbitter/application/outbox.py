@@ -17,16 +17,29 @@ from saltbitter.application.profiles import topics as profiles_topics
 
 __all__ = ["JOBS_BY_TOPIC", "RelayOutbox"]
 
+
+def _merged(*tables: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Several capabilities may react to one topic (matching's own event triggers both
+    its cache invalidation and notifications): their jobs add up, none replaces another."""
+    merged: dict[str, tuple[str, ...]] = {}
+    for table in tables:
+        for topic, jobs in table.items():
+            merged[topic] = merged.get(topic, ()) + jobs
+    return merged
+
+
 # Which job each event topic triggers. Jobs are idempotent, because a crash between
 # enqueueing and marking a message dispatched hands the same event over again.
-JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = {
-    accounts_topics.VERIFICATION_REQUESTED: (accounts_topics.SEND_VERIFICATION_CODE,),
-    accounts_topics.PASSWORD_RESET_REQUESTED: (accounts_topics.SEND_PASSWORD_RESET_CODE,),
-    **profiles_topics.JOBS_BY_TOPIC,
-    **assessments_topics.JOBS_BY_TOPIC,
-    **matching_topics.JOBS_BY_TOPIC,
-    **notifications_topics.JOBS_BY_TOPIC,
-}
+JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = _merged(
+    {
+        accounts_topics.VERIFICATION_REQUESTED: (accounts_topics.SEND_VERIFICATION_CODE,),
+        accounts_topics.PASSWORD_RESET_REQUESTED: (accounts_topics.SEND_PASSWORD_RESET_CODE,),
+    },
+    profiles_topics.JOBS_BY_TOPIC,
+    assessments_topics.JOBS_BY_TOPIC,
+    matching_topics.JOBS_BY_TOPIC,
+    notifications_topics.JOBS_BY_TOPIC,
+)
 
 
 @dataclass(frozen=True, slots=True)

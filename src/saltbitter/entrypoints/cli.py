@@ -6,13 +6,17 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from typing import Annotated, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from dishka import AsyncContainer
 
 from saltbitter.domain.errors import SaltbitterError
 from saltbitter.entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from saltbitter.application.matching.views import DailyRunSummary
 
 __all__ = ["app", "main"]
 
@@ -24,9 +28,11 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
 users_app = typer.Typer(help="Look after member accounts.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demo data for a living local product.", no_args_is_help=True)
+matches_app = typer.Typer(help="Daily matches and matching upkeep.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
+app.add_typer(matches_app, name="matches")
 
 
 def _settings() -> Settings:
@@ -176,6 +182,59 @@ def demo_seed(
     if created:
         typer.echo(f"created {len(created)} demo member(s)")
     typer.echo(f"demo login: demo-1@saltbitter.test / {DEMO_PASSWORD}")
+
+
+@matches_app.command("generate")
+def matches_generate(
+    on: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="Local date of the sets (default: each member's own today).",
+        ),
+    ] = None,
+    all_timezones: Annotated[
+        bool,
+        typer.Option(
+            "--all-timezones", help="Everyone now, not only members whose 06:00 has come."
+        ),
+    ] = False,
+) -> None:
+    """Make the daily sets that are due now (the hourly job does this on its own)."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from saltbitter.application.matching.daily import GenerateDailySets
+
+    started = time.perf_counter()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
+        task = bar.add_task("daily sets", total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        async def work(container: AsyncContainer) -> DailyRunSummary:
+            async with container() as scope:
+                generate = await scope.get(GenerateDailySets)
+                return await generate(
+                    None if on is None else on.date(), all_timezones=all_timezones, progress=report
+                )
+
+        summary = _with_container(work)
+    seconds = time.perf_counter() - started
+    dates = ", ".join(day.isoformat() for day in summary.local_dates) or "none"
+    typer.echo(
+        f"processed {summary.due} member(s) of {summary.members} in {seconds:.1f} s: "
+        f"{summary.created} new set(s), {summary.delivered} candidate(s), dates {dates}"
+    )
 
 
 def main() -> None:

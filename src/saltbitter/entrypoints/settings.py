@@ -7,6 +7,8 @@ services are switched on by giving their URL (ADR 0004).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Mapping
@@ -31,6 +33,8 @@ class Settings:
     redis_key_prefix: str = "saltbitter:"
     tasks: Literal["auto", "in_process", "celery"] = "auto"
     task_queue: str = "saltbitter"
+    # Embedded mode only: run the periodic jobs in the API process (Beat does it otherwise).
+    in_process_schedule: bool = True
     jwt_secret: str | None = None
     auth_rate_limit_per_minute: int = 10
     user_rate_limit_per_minute: int = 100
@@ -43,9 +47,19 @@ class Settings:
     s3_endpoint_url: str | None = None
     s3_bucket: str | None = None
     s3_region: str = "us-east-1"
+    photo_url_ttl_seconds: int = 900  # signed photo URLs (local folder and S3) live 15 min
     log_level: str = "INFO"
     log_json: bool = True
     trusted_proxies: tuple[str, ...] = field(default=("127.0.0.1",))
+    # Matching: nobody appears in more daily sets than this within 24 h (popularity
+    # fairness); sets are written and committed this many members at a time; the batch
+    # scorer is NumPy's when installed ("auto") or the scalar reference loop.
+    matching_exposure_cap: int = 30
+    matching_chunk_size: int = 500
+    matching_scorer: Literal["auto", "numpy", "scalar"] = "auto"
+    # Quiet hours for member email, in each member's own timezone (HH:MM; equal = off).
+    quiet_hours_start: str = "22:00"
+    quiet_hours_end: str = "08:00"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -91,6 +105,16 @@ class Settings:
     @property
     def mail_folder(self) -> Path:
         return self.data_dir / "mail"
+
+    @property
+    def photo_folder(self) -> Path:
+        return self.data_dir / "photos"
+
+    def photo_signing_key(self) -> bytes:
+        """The key of the local folder's signed photo URLs, derived from the JWT secret
+        (a separate key per purpose: a photo URL signature is never a token signature)."""
+        secret = self.effective_jwt_secret().encode()
+        return hmac.new(secret, b"saltbitter:photo-urls:v1", hashlib.sha256).digest()
 
     def effective_jwt_secret(self) -> str:
         """The configured secret; embedded mode keeps a generated one in the data folder."""

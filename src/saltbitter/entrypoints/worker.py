@@ -13,16 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from celery import Celery
-from celery.schedules import crontab
 
 from saltbitter.application.ports.events import JsonScalar
-from saltbitter.entrypoints.capabilities import CAPABILITIES
-from saltbitter.entrypoints.jobs import JOBS, PURGE_UNVERIFIED, RELAY_OUTBOX, run_job
+from saltbitter.entrypoints.jobs import JOBS, run_job
+from saltbitter.entrypoints.scheduler import periodic_jobs
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["celery_app_for"]
-
-RELAY_SWEEP_SECONDS = 15.0
 
 
 class _ProcessRuntime:
@@ -64,15 +61,7 @@ def celery_app_for(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         timezone="UTC",
-        beat_schedule={
-            "purge-unverified-hourly": {"task": PURGE_UNVERIFIED, "schedule": crontab(minute="7")},
-            "relay-outbox": {"task": RELAY_OUTBOX, "schedule": RELAY_SWEEP_SECONDS},
-            **{
-                name: dict(entry)
-                for capability in CAPABILITIES
-                for name, entry in capability.beat_schedule.items()
-            },
-        },
+        beat_schedule=periodic_jobs(),
     )
     for job in JOBS:
         _register(app, job, settings)

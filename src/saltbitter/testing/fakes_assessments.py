@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
@@ -22,5 +23,13 @@ class InMemoryAssessmentRepository(AssessmentRepository):
         self._state = state
 
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
+        mine = await self.history(user_id)
+        return mine[0] if mine else None
+
+    def add(self, assessment: StoredAssessment) -> None:
+        self._state.records.append(assessment)
+
+    async def history(self, user_id: UserId) -> Sequence[StoredAssessment]:
         mine = [record for record in self._state.records if record.user_id == user_id]
-        return max(mine, key=lambda record: record.taken_at) if mine else None
+        # Same order as SQL: newest first, ties broken by id.
+        return sorted(mine, key=lambda record: (record.taken_at, record.id), reverse=True)

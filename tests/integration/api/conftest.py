@@ -21,6 +21,7 @@ def _base_settings(data_dir: Path) -> Settings:
         environment="test",
         jwt_secret="test-secret-" + "x" * 40,
         tasks="in_process",
+        in_process_schedule=False,  # tests run periodic jobs on purpose, not on a timer
         auth_rate_limit_per_minute=100_000,
         user_rate_limit_per_minute=100_000,
         log_json=True,

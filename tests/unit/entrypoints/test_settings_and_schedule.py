@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from celery.schedules import crontab
 
-from saltbitter.entrypoints.jobs import JOBS, PURGE_UNVERIFIED, RELAY_OUTBOX
+from saltbitter.application.ports.events import JsonScalar
+from saltbitter.entrypoints.jobs import JOBS, PURGE_UNVERIFIED, RELAY_OUTBOX, InProcessJobQueue
+from saltbitter.entrypoints.scheduler import InProcessScheduler
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 
@@ -53,7 +57,36 @@ def test_celery_registers_every_job_and_beat_schedules_the_sweeps() -> None:
     assert set(JOBS) <= set(celery.tasks)
     schedule = celery.conf.beat_schedule
     purge = next(entry for entry in schedule.values() if entry["task"] == PURGE_UNVERIFIED)
-    assert isinstance(purge["schedule"], crontab)
-    assert purge["schedule"].minute == {7}  # hourly, at minute 7
+    assert purge["schedule"] == 3600.0
     relay = next(entry for entry in schedule.values() if entry["task"] == RELAY_OUTBOX)
     assert relay["schedule"] <= 60
+
+
+class _RecordingQueue(InProcessJobQueue):
+    def __init__(self) -> None:
+        super().__init__()
+        self.enqueued: list[str] = []
+
+    async def enqueue(self, job: str, payload: Mapping[str, JsonScalar]) -> None:
+        self.enqueued.append(job)
+
+
+async def test_embedded_scheduler_runs_entries_at_start_then_on_their_schedule() -> None:
+    now = [datetime(2026, 3, 1, 10, 30, tzinfo=UTC)]
+    queue = _RecordingQueue()
+    hourly = crontab(minute="0")
+    scheduler = InProcessScheduler(
+        queue,
+        {
+            "often": {"task": "a.often", "schedule": 60.0},
+            "hourly": {"task": "b.hourly", "schedule": hourly},
+        },
+        clock=lambda: now[0],
+    )
+    assert await scheduler.run_due() == ["a.often", "b.hourly"]
+    now[0] += timedelta(seconds=59)
+    assert await scheduler.run_due() == []
+    now[0] += timedelta(seconds=1)
+    assert await scheduler.run_due() == ["a.often"]
+    now[0] = datetime(2026, 3, 1, 11, 0, 1, tzinfo=UTC)
+    assert await scheduler.run_due() == ["a.often", "b.hourly"]

@@ -2,16 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, select
+
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.tables_members import assessments
 from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
+from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaAssessmentRepository"]
 
 
+def _assessment(row: Row[Any]) -> StoredAssessment:
+    return StoredAssessment(
+        id=row.id,
+        user_id=UserId(row.user_id),
+        instrument=row.instrument,
+        instrument_version=row.instrument_version,
+        # JSON object keys are strings; item numbers are ints everywhere else.
+        answers={int(number): int(answer) for number, answer in row.answers.items()},
+        anxiety=row.anxiety,
+        avoidance=row.avoidance,
+        style=AttachmentStyle(row.style),
+        near_boundary=row.near_boundary,
+        taken_at=row.taken_at,
+    )
+
+
 class SqlaAssessmentRepository(AssessmentRepository):
+    __slots__ = ("_db",)
+
     def __init__(self, db: StagedConnection) -> None:
         self._db = db
 
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
-        return None  # filled in with the assessments capability
+        statement = (
+            select(assessments)
+            .where(assessments.c.user_id == user_id)
+            .order_by(assessments.c.taken_at.desc(), assessments.c.id.desc())
+            .limit(1)
+        )
+        row = (await self._db.execute(statement)).one_or_none()
+        return None if row is None else _assessment(row)
+
+    def add(self, assessment: StoredAssessment) -> None:
+        self._db.stage(
+            assessments,
+            {
+                "id": assessment.id,
+                "user_id": assessment.user_id,
+                "instrument": assessment.instrument,
+                "instrument_version": assessment.instrument_version,
+                "answers": {str(number): answer for number, answer in assessment.answers.items()},
+                "anxiety": assessment.anxiety,
+                "avoidance": assessment.avoidance,
+                "style": assessment.style.value,
+                "near_boundary": assessment.near_boundary,
+                "taken_at": assessment.taken_at,
+            },
+        )
+
+    async def history(self, user_id: UserId) -> Sequence[StoredAssessment]:
+        statement = (
+            select(assessments)
+            .where(assessments.c.user_id == user_id)
+            .order_by(assessments.c.taken_at.desc(), assessments.c.id.desc())
+        )
+        return [_assessment(row) for row in await self._db.execute(statement)]

@@ -35,6 +35,7 @@ __all__ = [
     "notifications",
     "photos",
     "profiles",
+    "scheduled_emails",
     "swipes",
 ]
 
@@ -69,7 +70,7 @@ photos = Table(
     "photos",
     metadata,
     Column("id", Uuid(), primary_key=True),
-    _member("user_id", index=True),
+    _member("user_id"),
     Column("position", Integer(), nullable=False),
     Column("storage_key", String(200), nullable=False),
     Column("content_type", String(32), nullable=False),
@@ -78,6 +79,10 @@ photos = Table(
     Column("size_bytes", Integer(), nullable=False),
     Column("moderation", String(16), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # Six slots per member, each used once: the database itself caps a member at six
+    # photos, even when uploads race (the unique index also serves lookups by user_id).
+    UniqueConstraint("user_id", "position"),
+    CheckConstraint("position >= 0 AND position < 6", name="photo_slot"),
 )
 
 assessments = Table(
@@ -130,6 +135,9 @@ daily_set_runs = Table(
     Column("size", Integer(), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("user_id", "local_date"),
+    # The sweep asks which sets exist for a few dates; exposure counts recent sets.
+    Index(None, "local_date"),
+    Index(None, "created_at"),
 )
 
 daily_set_entries = Table(
@@ -143,6 +151,8 @@ daily_set_entries = Table(
     Column("components", JSON_DOCUMENT, nullable=False),
     Column("reasons", JSON_DOCUMENT, nullable=False),
     PrimaryKeyConstraint("user_id", "local_date", "position"),
+    # Whose sets show a member: their profile change invalidates those cached sets.
+    Index(None, "candidate_id", "local_date"),
 )
 
 notifications = Table(
@@ -155,4 +165,21 @@ notifications = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("read_at", UtcDateTime(), nullable=True),
     Index(None, "user_id", "created_at"),
+)
+
+# Member emails waiting for their time (quiet hours) and the record that they went out:
+# the durable half of "deferred, not dropped". A Beat job sends the due ones every minute.
+scheduled_emails = Table(
+    "scheduled_emails",
+    metadata,
+    Column("id", Uuid(), primary_key=True),  # derived from the event: redelivery-safe
+    _member("user_id", index=True),
+    Column("kind", String(32), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text(), nullable=False),
+    Column("send_after", UtcDateTime(), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sent | skipped
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("done_at", UtcDateTime(), nullable=True),
+    Index(None, "status", "send_after"),
 )

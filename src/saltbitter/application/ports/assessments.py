@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -37,3 +37,11 @@ class AssessmentRepository(Protocol):
     @abstractmethod
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         """The member's most recent assessment, if any."""
+
+    @abstractmethod
+    def add(self, assessment: StoredAssessment) -> None:
+        """Stage a completed assessment; earlier ones are kept as history."""
+
+    @abstractmethod
+    async def history(self, user_id: UserId) -> Sequence[StoredAssessment]:
+        """Every assessment of the member, most recent first."""

@@ -1,12 +1,210 @@
-"""Ports of the matching capability (issue 4)."""
+"""Ports of the matching capability (issue 4): swipes, matches, daily sets, candidate reads."""
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
+from uuid import UUID
 
-__all__ = ["MatchingRepository"]
+from saltbitter.domain.compatibility import (
+    CandidateProfile,
+    CompatibilityPolicy,
+    ComponentScores,
+    DocumentFrequencies,
+    PairHistory,
+)
+from saltbitter.domain.matching import Decision, MatchPair, PairState
+from saltbitter.domain.shared import UserId
+
+__all__ = [
+    "DailySet",
+    "DailySetEntry",
+    "LikeReceived",
+    "MatchingRepository",
+    "MemberRecord",
+    "StoredMatch",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecord:
+    """A member as matching sees them: the scoring profile plus what a card shows.
+
+    Only members with a profile and an active or suspended account are members here
+    (suspended ones carry ``profile.suspended``). ``profile.age`` is counted on the
+    member's own local date; ``profile.attachment`` is set only while the member's
+    current ``sensitive_data`` consent is granted.
+    """
+
+    profile: CandidateProfile
+    display_name: str
+    timezone: str
+    bio: str
+    interests: tuple[str, ...]
+    """The interests in the member's own order (``profile.interests`` is a set)."""
+    relationship_goal: str | None
+    updated_at: datetime
+
+    @property
+    def user_id(self) -> UserId:
+        return self.profile.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMatch:
+    """A row of ``matches``: the pair, when it formed and whether it has ended."""
+
+    id: UUID
+    pair: MatchPair
+    created_at: datetime
+    unmatched_at: datetime | None = None
+    unmatched_by: UserId | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.unmatched_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class LikeReceived:
+    """Someone liked the member and is still waiting for an answer."""
+
+    liker: UserId
+    liked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DailySetEntry:
+    """One candidate of a daily set with the score and reasons it was chosen with."""
+
+    candidate_id: UserId
+    total: float
+    components: ComponentScores
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DailySet:
+    """A member's daily set for one local date, best first (``daily_set_runs`` + entries)."""
+
+    user_id: UserId
+    local_date: date
+    entries: tuple[DailySetEntry, ...]
+    created_at: datetime
+
+    @property
+    def size(self) -> int:
+        return len(self.entries)
 
 
 class MatchingRepository(Protocol):
     """Likes and passes, matches and daily sets (tables ``swipes``, ``matches``,
-    ``daily_set_runs``, ``daily_set_entries``), plus the candidate reads scoring needs."""
+    ``daily_set_runs``, ``daily_set_entries``), plus the candidate reads scoring needs.
+
+    Writes that decide a race (a swipe, a match, a daily set) run at once, not staged,
+    so their outcome is known inside the transaction.
+    """
+
+    # Candidate reads ---------------------------------------------------------------
+
+    @abstractmethod
+    async def members(
+        self, now: datetime, user_ids: Collection[UserId] | None = None
+    ) -> Sequence[MemberRecord]:
+        """Members (see ``MemberRecord``) among ``user_ids``, or all of them when None."""
+
+    @abstractmethod
+    async def nearby_members(
+        self, viewer: CandidateProfile, now: datetime, policy: CompatibilityPolicy
+    ) -> Sequence[MemberRecord]:
+        """Available members who may pass the viewer's hard profile filters.
+
+        A superset is allowed (callers still run ``check_eligibility``); leaving out
+        anyone who would pass is not.
+        """
+
+    @abstractmethod
+    async def interest_frequencies(self) -> DocumentFrequencies:
+        """How many profiles list each interest tag, over every profile."""
+
+    @abstractmethod
+    async def pair_histories(
+        self, viewers: Collection[UserId], candidates: Collection[UserId] | None = None
+    ) -> Sequence[tuple[UserId, UserId, PairHistory]]:
+        """(viewer, other, history from the viewer's side) for every pair with a swipe
+        or a match between a viewer and anyone (or anyone in ``candidates``)."""
+
+    # Swipes and matches ------------------------------------------------------------
+
+    @abstractmethod
+    async def lock_pair(self, pair: MatchPair) -> None:
+        """Serialise swipe decisions on one pair until the transaction ends."""
+
+    @abstractmethod
+    async def record_swipe(
+        self, actor: UserId, target: UserId, decision: Decision, at: datetime
+    ) -> bool:
+        """Insert the actor's decision; False (and no change) when one exists already."""
+
+    @abstractmethod
+    async def pair_state(self, actor: UserId, target: UserId) -> PairState:
+        """Both decisions on the pair and its match status, from the actor's side."""
+
+    @abstractmethod
+    async def create_match(
+        self, match_id: UUID, pair: MatchPair, at: datetime
+    ) -> tuple[StoredMatch, bool]:
+        """The pair's match, inserted unless it exists: (match, whether this call made it).
+
+        The unique pair decides, so concurrent callers get the same match.
+        """
+
+    @abstractmethod
+    async def get_match(self, match_id: UUID) -> StoredMatch | None: ...
+
+    @abstractmethod
+    async def end_match(self, match_id: UUID, by: UserId, at: datetime) -> None:
+        """Mark the match unmatched by ``by`` at ``at``."""
+
+    @abstractmethod
+    async def active_matches(
+        self, user: UserId, limit: int, before: tuple[datetime, UUID] | None = None
+    ) -> Sequence[StoredMatch]:
+        """The member's active matches, newest first, strictly after the keyset
+        ``before`` = (created_at, id) of the previous page's last item."""
+
+    @abstractmethod
+    async def likes_received(
+        self, user: UserId, limit: int, before: tuple[datetime, UserId] | None = None
+    ) -> Sequence[LikeReceived]:
+        """Likes on the member that they have not answered (nor matched), newest first."""
+
+    # Daily sets ----------------------------------------------------------------------
+
+    @abstractmethod
+    async def daily_set(self, user: UserId, local_date: date) -> DailySet | None: ...
+
+    @abstractmethod
+    async def runs_on(self, local_dates: Collection[date]) -> set[tuple[UserId, date]]:
+        """(member, local date) of every daily set already made for one of the dates."""
+
+    @abstractmethod
+    async def save_daily_sets(self, sets: Sequence[DailySet]) -> set[UserId]:
+        """Store each set unless its (member, local date) has one: returns who got theirs.
+
+        The primary key on (member, local date) decides, so reruns and concurrent runs
+        never make a second set.
+        """
+
+    @abstractmethod
+    async def recent_exposure(self, since: datetime) -> dict[UserId, int]:
+        """In how many daily sets made since ``since`` each member appears."""
+
+    @abstractmethod
+    async def daily_set_holders(
+        self, candidate: UserId, since: date
+    ) -> Sequence[tuple[UserId, date]]:
+        """(member, local date) of sets from ``since`` on that include ``candidate``."""

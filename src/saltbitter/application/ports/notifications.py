@@ -2,10 +2,116 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
+from uuid import UUID
 
-__all__ = ["NotificationRepository"]
+from saltbitter.application.ports.events import JsonScalar
+from saltbitter.domain.notifications import NotificationKind
+from saltbitter.domain.shared import UserId
+
+__all__ = [
+    "EmailStatus",
+    "Notification",
+    "NotificationRepository",
+    "PagePosition",
+    "ScheduledEmail",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One in-app notification (table ``notifications``)."""
+
+    id: UUID
+    user_id: UserId
+    kind: NotificationKind
+    payload: Mapping[str, JsonScalar]
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PagePosition:
+    """Where a newest-first page ended: the last (created_at, id) it showed."""
+
+    created_at: datetime
+    id: UUID
+
+
+class EmailStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    # The member can no longer be mailed (account suspended or deactivated meanwhile).
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledEmail:
+    """An email to a member, held until ``send_after`` (table ``scheduled_emails``).
+
+    The address is looked up when it is sent, so a changed email address is honoured
+    and an erased account (ON DELETE CASCADE) leaves nothing behind.
+    """
+
+    id: UUID
+    user_id: UserId
+    kind: str
+    subject: str
+    body: str
+    send_after: datetime
+    created_at: datetime
+    status: EmailStatus = EmailStatus.PENDING
+    done_at: datetime | None = field(default=None)
 
 
 class NotificationRepository(Protocol):
-    """In-app notifications (table ``notifications``)."""
+    """In-app notifications (table ``notifications``) and member emails waiting to go out
+    (table ``scheduled_emails``).
+
+    Inserts are idempotent by id: jobs derive ids from the event they handle, so handling
+    a redelivered event inserts nothing new.
+    """
+
+    @abstractmethod
+    async def add(self, notification: Notification) -> bool:
+        """Insert unless a notification with this id exists; True when it was inserted."""
+
+    @abstractmethod
+    async def page(
+        self, user_id: UserId, *, after: PagePosition | None, limit: int
+    ) -> Sequence[Notification]:
+        """Up to ``limit`` of the member's notifications, newest first (ties by id,
+        descending), strictly after ``after`` in that order."""
+
+    @abstractmethod
+    async def mark_read(self, user_id: UserId, ids: Collection[UUID], now: datetime) -> int:
+        """Mark the member's unread notifications among ``ids`` read; other members' ids
+        and unknown ids are ignored. Returns how many changed."""
+
+    @abstractmethod
+    async def schedule_email(self, email: ScheduledEmail) -> bool:
+        """Insert unless an email with this id exists; True when it was inserted."""
+
+    @abstractmethod
+    async def claim_due_emails(self, now: datetime, limit: int) -> Sequence[ScheduledEmail]:
+        """Pending emails with ``send_after <= now``, earliest due first. Until this
+        transaction ends, concurrent claimers do not get the same emails."""
+
+    @abstractmethod
+    async def finish_emails(
+        self, ids: Collection[UUID], status: EmailStatus, now: datetime
+    ) -> None:
+        """Record that pending emails were sent or skipped."""
+
+    @abstractmethod
+    async def postpone_email(self, email_id: UUID, send_after: datetime) -> None:
+        """Hold a pending email until ``send_after``."""
+
+    @abstractmethod
+    async def emails_for(self, user_id: UserId) -> Sequence[ScheduledEmail]:
+        """Every scheduled email of the member, in any status, earliest due first."""

@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
+
+from saltbitter.domain.profiles import Photo, PhotoId, Profile
+from saltbitter.domain.shared import UserId
 
 __all__ = ["PhotoRepository", "ProfileRepository"]
 
 
 class ProfileRepository(Protocol):
-    """Members' dating profiles (table ``profiles``)."""
+    """Members' dating profiles (table ``profiles``), one per member."""
+
+    @abstractmethod
+    async def get(self, user_id: UserId) -> Profile | None: ...
+
+    @abstractmethod
+    async def get_many(self, user_ids: Collection[UserId]) -> Mapping[UserId, Profile]:
+        """The profiles of those members who have one (others are simply absent)."""
+
+    @abstractmethod
+    async def save(self, profile: Profile) -> None:
+        """Insert or replace the member's profile (an upsert: one statement, no race)."""
 
 
 class PhotoRepository(Protocol):
-    """Photo metadata, ordered per member (table ``photos``); bytes live in a PhotoStore."""
+    """Photo metadata, ordered per member (table ``photos``); bytes live in a PhotoStore.
+
+    A member's photos hold positions 0 to ``MAX_PHOTOS - 1``, each at most once: the
+    database enforces it, so two concurrent uploads can never make a seventh photo.
+    """
+
+    @abstractmethod
+    async def list_for(self, user_id: UserId) -> list[Photo]:
+        """The member's photos, main photo (position 0) first."""
+
+    @abstractmethod
+    async def list_for_many(self, user_ids: Collection[UserId]) -> Mapping[UserId, list[Photo]]:
+        """Photos of several members at once, each list by position; no entry when none."""
+
+    @abstractmethod
+    async def count_for(self, user_id: UserId) -> int: ...
+
+    @abstractmethod
+    def add(self, photo: Photo) -> None:
+        """Stage a new photo; a taken position surfaces as ``Conflict`` by commit at the
+        latest (code ``photo_slot_taken``)."""
+
+    @abstractmethod
+    async def delete(self, photo_id: PhotoId) -> bool:
+        """Remove the photo's row; False when there was none."""
+
+    @abstractmethod
+    async def save_order(self, user_id: UserId, photo_ids: Sequence[PhotoId]) -> None:
+        """Give ``photo_ids[i]`` position i; they must be exactly the member's photos."""

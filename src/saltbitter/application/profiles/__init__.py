@@ -1,1 +1,1 @@
-"""The profiles capability (issue 4)."""
+"""Profiles and photos: the member's own profile, others' public views, photo uploads."""

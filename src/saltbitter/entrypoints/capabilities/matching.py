@@ -1,9 +1,115 @@
-"""Wiring of the matching capability (issue 4)."""
+"""Wiring of the matching capability (issue 4): scorer, policy, use cases, jobs, Beat."""
 
 from __future__ import annotations
 
-from saltbitter.entrypoints.capabilities.base import Capability
+from datetime import date
+from typing import Any
+from uuid import UUID
 
-__all__ = ["CAPABILITY"]
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
-CAPABILITY = Capability(name="matching")
+from saltbitter.application.matching import topics
+from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
+from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.forget import ForgetMemberCaches
+from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
+from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
+from saltbitter.application.matching.swipes import LikeMember, PassMember
+from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
+from saltbitter.domain.matching import AllocationPolicy
+from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.capabilities.base import Capability, Payload
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["CAPABILITY", "MatchingProvider", "batch_scorer_for", "matching_policy_for"]
+
+
+def batch_scorer_for(settings: Settings) -> BatchScorer:
+    """NumPy's vectorised scorer when it is installed (or asked for), else the scalar one."""
+    if settings.matching_scorer == "scalar":
+        return ScalarBatchScorer()
+    try:
+        from saltbitter.adapters.numpy_scoring import NumpyBatchScorer
+    except ImportError:
+        if settings.matching_scorer == "numpy":
+            raise SystemExit("SALTBITTER_MATCHING_SCORER=numpy needs saltbitter[fast].") from None
+        return ScalarBatchScorer()
+    return NumpyBatchScorer()
+
+
+def matching_policy_for(settings: Settings) -> MatchingPolicy:
+    return MatchingPolicy(
+        allocation=AllocationPolicy(
+            quotas=tier_quotas(), exposure_cap=settings.matching_exposure_cap
+        ),
+        chunk_size=settings.matching_chunk_size,
+    )
+
+
+class MatchingProvider(Provider):
+    """APP scope: the batch scorer and the policy; REQUEST scope: the use cases."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide(scope=Scope.APP)
+    def scorer(self) -> BatchScorer:
+        return batch_scorer_for(self._settings)
+
+    @provide(scope=Scope.APP)
+    def policy(self) -> MatchingPolicy:
+        return matching_policy_for(self._settings)
+
+    use_cases = provide_all(
+        LikeMember,
+        PassMember,
+        ListMatches,
+        Unmatch,
+        ListLikesReceived,
+        GetDailySet,
+        GenerateDailySets,
+        Discover,
+        ForgetMemberCaches,
+        scope=Scope.REQUEST,
+    )
+
+
+async def _forget_member_caches(scope: AsyncContainer, payload: Payload) -> object:
+    forget = await scope.get(ForgetMemberCaches)
+    return await forget(UserId(UUID(str(payload["user_id"]))))
+
+
+async def _generate_daily_sets(scope: AsyncContainer, payload: Payload) -> object:
+    generate = await scope.get(GenerateDailySets)
+    raw_date = payload.get("date")
+    summary = await generate(
+        None if raw_date is None else date.fromisoformat(str(raw_date)),
+        all_timezones=bool(payload.get("all_timezones", False)),
+    )
+    return {"due": summary.due, "created": summary.created}
+
+
+def _hourly() -> Any:
+    """Minute 1 of every hour: a member's 06:00 has passed by the first sweep after it."""
+    try:
+        from celery.schedules import crontab
+    except ImportError:  # an API-only install never runs Beat
+        return 3600.0
+    return crontab(minute="1")
+
+
+CAPABILITY = Capability(
+    name="matching",
+    providers=lambda settings: [MatchingProvider(settings)],
+    jobs={
+        topics.FORGET_MEMBER_CACHES: _forget_member_caches,
+        topics.GENERATE_DAILY_SETS: _generate_daily_sets,
+    },
+    beat_schedule={
+        "matching-daily-sets-hourly": {
+            "task": topics.GENERATE_DAILY_SETS,
+            "schedule": _hourly(),
+        }
+    },
+)

@@ -1,9 +1,113 @@
-"""Wiring of the notifications capability (issue 4)."""
+"""Wiring of the notifications capability (issue 4): providers, jobs and the Beat sweep."""
 
 from __future__ import annotations
 
-from saltbitter.entrypoints.capabilities.base import Capability
+from datetime import date
+from uuid import UUID
 
-__all__ = ["CAPABILITY"]
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
-CAPABILITY = Capability(name="notifications")
+from saltbitter.application.notifications import topics
+from saltbitter.application.notifications.delivery import (
+    NotifyDailySetReady,
+    NotifyNewMatch,
+    SendDueEmails,
+)
+from saltbitter.application.notifications.dto import (
+    DailySetReady,
+    MatchCreated,
+    NotificationsPolicy,
+)
+from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
+from saltbitter.domain.errors import ValidationFailed
+from saltbitter.domain.notifications import QuietHours
+from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.capabilities.base import Capability, Payload
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["CAPABILITY", "SEND_DUE_EMAILS_EVERY_SECONDS", "NotificationsProvider"]
+
+SEND_DUE_EMAILS_EVERY_SECONDS = 60.0
+# A sweep sends at most this many batches, so one run never holds a worker for long.
+_MAX_BATCHES_PER_SWEEP = 20
+
+
+class NotificationsProvider(Provider):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide(scope=Scope.APP)
+    def policy(self) -> NotificationsPolicy:
+        try:
+            quiet_hours = QuietHours.parse(
+                self._settings.quiet_hours_start, self._settings.quiet_hours_end
+            )
+        except ValidationFailed as invalid:
+            fields = ", ".join(f"{e.field}: {e.message}" for e in invalid.errors)
+            raise SystemExit(f"Invalid SaltBitter setting: {fields}") from None
+        return NotificationsPolicy(quiet_hours=quiet_hours)
+
+    use_cases = provide_all(
+        ListNotifications,
+        MarkNotificationsRead,
+        NotifyNewMatch,
+        NotifyDailySetReady,
+        SendDueEmails,
+        scope=Scope.REQUEST,
+    )
+
+
+def _user(payload: Payload, name: str) -> UserId:
+    return UserId(UUID(str(payload[name])))
+
+
+async def _notify_new_match(scope: AsyncContainer, payload: Payload) -> object:
+    event = MatchCreated(
+        match_id=UUID(str(payload["match_id"])),
+        user_a=_user(payload, "user_a"),
+        user_b=_user(payload, "user_b"),
+    )
+    created = await (await scope.get(NotifyNewMatch))(event)
+    # Send what is due at once (not in quiet hours) instead of waiting for the sweep.
+    await _send_due_emails(scope, {})
+    return created
+
+
+async def _notify_daily_set_ready(scope: AsyncContainer, payload: Payload) -> object:
+    size = payload["size"]
+    event = DailySetReady(
+        user_id=_user(payload, "user_id"),
+        local_date=date.fromisoformat(str(payload["local_date"])),
+        size=size if isinstance(size, int) else int(str(size)),
+    )
+    return await (await scope.get(NotifyDailySetReady))(event)
+
+
+async def _send_due_emails(scope: AsyncContainer, _payload: Payload) -> object:
+    send = await scope.get(SendDueEmails)
+    sent = 0
+    for _ in range(_MAX_BATCHES_PER_SWEEP):
+        sweep = await send()
+        sent += sweep.sent
+        if sweep.claimed < SendDueEmails.BATCH_SIZE:
+            break
+    return sent
+
+
+CAPABILITY = Capability(
+    name="notifications",
+    providers=lambda settings: [NotificationsProvider(settings)],
+    jobs={
+        topics.NOTIFY_NEW_MATCH: _notify_new_match,
+        topics.NOTIFY_DAILY_SET_READY: _notify_daily_set_ready,
+        topics.SEND_DUE_EMAILS: _send_due_emails,
+    },
+    beat_schedule={
+        # Releases emails held for quiet hours within a minute of their end.
+        "notifications-send-due-emails": {
+            "task": topics.SEND_DUE_EMAILS,
+            "schedule": SEND_DUE_EMAILS_EVERY_SECONDS,
+        },
+    },
+)

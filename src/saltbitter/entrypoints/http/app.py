@@ -10,6 +10,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
+from saltbitter.application.ports.events import JobQueue
 from saltbitter.entrypoints.composition import make_container, start_container, stop_container
 from saltbitter.entrypoints.http import assessments, matching, notifications, profiles
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
@@ -17,7 +18,9 @@ from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.health import HealthController
 from saltbitter.entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
 from saltbitter.entrypoints.http.problems import PROBLEM_HANDLERS
+from saltbitter.entrypoints.jobs import InProcessJobQueue
 from saltbitter.entrypoints.logging import configure_logging
+from saltbitter.entrypoints.scheduler import InProcessScheduler, periodic_jobs
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["create_app"]
@@ -37,10 +40,19 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         configure_logging(settings.log_level, json=settings.log_json)
     container = make_container(settings, LitestarProvider(), HttpProvider())
 
+    schedulers: list[InProcessScheduler] = []
+
     async def on_startup() -> None:
         await start_container(container)
+        queue = await container.get(JobQueue)
+        if isinstance(queue, InProcessJobQueue) and settings.in_process_schedule:
+            scheduler = InProcessScheduler(queue, periodic_jobs())
+            scheduler.start()
+            schedulers.append(scheduler)
 
     async def on_shutdown() -> None:
+        for scheduler in schedulers:
+            await scheduler.stop()
         await stop_container(container)
 
     api = DishkaRouter(

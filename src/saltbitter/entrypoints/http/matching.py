@@ -1,9 +1,190 @@
-"""HTTP routes of the matching capability under /api/v1 (issue 4)."""
+"""Matching over HTTP under /api/v1 (issue 4): likes, passes, matches, daily set, discover."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from typing import Annotated
+from uuid import UUID
 
-__all__ = ["ROUTES"]
+import msgspec
+from dishka.integrations.litestar import FromDishka
+from litestar import Controller, delete, get, post
+from litestar.params import FromPath, JSONBody, Parameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-ROUTES: list[type[Controller]] = []
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.matching.daily import GetDailySet
+from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
+from saltbitter.application.matching.swipes import LikeMember, PassMember
+from saltbitter.application.matching.views import (
+    DailySetView,
+    DiscoverPage,
+    LikesReceivedPage,
+    MatchesPage,
+    SwipeResult,
+)
+from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
+from saltbitter.entrypoints.http.problems import documented_errors
+
+__all__ = [
+    "ROUTES",
+    "DiscoverController",
+    "LikesController",
+    "MatchesController",
+    "PassesController",
+    "SwipeRequest",
+]
+
+Cursor = Annotated[
+    str | None,
+    Parameter(
+        query="cursor",
+        max_length=200,
+        required=False,
+        description="The next_cursor of the previous page (omit for the first page).",
+    ),
+]
+
+
+class SwipeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    user_id: UUID
+
+
+class LikesController(Controller):
+    path = "/likes"
+    tags = ["matching"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Like a member; a like answering their like makes a match",
+        description=(
+            "Answers `matched` and the `match_id` when the like was mutual. A mutual "
+            "like makes exactly one match even when both like at the same moment."
+        ),
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 409, 422, LIMITED),
+    )
+    async def like(
+        self,
+        data: JSONBody[SwipeRequest],
+        principal: FromDishka[Principal],
+        like: FromDishka[LikeMember],
+    ) -> SwipeResult:
+        return await like(principal, UserId(data.user_id))
+
+    @get(
+        "/received",
+        summary="Who liked you and awaits your answer (Premium and Elite)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def received(
+        self,
+        principal: FromDishka[Principal],
+        likes_received: FromDishka[ListLikesReceived],
+        cursor: Cursor = None,
+    ) -> LikesReceivedPage:
+        return await likes_received(principal, cursor)
+
+
+class PassesController(Controller):
+    path = "/passes"
+    tags = ["matching"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Pass on a member (final; they are not told)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 409, 422, LIMITED),
+    )
+    async def pass_member(
+        self,
+        data: JSONBody[SwipeRequest],
+        principal: FromDishka[Principal],
+        pass_member: FromDishka[PassMember],
+    ) -> SwipeResult:
+        return await pass_member(principal, UserId(data.user_id))
+
+
+class MatchesController(Controller):
+    path = "/matches"
+    tags = ["matching"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/",
+        summary="Your mutual matches, newest first (20 a page)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def matches(
+        self,
+        principal: FromDishka[Principal],
+        list_matches: FromDishka[ListMatches],
+        cursor: Cursor = None,
+    ) -> MatchesPage:
+        return await list_matches(principal, cursor)
+
+    @get(
+        "/daily",
+        summary="Today's daily matches, with their compatibility explained",
+        description=(
+            "Chosen at 06:00 in your timezone (built on first request for newcomers). "
+            "Each entry shows the member's card and the compatibility: the total, its "
+            "four components and the reasons in plain words."
+        ),
+        security=BEARER,
+        responses=documented_errors(401, 403, LIMITED),
+    )
+    async def daily(
+        self, principal: FromDishka[Principal], get_daily_set: FromDishka[GetDailySet]
+    ) -> DailySetView:
+        return await get_daily_set(principal)
+
+    @delete(
+        "/{match_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Unmatch (only your own matches)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 409, LIMITED),
+    )
+    async def unmatch(
+        self,
+        match_id: FromPath[UUID],
+        principal: FromDishka[Principal],
+        unmatch: FromDishka[Unmatch],
+    ) -> None:
+        await unmatch(principal, match_id)
+
+
+class DiscoverController(Controller):
+    path = "/discover"
+    tags = ["matching"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/",
+        summary="Browse members who fit you both, best first: finite, 20 a page",
+        description=(
+            "Limited per day by tier (Free 20, Premium 60, Elite 120). Liked, passed "
+            "and matched members are not shown again."
+        ),
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def discover(
+        self,
+        principal: FromDishka[Principal],
+        discover: FromDishka[Discover],
+        cursor: Cursor = None,
+    ) -> DiscoverPage:
+        return await discover(principal, cursor)
+
+
+ROUTES: list[type[Controller]] = [
+    LikesController,
+    PassesController,
+    MatchesController,
+    DiscoverController,
+]

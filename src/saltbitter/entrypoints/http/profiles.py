@@ -1,9 +1,350 @@
-"""HTTP routes of the profiles capability under /api/v1 (issue 4)."""
+"""Profiles and photos over HTTP (issue 4): /me/profile, /profiles/{id}, /me/photos.
+
+Also the route that serves the local folder's photos by signed URL (embedded mode; with
+S3, clients fetch presigned URLs from S3 directly and this route answers 404).
+"""
 
 from __future__ import annotations
 
-from litestar import Controller
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID
 
-__all__ = ["ROUTES"]
+import msgspec
+from dishka.integrations.litestar import FromDishka
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.exceptions import ClientException
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import (
+    HTTP_201_CREATED,
+    HTTP_204_NO_CONTENT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+)
 
-ROUTES: list[type[Controller]] = []
+from saltbitter.adapters.photos import LocalFolderPhotoStore
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.system import Clock
+from saltbitter.application.profiles.dto import (
+    LocationView,
+    MyProfileView,
+    PhotoView,
+    ProfileCommand,
+    PublicProfileView,
+)
+from saltbitter.application.profiles.photos import (
+    DeletePhoto,
+    ListMyPhotos,
+    ReorderPhotos,
+    UploadPhoto,
+)
+from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
+from saltbitter.domain.errors import NotFound, ValidationFailed
+from saltbitter.domain.profiles import MAX_PHOTO_BYTES, MAX_PHOTOS
+from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
+from saltbitter.entrypoints.http.problems import documented_errors
+from saltbitter.entrypoints.http.schemas import Items
+
+__all__ = [
+    "ROUTES",
+    "MyPhotosController",
+    "MyProfileController",
+    "PhotoFilesController",
+    "PhotoOrder",
+    "PhotoUploadOperation",
+    "ProfileRequest",
+    "ProfilesController",
+]
+
+# Streaming stops (413) as soon as the body passes this: the photo limit plus room for
+# the multipart envelope (boundaries, part headers). The file itself is then checked
+# against the exact limit.
+_MULTIPART_ALLOWANCE = 64 * 1024
+UPLOAD_BODY_LIMIT = MAX_PHOTO_BYTES + _MULTIPART_ALLOWANCE
+
+_Text = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class LocationBody(msgspec.Struct, forbid_unknown_fields=True):
+    lat: Annotated[float, msgspec.Meta(description="Latitude, -90 to 90", examples=[52.52])]
+    lon: Annotated[float, msgspec.Meta(description="Longitude, -180 to 180", examples=[13.405])]
+
+
+class ProfileRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """The whole profile (PUT replaces it). Limits: bio at most 500 characters; 3 to 15
+    interests of at most 40 characters each; ages 18 to 99 with age_min <= age_max;
+    max_distance_km 1 to 500; values, when given, rate all ten Schwartz values 1 to 7."""
+
+    gender: Annotated[str, msgspec.Meta(max_length=32, examples=["woman"])]
+    genders_sought: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=32)]],
+        msgspec.Meta(max_length=10, examples=[["man", "nonbinary"]]),
+    ]
+    age_min: Annotated[int, msgspec.Meta(examples=[27])]
+    age_max: Annotated[int, msgspec.Meta(examples=[38])]
+    interests: Annotated[
+        list[_Text], msgspec.Meta(max_length=100, examples=[["hiking", "jazz", "baking"]])
+    ]
+    location: LocationBody
+    max_distance_km: Annotated[float, msgspec.Meta(examples=[25])]
+    bio: Annotated[str, msgspec.Meta(max_length=5000)] = ""
+    relationship_goal: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=32,
+                description="long_term, short_term, open_to_both or friendship",
+                examples=["long_term"],
+            ),
+        ]
+        | None
+    ) = None
+    values: (
+        Annotated[
+            dict[Annotated[str, msgspec.Meta(max_length=32)], Any],
+            msgspec.Meta(
+                description=(
+                    "Importance of each Schwartz value, 1 to 7: self_direction, "
+                    "stimulation, hedonism, achievement, power, security, conformity, "
+                    "tradition, benevolence, universalism"
+                )
+            ),
+        ]
+        | None
+    ) = None
+    visibility: Annotated[
+        str, msgspec.Meta(max_length=16, description="visible or paused", examples=["visible"])
+    ] = "visible"
+    display_name: _Text | None = None
+
+    def command(self) -> ProfileCommand:
+        return ProfileCommand(
+            gender=self.gender,
+            genders_sought=self.genders_sought,
+            age_min=self.age_min,
+            age_max=self.age_max,
+            interests=self.interests,
+            location=LocationView(self.location.lat, self.location.lon),
+            max_distance_km=self.max_distance_km,
+            bio=self.bio,
+            relationship_goal=self.relationship_goal,
+            values=self.values,
+            visibility=self.visibility,
+            display_name=self.display_name,
+        )
+
+
+@dataclass
+class PhotoUploadOperation(Operation):
+    """Documents the upload's multipart body, which the handler reads itself."""
+
+    def __post_init__(self) -> None:
+        file = Schema(
+            type=OpenAPIType.STRING,
+            format=OpenAPIFormat.BINARY,
+            description="A JPEG, PNG or WebP image of at most 10 MB (type read from the bytes)",
+        )
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT, properties={"file": file}, required=["file"]
+                    )
+                )
+            },
+        )
+
+
+class PhotoOrder(msgspec.Struct, forbid_unknown_fields=True):
+    photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=MAX_PHOTOS * 2)]
+
+
+class MyProfileController(Controller):
+    path = "/me/profile"
+    tags = ["profiles"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/",
+        summary="The caller's profile with its completeness (404 until created)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, LIMITED),
+    )
+    async def get_profile(
+        self, principal: FromDishka[Principal], get_profile: FromDishka[GetMyProfile]
+    ) -> MyProfileView:
+        return await get_profile(principal)
+
+    @put(
+        "/",
+        summary="Create or replace the caller's profile (and display name)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def put_profile(
+        self,
+        data: JSONBody[ProfileRequest],
+        principal: FromDishka[Principal],
+        put_profile: FromDishka[PutMyProfile],
+    ) -> MyProfileView:
+        return await put_profile(principal, data.command())
+
+
+class ProfilesController(Controller):
+    path = "/profiles"
+    tags = ["profiles"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/{user_id:uuid}",
+        summary="Another member's public profile: rounded distance, age, signed photo URLs",
+        description=(
+            "404 unless the member has a profile, is active, is not paused and no block "
+            "stands between you. Never shows coordinates, birthdate or genders sought."
+        ),
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, LIMITED),
+    )
+    async def public_profile(
+        self,
+        user_id: FromPath[UUID],
+        principal: FromDishka[Principal],
+        get_public: FromDishka[GetPublicProfile],
+    ) -> PublicProfileView:
+        return await get_public(principal, UserId(user_id))
+
+
+class MyPhotosController(Controller):
+    path = "/me/photos"
+    tags = ["profiles"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/",
+        summary="The caller's photos, main photo first, with short-lived signed URLs",
+        security=BEARER,
+        responses=documented_errors(401, 403, LIMITED),
+    )
+    async def list_photos(
+        self, principal: FromDishka[Principal], list_photos: FromDishka[ListMyPhotos]
+    ) -> Items[PhotoView]:
+        return Items(await list_photos(principal))
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Upload a photo (multipart field `file`): JPEG, PNG or WebP, at most 10 MB",
+        description=(
+            f"At most {MAX_PHOTOS} photos (409 `photo_limit_reached`). The type is read "
+            "from the bytes, not the name. Photos are re-encoded without metadata (EXIF, "
+            "GPS) and screened by moderation (422 with the reason on field `file`). "
+            "Bodies over the limit are refused with 413 while still streaming."
+        ),
+        security=BEARER,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+        operation_class=PhotoUploadOperation,
+        responses=documented_errors(401, 403, 409, 413, 422, LIMITED, 503),
+    )
+    async def upload_photo(
+        self,
+        request: Request[Any, Any, Any],
+        principal: FromDishka[Principal],
+        upload: FromDishka[UploadPhoto],
+    ) -> PhotoView:
+        # The body is read here, not declared as ``data``: Litestar would parse a ``data``
+        # parameter before the caller is authenticated, so anyone could make the server
+        # take in 10 MB. ``principal`` is resolved before this line runs.
+        form = await request.form()
+        try:
+            part = form.get("file")
+            if not isinstance(part, UploadFile):
+                raise ValidationFailed.single(
+                    "file", "Send the photo as the multipart field 'file'.", "required"
+                )
+            content = await part.read()
+        finally:
+            await form.close()
+        if len(content) > MAX_PHOTO_BYTES:
+            raise ClientException(
+                "Photos may be at most 10 MB.", status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE
+            )
+        return await upload(principal, content)
+
+    @put(
+        "/order",
+        summary="Reorder the caller's photos: list every one of their ids, main photo first",
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def reorder_photos(
+        self,
+        data: JSONBody[PhotoOrder],
+        principal: FromDishka[Principal],
+        reorder: FromDishka[ReorderPhotos],
+    ) -> Items[PhotoView]:
+        return Items(await reorder(principal, data.photo_ids))
+
+    @delete(
+        "/{photo_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Delete one of the caller's photos (anyone else's: 404)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, LIMITED),
+    )
+    async def delete_photo(
+        self,
+        photo_id: FromPath[UUID],
+        principal: FromDishka[Principal],
+        delete_photo: FromDishka[DeletePhoto],
+    ) -> None:
+        await delete_photo(principal, photo_id)
+
+
+class PhotoFilesController(Controller):
+    """Serves the local photo folder to holders of a valid signed URL (no bearer token:
+    the signature is the permission, as with S3's presigned URLs)."""
+
+    path = "/photo-files"
+    tags = ["profiles"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/{key:path}",
+        summary="A photo by signed URL (embedded mode's stand-in for S3)",
+        responses=documented_errors(403, 404, LIMITED),
+    )
+    async def photo_file(
+        self,
+        key: str,
+        expires: int,
+        signature: Annotated[str, msgspec.Meta(max_length=128)],
+        store: FromDishka[PhotoStore],
+        clock: FromDishka[Clock],
+    ) -> Response[bytes]:
+        if not isinstance(store, LocalFolderPhotoStore):
+            raise NotFound("Photos are served from the photo store.", code="photo_not_found")
+        photo = await store.read_signed(key.lstrip("/"), expires, signature)
+        remaining = max(0, photo.expires_at - int(clock.now().timestamp()))
+        return Response(
+            photo.data,
+            media_type=photo.content_type,
+            headers={
+                "cache-control": f"private, max-age={remaining}",
+                "x-content-type-options": "nosniff",
+            },
+        )
+
+
+ROUTES: list[type[Controller]] = [
+    MyProfileController,
+    ProfilesController,
+    MyPhotosController,
+    PhotoFilesController,
+]

@@ -81,6 +81,13 @@ def upgrade() -> None:
             "user_id", "local_date", "position", name=op.f("pk_daily_set_entries")
         ),
     )
+    with op.batch_alter_table("daily_set_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_daily_set_entries_candidate_id_local_date"),
+            ["candidate_id", "local_date"],
+            unique=False,
+        )
+
     op.create_table(
         "daily_set_runs",
         sa.Column("user_id", sa.Uuid(), nullable=False),
@@ -95,6 +102,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "local_date", name=op.f("pk_daily_set_runs")),
     )
+    with op.batch_alter_table("daily_set_runs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_daily_set_runs_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_daily_set_runs_local_date"), ["local_date"], unique=False
+        )
+
     op.create_table(
         "matches",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -144,6 +159,33 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "scheduled_emails",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("send_after", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_scheduled_emails_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scheduled_emails")),
+    )
+    with op.batch_alter_table("scheduled_emails", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_scheduled_emails_status_send_after"),
+            ["status", "send_after"],
+            unique=False,
+        )
+        batch_op.create_index(batch_op.f("ix_scheduled_emails_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "photos",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=False),
@@ -155,13 +197,13 @@ def upgrade() -> None:
         sa.Column("size_bytes", sa.Integer(), nullable=False),
         sa.Column("moderation", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("position >= 0 AND position < 6", name=op.f("ck_photos_photo_slot")),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_photos_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_photos")),
+        sa.UniqueConstraint("user_id", "position", name=op.f("uq_photos_user_id_position")),
     )
-    with op.batch_alter_table("photos", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_photos_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "profiles",
@@ -224,10 +266,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_profiles_visibility"))
 
     op.drop_table("profiles")
-    with op.batch_alter_table("photos", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_photos_user_id"))
-
     op.drop_table("photos")
+    with op.batch_alter_table("scheduled_emails", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_scheduled_emails_user_id"))
+        batch_op.drop_index(batch_op.f("ix_scheduled_emails_status_send_after"))
+
+    op.drop_table("scheduled_emails")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notifications_user_id_created_at"))
 
@@ -236,7 +280,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_matches_user_high"))
 
     op.drop_table("matches")
+    with op.batch_alter_table("daily_set_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_daily_set_runs_local_date"))
+        batch_op.drop_index(batch_op.f("ix_daily_set_runs_created_at"))
+
     op.drop_table("daily_set_runs")
+    with op.batch_alter_table("daily_set_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_daily_set_entries_candidate_id_local_date"))
+
     op.drop_table("daily_set_entries")
     with op.batch_alter_table("assessments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assessments_user_id_taken_at"))

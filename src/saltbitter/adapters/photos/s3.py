@@ -1,0 +1,116 @@
+"""Photos in Amazon S3 (or any S3-compatible endpoint) through boto3.
+
+Clients get presigned GET URLs (signature version 4) with a short lifetime, so the
+bucket stays private. boto3 is synchronous, so transfers run in worker threads (boto3
+clients are thread-safe); presigning is local computation and runs inline. boto3 and
+botocore are imported when first used, so embedded mode works without the ``aws`` extra.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.domain.errors import Unavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+__all__ = ["S3PhotoStore", "s3_client"]
+
+_MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+def s3_client(
+    region_name: str,
+    *,
+    endpoint_url: str | None = None,
+    aws_access_key_id: str | None = None,
+    aws_secret_access_key: str | None = None,
+    max_attempts: int = 3,
+) -> S3Client:
+    """An S3 client with bounded timeouts and retries (credentials default to boto3's chain).
+
+    With a custom endpoint (MinIO, moto, LocalStack) buckets are addressed by path, since
+    such endpoints rarely resolve ``<bucket>.<host>`` names.
+    """
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=5,
+        read_timeout=20,
+        retries={"mode": "standard", "max_attempts": max_attempts},
+        signature_version="s3v4",
+        s3={"addressing_style": "path" if endpoint_url else "auto"},
+    )
+    return boto3.client(
+        "s3",
+        region_name=region_name,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=aws_access_key_id,
+        aws_secret_access_key=aws_secret_access_key,
+        config=config,
+    )
+
+
+def _unavailable(error: Exception) -> Unavailable:
+    return Unavailable(f"The photo store did not answer: {error}", code="photo_storage_unavailable")
+
+
+class S3PhotoStore(PhotoStore):
+    def __init__(
+        self, client: S3Client, bucket: str, *, ttl: timedelta = timedelta(minutes=15)
+    ) -> None:
+        self._client = client
+        self.bucket = bucket
+        self._ttl_seconds = max(1, int(ttl.total_seconds()))
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            await asyncio.to_thread(
+                self._client.put_object,
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ContentType=content_type,
+                CacheControl="private, max-age=86400, immutable",
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise _unavailable(error) from error
+
+    async def get(self, key: str) -> bytes | None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        def read() -> bytes | None:
+            try:
+                response = self._client.get_object(Bucket=self.bucket, Key=key)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") in _MISSING:
+                    return None
+                raise
+            return response["Body"].read()
+
+        try:
+            return await asyncio.to_thread(read)
+        except (BotoCoreError, ClientError) as error:
+            raise _unavailable(error) from error
+
+    async def delete(self, key: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:  # S3 answers a delete of a missing key with success: idempotent as required
+            await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=key)
+        except (BotoCoreError, ClientError) as error:
+            raise _unavailable(error) from error
+
+    async def signed_url(self, key: str) -> str:
+        return self._client.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": key},
+            ExpiresIn=self._ttl_seconds,
+        )

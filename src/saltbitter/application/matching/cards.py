@@ -1,0 +1,139 @@
+"""Member cards: what one member may see of another, and scores as members read them.
+
+Cards are kept unsigned (``CardData``, with the main photo's storage key) wherever they
+are cached, because signed photo URLs expire within minutes; ``signed`` turns one into
+the ``MemberCard`` a response carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from saltbitter.application.matching.views import CompatibilityView, MainPhoto, MemberCard
+from saltbitter.application.ports.matching import MemberRecord
+from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.domain.compatibility import CompatibilityResult, ComponentScores, Gender
+from saltbitter.domain.profiles import Location, ModerationStatus, public_distance_km
+from saltbitter.domain.shared import UserId
+
+__all__ = [
+    "CardData",
+    "PhotoRef",
+    "card_data",
+    "card_of",
+    "compatibility_view",
+    "from_result",
+    "main_photos",
+    "signed",
+]
+
+_DECIMALS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoRef:
+    key: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    """A ``MemberCard`` before its photo URL is signed."""
+
+    user_id: UserId
+    display_name: str
+    age: int
+    gender: Gender
+    distance_km: int | None
+    bio: str
+    interests: tuple[str, ...]
+    relationship_goal: str | None
+    photo: PhotoRef | None
+
+
+def _location(member: MemberRecord) -> Location:
+    return Location(member.profile.latitude, member.profile.longitude)
+
+
+def card_of(viewer: MemberRecord | None, member: MemberRecord, photo: PhotoRef | None) -> CardData:
+    return CardData(
+        user_id=member.user_id,
+        display_name=member.display_name,
+        age=member.profile.age,
+        gender=member.profile.gender,
+        # Rounded on the public grid (domain.profiles): never the coordinates.
+        distance_km=(
+            None if viewer is None else public_distance_km(_location(viewer), _location(member))
+        ),
+        bio=member.bio,
+        interests=member.interests,
+        relationship_goal=member.relationship_goal,
+        photo=photo,
+    )
+
+
+async def main_photos(uow: UnitOfWork, user_ids: Collection[UserId]) -> dict[UserId, PhotoRef]:
+    """Each member's main photo (the lowest approved position), in one read."""
+    if not user_ids:
+        return {}
+    found: dict[UserId, PhotoRef] = {}
+    for user_id, photos in (await uow.photos.list_for_many(user_ids)).items():
+        approved = [p for p in photos if p.moderation is ModerationStatus.APPROVED]
+        if approved:
+            main = min(approved, key=lambda photo: photo.position)
+            found[user_id] = PhotoRef(main.storage_key, main.width, main.height)
+    return found
+
+
+async def card_data(
+    uow: UnitOfWork, viewer: MemberRecord | None, members: Sequence[MemberRecord]
+) -> dict[UserId, CardData]:
+    """Cards of ``members`` as ``viewer`` sees them (their main photos read at once)."""
+    photos = await main_photos(uow, [member.user_id for member in members])
+    return {
+        member.user_id: card_of(viewer, member, photos.get(member.user_id)) for member in members
+    }
+
+
+async def signed(store: PhotoStore, card: CardData) -> MemberCard:
+    photo = None
+    if card.photo is not None:
+        url = await store.signed_url(card.photo.key)
+        photo = MainPhoto(url=url, width=card.photo.width, height=card.photo.height)
+    return MemberCard(
+        user_id=card.user_id,
+        display_name=card.display_name,
+        age=card.age,
+        gender=card.gender,
+        distance_km=card.distance_km,
+        bio=card.bio,
+        interests=list(card.interests),
+        relationship_goal=card.relationship_goal,
+        photo=photo,
+    )
+
+
+def rounded(components: ComponentScores) -> ComponentScores:
+    return ComponentScores(
+        attachment=round(components.attachment, _DECIMALS),
+        interests=round(components.interests, _DECIMALS),
+        values=round(components.values, _DECIMALS),
+        demographics=round(components.demographics, _DECIMALS),
+    )
+
+
+def compatibility_view(
+    total: float, components: ComponentScores, reasons: Sequence[str]
+) -> CompatibilityView:
+    return CompatibilityView(
+        total=round(total, _DECIMALS), components=rounded(components), reasons=list(reasons)
+    )
+
+
+def from_result(result: CompatibilityResult) -> CompatibilityView:
+    return compatibility_view(
+        result.total, result.components, [reason.text for reason in result.reasons]
+    )

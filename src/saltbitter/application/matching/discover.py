@@ -1,0 +1,200 @@
+"""Discovery: a finite, best-first browse of members who pass the hard filters.
+
+The ranked list is built from the members the hard filters let through (both
+directions; not liked, passed or matched already), scored with the batch scorer, and
+cut to the tier's daily allowance (``discover_profiles_per_day``): a rebuild later that
+day (after a like, or when the 10-minute cache runs out) keeps the people already handed
+out and adds new ones only while the allowance lasts, so the browse stays finite.
+
+Each page is checked afresh: its members are read again, refiltered and rescored, so a
+candidate who paused, changed their profile or withdrew consent since the list was
+built is shown as they are now, or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.matching.caching import (
+    ALLOTMENT_TTL_SECONDS,
+    DiscoverRanking,
+    allotment_from_bytes,
+    allotment_key,
+    allotment_to_bytes,
+    cached_frequencies,
+    discover_key,
+    tolerant_get,
+    tolerant_set,
+)
+from saltbitter.application.matching.cards import card_data, from_result, signed
+from saltbitter.application.matching.cursors import decode_score_cursor, encode_cursor
+from saltbitter.application.matching.members import local_date
+from saltbitter.application.matching.policy import MatchingPolicy
+from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
+from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
+from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.matching import MemberRecord
+from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.system import Clock
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.profiles.views import blocked_between
+from saltbitter.domain.compatibility import (
+    NO_HISTORY,
+    CompatibilityResult,
+    ScoringPopulation,
+    check_eligibility,
+    compatibility,
+)
+from saltbitter.domain.errors import PermissionDenied
+from saltbitter.domain.shared import UserId
+from saltbitter.domain.subscriptions import entitlements_for
+
+__all__ = ["Discover"]
+
+Entry = tuple[UserId, float]
+
+
+def _order(entry: Entry) -> tuple[float, UserId]:
+    return (-entry[1], entry[0])
+
+
+def _page(
+    ranking: DiscoverRanking, after: tuple[float, UserId] | None, size: int
+) -> tuple[list[Entry], bool]:
+    entries = list(ranking.ranking)
+    if after is not None:
+        mark = (-after[0], after[1])
+        entries = [entry for entry in entries if _order(entry) > mark]
+    return entries[:size], len(entries) > size
+
+
+@dataclass(frozen=True, slots=True)
+class Discover:
+    """One page (20) of the caller's discovery list; ``next_cursor`` for the next one.
+
+    403 ``profile_required`` without a profile, ``profile_paused`` while paused.
+    """
+
+    uow: UnitOfWork
+    clock: Clock
+    cache: Cache
+    scorer: BatchScorer
+    policy: MatchingPolicy
+    store: PhotoStore
+
+    async def __call__(self, principal: Principal, cursor: str | None = None) -> DiscoverPage:
+        after = None
+        if cursor is not None:
+            total, last = decode_score_cursor(cursor)
+            after = (total, UserId(last))
+        me = principal.user_id
+        now = self.clock.now()
+        size = self.policy.page_size
+        raw = await tolerant_get(self.cache, discover_key(me))
+        ranking = None if raw is None else DiscoverRanking.from_bytes(raw)
+        page, more = ([], False) if ranking is None else _page(ranking, after, size)
+        async with self.uow as uow:
+            wanted = [me, *(candidate for candidate, _ in page)]
+            found = {m.user_id: m for m in await uow.matching.members(now, wanted)}
+            viewer = found.get(me)
+            if viewer is None:
+                raise PermissionDenied(
+                    "Create your profile first: discovery is chosen from it.",
+                    code="profile_required",
+                )
+            if viewer.profile.paused:
+                raise PermissionDenied(
+                    "Your profile is paused: make it visible to discover people.",
+                    code="profile_paused",
+                )
+            today = local_date(viewer.timezone, now)
+            if ranking is None or ranking.local_date != today:
+                ranking = await self._rank(uow, viewer, today, now)
+                page, more = _page(ranking, after, size)
+                fresh = await uow.matching.members(now, [c for c, _ in page])
+                found.update({m.user_id: m for m in fresh})
+            shown = await self._recheck(uow, viewer, [found[c] for c, _ in page if c in found])
+            cards = await card_data(uow, viewer, [member for member, _ in shown])
+        items = [
+            DiscoverItem(
+                member=await signed(self.store, cards[member.user_id]),
+                compatibility=from_result(result),
+            )
+            for member, result in shown
+        ]
+        next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
+        return DiscoverPage(items=items, next_cursor=next_cursor)
+
+    async def _rank(
+        self, uow: UnitOfWork, viewer: MemberRecord, today: date, now: datetime
+    ) -> DiscoverRanking:
+        me = viewer.user_id
+        policy = self.policy
+        candidates = await uow.matching.nearby_members(viewer.profile, now, policy.compatibility)
+        histories = await uow.matching.pair_histories([me])
+        frequencies = await cached_frequencies(
+            self.cache, uow.matching, policy.frequencies_ttl_seconds
+        )
+        population = ScoringPopulation.build(
+            [viewer.profile, *(candidate.profile for candidate in candidates)],
+            frequencies,
+            policy.compatibility,
+        )
+        excluded = exclusions_from_histories(population, histories).get(0, frozenset())
+        scores = self.scorer.score_one_to_many(population, 0, excluded=excluded)
+        eligible = sorted(
+            (
+                (population.user_id_at(row), total)
+                for row, total, ok in zip(
+                    scores.candidates, scores.total, scores.eligible, strict=True
+                )
+                if ok
+            ),
+            key=_order,
+        )
+        allowance = entitlements_for(viewer.profile.tier).discover_profiles_per_day
+        allotted = allotment_from_bytes(await tolerant_get(self.cache, allotment_key(me)), today)
+        kept = [entry for entry in eligible if entry[0] in allotted]
+        new = [entry for entry in eligible if entry[0] not in allotted]
+        new = new[: max(0, allowance - len(allotted))]
+        allotted.update(candidate for candidate, _ in new)
+        await tolerant_set(
+            self.cache,
+            allotment_key(me),
+            allotment_to_bytes(today, sorted(allotted)),
+            ALLOTMENT_TTL_SECONDS,
+        )
+        ranking = DiscoverRanking(today, tuple(sorted(kept + new, key=_order)))
+        await tolerant_set(
+            self.cache, discover_key(me), ranking.to_bytes(), policy.discover_ttl_seconds
+        )
+        return ranking
+
+    async def _recheck(
+        self, uow: UnitOfWork, viewer: MemberRecord, page: Sequence[MemberRecord]
+    ) -> list[tuple[MemberRecord, CompatibilityResult]]:
+        """The page's members as they are now: still eligible, scored and explained."""
+        if not page:
+            return []
+        me = viewer.user_id
+        ids = [member.user_id for member in page]
+        histories = {other: h for _, other, h in await uow.matching.pair_histories([me], ids)}
+        blocked = await blocked_between(uow, me, ids)
+        policy = self.policy.compatibility
+        frequencies = await cached_frequencies(
+            self.cache, uow.matching, self.policy.frequencies_ttl_seconds
+        )
+        shown: list[tuple[MemberRecord, CompatibilityResult]] = []
+        for member in page:
+            history = histories.get(member.user_id, NO_HISTORY)
+            if member.user_id in blocked or not check_eligibility(
+                viewer.profile, member.profile, history, policy
+            ):
+                continue
+            shown.append(
+                (member, compatibility(viewer.profile, member.profile, frequencies, policy))
+            )
+        return shown

@@ -1,0 +1,174 @@
+"""Jobs that turn matching's events into notifications and send member emails.
+
+Every job is idempotent: ids derive from the event (``notification_id``) and inserts
+ignore ids that exist, because the outbox hands an event over at least once.
+
+Emails are durable: the job that learns about a new match stores the email with the
+moment it may leave (the end of the member's quiet hours, or now), and
+:class:`SendDueEmails` sends whatever is due, right after that job and every minute from
+Celery Beat. An email due inside quiet hours therefore waits in the database, and
+survives restarts, until they end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from saltbitter.application.notifications.dto import (
+    DailySetReady,
+    EmailSweep,
+    MatchCreated,
+    NotificationsPolicy,
+)
+from saltbitter.application.notifications.messages import new_match_email
+from saltbitter.application.ports.mail import Mailer, OutgoingEmail
+from saltbitter.application.ports.notifications import EmailStatus, Notification, ScheduledEmail
+from saltbitter.application.ports.system import Clock
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.domain.accounts import AccountStatus
+from saltbitter.domain.notifications import NotificationKind, notification_id
+
+__all__ = ["NotifyDailySetReady", "NotifyNewMatch", "SendDueEmails", "member_zone"]
+
+_NEW_MATCH_EMAIL = "email:new_match"
+
+
+def member_zone(name: str) -> tzinfo:
+    """The member's timezone; UTC if the name is no longer in the time zone database."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyNewMatch:
+    """Job for ``matching.match_created``: tell both members, in the app and by email.
+
+    The email is scheduled for the end of the member's quiet hours when it is quiet
+    there now (deferred, never dropped), and only for active accounts. Members erased
+    meanwhile are skipped. Returns how many notifications were new.
+    """
+
+    uow: UnitOfWork
+    clock: Clock
+    policy: NotificationsPolicy
+
+    async def __call__(self, event: MatchCreated) -> int:
+        now = self.clock.now()
+        key = str(event.match_id)
+        created = 0
+        async with self.uow as uow:
+            for member, other in ((event.user_a, event.user_b), (event.user_b, event.user_a)):
+                user = await uow.users.get(member)
+                if user is None:
+                    continue
+                notification = Notification(
+                    id=notification_id(NotificationKind.NEW_MATCH, key, member),
+                    user_id=member,
+                    kind=NotificationKind.NEW_MATCH,
+                    payload={"match_id": key, "with_user_id": str(other)},
+                    created_at=now,
+                )
+                created += int(await uow.notifications.add(notification))
+                if user.status is not AccountStatus.ACTIVE:
+                    continue
+                subject, body = new_match_email(user.display_name)
+                send_after = self.policy.quiet_hours.release(now, member_zone(user.timezone))
+                await uow.notifications.schedule_email(
+                    ScheduledEmail(
+                        id=notification_id(_NEW_MATCH_EMAIL, key, member),
+                        user_id=member,
+                        kind=NotificationKind.NEW_MATCH.value,
+                        subject=subject,
+                        body=body,
+                        send_after=send_after,
+                        created_at=now,
+                    )
+                )
+            await uow.commit()
+        return created
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyDailySetReady:
+    """Job for ``matching.daily_set_ready``: an in-app notification only, never an email
+    (a daily nudge by mail would be the engagement pressure the product avoids)."""
+
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, event: DailySetReady) -> bool:
+        local_date = event.local_date.isoformat()
+        async with self.uow as uow:
+            if await uow.users.get(event.user_id) is None:
+                return False
+            created = await uow.notifications.add(
+                Notification(
+                    id=notification_id(NotificationKind.DAILY_SET_READY, local_date, event.user_id),
+                    user_id=event.user_id,
+                    kind=NotificationKind.DAILY_SET_READY,
+                    payload={"local_date": local_date, "size": event.size},
+                    created_at=self.clock.now(),
+                )
+            )
+            await uow.commit()
+        return created
+
+
+@dataclass(frozen=True, slots=True)
+class SendDueEmails:
+    """Send up to ``BATCH_SIZE`` emails whose time has come; one transaction per call.
+
+    Quiet hours are checked again at sending time, in the member's current timezone
+    (they may have moved): an email that became quiet is postponed, not sent. Emails of
+    accounts that are no longer active are skipped. When the mail transport fails, the
+    emails sent so far are recorded, the rest stay pending, and the error propagates so
+    the job is retried: at least once, and a duplicate only if the process dies between
+    sending and committing.
+    """
+
+    BATCH_SIZE: ClassVar[int] = 50
+
+    uow: UnitOfWork
+    mailer: Mailer
+    clock: Clock
+    policy: NotificationsPolicy
+
+    async def __call__(self) -> EmailSweep:
+        now = self.clock.now()
+        sent: list[ScheduledEmail] = []
+        skipped: list[ScheduledEmail] = []
+        postponed = 0
+        failure: Exception | None = None
+        async with self.uow as uow:
+            due = await uow.notifications.claim_due_emails(now, self.BATCH_SIZE)
+            for email in due:
+                user = await uow.users.get(email.user_id)
+                if user is None or user.status is not AccountStatus.ACTIVE:
+                    skipped.append(email)
+                    continue
+                release = self.policy.quiet_hours.release(now, member_zone(user.timezone))
+                if release > now:
+                    await uow.notifications.postpone_email(email.id, release)
+                    postponed += 1
+                    continue
+                try:
+                    await self.mailer.send(
+                        OutgoingEmail(user.email.value, email.subject, email.body)
+                    )
+                except Exception as error:  # recorded progress is committed first; re-raised below
+                    failure = error
+                    break
+                sent.append(email)
+            await uow.notifications.finish_emails([e.id for e in sent], EmailStatus.SENT, now)
+            await uow.notifications.finish_emails([e.id for e in skipped], EmailStatus.SKIPPED, now)
+            await uow.commit()
+        if failure is not None:
+            raise failure
+        return EmailSweep(
+            claimed=len(due), sent=len(sent), postponed=postponed, skipped=len(skipped)
+        )

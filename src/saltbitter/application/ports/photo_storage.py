@@ -1,0 +1,33 @@
+"""Where photo bytes live, and how clients fetch them: short-lived signed URLs."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Protocol
+
+__all__ = ["PhotoStore"]
+
+
+class PhotoStore(Protocol):
+    """A blob store for photos: the local folder by default, S3 in real mode.
+
+    Keys are relative paths made of ``[A-Za-z0-9._-]`` segments joined by ``/``
+    (``storage_key_for`` makes them). Clients never get a permanent address: they get a
+    signed URL that stops working after the store's time-to-live.
+    """
+
+    @abstractmethod
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store ``data`` under ``key`` (replacing any earlier bytes there)."""
+
+    @abstractmethod
+    async def get(self, key: str) -> bytes | None:
+        """The bytes under ``key``, or None when there are none."""
+
+    @abstractmethod
+    async def delete(self, key: str) -> None:
+        """Remove ``key``; removing a missing key is not an error (jobs retry)."""
+
+    @abstractmethod
+    async def signed_url(self, key: str) -> str:
+        """A URL that serves ``key`` until it expires (it does not check that it exists)."""

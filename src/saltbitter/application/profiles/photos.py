@@ -1,0 +1,195 @@
+"""Profile photos: upload, list, delete, reorder (PRODUCT.md section 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.ports.events import Event
+from saltbitter.application.ports.images import ImageProcessor, PhotoModerator, ProcessedImage
+from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.system import Clock, IdGenerator
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.profiles import topics
+from saltbitter.application.profiles.dto import PhotoView
+from saltbitter.application.profiles.views import photo_views
+from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
+from saltbitter.domain.profiles import (
+    MAX_PHOTOS,
+    ModerationStatus,
+    Photo,
+    PhotoId,
+    check_upload,
+    compacted,
+    ensure_room_for_photo,
+    reordered,
+    storage_key_for,
+)
+from saltbitter.domain.shared import UserId
+
+__all__ = ["DeletePhoto", "DeletePhotoFile", "ListMyPhotos", "ReorderPhotos", "UploadPhoto"]
+
+
+def _changed(user_id: UserId) -> Event:
+    return Event(topics.PROFILE_CHANGED, {"user_id": str(user_id)})
+
+
+def _free_position(photos: Sequence[Photo]) -> int:
+    taken = {photo.position for photo in photos}
+    return min(position for position in range(MAX_PHOTOS) if position not in taken)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadPhoto:
+    """Add a photo: a JPEG, PNG or WebP (by its bytes) of at most 10 MB, at most 6 per
+    member, re-encoded without metadata (EXIF, GPS), screened by moderation, then stored.
+
+    The bytes are stored before the row is committed, and removed again if the commit
+    fails, so a row never points at missing bytes. Decoding happens outside any
+    transaction: no database connection waits on image work. The database caps a member
+    at six slots, so concurrent uploads can never make a seventh photo.
+    """
+
+    uow: UnitOfWork
+    store: PhotoStore
+    processor: ImageProcessor
+    moderator: PhotoModerator
+    clock: Clock
+    ids: IdGenerator
+
+    async def __call__(self, principal: Principal, data: bytes) -> PhotoView:
+        user_id = principal.user_id
+        image_type = check_upload(data)
+        async with self.uow as uow:  # fail fast before the expensive part
+            ensure_room_for_photo(await uow.photos.count_for(user_id))
+        image = await self.processor.normalise(data, image_type)
+        verdict = await self.moderator.screen(image)
+        if not verdict.approved:
+            raise ValidationFailed.single(
+                "file", verdict.reason or "This photo cannot be used.", verdict.code
+            )
+        photo_id = PhotoId(self.ids.new_id())
+        key = storage_key_for(user_id, photo_id, image.content_type)
+        await self.store.put(key, image.data, image.content_type.value)
+        try:
+            photo = await self._record(user_id, photo_id, key, image)
+        except Exception:
+            await self.store.delete(key)  # nothing refers to these bytes
+            raise
+        return PhotoView.of(photo, await self.store.signed_url(key))
+
+    async def _record(
+        self, user_id: UserId, photo_id: PhotoId, key: str, image: ProcessedImage
+    ) -> Photo:
+        # Concurrent uploads of one member may pick the same free slot; the database's
+        # unique (member, slot) lets one win and the others try again with what is now
+        # committed. Each lost attempt means another photo was committed, so after six
+        # losses the next attempt sees the limit: seven attempts always settle it.
+        attempts = MAX_PHOTOS + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                async with self.uow as uow:
+                    photos = await uow.photos.list_for(user_id)
+                    ensure_room_for_photo(len(photos))  # again: another upload may have won
+                    photo = Photo(
+                        id=photo_id,
+                        user_id=user_id,
+                        position=_free_position(photos),
+                        storage_key=key,
+                        content_type=image.content_type,
+                        width=image.width,
+                        height=image.height,
+                        size_bytes=len(image.data),
+                        moderation=ModerationStatus.APPROVED,
+                        created_at=self.clock.now(),
+                    )
+                    uow.photos.add(photo)
+                    uow.outbox.add(_changed(user_id))
+                    await uow.commit()
+            except Conflict as conflict:
+                if conflict.code != "photo_slot_taken" or attempt == attempts:
+                    raise
+            else:
+                return photo
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+@dataclass(frozen=True, slots=True)
+class ListMyPhotos:
+    """The caller's photos, main photo first, each with a fresh signed URL."""
+
+    uow: UnitOfWork
+    store: PhotoStore
+
+    async def __call__(self, principal: Principal) -> list[PhotoView]:
+        async with self.uow as uow:
+            photos = await uow.photos.list_for(principal.user_id)
+        return await photo_views(self.store, photos)
+
+
+@dataclass(frozen=True, slots=True)
+class DeletePhoto:
+    """Delete one of the caller's photos (anyone else's id: 404); the others close ranks.
+
+    The bytes are removed by the ``profiles.delete_photo_file`` job after the commit,
+    which a worker retries until the store confirms.
+    """
+
+    uow: UnitOfWork
+
+    async def __call__(self, principal: Principal, photo_id: UUID) -> None:
+        user_id = principal.user_id
+        async with self.uow as uow:
+            photos = await uow.photos.list_for(user_id)
+            doomed = next((photo for photo in photos if photo.id == photo_id), None)
+            if doomed is None:
+                raise NotFound("No such photo.", code="photo_not_found")
+            await uow.photos.delete(doomed.id)
+            remaining = [photo for photo in photos if photo.id != doomed.id]
+            renumbered = compacted(remaining)
+            if [p.position for p in renumbered] != [p.position for p in remaining]:
+                await uow.photos.save_order(user_id, [photo.id for photo in renumbered])
+            uow.outbox.add(
+                Event(
+                    topics.PHOTO_DELETED,
+                    {
+                        "user_id": str(user_id),
+                        "photo_id": str(doomed.id),
+                        "storage_key": doomed.storage_key,
+                    },
+                )
+            )
+            uow.outbox.add(_changed(user_id))
+            await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class DeletePhotoFile:
+    """Job for ``profiles.photo_deleted``: remove the bytes; repeating it is harmless."""
+
+    store: PhotoStore
+
+    async def __call__(self, storage_key: str) -> None:
+        await self.store.delete(storage_key)
+
+
+@dataclass(frozen=True, slots=True)
+class ReorderPhotos:
+    """Put the caller's photos in the given order; the list must name exactly their
+    photos, each once (unknown and other members' ids get the same 422)."""
+
+    uow: UnitOfWork
+    store: PhotoStore
+
+    async def __call__(self, principal: Principal, photo_ids: Sequence[UUID]) -> list[PhotoView]:
+        user_id = principal.user_id
+        async with self.uow as uow:
+            photos = await uow.photos.list_for(user_id)
+            ordered = reordered(photos, photo_ids)
+            if [photo.id for photo in ordered] != [photo.id for photo in photos]:
+                await uow.photos.save_order(user_id, [photo.id for photo in ordered])
+                uow.outbox.add(_changed(user_id))
+                await uow.commit()
+        return await photo_views(self.store, ordered)

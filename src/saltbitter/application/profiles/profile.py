@@ -1,0 +1,122 @@
+"""The member's own profile, and other members' public views of theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.ports.events import Event
+from saltbitter.application.ports.system import Clock
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.profiles import topics
+from saltbitter.application.profiles.dto import MyProfileView, ProfileCommand, PublicProfileView
+from saltbitter.application.profiles.views import PublicProfiles
+from saltbitter.domain.accounts import check_display_name
+from saltbitter.domain.errors import FieldError, NotFound, ValidationFailed
+from saltbitter.domain.profiles import Profile, parse_profile, profile_completeness
+from saltbitter.domain.shared import UserId
+
+__all__ = ["GetMyProfile", "GetPublicProfile", "PutMyProfile"]
+
+
+def _profile_not_found() -> NotFound:
+    return NotFound("No such profile.", code="profile_not_found")
+
+
+async def _view(uow: UnitOfWork, profile: Profile, display_name: str) -> MyProfileView:
+    completeness = profile_completeness(
+        profile,
+        photo_count=await uow.photos.count_for(profile.user_id),
+        assessment_done=await uow.assessments.latest(profile.user_id) is not None,
+    )
+    return MyProfileView.of(profile, display_name, completeness)
+
+
+@dataclass(frozen=True, slots=True)
+class PutMyProfile:
+    """Create or replace the caller's profile; every field problem is reported at once.
+
+    The display name lives on the account and changes there when given. Matching
+    caches go stale, so ``profiles.profile_changed`` leaves through the outbox.
+    """
+
+    uow: UnitOfWork
+    clock: Clock
+
+    async def __call__(self, principal: Principal, command: ProfileCommand) -> MyProfileView:
+        errors: list[FieldError] = []
+        profile: Profile | None = None
+        try:
+            profile = parse_profile(
+                principal.user_id,
+                gender=command.gender,
+                genders_sought=command.genders_sought,
+                age_min=command.age_min,
+                age_max=command.age_max,
+                bio=command.bio,
+                interests=command.interests,
+                relationship_goal=command.relationship_goal,
+                values=command.values,
+                lat=command.location.lat,
+                lon=command.location.lon,
+                max_distance_km=command.max_distance_km,
+                visibility=command.visibility,
+                now=self.clock.now(),
+            )
+        except ValidationFailed as invalid:
+            errors.extend(invalid.errors)
+        if command.display_name is not None:
+            problem = check_display_name(command.display_name)
+            if problem is not None:
+                errors.append(problem)
+        if errors or profile is None:
+            raise ValidationFailed(errors)
+
+        async with self.uow as uow:
+            user = await uow.users.get(principal.user_id)
+            if user is None:
+                raise NotFound("No such user.", code="user_not_found")
+            if command.display_name is not None:
+                user.display_name = command.display_name.strip()
+                await uow.users.save(user)
+            await uow.profiles.save(profile)
+            uow.outbox.add(Event(topics.PROFILE_CHANGED, {"user_id": str(profile.user_id)}))
+            view = await _view(uow, profile, user.display_name)
+            await uow.commit()
+        return view
+
+
+@dataclass(frozen=True, slots=True)
+class GetMyProfile:
+    """The caller's profile with its completeness; 404 until one was saved."""
+
+    uow: UnitOfWork
+
+    async def __call__(self, principal: Principal) -> MyProfileView:
+        async with self.uow as uow:
+            profile = await uow.profiles.get(principal.user_id)
+            user = await uow.users.get(principal.user_id)
+            if profile is None or user is None:
+                raise NotFound(
+                    "You have no profile yet; create it with PUT /me/profile.",
+                    code="profile_not_found",
+                )
+            return await _view(uow, profile, user.display_name)
+
+
+@dataclass(frozen=True, slots=True)
+class GetPublicProfile:
+    """Another member's public view, only where allowed: they have a profile, are
+    active (not suspended), visible (not paused) and not blocked either way. Everything
+    else is the same 404, so the answer does not reveal who exists or who paused."""
+
+    uow: UnitOfWork
+    public_profiles: PublicProfiles
+
+    async def __call__(self, principal: Principal, user_id: UserId) -> PublicProfileView:
+        async with self.uow as uow:
+            views = await self.public_profiles.visible_to(uow, principal.user_id, [user_id])
+        view = views.get(user_id)
+        if view is None:
+            raise _profile_not_found()
+        return view

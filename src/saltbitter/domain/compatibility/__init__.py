@@ -1,0 +1,92 @@
+"""Compatibility: the reference (scalar) rules for scoring and filtering pairs.
+
+Total = 40% attachment + 25% interests + 20% values + 15% demographics (PRODUCT.md
+section 4), each component in [0, 1], directional totals fused by a harmonic mean, every
+result explained in plain words. Hard filters decide who may be shown to whom at all.
+Pure and standard-library only; the numbers come from ``research/domain-science.md``
+sections 3.3 (attachment), 4.1-4.2 (interests, values) and 5.1-5.3 (age, distance,
+reciprocity). ``ScoringPopulation`` lays members out in columns for batch scorers, which
+must agree with these rules.
+"""
+
+from __future__ import annotations
+
+from ._numeric import EARTH_RADIUS_KM, harmonic_mean, haversine_km
+from .attachment import AttachmentScores, attachment_compatibility
+from .demographics import (
+    DirectionalDemographics,
+    age_window_score,
+    age_years_outside,
+    directional_demographics,
+    distance_score,
+    score_for_years_outside,
+)
+from .filters import NO_HISTORY, Eligibility, IneligibilityReason, PairHistory, check_eligibility
+from .interests import DocumentFrequencies, SharedInterests, interest_similarity, shared_interests
+from .policy import DEFAULT_POLICY, AttachmentPenaltyWeights, CompatibilityPolicy, ComponentWeights
+from .population import (
+    AGE_SLOTS,
+    GENDER_CODES,
+    VALUE_DIMENSIONS,
+    PopulationColumns,
+    ScoringPopulation,
+)
+from .profile import CandidateProfile, Gender
+from .scoring import (
+    CompatibilityResult,
+    Component,
+    ComponentScores,
+    MatchReason,
+    compatibility,
+)
+from .values import (
+    VALUE_PHRASES,
+    SchwartzValue,
+    ValueRatings,
+    shared_value_priorities,
+    values_similarity,
+)
+
+__all__ = [
+    "AGE_SLOTS",
+    "DEFAULT_POLICY",
+    "EARTH_RADIUS_KM",
+    "GENDER_CODES",
+    "NO_HISTORY",
+    "VALUE_DIMENSIONS",
+    "VALUE_PHRASES",
+    "AttachmentPenaltyWeights",
+    "AttachmentScores",
+    "CandidateProfile",
+    "CompatibilityPolicy",
+    "CompatibilityResult",
+    "Component",
+    "ComponentScores",
+    "ComponentWeights",
+    "DirectionalDemographics",
+    "DocumentFrequencies",
+    "Eligibility",
+    "Gender",
+    "IneligibilityReason",
+    "MatchReason",
+    "PairHistory",
+    "PopulationColumns",
+    "SchwartzValue",
+    "ScoringPopulation",
+    "SharedInterests",
+    "ValueRatings",
+    "age_window_score",
+    "age_years_outside",
+    "attachment_compatibility",
+    "check_eligibility",
+    "compatibility",
+    "directional_demographics",
+    "distance_score",
+    "harmonic_mean",
+    "haversine_km",
+    "interest_similarity",
+    "score_for_years_outside",
+    "shared_interests",
+    "shared_value_priorities",
+    "values_similarity",
+]

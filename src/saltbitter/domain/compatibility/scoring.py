@@ -1,0 +1,213 @@
+"""The total compatibility score, reciprocity and plain-language reasons (PRODUCT.md 4).
+
+For members A and B:
+
+    S(A→B) = 0.40·attachment + 0.25·interests + 0.20·values + 0.15·demographics(A→B)
+    total  = harmonic mean of S(A→B) and S(B→A)                       (research 5.3)
+
+Attachment, interests and values are symmetric; demographics is directional (does B
+fit A's age window and distance?), so only that part differs between the directions.
+The harmonic mean ranks a one-sided fit far below a mutual one (RECON, Pizzato et al.
+2010). The reported demographics component is the harmonic mean of its two directions;
+because the reciprocal total mixes directions, it equals the weighted sum of the reported
+components only when the two directions agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ._numeric import harmonic_mean
+from .attachment import attachment_compatibility
+from .demographics import DirectionalDemographics, age_years_outside, directional_demographics
+from .interests import DocumentFrequencies, interest_similarity, shared_interests
+from .policy import DEFAULT_POLICY, CompatibilityPolicy
+from .profile import CandidateProfile
+from .values import VALUE_PHRASES, shared_value_priorities, values_similarity
+
+__all__ = [
+    "MAX_REASONS",
+    "CompatibilityResult",
+    "Component",
+    "ComponentScores",
+    "MatchReason",
+    "compatibility",
+]
+
+MAX_REASONS = 3
+# Attachment is only named as a reason when it is clearly good; the wording never
+# reveals either member's own scores (PRODUCT.md section 10: special-category data).
+_GOOD_ATTACHMENT_FIT = 0.75
+
+
+class Component(StrEnum):
+    ATTACHMENT = "attachment"
+    INTERESTS = "interests"
+    VALUES = "values"
+    DEMOGRAPHICS = "demographics"
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentScores:
+    """The four components of a pair's score, each in [0, 1]."""
+
+    attachment: float
+    interests: float
+    values: float
+    demographics: float
+
+
+@dataclass(frozen=True, slots=True)
+class MatchReason:
+    """One plain-language reason, and the component it explains."""
+
+    component: Component
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompatibilityResult:
+    """A pair's reciprocal total, its components, both directions and up to 3 reasons."""
+
+    total: float
+    components: ComponentScores
+    forward: float
+    """S(first→second): how well the second member fits the first member's preferences."""
+    backward: float
+    """S(second→first)."""
+    reasons: tuple[MatchReason, ...] = ()
+
+
+def _directional_total(
+    components: ComponentScores, demographics: float, policy: CompatibilityPolicy
+) -> float:
+    weights = policy.weights
+    return (
+        weights.attachment * components.attachment
+        + weights.interests * components.interests
+        + weights.values * components.values
+        + weights.demographics * demographics
+    )
+
+
+def compatibility(
+    first: CandidateProfile,
+    second: CandidateProfile,
+    frequencies: DocumentFrequencies,
+    policy: CompatibilityPolicy = DEFAULT_POLICY,
+    *,
+    explain: bool = True,
+) -> CompatibilityResult:
+    """Score a pair (symmetric in its total and components) and explain it.
+
+    This is the reference rule: the batch scorer must agree with it to 1e-9. Pass
+    ``explain=False`` to skip the reasons when only numbers are needed. Eligibility is a
+    separate question (``check_eligibility``): this scores any pair.
+    """
+    if first.attachment is None or second.attachment is None:
+        attachment = policy.neutral_attachment
+    else:
+        attachment = attachment_compatibility(
+            first.attachment, second.attachment, policy.attachment_weights
+        )
+    demographics = directional_demographics(first, second, policy)
+    components = ComponentScores(
+        attachment=attachment,
+        interests=interest_similarity(first.interests, second.interests, frequencies, policy),
+        values=values_similarity(first.values, second.values, policy),
+        demographics=demographics.reciprocal,
+    )
+    forward = _directional_total(components, demographics.forward, policy)
+    backward = _directional_total(components, demographics.backward, policy)
+    reasons = (
+        _reasons(first, second, components, demographics, frequencies, policy) if explain else ()
+    )
+    return CompatibilityResult(
+        total=min(1.0, harmonic_mean(forward, backward)),
+        components=components,
+        forward=forward,
+        backward=backward,
+        reasons=reasons,
+    )
+
+
+def _interest_text(count: int, tags: tuple[str, ...], rare: int) -> str:
+    if count == 1:
+        return f"1 shared interest: {tags[0]}" + (", a rare one" if rare else "")
+    text = f"{count} shared interests"
+    if rare:
+        text += f", {rare} of them rare"
+    listed = ", ".join(tags[:MAX_REASONS])
+    return f"{text} ({listed}{', …' if count > MAX_REASONS else ''})"
+
+
+def _distance_text(distance_km: float) -> str:
+    # Distances are only ever shown rounded (PRODUCT.md section 2).
+    if distance_km < 1.0:
+        return "less than 1 km apart"
+    if distance_km < 10.0:
+        return f"about {round(distance_km)} km apart"
+    return f"about {5 * round(distance_km / 5)} km apart"
+
+
+def _reasons(
+    first: CandidateProfile,
+    second: CandidateProfile,
+    components: ComponentScores,
+    demographics: DirectionalDemographics,
+    frequencies: DocumentFrequencies,
+    policy: CompatibilityPolicy,
+) -> tuple[MatchReason, ...]:
+    """Up to three reasons, the ones behind the largest weighted components first."""
+    weights = policy.weights
+    # (salience, tie-break order, reason): salience is the weighted component it explains.
+    ranked: list[tuple[float, int, MatchReason]] = []
+
+    priorities = shared_value_priorities(first.values, second.values)
+    for rank, value in enumerate(priorities[:2]):
+        salience = weights.values * components.values * (1.0 - 0.1 * rank)
+        ranked.append((salience, 0, MatchReason(Component.VALUES, VALUE_PHRASES[value])))
+
+    shared = shared_interests(first.interests, second.interests, frequencies, policy)
+    if shared.count:
+        text = _interest_text(shared.count, shared.tags, len(shared.rare_tags))
+        # Even a modest Jaccard makes a good conversation starter, and perceived
+        # similarity is what predicts liking (research 4.3), so shared interests are
+        # ranked as if the component were at least 0.5.
+        salience = weights.interests * max(components.interests, 0.5)
+        ranked.append((salience, 1, MatchReason(Component.INTERESTS, text)))
+
+    if (
+        first.attachment is not None
+        and second.attachment is not None
+        and components.attachment >= _GOOD_ATTACHMENT_FIT
+    ):
+        text = "your answers about closeness and independence fit well together"
+        ranked.append(
+            (weights.attachment * components.attachment, 2, MatchReason(Component.ATTACHMENT, text))
+        )
+
+    if components.demographics > 0.0:
+        salience = weights.demographics * components.demographics
+        text = _distance_text(demographics.distance_km)
+        ranked.append((salience, 3, MatchReason(Component.DEMOGRAPHICS, text)))
+        both_in_window = (
+            age_years_outside(second.age, first.age_min, first.age_max) == 0
+            and age_years_outside(first.age, second.age_min, second.age_max) == 0
+        )
+        if both_in_window:
+            text = "you are each in the other's age range"
+            ranked.append((salience * 0.9, 4, MatchReason(Component.DEMOGRAPHICS, text)))
+
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    # One reason per component first, so three reasons tell three different things;
+    # then fill any free slot with the next most salient reason.
+    picked: list[int] = []
+    seen: set[Component] = set()
+    for position, (_, _, reason) in enumerate(ranked):
+        if reason.component not in seen:
+            picked.append(position)
+            seen.add(reason.component)
+    picked.extend(position for position in range(len(ranked)) if position not in picked)
+    return tuple(ranked[position][2] for position in sorted(picked[:MAX_REASONS]))

@@ -1,0 +1,207 @@
+"""The daily job through a real Celery worker on Redis and PostgreSQL, for a few hundred
+members: the first run stores every set, the second changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from saltbitter.adapters.redis import RedisCache, redis_client
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy.tables import outbox
+from saltbitter.adapters.sqlalchemy.tables_members import daily_set_entries, daily_set_runs
+from saltbitter.application.matching import topics
+from saltbitter.application.matching.caching import daily_key
+from saltbitter.domain.compatibility import Gender
+from saltbitter.domain.shared import Tier
+from saltbitter.entrypoints.settings import Settings
+from saltbitter.entrypoints.worker import celery_app_for
+from saltbitter.testing.contracts.matching import seed_member
+
+pytestmark = pytest.mark.integration
+
+MEMBERS = 300
+CITIES = ((52.52, 13.405), (53.55, 9.99), (48.14, 11.58))
+TAGS = ("hiking", "jazz", "cooking", "chess", "tea", "go", "climbing", "opera", "film")
+
+
+@pytest.fixture(scope="module")
+def settings(
+    migrated_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("daily-worker"),
+        environment="test",
+        database_url=migrated_url,
+        redis_url=redis_url,
+        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
+        tasks="celery",
+        task_queue=f"saltbitter-daily-{uuid.uuid4().hex[:8]}",
+        jwt_secret="daily-worker-secret-" + "z" * 32,
+        log_json=True,
+    )
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "SALTBITTER_DATA_DIR": str(settings.data_dir),
+            "SALTBITTER_ENVIRONMENT": "test",
+            "SALTBITTER_DATABASE_URL": str(settings.database_url),
+            "SALTBITTER_REDIS_URL": str(settings.redis_url),
+            "SALTBITTER_REDIS_KEY_PREFIX": settings.redis_key_prefix,
+            "SALTBITTER_TASKS": "celery",
+            "SALTBITTER_TASK_QUEUE": settings.task_queue,
+            "SALTBITTER_JWT_SECRET": str(settings.jwt_secret),
+            "SALTBITTER_LOG_JSON": "true",
+            "SALTBITTER_MATCHING_CHUNK_SIZE": "64",
+        }
+    )
+    return env
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float, log_path: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out; worker log:\n{log_path.read_text(errors='replace')[-4000:]}")
+
+
+@pytest.fixture(scope="module")
+def worker(settings: Settings) -> Iterator[Path]:
+    log_path = settings.data_dir / "worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "saltbitter.entrypoints.cli", "worker", "--concurrency", "2"],
+            env=_environment(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until(lambda: b"ready" in log_path.read_bytes(), 60, log_path)
+            yield log_path
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _seed(url: str) -> None:
+    rng = random.Random(4)
+
+    async def work() -> None:
+        engine = create_engine_for(url)
+        try:
+            async with SqlaUnitOfWork(engine) as uow:
+                for index in range(MEMBERS):
+                    lat, lon = CITIES[index % len(CITIES)]
+                    man = index % 2 == 1
+                    await seed_member(
+                        uow,
+                        display_name=f"Member {index}",
+                        tier=rng.choice((Tier.FREE, Tier.FREE, Tier.PREMIUM, Tier.ELITE)),
+                        timezone=rng.choice(("Europe/Berlin", "America/New_York", "Asia/Tokyo")),
+                        gender=Gender.MAN if man else Gender.WOMAN,
+                        seeks=(Gender.WOMAN,) if man else (Gender.MAN,),
+                        at=(lat + rng.uniform(-0.1, 0.1), lon + rng.uniform(-0.1, 0.1)),
+                        interests=rng.sample(TAGS, 4),
+                        attachment=(rng.uniform(1, 7), rng.uniform(1, 7)),
+                        consent=rng.random() < 0.8,
+                    )
+                await uow.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(work())
+
+
+def _snapshot(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
+    async def work() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
+        engine = create_engine_for(url)
+        try:
+            async with engine.connect() as connection:
+                runs = (
+                    await connection.execute(
+                        select(daily_set_runs).order_by(
+                            daily_set_runs.c.user_id, daily_set_runs.c.local_date
+                        )
+                    )
+                ).all()
+                entries = (
+                    await connection.execute(
+                        select(daily_set_entries).order_by(
+                            daily_set_entries.c.user_id, daily_set_entries.c.position
+                        )
+                    )
+                ).all()
+                ready = (
+                    await connection.execute(
+                        select(func.count()).where(outbox.c.topic == topics.DAILY_SET_READY)
+                    )
+                ).scalar_one()
+        finally:
+            await engine.dispose()
+        return [tuple(r) for r in runs], [tuple(e) for e in entries], int(ready)
+
+    return asyncio.run(work())
+
+
+def _finished_runs(log_path: Path) -> int:
+    done = 0
+    for line in log_path.read_text(errors="replace").splitlines():
+        if topics.GENERATE_DAILY_SETS in line and "job.done" in line:
+            done += 1
+    return done
+
+
+def _cached(settings: Settings, user_id: uuid.UUID) -> bytes | None:
+    async def work() -> bytes | None:
+        client = redis_client(str(settings.redis_url))
+        try:
+            return await RedisCache(client, settings.redis_key_prefix).get(daily_key(user_id))  # type: ignore[arg-type]
+        finally:
+            await client.aclose()
+
+    return asyncio.run(work())
+
+
+def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
+    worker: Path, settings: Settings
+) -> None:
+    url = str(settings.database_url)
+    _seed(url)
+    celery = celery_app_for(settings)
+    payload = {"date": date.today().isoformat(), "all_timezones": True}
+
+    celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
+    _wait_until(lambda: _finished_runs(worker) == 1, 120, worker)
+    runs, entries, ready = _snapshot(url)
+    assert len(runs) == MEMBERS  # everyone has a set (possibly empty) for the date
+    assert {run[1] for run in runs} == {date.today()}
+    assert sum(run[2] for run in runs) == len(entries) > MEMBERS
+    assert ready == sum(1 for run in runs if run[2] > 0)
+    # Sets are cached in Redis for the API.
+    cached = _cached(settings, runs[0][0])
+    assert cached is not None
+    assert json.loads(cached)["date"] == date.today().isoformat()
+
+    celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
+    _wait_until(lambda: _finished_runs(worker) == 2, 120, worker)
+    assert _snapshot(url) == (runs, entries, ready)

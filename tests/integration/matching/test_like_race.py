@@ -1,0 +1,85 @@
+"""Two members like each other at the same moment, on PostgreSQL, for many fresh pairs:
+exactly one match per pair, and neither like fails."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from saltbitter.adapters.memory import InProcessCache
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy.tables import outbox
+from saltbitter.adapters.sqlalchemy.tables_members import matches
+from saltbitter.adapters.system import SystemClock, UuidIdGenerator
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.matching import topics
+from saltbitter.application.matching.policy import MatchingPolicy
+from saltbitter.application.matching.swipes import LikeMember
+from saltbitter.domain.compatibility import Gender
+from saltbitter.domain.shared import Role, SessionId, Tier, UserId
+from saltbitter.testing.contracts.matching import seed_member
+
+pytestmark = pytest.mark.integration
+
+PAIRS = 50
+
+
+@pytest.fixture
+async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine_for(migrated_url, pool_size=20, max_overflow=20)
+    yield engine
+    await engine.dispose()
+
+
+def _principal(user: UserId) -> Principal:
+    return Principal(user, SessionId(user), frozenset({Role.MEMBER}), Tier.FREE, True)
+
+
+async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngine) -> None:
+    async with SqlaUnitOfWork(engine) as uow:
+        pairs = [
+            (
+                await seed_member(uow),
+                await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,)),
+            )
+            for _ in range(PAIRS)
+        ]
+        await uow.commit()
+    cache, clock, ids, policy = InProcessCache(), SystemClock(), UuidIdGenerator(), MatchingPolicy()
+
+    async def like(actor: UserId, target: UserId) -> tuple[bool, object]:
+        use_case = LikeMember(SqlaUnitOfWork(engine), clock, ids, cache, policy)
+        result = await use_case(_principal(actor), target)
+        return result.matched, result.match_id
+
+    # Both likes of every pair at once: 100 transactions racing, pairwise crossing.
+    results = await asyncio.gather(
+        *(like(*crossing) for a, b in pairs for crossing in ((a, b), (b, a)))
+    )
+    forward, backward = results[0::2], results[1::2]
+    for (one_matched, one_id), (other_matched, other_id) in zip(forward, backward, strict=True):
+        assert one_matched != other_matched  # whichever came second made the match
+        assert (one_id or other_id) is not None
+    async with engine.connect() as connection:
+        per_pair = (
+            await connection.execute(
+                select(matches.c.user_low, matches.c.user_high, func.count()).group_by(
+                    matches.c.user_low, matches.c.user_high
+                )
+            )
+        ).all()
+        announced = (
+            await connection.execute(
+                select(func.count()).where(outbox.c.topic == topics.MATCH_CREATED)
+            )
+        ).scalar_one()
+    assert len(per_pair) == PAIRS
+    assert {count for _, _, count in per_pair} == {1}
+    assert {frozenset((low, high)) for low, high, _ in per_pair} == {
+        frozenset(pair) for pair in pairs
+    }
+    assert announced == PAIRS

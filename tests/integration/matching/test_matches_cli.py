@@ -1,0 +1,58 @@
+"""``saltbitter matches generate`` on the embedded defaults (SQLite, in-process cache)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.domain.compatibility import Gender
+from saltbitter.entrypoints.cli import app
+from saltbitter.testing.contracts.matching import seed_member
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SALTBITTER_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SALTBITTER_LOG_JSON", "true")
+    monkeypatch.setenv("SALTBITTER_LOG_LEVEL", "WARNING")
+    for name in ("SALTBITTER_DATABASE_URL", "SALTBITTER_REDIS_URL", "SALTBITTER_BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def _seed(database: Path) -> None:
+    async def work() -> None:
+        engine = create_engine_for(f"sqlite+aiosqlite:///{database}")
+        try:
+            async with SqlaUnitOfWork(engine) as uow:
+                for _ in range(3):
+                    await seed_member(uow)
+                    await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+                await uow.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(work())
+
+
+def test_generate_makes_the_due_sets_once_with_a_progress_report(cli_env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    _seed(cli_env / "saltbitter.sqlite3")
+
+    first = runner.invoke(app, ["matches", "generate", "--date", "2030-02-01", "--all-timezones"])
+    assert first.exit_code == 0, first.output
+    assert "daily sets" in first.output  # the progress bar's label
+    assert "processed 6 member(s) of 6" in first.output
+    assert "6 new set(s), 18 candidate(s), dates 2030-02-01" in first.output
+
+    again = runner.invoke(app, ["matches", "generate", "--date", "2030-02-01", "--all-timezones"])
+    assert again.exit_code == 0, again.output
+    assert "processed 0 member(s) of 6" in again.output
+
+    bad = runner.invoke(app, ["matches", "generate", "--date", "01/02/2030"])
+    assert bad.exit_code != 0

@@ -1,0 +1,134 @@
+"""The PhotoStore contract against S3 over HTTP (moto's server): presigned URLs included."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+import pytest
+from botocore.auth import S3SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from saltbitter.adapters.photos import S3PhotoStore
+from saltbitter.domain.errors import Unavailable
+from saltbitter.testing.contracts.photo_store import Fetch, PhotoStoreContract, Wait
+
+from .conftest import client_for
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+pytestmark = pytest.mark.integration
+
+SHORT_TTL = timedelta(seconds=2)
+
+
+def s3_would_accept(url: str, now: datetime) -> bool:
+    """Check a presigned URL the way S3 does: SigV4 query signature and expiry.
+
+    moto's server (5.x) serves presigned GETs without checking either, so a tampered or
+    expired link would pass there. The check is S3's documented one, recomputed with
+    botocore under the test credentials.
+    """
+    parts = urlsplit(url)
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    query = dict(params)
+    if not {"X-Amz-Date", "X-Amz-Expires", "X-Amz-Credential", "X-Amz-Signature"} <= set(query):
+        return False
+    unsigned = urlunsplit(
+        parts._replace(query=urlencode([(k, v) for k, v in params if k != "X-Amz-Signature"]))
+    )
+    request = AWSRequest(method="GET", url=unsigned, headers={})
+    request.context["timestamp"] = query["X-Amz-Date"]
+    auth = S3SigV4QueryAuth(
+        Credentials("testing", "testing"),
+        "s3",
+        query["X-Amz-Credential"].split("/")[2],
+        expires=int(query["X-Amz-Expires"]),
+    )
+    expected = auth.signature(
+        auth.string_to_sign(request, auth.canonical_request(request)), request
+    )
+    signed_at = datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    expires_at = signed_at + timedelta(seconds=int(query["X-Amz-Expires"]))
+    return hmac.compare_digest(expected, query["X-Amz-Signature"]) and now < expires_at
+
+
+async def follow(url: str) -> tuple[bytes, str] | None:
+    """A client (a phone, a browser) following the presigned URL: plain HTTP, no AWS."""
+    if not s3_would_accept(url, datetime.now(UTC)):
+        return None
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(url)
+    if response.status_code != 200:
+        return None
+    return response.content, response.headers["content-type"]
+
+
+class TestS3PhotoStore(PhotoStoreContract):
+    @pytest.fixture
+    def store(self, s3: S3Client, bucket: str) -> S3PhotoStore:
+        return S3PhotoStore(s3, bucket)
+
+    @pytest.fixture
+    def short_lived_store(self, s3: S3Client, bucket: str) -> S3PhotoStore:
+        return S3PhotoStore(s3, bucket, ttl=SHORT_TTL)
+
+    @pytest.fixture
+    def fetch(self) -> Fetch:
+        return follow
+
+    @pytest.fixture
+    def outlive_short_links(self) -> Wait:
+        async def wait() -> None:
+            # X-Amz-Date has whole seconds, so a link may live up to one second longer.
+            await asyncio.sleep(SHORT_TTL.total_seconds() + 1.2)
+
+        return wait
+
+
+async def test_presigned_urls_carry_the_lifetime(s3: S3Client, bucket: str) -> None:
+    url = await S3PhotoStore(s3, bucket, ttl=timedelta(minutes=15)).signed_url("a/b.jpg")
+    assert f"/{bucket}/a/b.jpg?" in url
+    assert "X-Amz-Expires=900" in url
+    assert "X-Amz-Signature=" in url
+
+
+async def test_the_signature_check_accepts_boto3s_links_only(s3: S3Client, bucket: str) -> None:
+    url = await S3PhotoStore(s3, bucket).signed_url("a/b.jpg")
+    now = datetime.now(UTC)
+    assert s3_would_accept(url, now)
+    assert not s3_would_accept(url.replace("a/b.jpg", "a/c.jpg"), now)
+    assert not s3_would_accept(url, now + timedelta(minutes=16))
+
+
+async def test_the_bucket_is_private_without_a_signature(
+    s3: S3Client, bucket: str, s3_endpoint: str
+) -> None:
+    store = S3PhotoStore(s3, bucket)
+    await store.put("private/p.jpg", b"\xff\xd8\xffsecret", "image/jpeg")
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"{s3_endpoint}/{bucket}/private/p.jpg")
+    assert response.status_code == 403
+
+
+async def test_an_unreachable_endpoint_is_unavailable() -> None:
+    store = S3PhotoStore(client_for("http://127.0.0.1:1", max_attempts=1), "nowhere")
+    for call in (
+        store.put("a/b.jpg", b"x", "image/jpeg"),
+        store.get("a/b.jpg"),
+        store.delete("a/b.jpg"),
+    ):
+        with pytest.raises(Unavailable) as caught:
+            await call
+        assert caught.value.code == "photo_storage_unavailable"
+
+
+async def test_a_missing_bucket_is_unavailable_not_empty(s3: S3Client) -> None:
+    with pytest.raises(Unavailable):
+        await S3PhotoStore(s3, "no-such-bucket-here").put("a/b.jpg", b"x", "image/jpeg")

@@ -1,0 +1,298 @@
+"""The daily job and today's set, through the in-memory fakes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from saltbitter.adapters.numpy_scoring import NumpyBatchScorer
+from saltbitter.application.matching import topics
+from saltbitter.application.matching.caching import daily_key, discover_key
+from saltbitter.application.matching.daily import GenerateDailySets
+from saltbitter.application.ports.matching import DailySet
+from saltbitter.domain.compatibility import Gender, check_eligibility
+from saltbitter.domain.errors import PermissionDenied
+from saltbitter.domain.matching import AllocationPolicy, DailyQuotas, Decision
+from saltbitter.domain.profiles import Visibility
+from saltbitter.domain.shared import Tier, UserId
+from saltbitter.testing.fakes import InMemoryUnitOfWork
+
+from .conftest import MatchingWorld
+
+MAN = {"gender": Gender.MAN, "seeks": (Gender.WOMAN,)}
+LA = "America/Los_Angeles"  # 04:00 when Berlin is at 13:00 (the world's 12:00 UTC)
+
+
+def _sets(world: MatchingWorld) -> dict[tuple[UserId, date], DailySet]:
+    return world.database.matching_state.daily_sets
+
+
+async def _people(world: MatchingWorld, women: int, men: int, **extra: Any) -> list[UserId]:
+    ids = [await world.member(display_name=f"W{n}", **extra) for n in range(women)]
+    ids += [await world.member(display_name=f"M{n}", **MAN, **extra) for n in range(men)]
+    return ids
+
+
+async def test_due_members_get_one_set_of_eligible_candidates(world: MatchingWorld) -> None:
+    people = await _people(world, 6, 6)
+    later = await world.member(timezone=LA, **MAN)
+    paused = await world.member(visibility=Visibility.PAUSED)
+    summary = await world.generate()()
+
+    today = date(2026, 1, 15)
+    assert (summary.members, summary.due, summary.created) == (13, 12, 12)  # not paused
+    assert summary.local_dates == [today]
+    assert set(_sets(world)) == {(person, today) for person in people}
+    members = {m.user_id: m for m in await _members(world)}
+    for (viewer, _), daily in _sets(world).items():
+        chosen = [entry.candidate_id for entry in daily.entries]
+        assert len(chosen) == len(set(chosen)) <= 10
+        assert viewer not in chosen
+        assert later not in chosen or members[viewer].profile.gender is Gender.WOMAN
+        assert paused not in chosen
+        for candidate in chosen:
+            assert check_eligibility(members[viewer].profile, members[candidate].profile)
+        totals = [entry.total for entry in daily.entries]
+        assert totals == sorted(totals, reverse=True)
+        assert all(0.0 <= total <= 1.0 for total in totals)
+        assert all(entry.reasons for entry in daily.entries)
+    ready = world.events(topics.DAILY_SET_READY)
+    assert sorted(e.payload["user_id"] for e in ready) == sorted(str(p) for p in people)
+    assert {e.payload["local_date"] for e in ready} == {"2026-01-15"}
+    assert summary.delivered == sum(int(e.payload["size"]) for e in ready)
+    # Each set is cached, ready for GET /matches/daily.
+    assert await world.cache.get(daily_key(people[0])) is not None
+
+
+async def test_a_second_run_changes_nothing(world: MatchingWorld) -> None:
+    await _people(world, 4, 4)
+    await world.generate()()
+    before = dict(_sets(world))
+    outbox = len(world.database.outbox)
+    again = await world.generate()()
+    assert (again.due, again.created) == (0, 0)
+    assert _sets(world) == before
+    assert len(world.database.outbox) == outbox
+
+
+async def test_members_are_due_from_six_in_their_own_timezone(world: MatchingWorld) -> None:
+    await _people(world, 2, 0)
+    west = await _people(world, 0, 2, timezone=LA)
+    assert (await world.generate()()).created == 2
+    world.clock.advance(timedelta(hours=1, minutes=59))  # 05:59 in Los Angeles
+    assert (await world.generate()()).created == 0
+    world.clock.advance(timedelta(minutes=1))
+    summary = await world.generate()()
+    assert summary.created == 2
+    assert {day for (who, day) in _sets(world) if who in west} == {date(2026, 1, 15)}
+
+
+async def test_an_operator_can_run_every_timezone_for_a_given_date(world: MatchingWorld) -> None:
+    west = await _people(world, 2, 2, timezone=LA)
+    on = date(2026, 1, 16)
+    summary = await world.generate()(on, all_timezones=True)
+    assert (summary.due, summary.local_dates) == (4, [on])
+    assert set(_sets(world)) == {(who, on) for who in west}
+
+
+async def test_set_sizes_follow_the_tier_quotas(world: MatchingWorld) -> None:
+    world.with_policy(
+        allocation=AllocationPolicy(
+            quotas=DailyQuotas(free=2, premium=3, elite=4), exposure_cap=None
+        )
+    )
+    free = await world.member(tier=Tier.FREE)
+    premium = await world.member(tier=Tier.PREMIUM)
+    elite = await world.member(tier=Tier.ELITE)
+    await _people(world, 0, 8)
+    await world.generate()()
+    sizes = {who: daily.size for (who, _), daily in _sets(world).items()}
+    assert (sizes[free], sizes[premium], sizes[elite]) == (2, 3, 4)
+
+
+async def test_nobody_is_shown_in_more_sets_than_the_cap_across_sweeps(
+    world: MatchingWorld,
+) -> None:
+    world.with_policy(allocation=AllocationPolicy(exposure_cap=2))
+    star = await world.member(display_name="Star")
+    berlin = await _people(world, 0, 3)
+    west = await _people(world, 0, 3, timezone=LA)  # living in Berlin, on LA time
+    await world.generate()()
+    world.clock.advance(timedelta(hours=2))  # 06:00 in Los Angeles
+    await world.generate()()
+    holders = [who for (who, _), daily in _sets(world).items() if star in _candidates(daily)]
+    assert len(holders) == 2
+    assert set(holders) <= set(berlin)  # the west coast sweep found her at the cap
+    assert all(_sets(world)[(who, date(2026, 1, 15))].size == 0 for who in west)
+
+
+def _candidates(daily: DailySet) -> set[UserId]:
+    return {entry.candidate_id for entry in daily.entries}
+
+
+async def test_sets_leave_out_everyone_already_decided_on(world: MatchingWorld) -> None:
+    ada = await world.member()
+    liked, passed, matched, passer, fresh = [
+        await world.member(display_name=name, **MAN)
+        for name in ("Liked", "Passed", "Matched", "Passer", "Fresh")
+    ]
+    await world.like()(world.principal(ada), liked)
+    await world.pass_()(world.principal(ada), passed)
+    await world.like()(world.principal(ada), matched)
+    await world.like()(world.principal(matched), ada)
+    await world.pass_()(world.principal(passer), ada)
+    await world.generate()()
+    assert _candidates(_sets(world)[(ada, date(2026, 1, 15))]) == {fresh}
+
+
+class _CrashingUnitOfWork(InMemoryUnitOfWork):
+    """Loses the worker at its n-th commit, as a killed process would."""
+
+    def __init__(self, world: MatchingWorld, crash_at: int) -> None:
+        super().__init__(world.database, world.clock, world.ids)
+        self.crash_at = crash_at
+        self.attempts = 0
+
+    async def commit(self) -> None:
+        self.attempts += 1
+        if self.attempts == self.crash_at:
+            raise RuntimeError("worker lost")
+        await super().commit()
+
+
+async def test_a_crashed_run_resumes_where_it_stopped(world: MatchingWorld) -> None:
+    world.with_policy(chunk_size=3)
+    people = await _people(world, 4, 4)
+    crashing = GenerateDailySets(
+        _CrashingUnitOfWork(world, crash_at=2), world.clock, world.cache, world.scorer, world.policy
+    )
+    with pytest.raises(RuntimeError):
+        await crashing()
+    assert len(_sets(world)) == 3  # the first chunk is committed
+    resumed = await world.generate()()
+    assert (resumed.due, resumed.created) == (5, 5)
+    assert {who for who, _ in _sets(world)} == set(people)
+    ready = [e.payload["user_id"] for e in world.events(topics.DAILY_SET_READY)]
+    assert len(ready) == len(set(ready))
+
+
+async def test_numpy_and_scalar_scorers_choose_the_same_sets() -> None:
+    worlds = [MatchingWorld(), MatchingWorld(scorer=NumpyBatchScorer())]
+    # Identical members in both worlds (same ids), so the seeded allocation matches.
+    for n in range(10):
+        options = {"display_name": f"P{n}", "at": (52.5 + n / 100, 13.4), **(MAN if n % 2 else {})}
+        first = await worlds[0].member(**options)
+        async with worlds[1].uow() as uow:
+            user = replace(worlds[0].database.users[first])
+            uow.users.add(user)
+            await uow.profiles.save(worlds[0].database.profiles_state.profiles[first])
+            await uow.commit()
+    for each in worlds:
+        await each.generate()()
+    chosen = [
+        {key: [e.candidate_id for e in daily.entries] for key, daily in _sets(each).items()}
+        for each in worlds
+    ]
+    assert chosen[0] == chosen[1]
+    assert any(chosen[0].values())
+
+
+async def test_a_newcomer_gets_todays_set_on_first_request_once(world: MatchingWorld) -> None:
+    await _people(world, 0, 5)
+    ada = await world.member(display_name="Ada")
+    view = await world.daily()(world.principal(ada))
+    assert view.local_date == date(2026, 1, 15)
+    assert len(view.items) == 5
+    item = view.items[0]
+    assert item.member.display_name.startswith("M")
+    assert item.member.distance_km == 1
+    assert item.decision is None
+    assert not item.matched
+    components = item.compatibility.components
+    assert all(
+        0.0 <= value <= 1.0
+        for value in (
+            components.attachment,
+            components.interests,
+            components.values,
+            components.demographics,
+        )
+    )
+    assert item.compatibility.reasons
+    # Ada is looking at her set: no "ready" notification for it.
+    assert world.events(topics.DAILY_SET_READY) == []
+
+    # Cached, then rebuilt from the stored set: never a second set for the day.
+    assert await world.daily()(world.principal(ada)) == view
+    await world.cache.delete(daily_key(ada))
+    assert await world.daily()(world.principal(ada)) == view
+    assert len(_sets(world)) == 1
+    assert (await world.generate()()).created == 5  # the men; Ada has hers
+
+
+async def test_the_set_shows_what_the_caller_decided_and_drops_hidden_members(
+    world: MatchingWorld,
+) -> None:
+    men = await _people(world, 0, 3)
+    ada = await world.member()
+    await world.daily()(world.principal(ada))
+    await world.like()(world.principal(ada), men[0])
+    await world.like()(world.principal(men[0]), ada)
+    await world.pass_()(world.principal(ada), men[1])
+    async with world.uow() as uow:
+        profile = world.database.profiles_state.profiles[men[2]]
+        await uow.profiles.save(replace(profile, visibility=Visibility.PAUSED))
+        await uow.commit()
+    await world.forget()(men[2])
+
+    view = await world.daily()(world.principal(ada))
+    states = {item.member.user_id: (item.decision, item.matched) for item in view.items}
+    assert states == {men[0]: (Decision.LIKE, True), men[1]: (Decision.PASS, False)}
+
+
+async def test_before_six_the_set_of_yesterday_is_shown(world: MatchingWorld) -> None:
+    await _people(world, 0, 3)
+    ada = await world.member()
+    first = await world.daily()(world.principal(ada))
+    world.clock.advance(timedelta(hours=16))  # 05:00 the next day in Berlin
+    assert await world.daily()(world.principal(ada)) == first
+    await world.cache.delete(daily_key(ada))
+    assert (await world.daily()(world.principal(ada))).local_date == date(2026, 1, 15)
+    world.clock.advance(timedelta(hours=1))  # 06:00
+    assert (await world.daily()(world.principal(ada))).local_date == date(2026, 1, 16)
+
+
+async def test_paused_members_get_no_set_and_profile_is_required(world: MatchingWorld) -> None:
+    await _people(world, 0, 3)
+    paused = await world.member(visibility=Visibility.PAUSED)
+    view = await world.daily()(world.principal(paused))
+    assert view.items == []
+    assert _sets(world) == {}
+    without = await world.member(with_profile=False)
+    with pytest.raises(PermissionDenied) as refused:
+        await world.daily()(world.principal(without))
+    assert refused.value.code == "profile_required"
+
+
+async def test_a_profile_change_drops_the_views_that_show_the_member(
+    world: MatchingWorld,
+) -> None:
+    men = await _people(world, 0, 2)
+    ada, eve = await world.member(), await world.member()
+    for user in (ada, eve):
+        await world.daily()(world.principal(user))
+        await world.cache.set(discover_key(user), b"ranking", 60)
+    assert await world.forget()(men[0]) == 3
+    for user in (ada, eve):
+        assert await world.cache.get(daily_key(user)) is None
+        assert await world.cache.get(discover_key(user)) is not None  # pages recheck anyway
+    assert await world.forget()(ada) == 1
+    assert await world.cache.get(discover_key(ada)) is None
+
+
+async def _members(world: MatchingWorld) -> list[Any]:
+    async with world.uow() as uow:
+        return list(await uow.matching.members(world.clock.now()))

@@ -1,0 +1,156 @@
+"""Discovery through the in-memory fakes: finite, best first, rechecked page by page."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from saltbitter.application.matching.caching import discover_key
+from saltbitter.application.matching.views import DiscoverPage
+from saltbitter.application.ports.cache import Cache
+from saltbitter.domain.compatibility import Gender
+from saltbitter.domain.errors import PermissionDenied, Unavailable, ValidationFailed
+from saltbitter.domain.profiles import Visibility
+from saltbitter.domain.shared import Tier, UserId
+
+from .conftest import MatchingWorld
+
+MAN = {"gender": Gender.MAN, "seeks": (Gender.WOMAN,)}
+TAGS = ["hiking", "jazz", "cooking", "chess", "falconry", "tea", "go", "climbing"]
+
+
+async def _men(world: MatchingWorld, count: int, **extra: Any) -> list[UserId]:
+    # Interest overlap with the default profile (hiking, jazz, cooking) varies, so scores do.
+    return [
+        await world.member(display_name=f"M{n}", interests=TAGS[n % 4 : n % 4 + 3], **MAN, **extra)
+        for n in range(count)
+    ]
+
+
+async def _browse(world: MatchingWorld, me: UserId) -> list[DiscoverPage]:
+    pages = [await world.discover()(world.principal(me))]
+    while pages[-1].next_cursor is not None:
+        pages.append(await world.discover()(world.principal(me), pages[-1].next_cursor))
+    return pages
+
+
+async def test_pages_of_twenty_best_first_up_to_the_daily_allowance(
+    world: MatchingWorld,
+) -> None:
+    men = await _men(world, 70)
+    await world.member(display_name="Woman")  # not sought by a woman seeking men
+    await world.member(display_name="Far", at=(48.14, 11.58), **MAN)
+    premium = await world.member(tier=Tier.PREMIUM)
+    pages = await _browse(world, premium)
+    assert [len(page.items) for page in pages] == [20, 20, 20]  # Premium: 60 a day
+    shown = [item.member.user_id for page in pages for item in page.items]
+    assert len(set(shown)) == 60
+    assert set(shown) <= set(men)
+    totals = [item.compatibility.total for page in pages for item in page.items]
+    assert totals == sorted(totals, reverse=True)
+    item = pages[0].items[0]
+    assert item.compatibility.reasons
+    assert item.member.distance_km == 1
+
+    free = await world.member()
+    [only] = await _browse(world, free)
+    assert len(only.items) == 20
+    assert only.next_cursor is None
+
+
+async def test_liked_and_passed_members_leave_and_the_allowance_is_not_refilled(
+    world: MatchingWorld,
+) -> None:
+    await _men(world, 25)
+    me = await world.member()
+    [first] = await _browse(world, me)
+    liked, passed = first.items[0].member.user_id, first.items[1].member.user_id
+    await world.like()(world.principal(me), liked)
+    await world.pass_()(world.principal(me), passed)
+    [after] = await _browse(world, me)
+    remaining = [item.member.user_id for item in after.items]
+    assert liked not in remaining
+    assert passed not in remaining
+    # Free: twenty people a day; the two decided on are not replaced by new ones.
+    assert len(remaining) == 18
+    assert set(remaining) <= {item.member.user_id for item in first.items}
+
+
+async def test_someone_who_passed_you_disappears_from_your_list(world: MatchingWorld) -> None:
+    men = await _men(world, 3)
+    me = await world.member()
+    await _browse(world, me)
+    await world.pass_()(world.principal(men[0]), me)
+    [page] = await _browse(world, me)
+    assert men[0] not in [item.member.user_id for item in page.items]
+
+
+async def test_each_page_shows_candidates_as_they_are_now(world: MatchingWorld) -> None:
+    men = await _men(world, 3)
+    me = await world.member()
+    await _browse(world, me)
+    assert await world.cache.get(discover_key(me)) is not None
+    # Changes elsewhere do not touch the caller's cached list, yet the page is current.
+    async with world.uow() as uow:
+        profiles = world.database.profiles_state.profiles
+        await uow.profiles.save(replace(profiles[men[0]], visibility=Visibility.PAUSED))
+        await uow.profiles.save(replace(profiles[men[1]], bio="Changed my bio."))
+        await uow.commit()
+    [page] = await _browse(world, me)
+    by_id = {item.member.user_id: item for item in page.items}
+    assert men[0] not in by_id
+    assert by_id[men[1]].member.bio == "Changed my bio."
+
+
+async def test_bad_cursors_and_callers_who_cannot_discover(world: MatchingWorld) -> None:
+    me = await world.member()
+    with pytest.raises(ValidationFailed) as bad:
+        await world.discover()(world.principal(me), "bm90IGEgY3Vyc29y")
+    assert bad.value.errors[0].field == "cursor"
+    paused = await world.member(visibility=Visibility.PAUSED)
+    without = await world.member(with_profile=False)
+    for who, code in ((paused, "profile_paused"), (without, "profile_required")):
+        with pytest.raises(PermissionDenied) as refused:
+            await world.discover()(world.principal(who))
+        assert refused.value.code == code
+
+
+async def test_the_list_is_rebuilt_on_a_new_local_day(world: MatchingWorld) -> None:
+    await _men(world, 25)
+    me = await world.member()
+    [first] = await _browse(world, me)
+    for item in first.items[:5]:
+        await world.pass_()(world.principal(me), item.member.user_id)
+    world.clock.advance(timedelta(days=1))
+    [tomorrow] = await _browse(world, me)
+    assert len(tomorrow.items) == 20  # a fresh allowance: 20 of the 20 still undecided
+
+
+class _DownCache(Cache):
+    """A cache whose server is unreachable, as the Redis adapter reports it."""
+
+    async def get(self, key: str) -> bytes | None:
+        raise Unavailable("down", code="cache_unavailable")
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        raise Unavailable("down", code="cache_unavailable")
+
+    async def delete(self, *keys: str) -> None:
+        raise Unavailable("down", code="cache_unavailable")
+
+    async def ping(self) -> bool:
+        return False
+
+
+async def test_a_cache_that_is_down_slows_matching_down_but_never_fails_it() -> None:
+    world = MatchingWorld(cache=_DownCache())
+    men = await _men(world, 3)
+    me = await world.member()
+    [page] = await _browse(world, me)
+    assert len(page.items) == 3
+    assert (await world.like()(world.principal(me), men[0])).matched is False
+    assert len((await world.daily()(world.principal(me))).items) == 2
+    assert await world.forget()(me) == 1

@@ -1,0 +1,203 @@
+"""Photo upload, listing, deletion and ordering, through the fakes."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from saltbitter.application.outbox import JOBS_BY_TOPIC
+from saltbitter.application.ports.images import ModerationVerdict, ProcessedImage
+from saltbitter.application.profiles import topics
+from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
+from saltbitter.domain.profiles import MAX_PHOTO_BYTES, ImageType, PhotoId
+from saltbitter.testing.builders_profiles import a_photo
+from saltbitter.testing.fakes_profiles import FakePhotoModerator
+
+from .conftest import JPEG, ProfilesWorld
+
+PNG = b"\x89PNG\r\n\x1a\n a small png"
+
+
+async def test_an_upload_is_re_encoded_screened_stored_and_listed(world: ProfilesWorld) -> None:
+    me = world.member()
+    uploaded = await world.upload()(me, JPEG)
+
+    assert uploaded.position == 0
+    assert (uploaded.width, uploaded.height) == (800, 1000)
+    assert uploaded.content_type == "image/jpeg"
+    assert world.store.fetch(uploaded.url) == (b"re-encoded:" + JPEG, "image/jpeg")
+    assert [image.data for image in world.moderator.screened] == [b"re-encoded:" + JPEG]
+    (photo,) = world.database.profiles_state.photos.values()
+    assert photo.id == uploaded.photo_id
+    assert photo.user_id == me.user_id
+    assert photo.storage_key == f"{me.user_id}/{uploaded.photo_id}.jpg"
+    assert photo.size_bytes == len(b"re-encoded:" + JPEG)
+    assert [e.payload for e in world.events(topics.PROFILE_CHANGED)] == [
+        {"user_id": str(me.user_id)}
+    ]
+    assert await world.list_photos()(me) == [uploaded]
+
+
+async def test_the_type_comes_from_the_bytes(world: ProfilesWorld) -> None:
+    me = world.member()
+    uploaded = await world.upload()(me, PNG)
+    assert uploaded.content_type == "image/png"
+    assert world.database.profiles_state.photos[uploaded.photo_id].storage_key.endswith(".png")
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"", "empty_file"),
+        (b"GIF89a not accepted", "unsupported_image_type"),
+        (b"%PDF-1.7 named photo.jpg", "unsupported_image_type"),
+        (JPEG + b"\x00" * MAX_PHOTO_BYTES, "file_too_large"),
+        (JPEG + b"corrupt", "invalid_image"),
+    ],
+)
+async def test_unacceptable_files_are_refused_before_storing(
+    world: ProfilesWorld, data: bytes, code: str
+) -> None:
+    me = world.member()
+    with pytest.raises(ValidationFailed) as caught:
+        await world.upload()(me, data)
+    assert [(e.field, e.code) for e in caught.value.errors] == [("file", code)]
+    assert world.store.blobs == {}
+    assert world.database.profiles_state.photos == {}
+    assert world.events(topics.PROFILE_CHANGED) == []
+
+
+async def test_a_photo_refused_by_moderation_is_not_kept(world: ProfilesWorld) -> None:
+    me = world.member()
+    world.moderator.reject_with("image_too_small", "Use a bigger photo.")
+    with pytest.raises(ValidationFailed) as caught:
+        await world.upload()(me, JPEG)
+    assert [(e.field, e.code, e.message) for e in caught.value.errors] == [
+        ("file", "image_too_small", "Use a bigger photo.")
+    ]
+    assert world.store.blobs == {}
+    assert world.database.profiles_state.photos == {}
+
+
+async def test_six_photos_then_the_limit_before_any_image_work(world: ProfilesWorld) -> None:
+    me = world.member()
+    positions = [(await world.upload()(me, JPEG)).position for _ in range(6)]
+    assert positions == [0, 1, 2, 3, 4, 5]
+    with pytest.raises(Conflict) as caught:
+        await world.upload()(me, JPEG)
+    assert caught.value.code == "photo_limit_reached"
+    assert world.processor.calls == 6
+    assert len(world.store.blobs) == 6
+    # Another member is not affected by my six.
+    assert (await world.upload()(world.member(), JPEG)).position == 0
+
+
+class _RacingModerator(FakePhotoModerator):
+    """While this upload is screened, other uploads fill the member's remaining slots."""
+
+    def __init__(self, world: ProfilesWorld) -> None:
+        super().__init__()
+        self.world = world
+
+    async def screen(self, image: ProcessedImage) -> ModerationVerdict:
+        async with self.world.uow() as uow:
+            user_id = next(iter(self.world.database.users))
+            for position in range(await uow.photos.count_for(user_id), 6):
+                uow.photos.add(a_photo(user_id, position))
+            await uow.commit()
+        return await super().screen(image)
+
+
+async def test_losing_a_race_for_the_last_slot_removes_the_stored_bytes(
+    world: ProfilesWorld,
+) -> None:
+    me = world.member()
+    world.moderator = _RacingModerator(world)
+    with pytest.raises(Conflict) as caught:
+        await world.upload()(me, JPEG)
+    assert caught.value.code == "photo_limit_reached"
+    assert world.store.blobs == {}  # the bytes went in, and out again
+    assert len(world.database.profiles_state.photos) == 6
+
+
+async def test_a_deleted_photo_leaves_a_gap_that_closes(world: ProfilesWorld) -> None:
+    me = world.member()
+    first, second, third = [await world.upload()(me, JPEG) for _ in range(3)]
+    await world.delete_photo()(me, second.photo_id)
+
+    listed = await world.list_photos()(me)
+    assert [(p.photo_id, p.position) for p in listed] == [
+        (first.photo_id, 0),
+        (third.photo_id, 1),
+    ]
+    (deleted,) = world.events(topics.PHOTO_DELETED)
+    key = f"{me.user_id}/{second.photo_id}.jpg"
+    assert deleted.payload == {
+        "user_id": str(me.user_id),
+        "photo_id": str(second.photo_id),
+        "storage_key": key,
+    }
+    assert JOBS_BY_TOPIC[topics.PHOTO_DELETED] == (topics.DELETE_PHOTO_FILE,)
+    # The job removes the bytes; running it twice is harmless.
+    assert key in world.store.blobs
+    await world.delete_file()(key)
+    await world.delete_file()(key)
+    assert key not in world.store.blobs
+    assert world.store.fetch(second.url) is None
+    # The freed slot is used again.
+    assert (await world.upload()(me, JPEG)).position == 2
+
+
+async def test_someone_elses_or_an_unknown_photo_cannot_be_deleted(world: ProfilesWorld) -> None:
+    me, other = world.member(), world.member()
+    theirs = await world.upload()(other, JPEG)
+    for photo_id in (theirs.photo_id, uuid4()):
+        with pytest.raises(NotFound) as caught:
+            await world.delete_photo()(me, photo_id)
+        assert caught.value.code == "photo_not_found"
+    assert [p.photo_id for p in await world.list_photos()(other)] == [theirs.photo_id]
+    assert world.events(topics.PHOTO_DELETED) == []
+
+
+async def test_reordering_persists_and_announces(world: ProfilesWorld) -> None:
+    me = world.member()
+    photos = [await world.upload()(me, JPEG) for _ in range(3)]
+    wanted = [photos[2].photo_id, photos[0].photo_id, photos[1].photo_id]
+    before = len(world.events(topics.PROFILE_CHANGED))
+
+    result = await world.reorder()(me, wanted)
+
+    assert [(p.photo_id, p.position) for p in result] == [(i, n) for n, i in enumerate(wanted)]
+    assert [p.photo_id for p in await world.list_photos()(me)] == wanted
+    assert len(world.events(topics.PROFILE_CHANGED)) == before + 1
+    # The same order again changes nothing and says nothing.
+    await world.reorder()(me, wanted)
+    assert len(world.events(topics.PROFILE_CHANGED)) == before + 1
+
+
+async def test_reordering_needs_exactly_my_photos(world: ProfilesWorld) -> None:
+    me, other = world.member(), world.member()
+    mine = [(await world.upload()(me, JPEG)).photo_id for _ in range(2)]
+    theirs = (await world.upload()(other, JPEG)).photo_id
+    for wrong, code in (
+        ([mine[0], theirs], "photo_ids_mismatch"),
+        ([*mine, theirs], "photo_ids_mismatch"),
+        ([mine[0]], "photo_ids_mismatch"),
+        ([mine[0], mine[0]], "duplicate_photo"),
+        ([mine[1], PhotoId(uuid4())], "photo_ids_mismatch"),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            await world.reorder()(me, wrong)
+        assert [(e.field, e.code) for e in caught.value.errors] == [("photo_ids", code)]
+    assert [p.photo_id for p in await world.list_photos()(me)] == mine
+    assert [p.photo_id for p in await world.list_photos()(other)] == [theirs]
+
+
+async def test_listing_is_empty_without_photos(world: ProfilesWorld) -> None:
+    assert await world.list_photos()(world.member()) == []
+
+
+def test_processed_images_do_not_dump_their_bytes() -> None:
+    image = ProcessedImage(b"x" * 5000, ImageType.JPEG, 10, 20)
+    assert repr(image) == "ProcessedImage(image/jpeg, 10x20, 5000 bytes)"

@@ -1,0 +1,234 @@
+"""Own profile (put, get, completeness) and others' public views, through the fakes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pytest
+
+from saltbitter.application.ports.assessments import StoredAssessment
+from saltbitter.application.profiles import topics
+from saltbitter.application.profiles.dto import LocationView
+from saltbitter.application.profiles.views import PublicProfiles
+from saltbitter.domain.accounts import AccountStatus
+from saltbitter.domain.attachment import AttachmentStyle
+from saltbitter.domain.compatibility import Gender, SchwartzValue
+from saltbitter.domain.errors import NotFound, ValidationFailed
+from saltbitter.domain.profiles import Location, ModerationStatus, Visibility
+from saltbitter.domain.shared import UserId
+
+from .conftest import JPEG, ProfilesWorld, command
+
+
+async def test_put_creates_the_profile_and_announces_the_change(world: ProfilesWorld) -> None:
+    me = world.member()
+    view = await world.put_profile()(me, command())
+
+    assert view.user_id == me.user_id
+    assert view.gender is Gender.WOMAN
+    assert view.genders_sought == [Gender.MAN, Gender.NON_BINARY]
+    assert view.interests == ["hiking", "jazz", "baking"]
+    assert view.location == LocationView(52.52, 13.405)
+    assert view.visibility is Visibility.VISIBLE
+    assert view.values is None
+    assert view.updated_at == world.clock.now()
+    assert view.completeness.score == 0.5
+    assert view.completeness.missing == ["photo", "assessment"]
+    stored = world.database.profiles_state.profiles[me.user_id]
+    assert stored.location == Location(52.52, 13.405)
+    assert [e.payload for e in world.events(topics.PROFILE_CHANGED)] == [
+        {"user_id": str(me.user_id)}
+    ]
+    assert await world.get_profile()(me) == view
+
+
+async def test_put_replaces_the_whole_profile(world: ProfilesWorld) -> None:
+    me = world.member()
+    await world.put_profile()(me, command(relationship_goal="long_term"))
+    values = {value.value: 3 for value in SchwartzValue} | {"benevolence": 7}
+    view = await world.put_profile()(
+        me, command(bio="", interests=["chess", "tea", "go"], values=values, visibility="paused")
+    )
+    assert view.relationship_goal is None
+    assert view.bio == ""
+    assert view.values is not None
+    assert view.values["benevolence"] == 7
+    assert view.values["power"] == 3
+    assert view.visibility is Visibility.PAUSED
+    assert view.completeness.missing == ["photo", "bio", "assessment"]
+    assert len(world.events(topics.PROFILE_CHANGED)) == 2
+
+
+async def test_the_display_name_changes_on_the_account(world: ProfilesWorld) -> None:
+    me = world.member()
+    view = await world.put_profile()(me, command(display_name="  Ada L.  "))
+    assert view.display_name == "Ada L."
+    assert world.database.users[me.user_id].display_name == "Ada L."
+    kept = await world.put_profile()(me, command())
+    assert kept.display_name == "Ada L."
+
+
+async def test_bad_fields_are_all_reported_and_nothing_changes(world: ProfilesWorld) -> None:
+    me = world.member()
+    with pytest.raises(ValidationFailed) as caught:
+        await world.put_profile()(
+            me,
+            command(
+                display_name="   ",
+                gender="unknown",
+                age_min=50,
+                age_max=30,
+                interests=["solo"],
+                location=LocationView(100.0, 0.0),
+            ),
+        )
+    assert {e.field: e.code for e in caught.value.errors} == {
+        "display_name": "required",
+        "gender": "invalid_choice",
+        "age_min": "age_range_inverted",
+        "interests": "too_few",
+        "location.lat": "out_of_range",
+    }
+    assert world.database.profiles_state.profiles == {}
+    assert world.events(topics.PROFILE_CHANGED) == []
+
+
+async def test_without_a_profile_get_is_not_found(world: ProfilesWorld) -> None:
+    with pytest.raises(NotFound) as caught:
+        await world.get_profile()(world.member())
+    assert caught.value.code == "profile_not_found"
+
+
+async def test_completeness_counts_photos_and_the_assessment(world: ProfilesWorld) -> None:
+    me = world.member()
+    await world.put_profile()(me, command())
+    await world.upload()(me, JPEG)
+    world.database.assessments_state.records.append(
+        StoredAssessment(
+            id=uuid4(),
+            user_id=me.user_id,
+            instrument="ecr-r",
+            instrument_version="1",
+            answers={},
+            anxiety=3.0,
+            avoidance=2.5,
+            style=AttachmentStyle.SECURE,
+            near_boundary=False,
+            taken_at=datetime(2026, 1, 2, tzinfo=UTC),
+        )
+    )
+    view = await world.get_profile()(me)
+    assert (view.completeness.score, view.completeness.missing) == (1.0, [])
+
+
+async def _with_profile(world: ProfilesWorld, **overrides: object) -> UserId:
+    member = world.member()
+    await world.put_profile()(member, command(**overrides))  # type: ignore[arg-type]
+    return member.user_id
+
+
+async def test_a_visible_member_is_shown_roughly_and_without_private_fields(
+    world: ProfilesWorld,
+) -> None:
+    viewer = world.member()
+    await world.put_profile()(viewer, command(location=LocationView(52.52, 13.405)))
+    target = world.member()
+    await world.put_profile()(
+        target,
+        command(
+            gender="man",
+            genders_sought=["woman"],
+            location=LocationView(53.5511, 9.9937),
+            relationship_goal="friendship",
+            values={value.value: 5 for value in SchwartzValue},
+        ),
+    )
+    await world.upload()(target, JPEG)
+    world.database.users[target.user_id].birthdate = date(1990, 1, 16)
+
+    view = await world.public()(viewer, target.user_id)
+
+    assert view.user_id == target.user_id
+    assert view.gender is Gender.MAN
+    assert view.age == 35  # the clock says 2026-01-15: the birthday is tomorrow
+    assert view.distance_km == 255
+    assert view.relationship_goal is not None
+    assert len(view.photos) == 1
+    assert world.store.fetch(view.photos[0].url) is not None
+    shown = set(type(view).__dataclass_fields__)
+    assert shown.isdisjoint({"location", "lat", "lon", "birthdate", "genders_sought", "values"})
+
+
+@pytest.mark.parametrize(
+    "hide",
+    ["paused", "suspended", "deactivated", "no_profile", "unknown"],
+)
+async def test_hidden_members_are_not_found(world: ProfilesWorld, hide: str) -> None:
+    viewer = world.member()
+    target = world.member()
+    if hide != "no_profile":
+        await world.put_profile()(
+            target, command(visibility="paused" if hide == "paused" else "visible")
+        )
+    if hide in {"suspended", "deactivated"}:
+        user = world.database.users[target.user_id]
+        user.status = AccountStatus(hide)
+    target_id = UserId(uuid4()) if hide == "unknown" else target.user_id
+    with pytest.raises(NotFound) as caught:
+        await world.public()(viewer, target_id)
+    assert caught.value.code == "profile_not_found"
+
+
+async def test_own_public_view_has_no_distance_and_works_while_paused(
+    world: ProfilesWorld,
+) -> None:
+    me = world.member()
+    await world.put_profile()(me, command(visibility="paused"))
+    view = await world.public()(me, me.user_id)
+    assert view.distance_km is None
+
+
+async def test_a_viewer_without_a_profile_sees_no_distance(world: ProfilesWorld) -> None:
+    target = await _with_profile(world)
+    view = await world.public()(world.member(), target)
+    assert view.distance_km is None
+
+
+async def test_public_views_of_many_keep_the_order_and_skip_the_hidden(
+    world: ProfilesWorld,
+) -> None:
+    viewer = world.member()
+    first = await _with_profile(world)
+    paused = await _with_profile(world, visibility="paused")
+    second = await _with_profile(world, bio="Second.")
+    async with world.uow() as uow:
+        views = await PublicProfiles(world.store, world.clock).visible_to(
+            uow, viewer.user_id, [second, paused, first, second]
+        )
+    assert list(views) == [second, first]
+    assert views[second].bio == "Second."
+
+
+async def test_profile_views_do_not_leak_between_members(world: ProfilesWorld) -> None:
+    mine = world.member()
+    theirs = world.member()
+    await world.put_profile()(mine, command(bio="Mine."))
+    await world.put_profile()(theirs, command(bio="Theirs."))
+    assert (await world.get_profile()(mine)).bio == "Mine."
+    assert (await world.get_profile()(theirs)).bio == "Theirs."
+
+
+async def test_others_only_see_approved_photos(world: ProfilesWorld) -> None:
+    target = world.member()
+    await world.put_profile()(target, command())
+    shown = await world.upload()(target, JPEG)
+    pending = await world.upload()(target, JPEG)
+    photos = world.database.profiles_state.photos
+    photos[pending.photo_id] = replace(
+        photos[pending.photo_id], moderation=ModerationStatus.PENDING
+    )
+    view = await world.public()(world.member(), target.user_id)
+    assert [photo.position for photo in view.photos] == [shown.position]
+    assert len(await world.list_photos()(target)) == 2

@@ -1,0 +1,142 @@
+"""The notifications capability as the worker runs it: job table, Beat sweep, settings.
+
+Jobs run through ``run_job`` on the real composition root (SQLite, .eml mail folder),
+with only the clock replaced, so quiet hours are exercised at a chosen moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from dishka import AsyncContainer, Provider, Scope, provide
+
+from saltbitter.adapters.mail import read_eml
+from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.application.notifications import topics
+from saltbitter.application.notifications.dto import NotificationsPolicy
+from saltbitter.application.ports.notifications import EmailStatus
+from saltbitter.application.ports.system import Clock
+from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.domain.accounts import User
+from saltbitter.entrypoints.capabilities.notifications import CAPABILITY
+from saltbitter.entrypoints.composition import build_container, stop_container
+from saltbitter.entrypoints.jobs import JOBS, run_job
+from saltbitter.entrypoints.settings import Settings
+from saltbitter.entrypoints.worker import celery_app_for
+from saltbitter.testing.builders import a_user
+from saltbitter.testing.fakes import FixedClock
+
+NIGHT_IN_BERLIN = datetime(2026, 1, 15, 22, 30, tzinfo=UTC)  # 23:30 CET
+EIGHT_IN_BERLIN = datetime(2026, 1, 16, 7, 0, tzinfo=UTC)
+
+
+class _Clock(Provider):
+    def __init__(self, clock: FixedClock) -> None:
+        super().__init__()
+        self._clock = clock
+
+    @provide(scope=Scope.APP, override=True)
+    def clock(self) -> Clock:
+        return self._clock
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NIGHT_IN_BERLIN)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    settings = Settings(data_dir=tmp_path, environment="test", tasks="in_process")
+    upgrade(settings.effective_database_url)
+    return settings
+
+
+@pytest.fixture
+async def container(settings: Settings, clock: FixedClock) -> AsyncIterator[AsyncContainer]:
+    container = await build_container(settings, _Clock(clock))
+    yield container
+    await stop_container(container)
+
+
+async def _members(container: AsyncContainer, count: int) -> list[User]:
+    users = [a_user() for _ in range(count)]  # Europe/Berlin
+    async with container() as scope:
+        uow = await scope.get(UnitOfWork)
+        async with uow:
+            for user in users:
+                uow.users.add(user)
+            await uow.commit()
+    return users
+
+
+def _mails(settings: Settings) -> list[str]:
+    return [read_eml(path).to for path in sorted(settings.mail_folder.glob("*.eml"))]
+
+
+def test_every_job_is_registered_and_beat_sweeps_due_emails_every_minute() -> None:
+    assert set(CAPABILITY.jobs) <= set(JOBS)
+    celery = celery_app_for(Settings(redis_url="redis://127.0.0.1:6379/0"))
+    [entry] = [e for e in celery.conf.beat_schedule.values() if e["task"] == topics.SEND_DUE_EMAILS]
+    assert entry["schedule"] <= 60
+    assert topics.SEND_DUE_EMAILS in celery.tasks
+
+
+async def test_a_night_time_match_email_waits_in_the_database_until_eight(
+    container: AsyncContainer, clock: FixedClock, settings: Settings
+) -> None:
+    ada, bo = await _members(container, 2)
+    payload = {"match_id": str(uuid4()), "user_a": str(ada.id), "user_b": str(bo.id)}
+    assert await run_job(container, topics.NOTIFY_NEW_MATCH, payload) == 2
+    assert await run_job(container, topics.NOTIFY_NEW_MATCH, payload) == 0  # redelivered
+    assert _mails(settings) == []
+
+    clock.current = EIGHT_IN_BERLIN - timedelta(minutes=1)
+    assert await run_job(container, topics.SEND_DUE_EMAILS, {}) == 0
+    clock.current = EIGHT_IN_BERLIN
+    assert await run_job(container, topics.SEND_DUE_EMAILS, {}) == 2
+    assert sorted(_mails(settings)) == sorted([ada.email.value, bo.email.value])
+    assert await run_job(container, topics.SEND_DUE_EMAILS, {}) == 0  # nothing twice
+
+    async with container() as scope:
+        uow = await scope.get(UnitOfWork)
+        async with uow:
+            [email] = await uow.notifications.emails_for(ada.id)
+            page = await uow.notifications.page(ada.id, after=None, limit=5)
+    assert (email.status, email.done_at) == (EmailStatus.SENT, EIGHT_IN_BERLIN)
+    assert len(page) == 1
+
+
+async def test_a_ready_daily_set_becomes_one_notification(container: AsyncContainer) -> None:
+    [ada] = await _members(container, 1)
+    payload = {"user_id": str(ada.id), "local_date": "2026-01-16", "size": 10}
+    assert await run_job(container, topics.NOTIFY_DAILY_SET_READY, payload) is True
+    assert await run_job(container, topics.NOTIFY_DAILY_SET_READY, payload) is False
+
+
+async def test_quiet_hours_come_from_settings_and_bad_ones_stop_the_process(
+    tmp_path: Path,
+) -> None:
+    custom = await build_container(
+        Settings(data_dir=tmp_path, quiet_hours_start="21:30", quiet_hours_end="07:15")
+    )
+    try:
+        policy = await custom.get(NotificationsPolicy)
+    finally:
+        await stop_container(custom)
+    assert (policy.quiet_hours.start.isoformat(), policy.quiet_hours.end.isoformat()) == (
+        "21:30:00",
+        "07:15:00",
+    )
+    environ = {"SALTBITTER_QUIET_HOURS_START": "23:00"}
+    assert Settings.from_environ(environ).quiet_hours_start == "23:00"
+    broken = await build_container(Settings(data_dir=tmp_path, quiet_hours_end="8 am"))
+    try:
+        with pytest.raises(SystemExit, match="quiet_hours_end"):
+            await broken.get(NotificationsPolicy)
+    finally:
+        await stop_container(broken)

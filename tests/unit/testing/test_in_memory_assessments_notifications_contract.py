@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+from saltbitter.testing.contracts.assessments import AssessmentRepositoryContract, UowFactory
+from saltbitter.testing.contracts.notifications import NotificationRepositoryContract
+from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
+
+
+@pytest.fixture
+def uow_factory() -> UowFactory:
+    database = InMemoryDatabase()
+    return lambda: InMemoryUnitOfWork(database)
+
+
+class TestInMemoryAssessmentRepository(AssessmentRepositoryContract):
+    pass
+
+
+class TestInMemoryNotificationRepository(NotificationRepositoryContract):
+    pass
