@@ -27,7 +27,8 @@ from saltbitter.entrypoints.settings import Settings
 __all__ = ["RateLimitMiddleware", "RequestContextMiddleware", "client_ip"]
 
 log = structlog.get_logger("saltbitter.http")
-_UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema")
+# Signed photo links carry no token; their signature, not a counter, guards them.
+_UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema", "/api/v1/photo-files/")
 AUTH_PREFIX = "/api/v1/auth/"
 _WINDOW_SECONDS = 60
 
