@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -29,6 +25,7 @@ from saltbitter.domain.shared import Tier
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
+from support.celery_worker import running_worker, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -54,53 +51,10 @@ def settings(
     )
 
 
-def _environment(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "SALTBITTER_DATA_DIR": str(settings.data_dir),
-            "SALTBITTER_ENVIRONMENT": "test",
-            "SALTBITTER_DATABASE_URL": str(settings.database_url),
-            "SALTBITTER_REDIS_URL": str(settings.redis_url),
-            "SALTBITTER_REDIS_KEY_PREFIX": settings.redis_key_prefix,
-            "SALTBITTER_TASKS": "celery",
-            "SALTBITTER_TASK_QUEUE": settings.task_queue,
-            "SALTBITTER_JWT_SECRET": str(settings.jwt_secret),
-            "SALTBITTER_LOG_JSON": "true",
-            "SALTBITTER_MATCHING_CHUNK_SIZE": "64",
-        }
-    )
-    return env
-
-
-def _wait_until(condition: Callable[[], bool], seconds: float, log_path: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out; worker log:\n{log_path.read_text(errors='replace')[-4000:]}")
-
-
 @pytest.fixture(scope="module")
 def worker(settings: Settings) -> Iterator[Path]:
-    log_path = settings.data_dir / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "saltbitter.entrypoints.cli", "worker", "--concurrency", "2"],
-            env=_environment(settings),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_until(lambda: b"ready" in log_path.read_bytes(), 60, log_path)
-            yield log_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with running_worker(settings, {"SALTBITTER_MATCHING_CHUNK_SIZE": "64"}) as log_path:
+        yield log_path
 
 
 def _seed(url: str) -> None:
@@ -191,7 +145,7 @@ def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
     payload = {"date": date.today().isoformat(), "all_timezones": True}
 
     celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
-    _wait_until(lambda: _finished_runs(worker) == 1, 120, worker)
+    wait_until(lambda: _finished_runs(worker) == 1, 120, worker)
     runs, entries, ready = _snapshot(url)
     assert len(runs) == MEMBERS  # everyone has a set (possibly empty) for the date
     assert {run[1] for run in runs} == {date.today()}
@@ -203,5 +157,5 @@ def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
     assert json.loads(cached)["date"] == date.today().isoformat()
 
     celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
-    _wait_until(lambda: _finished_runs(worker) == 2, 120, worker)
+    wait_until(lambda: _finished_runs(worker) == 2, 120, worker)
     assert _snapshot(url) == (runs, entries, ready)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -26,6 +22,7 @@ from saltbitter.entrypoints.jobs import PURGE_UNVERIFIED
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
+from support.celery_worker import running_worker, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -48,58 +45,14 @@ def worker_settings(
     return settings
 
 
-def _environment(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "SALTBITTER_DATA_DIR": str(settings.data_dir),
-            "SALTBITTER_ENVIRONMENT": "test",
-            "SALTBITTER_DATABASE_URL": str(settings.database_url),
-            "SALTBITTER_REDIS_URL": str(settings.redis_url),
-            "SALTBITTER_REDIS_KEY_PREFIX": settings.redis_key_prefix,
-            "SALTBITTER_TASKS": "celery",
-            "SALTBITTER_TASK_QUEUE": settings.task_queue,
-            "SALTBITTER_JWT_SECRET": str(settings.jwt_secret),
-        }
-    )
-    return env
-
-
 @pytest.fixture(scope="module")
-def worker(worker_settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
+def worker(worker_settings: Settings) -> Iterator[Path]:
     """``saltbitter worker`` as its own process, with two prefork children."""
-    log_path = worker_settings.data_dir / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "saltbitter.entrypoints.cli", "worker", "--concurrency", "2"],
-            env=_environment(worker_settings),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            _wait_until(lambda: b"ready" in log_path.read_bytes(), 60, log_path)
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with running_worker(worker_settings) as log_path:
+        yield log_path
 
 
-def _wait_until(condition: object, seconds: float, log_path: Path) -> None:
-    assert callable(condition)
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out; worker log:\n{log_path.read_text(errors='replace')[-4000:]}")
-
-
-def test_registration_mail_is_sent_by_the_worker(
-    worker: subprocess.Popen[bytes], worker_settings: Settings
-) -> None:
+def test_registration_mail_is_sent_by_the_worker(worker: Path, worker_settings: Settings) -> None:
     email = f"worker-{uuid.uuid4().hex[:8]}@example.org"
 
     async def register() -> None:
@@ -130,14 +83,14 @@ def test_registration_mail_is_sent_by_the_worker(
     def mail_arrived() -> bool:
         return any(read_eml(p).to == email for p in mail_folder.glob("*.eml"))
 
-    _wait_until(mail_arrived, 30, log_path)
+    wait_until(mail_arrived, 30, log_path)
     [message] = [m for m in map(read_eml, mail_folder.glob("*.eml")) if m.to == email]
     assert "verification code" in message.subject.lower()
     assert any(part.isdigit() and len(part) == 6 for part in message.text.replace(".", " ").split())
 
 
 def test_purge_task_deletes_stale_unverified_accounts(
-    worker: subprocess.Popen[bytes], worker_settings: Settings
+    worker: Path, worker_settings: Settings
 ) -> None:
     stale = a_user(
         status=AccountStatus.PENDING_VERIFICATION,
@@ -163,7 +116,7 @@ def test_purge_task_deletes_stale_unverified_accounts(
 
     assert asyncio.run(store_and_check(False)) == (True, True)
     celery_app_for(worker_settings).send_task(PURGE_UNVERIFIED, kwargs={"payload": {}})
-    _wait_until(
+    wait_until(
         lambda: asyncio.run(store_and_check(True)) == (False, True),
         30,
         worker_settings.data_dir / "worker.log",
