@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 ## Start the API on the embedded defaults (SQLite, local files, in-process tasks) with demo data.
 run: $(STAMP)
 	$(BIN)/saltbitter db upgrade
-	$(BIN)/saltbitter demo seed --users 20
+	$(BIN)/saltbitter demo seed --users 40
 	$(BIN)/saltbitter serve --host $(HOST) --port $(PORT)
 
 ## Install, lint, type-check, check layering, run unit and integration tests.

@@ -16,6 +16,8 @@ from saltbitter.domain.errors import SaltbitterError
 from saltbitter.entrypoints.settings import Settings
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from saltbitter.application.matching.views import DailyRunSummary
 
 __all__ = ["app", "main"]
@@ -169,19 +171,53 @@ def users_purge_unverified() -> None:
 
 @demo_app.command("seed")
 def demo_seed(
-    users: Annotated[int, typer.Option(min=1, max=100_000, help="How many members.")] = 20,
+    users: Annotated[
+        int, typer.Option(min=1, max=2_000, help="How many members (demo-1 .. demo-N).")
+    ] = 40,
+    seed: Annotated[int, typer.Option(help="Same seed, same community.")] = 2026,
 ) -> None:
-    """Create verified demo members that share one printed password (idempotent)."""
-    from saltbitter.application.accounts.admin import DEMO_PASSWORD, SeedDemoMembers
+    """Create a living demo community: profiles, photos, assessments, likes, daily sets.
 
-    async def work(container: AsyncContainer) -> list[str]:
-        async with container() as scope:
-            return await (await scope.get(SeedDemoMembers))(users)
+    Idempotent: existing demo members are left as they are. All share one printed password.
+    """
+    import time
 
-    created = _with_container(work)
-    if created:
-        typer.echo(f"created {len(created)} demo member(s)")
-    typer.echo(f"demo login: demo-1@saltbitter.test / {DEMO_PASSWORD}")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from saltbitter.application.accounts.admin import DEMO_PASSWORD
+    from saltbitter.application.demo import demo_email
+    from saltbitter.entrypoints.demo import DemoSeedReport, seed_demo_community
+
+    started = time.perf_counter()
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        async def work(container: AsyncContainer) -> DemoSeedReport:
+            return await seed_demo_community(container, users, seed=seed, progress=report)
+
+        summary = _with_container(work)
+    seconds = time.perf_counter() - started
+    if summary.members_set_up or summary.likes or summary.daily.created:
+        typer.echo(
+            f"created {summary.accounts_created} demo member(s), set up {summary.members_set_up} "
+            f"with {summary.photos_uploaded} photo(s) and {summary.assessments_taken} "
+            f"assessment(s), {summary.likes} like(s) making {summary.matches} match(es), "
+            f"{summary.daily.created} daily set(s) in {seconds:.1f} s"
+        )
+    else:
+        typer.echo(f"all {summary.members} demo members were there already ({seconds:.1f} s)")
+    typer.echo(f"demo login: {demo_email(1)} / {DEMO_PASSWORD}")
 
 
 @matches_app.command("generate")

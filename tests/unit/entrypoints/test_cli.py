@@ -37,7 +37,8 @@ def test_migrate_seed_show_and_purge(cli_env: Path) -> None:
     account = json.loads(shown.output[shown.output.index("{") :])
     assert account["email"] == "demo-2@saltbitter.test"
     assert account["status"] == "active"
-    assert account["consents"] == {"terms": True, "privacy": True}
+    # demo-2 took the assessment, which needs the sensitive-data consent.
+    assert account["consents"] == {"terms": True, "privacy": True, "sensitive_data": True}
     assert "password_hash" not in account
 
     missing = runner.invoke(app, ["users", "show", "nobody@example.org"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,9 +17,16 @@ from saltbitter.domain.accounts import (
     User,
 )
 from saltbitter.domain.errors import NotFound
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 
-__all__ = ["AccountSummary", "SeedDemoMembers", "ShowAccount"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "AccountSummary",
+    "DemoAccount",
+    "DemoAccounts",
+    "SeedDemoMembers",
+    "ShowAccount",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,19 +77,34 @@ class ShowAccount:
 
 
 DEMO_PASSWORD = "saltbitter-demo-2026"
-_DEMO_NAMES = (
-    "Ada", "Bo", "Chen", "Dara", "Emeka", "Farah", "Gus", "Hana", "Ivo", "Jun",
-    "Kemi", "Luca", "Mina", "Noor", "Oskar", "Priya", "Quinn", "Rafa", "Sofia", "Tariq",
-)  # fmt: skip
-_DEMO_TIMEZONES = ("Europe/Berlin", "Europe/London", "America/New_York", "Asia/Singapore")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    """One demo member's account as planned (see ``saltbitter.application.demo``)."""
+
+    email: str
+    display_name: str
+    birthdate: date
+    timezone: str
+    tier: Tier = Tier.FREE
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccounts:
+    """Every requested demo account's id (new and existing) and the emails created now."""
+
+    user_ids: dict[str, UserId]
+    created: list[str]
 
 
 @dataclass(frozen=True, slots=True)
 class SeedDemoMembers:
-    """Create ``count`` verified demo members (``demo-N@saltbitter.test``) unless present.
+    """Create the given demo accounts, verified and sharing ``DEMO_PASSWORD``, unless present.
 
-    All share one password so a newcomer can sign in; later capabilities add profiles,
-    photos, assessments and likes to them.
+    An account whose email exists is left exactly as it is (idempotent). The password is
+    hashed once for the whole batch: argon2 is deliberately slow, and demo accounts share
+    one password so that a newcomer can sign in as any of them.
     """
 
     uow: UnitOfWork
@@ -89,29 +112,40 @@ class SeedDemoMembers:
     clock: Clock
     ids: IdGenerator
 
-    async def __call__(self, count: int) -> list[str]:
+    async def __call__(self, accounts: Sequence[DemoAccount]) -> DemoAccounts:
         now = self.clock.now()
+        user_ids: dict[str, UserId] = {}
+        missing: list[tuple[EmailAddress, DemoAccount]] = []
+        async with self.uow as uow:
+            for account in accounts:
+                email = EmailAddress.parse(account.email)
+                existing = await uow.users.get_by_email(email)
+                if existing is None:
+                    missing.append((email, account))
+                else:
+                    user_ids[email.value] = existing.id
+        if not missing:
+            return DemoAccounts(user_ids, [])
         password_hash = await self.hasher.hash(DEMO_PASSWORD)
         created: list[str] = []
         async with self.uow as uow:
-            for number in range(1, count + 1):
-                email = EmailAddress.parse(f"demo-{number}@saltbitter.test")
-                if await uow.users.get_by_email(email) is not None:
-                    continue
+            for email, account in missing:
                 user = User(
                     id=UserId(self.ids.new_id()),
                     email=email,
-                    display_name=_DEMO_NAMES[(number - 1) % len(_DEMO_NAMES)],
-                    birthdate=date(1980 + number % 20, 1 + number % 12, 1 + number % 28),
-                    timezone=_DEMO_TIMEZONES[number % len(_DEMO_TIMEZONES)],
+                    display_name=account.display_name,
+                    birthdate=account.birthdate,
+                    timezone=account.timezone,
                     password_hash=password_hash,
                     created_at=now,
                     status=AccountStatus.ACTIVE,
                     email_verified_at=now,
+                    tier=account.tier,
                 )
                 uow.users.add(user)
                 for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
                     uow.consents.append(ConsentRecord(user.id, purpose, True, "demo", now))
+                user_ids[email.value] = user.id
                 created.append(email.value)
             await uow.commit()
-        return created
+        return DemoAccounts(user_ids, created)
