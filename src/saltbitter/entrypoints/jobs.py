@@ -66,7 +66,7 @@ async def run_job(container: AsyncContainer, job: str, payload: Payload) -> obje
     handler = JOBS[job]
     async with container() as scope:
         result = await handler(scope, payload)
-    log.debug("job.done", job=job)
+    log.info("job.done", job=job)
     return result
 
 

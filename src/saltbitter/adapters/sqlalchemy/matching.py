@@ -19,6 +19,7 @@ from sqlalchemy import (
     Insert,
     Row,
     and_,
+    bindparam,
     func,
     literal,
     or_,
@@ -81,7 +82,7 @@ def _pair_key(pair: MatchPair) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def _members_statement(user_ids: list[UserId] | None) -> Any:
+def _members_statement() -> Any:
     # Correlated "latest row" lookups rather than window functions: each is an index
     # probe per member, so the plan stays linear even before the planner has statistics
     # (a fresh or bulk-loaded table made a window-function join go quadratic).
@@ -108,7 +109,7 @@ def _members_statement(user_ids: list[UserId] | None) -> Any:
     joined = users.join(profiles, profiles.c.user_id == users.c.id).outerjoin(
         assessments, assessments.c.id == latest_assessment
     )
-    statement = (
+    return (
         select(
             users.c.id,
             users.c.status,
@@ -136,9 +137,13 @@ def _members_statement(user_ids: list[UserId] | None) -> Any:
         .select_from(joined)
         .where(users.c.status.in_(_MEMBER_STATUSES))
     )
-    if user_ids is not None:
-        statement = statement.where(users.c.id.in_(user_ids))
-    return statement
+
+
+# Built once: a statement object memoizes its cache key, so the hot per-request read of a
+# page of members (``members(now, ids)``) skips rebuilding the correlated subqueries and
+# recomputing the key on every call; the ids go in as an expanding parameter.
+_MEMBERS = _members_statement()
+_MEMBERS_BY_ID = _MEMBERS.where(users.c.id.in_(bindparam("user_ids", expanding=True)))
 
 
 def _member(row: Row[Any], now: datetime) -> MemberRecord | None:
@@ -258,11 +263,11 @@ class SqlaMatchingRepository(MatchingRepository):
         self, now: datetime, user_ids: Collection[UserId] | None = None
     ) -> Sequence[MemberRecord]:
         if user_ids is None:
-            rows = list(await self._db.execute(_members_statement(None)))
+            rows = list(await self._db.execute(_MEMBERS))
         else:
             rows = []
             for chunk in _chunks(set(user_ids)):
-                rows.extend(await self._db.execute(_members_statement(chunk)))
+                rows.extend(await self._db.execute(_MEMBERS_BY_ID, {"user_ids": chunk}))
         found = (_member(row, now) for row in rows)
         return [member for member in found if member is not None]
 
@@ -273,7 +278,7 @@ class SqlaMatchingRepository(MatchingRepository):
         earliest, latest = _birthdate_window(
             viewer.age_min - tolerance, viewer.age_max + tolerance, now
         )
-        statement = _members_statement(None).where(
+        statement = _MEMBERS.where(
             users.c.status == AccountStatus.ACTIVE.value,
             profiles.c.visibility == "visible",
             users.c.id != viewer.user_id,
