@@ -144,8 +144,10 @@ class UseCaseProvider(Provider):
     scope = Scope.REQUEST
 
     @provide(cache=False)
-    def unit_of_work(self, engine: AsyncEngine, queue: JobQueue) -> UnitOfWork:
-        return SqlaUnitOfWork(engine, after_commit=_outbox_waker(queue))
+    def unit_of_work(
+        self, engine: AsyncEngine, queue: JobQueue, clock: Clock, ids: IdGenerator
+    ) -> UnitOfWork:
+        return SqlaUnitOfWork(engine, after_commit=_outbox_waker(queue), clock=clock, ids=ids)
 
     components = provide_all(
         TokenMinter,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine, Mapping
 from typing import Any, Final
-from uuid import UUID
 
 import structlog
 from dishka import AsyncContainer
@@ -20,9 +19,8 @@ from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
 from saltbitter.application.accounts.registration import SendVerificationCode
 from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.events import JobQueue
-from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.capabilities import CAPABILITIES
-from saltbitter.entrypoints.capabilities.base import Job, Payload
+from saltbitter.entrypoints.capabilities.base import Job, Payload, payload_user_id
 
 __all__ = ["JOBS", "PURGE_UNVERIFIED", "RELAY_OUTBOX", "InProcessJobQueue", "run_job"]
 
@@ -32,16 +30,12 @@ RELAY_OUTBOX: Final = "outbox.relay"
 PURGE_UNVERIFIED: Final = "accounts.purge_unverified"
 
 
-def _user_id(payload: Payload) -> UserId:
-    return UserId(UUID(str(payload["user_id"])))
-
-
 async def _send_verification_code(scope: AsyncContainer, payload: Payload) -> object:
-    return await (await scope.get(SendVerificationCode))(_user_id(payload))
+    return await (await scope.get(SendVerificationCode))(payload_user_id(payload))
 
 
 async def _send_password_reset_code(scope: AsyncContainer, payload: Payload) -> object:
-    return await (await scope.get(SendPasswordResetCode))(_user_id(payload))
+    return await (await scope.get(SendPasswordResetCode))(payload_user_id(payload))
 
 
 async def _purge_unverified(scope: AsyncContainer, _payload: Payload) -> object:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
-from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -23,24 +20,15 @@ from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationReposit
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection, translating_errors
+from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 
 __all__ = ["SqlaUnitOfWork"]
 
 
-class _SystemClock(Clock):
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-class _RandomIds(IdGenerator):
-    def new_id(self) -> UUID:
-        return uuid.uuid4()
-
-
-_SYSTEM_CLOCK = _SystemClock()
-_RANDOM_IDS = _RandomIds()
+_SYSTEM_CLOCK = SystemClock()
+_RANDOM_IDS = UuidIdGenerator()
 
 
 class SqlaUnitOfWork(UnitOfWork):

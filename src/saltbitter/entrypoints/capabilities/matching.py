@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
@@ -17,8 +16,11 @@ from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
 from saltbitter.domain.matching import AllocationPolicy
-from saltbitter.domain.shared import UserId
-from saltbitter.entrypoints.capabilities.base import Capability, Payload
+from saltbitter.entrypoints.capabilities.base import (
+    Capability,
+    Payload,
+    payload_user_id,
+)
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "MatchingProvider", "batch_scorer_for", "matching_policy_for"]
@@ -77,7 +79,7 @@ class MatchingProvider(Provider):
 
 async def _forget_member_caches(scope: AsyncContainer, payload: Payload) -> object:
     forget = await scope.get(ForgetMemberCaches)
-    return await forget(UserId(UUID(str(payload["user_id"]))))
+    return await forget(payload_user_id(payload))
 
 
 async def _generate_daily_sets(scope: AsyncContainer, payload: Payload) -> object:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
@@ -21,8 +20,12 @@ from saltbitter.application.notifications.dto import (
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.notifications import QuietHours
-from saltbitter.domain.shared import UserId
-from saltbitter.entrypoints.capabilities.base import Capability, Payload
+from saltbitter.entrypoints.capabilities.base import (
+    Capability,
+    Payload,
+    payload_user_id,
+    payload_uuid,
+)
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "SEND_DUE_EMAILS_EVERY_SECONDS", "NotificationsProvider"]
@@ -58,15 +61,11 @@ class NotificationsProvider(Provider):
     )
 
 
-def _user(payload: Payload, name: str) -> UserId:
-    return UserId(UUID(str(payload[name])))
-
-
 async def _notify_new_match(scope: AsyncContainer, payload: Payload) -> object:
     event = MatchCreated(
-        match_id=UUID(str(payload["match_id"])),
-        user_a=_user(payload, "user_a"),
-        user_b=_user(payload, "user_b"),
+        match_id=payload_uuid(payload, "match_id"),
+        user_a=payload_user_id(payload, "user_a"),
+        user_b=payload_user_id(payload, "user_b"),
     )
     created = await (await scope.get(NotifyNewMatch))(event)
     # Send what is due at once (not in quiet hours) instead of waiting for the sweep.
@@ -77,7 +76,7 @@ async def _notify_new_match(scope: AsyncContainer, payload: Payload) -> object:
 async def _notify_daily_set_ready(scope: AsyncContainer, payload: Payload) -> object:
     size = payload["size"]
     event = DailySetReady(
-        user_id=_user(payload, "user_id"),
+        user_id=payload_user_id(payload, "user_id"),
         local_date=date.fromisoformat(str(payload["local_date"])),
         size=size if isinstance(size, int) else int(str(size)),
     )
