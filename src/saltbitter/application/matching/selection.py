@@ -2,8 +2,9 @@
 
 Exposure already given within the window (sets made by earlier sweeps, other timezones,
 or an interrupted run) counts against the cap too: candidates at the cap are left out
-of the lists, and a candidate the allocation would push past it keeps only its
-best-scoring places (the others are dropped, so a few sets may come out one short).
+of the lists, and the allocation starts from that exposure (``initial_exposure``), so a
+candidate with room for only some places fills those and everyone else takes their next
+choice; no set comes out short while uncapped candidates remain on its list.
 """
 
 from __future__ import annotations
@@ -83,30 +84,6 @@ def select_daily_sets(
         full = {row for row, count in prior.items() if count >= cap}
         if full:
             lists = _without(lists, full)
-    result = allocate_ranked(lists, quotas, cap, seed=seed)
+    result = allocate_ranked(lists, quotas, cap, seed=seed, initial_exposure=prior)
     sets = {row: list(result.set_of(row)) for row in viewers}
-    if cap is not None and prior:
-        _trim_to_cap(sets, result.scores, result.offsets, prior, cap)
     return Selection(sets=sets, report=fairness_report(lists, quotas, result))
-
-
-def _trim_to_cap(
-    sets: dict[int, list[int]],
-    scores: Sequence[float],
-    offsets: Sequence[int],
-    prior: Mapping[int, int],
-    cap: int,
-) -> None:
-    holders: dict[int, list[tuple[float, int]]] = {}
-    for viewer, chosen in sets.items():
-        start = offsets[viewer]
-        for position, candidate in enumerate(chosen):
-            if candidate in prior:
-                holders.setdefault(candidate, []).append((scores[start + position], viewer))
-    for candidate, places in holders.items():
-        room = max(0, cap - prior[candidate])
-        if len(places) <= room:
-            continue
-        places.sort(key=lambda place: (-place[0], place[1]))
-        for _, viewer in places[room:]:
-            sets[viewer].remove(candidate)

@@ -155,7 +155,7 @@ class AllocationResult:
     candidates: array[int]
     scores: array[float]
     exposure: array[int]
-    """How many daily sets each member appears in."""
+    """How many of these sets each member appears in (earlier sets not counted)."""
 
     @property
     def user_count(self) -> int:
@@ -168,18 +168,33 @@ class AllocationResult:
         return tuple(self.scores[self.offsets[user] : self.offsets[user + 1]])
 
 
+def _earlier_exposure(initial: Mapping[int, int], user_count: int) -> list[int]:
+    earlier = [0] * user_count
+    for row, count in initial.items():
+        if not 0 <= row < user_count:
+            raise ValidationFailed.single("initial_exposure", "must be rows of members")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValidationFailed.single("initial_exposure", "must be whole numbers, at least 0")
+        earlier[row] = count
+    return earlier
+
+
 def allocate_ranked(
     lists: RankedCandidateLists,
     quotas: Sequence[int],
     exposure_cap: int | None,
     *,
     seed: int,
+    initial_exposure: Mapping[int, int] | None = None,
 ) -> AllocationResult:
     """Round-based greedy allocation over ranked lists (see the module docstring).
 
     ``quotas[u]`` is member u's set size. Only listed candidates are ever chosen; a
     member never receives themselves or the same candidate twice, never more than their
-    quota, and no candidate appears in more than ``exposure_cap`` sets.
+    quota, and no candidate appears in more than ``exposure_cap`` sets, counting the
+    ``initial_exposure[c]`` sets candidate row c is already in (earlier sweeps of the
+    same day): a candidate with room for only some of their places is skipped by the
+    others, who take their next choice instead of coming out short.
     """
     user_count = lists.user_count
     if len(quotas) != user_count:
@@ -189,12 +204,14 @@ def allocate_ranked(
     remaining = [int(quota) for quota in quotas]
     if any(quota < 0 for quota in remaining):
         raise ValidationFailed.single("quotas", "must not be negative")
-    cap = user_count if exposure_cap is None else exposure_cap
+    earlier = _earlier_exposure(initial_exposure or {}, user_count)
+    # Without a cap nobody can fill up: one run adds at most user_count - 1 places each.
+    cap = user_count + max(earlier, default=0) if exposure_cap is None else exposure_cap
     bounds = list(lists.offsets)
     cursor = bounds[:-1]
     ends = bounds[1:]
     candidates = lists.candidates
-    exposure = [0] * user_count
+    exposure = earlier.copy()  # counts towards the cap; only this run's sets are reported
     picked: list[list[int]] = [[] for _ in range(user_count)]
     chosen: list[list[int]] = [[] for _ in range(user_count)]
 
@@ -237,7 +254,9 @@ def allocate_ranked(
         offsets=out_offsets,
         candidates=out_candidates,
         scores=out_scores,
-        exposure=array("q", exposure),
+        exposure=array(
+            "q", (total - before for total, before in zip(exposure, earlier, strict=True))
+        ),
     )
 
 

@@ -129,6 +129,25 @@ async def test_nobody_is_shown_in_more_sets_than_the_cap_across_sweeps(
     assert all(_sets(world)[(who, date(2026, 1, 15))].size == 0 for who in west)
 
 
+async def test_a_later_sweep_fills_a_set_past_a_candidate_with_room_for_one(
+    world: MatchingWorld,
+) -> None:
+    # Star is in one Berlin set already and the cap is 2: of the two west coast members
+    # who both rank her first, one gets her and the other their next choice. (The sweep
+    # used to give her to both and then drop one place, leaving that set empty.)
+    world.with_policy(allocation=AllocationPolicy(quotas=DailyQuotas(free=1), exposure_cap=2))
+    star = await world.member(display_name="Star")
+    other = await world.member(display_name="Other", interests=("chess", "opera", "sailing"))
+    berlin = await _people(world, 0, 1)
+    west = await _people(world, 0, 2, timezone=LA)
+    await world.generate()()
+    assert _candidates(_sets(world)[(berlin[0], date(2026, 1, 15))]) == {star}
+    world.clock.advance(timedelta(hours=2))  # 06:00 in Los Angeles
+    await world.generate()()
+    shown = [_candidates(_sets(world)[(who, date(2026, 1, 15))]) for who in west]
+    assert sorted(shown, key=lambda chosen: star in chosen) == [{other}, {star}]
+
+
 def _candidates(daily: DailySet) -> set[UserId]:
     return {entry.candidate_id for entry in daily.entries}
 

@@ -78,6 +78,48 @@ def exposure_of(result: AllocationResult, candidate: int) -> int:
     return int(result.exposure[candidate])
 
 
+@given(ranked_lists(), st.integers(1, 5), st.data(), st.integers(0, 2**32))
+def test_initial_exposure_counts_against_the_cap_without_leaving_sets_short(
+    case: tuple[RankedCandidateLists, list[int]], cap: int, data: st.DataObject, seed: int
+) -> None:
+    lists, quotas = case
+    size = lists.user_count
+    earlier = data.draw(st.dictionaries(st.integers(0, size - 1), st.integers(0, cap + 1)))
+    result = allocate_ranked(lists, quotas, cap, seed=seed, initial_exposure=earlier)
+    sets = _sets(result)
+    exposure = [0] * size
+    for chosen in sets:
+        for candidate in chosen:
+            exposure[candidate] += 1
+    assert list(result.exposure) == exposure  # this run's places only
+    for candidate in range(size):
+        # Never past the cap counting earlier sets (nobody above it gets more).
+        assert exposure[candidate] == 0 or earlier.get(candidate, 0) + exposure[candidate] <= cap
+    for user, chosen in enumerate(sets):
+        assert len(chosen) <= quotas[user]
+        if len(chosen) < quotas[user]:
+            # Short only when every other listed candidate was full, earlier sets included.
+            for candidate, _ in lists.ranked(user):
+                if candidate not in chosen and candidate != user:
+                    assert earlier.get(candidate, 0) + exposure[candidate] >= cap
+
+
+def test_a_candidate_with_room_for_one_more_set_does_not_cost_a_place() -> None:
+    # Member 2 is already in one set today and the cap is 2: one of members 0 and 1 gets
+    # them, the other their second choice (3); neither set comes out short.
+    lists = RankedCandidateLists.from_lists([[(2, 0.9), (3, 0.5)], [(2, 0.9), (3, 0.5)], [], []])
+    result = allocate_ranked(lists, [1, 1, 0, 0], 2, seed=0, initial_exposure={2: 1})
+    assert sorted(_sets(result)[:2]) == [(2,), (3,)]
+    assert list(result.exposure) == [0, 0, 1, 1]
+    with pytest.raises(ValidationFailed):
+        allocate_ranked(lists, [1, 1, 0, 0], 2, seed=0, initial_exposure={9: 1})
+    with pytest.raises(ValidationFailed):
+        allocate_ranked(lists, [1, 1, 0, 0], 2, seed=0, initial_exposure={2: -1})
+    # Without a cap, earlier sets change nothing.
+    uncapped = allocate_ranked(lists, [1, 1, 0, 0], None, seed=0, initial_exposure={2: 99})
+    assert _sets(uncapped)[:2] == [(2,), (2,)]
+
+
 @given(ranked_lists())
 def test_without_a_cap_everyone_gets_their_own_top_choices(
     case: tuple[RankedCandidateLists, list[int]],
