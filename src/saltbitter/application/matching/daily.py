@@ -49,6 +49,7 @@ from saltbitter.domain.compatibility import (
     PairHistory,
     ScoringPopulation,
     compatibility,
+    restate_distance,
 )
 from saltbitter.domain.errors import PermissionDenied
 from saltbitter.domain.matching import Decision
@@ -187,7 +188,12 @@ def _cached(
         items.append(
             CachedDailyItem(
                 card=card,
-                compatibility=compatibility_view(entry.total, entry.components, entry.reasons),
+                # The set was scored earlier: its distance reason says the card's number.
+                compatibility=compatibility_view(
+                    entry.total,
+                    entry.components,
+                    restate_distance(entry.reasons, card.distance_km),
+                ),
                 decision=decision,
                 matched=history is not None and history.matched,
             )

@@ -32,6 +32,13 @@ from .population import (
     ScoringPopulation,
 )
 from .profile import CandidateProfile, Gender
+from .public_distance import (
+    GRID_DEGREES,
+    distance_phrase,
+    public_distance_km,
+    restate_distance,
+    snap_degrees,
+)
 from .scoring import (
     CompatibilityResult,
     Component,
@@ -52,6 +59,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "EARTH_RADIUS_KM",
     "GENDER_CODES",
+    "GRID_DEGREES",
     "NO_HISTORY",
     "VALUE_DIMENSIONS",
     "VALUE_PHRASES",
@@ -81,12 +89,16 @@ __all__ = [
     "check_eligibility",
     "compatibility",
     "directional_demographics",
+    "distance_phrase",
     "distance_score",
     "harmonic_mean",
     "haversine_km",
     "interest_similarity",
+    "public_distance_km",
+    "restate_distance",
     "score_for_years_outside",
     "shared_interests",
     "shared_value_priorities",
+    "snap_degrees",
     "values_similarity",
 ]

@@ -20,10 +20,11 @@ from enum import StrEnum
 
 from ._numeric import harmonic_mean
 from .attachment import attachment_compatibility
-from .demographics import DirectionalDemographics, age_years_outside, directional_demographics
+from .demographics import age_years_outside, directional_demographics
 from .interests import DocumentFrequencies, interest_similarity, shared_interests
 from .policy import DEFAULT_POLICY, CompatibilityPolicy
 from .profile import CandidateProfile
+from .public_distance import distance_phrase, public_distance_km
 from .values import VALUE_PHRASES, shared_value_priorities, values_similarity
 
 __all__ = [
@@ -120,9 +121,7 @@ def compatibility(
     )
     forward = _directional_total(components, demographics.forward, policy)
     backward = _directional_total(components, demographics.backward, policy)
-    reasons = (
-        _reasons(first, second, components, demographics, frequencies, policy) if explain else ()
-    )
+    reasons = _reasons(first, second, components, frequencies, policy) if explain else ()
     return CompatibilityResult(
         total=min(1.0, harmonic_mean(forward, backward)),
         components=components,
@@ -142,20 +141,10 @@ def _interest_text(count: int, tags: tuple[str, ...], rare: int) -> str:
     return f"{text} ({listed}{', …' if count > MAX_REASONS else ''})"
 
 
-def _distance_text(distance_km: float) -> str:
-    # Distances are only ever shown rounded (PRODUCT.md section 2).
-    if distance_km < 1.0:
-        return "less than 1 km apart"
-    if distance_km < 10.0:
-        return f"about {round(distance_km)} km apart"
-    return f"about {5 * round(distance_km / 5)} km apart"
-
-
 def _reasons(
     first: CandidateProfile,
     second: CandidateProfile,
     components: ComponentScores,
-    demographics: DirectionalDemographics,
     frequencies: DocumentFrequencies,
     policy: CompatibilityPolicy,
 ) -> tuple[MatchReason, ...]:
@@ -190,7 +179,12 @@ def _reasons(
 
     if components.demographics > 0.0:
         salience = weights.demographics * components.demographics
-        text = _distance_text(demographics.distance_km)
+        # The shown distance (grid-snapped, whole km), never the precise one: the card
+        # next to this reason says the same number.
+        shown = public_distance_km(
+            first.latitude, first.longitude, second.latitude, second.longitude
+        )
+        text = distance_phrase(shown)
         ranked.append((salience, 3, MatchReason(Component.DEMOGRAPHICS, text)))
         both_in_window = (
             age_years_outside(second.age, first.age_min, first.age_max) == 0

@@ -1,37 +1,29 @@
 """What other members may see: who is viewable, and how far away, roughly.
 
-Locations are stored precisely and never shown (PRODUCT.md section 2). A distance is
-computed between the two members' locations snapped to a grid of 0.01 degrees (about
-1.1 km north-south), then rounded to whole kilometres, and "less than 1 km" reads as 1.
-Snapping first matters: with rounding alone, someone who moves their own location
-around and watches the rounded distance change could trilaterate a member's home; with
-the grid, the most they can learn is the grid cell.
+Locations are stored precisely and never shown (PRODUCT.md section 2): the distance
+shown is ``domain.compatibility.public_distance_km`` (snapped to a 0.01 degree grid,
+whole kilometres), the same number match reasons say.
 """
 
 from __future__ import annotations
 
 from saltbitter.domain.accounts import AccountStatus
-from saltbitter.domain.compatibility import haversine_km
+from saltbitter.domain.compatibility import GRID_DEGREES, snap_degrees
+from saltbitter.domain.compatibility import public_distance_km as _public_km
 from saltbitter.domain.profiles.model import Location, Profile
 from saltbitter.domain.shared import UserId
 
 __all__ = ["GRID_DEGREES", "may_view_profile", "public_distance_km", "snapped"]
 
-GRID_DEGREES = 0.01
-
 
 def snapped(location: Location) -> Location:
     """The centre-of-cell point of ``location`` on the public grid."""
-    return Location(
-        round(location.lat / GRID_DEGREES) * GRID_DEGREES,
-        round(location.lon / GRID_DEGREES) * GRID_DEGREES,
-    )
+    return Location(snap_degrees(location.lat), snap_degrees(location.lon))
 
 
 def public_distance_km(first: Location, second: Location) -> int:
     """Whole kilometres between two members as shown to them: at least 1, symmetric."""
-    a, b = snapped(first), snapped(second)
-    return max(1, round(haversine_km(a.lat, a.lon, b.lat, b.lon)))
+    return _public_km(first.lat, first.lon, second.lat, second.lon)
 
 
 def may_view_profile(

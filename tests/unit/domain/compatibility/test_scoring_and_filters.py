@@ -156,7 +156,7 @@ def test_reasons_name_interests_values_and_distance_plainly() -> None:
     texts = [reason.text for reason in compatibility(a, b, _FREQUENCIES).reasons]
     assert "3 shared interests, 1 of them rare (falconry, jazz, hiking)" in texts
     assert "you both put family and friends first" in texts
-    assert "less than 1 km apart" in texts
+    assert "about 1 km apart" in texts  # the shown distance: never less than 1
     assert compatibility(a, b, _FREQUENCIES, explain=False).reasons == ()
 
 
