@@ -97,11 +97,7 @@ def _principal(user_id: UserId, member: DemoMember) -> Principal:
 async def _set_up(container: AsyncContainer, member: DemoMember, me: Principal) -> _SetUp | None:
     """Bring one member to the plan unless their profile exists (then: None)."""
     async with container() as scope:
-        try:
-            await (await scope.get(GetMyProfile))(me)
-        except NotFound:
-            pass
-        else:
+        if (await (await scope.get(GetMyProfile))(me)).saved:
             return None
         photos = await (await scope.get(ListMyPhotos))(me)
         upload = await scope.get(UploadPhoto)

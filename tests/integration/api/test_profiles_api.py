@@ -64,8 +64,25 @@ def field_codes(response: Any) -> dict[str, str]:
 
 def test_put_then_get_my_profile_with_completeness(api: Api) -> None:
     headers, user_id = signed_in(api)
-    missing = api.http.get("/api/v1/me/profile", headers=headers)
-    problem(missing, 404, "profile_not_found")
+    empty = api.http.get("/api/v1/me/profile", headers=headers)
+    assert empty.status_code == 200, empty.text
+    assert empty.json() == {
+        "user_id": user_id,
+        "display_name": empty.json()["display_name"],
+        "gender": None,
+        "genders_sought": [],
+        "age_min": None,
+        "age_max": None,
+        "bio": "",
+        "interests": [],
+        "relationship_goal": None,
+        "values": None,
+        "location": None,
+        "max_distance_km": None,
+        "visibility": "visible",
+        "updated_at": None,
+        "completeness": {"score": 0.0, "missing": ["photo", "bio", "interests", "assessment"]},
+    }
 
     put = api.http.put("/api/v1/me/profile", json=profile_body(), headers=headers)
     assert put.status_code == 200, put.text
@@ -149,7 +166,7 @@ def test_bad_fields_are_422_with_one_entry_per_field(api: Api) -> None:
         "max_distance_km": "out_of_range",
         "visibility": "invalid_choice",
     }
-    assert api.http.get("/api/v1/me/profile", headers=headers).status_code == 404
+    assert api.http.get("/api/v1/me/profile", headers=headers).json()["updated_at"] is None
 
 
 def test_more_bad_inputs(api: Api) -> None:

@@ -68,23 +68,53 @@ class CompletenessView:
 
 @dataclass(frozen=True, slots=True)
 class MyProfileView:
-    """The member's own profile, everything included (their own location too)."""
+    """The member's own profile, everything included (their own location too).
+
+    Before the first save it is the empty profile (``updated_at`` None, no gender, ages,
+    location or distance yet), with the completeness that already counts.
+    """
 
     user_id: UserId
     display_name: str
-    gender: Gender
+    gender: Gender | None
     genders_sought: list[Gender]
-    age_min: int
-    age_max: int
+    age_min: int | None
+    age_max: int | None
     bio: str
     interests: list[str]
     relationship_goal: RelationshipGoal | None
     values: dict[str, float] | None
-    location: LocationView
-    max_distance_km: float
+    location: LocationView | None
+    max_distance_km: float | None
     visibility: Visibility
-    updated_at: datetime
+    updated_at: datetime | None
+    """None until the profile is first saved."""
     completeness: CompletenessView
+
+    @property
+    def saved(self) -> bool:
+        return self.updated_at is not None
+
+    @classmethod
+    def empty(cls, user_id: UserId, display_name: str, completeness: Completeness) -> MyProfileView:
+        """What a member who never saved a profile has: nothing but the completeness."""
+        return cls(
+            user_id=user_id,
+            display_name=display_name,
+            gender=None,
+            genders_sought=[],
+            age_min=None,
+            age_max=None,
+            bio="",
+            interests=[],
+            relationship_goal=None,
+            values=None,
+            location=None,
+            max_distance_km=None,
+            visibility=Visibility.VISIBLE,
+            updated_at=None,
+            completeness=CompletenessView.of(completeness),
+        )
 
     @classmethod
     def of(cls, profile: Profile, display_name: str, completeness: Completeness) -> MyProfileView:

@@ -13,7 +13,12 @@ from saltbitter.application.profiles.dto import MyProfileView, ProfileCommand, P
 from saltbitter.application.profiles.views import PublicProfiles
 from saltbitter.domain.accounts import check_display_name
 from saltbitter.domain.errors import FieldError, NotFound, ValidationFailed
-from saltbitter.domain.profiles import Profile, parse_profile, profile_completeness
+from saltbitter.domain.profiles import (
+    Completeness,
+    Profile,
+    parse_profile,
+    profile_completeness,
+)
 from saltbitter.domain.shared import UserId
 
 __all__ = ["GetMyProfile", "GetPublicProfile", "PutMyProfile"]
@@ -23,12 +28,16 @@ def _profile_not_found() -> NotFound:
     return NotFound("No such profile.", code="profile_not_found")
 
 
-async def _view(uow: UnitOfWork, profile: Profile, display_name: str) -> MyProfileView:
-    completeness = profile_completeness(
+async def _completeness(uow: UnitOfWork, user_id: UserId, profile: Profile | None) -> Completeness:
+    return profile_completeness(
         profile,
-        photo_count=await uow.photos.count_for(profile.user_id),
-        assessment_done=await uow.assessments.latest(profile.user_id) is not None,
+        photo_count=await uow.photos.count_for(user_id),
+        assessment_done=await uow.assessments.latest(user_id) is not None,
     )
+
+
+async def _view(uow: UnitOfWork, profile: Profile, display_name: str) -> MyProfileView:
+    completeness = await _completeness(uow, profile.user_id, profile)
     return MyProfileView.of(profile, display_name, completeness)
 
 
@@ -88,19 +97,24 @@ class PutMyProfile:
 
 @dataclass(frozen=True, slots=True)
 class GetMyProfile:
-    """The caller's profile with its completeness; 404 until one was saved."""
+    """The caller's profile with its completeness.
+
+    Before the first save: the empty profile (``saved`` False) with what is already
+    done (photos can come first, and the assessment) and what is missing.
+    """
 
     uow: UnitOfWork
 
     async def __call__(self, principal: Principal) -> MyProfileView:
+        me = principal.user_id
         async with self.uow as uow:
-            profile = await uow.profiles.get(principal.user_id)
-            user = await uow.users.get(principal.user_id)
-            if profile is None or user is None:
-                raise NotFound(
-                    "You have no profile yet; create it with PUT /me/profile.",
-                    code="profile_not_found",
-                )
+            user = await uow.users.get(me)
+            if user is None:
+                raise NotFound("No such user.", code="user_not_found")
+            profile = await uow.profiles.get(me)
+            if profile is None:
+                completeness = await _completeness(uow, me, None)
+                return MyProfileView.empty(me, user.display_name, completeness)
             return await _view(uow, profile, user.display_name)
 
 

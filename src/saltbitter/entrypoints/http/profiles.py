@@ -176,9 +176,14 @@ class MyProfileController(Controller):
 
     @get(
         "/",
-        summary="The caller's profile with its completeness (404 until created)",
+        summary="The caller's profile with its completeness",
+        description=(
+            "Before the first PUT: the empty profile (updated_at null; no gender, ages, "
+            "location or distance yet) with the completeness already reached and what "
+            "is missing."
+        ),
         security=BEARER,
-        responses=documented_errors(401, 403, 404, LIMITED),
+        responses=documented_errors(401, 403, LIMITED),
     )
     async def get_profile(
         self, principal: FromDishka[Principal], get_profile: FromDishka[GetMyProfile]

@@ -95,10 +95,29 @@ async def test_bad_fields_are_all_reported_and_nothing_changes(world: ProfilesWo
     assert world.events(topics.PROFILE_CHANGED) == []
 
 
-async def test_without_a_profile_get_is_not_found(world: ProfilesWorld) -> None:
-    with pytest.raises(NotFound) as caught:
-        await world.get_profile()(world.member())
-    assert caught.value.code == "profile_not_found"
+async def test_without_a_profile_get_answers_the_empty_profile(world: ProfilesWorld) -> None:
+    me = world.member()
+    view = await world.get_profile()(me)
+    assert not view.saved
+    assert (view.user_id, view.gender, view.location, view.updated_at) == (
+        me.user_id,
+        None,
+        None,
+        None,
+    )
+    assert (view.interests, view.bio, view.genders_sought) == ([], "", [])
+    assert (view.completeness.score, view.completeness.missing) == (
+        0.0,
+        ["photo", "bio", "interests", "assessment"],
+    )
+    # A photo can come before the profile, and counts already.
+    await world.upload()(me, JPEG)
+    early = await world.get_profile()(me)
+    assert (early.completeness.score, early.completeness.missing) == (
+        0.25,
+        ["bio", "interests", "assessment"],
+    )
+    assert world.database.profiles_state.profiles == {}  # reading creates nothing
 
 
 async def test_completeness_counts_photos_and_the_assessment(world: ProfilesWorld) -> None:
