@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -45,6 +45,7 @@ class MatchingState:
     swipes: dict[tuple[UserId, UserId], tuple[Decision, datetime]] = field(default_factory=dict)
     matches: dict[UUID, StoredMatch] = field(default_factory=dict)
     daily_sets: dict[tuple[UserId, date], DailySet] = field(default_factory=dict)
+    discover_allotments: dict[tuple[UserId, date], list[UserId]] = field(default_factory=dict)
 
 
 class InMemoryMatchingRepository(MatchingRepository):
@@ -255,3 +256,20 @@ class InMemoryMatchingRepository(MatchingRepository):
             for key, daily in self._state.daily_sets.items()
             if key[1] >= since and any(e.candidate_id == candidate for e in daily.entries)
         ]
+
+    # Discovery -----------------------------------------------------------------------
+
+    async def allot_discover(
+        self, user: UserId, local_date: date, offered: Sequence[UserId], allowance: int
+    ) -> set[UserId]:
+        allotments = self._state.discover_allotments
+        oldest = local_date - timedelta(days=1)
+        for key in [key for key in allotments if key[0] == user and key[1] < oldest]:
+            del allotments[key]
+        allotted = allotments.setdefault((user, local_date), [])
+        for candidate in offered:
+            if len(allotted) >= allowance:
+                break
+            if candidate not in allotted:
+                allotted.append(candidate)
+        return set(allotted)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Row,
     and_,
     bindparam,
+    delete,
     func,
     literal,
     or_,
@@ -36,6 +37,7 @@ from saltbitter.adapters.sqlalchemy.tables_members import (
     assessments,
     daily_set_entries,
     daily_set_runs,
+    discover_allotments,
     matches,
     profiles,
     swipes,
@@ -79,6 +81,12 @@ def _chunks(items: Iterable[_T]) -> list[list[_T]]:
 def _pair_key(pair: MatchPair) -> int:
     """A signed 64-bit advisory-lock key for the pair (collisions only serialise more)."""
     digest = hashlib.blake2b(pair.first.bytes + pair.second.bytes, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _allotment_key(user: UserId) -> int:
+    """A signed 64-bit advisory-lock key for a member's discovery allotment."""
+    digest = hashlib.blake2b(b"discover-allotment" + user.bytes, digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -586,3 +594,43 @@ class SqlaMatchingRepository(MatchingRepository):
             )
         )
         return [(UserId(row.user_id), row.local_date) for row in rows]
+
+    # Discovery -----------------------------------------------------------------------
+
+    async def allot_discover(
+        self, user: UserId, local_date: date, offered: Sequence[UserId], allowance: int
+    ) -> set[UserId]:
+        if self._dialect == "postgresql":
+            # Held until commit or rollback: a concurrent page of the same member waits
+            # here, then counts this one's allotment.
+            await self._db.execute(select(func.pg_advisory_xact_lock(_allotment_key(user))))
+        # A write first: on SQLite it takes the database's write lock for the count below.
+        await self._db.execute(
+            delete(discover_allotments).where(
+                discover_allotments.c.user_id == user,
+                discover_allotments.c.local_date < local_date - timedelta(days=1),
+            )
+        )
+        rows = await self._db.execute(
+            select(discover_allotments.c.candidate_id).where(
+                discover_allotments.c.user_id == user,
+                discover_allotments.c.local_date == local_date,
+            )
+        )
+        allotted = {UserId(row.candidate_id) for row in rows}
+        new: list[UserId] = []
+        for candidate in offered:
+            if len(allotted) + len(new) >= allowance:
+                break
+            if candidate not in allotted and candidate not in new:
+                new.append(candidate)
+        for chunk in _chunks(new):
+            await self._db.execute(
+                self._insert(discover_allotments).values(
+                    [
+                        {"user_id": user, "local_date": local_date, "candidate_id": candidate}
+                        for candidate in chunk
+                    ]
+                )
+            )
+        return allotted | set(new)

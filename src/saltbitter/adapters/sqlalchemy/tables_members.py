@@ -31,6 +31,7 @@ __all__ = [
     "assessments",
     "daily_set_entries",
     "daily_set_runs",
+    "discover_allotments",
     "matches",
     "notifications",
     "photos",
@@ -153,6 +154,17 @@ daily_set_entries = Table(
     PrimaryKeyConstraint("user_id", "local_date", "position"),
     # Whose sets show a member: their profile change invalidates those cached sets.
     Index(None, "candidate_id", "local_date"),
+)
+
+# Who discovery handed each member on their local day: the tier's daily allowance is
+# counted here, so a restart (or a cache flush) never hands out a fresh one.
+discover_allotments = Table(
+    "discover_allotments",
+    metadata,
+    _member("user_id"),
+    Column("local_date", Date(), nullable=False),
+    _member("candidate_id"),
+    PrimaryKeyConstraint("user_id", "local_date", "candidate_id"),
 )
 
 notifications = Table(

@@ -6,8 +6,6 @@ cache that is down makes reads slower, never wrong, and never fails a request. E
 - ``matching:daily:<user>``: the rendered daily set (24 h), photo keys unsigned;
 - ``matching:discover:<user>``: the ranked discovery list for the member's local day
   (10 minutes);
-- ``matching:discover-allotted:<user>``: who discovery has shown the member today, so
-  that rebuilding the list never hands out more than the tier's daily allowance (36 h);
 - ``matching:interest-frequencies``: the rarity table of interests (1 h).
 """
 
@@ -30,14 +28,10 @@ from saltbitter.domain.matching import Decision
 from saltbitter.domain.shared import UserId
 
 __all__ = [
-    "ALLOTMENT_TTL_SECONDS",
     "FREQUENCIES_KEY",
     "CachedDailyItem",
     "CachedDailySet",
     "DiscoverRanking",
-    "allotment_from_bytes",
-    "allotment_key",
-    "allotment_to_bytes",
     "cached_frequencies",
     "daily_key",
     "discover_key",
@@ -49,7 +43,6 @@ __all__ = [
 ]
 
 FREQUENCIES_KEY = "matching:interest-frequencies"
-ALLOTMENT_TTL_SECONDS = 36 * 3600  # outlives any local day
 
 
 def daily_key(user: UserId) -> str:
@@ -58,10 +51,6 @@ def daily_key(user: UserId) -> str:
 
 def discover_key(user: UserId) -> str:
     return f"matching:discover:{user}"
-
-
-def allotment_key(user: UserId) -> str:
-    return f"matching:discover-allotted:{user}"
 
 
 async def tolerant_get(cache: Cache, key: str) -> bytes | None:
@@ -144,20 +133,6 @@ class DiscoverRanking:
             local_date=date.fromisoformat(document["date"]),
             ranking=tuple((UserId(UUID(u)), float(t)) for u, t in document["ranking"]),
         )
-
-
-def allotment_to_bytes(local_date: date, allotted: Iterable[UserId]) -> bytes:
-    return _dumps({"date": local_date.isoformat(), "ids": [str(u) for u in allotted]})
-
-
-def allotment_from_bytes(raw: bytes | None, local_date: date) -> set[UserId]:
-    """Who was allotted on ``local_date`` (nobody when the entry is for another day)."""
-    if raw is None:
-        return set()
-    document = json.loads(raw)
-    if document["date"] != local_date.isoformat():
-        return set()
-    return {UserId(UUID(u)) for u in document["ids"]}
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ The ranked list is built from the members the hard filters let through (both
 directions; not liked, passed or matched already), scored with the batch scorer, and
 cut to the tier's daily allowance (``discover_profiles_per_day``): a rebuild later that
 day (after a like, or when the 10-minute cache runs out) keeps the people already handed
-out and adds new ones only while the allowance lasts, so the browse stays finite.
+out and adds new ones only while the allowance lasts, so the browse stays finite. Who was
+handed out is kept in the database (``allot_discover``), so neither a restart nor a
+cache flush hands out a fresh allowance, and concurrent pages never exceed it.
 
 Each page is checked afresh: its members are read again, refiltered and rescored, so a
 candidate who paused, changed their profile or withdrew consent since the list was
@@ -19,11 +21,7 @@ from datetime import date, datetime
 
 from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.caching import (
-    ALLOTMENT_TTL_SECONDS,
     DiscoverRanking,
-    allotment_from_bytes,
-    allotment_key,
-    allotment_to_bytes,
     cached_frequencies,
     discover_key,
     tolerant_get,
@@ -156,18 +154,13 @@ class Discover:
             key=_order,
         )
         allowance = entitlements_for(viewer.profile.tier).discover_profiles_per_day
-        allotted = allotment_from_bytes(await tolerant_get(self.cache, allotment_key(me)), today)
-        kept = [entry for entry in eligible if entry[0] in allotted]
-        new = [entry for entry in eligible if entry[0] not in allotted]
-        new = new[: max(0, allowance - len(allotted))]
-        allotted.update(candidate for candidate, _ in new)
-        await tolerant_set(
-            self.cache,
-            allotment_key(me),
-            allotment_to_bytes(today, sorted(allotted)),
-            ALLOTMENT_TTL_SECONDS,
+        # The database counts the allowance (atomically, across restarts); committed at
+        # once so a concurrent page of the same member waits as briefly as possible.
+        allotted = await uow.matching.allot_discover(
+            me, today, [candidate for candidate, _ in eligible], allowance
         )
-        ranking = DiscoverRanking(today, tuple(sorted(kept + new, key=_order)))
+        await uow.commit()
+        ranking = DiscoverRanking(today, tuple(entry for entry in eligible if entry[0] in allotted))
         await tolerant_set(
             self.cache, discover_key(me), ranking.to_bytes(), policy.discover_ttl_seconds
         )

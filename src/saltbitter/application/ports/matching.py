@@ -101,8 +101,9 @@ class DailySet:
 
 
 class MatchingRepository(Protocol):
-    """Likes and passes, matches and daily sets (tables ``swipes``, ``matches``,
-    ``daily_set_runs``, ``daily_set_entries``), plus the candidate reads scoring needs.
+    """Likes and passes, matches, daily sets and discovery allotments (tables ``swipes``,
+    ``matches``, ``daily_set_runs``, ``daily_set_entries``, ``discover_allotments``), plus
+    the candidate reads scoring needs.
 
     Writes that decide a race (a swipe, a match, a daily set) run at once, not staged,
     so their outcome is known inside the transaction.
@@ -208,3 +209,18 @@ class MatchingRepository(Protocol):
         self, candidate: UserId, since: date
     ) -> Sequence[tuple[UserId, date]]:
         """(member, local date) of sets from ``since`` on that include ``candidate``."""
+
+    # Discovery -----------------------------------------------------------------------
+
+    @abstractmethod
+    async def allot_discover(
+        self, user: UserId, local_date: date, offered: Sequence[UserId], allowance: int
+    ) -> set[UserId]:
+        """Everyone discovery has handed ``user`` on ``local_date``, after handing out
+        more of ``offered`` (best first, skipping those already handed out) while fewer
+        than ``allowance`` are.
+
+        Atomic per member: concurrent calls never hand out more than ``allowance`` in
+        total, and what is handed out stays until the day is over (it survives restarts).
+        Allotments of days before the day before ``local_date`` are dropped.
+        """

@@ -474,3 +474,32 @@ class MatchingRepositoryContract:
         assert sorted(holders) == sorted([(me, day), (a, day)])
         assert list(none_since) == []
         assert math.isclose(stored.entries[1].total, 0.7)
+
+    # Discovery -----------------------------------------------------------------------
+
+    async def test_discover_allotments_count_the_allowance_per_member_and_day(
+        self, uow_factory: UowFactory
+    ) -> None:
+        async with uow_factory() as uow:
+            me, other, a, b, c, d = [await seed_member(uow) for _ in range(6)]
+            await uow.commit()
+        day = date(2026, 3, 1)
+        async with uow_factory() as uow:
+            # Best first, while the allowance lasts; repeats count once.
+            assert await uow.matching.allot_discover(me, day, [a, a, b, c, d], 3) == {a, b, c}
+            assert await uow.matching.allot_discover(other, day, [d], 3) == {d}
+            await uow.commit()
+        async with uow_factory() as uow:  # a later unit of work (a restart) sees them
+            assert await uow.matching.allot_discover(me, day, [d, a], 3) == {a, b, c}
+            assert await uow.matching.allot_discover(me, day, [d], 4) == {a, b, c, d}
+            # Not committed: handed out nothing.
+        async with uow_factory() as uow:
+            assert await uow.matching.allot_discover(me, day, [], 10) == {a, b, c}
+            assert await uow.matching.allot_discover(me, day + timedelta(days=1), [d], 1) == {d}
+            # Two days on, the first day's allotment is gone (nobody asks for it again).
+            assert await uow.matching.allot_discover(me, day + timedelta(days=2), [], 5) == set()
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.matching.allot_discover(me, day, [], 0) == set()
+            assert await uow.matching.allot_discover(me, day + timedelta(days=1), [], 0) == {d}
+            assert await uow.matching.allot_discover(other, day, [], 0) == {d}

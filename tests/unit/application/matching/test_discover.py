@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from saltbitter.adapters.memory import InProcessCache
 from saltbitter.application.matching.caching import discover_key
 from saltbitter.application.matching.views import DiscoverPage
 from saltbitter.application.ports.cache import Cache
@@ -77,6 +78,32 @@ async def test_liked_and_passed_members_leave_and_the_allowance_is_not_refilled(
     # Free: twenty people a day; the two decided on are not replaced by new ones.
     assert len(remaining) == 18
     assert set(remaining) <= {item.member.user_id for item in first.items}
+
+
+async def test_a_restart_keeps_the_allowance_used(world: MatchingWorld) -> None:
+    await _men(world, 25)
+    me = await world.member()
+    [first] = await _browse(world, me)
+    handed_out = {item.member.user_id for item in first.items}
+    await world.pass_()(world.principal(me), first.items[0].member.user_id)
+    # A new process over the same database: its cache (embedded mode) starts empty.
+    world.cache = InProcessCache()
+    [after] = await _browse(world, me)
+    shown = {item.member.user_id for item in after.items}
+    assert len(shown) == 19  # the one passed on is not replaced by someone new
+    assert shown < handed_out
+
+
+async def test_without_a_cache_the_allowance_still_holds() -> None:
+    world = MatchingWorld(cache=_DownCache())
+    await _men(world, 25)
+    me = await world.member()
+    [first] = await _browse(world, me)
+    await world.pass_()(world.principal(me), first.items[0].member.user_id)
+    [after] = await _browse(world, me)
+    assert {item.member.user_id for item in after.items} < {
+        item.member.user_id for item in first.items
+    }
 
 
 async def test_someone_who_passed_you_disappears_from_your_list(world: MatchingWorld) -> None:
