@@ -1,0 +1,104 @@
+"""Discovery pages of one member at the same moment, on PostgreSQL: together they never
+hand out more than the tier's daily allowance."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from saltbitter.adapters.memory import InProcessCache
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy.tables_members import discover_allotments
+from saltbitter.adapters.system import SystemClock
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.policy import MatchingPolicy
+from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
+from saltbitter.domain.compatibility import Gender
+from saltbitter.domain.shared import Role, SessionId, Tier, UserId
+from saltbitter.domain.subscriptions import entitlements_for
+from saltbitter.testing.contracts.matching import seed_member
+from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
+
+pytestmark = pytest.mark.integration
+
+ALLOWANCE = entitlements_for(Tier.FREE).discover_profiles_per_day  # 20
+CONTENDERS = 8
+
+
+@pytest.fixture
+async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine_for(migrated_url, pool_size=20, max_overflow=20)
+    yield engine
+    await engine.dispose()
+
+
+async def _seed(engine: AsyncEngine, men: int, **where: object) -> tuple[UserId, list[UserId]]:
+    async with SqlaUnitOfWork(engine) as uow:
+        me = await seed_member(uow, **where)  # type: ignore[arg-type]
+        others = [
+            await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,), **where)  # type: ignore[arg-type]
+            for _ in range(men)
+        ]
+        await uow.commit()
+    return me, others
+
+
+async def _allotted(engine: AsyncEngine, me: UserId) -> int:
+    async with engine.connect() as connection:
+        statement = select(func.count()).where(discover_allotments.c.user_id == me)
+        return int((await connection.execute(statement)).scalar_one())
+
+
+async def test_simultaneous_allotments_never_exceed_the_allowance(engine: AsyncEngine) -> None:
+    # Each contender offers different people (as lists built at different moments
+    # would): without the per-member lock each would find none handed out yet and add
+    # its own ten, eighty in all.
+    me, men = await _seed(engine, CONTENDERS * 10, at=(40.0, -3.7))
+    day = date(2026, 3, 1)
+    start = asyncio.Barrier(CONTENDERS)
+
+    async def allot(offered: list[UserId]) -> set[UserId]:
+        async with SqlaUnitOfWork(engine) as uow:
+            await uow.matching.interest_frequencies()  # psycopg begins lazily: begin now
+            await start.wait()
+            allotted = await uow.matching.allot_discover(me, day, offered, ALLOWANCE)
+            await uow.commit()
+        return allotted
+
+    results = await asyncio.gather(*(allot(men[n * 10 : (n + 1) * 10]) for n in range(CONTENDERS)))
+    assert all(len(allotted) <= ALLOWANCE for allotted in results)
+    assert await _allotted(engine, me) == ALLOWANCE
+    assert set().union(*results) <= set(men)
+
+
+async def test_simultaneous_discover_pages_stay_within_the_allowance(
+    engine: AsyncEngine,
+) -> None:
+    me, men = await _seed(engine, 30, at=(-12.05, -77.04))
+    clock = SystemClock()
+    principal = Principal(me, SessionId(me), frozenset({Role.MEMBER}), Tier.FREE, True)
+
+    async def page() -> list[UserId]:
+        # A cache of its own each, as separate API processes in embedded mode have.
+        discover = Discover(
+            SqlaUnitOfWork(engine),
+            clock,
+            InProcessCache(),
+            ScalarBatchScorer(),
+            MatchingPolicy(),
+            InMemoryPhotoStore(clock),
+        )
+        return [item.member.user_id for item in (await discover(principal)).items]
+
+    pages = await asyncio.gather(*(page() for _ in range(CONTENDERS)))
+    shown = set().union(*pages)
+    assert all(len(items) == ALLOWANCE for items in pages)
+    assert len(shown) == ALLOWANCE
+    assert shown <= set(men)
+    assert await _allotted(engine, me) == ALLOWANCE
