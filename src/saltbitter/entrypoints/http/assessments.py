@@ -32,7 +32,7 @@ from saltbitter.application.assessments.results import (
 )
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
-from saltbitter.entrypoints.http.schemas import Items
+from saltbitter.entrypoints.http.schemas import ConsentList
 
 __all__ = ["ROUTES", "AssessmentsController", "ConsentsController"]
 
@@ -108,8 +108,8 @@ class ConsentsController(Controller):
     )
     async def list_consents(
         self, principal: FromDishka[Principal], list_consents: FromDishka[ListConsents]
-    ) -> Items[ConsentView]:
-        return Items(await list_consents(principal))
+    ) -> ConsentList:
+        return ConsentList(await list_consents(principal))
 
     @put(
         "/{purpose:str}",
