@@ -72,6 +72,8 @@ def test_readiness_reports_a_dead_cache_and_limits_answer_503_not_500(
     ):
         ready = http.get("/health/ready")
         assert ready.status_code == 503
+        assert ready.headers["content-type"].startswith("application/problem+json")
+        assert ready.json()["code"] == "not_ready"
         assert ready.json()["checks"] == {"database": "ok", "cache": "down"}
         assert http.get("/health/live").status_code == 200
         limited = http.get("/api/v1/me")

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,6 +46,10 @@ def test_bare_package_installs_and_imports_without_third_party_modules(tmp_path:
         capture_output=True,
     )
     [wheel] = wheels.glob("saltbitter-*.whl")
+    # The API docs UI is served from files inside the package (offline docs).
+    with zipfile.ZipFile(wheel) as archive:
+        assets = {Path(name).name for name in archive.namelist() if "/static/swagger-ui/" in name}
+    assert {"swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"} <= assets
     environment = tmp_path / "bare"
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"

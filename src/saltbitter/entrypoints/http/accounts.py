@@ -15,7 +15,6 @@ from saltbitter.application.accounts.dto import (
     Principal,
     RegisterCommand,
     Registered,
-    SessionView,
     TokenPair,
 )
 from saltbitter.application.accounts.passwords import ConfirmPasswordReset, RequestPasswordReset
@@ -38,11 +37,11 @@ from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import (
     CodeConfirmation,
     EmailOnly,
-    Items,
     LoginRequest,
     PasswordResetConfirmation,
     RefreshRequest,
     RegisterRequest,
+    SessionList,
 )
 
 __all__ = ["AuthController", "MeController"]
@@ -152,8 +151,8 @@ class AuthController(Controller):
     )
     async def sessions(
         self, principal: FromDishka[Principal], list_sessions: FromDishka[ListSessions]
-    ) -> Items[SessionView]:
-        return Items(await list_sessions(principal))
+    ) -> SessionList:
+        return SessionList(await list_sessions(principal))
 
     @delete(
         "/sessions/{session_id:uuid}",

@@ -6,7 +6,6 @@ from dishka.integrations.litestar import DishkaRouter, LitestarProvider, setup_d
 from litestar import Litestar
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
@@ -15,8 +14,14 @@ from saltbitter.entrypoints.composition import make_container, start_container, 
 from saltbitter.entrypoints.http import assessments, matching, notifications, profiles
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
+from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
 from saltbitter.entrypoints.http.health import HealthController
 from saltbitter.entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
+from saltbitter.entrypoints.http.openapi import (
+    ClosedStructSchemaPlugin,
+    finish_openapi,
+    operation_id,
+)
 from saltbitter.entrypoints.http.problems import PROBLEM_HANDLERS
 from saltbitter.entrypoints.jobs import InProcessJobQueue
 from saltbitter.entrypoints.logging import configure_logging
@@ -71,13 +76,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app_name="saltbitter", prefix="saltbitter", group_path=True, exclude=["/metrics"]
     )
     app = Litestar(
-        route_handlers=[api, health, MetricsController],
+        route_handlers=[api, health, MetricsController, docs_assets_router()],
         middleware=[
             DefineMiddleware(RequestContextMiddleware),
             prometheus.middleware,
             DefineMiddleware(RateLimitMiddleware),
         ],
         exception_handlers=PROBLEM_HANDLERS,
+        plugins=[ClosedStructSchemaPlugin()],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         openapi_config=OpenAPIConfig(
@@ -88,7 +94,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
                 "problem+json with a stable `code`."
             ),
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            operation_id_creator=operation_id,
+            render_plugins=docs_ui_plugins(),
             components=Components(
                 security_schemes={
                     "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
@@ -99,4 +106,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         logging_config=None,  # structlog owns logging (configure_logging)
     )
     setup_dishka(container, app)
+    # Built now (Litestar caches it) so that every copy served is the corrected one.
+    finish_openapi(app.openapi_schema)
     return app

@@ -32,9 +32,15 @@ from saltbitter.application.assessments.results import (
 )
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
-from saltbitter.entrypoints.http.schemas import Items
+from saltbitter.entrypoints.http.schemas import ConsentList, documented
 
 __all__ = ["ROUTES", "AssessmentsController", "ConsentsController"]
+
+
+# Keys are item numbers; Litestar does not document constraints on dict keys itself.
+_ITEM_NUMBERS = documented(
+    max_properties=200, property_names={"type": "string", "pattern": "^[0-9]{1,8}$"}
+)
 
 
 class SubmitAssessmentRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -44,6 +50,7 @@ class SubmitAssessmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     answers: Annotated[
         dict[Annotated[str, msgspec.Meta(max_length=8)], Any],
         msgspec.Meta(max_length=200, examples=[{"1": 5, "2": 3}]),
+        _ITEM_NUMBERS,
     ]
 
 
@@ -108,8 +115,8 @@ class ConsentsController(Controller):
     )
     async def list_consents(
         self, principal: FromDishka[Principal], list_consents: FromDishka[ListConsents]
-    ) -> Items[ConsentView]:
-        return Items(await list_consents(principal))
+    ) -> ConsentList:
+        return ConsentList(await list_consents(principal))
 
     @put(
         "/{purpose:str}",

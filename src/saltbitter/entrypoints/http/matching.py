@@ -26,6 +26,7 @@ from saltbitter.application.matching.views import (
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
+from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
 
 __all__ = [
     "ROUTES",
@@ -41,6 +42,7 @@ Cursor = Annotated[
     Parameter(
         query="cursor",
         max_length=200,
+        pattern=CURSOR_PATTERN,
         required=False,
         description="The next_cursor of the previous page (omit for the first page).",
     ),

@@ -24,13 +24,18 @@ from saltbitter.domain.errors import AuthenticationFailed, Unavailable
 from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem, title_for
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["RateLimitMiddleware", "RequestContextMiddleware", "client_ip"]
+__all__ = ["RateLimitMiddleware", "RequestContextMiddleware", "client_ip", "is_rate_limited"]
 
 log = structlog.get_logger("saltbitter.http")
 # Signed photo links carry no token; their signature, not a counter, guards them.
 _UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema", "/api/v1/photo-files/")
 AUTH_PREFIX = "/api/v1/auth/"
 _WINDOW_SECONDS = 60
+
+
+def is_rate_limited(path: str) -> bool:
+    """Whether requests to ``path`` count against a rate limit (429, or 503 without Redis)."""
+    return not path.startswith(_UNLIMITED_PREFIXES)
 
 
 def client_ip(scope: Scope, trusted_proxies: tuple[str, ...]) -> str:
@@ -99,7 +104,7 @@ class RateLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != ScopeType.HTTP or path.startswith(_UNLIMITED_PREFIXES):
+        if scope["type"] != ScopeType.HTTP or not is_rate_limited(path):
             await self.app(scope, receive, send)
             return
         limiter, codec, clock, settings = await self._dependencies(scope)

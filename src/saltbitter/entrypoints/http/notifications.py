@@ -16,6 +16,7 @@ from saltbitter.application.notifications.dto import MarkedRead, NotificationPag
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
+from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
 
 __all__ = ["ROUTES", "NotificationsController"]
 
@@ -40,7 +41,12 @@ class NotificationsController(Controller):
         list_notifications: FromDishka[ListNotifications],
         cursor: Annotated[
             str | None,
-            Parameter(query="cursor", max_length=200, description="next_cursor of a page"),
+            Parameter(
+                query="cursor",
+                max_length=200,
+                pattern=CURSOR_PATTERN,
+                description="next_cursor of a page",
+            ),
         ] = None,
     ) -> NotificationPage:
         return await list_notifications(principal, cursor)

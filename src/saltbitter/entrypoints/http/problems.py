@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 import structlog
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -205,13 +205,17 @@ PROBLEM_HANDLERS: Any = {
 }
 
 
-def documented_errors(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problem responses a route can give."""
+def documented_errors(
+    *statuses: int, container: type[Problem] = Problem
+) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problem responses a route can give (the statuses every
+    route shares are added by ``openapi.finish_openapi``)."""
     return {
         status: ResponseSpec(
-            data_container=Problem,
+            data_container=container,
             description=_TITLES.get(status, "Error"),
-            media_type=MediaType.JSON if status == 0 else PROBLEM_JSON,
+            media_type=PROBLEM_JSON,
+            generate_examples=False,  # random filler text would only mislead readers
         )
         for status in statuses
     }

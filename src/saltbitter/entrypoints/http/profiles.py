@@ -18,6 +18,7 @@ from litestar.exceptions import ClientException
 from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
+    OpenAPIResponse,
     OpenAPIType,
     Operation,
     RequestBody,
@@ -48,12 +49,30 @@ from saltbitter.application.profiles.photos import (
     UploadPhoto,
 )
 from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
+from saltbitter.domain.compatibility import Gender, SchwartzValue
 from saltbitter.domain.errors import NotFound, ValidationFailed
-from saltbitter.domain.profiles import MAX_PHOTO_BYTES, MAX_PHOTOS
+from saltbitter.domain.profiles import (
+    BIO_MAX_LENGTH,
+    INTEREST_MAX_LENGTH,
+    MAX_DISTANCE_KM,
+    MAX_PHOTO_BYTES,
+    MAX_PHOTOS,
+    MAX_SOUGHT_AGE,
+    MIN_DISTANCE_KM,
+    MIN_SOUGHT_AGE,
+    RelationshipGoal,
+    Visibility,
+)
+from saltbitter.domain.profiles.model import (
+    INTERESTS_MAX,
+    INTERESTS_MIN,
+    VALUE_RATING_MAX,
+    VALUE_RATING_MIN,
+)
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
-from saltbitter.entrypoints.http.schemas import Items
+from saltbitter.entrypoints.http.schemas import DisplayName, PhotoList, documented
 
 __all__ = [
     "ROUTES",
@@ -72,12 +91,41 @@ __all__ = [
 _MULTIPART_ALLOWANCE = 64 * 1024
 UPLOAD_BODY_LIMIT = MAX_PHOTO_BYTES + _MULTIPART_ALLOWANCE
 
-_Text = Annotated[str, msgspec.Meta(max_length=200)]
+
+# Built here, not inside the annotations: string annotations are evaluated lazily.
+_GENDER_NAMES = [gender.value for gender in Gender]
+_GENDERS = documented(enum=_GENDER_NAMES)
+_GOALS = documented(enum=[*(goal.value for goal in RelationshipGoal), None])
+_VISIBILITIES = documented(enum=[visibility.value for visibility in Visibility])
+_RATING = Schema(type=OpenAPIType.NUMBER, minimum=VALUE_RATING_MIN, maximum=VALUE_RATING_MAX)
+_ALL_TEN_VALUES = documented(
+    properties={value.value: _RATING for value in SchwartzValue},
+    required=[value.value for value in SchwartzValue],
+    additional_properties=False,
+)
+_Gender = Annotated[str, msgspec.Meta(max_length=32), _GENDERS]
+# Litestar drops constraints on list items, so the lists describe their items.
+_SOUGHT = documented(min_items=1, items=Schema(type=OpenAPIType.STRING, enum=list(_GENDER_NAMES)))
+_INTERESTS = documented(
+    min_items=INTERESTS_MIN,
+    max_items=INTERESTS_MAX,
+    unique_items=True,
+    # Given as JSON: nested Schema objects here keep their Python attribute names.
+    items={"type": "string", "minLength": 1, "maxLength": INTEREST_MAX_LENGTH, "pattern": r"\S"},
+)
 
 
 class LocationBody(msgspec.Struct, forbid_unknown_fields=True):
-    lat: Annotated[float, msgspec.Meta(description="Latitude, -90 to 90", examples=[52.52])]
-    lon: Annotated[float, msgspec.Meta(description="Longitude, -180 to 180", examples=[13.405])]
+    lat: Annotated[
+        float,
+        msgspec.Meta(description="Latitude, -90 to 90", examples=[52.52]),
+        documented(minimum=-90, maximum=90),
+    ]
+    lon: Annotated[
+        float,
+        msgspec.Meta(description="Longitude, -180 to 180", examples=[13.405]),
+        documented(minimum=-180, maximum=180),
+    ]
 
 
 class ProfileRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,47 +133,56 @@ class ProfileRequest(msgspec.Struct, forbid_unknown_fields=True):
     interests of at most 40 characters each; ages 18 to 99 with age_min <= age_max;
     max_distance_km 1 to 500; values, when given, rate all ten Schwartz values 1 to 7."""
 
-    gender: Annotated[str, msgspec.Meta(max_length=32, examples=["woman"])]
+    gender: Annotated[_Gender, msgspec.Meta(examples=["woman"])]
     genders_sought: Annotated[
-        list[Annotated[str, msgspec.Meta(max_length=32)]],
+        list[_Gender],
         msgspec.Meta(max_length=10, examples=[["man", "nonbinary"]]),
+        _SOUGHT,
     ]
-    age_min: Annotated[int, msgspec.Meta(examples=[27])]
-    age_max: Annotated[int, msgspec.Meta(examples=[38])]
+    age_min: Annotated[
+        int,
+        msgspec.Meta(examples=[27]),
+        documented(minimum=MIN_SOUGHT_AGE, maximum=MAX_SOUGHT_AGE),
+    ]
+    age_max: Annotated[
+        int,
+        msgspec.Meta(examples=[38]),
+        documented(minimum=MIN_SOUGHT_AGE, maximum=MAX_SOUGHT_AGE),
+    ]
     interests: Annotated[
-        list[_Text], msgspec.Meta(max_length=100, examples=[["hiking", "jazz", "baking"]])
+        list[Annotated[str, msgspec.Meta(max_length=200)]],
+        msgspec.Meta(max_length=100, examples=[["hiking", "jazz", "baking"]]),
+        _INTERESTS,
     ]
     location: LocationBody
-    max_distance_km: Annotated[float, msgspec.Meta(examples=[25])]
-    bio: Annotated[str, msgspec.Meta(max_length=5000)] = ""
+    max_distance_km: Annotated[
+        float,
+        msgspec.Meta(examples=[25]),
+        documented(minimum=MIN_DISTANCE_KM, maximum=MAX_DISTANCE_KM),
+    ]
+    bio: Annotated[str, msgspec.Meta(max_length=5000), documented(max_length=BIO_MAX_LENGTH)] = ""
     relationship_goal: (
         Annotated[
             str,
-            msgspec.Meta(
-                max_length=32,
-                description="long_term, short_term, open_to_both or friendship",
-                examples=["long_term"],
-            ),
+            msgspec.Meta(max_length=32, examples=["long_term"]),
+            _GOALS,
         ]
         | None
     ) = None
     values: (
         Annotated[
             dict[Annotated[str, msgspec.Meta(max_length=32)], Any],
-            msgspec.Meta(
-                description=(
-                    "Importance of each Schwartz value, 1 to 7: self_direction, "
-                    "stimulation, hedonism, achievement, power, security, conformity, "
-                    "tradition, benevolence, universalism"
-                )
-            ),
+            msgspec.Meta(description="Importance of each of Schwartz's ten values, 1 to 7"),
+            _ALL_TEN_VALUES,
         ]
         | None
     ) = None
     visibility: Annotated[
-        str, msgspec.Meta(max_length=16, description="visible or paused", examples=["visible"])
+        str,
+        msgspec.Meta(max_length=16, examples=["visible"]),
+        _VISIBILITIES,
     ] = "visible"
-    display_name: _Text | None = None
+    display_name: DisplayName | None = None
 
     def command(self) -> ProfileCommand:
         return ProfileCommand(
@@ -162,6 +219,21 @@ class PhotoUploadOperation(Operation):
                         type=OpenAPIType.OBJECT, properties={"file": file}, required=["file"]
                     )
                 )
+            },
+        )
+
+
+@dataclass
+class PhotoFileOperation(Operation):
+    """Documents the photo bytes the signed-URL route answers with (not JSON)."""
+
+    def __post_init__(self) -> None:
+        image = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+        (self.responses or {})["200"] = OpenAPIResponse(
+            description="The photo, re-encoded without metadata",
+            content={
+                media_type: OpenAPIMediaType(schema=image)
+                for media_type in ("image/jpeg", "image/png", "image/webp")
             },
         )
 
@@ -240,8 +312,8 @@ class MyPhotosController(Controller):
     )
     async def list_photos(
         self, principal: FromDishka[Principal], list_photos: FromDishka[ListMyPhotos]
-    ) -> Items[PhotoView]:
-        return Items(await list_photos(principal))
+    ) -> PhotoList:
+        return PhotoList(await list_photos(principal))
 
     @post(
         "/",
@@ -294,8 +366,8 @@ class MyPhotosController(Controller):
         data: JSONBody[PhotoOrder],
         principal: FromDishka[Principal],
         reorder: FromDishka[ReorderPhotos],
-    ) -> Items[PhotoView]:
-        return Items(await reorder(principal, data.photo_ids))
+    ) -> PhotoList:
+        return PhotoList(await reorder(principal, data.photo_ids))
 
     @delete(
         "/{photo_id:uuid}",
@@ -323,6 +395,7 @@ class PhotoFilesController(Controller):
     @get(
         "/{key:path}",
         summary="A photo by signed URL (embedded mode's stand-in for S3)",
+        operation_class=PhotoFileOperation,
         responses=documented_errors(403, 404, LIMITED),
     )
     async def photo_file(
