@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from saltbitter.application.accounts.dto import Principal
@@ -38,8 +38,7 @@ __all__ = [
 
 Cursor = Annotated[
     str | None,
-    Parameter(
-        query="cursor",
+    QueryParameter(
         max_length=200,
         required=False,
         description="The next_cursor of the previous page (omit for the first page).",
