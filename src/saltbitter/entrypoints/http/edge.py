@@ -117,7 +117,8 @@ class AllowEveryMethod:
         }
 
     async def __call__(self, request: Request[Any, Any, Any]) -> Response[None] | None:
-        if request.method != "OPTIONS":
+        # Only Litestar's own OPTIONS handler: a route that defines one keeps it.
+        if request.method != "OPTIONS" or request.route_handler.handler_name != "options_handler":
             return None
         allow = self._methods.get(request.scope.get("path_template", ""))
         if allow is None:
