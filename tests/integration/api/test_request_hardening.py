@@ -279,6 +279,9 @@ def test_unknown_routes_and_wrong_methods_are_problems_with_a_request_id(api: Ap
     wrong_method = api.http.delete("/api/v1/me")
     problem(wrong_method, 405, "method_not_allowed")
     assert {m.strip() for m in wrong_method.headers["allow"].split(",")} == {"GET", "OPTIONS"}
+    split_route = api.http.delete("/api/v1/me/profile")
+    problem(split_route, 405, "method_not_allowed")
+    assert {m.strip() for m in split_route.headers["allow"].split(",")} == {"GET", "PUT", "OPTIONS"}
     mine = api.http.get("/api/v1/no-such-thing", headers={"x-request-id": "trace-1234567"})
     assert problem(mine, 404, "not_found")["request_id"] == "trace-1234567"
 
