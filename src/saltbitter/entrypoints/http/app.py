@@ -15,6 +15,7 @@ from saltbitter.entrypoints.http import assessments, matching, notifications, pr
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
+from saltbitter.entrypoints.http.edge import AllowEveryMethod, ApiRequest, edge_guard
 from saltbitter.entrypoints.http.health import HealthController
 from saltbitter.entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
 from saltbitter.entrypoints.http.openapi import (
@@ -75,13 +76,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     prometheus = PrometheusConfig(
         app_name="saltbitter", prefix="saltbitter", group_path=True, exclude=["/metrics"]
     )
+    answer_options = AllowEveryMethod()
     app = Litestar(
         route_handlers=[api, health, MetricsController, docs_assets_router()],
-        middleware=[
-            DefineMiddleware(RequestContextMiddleware),
-            prometheus.middleware,
-            DefineMiddleware(RateLimitMiddleware),
-        ],
+        middleware=[prometheus.middleware, DefineMiddleware(RateLimitMiddleware)],
+        guards=[edge_guard],
+        request_class=ApiRequest,
+        before_request=answer_options,
         exception_handlers=PROBLEM_HANDLERS,
         plugins=[ClosedStructSchemaPlugin()],
         on_startup=[on_startup],
@@ -105,7 +106,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         debug=False,
         logging_config=None,  # structlog owns logging (configure_logging)
     )
+    answer_options.learn(app)
     setup_dishka(container, app)
     # Built now (Litestar caches it) so that every copy served is the corrected one.
     finish_openapi(app.openapi_schema)
+    # Outermost, around routing too: Litestar's middleware runs only once a route has
+    # matched, and 404/405 answers need their request id like every other answer.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
     return app

@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from saltbitter.application.accounts.dto import Principal
@@ -39,8 +39,7 @@ __all__ = [
 
 Cursor = Annotated[
     str | None,
-    Parameter(
-        query="cursor",
+    QueryParameter(
         max_length=200,
         pattern=CURSOR_PATTERN,
         required=False,

@@ -1,7 +1,7 @@
 """ASGI middleware: request ids with structured access logs, and rate limiting.
 
-Rate limiting runs before authentication (authentication happens when a handler asks
-for the principal), so floods of bad tokens are limited too. Auth endpoints count per
+Rate limiting runs before authentication (the edge guard authenticates once a route has
+matched, see ``edge``), so floods of bad tokens are limited too. Auth endpoints count per
 client IP; everything else per user (from a validly signed token) or per IP.
 """
 

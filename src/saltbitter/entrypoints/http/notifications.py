@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, get, post
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from saltbitter.application.accounts.dto import Principal
@@ -41,11 +41,8 @@ class NotificationsController(Controller):
         list_notifications: FromDishka[ListNotifications],
         cursor: Annotated[
             str | None,
-            Parameter(
-                query="cursor",
-                max_length=200,
-                pattern=CURSOR_PATTERN,
-                description="next_cursor of a page",
+            QueryParameter(
+                max_length=200, pattern=CURSOR_PATTERN, description="next_cursor of a page"
             ),
         ] = None,
     ) -> NotificationPage:

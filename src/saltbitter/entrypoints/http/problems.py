@@ -2,7 +2,9 @@
 
 Every answer carries ``status``, ``title``, ``detail`` and a stable machine ``code``;
 validation problems add ``errors`` with one entry per field. Unexpected failures are a
-generic 500 with the request id: never a stack trace, never a secret.
+generic 500 with the request id: never a stack trace, never a secret. Whatever a problem
+echoes (details, field names, messages) is clipped here, so input of any length comes
+back short.
 """
 
 from __future__ import annotations
@@ -29,16 +31,37 @@ from saltbitter.domain.errors import (
     ValidationFailed,
 )
 
-__all__ = ["PROBLEM_HANDLERS", "FieldProblem", "Problem", "documented_errors", "problem_response"]
+__all__ = [
+    "PROBLEM_HANDLERS",
+    "FieldProblem",
+    "Problem",
+    "RequestRejected",
+    "documented_errors",
+    "problem_response",
+]
 
 log = structlog.get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
+# Echo limits: long enough for every message and field path we write ("answers.12"),
+# short enough that a client cannot make an error answer carry its input back.
+MAX_DETAIL = 300
+MAX_FIELD = 64
+MAX_MESSAGE = 200
+MAX_FIELD_ERRORS = 100
 
 
 class FieldProblem(msgspec.Struct):
     field: str
     message: str
     code: str
+
+
+class RequestRejected(HTTPException):
+    """A request refused at the HTTP edge before any handler ran, with its own code."""
+
+    def __init__(self, status_code: int, code: str, detail: str) -> None:
+        super().__init__(detail=detail, status_code=status_code)
+        self.code = code
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -103,6 +126,10 @@ def status_for(error: SaltbitterError) -> int:
     return 400
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def problem_response(
     request: Request[Any, Any, Any] | None,
     status: int,
@@ -117,8 +144,13 @@ def problem_response(
         status=status,
         title=_TITLES.get(status, "Error"),
         code=code,
-        detail=detail,
-        errors=errors or [],
+        detail=_clip(detail, MAX_DETAIL),
+        errors=[
+            FieldProblem(
+                _clip(error.field, MAX_FIELD), _clip(error.message, MAX_MESSAGE), error.code
+            )
+            for error in (errors or [])[:MAX_FIELD_ERRORS]
+        ],
         request_id=request_id,
     )
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -182,9 +214,8 @@ def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respon
     status = error.status_code
     headers = dict(error.headers or {})
     detail = error.detail if status < 500 else _TITLES.get(status, "Error")
-    return problem_response(
-        request, status, _GENERIC_CODES.get(status, "error"), detail, headers=headers or None
-    )
+    code = error.code if isinstance(error, RequestRejected) else _GENERIC_CODES.get(status, "error")
+    return problem_response(request, status, code, detail, headers=headers or None)
 
 
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:

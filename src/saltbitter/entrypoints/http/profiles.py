@@ -24,7 +24,7 @@ from litestar.openapi.spec import (
     RequestBody,
     Schema,
 )
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import (
     HTTP_201_CREATED,
     HTTP_204_NO_CONTENT,
@@ -400,9 +400,9 @@ class PhotoFilesController(Controller):
     )
     async def photo_file(
         self,
-        key: str,
-        expires: int,
-        signature: Annotated[str, msgspec.Meta(max_length=128)],
+        key: FromPath[str],
+        expires: FromQuery[int],
+        signature: Annotated[str, QueryParameter(max_length=128)],
         store: FromDishka[PhotoStore],
         clock: FromDishka[Clock],
     ) -> Response[bytes]:

@@ -1,0 +1,131 @@
+"""Checks at the HTTP edge that run before a handler's body is read.
+
+Litestar reads and decodes a handler's ``data`` before it resolves the handler's
+arguments, and dishka resolves the caller (``Principal``) only with those arguments.
+Left alone, a stranger's body would be read and decoded before the 401. So the
+``edge_guard`` (guards run before Litestar touches the body) authenticates every route
+that declares the bearer security requirement, then refuses JSON routes whose body is
+not declared as JSON. ``ApiRequest`` turns JSON that cannot be decoded, including JSON
+nested deeper than the decoder's recursion limit, into a 400 at the decode boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from litestar import Litestar, MediaType, Request, Response
+from litestar.connection import ASGIConnection
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import SerializationException
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
+from litestar.params import BodyKwarg
+from litestar.routes import HTTPRoute
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from saltbitter.application.accounts.dto import Principal
+from saltbitter.entrypoints.http.problems import RequestRejected
+
+__all__ = [
+    "BEARER_SCHEME",
+    "AllowEveryMethod",
+    "ApiRequest",
+    "declares_bearer",
+    "edge_guard",
+    "is_json_media_type",
+    "takes_json_body",
+]
+
+BEARER_SCHEME = "BearerToken"
+
+
+class ApiRequest(Request[Any, Any, Any]):
+    """The request class of the API: JSON that cannot be decoded is a 400 problem."""
+
+    async def json(self) -> Any:
+        try:
+            return await super().json()
+        except RecursionError:
+            # msgspec gives up at the interpreter's recursion limit; answered here, where
+            # the stack is shallow again, instead of as an unexpected 500.
+            raise RequestRejected(
+                400, "malformed_body", "The JSON body is nested too deeply."
+            ) from None
+        except SerializationException:
+            raise RequestRejected(400, "malformed_body", "The body is not valid JSON.") from None
+
+
+def declares_bearer(handler: BaseRouteHandler) -> bool:
+    """Whether the handler's OpenAPI security (the single source of truth) needs a token."""
+    if not isinstance(handler, HTTPRouteHandler):
+        return False
+    return any(BEARER_SCHEME in requirement for requirement in handler.resolve_security())
+
+
+def takes_json_body(handler: BaseRouteHandler) -> bool:
+    parameter = handler.parsed_fn_signature.parameters.get("data")
+    if parameter is None:
+        return False
+    body = parameter.kwarg_definition
+    media_type = body.media_type if isinstance(body, BodyKwarg) else RequestEncodingType.JSON
+    return media_type == RequestEncodingType.JSON
+
+
+def is_json_media_type(media_type: str) -> bool:
+    """``application/json`` or a structured ``application/<name>+json`` type."""
+    kind, _, subtype = media_type.strip().lower().partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+async def edge_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Authenticate, then check the body's media type: both before the body is read."""
+    if declares_bearer(handler):
+        container: Any = connection.state.dishka_container
+        # Cached in the request scope: the handler's FromDishka[Principal] gets this one.
+        await container.get(Principal)
+    if takes_json_body(handler):
+        media_type, _ = cast("Request[Any, Any, Any]", connection).content_type
+        if not is_json_media_type(media_type):
+            # Refusing other types also keeps cross-site "simple" requests (text/plain,
+            # forms), which browsers send without a preflight, from driving the API.
+            raise RequestRejected(
+                415,
+                "unsupported_media_type",
+                "Send the body as JSON with 'Content-Type: application/json'.",
+            )
+
+
+class AllowEveryMethod:
+    """Answers OPTIONS with every method of the path.
+
+    Litestar 2 builds a controller's routes one handler at a time and keeps the first
+    OPTIONS handler of a path, whose Allow header then lists only the first method
+    (litestar-org/litestar#4169, fixed only in Litestar 3). This before-request hook
+    answers OPTIONS itself from the app's final routes.
+    """
+
+    def __init__(self) -> None:
+        self._methods: Mapping[str, str] = {}
+
+    def learn(self, app: Litestar) -> None:
+        self._methods = {
+            route.path_format: ", ".join(sorted(route.methods))
+            for route in app.routes
+            if isinstance(route, HTTPRoute)
+        }
+
+    async def __call__(self, request: Request[Any, Any, Any]) -> Response[None] | None:
+        # Only Litestar's own OPTIONS handler: a route that defines one keeps it.
+        if request.method != "OPTIONS" or request.route_handler.handler_name != "options_handler":
+            return None
+        allow = self._methods.get(request.scope.get("path_template", ""))
+        if allow is None:
+            return None
+        return Response(
+            None,
+            status_code=HTTP_204_NO_CONTENT,
+            headers={"Allow": allow},
+            media_type=MediaType.TEXT,
+        )
