@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.dto import AccountsPolicy, RegisterCommand, Registered
+from saltbitter.application.ports.accounts import OneTimeCodeRepository
 from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.application.ports.security import PasswordHasher
@@ -28,7 +30,13 @@ from saltbitter.domain.accounts import (
 from saltbitter.domain.errors import Conflict, FieldError, ValidationFailed
 from saltbitter.domain.shared import UserId
 
-__all__ = ["RegisterUser", "RequestVerificationCode", "SendVerificationCode", "VerifyEmail"]
+__all__ = [
+    "RegisterUser",
+    "RequestVerificationCode",
+    "SendVerificationCode",
+    "VerifyEmail",
+    "redeem_code",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,20 +209,33 @@ class VerifyEmail:
         email = EmailAddress.parse(raw_email)
         async with self.uow as uow:
             user = await uow.users.get_by_email(email)
-            stored = (
-                None if user is None else await uow.codes.get(user.id, CodePurpose.VERIFY_EMAIL)
-            )
-            if user is None or stored is None:
+            if user is None:
                 raise invalid_code()
-            stored.ensure_attempts_left()
-            updated, accepted = stored.redeem(code, now)
-            await uow.codes.put(updated)
+            accepted = await redeem_code(uow.codes, user.id, CodePurpose.VERIFY_EMAIL, code, now)
             if accepted:
                 user.mark_email_verified(now)
                 await uow.users.save(user)
-            # A wrong attempt is committed too: it uses up one of the five attempts.
+            # A wrong guess is committed too: it used up one of the five attempts.
             await uow.commit()
         if not accepted:
-            updated.ensure_attempts_left()
             raise invalid_code()
         return Registered(user.id, user.email.value, user.status)
+
+
+async def redeem_code(
+    codes: OneTimeCodeRepository, user_id: UserId, purpose: CodePurpose, code: str, now: datetime
+) -> bool:
+    """Evaluate one guess of the live code; True when this call redeemed it.
+
+    The attempt is taken atomically before the guess is compared and the redemption is a
+    conditional write, so concurrent guesses can neither share attempts nor redeem the
+    code twice. Raises ``QuotaExceeded`` when no attempt was left to evaluate the guess;
+    a False answer means an evaluated wrong (or already redeemed) guess.
+    """
+    attempt = await codes.take_attempt(user_id, purpose, now)
+    if attempt is None:
+        stored = await codes.get(user_id, purpose)
+        if stored is not None and stored.used_at is None:
+            stored.ensure_attempts_left()
+        return False
+    return attempt.matches(code) and await codes.mark_used(user_id, purpose, attempt.code_hash, now)
