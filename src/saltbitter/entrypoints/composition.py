@@ -30,6 +30,7 @@ from saltbitter.application.accounts.registration import (
     RegisterUser,
     RequestVerificationCode,
     SendOneTimeCode,
+    SendRegistrationNotice,
     SendVerificationCode,
     VerifyEmail,
 )
@@ -155,6 +156,7 @@ class UseCaseProvider(Provider):
         RegisterUser,
         RequestVerificationCode,
         SendVerificationCode,
+        SendRegistrationNotice,
         VerifyEmail,
         Login,
         RefreshSession,

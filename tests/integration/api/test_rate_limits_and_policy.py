@@ -59,7 +59,7 @@ def test_sign_up_can_be_limited_to_approved_domains(
         assert outsider.status_code == 422
         assert outsider.json()["errors"][0]["code"] == "domain_not_allowed"
         student = http.post("/api/v1/auth/register", json={**body, "email": "kim@UNI.example.edu"})
-        assert student.status_code == 201
+        assert student.status_code == 202
 
 
 def test_readiness_reports_a_dead_cache_and_limits_answer_503_not_500(
