@@ -224,7 +224,10 @@ def test_health_metrics_and_openapi(api: Api) -> None:
     assert api.http.get("/health/live").json()["status"] == "ok"
     ready = api.http.get("/health/ready")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "cache": "ok"}
+    assert ready.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "rate_limiter": "ok"},
+    }
     assert "x-request-id" in ready.headers
 
     metrics = api.http.get("/metrics")
