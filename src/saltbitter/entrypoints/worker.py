@@ -87,9 +87,11 @@ def celery_app_for(settings: Settings) -> Celery:
     broker = settings.effective_broker_url
     if broker is None:
         raise SystemExit("Set SALTBITTER_REDIS_URL (or SALTBITTER_BROKER_URL) to use Celery.")
-    app = Celery("saltbitter", broker=broker, set_as_current=False)
+    app = Celery("saltbitter", broker=broker, backend=settings.result_backend, set_as_current=False)
     app.conf.update(
         task_serializer="json",
+        result_serializer="json",
+        task_ignore_result=settings.result_backend is None,
         accept_content=["json"],
         task_default_queue=settings.task_queue,
         task_acks_late=True,  # a job lost with its worker runs again: jobs are idempotent

@@ -51,3 +51,11 @@ def test_two_apps_in_one_process_each_run_their_jobs_with_their_own_settings(
     finally:
         close_runtimes(first)
         close_runtimes(second)
+
+
+def test_job_results_are_kept_only_when_a_result_backend_is_set() -> None:
+    quiet = celery_app_for(Settings(broker_url="memory://"))
+    assert quiet.conf.task_ignore_result is True
+    kept = celery_app_for(Settings(broker_url="memory://", result_backend="cache+memory://"))
+    assert kept.conf.task_ignore_result is False
+    assert kept.conf.result_backend == "cache+memory://"
