@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Self
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saltbitter.application.accounts.dto import AccountsPolicy, ClientInfo
 from saltbitter.application.ports.accounts import UserRepository
@@ -171,6 +173,32 @@ async def test_an_email_registers_once_regardless_of_case(accounts: Accounts) ->
     assert "tried to sign up" in notice.text
     assert "reset your password" in notice.text
     assert not any(code in notice.text for code in accounts.secrets.issued_codes)
+
+
+locals_ = st.from_regex(r"[a-z0-9][a-z0-9.]{0,10}[a-z0-9]", fullmatch=True).filter(
+    lambda local: ".." not in local
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    local=locals_,
+    upper=st.booleans(),
+    suffixes=st.lists(st.text(alphabet="abcxyz 0123", max_size=12), min_size=2, max_size=2),
+)
+async def test_the_answer_to_a_sign_up_never_tells_whether_the_address_is_taken(
+    local: str, upper: bool, suffixes: list[str]
+) -> None:
+    accounts = Accounts()
+    email = f"{local}@example.org"
+    free = await accounts.register()(
+        registration(email, password=f"lovely passphrase {suffixes[0]}")
+    )
+    taken = await accounts.register()(
+        registration(email.upper() if upper else email, password=f"other passphrase {suffixes[1]}")
+    )
+    assert taken == free
+    assert len(accounts.database.users) == 1
 
 
 async def test_a_taken_email_costs_a_password_hash_too(accounts: Accounts) -> None:
