@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from saltbitter.entrypoints.settings import Settings
+from saltbitter.entrypoints.worker import celery_app_for
 
 
 def worker_environment(
@@ -30,11 +31,15 @@ def worker_environment(
             "SALTBITTER_LOG_JSON": "true",
         }
     )
+    if settings.result_backend:
+        env["SALTBITTER_RESULT_BACKEND"] = settings.result_backend
     env.update(extra or {})
     return env
 
 
 def wait_until(condition: Callable[[], bool], seconds: float, log_path: Path) -> None:
+    """Poll ``condition`` (a look at rows, files or results, never at the log); the log
+    only explains a timeout."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
@@ -43,11 +48,29 @@ def wait_until(condition: Callable[[], bool], seconds: float, log_path: Path) ->
     raise AssertionError(f"timed out; worker log:\n{log_path.read_text(errors='replace')[-4000:]}")
 
 
+def _consumes(settings: Settings) -> Callable[[], bool]:
+    """Whether a worker answers remote control and consumes this test's own queue."""
+    app = celery_app_for(settings)
+
+    def ready() -> bool:
+        replies = app.control.inspect(timeout=1).active_queues() or {}
+        return any(
+            queue.get("name") == settings.task_queue
+            for queues in replies.values()
+            for queue in queues
+        )
+
+    return ready
+
+
 @contextmanager
 def running_worker(
     settings: Settings, extra_env: Mapping[str, str] | None = None
 ) -> Iterator[Path]:
-    """Start a worker with two prefork children; yields the path of its log."""
+    """Start a worker with two prefork children; yields the path of its log.
+
+    Give ``settings`` a ``result_backend`` to wait for jobs by their results.
+    """
     log_path = settings.data_dir / "worker.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -57,7 +80,7 @@ def running_worker(
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_until(lambda: b"ready" in log_path.read_bytes(), 60, log_path)
+            wait_until(_consumes(settings), 60, log_path)
             yield log_path
         finally:
             process.terminate()

@@ -107,7 +107,7 @@ class Api:
 
     def verified_member(self) -> str:
         email = self.new_email()
-        assert self.register(email).status_code == 201
+        assert self.register(email).status_code == 202
         code = self.wait_for_code(email)
         assert (
             self.http.post("/api/v1/auth/verify", json={"email": email, "code": code}).status_code

@@ -34,6 +34,7 @@ JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = _merged(
     {
         accounts_topics.VERIFICATION_REQUESTED: (accounts_topics.SEND_VERIFICATION_CODE,),
         accounts_topics.PASSWORD_RESET_REQUESTED: (accounts_topics.SEND_PASSWORD_RESET_CODE,),
+        accounts_topics.REGISTRATION_ATTEMPTED: (accounts_topics.SEND_REGISTRATION_NOTICE,),
     },
     profiles_topics.JOBS_BY_TOPIC,
     assessments_topics.JOBS_BY_TOPIC,

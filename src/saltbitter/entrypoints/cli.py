@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import datetime
@@ -74,6 +75,11 @@ def serve(
     settings = _settings()
     if settings.uses_sqlite and workers > 1:
         raise typer.BadParameter("SQLite serves one process; use PostgreSQL for more workers.")
+    # uvicorn binds only after the app's startup (and its jobs) ran: fail before that.
+    problem = _cannot_listen(host, port)
+    if problem is not None:
+        typer.secho(f"cannot serve on {host}:{port}: {problem}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1)
     typer.echo(f"SaltBitter API on http://{host}:{port}  (docs: http://{host}:{port}/schema)")
     uvicorn.run(
         "saltbitter.entrypoints.http.app:create_app",
@@ -85,6 +91,19 @@ def serve(
         access_log=False,
         proxy_headers=False,
     )
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be bound now (e.g. the port is taken), or None."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As uvicorn binds: a port left in TIME_WAIT by a previous run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
 
 
 @db_app.command("upgrade")

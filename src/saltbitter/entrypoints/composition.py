@@ -13,7 +13,12 @@ from dishka import AsyncContainer, Provider, Scope, make_async_container, provid
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.mail import FileMailer, SesMailer, ses_client
-from saltbitter.adapters.memory import InProcessCache, in_process_rate_limiter
+from saltbitter.adapters.memory import (
+    FallbackRateLimiter,
+    InProcessCache,
+    LimitsRateLimiter,
+    in_process_rate_limiter,
+)
 from saltbitter.adapters.redis import RedisCache, redis_client, redis_rate_limiter
 from saltbitter.adapters.security import Argon2PasswordHasher, JwtAccessTokenCodec
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
@@ -30,6 +35,7 @@ from saltbitter.application.accounts.registration import (
     RegisterUser,
     RequestVerificationCode,
     SendOneTimeCode,
+    SendRegistrationNotice,
     SendVerificationCode,
     VerifyEmail,
 )
@@ -120,8 +126,12 @@ class InfrastructureProvider(Provider):
 
     @provide
     async def rate_limiter(self, settings: Settings) -> AsyncIterator[RateLimiter]:
-        limiter = (
-            redis_rate_limiter(settings.redis_url, settings.redis_key_prefix)
+        # With Redis, a Redis outage degrades to per-process counting (ADR 0011).
+        limiter: FallbackRateLimiter | LimitsRateLimiter = (
+            FallbackRateLimiter(
+                redis_rate_limiter(settings.redis_url, settings.redis_key_prefix),
+                in_process_rate_limiter(),
+            )
             if settings.redis_url
             else in_process_rate_limiter()
         )
@@ -155,6 +165,7 @@ class UseCaseProvider(Provider):
         RegisterUser,
         RequestVerificationCode,
         SendVerificationCode,
+        SendRegistrationNotice,
         VerifyEmail,
         Login,
         RefreshSession,

@@ -16,7 +16,10 @@ from dishka import AsyncContainer
 from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.passwords import SendPasswordResetCode
 from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
-from saltbitter.application.accounts.registration import SendVerificationCode
+from saltbitter.application.accounts.registration import (
+    SendRegistrationNotice,
+    SendVerificationCode,
+)
 from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.entrypoints.capabilities import CAPABILITIES
@@ -38,6 +41,10 @@ async def _send_password_reset_code(scope: AsyncContainer, payload: Payload) -> 
     return await (await scope.get(SendPasswordResetCode))(payload_user_id(payload))
 
 
+async def _send_registration_notice(scope: AsyncContainer, payload: Payload) -> object:
+    return await (await scope.get(SendRegistrationNotice))(payload_user_id(payload))
+
+
 async def _purge_unverified(scope: AsyncContainer, _payload: Payload) -> object:
     return await (await scope.get(PurgeUnverifiedAccounts))()
 
@@ -49,6 +56,7 @@ async def _relay_outbox(scope: AsyncContainer, _payload: Payload) -> object:
 JOBS: Final[Mapping[str, Job]] = {
     topics.SEND_VERIFICATION_CODE: _send_verification_code,
     topics.SEND_PASSWORD_RESET_CODE: _send_password_reset_code,
+    topics.SEND_REGISTRATION_NOTICE: _send_registration_notice,
     PURGE_UNVERIFIED: _purge_unverified,
     RELAY_OUTBOX: _relay_outbox,
     **{name: job for capability in CAPABILITIES for name, job in capability.jobs.items()},

@@ -33,6 +33,9 @@ class Settings:
     redis_key_prefix: str = "saltbitter:"
     tasks: Literal["auto", "in_process", "celery"] = "auto"
     task_queue: str = "saltbitter"
+    # Celery result backend (e.g. a redis:// URL): off by default; set it to read what
+    # jobs returned (monitoring, tests).
+    result_backend: str | None = None
     # Embedded mode only: run the periodic jobs in the API process (Beat does it otherwise).
     in_process_schedule: bool = True
     jwt_secret: str | None = None

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_shutdown
 
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.entrypoints.jobs import JOBS, run_job
 from saltbitter.entrypoints.scheduler import periodic_jobs
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["celery_app_for"]
+__all__ = ["celery_app_for", "close_runtimes"]
 
 
 class _ProcessRuntime:
@@ -34,15 +36,50 @@ class _ProcessRuntime:
     def run(self, job: str, payload: Mapping[str, JsonScalar]) -> object:
         return self.loop.run_until_complete(run_job(self.container, job, payload))
 
+    def close(self) -> None:
+        from saltbitter.entrypoints.composition import stop_container
 
-_runtimes: dict[int, _ProcessRuntime] = {}
+        try:
+            self.loop.run_until_complete(stop_container(self.container))
+        finally:
+            self.loop.close()
 
 
-def _runtime(settings: Settings) -> _ProcessRuntime:
-    pid = os.getpid()
-    if pid not in _runtimes:
-        _runtimes[pid] = _ProcessRuntime(settings)
-    return _runtimes[pid]
+class _AppRuntimes:
+    """The runtimes of ONE app, one per process: a second app built in the same process
+    (other settings, other data) gets its own, never the first app's."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._by_pid: dict[int, _ProcessRuntime] = {}
+
+    def run(self, job: str, payload: Mapping[str, JsonScalar]) -> object:
+        pid = os.getpid()
+        if pid not in self._by_pid:
+            self._by_pid[pid] = _ProcessRuntime(self._settings)
+        return self._by_pid[pid].run(job, payload)
+
+    def close(self) -> None:
+        """Close this process's runtime (engines, clients, loop), if it has one."""
+        runtime = self._by_pid.pop(os.getpid(), None)
+        if runtime is not None:
+            runtime.close()
+
+
+_apps: weakref.WeakKeyDictionary[Celery, _AppRuntimes] = weakref.WeakKeyDictionary()
+
+
+def close_runtimes(app: Celery) -> None:
+    """Release what ``app``'s jobs opened in this process; its next job opens it again."""
+    runtimes = _apps.get(app)
+    if runtimes is not None:
+        runtimes.close()
+
+
+@worker_process_shutdown.connect
+def _close_on_shutdown(**_: object) -> None:
+    for runtimes in list(_apps.values()):
+        runtimes.close()
 
 
 def celery_app_for(settings: Settings) -> Celery:
@@ -50,9 +87,11 @@ def celery_app_for(settings: Settings) -> Celery:
     broker = settings.effective_broker_url
     if broker is None:
         raise SystemExit("Set SALTBITTER_REDIS_URL (or SALTBITTER_BROKER_URL) to use Celery.")
-    app = Celery("saltbitter", broker=broker, set_as_current=False)
+    app = Celery("saltbitter", broker=broker, backend=settings.result_backend, set_as_current=False)
     app.conf.update(
         task_serializer="json",
+        result_serializer="json",
+        task_ignore_result=settings.result_backend is None,
         accept_content=["json"],
         task_default_queue=settings.task_queue,
         task_acks_late=True,  # a job lost with its worker runs again: jobs are idempotent
@@ -63,18 +102,22 @@ def celery_app_for(settings: Settings) -> Celery:
         timezone="UTC",
         beat_schedule=periodic_jobs(),
     )
+    runtimes = _apps[app] = _AppRuntimes(settings)
     for job in JOBS:
-        _register(app, job, settings)
+        _register(app, job, runtimes)
     return app
 
 
-def _register(app: Celery, job: str, settings: Settings) -> None:
+def _register(app: Celery, job: str, runtimes: _AppRuntimes) -> None:
     def run(payload: dict[str, Any] | None = None) -> object:
-        return _runtime(settings).run(job, payload or {})
+        return runtimes.run(job, payload or {})
 
     run.__name__ = job.replace(".", "_")
     app.task(
         name=job,
+        # Celery's default (shared) also hands the task to every app created later in
+        # this process, where its name then keeps reaching THIS app's settings.
+        shared=False,
         autoretry_for=(Exception,),
         retry_backoff=True,
         retry_backoff_max=300,

@@ -265,6 +265,26 @@ class _Codes(OneTimeCodeRepository):
     async def get(self, user_id: UserId, purpose: CodePurpose) -> OneTimeCode | None:
         return self._state.codes.get((user_id, purpose))
 
+    # No await between the read and the write: atomic on the event loop.
+    async def take_attempt(
+        self, user_id: UserId, purpose: CodePurpose, now: datetime
+    ) -> OneTimeCode | None:
+        code = self._state.codes.get((user_id, purpose))
+        if code is None or not code.is_open(now):
+            return None
+        spent = replace(code, attempts_left=code.attempts_left - 1)
+        self._state.codes[(user_id, purpose)] = spent
+        return spent
+
+    async def mark_used(
+        self, user_id: UserId, purpose: CodePurpose, code_hash: str, now: datetime
+    ) -> bool:
+        code = self._state.codes.get((user_id, purpose))
+        if code is None or code.used_at is not None or code.code_hash != code_hash:
+            return False
+        self._state.codes[(user_id, purpose)] = replace(code, used_at=now)
+        return True
+
 
 class _Consents(ConsentLedger):
     def __init__(self, state: InMemoryDatabase) -> None:

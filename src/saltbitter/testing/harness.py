@@ -22,6 +22,7 @@ from saltbitter.application.accounts.registration import (
     RegisterUser,
     RequestVerificationCode,
     SendOneTimeCode,
+    SendRegistrationNotice,
     SendVerificationCode,
     VerifyEmail,
 )
@@ -156,6 +157,8 @@ class AccountsHarness:
                 await self.send_verification()(user_id)
             elif job == topics.SEND_PASSWORD_RESET_CODE:
                 await self.send_reset()(user_id)
+            elif job == topics.SEND_REGISTRATION_NOTICE:
+                await SendRegistrationNotice(self.uow(), self.mailer)(user_id)
 
     async def verified_member(self, email: str = "ada@example.org") -> None:
         await self.register()(registration(email))

@@ -49,7 +49,7 @@ def _zone_where_it_is(local_hour: int) -> str:
 
 def _member(api: Api, timezone: str = "Europe/Berlin") -> tuple[str, dict[str, str], UserId]:
     email = api.new_email()
-    assert api.register(email, timezone=timezone).status_code == 201
+    assert api.register(email, timezone=timezone).status_code == 202
     code = api.wait_for_code(email)
     verified = api.http.post("/api/v1/auth/verify", json={"email": email, "code": code})
     assert verified.status_code == 200

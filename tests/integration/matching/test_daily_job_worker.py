@@ -25,7 +25,7 @@ from saltbitter.domain.shared import Tier
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
-from support.celery_worker import running_worker, wait_until
+from support.celery_worker import running_worker
 
 pytestmark = pytest.mark.integration
 
@@ -46,6 +46,7 @@ def settings(
         redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
         tasks="celery",
         task_queue=f"saltbitter-daily-{uuid.uuid4().hex[:8]}",
+        result_backend=redis_url,  # the test waits for the job by its result
         jwt_secret="daily-worker-secret-" + "z" * 32,
         log_json=True,
     )
@@ -117,14 +118,6 @@ def _snapshot(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ..
     return asyncio.run(work())
 
 
-def _finished_runs(log_path: Path) -> int:
-    done = 0
-    for line in log_path.read_text(errors="replace").splitlines():
-        if topics.GENERATE_DAILY_SETS in line and "job.done" in line:
-            done += 1
-    return done
-
-
 def _cached(settings: Settings, user_id: uuid.UUID) -> bytes | None:
     async def work() -> bytes | None:
         client = redis_client(str(settings.redis_url))
@@ -144,8 +137,8 @@ def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
     celery = celery_app_for(settings)
     payload = {"date": date.today().isoformat(), "all_timezones": True}
 
-    celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
-    wait_until(lambda: _finished_runs(worker) == 1, 120, worker)
+    first = celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
+    assert first.get(timeout=120) == {"due": MEMBERS, "created": MEMBERS}
     runs, entries, ready = _snapshot(url)
     assert len(runs) == MEMBERS  # everyone has a set (possibly empty) for the date
     assert {run[1] for run in runs} == {date.today()}
@@ -156,6 +149,6 @@ def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
     assert cached is not None
     assert json.loads(cached)["date"] == date.today().isoformat()
 
-    celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
-    wait_until(lambda: _finished_runs(worker) == 2, 120, worker)
+    again = celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
+    assert again.get(timeout=120)["created"] == 0
     assert _snapshot(url) == (runs, entries, ready)

@@ -39,6 +39,7 @@ def worker_settings(
         redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
         tasks="celery",
         task_queue=f"saltbitter-test-{uuid.uuid4().hex[:8]}",
+        result_backend=redis_url,  # the tests wait for jobs by their results
         jwt_secret="worker-test-secret-" + "y" * 32,
     )
     upgrade(settings.effective_database_url)
@@ -115,9 +116,6 @@ def test_purge_task_deletes_stale_unverified_accounts(
             await engine.dispose()
 
     assert asyncio.run(store_and_check(False)) == (True, True)
-    celery_app_for(worker_settings).send_task(PURGE_UNVERIFIED, kwargs={"payload": {}})
-    wait_until(
-        lambda: asyncio.run(store_and_check(True)) == (False, True),
-        30,
-        worker_settings.data_dir / "worker.log",
-    )
+    purge = celery_app_for(worker_settings).send_task(PURGE_UNVERIFIED, kwargs={"payload": {}})
+    assert purge.get(timeout=60) == 1
+    assert asyncio.run(store_and_check(True)) == (False, True)

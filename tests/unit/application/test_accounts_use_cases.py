@@ -2,33 +2,93 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import Self
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saltbitter.application.accounts.dto import AccountsPolicy, ClientInfo
-from saltbitter.domain.accounts import AccountStatus, CodePurpose, ConsentPurpose, EmailAddress
+from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.domain.accounts import (
+    AccountStatus,
+    CodePurpose,
+    ConsentPurpose,
+    EmailAddress,
+    User,
+)
 from saltbitter.domain.errors import (
     AuthenticationFailed,
-    Conflict,
     NotFound,
     PermissionDenied,
     QuotaExceeded,
     ValidationFailed,
 )
+from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes import InMemoryPasswordHasher, InMemoryUnitOfWork
 from saltbitter.testing.harness import PASSWORD, registration
 from saltbitter.testing.harness import AccountsHarness as Accounts
 
 DEVICE = ClientInfo("198.51.100.4", "test laptop")
 
 
+class CountingHasher(InMemoryPasswordHasher):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hashed = 0
+
+    async def hash(self, password: str) -> str:
+        self.hashed += 1
+        return await super().hash(password)
+
+
+class _FirstLookupMisses(UserRepository):
+    """Answers the first lookup by email with None, as a transaction that read before
+    a concurrent sign-up committed would."""
+
+    def __init__(self, inner: UserRepository, misses: list[bool]) -> None:
+        self._inner = inner
+        self._misses = misses
+
+    def add(self, user: User) -> None:
+        self._inner.add(user)
+
+    async def get(self, user_id: UserId) -> User | None:
+        return await self._inner.get(user_id)
+
+    async def get_by_email(self, email: EmailAddress) -> User | None:
+        if self._misses:
+            self._misses.pop()
+            return None
+        return await self._inner.get_by_email(email)
+
+    async def save(self, user: User) -> None:
+        await self._inner.save(user)
+
+    async def delete_unverified_created_before(self, cutoff: datetime) -> int:
+        return await self._inner.delete_unverified_created_before(cutoff)
+
+
+class BlindToEmails(InMemoryUnitOfWork):
+    def __init__(self, like: InMemoryUnitOfWork) -> None:
+        super().__init__(like.database, like._clock, like._ids)
+        self._misses = [True]
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.users = _FirstLookupMisses(self.users, self._misses)
+        return self
+
+
 async def test_registration_creates_a_pending_account_with_consents_and_mails_a_code(
     accounts: Accounts,
 ) -> None:
-    registered = await accounts.register()(registration("  Ada@Example.ORG "))
-    assert registered.email == "ada@example.org"
-    assert registered.status is AccountStatus.PENDING_VERIFICATION
-    user = accounts.database.users[registered.user_id]
+    received = await accounts.register()(registration("  Ada@Example.ORG "))
+    assert received.email == "ada@example.org"
+    [user] = accounts.database.users.values()
+    assert user.status is AccountStatus.PENDING_VERIFICATION
     assert user.password_hash != PASSWORD
     purposes = {(c.purpose, c.granted, c.ip_address) for c in accounts.database.consents}
     assert purposes == {
@@ -41,7 +101,7 @@ async def test_registration_creates_a_pending_account_with_consents_and_mails_a_
     [mail] = accounts.mailer.to("ada@example.org")
     code = accounts.secrets.issued_codes[-1]
     assert code in mail.text
-    stored = accounts.database.codes[(registered.user_id, CodePurpose.VERIFY_EMAIL)]
+    stored = accounts.database.codes[(user.id, CodePurpose.VERIFY_EMAIL)]
     assert code not in stored.code_hash  # hashed at rest
 
 
@@ -79,17 +139,89 @@ async def test_common_passwords_are_refused(accounts: Accounts) -> None:
 
 async def test_an_eighteenth_birthday_today_is_old_enough(accounts: Accounts) -> None:
     today = accounts.clock.now().date()
-    registered = await accounts.register()(
-        registration(birthdate=date(today.year - 18, today.month, today.day))
-    )
-    assert registered.status is AccountStatus.PENDING_VERIFICATION
+    await accounts.register()(registration(birthdate=date(today.year - 18, today.month, today.day)))
+    [user] = accounts.database.users.values()
+    assert user.status is AccountStatus.PENDING_VERIFICATION
 
 
 async def test_an_email_registers_once_regardless_of_case(accounts: Accounts) -> None:
+    first = await accounts.register()(registration("sam@example.org"))
+    await accounts.deliver_jobs()
+    [owner] = accounts.database.users.values()
+    codes_before = dict(accounts.database.codes)
+
+    again = await accounts.register()(
+        registration(
+            "SAM@example.org",
+            password="another long passphrase",
+            display_name="Mallory",
+            birthdate=date(1970, 1, 1),
+            timezone="Asia/Tokyo",
+        )
+    )
+    await accounts.deliver_jobs()
+
+    # The same answer as a fresh sign-up, so the address's owner is not revealed ...
+    assert again == first
+    # ... the existing account is untouched and keeps its live code ...
+    assert list(accounts.database.users.values()) == [owner]
+    assert accounts.database.codes == codes_before
+    assert len(accounts.database.consents) == 2
+    # ... and its owner gets a notice, not a code.
+    [code_mail, notice] = accounts.mailer.to("sam@example.org")
+    assert accounts.secrets.issued_codes[-1] in code_mail.text
+    assert "tried to sign up" in notice.text
+    assert "reset your password" in notice.text
+    assert not any(code in notice.text for code in accounts.secrets.issued_codes)
+
+
+locals_ = st.from_regex(r"[a-z0-9][a-z0-9.]{0,10}[a-z0-9]", fullmatch=True).filter(
+    lambda local: ".." not in local
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    local=locals_,
+    upper=st.booleans(),
+    suffixes=st.lists(st.text(alphabet="abcxyz 0123", max_size=12), min_size=2, max_size=2),
+)
+async def test_the_answer_to_a_sign_up_never_tells_whether_the_address_is_taken(
+    local: str, upper: bool, suffixes: list[str]
+) -> None:
+    accounts = Accounts()
+    email = f"{local}@example.org"
+    free = await accounts.register()(
+        registration(email, password=f"lovely passphrase {suffixes[0]}")
+    )
+    taken = await accounts.register()(
+        registration(email.upper() if upper else email, password=f"other passphrase {suffixes[1]}")
+    )
+    assert taken == free
+    assert len(accounts.database.users) == 1
+
+
+async def test_a_taken_email_costs_a_password_hash_too(accounts: Accounts) -> None:
+    hasher = CountingHasher()
+    accounts.hasher = hasher
     await accounts.register()(registration("sam@example.org"))
-    with pytest.raises(Conflict) as caught:
-        await accounts.register()(registration("SAM@example.org"))
-    assert caught.value.code == "email_taken"
+    await accounts.register()(registration("sam@example.org"))
+    assert hasher.hashed == 2
+
+
+async def test_a_sign_up_that_loses_the_race_for_an_address_gets_the_same_answer(
+    accounts: Accounts,
+) -> None:
+    """Both saw a free address; the loser's insert conflicts at commit."""
+    register = accounts.register()
+    blind = replace(register, uow=BlindToEmails(accounts.uow()))
+    first = await register(registration("sam@example.org"))
+    second = await blind(registration("sam@example.org", display_name="Mallory"))
+    await accounts.deliver_jobs()
+    assert second == first
+    [owner] = accounts.database.users.values()
+    assert owner.display_name != "Mallory"
+    assert "tried to sign up" in accounts.mailer.to("sam@example.org")[-1].text
 
 
 async def test_domain_allow_list_limits_sign_up(accounts: Accounts) -> None:

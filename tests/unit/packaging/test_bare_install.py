@@ -1,4 +1,5 @@
-"""``pip install saltbitter`` pulls no third-party package, and the core still imports."""
+"""``pip install saltbitter`` pulls no third-party package, the core still imports, and the
+console script says which extra to install instead of crashing."""
 
 from __future__ import annotations
 
@@ -71,3 +72,17 @@ def test_bare_package_installs_and_imports_without_third_party_modules(tmp_path:
         text=True,
     )
     assert (Path(typed.stdout.strip()) / "py.typed").is_file()
+
+    for arguments in ([], ["serve"], ["--help"]):
+        script = subprocess.run(
+            [str(environment / "bin" / "saltbitter"), *arguments],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert script.returncode == 1
+        assert script.stdout == ""
+        [line] = script.stderr.splitlines()
+        assert "pip install 'saltbitter[api]'" in line
+        assert "saltbitter[all]" in line

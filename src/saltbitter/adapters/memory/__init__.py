@@ -1,6 +1,10 @@
 """In-process stand-ins for shared state (embedded mode) and the ``limits`` rate limiter."""
 
 from saltbitter.adapters.memory.cache import InProcessCache
-from saltbitter.adapters.memory.rate_limit import LimitsRateLimiter, in_process_rate_limiter
+from saltbitter.adapters.memory.rate_limit import (
+    FallbackRateLimiter,
+    LimitsRateLimiter,
+    in_process_rate_limiter,
+)
 
-__all__ = ["InProcessCache", "LimitsRateLimiter", "in_process_rate_limiter"]
+__all__ = ["FallbackRateLimiter", "InProcessCache", "LimitsRateLimiter", "in_process_rate_limiter"]

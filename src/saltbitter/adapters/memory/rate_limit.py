@@ -22,6 +22,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable
 
+import structlog
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, MovingWindowSupport, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -30,7 +31,9 @@ from limits.errors import StorageError
 from saltbitter.application.ports.cache import RateDecision, RateLimiter
 from saltbitter.domain.errors import Unavailable
 
-__all__ = ["LimitsRateLimiter", "in_process_rate_limiter"]
+__all__ = ["FallbackRateLimiter", "LimitsRateLimiter", "in_process_rate_limiter"]
+
+log = structlog.get_logger(__name__)
 
 
 class LimitsRateLimiter(RateLimiter):
@@ -46,8 +49,16 @@ class LimitsRateLimiter(RateLimiter):
     ) -> None:
         if not isinstance(storage, MovingWindowSupport):
             raise TypeError(f"{type(storage).__name__} does not support moving windows")
+        self._storage = storage
         self._strategy = MovingWindowRateLimiter(storage)
         self._close = close
+
+    async def check(self) -> bool:
+        """Whether the storage answers (a PING for Redis); never raises."""
+        try:
+            return bool(await self._storage.check())
+        except Exception:  # any failure to answer means "down" here
+            return False
 
     async def aclose(self) -> None:
         if self._close is not None:
@@ -77,3 +88,75 @@ class LimitsRateLimiter(RateLimiter):
 def in_process_rate_limiter() -> LimitsRateLimiter:
     """Counters in this process only: right for one process, approximate for several."""
     return LimitsRateLimiter(MemoryStorage(wrap_exceptions=True))
+
+
+class FallbackRateLimiter(RateLimiter):
+    """Counts in ``primary`` (Redis, shared by every process); while it is unreachable,
+    in ``fallback`` (this process's memory), and back in ``primary`` once it answers.
+
+    Failing closed would turn a Redis outage into a whole-API outage (503 everywhere,
+    login included); failing open would drop the guard on sign-in and code entry. While
+    degraded each process enforces the limits on its own, so N processes let up to N
+    times a limit through. The outage is logged once, as a warning, and its end once.
+    While degraded the primary is tried again at most every ``retry_seconds`` (or when
+    ``check`` is called, as readiness does), so requests do not each wait for a connect
+    timeout.
+    """
+
+    def __init__(
+        self,
+        primary: LimitsRateLimiter,
+        fallback: LimitsRateLimiter,
+        *,
+        retry_seconds: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._primary = primary
+        self._fallback = fallback
+        self._retry_seconds = retry_seconds
+        self._monotonic = monotonic
+        self._retry_at: float | None = None  # set while degraded
+
+    @property
+    def degraded(self) -> bool:
+        """True while the counts are kept in this process only."""
+        return self._retry_at is not None
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+        if self._retry_at is None or self._monotonic() >= self._retry_at:
+            try:
+                decision = await self._primary.hit(key, limit, window_seconds)
+            except Unavailable as outage:
+                self._went_down(outage)
+            else:
+                self._came_back()
+                return decision
+        return await self._fallback.hit(key, limit, window_seconds)
+
+    async def check(self) -> bool:
+        """Whether the primary answers now; switches back to it when it does."""
+        if await self._primary.check():
+            self._came_back()
+            return True
+        self._went_down(None)
+        return False
+
+    async def aclose(self) -> None:
+        try:
+            await self._primary.aclose()
+        finally:
+            await self._fallback.aclose()
+
+    def _went_down(self, outage: Unavailable | None) -> None:
+        if self._retry_at is None:
+            log.warning(
+                "rate_limiter.degraded",
+                detail="shared rate-limit storage unreachable; counting in this process",
+                error=None if outage is None else str(outage.__cause__ or outage),
+            )
+        self._retry_at = self._monotonic() + self._retry_seconds
+
+    def _came_back(self) -> None:
+        if self._retry_at is not None:
+            log.warning("rate_limiter.recovered", detail="counting in shared storage again")
+            self._retry_at = None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Row, and_, delete, select, update
+from sqlalchemy import ColumnElement, Executable, Row, and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
@@ -250,20 +250,57 @@ class SqlaOneTimeCodeRepository(OneTimeCodeRepository):
         await self._db.execute(upsert)
 
     async def get(self, user_id: UserId, purpose: CodePurpose) -> OneTimeCode | None:
-        statement = select(one_time_codes).where(
-            and_(one_time_codes.c.user_id == user_id, one_time_codes.c.purpose == purpose.value)
+        statement = select(one_time_codes).where(_code_key(user_id, purpose))
+        row = (await self._db.execute(statement)).one_or_none()
+        return None if row is None else _code(row)
+
+    async def take_attempt(
+        self, user_id: UserId, purpose: CodePurpose, now: datetime
+    ) -> OneTimeCode | None:
+        # One conditional UPDATE: PostgreSQL re-checks the condition under the row lock
+        # (SQLite serialises writers), so concurrent guesses never share an attempt.
+        statement = (
+            update(one_time_codes)
+            .where(
+                _code_key(user_id, purpose),
+                one_time_codes.c.used_at.is_(None),
+                one_time_codes.c.expires_at > now,
+                one_time_codes.c.attempts_left > 0,
+            )
+            .values(attempts_left=one_time_codes.c.attempts_left - 1)
+            .returning(*one_time_codes.c)
         )
         row = (await self._db.execute(statement)).one_or_none()
-        if row is None:
-            return None
-        return OneTimeCode(
-            user_id=UserId(row.user_id),
-            purpose=CodePurpose(row.purpose),
-            code_hash=row.code_hash,
-            expires_at=row.expires_at,
-            attempts_left=row.attempts_left,
-            used_at=row.used_at,
+        return None if row is None else _code(row)
+
+    async def mark_used(
+        self, user_id: UserId, purpose: CodePurpose, code_hash: str, now: datetime
+    ) -> bool:
+        statement = (
+            update(one_time_codes)
+            .where(
+                _code_key(user_id, purpose),
+                one_time_codes.c.code_hash == code_hash,
+                one_time_codes.c.used_at.is_(None),
+            )
+            .values(used_at=now)
         )
+        return (await self._db.execute(statement)).rowcount == 1
+
+
+def _code_key(user_id: UserId, purpose: CodePurpose) -> ColumnElement[bool]:
+    return and_(one_time_codes.c.user_id == user_id, one_time_codes.c.purpose == purpose.value)
+
+
+def _code(row: Row[Any]) -> OneTimeCode:
+    return OneTimeCode(
+        user_id=UserId(row.user_id),
+        purpose=CodePurpose(row.purpose),
+        code_hash=row.code_hash,
+        expires_at=row.expires_at,
+        attempts_left=row.attempts_left,
+        used_at=row.used_at,
+    )
 
 
 _CODE_STATE = ("code_hash", "expires_at", "attempts_left", "used_at")

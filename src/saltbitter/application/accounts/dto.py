@@ -15,6 +15,7 @@ __all__ = [
     "Principal",
     "RegisterCommand",
     "Registered",
+    "RegistrationReceived",
     "SessionView",
     "TokenPair",
 ]
@@ -56,6 +57,14 @@ class Registered:
     user_id: UserId
     email: str
     status: AccountStatus
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationReceived:
+    """The one answer to a sign-up, whether or not the address already has an account."""
+
+    email: str
+    detail: str = "Check your email to continue."
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saltbitter.application.accounts import topics
-from saltbitter.application.accounts.registration import SendOneTimeCode
+from saltbitter.application.accounts.registration import SendOneTimeCode, redeem_code
 from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.security import PasswordHasher
 from saltbitter.application.ports.system import Clock
@@ -75,14 +75,9 @@ class ConfirmPasswordReset:
         now = self.clock.now()
         async with self.uow as uow:
             user = await uow.users.get_by_email(email)
-            stored = (
-                None if user is None else await uow.codes.get(user.id, CodePurpose.PASSWORD_RESET)
-            )
-            if user is None or stored is None:
+            if user is None:
                 raise invalid_code()
-            stored.ensure_attempts_left()
-            updated, accepted = stored.redeem(code, now)
-            await uow.codes.put(updated)
+            accepted = await redeem_code(uow.codes, user.id, CodePurpose.PASSWORD_RESET, code, now)
             if accepted:
                 user.password_hash = await self.hasher.hash(new_password)
                 user.mark_email_verified(now)
@@ -90,5 +85,4 @@ class ConfirmPasswordReset:
                 await uow.sessions.revoke_all(user.id, now)
             await uow.commit()
         if not accepted:
-            updated.ensure_attempts_left()
             raise invalid_code()

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from saltbitter.application.accounts import topics
-from saltbitter.application.accounts.dto import AccountsPolicy, RegisterCommand, Registered
+from saltbitter.application.accounts.dto import (
+    AccountsPolicy,
+    RegisterCommand,
+    Registered,
+    RegistrationReceived,
+)
+from saltbitter.application.ports.accounts import OneTimeCodeRepository
 from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.application.ports.security import PasswordHasher
@@ -28,16 +35,25 @@ from saltbitter.domain.accounts import (
 from saltbitter.domain.errors import Conflict, FieldError, ValidationFailed
 from saltbitter.domain.shared import UserId
 
-__all__ = ["RegisterUser", "RequestVerificationCode", "SendVerificationCode", "VerifyEmail"]
+__all__ = [
+    "RegisterUser",
+    "RequestVerificationCode",
+    "SendRegistrationNotice",
+    "SendVerificationCode",
+    "VerifyEmail",
+    "redeem_code",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterUser:
     """Create a pending account for an adult who accepted terms and privacy policy.
 
-    Every field problem is reported at once; a taken email is a conflict. The consents go
-    to the append-only ledger and the verification code is mailed by a job, so the code
-    never rests anywhere in plain text.
+    Every field problem is reported at once. The answer never reveals whether the
+    address already has an account: then that account is left untouched and its owner
+    is mailed a notice instead of a code. The consents go to the append-only ledger and
+    the verification code is mailed by a job, so the code never rests anywhere in plain
+    text.
     """
 
     uow: UnitOfWork
@@ -46,7 +62,7 @@ class RegisterUser:
     ids: IdGenerator
     policy: AccountsPolicy
 
-    async def __call__(self, command: RegisterCommand) -> Registered:
+    async def __call__(self, command: RegisterCommand) -> RegistrationReceived:
         now = self.clock.now()
         errors: list[FieldError] = []
         email: EmailAddress | None = None
@@ -83,16 +99,34 @@ class RegisterUser:
         if errors or email is None:
             raise ValidationFailed(errors)
 
+        # Hashed in both branches, so a taken address answers no faster than a free one.
+        password_hash = await self.hasher.hash(command.password)
+        try:
+            await self._create(command, email, password_hash, now)
+        except Conflict as conflict:
+            if conflict.code != "email_taken":
+                raise
+            # A concurrent sign-up with the same address won the race: same answer.
+            await self._notify_owner(email)
+        return RegistrationReceived(email.value)
+
+    async def _create(
+        self, command: RegisterCommand, email: EmailAddress, password_hash: str, now: datetime
+    ) -> None:
         async with self.uow as uow:
-            if await uow.users.get_by_email(email) is not None:
-                raise Conflict("An account with this email already exists.", code="email_taken")
+            existing = await uow.users.get_by_email(email)
+            if existing is not None:
+                # The account stays exactly as it is; its owner hears about the attempt.
+                uow.outbox.add(_owner_notice(existing.id))
+                await uow.commit()
+                return
             user = User(
                 id=UserId(self.ids.new_id()),
                 email=email,
                 display_name=command.display_name.strip(),
                 birthdate=command.birthdate,
                 timezone=command.timezone,
-                password_hash=await self.hasher.hash(command.password),
+                password_hash=password_hash,
                 created_at=now,
             )
             uow.users.add(user)
@@ -113,7 +147,42 @@ class RegisterUser:
                 )
             uow.outbox.add(Event(topics.VERIFICATION_REQUESTED, {"user_id": str(user.id)}))
             await uow.commit()
-        return Registered(user.id, user.email.value, user.status)
+
+    async def _notify_owner(self, email: EmailAddress) -> None:
+        async with self.uow as uow:
+            existing = await uow.users.get_by_email(email)
+            if existing is not None:
+                uow.outbox.add(_owner_notice(existing.id))
+                await uow.commit()
+
+
+def _owner_notice(user_id: UserId) -> Event:
+    return Event(topics.REGISTRATION_ATTEMPTED, {"user_id": str(user_id)})
+
+
+@dataclass(frozen=True, slots=True)
+class SendRegistrationNotice:
+    """Job for ``accounts.registration_attempted``: tell the owner, send no code."""
+
+    uow: UnitOfWork
+    mailer: Mailer
+
+    async def __call__(self, user_id: UserId) -> bool:
+        async with self.uow as uow:
+            user = await uow.users.get(user_id)
+        if user is None:
+            return False
+        text = (
+            f"Hello {user.display_name},\n\n"
+            "Someone just tried to sign up for SaltBitter with this email address, which "
+            "already has an account. Nothing about your account has changed.\n\n"
+            "If it was you, log in instead, or reset your password if you have forgotten "
+            "it. If it was not you, you can ignore this email.\n\n"
+            "SaltBitter\n"
+        )
+        subject = "Someone tried to sign up with your email address"
+        await self.mailer.send(OutgoingEmail(to=user.email.value, subject=subject, text=text))
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,20 +270,33 @@ class VerifyEmail:
         email = EmailAddress.parse(raw_email)
         async with self.uow as uow:
             user = await uow.users.get_by_email(email)
-            stored = (
-                None if user is None else await uow.codes.get(user.id, CodePurpose.VERIFY_EMAIL)
-            )
-            if user is None or stored is None:
+            if user is None:
                 raise invalid_code()
-            stored.ensure_attempts_left()
-            updated, accepted = stored.redeem(code, now)
-            await uow.codes.put(updated)
+            accepted = await redeem_code(uow.codes, user.id, CodePurpose.VERIFY_EMAIL, code, now)
             if accepted:
                 user.mark_email_verified(now)
                 await uow.users.save(user)
-            # A wrong attempt is committed too: it uses up one of the five attempts.
+            # A wrong guess is committed too: it used up one of the five attempts.
             await uow.commit()
         if not accepted:
-            updated.ensure_attempts_left()
             raise invalid_code()
         return Registered(user.id, user.email.value, user.status)
+
+
+async def redeem_code(
+    codes: OneTimeCodeRepository, user_id: UserId, purpose: CodePurpose, code: str, now: datetime
+) -> bool:
+    """Evaluate one guess of the live code; True when this call redeemed it.
+
+    The attempt is taken atomically before the guess is compared and the redemption is a
+    conditional write, so concurrent guesses can neither share attempts nor redeem the
+    code twice. Raises ``QuotaExceeded`` when no attempt was left to evaluate the guess;
+    a False answer means an evaluated wrong (or already redeemed) guess.
+    """
+    attempt = await codes.take_attempt(user_id, purpose, now)
+    if attempt is None:
+        stored = await codes.get(user_id, purpose)
+        if stored is not None and stored.used_at is None:
+            stored.ensure_attempts_left()
+        return False
+    return attempt.matches(code) and await codes.mark_used(user_id, purpose, attempt.code_hash, now)

@@ -77,6 +77,26 @@ class OneTimeCodeRepository(Protocol):
     @abstractmethod
     async def get(self, user_id: UserId, purpose: CodePurpose) -> OneTimeCode | None: ...
 
+    @abstractmethod
+    async def take_attempt(
+        self, user_id: UserId, purpose: CodePurpose, now: datetime
+    ) -> OneTimeCode | None:
+        """Atomically use up one attempt of the live code and return its new state.
+
+        None when there is no open code (missing, used, expired or out of attempts). Of
+        any number of concurrent callers, at most ``attempts_left`` get a code: the
+        decrement is one conditional write, never a read followed by a write.
+        """
+
+    @abstractmethod
+    async def mark_used(
+        self, user_id: UserId, purpose: CodePurpose, code_hash: str, now: datetime
+    ) -> bool:
+        """Atomically mark the live code used if it is still ``code_hash`` and unused.
+
+        True for exactly one of any number of concurrent callers.
+        """
+
 
 class ConsentLedger(Protocol):
     """Append-only: grants and withdrawals are never updated or deleted in place."""

@@ -170,18 +170,27 @@ class OneTimeCode:
             raise ValueError("one-time codes are six digits")
         return cls(user_id, purpose, cls.digest(user_id, purpose, code), now + CODE_LIFETIME)
 
+    def is_open(self, now: datetime) -> bool:
+        """Whether a guess may still be evaluated: unused, unexpired and attempts left."""
+        return self.used_at is None and now < self.expires_at and self.attempts_left > 0
+
+    def matches(self, code: str) -> bool:
+        presented = self.digest(self.user_id, self.purpose, code.strip())
+        return hmac.compare_digest(presented, self.code_hash)
+
     def redeem(self, code: str, now: datetime) -> tuple[OneTimeCode, bool]:
         """Try ``code``; return the code's new state and whether the attempt succeeded.
 
-        A failed attempt uses one of the five attempts, so callers must persist the new
-        state even when they then reject the request.
+        The sequential rule. Every evaluated guess, right or wrong, uses one of the five
+        attempts; repositories apply the same rule atomically (``take_attempt`` then
+        ``mark_used``), so concurrent guesses cannot share one attempt.
         """
-        if self.used_at is not None or now >= self.expires_at or self.attempts_left <= 0:
+        if not self.is_open(now):
             return self, False
-        presented = self.digest(self.user_id, self.purpose, code.strip())
-        if hmac.compare_digest(presented, self.code_hash):
-            return replace(self, used_at=now), True
-        return replace(self, attempts_left=self.attempts_left - 1), False
+        spent = replace(self, attempts_left=self.attempts_left - 1)
+        if self.matches(code):
+            return replace(spent, used_at=now), True
+        return spent, False
 
     def ensure_attempts_left(self) -> None:
         if self.attempts_left <= 0:

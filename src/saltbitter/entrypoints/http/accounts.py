@@ -15,6 +15,7 @@ from saltbitter.application.accounts.dto import (
     Principal,
     RegisterCommand,
     Registered,
+    RegistrationReceived,
     TokenPair,
 )
 from saltbitter.application.accounts.passwords import ConfirmPasswordReset, RequestPasswordReset
@@ -56,15 +57,20 @@ class AuthController(Controller):
 
     @post(
         "/register",
+        status_code=HTTP_202_ACCEPTED,
         summary="Create an account (18+); a verification code is emailed",
-        responses=documented_errors(409, 422, LIMITED),
+        description=(
+            "Answers the same whether or not the address already has an account (which is "
+            "left unchanged; its owner is emailed a notice instead of a code)."
+        ),
+        responses=documented_errors(422, LIMITED),
     )
     async def register(
         self,
         data: JSONBody[RegisterRequest],
         register: FromDishka[RegisterUser],
         client: FromDishka[ClientInfo],
-    ) -> Registered:
+    ) -> RegistrationReceived:
         return await register(
             RegisterCommand(
                 email=data.email,

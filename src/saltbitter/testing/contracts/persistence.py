@@ -16,6 +16,7 @@ import pytest
 from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.domain.accounts import (
+    MAX_CODE_ATTEMPTS,
     AccountStatus,
     CodePurpose,
     ConsentPurpose,
@@ -171,6 +172,71 @@ class UnitOfWorkContract:
         async with uow_factory() as uow:
             assert await uow.codes.get(user.id, CodePurpose.VERIFY_EMAIL) == second
             assert await uow.codes.get(user.id, CodePurpose.PASSWORD_RESET) == reset
+
+    async def test_each_attempt_at_a_code_is_taken_once_and_kept(
+        self, uow_factory: UowFactory
+    ) -> None:
+        user = a_user(status=AccountStatus.PENDING_VERIFICATION)
+        code = OneTimeCode.issue(user.id, CodePurpose.PASSWORD_RESET, "123456", T0)
+        async with uow_factory() as uow:
+            uow.users.add(user)
+            await uow.codes.put(code)
+            await uow.commit()
+        taken: list[int] = []
+        for _ in range(MAX_CODE_ATTEMPTS + 2):
+            async with uow_factory() as uow:
+                attempt = await uow.codes.take_attempt(user.id, CodePurpose.PASSWORD_RESET, T0)
+                await uow.commit()
+            if attempt is not None:
+                assert attempt.code_hash == code.code_hash
+                taken.append(attempt.attempts_left)
+        assert taken == list(range(MAX_CODE_ATTEMPTS - 1, -1, -1))
+        async with uow_factory() as uow:
+            stored = await uow.codes.get(user.id, CodePurpose.PASSWORD_RESET)
+            assert stored is not None
+            assert stored.attempts_left == 0
+            assert await uow.codes.take_attempt(user.id, CodePurpose.VERIFY_EMAIL, T0) is None
+
+    async def test_no_attempt_at_an_expired_or_used_code(self, uow_factory: UowFactory) -> None:
+        user = a_user(status=AccountStatus.PENDING_VERIFICATION)
+        code = OneTimeCode.issue(user.id, CodePurpose.VERIFY_EMAIL, "123456", T0)
+        async with uow_factory() as uow:
+            uow.users.add(user)
+            await uow.codes.put(code)
+            await uow.commit()
+        async with uow_factory() as uow:
+            expired = await uow.codes.take_attempt(user.id, code.purpose, code.expires_at)
+            assert expired is None
+            assert await uow.codes.mark_used(user.id, code.purpose, code.code_hash, T0)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.codes.take_attempt(user.id, code.purpose, T0) is None
+            stored = await uow.codes.get(user.id, code.purpose)
+        assert stored is not None
+        assert stored.used_at == T0
+        assert stored.attempts_left == MAX_CODE_ATTEMPTS
+
+    async def test_a_code_is_marked_used_once_and_only_while_it_is_live(
+        self, uow_factory: UowFactory
+    ) -> None:
+        user = a_user(status=AccountStatus.PENDING_VERIFICATION)
+        first = OneTimeCode.issue(user.id, CodePurpose.VERIFY_EMAIL, "123456", T0)
+        second = OneTimeCode.issue(user.id, CodePurpose.VERIFY_EMAIL, "654321", T0)
+        async with uow_factory() as uow:
+            uow.users.add(user)
+            await uow.codes.put(first)
+            await uow.commit()
+        async with uow_factory() as uow:
+            await uow.codes.put(second)
+            await uow.commit()
+        later = T0 + timedelta(minutes=1)
+        async with uow_factory() as uow:
+            # The replaced code cannot be redeemed any more.
+            assert not await uow.codes.mark_used(user.id, first.purpose, first.code_hash, later)
+            assert await uow.codes.mark_used(user.id, second.purpose, second.code_hash, later)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert not await uow.codes.mark_used(user.id, second.purpose, second.code_hash, later)
 
     async def test_consent_ledger_keeps_every_record_in_order(
         self, uow_factory: UowFactory
