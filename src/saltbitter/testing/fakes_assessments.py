@@ -22,6 +22,9 @@ class InMemoryAssessmentRepository(AssessmentRepository):
     def __init__(self, state: AssessmentsState) -> None:
         self._state = state
 
+    async def lock_member(self, user_id: UserId) -> None:
+        """Nothing to do: an in-memory unit of work publishes whole snapshots."""
+
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         mine = await self.history(user_id)
         return mine[0] if mine else None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select, text
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
@@ -32,11 +33,28 @@ def _assessment(row: Row[Any]) -> StoredAssessment:
     )
 
 
+def _member_key(user_id: UserId) -> int:
+    """A signed 64-bit advisory-lock key for one member's submissions (collisions, also
+    with other capabilities' keys, only serialise more)."""
+    digest = hashlib.blake2b(b"assessments:" + user_id.bytes, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 class SqlaAssessmentRepository(AssessmentRepository):
     __slots__ = ("_db",)
 
     def __init__(self, db: StagedConnection) -> None:
         self._db = db
+
+    async def lock_member(self, user_id: UserId) -> None:
+        if self._db.connection.dialect.name == "postgresql":
+            # Held until commit or rollback: the second of two simultaneous submissions
+            # waits here, then reads the first one's committed result and is refused.
+            await self._db.execute(select(func.pg_advisory_xact_lock(_member_key(user_id))))
+        else:
+            # SQLite has one writer at a time: a write that matches nothing takes the
+            # database's write lock now, so the retake check reads current data.
+            await self._db.execute(text("UPDATE assessments SET style = style WHERE 0 = 1"))
 
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         statement = (

@@ -125,6 +125,8 @@ class SubmitAssessment:
                     "data (PUT /me/consents/sensitive_data).",
                     code="consent_required",
                 )
+            # Without the lock two simultaneous submissions both pass the retake check.
+            await uow.assessments.lock_member(principal.user_id)
             previous = await uow.assessments.latest(principal.user_id)
             if previous is not None and now < previous.taken_at + RETAKE_AFTER:
                 retake_at = previous.taken_at + RETAKE_AFTER

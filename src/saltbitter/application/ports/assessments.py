@@ -35,6 +35,11 @@ class AssessmentRepository(Protocol):
     """Every assessment a member took (table ``assessments``)."""
 
     @abstractmethod
+    async def lock_member(self, user_id: UserId) -> None:
+        """Serialise assessment submissions of one member until the transaction ends, so
+        the retake rule sees any result a concurrent submission stored."""
+
+    @abstractmethod
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         """The member's most recent assessment, if any."""
 
