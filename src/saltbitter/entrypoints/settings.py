@@ -57,6 +57,9 @@ class Settings:
     matching_exposure_cap: int = 30
     matching_chunk_size: int = 500
     matching_scorer: Literal["auto", "numpy", "scalar"] = "auto"
+    # Assessments: platform norms replace the published priors once this many complete,
+    # careful responses (members with a current sensitive_data consent) are stored.
+    norms_min_sample: int = 300
     # Quiet hours for member email, in each member's own timezone (HH:MM; equal = off).
     quiet_hours_start: str = "22:00"
     quiet_hours_end: str = "08:00"

@@ -16,6 +16,7 @@ from saltbitter.adapters.sqlalchemy.tables_members import assessments
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.assessments.dto import AssessmentView, SubmitAssessmentCommand
+from saltbitter.application.assessments.norms import NormsPolicy
 from saltbitter.application.assessments.results import SubmitAssessment
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.errors import Conflict
@@ -55,7 +56,7 @@ async def test_two_simultaneous_submissions_store_one_result_and_refuse_the_othe
     clock, ids = SystemClock(), UuidIdGenerator()
 
     async def submit(user: UserId) -> AssessmentView | Conflict:
-        use_case = SubmitAssessment(SqlaUnitOfWork(engine), clock, ids)
+        use_case = SubmitAssessment(SqlaUnitOfWork(engine), clock, ids, NormsPolicy())
         try:
             return await use_case(_principal(user), SubmitAssessmentCommand("ecr-r", ANSWERS))
         except Conflict as conflict:
