@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from saltbitter.application.ports.assessments import PublishedNorms
 from saltbitter.application.ports.system import Clock
@@ -19,6 +20,7 @@ from saltbitter.domain.accounts.model import age_on
 from saltbitter.domain.attachment import (
     DEFAULT_NORMS,
     ECR_R,
+    AgeBand,
     Instrument,
     Norms,
     NormsReport,
@@ -28,6 +30,7 @@ from saltbitter.domain.attachment import (
     reliability_report,
 )
 from saltbitter.domain.errors import DomainRuleViolated, NotFound
+from saltbitter.domain.shared import UserId
 
 __all__ = [
     "PRIORS",
@@ -36,6 +39,7 @@ __all__ = [
     "NormsPolicy",
     "NormsRun",
     "Progress",
+    "age_when_taken",
     "scoring_norms",
 ]
 
@@ -73,14 +77,24 @@ class NormsRun:
     reason: str | None = None
 
 
-async def scoring_norms(uow: UnitOfWork, instrument: str, policy: NormsPolicy) -> Norms:
+async def scoring_norms(
+    uow: UnitOfWork, instrument: str, policy: NormsPolicy, age: int | None = None
+) -> Norms:
     """The norms a result of ``instrument`` is scored against right now: the newest
     platform version when it rests on at least ``policy.min_sample`` responses (raising
-    the setting later sends scoring back to the priors), else the published priors."""
+    the setting later sends scoring back to the priors), else the published priors.
+    Within a version, the age band of ``age`` (age when the assessment was taken) is
+    used when that band had enough responses of its own, else the overall norms."""
     published = await uow.norms.current(instrument)
     if published is not None and (published.overall.sample_size or 0) >= policy.min_sample:
-        return published.overall
+        band = None if age is None or age < 18 else AgeBand.for_age(age)
+        return published.for_band(band)
     return PRIORS[instrument][1]
+
+
+async def age_when_taken(uow: UnitOfWork, user_id: UserId, taken_at: datetime) -> int | None:
+    user = await uow.users.get(user_id)
+    return None if user is None else age_on(user.birthdate, taken_at.date())
 
 
 def _instrument(key: str) -> Instrument:

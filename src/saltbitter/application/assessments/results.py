@@ -21,7 +21,12 @@ from saltbitter.application.assessments.dto import (
     ScaleView,
     SubmitAssessmentCommand,
 )
-from saltbitter.application.assessments.norms import PRIORS, NormsPolicy, scoring_norms
+from saltbitter.application.assessments.norms import (
+    PRIORS,
+    NormsPolicy,
+    age_when_taken,
+    scoring_norms,
+)
 from saltbitter.application.ports.assessments import StoredAssessment
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
@@ -134,7 +139,8 @@ class SubmitAssessment:
                     f"You can retake the assessment from {retake_at.isoformat()}.",
                     code="retake_too_soon",
                 )
-            norms = await scoring_norms(uow, instrument.key, self.norms_policy)
+            age = await age_when_taken(uow, principal.user_id, now)
+            norms = await scoring_norms(uow, instrument.key, self.norms_policy, age)
             answers, result = _scored(instrument, norms, command)
             record = StoredAssessment(
                 id=self.ids.new_id(),
@@ -171,7 +177,8 @@ class GetMyAssessments:
             if not history:
                 return MyAssessments(latest=None)
             latest = history[0]
-            norms = await scoring_norms(uow, latest.instrument, self.norms_policy)
+            age = await age_when_taken(uow, principal.user_id, latest.taken_at)
+            norms = await scoring_norms(uow, latest.instrument, self.norms_policy, age)
         instrument = INSTRUMENTS[latest.instrument][0]
         result = score_assessment(instrument, latest.answers, norms)
         return MyAssessments(

@@ -4,6 +4,7 @@ to score results in place of the published priors."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import timedelta
 from uuid import uuid4
 
@@ -16,10 +17,12 @@ from saltbitter.application.assessments.norms import (
     NormsPolicy,
     NormsRun,
 )
-from saltbitter.application.ports.assessments import StoredAssessment
+from saltbitter.application.ports.assessments import PublishedNorms, StoredAssessment
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
-from saltbitter.domain.attachment import AttachmentStyle, Subscale
+from saltbitter.domain.accounts.model import age_on
+from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Subscale
 from saltbitter.testing.builders import a_user
+from saltbitter.testing.contracts.assessments import some_norms
 from saltbitter.testing.harness_assessments import AssessmentsHarness as Members
 from saltbitter.testing.strategies.attachment import simulate_population
 
@@ -167,3 +170,25 @@ async def test_with_fewer_than_two_responses_reliability_says_why(members: Membe
     assert run.reliability is None
     assert run.reason is not None
     assert "at least 2" in run.reason
+
+
+async def test_a_member_is_compared_with_their_own_age_band_when_it_has_norms(
+    members: Members,
+) -> None:
+    ada = await members.member()
+    await members.consent(ada, "sensitive_data")
+    birthdate = members.database.users[ada.user_id].birthdate
+    band = AgeBand.for_age(age_on(birthdate, members.clock.now().date()))
+    overall = some_norms("platform-9", sample_size=MIN_SAMPLE)
+    own_band = replace(
+        overall,
+        anxiety=replace(overall.anxiety, mean=overall.anxiety.mean + 1.0),
+        age_band=band,
+    )
+    members.database.assessments_state.norms.append(
+        PublishedNorms(members.clock.now(), overall, (own_band,))
+    )
+    result = await members.submit()(ada, SubmitAssessmentCommand("ecr-r", ANSWERS))
+    z = own_band.anxiety.z_score(result.anxiety)
+    assert result.percentiles.anxiety == pytest.approx(50.0 * (1.0 + math.erf(z / 2**0.5)))
+    assert result.norms.version == "platform-9"
