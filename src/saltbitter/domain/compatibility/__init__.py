@@ -40,6 +40,9 @@ from .scoring import (
     compatibility,
 )
 from .values import (
+    PVQ21_ESS_CODES,
+    PVQ21_ITEMS,
+    PVQ21_SCALE,
     VALUE_PHRASES,
     SchwartzValue,
     ValueRatings,
@@ -53,6 +56,9 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "GENDER_CODES",
     "NO_HISTORY",
+    "PVQ21_ESS_CODES",
+    "PVQ21_ITEMS",
+    "PVQ21_SCALE",
     "VALUE_DIMENSIONS",
     "VALUE_PHRASES",
     "AttachmentPenaltyWeights",

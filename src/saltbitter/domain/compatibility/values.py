@@ -21,7 +21,9 @@ from saltbitter.domain.errors import FieldError, ValidationFailed
 from .policy import DEFAULT_POLICY, CompatibilityPolicy
 
 __all__ = [
+    "PVQ21_ESS_CODES",
     "PVQ21_ITEMS",
+    "PVQ21_SCALE",
     "VALUE_PHRASES",
     "SchwartzValue",
     "ValueRatings",
@@ -81,6 +83,27 @@ PVQ21_ITEMS: Mapping[SchwartzValue, tuple[int, ...]] = {
     SchwartzValue.BENEVOLENCE: (12, 18),
 }
 """PVQ-21 item numbers (1-21) behind each value (research 4.2, ESS scoring)."""
+
+PVQ21_ESS_CODES: tuple[str, ...] = (
+    "ipcrtiv", "imprich", "ipeqopt", "ipshabt", "impsafe", "impdiff", "ipfrule",
+    "ipudrst", "ipmodst", "ipgdtim", "impfree", "iphlppl", "ipsuces", "ipstrgv",
+    "ipadvnt", "ipbhprp", "iprspot", "iplylfr", "impenv", "imptrad", "impfun",
+)  # fmt: skip
+"""The ESS variable name of each PVQ-21 portrait, in item order 1-21 (research 4.2).
+
+The portrait wording itself is not shipped: it comes in licensed male and female
+versions and many languages, which the operator supplies keyed by these names.
+"""
+
+PVQ21_SCALE: tuple[tuple[int, str], ...] = (
+    (1, "Very much like me"),
+    (2, "Like me"),
+    (3, "Somewhat like me"),
+    (4, "A little like me"),
+    (5, "Not like me"),
+    (6, "Not like me at all"),
+)
+"""The six ESS answers to "How much like you is this person?" (research 4.2)."""
 
 _ORDER = tuple(SchwartzValue)
 

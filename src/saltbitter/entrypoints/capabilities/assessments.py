@@ -15,6 +15,10 @@ from saltbitter.application.assessments.results import (
     GetMyAssessments,
     SubmitAssessment,
 )
+from saltbitter.application.assessments.values import (
+    GetValuesQuestionnaire,
+    SubmitValuesQuestionnaire,
+)
 from saltbitter.entrypoints.capabilities.base import Capability, Payload
 from saltbitter.entrypoints.settings import Settings
 
@@ -45,6 +49,8 @@ class AssessmentsProvider(Provider):
         ListConsents,
         ComputeNorms,
         CheckReliability,
+        GetValuesQuestionnaire,
+        SubmitValuesQuestionnaire,
         scope=Scope.REQUEST,
     )
 
