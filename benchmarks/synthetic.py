@@ -24,9 +24,9 @@ from saltbitter.domain.compatibility import (
     AttachmentScores,
     CandidateProfile,
     Gender,
-    ValueRatings,
 )
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.testing.builders_profiles import ratings_in_order
 
 __all__ = ["synthetic_profiles"]
 
@@ -148,7 +148,7 @@ def synthetic_profiles(count: int, seed: int = 7) -> list[CandidateProfile]:
                 longitude=float(longitude[i]),
                 max_distance_km=float(max_distance[i]),
                 interests=interests[i],
-                values=ValueRatings(*value_scores[i].tolist()) if answered_values[i] else None,
+                values=ratings_in_order(*value_scores[i].tolist()) if answered_values[i] else None,
                 attachment=(
                     AttachmentScores(float(anxiety[i]), float(avoidance[i]))
                     if assessed[i]

@@ -14,6 +14,7 @@ EXPECTED = {
         "DEFAULT_POLICY",
         "EARTH_RADIUS_KM",
         "GENDER_CODES",
+        "NO_FREQUENCIES",
         "NO_HISTORY",
         "PVQ21_ESS_CODES",
         "PVQ21_ITEMS",

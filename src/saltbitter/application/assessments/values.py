@@ -16,7 +16,6 @@ from saltbitter.application.profiles import topics as profile_topics
 from saltbitter.domain.compatibility import (
     PVQ21_ESS_CODES,
     PVQ21_SCALE,
-    SchwartzValue,
     ValueRatings,
 )
 from saltbitter.domain.errors import FieldError, NotFound, ValidationFailed
@@ -119,7 +118,7 @@ class SubmitValuesQuestionnaire:
             )
             await uow.commit()
         return ValuesView(
-            values=dict(zip((v.value for v in SchwartzValue), ratings.as_tuple(), strict=True)),
+            values=ratings.as_mapping(),
             source=VALUES_QUESTIONNAIRE_KEY,
         )
 

@@ -22,7 +22,13 @@ from .demographics import (
     score_for_years_outside,
 )
 from .filters import NO_HISTORY, Eligibility, IneligibilityReason, PairHistory, check_eligibility
-from .interests import DocumentFrequencies, SharedInterests, interest_similarity, shared_interests
+from .interests import (
+    NO_FREQUENCIES,
+    DocumentFrequencies,
+    SharedInterests,
+    interest_similarity,
+    shared_interests,
+)
 from .policy import DEFAULT_POLICY, AttachmentPenaltyWeights, CompatibilityPolicy, ComponentWeights
 from .population import (
     AGE_SLOTS,
@@ -55,6 +61,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "EARTH_RADIUS_KM",
     "GENDER_CODES",
+    "NO_FREQUENCIES",
     "NO_HISTORY",
     "PVQ21_ESS_CODES",
     "PVQ21_ITEMS",

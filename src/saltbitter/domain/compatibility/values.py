@@ -108,9 +108,14 @@ PVQ21_SCALE: tuple[tuple[int, str], ...] = (
 _ORDER = tuple(SchwartzValue)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ValueRatings:
-    """The importance (1-7) a member gives each of Schwartz's ten values."""
+    """The importance (1-7) a member gives each of Schwartz's ten values.
+
+    Keyword-only, since ten positional numbers are easy to put in the wrong order:
+    ``ValueRatings(self_direction=6, ..., universalism=5)``, or
+    ``ValueRatings.from_mapping({"benevolence": 7, ...})`` with all ten names.
+    """
 
     self_direction: float
     stimulation: float
@@ -144,15 +149,24 @@ class ValueRatings:
         object.__setattr__(self, "unit_profile", unit)
 
     @classmethod
-    def from_mapping(cls, ratings: Mapping[SchwartzValue, float]) -> ValueRatings:
-        """Build from a mapping that names all ten values."""
-        missing = [value for value in _ORDER if value not in ratings]
-        if missing:
-            raise ValidationFailed(
-                [FieldError(value.value, "is required") for value in missing],
-                "All ten values need a rating.",
-            )
-        return cls(*(float(ratings[value]) for value in _ORDER))
+    def from_mapping(
+        cls, ratings: Mapping[SchwartzValue, float] | Mapping[str, float]
+    ) -> ValueRatings:
+        """Build from a mapping that names all ten values, by ``SchwartzValue`` or by its
+        string (``"self_direction"``, as in JSON); other names are refused."""
+        by_name: dict[str, float] = {str(name): rating for name, rating in ratings.items()}
+        names = {value.value for value in _ORDER}
+        errors = [
+            FieldError(value.value, "is required") for value in _ORDER if value not in by_name
+        ]
+        errors.extend(
+            FieldError(name, "is not one of the ten Schwartz values", "unknown_value")
+            for name in by_name
+            if name not in names
+        )
+        if errors:
+            raise ValidationFailed(errors, "All ten values need a rating.")
+        return cls(**{value.value: float(by_name[value.value]) for value in _ORDER})
 
     @classmethod
     def from_pvq21(cls, answers: Mapping[int, int]) -> ValueRatings:
@@ -189,6 +203,10 @@ class ValueRatings:
             self.benevolence,
             self.universalism,
         )
+
+    def as_mapping(self) -> dict[str, float]:
+        """The ten ratings by value name, as ``from_mapping`` takes them."""
+        return dict(zip((value.value for value in _ORDER), self.as_tuple(), strict=True))
 
     def centred(self) -> tuple[float, ...]:
         """Each rating minus the member's own mean rating (the MRAT correction)."""
