@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 # Instruments offered to members, by key, each with its published priors. A short form
-# joins only with norms of its own and its precision note (PRODUCT.md section 3).
+# joins only with norms of its own and its precision note.
 INSTRUMENTS: Mapping[str, tuple[Instrument, Norms]] = PRIORS
 
 # PRODUCT.md section 3: a retake is allowed 30 days after the previous assessment.

@@ -89,7 +89,7 @@ PVQ21_ESS_CODES: tuple[str, ...] = (
     "ipudrst", "ipmodst", "ipgdtim", "impfree", "iphlppl", "ipsuces", "ipstrgv",
     "ipadvnt", "ipbhprp", "iprspot", "iplylfr", "impenv", "imptrad", "impfun",
 )  # fmt: skip
-"""The ESS variable name of each PVQ-21 portrait, in item order 1-21 (research 4.2).
+"""The ESS variable name of each PVQ-21 portrait, in item order 1-21 (ESS Human Values Scale).
 
 The portrait wording itself is not shipped: it comes in licensed male and female
 versions and many languages, which the operator supplies keyed by these names.
@@ -103,7 +103,7 @@ PVQ21_SCALE: tuple[tuple[int, str], ...] = (
     (5, "Not like me"),
     (6, "Not like me at all"),
 )
-"""The six ESS answers to "How much like you is this person?" (research 4.2)."""
+"""The six ESS answers to "How much like you is this person?" (ESS coding)."""
 
 _ORDER = tuple(SchwartzValue)
 
