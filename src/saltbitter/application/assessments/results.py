@@ -123,6 +123,9 @@ class SubmitAssessment:
         instrument = known[0]
         now = self.clock.now()
         async with self.uow as uow:
+            # First statement of the transaction, so that everything after it reads current
+            # data: without the lock two simultaneous submissions both pass the retake check.
+            await uow.assessments.lock_member(principal.user_id)
             consent = await uow.consents.current(principal.user_id, ConsentPurpose.SENSITIVE_DATA)
             if consent is None or not consent.granted:
                 raise PermissionDenied(
@@ -130,8 +133,6 @@ class SubmitAssessment:
                     "data (PUT /me/consents/sensitive_data).",
                     code="consent_required",
                 )
-            # Without the lock two simultaneous submissions both pass the retake check.
-            await uow.assessments.lock_member(principal.user_id)
             previous = await uow.assessments.latest(principal.user_id)
             if previous is not None and now < previous.taken_at + RETAKE_AFTER:
                 retake_at = previous.taken_at + RETAKE_AFTER
