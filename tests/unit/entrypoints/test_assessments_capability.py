@@ -45,6 +45,8 @@ def test_the_minimum_sample_is_a_setting() -> None:
     assert norms_policy_for(Settings()) == NormsPolicy(300)
     read = Settings.from_environ({"SALTBITTER_NORMS_MIN_SAMPLE": "1000"})
     assert norms_policy_for(read).min_sample == 1000
+    with pytest.raises(SystemExit, match="norms_min_sample"):
+        Settings.from_environ({"SALTBITTER_NORMS_MIN_SAMPLE": "1"})
 
 
 async def test_the_job_runs_on_an_empty_platform_and_keeps_the_priors(
