@@ -218,7 +218,8 @@ def _scored(
     scale = instrument.scale
     for key, value in command.answers.items():
         field = f"answers.{key}"
-        if not (key.isascii() and key.isdigit()):
+        # Only canonical numbers: "01" would silently overwrite the answer given as "1".
+        if not (key.isascii() and key.isdigit() and str(int(key)) == key):
             errors.append(FieldError(field, "There is no such item.", "unknown_item"))
         elif type(value) is not int:  # bool is an int subclass, and True is no answer
             errors.append(
