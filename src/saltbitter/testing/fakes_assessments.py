@@ -14,6 +14,7 @@ from saltbitter.application.ports.assessments import (
 )
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord, User
 from saltbitter.domain.attachment import AgeBand
+from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import UserId
 
 __all__ = ["AssessmentsState", "InMemoryAssessmentRepository", "InMemoryNormsRepository"]
@@ -79,6 +80,9 @@ class InMemoryNormsRepository(NormsRepository):
         ]
 
     def add(self, norms: PublishedNorms) -> None:
+        key = (norms.overall.instrument_key, norms.version)
+        if any((n.overall.instrument_key, n.version) == key for n in self._state.norms):
+            raise Conflict("These norms were published already.", code="norms_version_exists")
         self._state.norms.append(norms)
 
     async def current(self, instrument: str) -> PublishedNorms | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row, bindparam, func, select, text
 
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import consents, users
 from saltbitter.adapters.sqlalchemy.tables_assessments import OVERALL_BAND, assessment_norms
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
@@ -24,6 +24,12 @@ from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms, Subsca
 from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaAssessmentRepository", "SqlaNormsRepository"]
+
+# Two runs in the same second (the nightly job and the command) name the same version.
+CONFLICTS["pk_assessment_norms"] = (
+    "These norms were published already.",
+    "norms_version_exists",
+)
 
 
 def _assessment(row: Row[Any]) -> StoredAssessment:

@@ -29,7 +29,7 @@ from saltbitter.domain.attachment import (
     compute_norms,
     reliability_report,
 )
-from saltbitter.domain.errors import DomainRuleViolated, NotFound
+from saltbitter.domain.errors import Conflict, DomainRuleViolated, NotFound
 from saltbitter.domain.shared import UserId
 
 __all__ = [
@@ -183,8 +183,12 @@ class ComputeNorms:
         report(_STAGES[2], 1, 1)
         report(_STAGES[3], 0, 1)
         published = PublishedNorms(now, norms.overall, norms.by_age_band)
-        async with self.uow as uow:
-            uow.norms.add(published)
-            await uow.commit()
+        try:
+            async with self.uow as uow:
+                uow.norms.add(published)
+                await uow.commit()
+        except Conflict as conflict:  # a concurrent run published this version
+            report(_STAGES[3], 1, 1)
+            return NormsRun(chosen.key, len(records), reliability, norms, None, conflict.message)
         report(_STAGES[3], 1, 1)
         return NormsRun(chosen.key, len(records), reliability, norms, published, reason)

@@ -96,7 +96,8 @@ class NormsRepository(Protocol):
 
     @abstractmethod
     def add(self, norms: PublishedNorms) -> None:
-        """Stage a new version; earlier versions are kept."""
+        """Stage a new version; earlier versions are kept. A version that exists already
+        is a ``Conflict`` (``norms_version_exists``), at the latest on commit."""
 
     @abstractmethod
     async def current(self, instrument: str) -> PublishedNorms | None:

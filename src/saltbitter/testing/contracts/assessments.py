@@ -11,10 +11,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
+
 from saltbitter.application.ports.assessments import PublishedNorms, StoredAssessment
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord, User
 from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms, SubscaleNorm
+from saltbitter.domain.errors import Conflict
 from saltbitter.testing.builders import a_user
 
 __all__ = [
@@ -165,6 +168,25 @@ class NormsRepositoryContract:
         assert current.by_age_band == (second.by_age_band[1], second.by_age_band[0])
         assert current.for_band(AgeBand.AGE_25_29).sample_size == 300
         assert current.for_band(AgeBand.AGE_50_PLUS) == current.overall
+
+    async def test_publishing_a_version_twice_is_a_conflict(self, uow_factory: UowFactory) -> None:
+        norms = PublishedNorms(T0, some_norms("platform-1"))
+        async with uow_factory() as uow:
+            uow.norms.add(norms)
+            await uow.commit()
+
+        async def publish_again() -> None:  # the conflict may surface on add or on commit
+            async with uow_factory() as uow:
+                uow.norms.add(PublishedNorms(T0, some_norms("platform-1", sample_size=999)))
+                await uow.commit()
+
+        with pytest.raises(Conflict) as conflict:
+            await publish_again()
+        assert conflict.value.code == "norms_version_exists"
+        async with uow_factory() as uow:
+            current = await uow.norms.current("ecr-r")
+        assert current is not None
+        assert current.overall.sample_size == 400
 
     async def test_samples_are_each_consenting_members_latest_answers(
         self, uow_factory: UowFactory

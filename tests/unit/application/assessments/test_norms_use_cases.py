@@ -192,3 +192,13 @@ async def test_a_member_is_compared_with_their_own_age_band_when_it_has_norms(
     z = own_band.anxiety.z_score(result.anxiety)
     assert result.percentiles.anxiety == pytest.approx(50.0 * (1.0 + math.erf(z / 2**0.5)))
     assert result.norms.version == "platform-9"
+
+
+async def test_a_second_run_in_the_same_second_publishes_nothing_new(members: Members) -> None:
+    _seed(members, MIN_SAMPLE)
+    first = await _compute(members)()
+    second = await _compute(members)()
+    assert first.published is not None
+    assert second.published is None
+    assert second.reason == "These norms were published already."
+    assert len(members.database.assessments_state.norms) == 1
