@@ -24,6 +24,7 @@ from saltbitter.domain.compatibility import (
     AttachmentScores,
     CandidateProfile,
     Gender,
+    SchwartzValue,
     ValueRatings,
 )
 from saltbitter.domain.shared import Tier, UserId
@@ -148,7 +149,13 @@ def synthetic_profiles(count: int, seed: int = 7) -> list[CandidateProfile]:
                 longitude=float(longitude[i]),
                 max_distance_km=float(max_distance[i]),
                 interests=interests[i],
-                values=ValueRatings(*value_scores[i].tolist()) if answered_values[i] else None,
+                values=(
+                    ValueRatings.from_mapping(
+                        dict(zip(SchwartzValue, value_scores[i].tolist(), strict=True))
+                    )
+                    if answered_values[i]
+                    else None
+                ),
                 attachment=(
                     AttachmentScores(float(anxiety[i]), float(avoidance[i]))
                     if assessed[i]

@@ -19,6 +19,7 @@ from saltbitter.entrypoints.settings import Settings
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from saltbitter.application.assessments.norms import NormsRun
     from saltbitter.application.matching.views import DailyRunSummary
 
 __all__ = ["app", "main"]
@@ -35,7 +36,11 @@ matches_app = typer.Typer(help="Daily matches and matching upkeep.", no_args_is_
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(demo_app, name="demo")
+assessments_app = typer.Typer(
+    help="The attachment assessment: platform norms and reliability.", no_args_is_help=True
+)
 app.add_typer(matches_app, name="matches")
+app.add_typer(assessments_app, name="assessments")
 
 
 def _settings() -> Settings:
@@ -290,6 +295,110 @@ def matches_generate(
         f"processed {summary.due} member(s) of {summary.members} in {seconds:.1f} s: "
         f"{summary.created} new set(s), {summary.delivered} candidate(s), dates {dates}"
     )
+
+
+InstrumentOption = Annotated[str, typer.Option(help="Instrument key.")]
+
+
+def _run_with_progress(
+    work: Callable[[AsyncContainer, Callable[[str, int, int], None]], Awaitable[NormsRun]],
+) -> NormsRun:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return _with_container(lambda container: work(container, report))
+
+
+def _echo_reliability(run: NormsRun) -> None:
+    reliability = run.reliability
+    if reliability is None:
+        typer.echo(f"reliability: not computable ({run.reason})")
+        return
+    typer.echo(
+        f"{reliability.instrument_key} {reliability.instrument_version}: "
+        f"{reliability.responses_used} of {reliability.responses_seen} response(s) used "
+        f"({reliability.excluded_incomplete} incomplete, "
+        f"{reliability.excluded_careless} careless dropped)"
+    )
+    for subscale in reliability.subscales:
+        verdict = (
+            "meets the .85 bar"
+            if subscale.meets_quality_bar
+            else "INVESTIGATE"
+            if subscale.needs_investigation
+            else "below the .85 bar"
+        )
+        typer.echo(
+            f"  {subscale.subscale.value}: alpha {subscale.alpha:.3f} "
+            f"[{subscale.confidence:.0%} CI {subscale.alpha_lower:.3f}-{subscale.alpha_upper:.3f}]"
+            f", n={subscale.n}, k={subscale.k}, {verdict}"
+        )
+        for item in subscale.items:
+            r = "n/a" if item.corrected_item_total is None else f"{item.corrected_item_total:+.3f}"
+            deleted = "n/a" if item.alpha_if_deleted is None else f"{item.alpha_if_deleted:.3f}"
+            flag = "  <- review" if item.item_number in subscale.items_to_review else ""
+            typer.echo(
+                f"    item {item.item_number:>2}: mean {item.mean:.2f} sd {item.sd:.2f} "
+                f"item-total r {r} alpha if deleted {deleted}{flag}"
+            )
+
+
+@assessments_app.command("norms")
+def assessments_norms(instrument: InstrumentOption = "ecr-r") -> None:
+    """Compute the platform's norms from members' answers and publish a new version
+    (the nightly job does this on its own); shows the reliability report as well."""
+    from saltbitter.application.assessments.norms import ComputeNorms
+
+    async def work(container: AsyncContainer, report: Callable[[str, int, int], None]) -> NormsRun:
+        async with container() as scope:
+            return await (await scope.get(ComputeNorms))(instrument, progress=report)
+
+    run = _run_with_progress(work)
+    _echo_reliability(run)
+    if run.published is None or run.report is None:
+        typer.echo(f"no new norms: {run.reason}; results keep using the published priors")
+        return
+    overall = run.published.overall
+    typer.echo(f"published norms {overall.version} from {overall.sample_size} response(s)")
+    for norms in (overall, *run.published.by_age_band):
+        band = "overall" if norms.age_band is None else f"age {norms.age_band.value}"
+        typer.echo(
+            f"  {band}: n={norms.sample_size} anxiety {norms.anxiety.mean:.2f} "
+            f"(sd {norms.anxiety.sd:.2f}), avoidance {norms.avoidance.mean:.2f} "
+            f"(sd {norms.avoidance.sd:.2f})"
+        )
+    if run.report.insufficient_bands:
+        bands = ", ".join(band.value for band in run.report.insufficient_bands)
+        typer.echo(f"  too few responses for age band(s) {bands}: they use the overall norms")
+
+
+@assessments_app.command("reliability")
+def assessments_reliability(instrument: InstrumentOption = "ecr-r") -> None:
+    """Cronbach's alpha with its 95% interval and item-total correlations, from members'
+    stored answers (careless responders dropped); changes nothing."""
+    from saltbitter.application.assessments.norms import CheckReliability
+
+    async def work(container: AsyncContainer, report: Callable[[str, int, int], None]) -> NormsRun:
+        report("reading answers", 0, 1)
+        async with container() as scope:
+            run = await (await scope.get(CheckReliability))(instrument)
+        report("reading answers", 1, 1)
+        return run
+
+    _echo_reliability(_run_with_progress(work))
 
 
 def main() -> None:

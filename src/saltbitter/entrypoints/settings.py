@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -60,6 +60,9 @@ class Settings:
     matching_exposure_cap: int = 30
     matching_chunk_size: int = 500
     matching_scorer: Literal["auto", "numpy", "scalar"] = "auto"
+    # Assessments: platform norms replace the published priors once this many complete,
+    # careful responses (members with a current sensitive_data consent) are stored.
+    norms_min_sample: Annotated[int, msgspec.Meta(ge=2)] = 300
     # Quiet hours for member email, in each member's own timezone (HH:MM; equal = off).
     quiet_hours_start: str = "22:00"
     quiet_hours_end: str = "08:00"

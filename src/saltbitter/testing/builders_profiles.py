@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from saltbitter.domain.compatibility import Gender, ValueRatings
+from saltbitter.domain.compatibility import Gender, SchwartzValue, ValueRatings
 from saltbitter.domain.profiles import (
     ImageType,
     Location,
@@ -20,14 +20,19 @@ from saltbitter.domain.profiles import (
 )
 from saltbitter.domain.shared import UserId
 
-__all__ = ["BERLIN", "a_photo", "a_profile", "some_values"]
+__all__ = ["BERLIN", "a_photo", "a_profile", "ratings_in_order", "some_values"]
 
 _DEFAULT_TIME = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 BERLIN = Location(52.52, 13.405)
 
 
+def ratings_in_order(*ratings: float) -> ValueRatings:
+    """Ten ratings in ``SchwartzValue`` order (self-direction ... universalism)."""
+    return ValueRatings.from_mapping(dict(zip(SchwartzValue, ratings, strict=True)))
+
+
 def some_values() -> ValueRatings:
-    return ValueRatings(6, 5, 4, 3, 2, 5, 3, 2, 7, 6)
+    return ratings_in_order(6, 5, 4, 3, 2, 5, 3, 2, 7, 6)
 
 
 def a_profile(user_id: UserId, **overrides: Any) -> Profile:

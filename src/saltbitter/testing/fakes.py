@@ -41,7 +41,11 @@ from saltbitter.domain.accounts import (
 )
 from saltbitter.domain.errors import AuthenticationFailed, Conflict
 from saltbitter.domain.shared import SessionId, UserId
-from saltbitter.testing.fakes_assessments import AssessmentsState, InMemoryAssessmentRepository
+from saltbitter.testing.fakes_assessments import (
+    AssessmentsState,
+    InMemoryAssessmentRepository,
+    InMemoryNormsRepository,
+)
 from saltbitter.testing.fakes_matching import InMemoryMatchingRepository, MatchingState
 from saltbitter.testing.fakes_notifications import (
     InMemoryNotificationRepository,
@@ -347,6 +351,9 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.profiles = InMemoryProfileRepository(self._working.profiles_state)
         self.photos = InMemoryPhotoRepository(self._working.profiles_state)
         self.assessments = InMemoryAssessmentRepository(self._working.assessments_state)
+        self.norms = InMemoryNormsRepository(
+            self._working.assessments_state, self._working.users, self._working.consents
+        )
         self.matching = InMemoryMatchingRepository(self._working.matching_state, self._working)
         self.notifications = InMemoryNotificationRepository(self._working.notifications_state)
         return self

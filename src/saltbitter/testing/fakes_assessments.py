@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
+from saltbitter.application.ports.assessments import (
+    AssessmentRepository,
+    NormsRepository,
+    NormsSample,
+    PublishedNorms,
+    StoredAssessment,
+)
+from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord, User
+from saltbitter.domain.attachment import AgeBand
+from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import UserId
 
-__all__ = ["AssessmentsState", "InMemoryAssessmentRepository"]
+__all__ = ["AssessmentsState", "InMemoryAssessmentRepository", "InMemoryNormsRepository"]
 
 
 @dataclass
 class AssessmentsState:
-    """Committed assessments of one in-memory database, oldest first."""
+    """Committed assessments and norms of one in-memory database, oldest first."""
 
     records: list[StoredAssessment] = field(default_factory=list)
+    norms: list[PublishedNorms] = field(default_factory=list)
 
 
 class InMemoryAssessmentRepository(AssessmentRepository):
     def __init__(self, state: AssessmentsState) -> None:
         self._state = state
+
+    async def lock_member(self, user_id: UserId) -> None:
+        """Nothing to do: an in-memory unit of work publishes whole snapshots."""
 
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         mine = await self.history(user_id)
@@ -33,3 +46,50 @@ class InMemoryAssessmentRepository(AssessmentRepository):
         mine = [record for record in self._state.records if record.user_id == user_id]
         # Same order as SQL: newest first, ties broken by id.
         return sorted(mine, key=lambda record: (record.taken_at, record.id), reverse=True)
+
+
+_BAND_ORDER: list[AgeBand | None] = [None, *AgeBand]
+
+
+class InMemoryNormsRepository(NormsRepository):
+    """Reads the users and the consent ledger of the same working copy."""
+
+    def __init__(
+        self,
+        state: AssessmentsState,
+        users: Mapping[UserId, User],
+        consents: Sequence[ConsentRecord],
+    ) -> None:
+        self._state = state
+        self._users = users
+        self._consents = consents
+
+    async def samples(self, instrument: str) -> Sequence[NormsSample]:
+        granted: dict[UserId, bool] = {}
+        for record in self._consents:  # in ledger order: the last line is the state
+            if record.purpose is ConsentPurpose.SENSITIVE_DATA:
+                granted[record.user_id] = record.granted
+        latest: dict[UserId, StoredAssessment] = {}
+        for stored in sorted(self._state.records, key=lambda r: (r.taken_at, r.id)):
+            if stored.instrument == instrument:
+                latest[stored.user_id] = stored
+        return [
+            NormsSample(dict(record.answers), self._users[user_id].birthdate)
+            for user_id, record in sorted(latest.items(), key=lambda item: item[1].id)
+            if granted.get(user_id, False) and user_id in self._users
+        ]
+
+    def add(self, norms: PublishedNorms) -> None:
+        key = (norms.overall.instrument_key, norms.version)
+        if any((n.overall.instrument_key, n.version) == key for n in self._state.norms):
+            raise Conflict("These norms were published already.", code="norms_version_exists")
+        self._state.norms.append(norms)
+
+    async def current(self, instrument: str) -> PublishedNorms | None:
+        mine = [n for n in self._state.norms if n.overall.instrument_key == instrument]
+        # Same order as SQL: newest computation first, ties broken by version.
+        newest = max(mine, key=lambda n: (n.computed_at, n.version), default=None)
+        if newest is None:
+            return None
+        bands = sorted(newest.by_age_band, key=lambda n: _BAND_ORDER.index(n.age_band))
+        return replace(newest, by_age_band=tuple(bands))

@@ -8,6 +8,7 @@ from uuid import uuid4
 from saltbitter.application.accounts.dto import ClientInfo, Principal
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.dto import ConsentChange, ConsentView
+from saltbitter.application.assessments.norms import NormsPolicy
 from saltbitter.application.assessments.results import (
     GetInstrument,
     GetMyAssessments,
@@ -26,6 +27,8 @@ PHONE = ClientInfo("203.0.113.9", "pytest phone")
 class AssessmentsHarness(AccountsHarness):
     """Every accounts use case plus the assessment and consent ones, on one world."""
 
+    norms_policy = NormsPolicy()  # not a field: replace it on an instance to change it
+
     async def member(self, email: str = "ada@example.org") -> Principal:
         """A verified member, as the principal their access token would give."""
         await self.verified_member(email)
@@ -34,10 +37,10 @@ class AssessmentsHarness(AccountsHarness):
         return Principal(user.id, SessionId(uuid4()), frozenset({Role.MEMBER}), user.tier, True)
 
     def submit(self) -> SubmitAssessment:
-        return SubmitAssessment(self.uow(), self.clock, self.ids)
+        return SubmitAssessment(self.uow(), self.clock, self.ids, self.norms_policy)
 
     def mine(self) -> GetMyAssessments:
-        return GetMyAssessments(self.uow())
+        return GetMyAssessments(self.uow(), self.norms_policy)
 
     def instrument(self) -> GetInstrument:
         return GetInstrument()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import httpx
 
 from support.live_api import Api
 
@@ -172,3 +176,21 @@ def test_bad_answers_are_422_with_one_path_per_item(api: Api) -> None:
     assert _problem(wrong, 422, "validation_failed")["errors"][0]["field"] == "instrument"
     nothing_kept = api.http.get("/api/v1/assessments/me", headers=auth).json()
     assert nothing_kept["latest"] is None
+
+
+def test_two_simultaneous_submissions_give_one_result_and_one_409(api: Api) -> None:
+    auth = _member(api)
+    assert _consent(api, auth, "sensitive_data", True).status_code == 200
+    body = {"instrument": "ecr-r", "answers": ANSWERS}
+    start = threading.Barrier(2)
+
+    def submit() -> int:
+        with httpx.Client(base_url=str(api.http.base_url), timeout=30) as client:
+            start.wait()
+            return client.post("/api/v1/assessments", json=body, headers=auth).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(lambda _: submit(), range(2)))
+    assert statuses == [201, 409]
+    mine = api.http.get("/api/v1/assessments/me", headers=auth).json()
+    assert len(mine["history"]) == 1

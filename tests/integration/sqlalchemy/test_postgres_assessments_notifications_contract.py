@@ -7,7 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
 from saltbitter.testing.builders import a_user
-from saltbitter.testing.contracts.assessments import AssessmentRepositoryContract, UowFactory
+from saltbitter.testing.contracts.assessments import (
+    AssessmentRepositoryContract,
+    NormsRepositoryContract,
+    UowFactory,
+)
 from saltbitter.testing.contracts.notifications import (
     T0,
     NotificationRepositoryContract,
@@ -23,6 +27,10 @@ def uow_factory(engine: AsyncEngine) -> UowFactory:
 
 
 class TestPostgresAssessmentRepository(AssessmentRepositoryContract):
+    pass
+
+
+class TestPostgresNormsRepository(NormsRepositoryContract):
     pass
 
 

@@ -11,16 +11,18 @@ EXPECTED = {
         "DEFAULT_NORMS",
         "DEFAULT_RULES",
         "ECR_R",
-        "ECR_RS",
         "AgeBand",
         "AssessmentResult",
         "AttachmentStyle",
+        "CarelessnessRules",
         "ClassificationRules",
         "DimensionLevel",
         "Insights",
         "Instrument",
         "Item",
         "Norms",
+        "NormsReport",
+        "ReliabilityReport",
         "ResponseRecord",
         "ResponseScale",
         "Subscale",
@@ -83,3 +85,11 @@ def test_the_psychometrics_module_is_importable_for_engineers() -> None:
     for name in ("cronbach_alpha", "feldt_interval", "careless_reasons", "compute_norms"):
         assert name in psychometrics.__all__
         assert callable(getattr(psychometrics, name))
+
+
+def test_the_short_form_without_norms_is_not_offered_as_usable() -> None:
+    # No published ECR-RS norms exist and its scores are not on the ECR-R metric, so the
+    # public package does not export it; it stays in ``instruments`` as data only.
+    import saltbitter.domain.attachment as attachment
+
+    assert not hasattr(attachment, "ECR_RS")

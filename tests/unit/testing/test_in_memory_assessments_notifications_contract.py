@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from saltbitter.testing.contracts.assessments import AssessmentRepositoryContract, UowFactory
+from saltbitter.testing.contracts.assessments import (
+    AssessmentRepositoryContract,
+    NormsRepositoryContract,
+    UowFactory,
+)
 from saltbitter.testing.contracts.notifications import NotificationRepositoryContract
 from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
 
@@ -14,6 +18,10 @@ def uow_factory() -> UowFactory:
 
 
 class TestInMemoryAssessmentRepository(AssessmentRepositoryContract):
+    pass
+
+
+class TestInMemoryNormsRepository(NormsRepositoryContract):
     pass
 
 

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, func, select, text
 
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
+from saltbitter.adapters.sqlalchemy.tables import consents, users
+from saltbitter.adapters.sqlalchemy.tables_assessments import OVERALL_BAND, assessment_norms
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
-from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
-from saltbitter.domain.attachment import AttachmentStyle
+from saltbitter.application.ports.assessments import (
+    AssessmentRepository,
+    NormsRepository,
+    NormsSample,
+    PublishedNorms,
+    StoredAssessment,
+)
+from saltbitter.domain.accounts import ConsentPurpose
+from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms, SubscaleNorm
 from saltbitter.domain.shared import UserId
 
-__all__ = ["SqlaAssessmentRepository"]
+__all__ = ["SqlaAssessmentRepository", "SqlaNormsRepository"]
+
+# Two runs in the same second (the nightly job and the command) name the same version.
+CONFLICTS["pk_assessment_norms"] = (
+    "These norms were published already.",
+    "norms_version_exists",
+)
 
 
 def _assessment(row: Row[Any]) -> StoredAssessment:
@@ -32,11 +48,28 @@ def _assessment(row: Row[Any]) -> StoredAssessment:
     )
 
 
+def _member_key(user_id: UserId) -> int:
+    """A signed 64-bit advisory-lock key for one member's submissions (collisions, also
+    with other capabilities' keys, only serialise more)."""
+    digest = hashlib.blake2b(b"assessments:" + user_id.bytes, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 class SqlaAssessmentRepository(AssessmentRepository):
     __slots__ = ("_db",)
 
     def __init__(self, db: StagedConnection) -> None:
         self._db = db
+
+    async def lock_member(self, user_id: UserId) -> None:
+        if self._db.connection.dialect.name == "postgresql":
+            # Held until commit or rollback: the second of two simultaneous submissions
+            # waits here, then reads the first one's committed result and is refused.
+            await self._db.execute(select(func.pg_advisory_xact_lock(_member_key(user_id))))
+        else:
+            # SQLite has one writer at a time: a write that matches nothing takes the
+            # database's write lock now, so the retake check reads current data.
+            await self._db.execute(text("UPDATE assessments SET style = style WHERE 0 = 1"))
 
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         statement = (
@@ -72,3 +105,125 @@ class SqlaAssessmentRepository(AssessmentRepository):
             .order_by(assessments.c.taken_at.desc(), assessments.c.id.desc())
         )
         return [_assessment(row) for row in await self._db.execute(statement)]
+
+
+def _samples_statement() -> Any:
+    # Same "latest row" and "current consent" rules as the matching reads.
+    latest_assessment = (
+        select(assessments.c.id)
+        .where(
+            assessments.c.user_id == users.c.id,
+            assessments.c.instrument == bindparam("instrument"),
+        )
+        .order_by(assessments.c.taken_at.desc(), assessments.c.id.desc())
+        .limit(1)
+        .correlate(users)
+        .scalar_subquery()
+    )
+    current_consent = (
+        select(consents.c.granted)
+        .where(
+            consents.c.user_id == users.c.id,
+            consents.c.purpose == ConsentPurpose.SENSITIVE_DATA.value,
+        )
+        .order_by(consents.c.recorded_at.desc(), consents.c.id.desc())
+        .limit(1)
+        .correlate(users)
+        .scalar_subquery()
+    )
+    return (
+        select(assessments.c.answers, users.c.birthdate)
+        .select_from(users.join(assessments, assessments.c.id == latest_assessment))
+        .where(current_consent.is_(True))
+        .order_by(assessments.c.id)
+    )
+
+
+_SAMPLES = _samples_statement()
+
+
+def _norms_row(norms: Norms, computed_at: object) -> dict[str, Any]:
+    return {
+        "instrument": norms.instrument_key,
+        "version": norms.version,
+        "age_band": OVERALL_BAND if norms.age_band is None else norms.age_band.value,
+        "computed_at": computed_at,
+        "sample_size": norms.sample_size or 0,
+        "anxiety_mean": norms.anxiety.mean,
+        "anxiety_sd": norms.anxiety.sd,
+        "anxiety_alpha": norms.anxiety.alpha,
+        "avoidance_mean": norms.avoidance.mean,
+        "avoidance_sd": norms.avoidance.sd,
+        "avoidance_alpha": norms.avoidance.alpha,
+        "percentiles": {
+            "anxiety": [list(point) for point in norms.anxiety.percentiles],
+            "avoidance": [list(point) for point in norms.avoidance.percentiles],
+        },
+        "source": norms.source,
+    }
+
+
+def _subscale(row: Row[Any], name: str) -> SubscaleNorm:
+    return SubscaleNorm(
+        mean=row._mapping[f"{name}_mean"],
+        sd=row._mapping[f"{name}_sd"],
+        alpha=row._mapping[f"{name}_alpha"],
+        percentiles=tuple((int(p), float(score)) for p, score in row.percentiles[name]),
+    )
+
+
+def _norms(row: Row[Any]) -> Norms:
+    return Norms(
+        instrument_key=row.instrument,
+        anxiety=_subscale(row, "anxiety"),
+        avoidance=_subscale(row, "avoidance"),
+        version=row.version,
+        source=row.source,
+        is_prior=False,
+        sample_size=row.sample_size,
+        age_band=None if row.age_band == OVERALL_BAND else AgeBand(row.age_band),
+    )
+
+
+class SqlaNormsRepository(NormsRepository):
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def samples(self, instrument: str) -> Sequence[NormsSample]:
+        rows = await self._db.execute(_SAMPLES, {"instrument": instrument})
+        return [
+            NormsSample(
+                answers={int(number): int(answer) for number, answer in row.answers.items()},
+                birthdate=row.birthdate,
+            )
+            for row in rows
+        ]
+
+    def add(self, norms: PublishedNorms) -> None:
+        for part in (norms.overall, *norms.by_age_band):
+            self._db.stage(assessment_norms, _norms_row(part, norms.computed_at))
+
+    async def current(self, instrument: str) -> PublishedNorms | None:
+        newest = (
+            select(assessment_norms.c.version)
+            .where(assessment_norms.c.instrument == instrument)
+            .order_by(assessment_norms.c.computed_at.desc(), assessment_norms.c.version.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        statement = select(assessment_norms).where(
+            assessment_norms.c.instrument == instrument, assessment_norms.c.version == newest
+        )
+        rows = list(await self._db.execute(statement))
+        overall = next((row for row in rows if row.age_band == OVERALL_BAND), None)
+        if overall is None:
+            return None
+        bands = sorted(
+            (_norms(row) for row in rows if row.age_band != OVERALL_BAND),
+            key=lambda norms: list(AgeBand).index(norms.age_band or AgeBand.AGE_18_24),
+        )
+        return PublishedNorms(
+            computed_at=overall.computed_at, overall=_norms(overall), by_age_band=tuple(bands)
+        )

@@ -14,7 +14,10 @@ from saltbitter.adapters.sqlalchemy.accounts import (
     SqlaSessionRepository,
     SqlaUserRepository,
 )
-from saltbitter.adapters.sqlalchemy.assessments import SqlaAssessmentRepository
+from saltbitter.adapters.sqlalchemy.assessments import (
+    SqlaAssessmentRepository,
+    SqlaNormsRepository,
+)
 from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
 from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
@@ -49,6 +52,7 @@ class SqlaUnitOfWork(UnitOfWork):
     profiles: SqlaProfileRepository
     photos: SqlaPhotoRepository
     assessments: SqlaAssessmentRepository
+    norms: SqlaNormsRepository
     matching: SqlaMatchingRepository
     notifications: SqlaNotificationRepository
 
@@ -87,6 +91,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.profiles = SqlaProfileRepository(db)
         self.photos = SqlaPhotoRepository(db)
         self.assessments = SqlaAssessmentRepository(db)
+        self.norms = SqlaNormsRepository(db)
         self.matching = SqlaMatchingRepository(db)
         self.notifications = SqlaNotificationRepository(db)
         return self

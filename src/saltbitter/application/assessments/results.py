@@ -21,13 +21,17 @@ from saltbitter.application.assessments.dto import (
     ScaleView,
     SubmitAssessmentCommand,
 )
+from saltbitter.application.assessments.norms import (
+    PRIORS,
+    NormsPolicy,
+    age_when_taken,
+    scoring_norms,
+)
 from saltbitter.application.ports.assessments import StoredAssessment
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.attachment import (
-    DEFAULT_NORMS,
-    ECR_R,
     AssessmentResult,
     Instrument,
     Norms,
@@ -49,9 +53,9 @@ __all__ = [
     "SubmitAssessment",
 ]
 
-# Instruments offered to members, by key, each with the norms that score it. A short form
-# joins only with its own norms and its precision note (PRODUCT.md section 3).
-INSTRUMENTS: Mapping[str, tuple[Instrument, Norms]] = {ECR_R.key: (ECR_R, DEFAULT_NORMS)}
+# Instruments offered to members, by key, each with its published priors. A short form
+# joins only with norms of its own and its precision note.
+INSTRUMENTS: Mapping[str, tuple[Instrument, Norms]] = PRIORS
 
 # PRODUCT.md section 3: a retake is allowed 30 days after the previous assessment.
 RETAKE_AFTER = timedelta(days=30)
@@ -103,6 +107,7 @@ class SubmitAssessment:
     uow: UnitOfWork
     clock: Clock
     ids: IdGenerator
+    norms_policy: NormsPolicy
 
     async def __call__(
         self, principal: Principal, command: SubmitAssessmentCommand
@@ -115,9 +120,12 @@ class SubmitAssessment:
                 f"Choose one of: {', '.join(sorted(INSTRUMENTS))}.",
                 "unknown_instrument",
             )
-        instrument, norms = known
+        instrument = known[0]
         now = self.clock.now()
         async with self.uow as uow:
+            # First statement of the transaction, so that everything after it reads current
+            # data: without the lock two simultaneous submissions both pass the retake check.
+            await uow.assessments.lock_member(principal.user_id)
             consent = await uow.consents.current(principal.user_id, ConsentPurpose.SENSITIVE_DATA)
             if consent is None or not consent.granted:
                 raise PermissionDenied(
@@ -132,6 +140,8 @@ class SubmitAssessment:
                     f"You can retake the assessment from {retake_at.isoformat()}.",
                     code="retake_too_soon",
                 )
+            age = await age_when_taken(uow, principal.user_id, now)
+            norms = await scoring_norms(uow, instrument.key, self.norms_policy, age)
             answers, result = _scored(instrument, norms, command)
             record = StoredAssessment(
                 id=self.ids.new_id(),
@@ -160,14 +170,17 @@ class GetMyAssessments:
     """
 
     uow: UnitOfWork
+    norms_policy: NormsPolicy
 
     async def __call__(self, principal: Principal) -> MyAssessments:
         async with self.uow as uow:
             history = await uow.assessments.history(principal.user_id)
-        if not history:
-            return MyAssessments(latest=None)
-        latest = history[0]
-        instrument, norms = INSTRUMENTS[latest.instrument]
+            if not history:
+                return MyAssessments(latest=None)
+            latest = history[0]
+            age = await age_when_taken(uow, principal.user_id, latest.taken_at)
+            norms = await scoring_norms(uow, latest.instrument, self.norms_policy, age)
+        instrument = INSTRUMENTS[latest.instrument][0]
         result = score_assessment(instrument, latest.answers, norms)
         return MyAssessments(
             latest=_view(latest, result),
@@ -205,7 +218,8 @@ def _scored(
     scale = instrument.scale
     for key, value in command.answers.items():
         field = f"answers.{key}"
-        if not (key.isascii() and key.isdigit()):
+        # Only canonical numbers: "01" would silently overwrite the answer given as "1".
+        if not (key.isascii() and key.isdigit() and str(int(key)) == key):
             errors.append(FieldError(field, "There is no such item.", "unknown_item"))
         elif type(value) is not int:  # bool is an int subclass, and True is no answer
             errors.append(

@@ -11,4 +11,8 @@ from typing import Final
 # data out of matching; it maps its own jobs to this topic in its topics module.
 CONSENT_CHANGED: Final = "assessments.consent_changed"
 
+# Job: compute and publish a new version of the platform's norms (nightly, and on demand
+# with `saltbitter assessments norms`). Payload: {} or {"instrument": str}.
+COMPUTE_NORMS: Final = "assessments.compute_norms"
+
 JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = {}

@@ -5,14 +5,20 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
-from saltbitter.domain.attachment import AttachmentStyle
+from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms
 from saltbitter.domain.shared import UserId
 
-__all__ = ["AssessmentRepository", "StoredAssessment"]
+__all__ = [
+    "AssessmentRepository",
+    "NormsRepository",
+    "NormsSample",
+    "PublishedNorms",
+    "StoredAssessment",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,11 @@ class AssessmentRepository(Protocol):
     """Every assessment a member took (table ``assessments``)."""
 
     @abstractmethod
+    async def lock_member(self, user_id: UserId) -> None:
+        """Serialise assessment submissions of one member until the transaction ends, so
+        the retake rule sees any result a concurrent submission stored."""
+
+    @abstractmethod
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         """The member's most recent assessment, if any."""
 
@@ -45,3 +56,49 @@ class AssessmentRepository(Protocol):
     @abstractmethod
     async def history(self, user_id: UserId) -> Sequence[StoredAssessment]:
         """Every assessment of the member, most recent first."""
+
+
+@dataclass(frozen=True, slots=True)
+class NormsSample:
+    """One member's latest completion of an instrument, as the norms job reads it."""
+
+    answers: Mapping[int, int]
+    birthdate: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedNorms:
+    """One version of the platform's own norms of an instrument (table ``assessment_norms``):
+    the overall norms and those of every age band that had enough responses."""
+
+    computed_at: datetime
+    overall: Norms
+    by_age_band: tuple[Norms, ...] = ()
+
+    @property
+    def version(self) -> str:
+        return self.overall.version
+
+    def for_band(self, band: AgeBand | None) -> Norms:
+        """The band's norms when they were computed, otherwise the overall norms."""
+        if band is None:
+            return self.overall
+        return next((norms for norms in self.by_age_band if norms.age_band is band), self.overall)
+
+
+class NormsRepository(Protocol):
+    """The platform's versioned norms, and the answers they are computed from."""
+
+    @abstractmethod
+    async def samples(self, instrument: str) -> Sequence[NormsSample]:
+        """The latest completion of ``instrument`` of every member whose current
+        ``sensitive_data`` consent is granted (a withdrawn consent takes them out)."""
+
+    @abstractmethod
+    def add(self, norms: PublishedNorms) -> None:
+        """Stage a new version; earlier versions are kept. A version that exists already
+        is a ``Conflict`` (``norms_version_exists``), at the latest on commit."""
+
+    @abstractmethod
+    async def current(self, instrument: str) -> PublishedNorms | None:
+        """The most recently computed version for ``instrument``, if any."""

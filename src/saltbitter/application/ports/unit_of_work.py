@@ -12,7 +12,7 @@ from saltbitter.application.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
-from saltbitter.application.ports.assessments import AssessmentRepository
+from saltbitter.application.ports.assessments import AssessmentRepository, NormsRepository
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.matching import MatchingRepository
 from saltbitter.application.ports.notifications import NotificationRepository
@@ -32,6 +32,7 @@ class UnitOfWork(Protocol):
     profiles: ProfileRepository
     photos: PhotoRepository
     assessments: AssessmentRepository
+    norms: NormsRepository
     matching: MatchingRepository
     notifications: NotificationRepository
 

@@ -254,9 +254,10 @@ ECR_RS = Instrument(
         "it needs its own norms (research 1.2)."
     ),
 )
-"""Published 9-item short form, offered only as a lower-precision quick path (research 1.4).
+"""Published 9-item short form, data only: not exported from ``saltbitter.domain.attachment``.
 
 The instructions are SaltBitter's shortened wording, not the published text. No
-published norms exist for it (research 2.1), so it has no default norms: compute them
-with ``compute_norms`` before scoring it.
+published norms exist for it and its scores are not on the ECR-R metric,
+so it has no priors and is not offered (ADR 0012). It becomes usable once the platform
+computes norms of its own for it with ``compute_norms``.
 """

@@ -103,8 +103,28 @@ def normal_percentile(z: float) -> float:
     return 50.0 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
+Answers = Mapping[int, int] | Mapping[str, int]
+"""Item number -> answer; the number may also be its decimal string ("1".."36"), as the
+keys of a JSON object are."""
+
+
+def _by_item_number(answers: Answers) -> tuple[dict[int | str, int], list[FieldError]]:
+    """Canonical decimal strings ("7", not "07" or " 7") become item numbers; any other
+    key stays as given and is reported as an unknown item."""
+    normalised: dict[int | str, int] = {}
+    errors: list[FieldError] = []
+    for key, answer in answers.items():
+        number: int | str = key
+        if isinstance(key, str) and key.isascii() and key.isdigit() and str(int(key)) == key:
+            number = int(key)
+        if number in normalised:
+            errors.append(FieldError(f"answers.{number}", "Answer each item once.", "duplicate"))
+        normalised[number] = answer
+    return normalised, errors
+
+
 def subscale_means(
-    instrument: Instrument, answers: Mapping[int, int]
+    instrument: Instrument, answers: Answers
 ) -> tuple[dict[Subscale, float], tuple[int, ...]]:
     """Validate ``answers`` and return each subscale's mean and the imputed item numbers.
 
@@ -114,12 +134,13 @@ def subscale_means(
 
     Raises ``ValidationFailed`` with one ``answers.<n>`` field per problem.
     """
-    errors = _answer_errors(instrument, answers)
+    by_number, errors = _by_item_number(answers)
+    errors.extend(_answer_errors(instrument, by_number))
     means: dict[Subscale, float] = {}
     imputed: list[int] = []
     for subscale in Subscale:
         items = instrument.items_in(subscale)
-        missing = [item.number for item in items if item.number not in answers]
+        missing = [item.number for item in items if item.number not in by_number]
         if len(missing) > instrument.max_missing_per_subscale:
             errors.extend(
                 FieldError(
@@ -134,7 +155,9 @@ def subscale_means(
         if errors:
             continue
         keyed: list[float] = [
-            instrument.keyed(item, answers[item.number]) for item in items if item.number in answers
+            instrument.keyed(item, by_number[item.number])
+            for item in items
+            if item.number in by_number
         ]
         person_mean = math.fsum(keyed) / len(keyed)
         # Imputing the person mean keeps the mean unchanged; it is spelled out so the
@@ -149,11 +172,14 @@ def subscale_means(
 
 def score_assessment(
     instrument: Instrument,
-    answers: Mapping[int, int],
+    answers: Answers,
     norms: Norms = DEFAULT_NORMS,
     rules: ClassificationRules = DEFAULT_RULES,
 ) -> AssessmentResult:
     """Score answers (item number -> 1..7), compare them with the norms, write insights.
+
+    Item numbers may be ints or their decimal strings (``{"1": 5, "2": 3}``, as JSON
+    gives them); anything else is an ``unknown_item`` error.
 
     Steps (research 2.2, "[D] Recommended in-app classification"): subscale means,
     z-scores against ``norms``, normal-CDF percentiles, a quadrant label, and a
@@ -207,7 +233,7 @@ def score_assessment(
     )
 
 
-def _answer_errors(instrument: Instrument, answers: Mapping[int, int]) -> list[FieldError]:
+def _answer_errors(instrument: Instrument, answers: Mapping[int | str, int]) -> list[FieldError]:
     errors: list[FieldError] = []
     item_count = len(instrument.items)
     scale = instrument.scale

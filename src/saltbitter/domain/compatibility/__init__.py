@@ -22,7 +22,13 @@ from .demographics import (
     score_for_years_outside,
 )
 from .filters import NO_HISTORY, Eligibility, IneligibilityReason, PairHistory, check_eligibility
-from .interests import DocumentFrequencies, SharedInterests, interest_similarity, shared_interests
+from .interests import (
+    NO_FREQUENCIES,
+    DocumentFrequencies,
+    SharedInterests,
+    interest_similarity,
+    shared_interests,
+)
 from .policy import DEFAULT_POLICY, AttachmentPenaltyWeights, CompatibilityPolicy, ComponentWeights
 from .population import (
     AGE_SLOTS,
@@ -47,6 +53,9 @@ from .scoring import (
     compatibility,
 )
 from .values import (
+    PVQ21_ESS_CODES,
+    PVQ21_ITEMS,
+    PVQ21_SCALE,
     VALUE_PHRASES,
     SchwartzValue,
     ValueRatings,
@@ -60,7 +69,11 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "GENDER_CODES",
     "GRID_DEGREES",
+    "NO_FREQUENCIES",
     "NO_HISTORY",
+    "PVQ21_ESS_CODES",
+    "PVQ21_ITEMS",
+    "PVQ21_SCALE",
     "VALUE_DIMENSIONS",
     "VALUE_PHRASES",
     "AttachmentPenaltyWeights",

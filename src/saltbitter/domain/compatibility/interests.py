@@ -24,7 +24,13 @@ from saltbitter.domain.errors import FieldError, ValidationFailed
 
 from .policy import DEFAULT_POLICY, CompatibilityPolicy
 
-__all__ = ["DocumentFrequencies", "SharedInterests", "interest_similarity", "shared_interests"]
+__all__ = [
+    "NO_FREQUENCIES",
+    "DocumentFrequencies",
+    "SharedInterests",
+    "interest_similarity",
+    "shared_interests",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,5 +135,14 @@ def shared_interests(
 ) -> SharedInterests:
     """Shared tags ordered rarest first (ties by name), and which of them are rare."""
     tags = tuple(sorted(first & second, key=lambda tag: (-frequencies.weight(tag), tag)))
+    if frequencies.total_users == 0:
+        # Nobody counted: rarity is unknown, so no shared interest is called rare.
+        return SharedInterests(tags=tags, rare_tags=())
     rare = tuple(tag for tag in tags if frequencies.share(tag) <= policy.rare_interest_share)
     return SharedInterests(tags=tags, rare_tags=rare)
+
+
+NO_FREQUENCIES = DocumentFrequencies(total_users=0, counts={})
+"""No population counted: every interest weighs the same (plain Jaccard) and none is
+called rare. The default of ``compatibility()`` for scoring a pair on its own; a
+scoring run over many members should count them with ``from_interest_sets``."""

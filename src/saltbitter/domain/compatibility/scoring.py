@@ -21,7 +21,7 @@ from enum import StrEnum
 from ._numeric import harmonic_mean
 from .attachment import attachment_compatibility
 from .demographics import age_years_outside, directional_demographics
-from .interests import DocumentFrequencies, interest_similarity, shared_interests
+from .interests import NO_FREQUENCIES, DocumentFrequencies, interest_similarity, shared_interests
 from .policy import DEFAULT_POLICY, CompatibilityPolicy
 from .profile import CandidateProfile
 from .public_distance import distance_phrase, public_distance_km
@@ -95,12 +95,16 @@ def _directional_total(
 def compatibility(
     first: CandidateProfile,
     second: CandidateProfile,
-    frequencies: DocumentFrequencies,
+    frequencies: DocumentFrequencies = NO_FREQUENCIES,
     policy: CompatibilityPolicy = DEFAULT_POLICY,
     *,
     explain: bool = True,
 ) -> CompatibilityResult:
     """Score a pair (symmetric in its total and components) and explain it.
+
+    ``frequencies`` count how many members list each interest, so that rare shared
+    interests weigh more; without them (``NO_FREQUENCIES``) every interest weighs the
+    same and none is called rare.
 
     This is the reference rule: the batch scorer must agree with it to 1e-9. Pass
     ``explain=False`` to skip the reasons when only numbers are needed. Eligibility is a

@@ -21,7 +21,9 @@ from saltbitter.domain.errors import FieldError, ValidationFailed
 from .policy import DEFAULT_POLICY, CompatibilityPolicy
 
 __all__ = [
+    "PVQ21_ESS_CODES",
     "PVQ21_ITEMS",
+    "PVQ21_SCALE",
     "VALUE_PHRASES",
     "SchwartzValue",
     "ValueRatings",
@@ -82,12 +84,38 @@ PVQ21_ITEMS: Mapping[SchwartzValue, tuple[int, ...]] = {
 }
 """PVQ-21 item numbers (1-21) behind each value (research 4.2, ESS scoring)."""
 
+PVQ21_ESS_CODES: tuple[str, ...] = (
+    "ipcrtiv", "imprich", "ipeqopt", "ipshabt", "impsafe", "impdiff", "ipfrule",
+    "ipudrst", "ipmodst", "ipgdtim", "impfree", "iphlppl", "ipsuces", "ipstrgv",
+    "ipadvnt", "ipbhprp", "iprspot", "iplylfr", "impenv", "imptrad", "impfun",
+)  # fmt: skip
+"""The ESS variable name of each PVQ-21 portrait, in item order 1-21 (ESS Human Values Scale).
+
+The portrait wording itself is not shipped: it comes in licensed male and female
+versions and many languages, which the operator supplies keyed by these names.
+"""
+
+PVQ21_SCALE: tuple[tuple[int, str], ...] = (
+    (1, "Very much like me"),
+    (2, "Like me"),
+    (3, "Somewhat like me"),
+    (4, "A little like me"),
+    (5, "Not like me"),
+    (6, "Not like me at all"),
+)
+"""The six ESS answers to "How much like you is this person?" (ESS coding)."""
+
 _ORDER = tuple(SchwartzValue)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ValueRatings:
-    """The importance (1-7) a member gives each of Schwartz's ten values."""
+    """The importance (1-7) a member gives each of Schwartz's ten values.
+
+    Keyword-only, since ten positional numbers are easy to put in the wrong order:
+    ``ValueRatings(self_direction=6, ..., universalism=5)``, or
+    ``ValueRatings.from_mapping({"benevolence": 7, ...})`` with all ten names.
+    """
 
     self_direction: float
     stimulation: float
@@ -121,15 +149,24 @@ class ValueRatings:
         object.__setattr__(self, "unit_profile", unit)
 
     @classmethod
-    def from_mapping(cls, ratings: Mapping[SchwartzValue, float]) -> ValueRatings:
-        """Build from a mapping that names all ten values."""
-        missing = [value for value in _ORDER if value not in ratings]
-        if missing:
-            raise ValidationFailed(
-                [FieldError(value.value, "is required") for value in missing],
-                "All ten values need a rating.",
-            )
-        return cls(*(float(ratings[value]) for value in _ORDER))
+    def from_mapping(
+        cls, ratings: Mapping[SchwartzValue, float] | Mapping[str, float]
+    ) -> ValueRatings:
+        """Build from a mapping that names all ten values, by ``SchwartzValue`` or by its
+        string (``"self_direction"``, as in JSON); other names are refused."""
+        by_name: dict[str, float] = {str(name): rating for name, rating in ratings.items()}
+        names = {value.value for value in _ORDER}
+        errors = [
+            FieldError(value.value, "is required") for value in _ORDER if value not in by_name
+        ]
+        errors.extend(
+            FieldError(name, "is not one of the ten Schwartz values", "unknown_value")
+            for name in by_name
+            if name not in names
+        )
+        if errors:
+            raise ValidationFailed(errors, "All ten values need a rating.")
+        return cls(**{value.value: float(by_name[value.value]) for value in _ORDER})
 
     @classmethod
     def from_pvq21(cls, answers: Mapping[int, int]) -> ValueRatings:
@@ -166,6 +203,10 @@ class ValueRatings:
             self.benevolence,
             self.universalism,
         )
+
+    def as_mapping(self) -> dict[str, float]:
+        """The ten ratings by value name, as ``from_mapping`` takes them."""
+        return dict(zip((value.value for value in _ORDER), self.as_tuple(), strict=True))
 
     def centred(self) -> tuple[float, ...]:
         """Each rating minus the member's own mean rating (the MRAT correction)."""

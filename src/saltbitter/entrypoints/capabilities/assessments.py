@@ -1,34 +1,85 @@
-"""Wiring of the assessments capability (issue 4): the assessment and the consent ledger."""
+"""Wiring of the assessments capability (issue 4): the assessment, the consent ledger and
+the platform's own norms (a nightly job)."""
 
 from __future__ import annotations
 
-from dishka import Provider, Scope, provide_all
+from typing import Any
 
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+
+from saltbitter.application.assessments import topics
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
+from saltbitter.application.assessments.norms import CheckReliability, ComputeNorms, NormsPolicy
 from saltbitter.application.assessments.results import (
     GetInstrument,
     GetMyAssessments,
     SubmitAssessment,
 )
-from saltbitter.entrypoints.capabilities.base import Capability
+from saltbitter.application.assessments.values import (
+    GetValuesQuestionnaire,
+    SubmitValuesQuestionnaire,
+)
+from saltbitter.entrypoints.capabilities.base import Capability, Payload
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["CAPABILITY", "AssessmentsProvider"]
+__all__ = ["CAPABILITY", "AssessmentsProvider", "norms_policy_for"]
+
+
+def norms_policy_for(settings: Settings) -> NormsPolicy:
+    return NormsPolicy(min_sample=settings.norms_min_sample)
 
 
 class AssessmentsProvider(Provider):
-    """REQUEST scope: the use cases (each gets a fresh unit of work)."""
+    """APP scope: the norms policy; REQUEST scope: the use cases (each gets a fresh unit
+    of work)."""
 
-    scope = Scope.REQUEST
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide(scope=Scope.APP)
+    def norms_policy(self) -> NormsPolicy:
+        return norms_policy_for(self._settings)
 
     use_cases = provide_all(
-        GetInstrument, SubmitAssessment, GetMyAssessments, SetConsent, ListConsents
+        GetInstrument,
+        SubmitAssessment,
+        GetMyAssessments,
+        SetConsent,
+        ListConsents,
+        ComputeNorms,
+        CheckReliability,
+        GetValuesQuestionnaire,
+        SubmitValuesQuestionnaire,
+        scope=Scope.REQUEST,
     )
 
 
-def _providers(_settings: Settings) -> list[Provider]:
-    return [AssessmentsProvider()]
+async def _compute_norms(scope: AsyncContainer, payload: Payload) -> object:
+    compute = await scope.get(ComputeNorms)
+    run = await compute(str(payload.get("instrument", "ecr-r")))
+    return {
+        "instrument": run.instrument,
+        "samples": run.samples,
+        "published": None if run.published is None else run.published.version,
+    }
 
 
-# No jobs: `assessments.consent_changed` is consumed by matching (cache invalidation).
-CAPABILITY = Capability(name="assessments", providers=_providers)
+def _nightly() -> Any:
+    """03:30 UTC every night: quiet hours for the database, norms fresh by morning."""
+    try:
+        from celery.schedules import crontab
+    except ImportError:  # an API-only install never runs Beat
+        return 86_400.0
+    return crontab(minute="30", hour="3")
+
+
+# `assessments.consent_changed` is consumed by matching (cache invalidation).
+CAPABILITY = Capability(
+    name="assessments",
+    providers=lambda settings: [AssessmentsProvider(settings)],
+    jobs={topics.COMPUTE_NORMS: _compute_norms},
+    beat_schedule={
+        "assessments-norms-nightly": {"task": topics.COMPUTE_NORMS, "schedule": _nightly()}
+    },
+)

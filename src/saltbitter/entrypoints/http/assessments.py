@@ -2,7 +2,9 @@
 
 /assessments/*: the questionnaire, taking it, and the caller's own results (nobody
 else's: there is no route to another member's results). /me/consents: the member's
-side of the consent ledger, which the assessment depends on.
+side of the consent ledger, which the assessment depends on. /assessments/instruments/
+values and /me/values/questionnaire: the 21-portrait values questionnaire, whose scores
+become the profile's ten value ratings.
 """
 
 from __future__ import annotations
@@ -30,11 +32,18 @@ from saltbitter.application.assessments.results import (
     GetMyAssessments,
     SubmitAssessment,
 )
+from saltbitter.application.assessments.values import (
+    VALUES_QUESTIONNAIRE_KEY,
+    GetValuesQuestionnaire,
+    SubmitValuesQuestionnaire,
+    ValuesQuestionnaireView,
+    ValuesView,
+)
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import ConsentList, documented
 
-__all__ = ["ROUTES", "AssessmentsController", "ConsentsController"]
+__all__ = ["ROUTES", "AssessmentsController", "ConsentsController", "ValuesController"]
 
 
 # Keys are item numbers; Litestar does not document constraints on dict keys itself.
@@ -54,6 +63,15 @@ class SubmitAssessmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     ]
 
 
+class ValuesQuestionnaireRequest(msgspec.Struct, forbid_unknown_fields=True):
+    # Portrait number (as a JSON key) -> answer 1-6; checked by the use case, so that
+    # every bad answer is reported as ``answers.<n>`` in one response.
+    answers: Annotated[
+        dict[Annotated[str, msgspec.Meta(max_length=8)], Any],
+        msgspec.Meta(max_length=100, examples=[{"1": 2, "2": 5}]),
+    ]
+
+
 class ConsentRequest(msgspec.Struct, forbid_unknown_fields=True):
     granted: bool
 
@@ -61,6 +79,19 @@ class ConsentRequest(msgspec.Struct, forbid_unknown_fields=True):
 class AssessmentsController(Controller):
     path = "/assessments"
     tags = ["assessments"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        f"/instruments/{VALUES_QUESTIONNAIRE_KEY}",
+        summary="The values questionnaire (21 portraits): answer scale and ESS item codes",
+        security=BEARER,
+        responses=documented_errors(401, 403, LIMITED),
+    )
+    async def values_questionnaire(
+        self,
+        principal: FromDishka[Principal],  # noqa: ARG002 - members only, like the others
+        get_questionnaire: FromDishka[GetValuesQuestionnaire],
+    ) -> ValuesQuestionnaireView:
+        return await get_questionnaire()
 
     @get(
         "/instruments/{key:str}",
@@ -136,4 +167,24 @@ class ConsentsController(Controller):
         return await set_consent(principal, ConsentChange(purpose, data.granted, client))
 
 
-ROUTES: list[type[Controller]] = [AssessmentsController, ConsentsController]
+class ValuesController(Controller):
+    path = "/me/values"
+    tags = ["profiles"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @post(
+        "/questionnaire",
+        status_code=HTTP_200_OK,
+        summary="Answer the values questionnaire instead of rating the ten values directly",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 422, LIMITED),
+    )
+    async def questionnaire(
+        self,
+        data: JSONBody[ValuesQuestionnaireRequest],
+        principal: FromDishka[Principal],
+        submit: FromDishka[SubmitValuesQuestionnaire],
+    ) -> ValuesView:
+        return await submit(principal, data.answers)
+
+
+ROUTES: list[type[Controller]] = [AssessmentsController, ConsentsController, ValuesController]

@@ -21,6 +21,7 @@ from saltbitter.domain.compatibility import (
     CompatibilityPolicy,
     DocumentFrequencies,
     Gender,
+    SchwartzValue,
     ScoringPopulation,
     ValueRatings,
 )
@@ -73,7 +74,9 @@ def value_ratings() -> st.SearchStrategy[ValueRatings]:
     )
     varied = st.lists(rating, min_size=10, max_size=10)
     flat = rating.map(lambda value: [value] * 10)
-    return st.one_of(varied, varied, varied, flat).map(lambda ratings: ValueRatings(*ratings))
+    return st.one_of(varied, varied, varied, flat).map(
+        lambda ratings: ValueRatings.from_mapping(dict(zip(SchwartzValue, ratings, strict=True)))
+    )
 
 
 def interest_sets(

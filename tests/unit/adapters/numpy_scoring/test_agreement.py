@@ -18,12 +18,12 @@ from saltbitter.domain.compatibility import (
     Gender,
     PairHistory,
     ScoringPopulation,
-    ValueRatings,
     check_eligibility,
     compatibility,
 )
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.builders_profiles import ratings_in_order
 from saltbitter.testing.strategies.compatibility import populations
 
 TOLERANCE = 1e-9
@@ -148,7 +148,7 @@ def _city_population(size: int, seed: int) -> ScoringPopulation:
                 longitude=13.4 + rng.gauss(0, 0.1),
                 max_distance_km=rng.choice([10.0, 30.0, 100.0]),
                 interests=frozenset(rng.sample([f"t{i}" for i in range(40)], rng.randint(3, 8))),
-                values=ValueRatings(*(rng.randint(1, 7) for _ in range(10))),
+                values=ratings_in_order(*(rng.randint(1, 7) for _ in range(10))),
                 attachment=AttachmentScores(rng.uniform(1, 7), rng.uniform(1, 7)),
             )
         )

@@ -4,7 +4,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.testing.contracts.assessments import AssessmentRepositoryContract, UowFactory
+from saltbitter.testing.contracts.assessments import (
+    AssessmentRepositoryContract,
+    NormsRepositoryContract,
+    UowFactory,
+)
 from saltbitter.testing.contracts.notifications import NotificationRepositoryContract
 
 
@@ -14,6 +18,10 @@ def uow_factory(engine: AsyncEngine) -> UowFactory:
 
 
 class TestSqliteAssessmentRepository(AssessmentRepositoryContract):
+    pass
+
+
+class TestSqliteNormsRepository(NormsRepositoryContract):
     pass
 
 

@@ -145,6 +145,19 @@ async def test_every_bad_answer_is_reported_at_once_with_its_item_path(
     assert members.database.assessments_state.records == []
 
 
+async def test_an_item_number_written_differently_is_not_a_second_answer(
+    members: Members,
+) -> None:
+    ada = await members.member()
+    await members.consent(ada, "sensitive_data")
+    answers: dict[str, object] = {str(n): 4 for n in range(1, 37)}
+    answers["01"] = 7  # would have replaced the answer to item 1
+    with pytest.raises(ValidationFailed) as invalid:
+        await members.submit()(ada, SubmitAssessmentCommand("ecr-r", answers))
+    assert [(e.field, e.code) for e in invalid.value.errors] == [("answers.01", "unknown_item")]
+    assert members.database.assessments_state.records == []
+
+
 async def test_more_than_two_missing_answers_per_subscale_are_required(members: Members) -> None:
     ada = await members.member()
     await members.consent(ada, "sensitive_data")

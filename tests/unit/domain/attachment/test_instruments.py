@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from saltbitter.domain.attachment import ECR_R, ECR_RS, Instrument, Item, ResponseScale, Subscale
+from saltbitter.domain.attachment import ECR_R, Instrument, Item, ResponseScale, Subscale
+from saltbitter.domain.attachment.instruments import ECR_RS
 from saltbitter.domain.errors import DomainRuleViolated
 
 # Research 0.1 / 1.1, typed in independently of the implementation.

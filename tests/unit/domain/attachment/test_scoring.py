@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from saltbitter.domain.attachment import (
     DEFAULT_NORMS,
     ECR_R,
-    ECR_RS,
     AttachmentStyle,
     ClassificationRules,
     DimensionLevel,
@@ -25,6 +24,7 @@ from saltbitter.domain.attachment import (
     SubscaleNorm,
     score_assessment,
 )
+from saltbitter.domain.attachment.instruments import ECR_RS
 from saltbitter.domain.errors import DomainRuleViolated, ValidationFailed
 from saltbitter.testing.strategies.attachment import (
     answers_for_style,

@@ -26,6 +26,7 @@ from saltbitter.domain.compatibility import (
     values_similarity,
 )
 from saltbitter.domain.errors import ValidationFailed
+from saltbitter.testing.builders_profiles import ratings_in_order
 from saltbitter.testing.strategies.compatibility import (
     TAGS,
     attachment_scores,
@@ -217,20 +218,20 @@ def test_values_ignore_each_persons_scale_use(ratings: ValueRatings, shift: floa
     raw = ratings.as_tuple()
     if min(raw) + shift < 1 or max(raw) + shift > 7 or ratings.unit_profile is None:
         return
-    shifted = ValueRatings(*(value + shift for value in raw))
-    partner = ValueRatings(7, 6, 5, 4, 3, 2, 1, 2, 3, 4)
+    shifted = ratings_in_order(*(value + shift for value in raw))
+    partner = ratings_in_order(7, 6, 5, 4, 3, 2, 1, 2, 3, 4)
     assert values_similarity(shifted, partner) == pytest.approx(
         values_similarity(ratings, partner), abs=1e-9
     )
 
 
 def test_values_examples() -> None:
-    a = ValueRatings(7, 6, 5, 4, 3, 2, 1, 2, 3, 4)
-    mirrored = ValueRatings(*(8 - value for value in a.as_tuple()))
+    a = ratings_in_order(7, 6, 5, 4, 3, 2, 1, 2, 3, 4)
+    mirrored = ratings_in_order(*(8 - value for value in a.as_tuple()))
     assert values_similarity(a, a) == pytest.approx(1.0)
     assert values_similarity(a, mirrored) == pytest.approx(0.0, abs=1e-12)
     assert values_similarity(a, None) == 0.5
-    flat = ValueRatings(*(4.0,) * 10)
+    flat = ratings_in_order(*(4.0,) * 10)
     assert flat.unit_profile is None
     assert values_similarity(a, flat) == 0.5
     policy = CompatibilityPolicy(neutral_values=0.4)
@@ -238,8 +239,8 @@ def test_values_examples() -> None:
 
 
 def test_shared_priorities_name_values_both_put_first() -> None:
-    family = ValueRatings(4, 3, 3, 3, 2, 5, 4, 4, 7, 5)
-    also_family = ValueRatings(5, 4, 2, 3, 2, 4, 4, 3, 7, 6)
+    family = ratings_in_order(4, 3, 3, 3, 2, 5, 4, 4, 7, 5)
+    also_family = ratings_in_order(5, 4, 2, 3, 2, 4, 4, 3, 7, 6)
     priorities = shared_value_priorities(family, also_family)
     assert priorities[0] is SchwartzValue.BENEVOLENCE
 
@@ -257,7 +258,7 @@ def test_pvq21_scoring_reverses_and_averages() -> None:
 
 def test_value_ratings_validate() -> None:
     with pytest.raises(ValidationFailed):
-        ValueRatings(0, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+        ratings_in_order(0, 1, 1, 1, 1, 1, 1, 1, 1, 1)
     with pytest.raises(ValidationFailed):
         ValueRatings.from_mapping({SchwartzValue.POWER: 3})
 

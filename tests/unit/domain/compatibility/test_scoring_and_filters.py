@@ -21,13 +21,13 @@ from saltbitter.domain.compatibility import (
     IneligibilityReason,
     PairHistory,
     ScoringPopulation,
-    ValueRatings,
     check_eligibility,
     compatibility,
     harmonic_mean,
 )
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.builders_profiles import ratings_in_order
 from saltbitter.testing.strategies.compatibility import candidate_profiles, document_frequencies
 
 _FREQUENCIES = DocumentFrequencies(
@@ -107,7 +107,7 @@ def test_total_and_components_are_symmetric_and_bounded(
 def test_a_perfect_pair_worked_by_hand() -> None:
     a, b = _pair()
     secure = AttachmentScores(1, 1)
-    values = ValueRatings(7, 6, 5, 4, 3, 2, 1, 2, 3, 4)
+    values = ratings_in_order(7, 6, 5, 4, 3, 2, 1, 2, 3, 4)
     a = replace(a, attachment=secure, values=values)
     b = replace(b, attachment=secure, values=values)
     result = compatibility(a, b, _FREQUENCIES)
@@ -150,7 +150,7 @@ def test_a_dealbreaker_zeroes_the_demographics_component() -> None:
 
 def test_reasons_name_interests_values_and_distance_plainly() -> None:
     a, b = _pair()
-    family = ValueRatings(4, 3, 3, 3, 2, 5, 4, 4, 7, 5)
+    family = ratings_in_order(4, 3, 3, 3, 2, 5, 4, 4, 7, 5)
     a = replace(a, values=family, interests=frozenset({"hiking", "jazz", "falconry", "chess"}))
     b = replace(b, values=family, interests=frozenset({"hiking", "jazz", "falconry", "tennis"}))
     texts = [reason.text for reason in compatibility(a, b, _FREQUENCIES).reasons]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saltbitter.domain.compatibility import Gender, SchwartzValue, ValueRatings
+from saltbitter.domain.compatibility import Gender, SchwartzValue
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.profiles import (
     INTERESTS_MAX,
@@ -24,7 +24,7 @@ from saltbitter.domain.profiles import (
     parse_profile,
 )
 from saltbitter.domain.shared import UserId
-from saltbitter.testing.builders_profiles import a_profile
+from saltbitter.testing.builders_profiles import a_profile, ratings_in_order
 
 NOW = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 ALL_TEN = {value.value: 4 for value in SchwartzValue}
@@ -305,7 +305,7 @@ def test_parsing_a_profiles_own_fields_gives_it_back(
     ratings: list[int] | None,
     visibility: Visibility,
 ) -> None:
-    values = None if ratings is None else ValueRatings(*map(float, ratings))
+    values = None if ratings is None else ratings_in_order(*map(float, ratings))
     profile = a_profile(
         UserId(uuid4()),
         gender=gender,
