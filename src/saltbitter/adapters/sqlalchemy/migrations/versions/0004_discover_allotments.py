@@ -1,7 +1,7 @@
 """Discovery allotments: the daily allowance kept in the database, not only the cache.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-06 21:40:00.000000
 """
 
