@@ -24,6 +24,7 @@ from hypothesis.stateful import (
 from saltbitter.domain.errors import DomainRuleViolated
 from saltbitter.domain.shared import Tier
 from saltbitter.domain.subscriptions import Subscription, SubscriptionState
+from support.hypothesis_budget import budget
 
 RANK = {"free": 0, "premium": 1, "elite": 2}
 PAID_STATES = {"trialing", "active", "past_due", "canceling"}
@@ -312,6 +313,6 @@ class SubscriptionLifecycle(RuleBasedStateMachine):
 
 
 SubscriptionLifecycle.TestCase.settings = settings(
-    max_examples=100, stateful_step_count=30, deadline=None
+    max_examples=budget(100), stateful_step_count=30, deadline=None
 )
 TestSubscriptionLifecycle = SubscriptionLifecycle.TestCase
