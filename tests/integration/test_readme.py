@@ -103,6 +103,13 @@ def test_every_readme_curl_with_a_json_body_says_so() -> None:
                 assert "content-type: application/json" in command, command
 
 
+def test_every_readme_curl_fails_on_an_http_error() -> None:
+    # Otherwise the walkthrough test could pass over an error answer.
+    for block in marked_blocks(README.read_text(encoding="utf-8")):
+        for call in re.findall(r"curl [^\n]*", block):
+            assert "--fail-with-body" in call, call
+
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the README's commands use curl")
 def test_the_readme_walkthrough_runs_as_written(checkout: tuple[Path, int]) -> None:
     folder, port = checkout
@@ -119,10 +126,8 @@ def test_the_readme_walkthrough_runs_as_written(checkout: tuple[Path, int]) -> N
         timeout=180,
     )
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
-    out = result.stdout
-    assert '"email":"you@example.org"' in out  # registered
-    assert '"status":"active"' in out  # verified with the code from the mail
-    assert '"email_verified":true' in out  # GET /me with the bearer token
+    out = result.stdout  # every curl fails the script on an HTTP error (--fail-with-body)
+    assert '"email_verified":true' in out  # verified with the mailed code; GET /me
     assert '"photo_id"' in out  # the upload
     assert '"total"' in out  # demo-1's first daily candidate, with its components
     assert '"matched"' in out  # the like
