@@ -50,10 +50,10 @@ __all__ = [
 ]
 
 # Instruments offered to members, by key, each with the norms that score it. A short form
-# joins only with its own norms and its precision note (PRODUCT.md section 3).
+# joins only with its own norms and its precision note (docs/product-rules.md 4).
 INSTRUMENTS: Mapping[str, tuple[Instrument, Norms]] = {ECR_R.key: (ECR_R, DEFAULT_NORMS)}
 
-# PRODUCT.md section 3: a retake is allowed 30 days after the previous assessment.
+# docs/product-rules.md 4: a retake is allowed 30 days after the previous assessment.
 RETAKE_AFTER = timedelta(days=30)
 
 

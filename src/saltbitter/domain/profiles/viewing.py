@@ -1,6 +1,6 @@
 """What other members may see: who is viewable, and how far away, roughly.
 
-Locations are stored precisely and never shown (PRODUCT.md section 2). A distance is
+Locations are stored precisely and never shown (docs/product-rules.md 3). A distance is
 computed between the two members' locations snapped to a grid of 0.01 degrees (about
 1.1 km north-south), then rounded to whole kilometres, and "less than 1 km" reads as 1.
 Snapping first matters: with rounding alone, someone who moves their own location
@@ -45,7 +45,7 @@ def may_view_profile(
     """Whether ``viewer_id`` may see ``target_id``'s public profile.
 
     Members always see their own. Others only see an active member with a visible
-    profile, and never across a block (either direction; PRODUCT.md section 6).
+    profile, and never across a block (either direction; docs/product-rules.md 7).
     """
     if target_profile is None:
         return False

@@ -7,7 +7,7 @@ import pytest
 from saltbitter.domain.attachment import ECR_R, ECR_RS, Instrument, Item, ResponseScale, Subscale
 from saltbitter.domain.errors import DomainRuleViolated
 
-# Research 0.1 / 1.1, typed in independently of the implementation.
+# docs/science.md 0.1 / 1.1, typed in independently of the implementation.
 ECR_R_REVERSED = {9, 11, 20, 22, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36}
 
 

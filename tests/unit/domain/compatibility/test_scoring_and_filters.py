@@ -66,7 +66,7 @@ _histories = st.builds(
     candidate_passed=st.booleans(),
 )
 
-# -- harmonic mean (research 5.3) ------------------------------------------------------
+# -- harmonic mean (docs/science.md 5.3) ------------------------------------------------------
 
 
 @given(st.floats(0, 1), st.floats(0, 1))

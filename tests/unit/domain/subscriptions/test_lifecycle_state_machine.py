@@ -1,7 +1,7 @@
 """Model-based test of the subscription lifecycle with a hypothesis state machine.
 
-The model below is written from PRODUCT.md section 8 and the brief, independently of
-the implementation: a plain mutable record updated by the rules as we understand them.
+The model below is written from docs/product-rules.md 9, independently of the
+implementation: a plain mutable record updated by the rules as we understand them.
 Every step compares the real immutable value with the model and checks the invariants.
 """
 
