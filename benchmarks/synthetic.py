@@ -5,7 +5,7 @@
 - Gender and orientation: 48% women, 48% men, 4% non-binary; mostly seeking a
   different gender, with same-gender and multi-gender seekers.
 - Ages 18-75, right-skewed (median near 29). Windows follow the stated-preference shape
-  of research 5.1: men's minimum lower and maximum near their own age, women's minimum
+  of docs/science.md 5.1: men's minimum lower and maximum near their own age, women's minimum
   near their own age and maximum higher.
 - Interests: 3-15 tags from a 600-tag vocabulary with Zipf popularity (a long tail).
 - Values (85% answered): a personal scale-use level plus one of a few value archetypes

@@ -3,7 +3,7 @@
 It evaluates the scalar formulas of ``saltbitter.domain.compatibility`` column-wise,
 rearranged so that per-member parts are precomputed (``_layout``):
 
-- attachment (research 3.3) is linear in the candidate's scores for a fixed viewer:
+- attachment (docs/science.md 3.3) is linear in the candidate's scores for a fixed viewer:
   1 − K0 − K1·x̂B − K2·v̂B; written as neutral + hasA·hasB·(1 − K0 − neutral) −
   hasA·(K1·x̂B + K2·v̂B) with x̂ = v̂ = 0 when missing, it needs no branch per pair;
 - interests (4.1): shared / (W_A + W_B − shared), the shared IDF weight coming from an

@@ -382,7 +382,7 @@ def _viewer_constants(
     for row, profile in enumerate(population.profiles):
         x_a = anxiety[row]
         v_a = avoidance[row]
-        # The research 3.3 penalty, expanded for a fixed viewer A: K0 + K1·x̂B + K2·v̂B.
+        # The docs/science.md 3.3 penalty, expanded for a fixed viewer A: K0 + K1·x̂B + K2·v̂B.
         k0 = weights.anxiety * x_a / 2.0 + weights.avoidance * v_a / 2.0
         k1 = weights.anxiety / 2.0 + weights.cross * v_a / 2.0
         k2 = weights.avoidance / 2.0 + weights.cross * x_a / 2.0 + weights.both_avoidant * v_a

@@ -57,7 +57,7 @@ __all__ = [
 # joins only with norms of its own and its precision note.
 INSTRUMENTS: Mapping[str, tuple[Instrument, Norms]] = PRIORS
 
-# PRODUCT.md section 3: a retake is allowed 30 days after the previous assessment.
+# docs/product-rules.md 4: a retake is allowed 30 days after the previous assessment.
 RETAKE_AFTER = timedelta(days=30)
 
 

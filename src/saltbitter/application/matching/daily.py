@@ -1,4 +1,6 @@
-"""Daily sets: a few well-suited, reciprocal candidates per member and day (PRODUCT.md 4).
+"""Daily sets: a few well-suited, reciprocal candidates per member and day.
+
+The rules are in docs/product-rules.md 6.
 
 At 06:00 in each member's own timezone the hourly sweep (``GenerateDailySets``) picks
 every due member's set with the batch scorer and the domain's fair allocation; a member

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 DAILY_SET_HOUR = time(6, 0)
-"""Daily sets are made at 06:00 in each member's own timezone (PRODUCT.md section 4)."""
+"""Daily sets are made at 06:00 in each member's own timezone (docs/product-rules.md 6)."""
 
 _CANDIDATE_STATUSES = frozenset({AccountStatus.ACTIVE, AccountStatus.SUSPENDED})
 

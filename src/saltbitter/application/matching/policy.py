@@ -33,7 +33,7 @@ class MatchingPolicy:
       crash loses at most one chunk's work, and a rerun skips finished members.
     - ``candidates_per_quota``: each member's ranked list holds this many candidates per
       set place, so the allocation has room to spread exposure.
-    - ``page_size``: finite pages (PRODUCT.md section 7).
+    - ``page_size``: finite pages (docs/product-rules.md 8).
     """
 
     allocation: AllocationPolicy = field(

@@ -25,7 +25,7 @@ __all__ = ["ListNotifications", "MarkNotificationsRead", "decode_cursor", "encod
 class ListNotifications:
     """The caller's notifications, newest first, ``PAGE_SIZE`` per page.
 
-    Pages are finite (PRODUCT.md section 7) and keyed by the last item shown, so a new
+    Pages are finite (docs/product-rules.md 8) and keyed by the last item shown, so a new
     notification arriving meanwhile never shifts or repeats items on the next page.
     """
 

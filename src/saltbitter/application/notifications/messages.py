@@ -1,6 +1,6 @@
 """What members read: in-app texts and email wording.
 
-House rule (PRODUCT.md section 7): calm and factual. No streaks, no countdowns, no
+House rule (docs/product-rules.md 8): calm and factual. No streaks, no countdowns, no
 "someone is waiting", no exclamation marks; a test checks every text against a list of
 urgency phrases.
 """

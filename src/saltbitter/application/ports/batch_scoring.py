@@ -1,4 +1,4 @@
-"""Batch scoring port: one member against many, and everyone's top k (PRODUCT.md 4).
+"""Batch scoring port: one member against many, and everyone's top k (docs/product-rules.md 6).
 
 The domain keeps the reference rule (``saltbitter.domain.compatibility``: scalar, one
 pair at a time). A daily batch needs millions of pairs per second, so scoring in bulk

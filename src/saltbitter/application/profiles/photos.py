@@ -1,4 +1,4 @@
-"""Profile photos: upload, list, delete, reorder (PRODUCT.md section 2)."""
+"""Profile photos: upload, list, delete, reorder (docs/product-rules.md 3)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ async def blocked_between(
 ) -> frozenset[UserId]:
     """The targets that ``viewer_id`` blocked or was blocked by.
 
-    Blocking arrives with the safety capability (PRODUCT.md section 6); until then no
+    Blocking arrives with the safety capability (docs/product-rules.md 7); until then no
     pair is blocked. This is the one place to ask its repository (for example
     ``uow.blocks.between(viewer_id, target_ids)``): every profile view goes through it.
     """

@@ -19,7 +19,7 @@ _MAX_LOCAL_LENGTH = 64
 
 @dataclass(frozen=True, slots=True)
 class EmailAddress:
-    """A syntactically valid, case-folded email address (PRODUCT.md section 1)."""
+    """A syntactically valid, case-folded email address (docs/product-rules.md 2)."""
 
     value: str
 

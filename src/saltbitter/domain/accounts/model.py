@@ -1,4 +1,4 @@
-"""Accounts: members, their sign-in sessions, one-time codes and consents (PRODUCT.md s.1)."""
+"""Accounts: members, sign-in sessions, one-time codes, consents (docs/product-rules.md 2)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class CodePurpose(StrEnum):
 
 
 class ConsentPurpose(StrEnum):
-    """Purposes of the consent ledger (PRODUCT.md section 10)."""
+    """Purposes of the consent ledger (docs/product-rules.md 10)."""
 
     TERMS = "terms"
     PRIVACY = "privacy"
@@ -239,7 +239,7 @@ class RefreshToken:
 
 @dataclass(frozen=True, slots=True)
 class ConsentRecord:
-    """One line of the append-only consent ledger (PRODUCT.md section 10)."""
+    """One line of the append-only consent ledger (docs/product-rules.md 10)."""
 
     user_id: UserId
     purpose: ConsentPurpose

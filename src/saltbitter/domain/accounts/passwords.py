@@ -1,4 +1,4 @@
-"""Password policy: long enough and not a well-known password (PRODUCT.md section 1)."""
+"""Password policy: long enough and not a well-known password (docs/product-rules.md 2)."""
 
 from __future__ import annotations
 

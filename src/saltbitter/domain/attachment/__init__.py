@@ -1,7 +1,7 @@
 """Attachment assessment: instruments as data, scoring, norms, insights, psychometrics.
 
 Everything here is pure and standard-library only. Research references point at
-``research/domain-science.md`` (sections 0-2).
+``docs/science.md`` (sections 0-2).
 """
 
 from __future__ import annotations

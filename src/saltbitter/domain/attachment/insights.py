@@ -2,8 +2,8 @@
 
 Every sentence is written as a reflection ("you may notice...") and never as a
 diagnosis: the ECR-R measures tendencies on two continuous dimensions that change over
-time (research 0.4, 2.2), and Bartholomew warns that attachment measures lack norms for
-confident individual interpretation (research 2.1). A test bans diagnostic phrasing.
+time (docs/science.md 0.4, 2.2), and Bartholomew warns that attachment measures lack norms for
+confident individual interpretation (docs/science.md 2.1). A test bans diagnostic phrasing.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ __all__ = ["AttachmentStyle", "DimensionLevel", "Insights", "build_insights"]
 
 
 class AttachmentStyle(StrEnum):
-    """Bartholomew's four quadrants of anxiety x avoidance (research 2.2)."""
+    """Bartholomew's four quadrants of anxiety x avoidance (docs/science.md 2.2)."""
 
     SECURE = "secure"
     ANXIOUS = "anxious"
@@ -245,7 +245,7 @@ def build_insights(
     """Compose the reflections for one profile.
 
     ``nearest_other_style`` is set when the scores sit within measurement error of a
-    boundary; the summary then reads "mostly X, with some Y tendencies" (research 2.2,
+    boundary; the summary then reads "mostly X, with some Y tendencies" (docs/science.md 2.2,
     step 3) instead of a hard label.
     """
     summary = _STYLE_SUMMARY[style]

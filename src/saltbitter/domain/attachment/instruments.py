@@ -1,13 +1,13 @@
 """Attachment questionnaires as data: items, keying, response scale, instructions.
 
 An instrument is plain data so another published form can be added without code.
-Source for every wording and key: ``research/domain-science.md`` section 1.
+Source for every wording and key: ``docs/science.md`` section 1.
 
-Licensing caveat (research 0.3, 1.1 "Usage terms", 6.4): secondary sources say the
+Licensing caveat (docs/science.md 0.3, 1.1 "Usage terms", 6.4): secondary sources say the
 ECR-R is free for noncommercial research only and that commercial use needs written
 permission from R. Chris Fraley. The item text below is data that an operator must be
 licensed to show; SaltBitter ships it so the scoring can be tested, not as a licence.
-The ECR-RS commercial terms are unknown as well (research 6.4).
+The ECR-RS commercial terms are unknown as well (docs/science.md 6.4).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ __all__ = ["ECR_R", "ECR_RS", "Instrument", "Item", "ResponseScale", "Subscale"]
 
 
 class Subscale(StrEnum):
-    """The two dimensions every ECR-family form measures (research 2.2)."""
+    """The two dimensions every ECR-family form measures (docs/science.md 2.2)."""
 
     ANXIETY = "anxiety"
     AVOIDANCE = "avoidance"
@@ -55,7 +55,7 @@ class ResponseScale:
         return self.minimum <= answer <= self.maximum
 
     def reverse(self, answer: int) -> int:
-        """Reverse keying: on a 1-7 scale this is ``8 - answer`` (research 1.1, Scoring)."""
+        """Reverse keying: on a 1-7 scale this is ``8 - answer`` (docs/science.md 1.1, Scoring)."""
         return self.minimum + self.maximum - answer
 
 
@@ -64,7 +64,7 @@ class Instrument:
     """A published attachment questionnaire.
 
     ``max_missing_per_subscale`` is how many unanswered items per subscale are imputed
-    with the person's own subscale mean before the answers are rejected (research 1.1,
+    with the person's own subscale mean before the answers are rejected (docs/science.md 1.1,
     Missing data: "[D] at most 2 missing items per subscale").
     """
 
@@ -113,7 +113,7 @@ _SEVEN_POINT_AGREEMENT = ResponseScale(
 _ANX = Subscale.ANXIETY
 _AVO = Subscale.AVOIDANCE
 
-# Wording and keying: research 1.1 table (item 21 is NOT reversed, per the 2013 erratum).
+# Keying: docs/science.md 1.1 (item 21 is NOT reversed, per the 2013 erratum).
 _ECR_R_ITEMS: tuple[tuple[str, Subscale, bool], ...] = (
     ("I'm afraid that I will lose my partner's love.", _ANX, False),
     ("I often worry that my partner will not want to stay with me.", _ANX, False),
@@ -207,13 +207,13 @@ ECR_R = Instrument(
     ),
     max_missing_per_subscale=2,
 )
-"""The default instrument: 36 items, 1-18 anxiety, 19-36 avoidance (research 0.1, 1.1).
+"""The default instrument: 36 items, 1-18 anxiety, 19-36 avoidance (docs/science.md 0.1, 1.1).
 
-Licensing: commercial use needs Fraley's written permission (research 0.3); see the
+Licensing: commercial use needs Fraley's written permission (docs/science.md 0.3); see the
 module docstring. Version names the 2013-06-05 erratum that un-reversed item 21.
 """
 
-# ECR-RS general-target wording, research 1.3: avoidance = items 1-6 (1-4 reversed),
+# ECR-RS general-target wording, docs/science.md 1.3: avoidance = items 1-6 (1-4 reversed),
 # anxiety = items 7-9.
 _ECR_RS_ITEMS: tuple[tuple[str, Subscale, bool], ...] = (
     ("It helps to turn to people in times of need.", _AVO, True),
@@ -250,8 +250,8 @@ ECR_RS = Instrument(
     is_short_form=True,
     precision_note=(
         "Quick 9-item form: less precise than the full 36-item ECR-R; its anxiety score "
-        "rests on 3 items (research 1.3, 1.4). Its scores are not on the ECR-R metric, so "
-        "it needs its own norms (research 1.2)."
+        "rests on 3 items (docs/science.md 1.3, 1.4). Its scores are not on the ECR-R metric, so "
+        "it needs its own norms (docs/science.md 1.2)."
     ),
 )
 """Published 9-item short form, data only: not exported from ``saltbitter.domain.attachment``.

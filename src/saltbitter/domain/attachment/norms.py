@@ -1,6 +1,6 @@
 """Reference values that turn raw attachment scores into z-scores and percentiles.
 
-Research 2.1: no official ECR-R norms exist, so the defaults are cold-start *priors*
+docs/science.md 2.1: no official ECR-R norms exist, so the defaults are cold-start *priors*
 recalled from student and online samples. They are marked ``is_prior=True`` until the
 platform computes its own with ``psychometrics.compute_norms`` (age-banded, versioned).
 """
@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_NORMS", "AgeBand", "Norms", "SubscaleNorm"]
 
 
 class AgeBand(StrEnum):
-    """Age bands for norms (research 2.1, "[D] Norming plan")."""
+    """Age bands for norms (docs/science.md 2.1, "[D] Norming plan")."""
 
     AGE_18_24 = "18-24"
     AGE_25_29 = "25-29"
@@ -66,7 +66,7 @@ class SubscaleNorm:
 
     @property
     def standard_error_of_measurement(self) -> float:
-        """SEM = SD * sqrt(1 - alpha), in score units (research 2.2, step 3)."""
+        """SEM = SD * sqrt(1 - alpha), in score units (docs/science.md 2.2, step 3)."""
         return self.sd * math.sqrt(1.0 - self.alpha)
 
     @property
@@ -97,17 +97,17 @@ class Norms:
 
 DEFAULT_NORMS = Norms(
     instrument_key="ecr-r",
-    # Research 2.1 "Typical ECR-R means [U]": anxiety 3.5-3.7 (SD 1.1-1.3), avoidance
+    # docs/science.md 2.1 "Typical ECR-R means [U]": anxiety 3.5-3.7 (SD 1.1-1.3), avoidance
     # 2.9-3.2 (SD 1.0-1.2); we take the middle of each range.
-    # Alphas: research 2.4, German ECR-RD, .91 / .92 [V] (read as anxiety / avoidance).
+    # Alphas: docs/science.md 2.4, German ECR-RD, .91 / .92 [V] (read as anxiety / avoidance).
     anxiety=SubscaleNorm(mean=3.6, sd=1.2, alpha=0.91),
     avoidance=SubscaleNorm(mean=3.05, sd=1.1, alpha=0.92),
     version="prior-1",
     source=(
         "PRIORS, not platform norms: midpoints of the unverified typical ECR-R means and "
-        "SDs in research 2.1 and alphas from research 2.4. Replace with compute_norms() "
-        "once the platform has about 1,000 complete responses per locale."
+        "SDs in docs/science.md 2.1 and alphas from docs/science.md 2.4. Replace with "
+        "compute_norms() once the platform has about 1,000 complete responses per locale."
     ),
     is_prior=True,
 )
-"""Cold-start ECR-R priors (research 2.1 [U], 2.4); replace with platform norms."""
+"""Cold-start ECR-R priors (docs/science.md 2.1 [U], 2.4); replace with platform norms."""

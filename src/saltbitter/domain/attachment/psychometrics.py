@@ -1,8 +1,8 @@
 """Reliability and norms of an instrument on the platform's own users (for engineers).
 
-Implements research 2.5 (Cronbach's alpha, the Feldt confidence interval, corrected
+Implements docs/science.md 2.5 (Cronbach's alpha, the Feldt confidence interval, corrected
 item-total correlations, alpha if item deleted, careless-responder filtering) and the
-norming plan of research 2.1 (means, SDs and percentiles by age band). Standard library
+norming plan of docs/science.md 2.1 (means, SDs and percentiles by age band). Standard library
 only: the F quantiles come from a regularized incomplete beta function and bisection.
 """
 
@@ -40,11 +40,11 @@ __all__ = [
     "reliability_report",
 ]
 
-# Research 2.4 "[D] Quality bar".
+# docs/science.md 2.4 "[D] Quality bar".
 ALPHA_QUALITY_BAR = 0.85
 ALPHA_INVESTIGATE_BELOW = 0.80
 ITEM_TOTAL_REVIEW_BELOW = 0.30
-# Research 2.5 step 6: about 200 complete responses per cell for a stable estimate.
+# docs/science.md 2.5 step 6: about 200 complete responses per cell for a stable estimate.
 DEFAULT_MIN_SAMPLE_SIZE = 200
 DEFAULT_PERCENTILE_POINTS = (5, 10, 25, 50, 75, 90, 95)
 
@@ -112,7 +112,8 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float:
     """Cronbach's alpha of an n x k matrix of (already reverse-keyed) item scores.
 
     alpha = k / (k - 1) * (1 - sum of item variances / variance of the total)
-    (research 2.5, formula [V]). Never mix subscales in one matrix (research 2.5 step 2).
+    (docs/science.md 2.5, formula [V]). Never mix subscales in one matrix (docs/science.md
+    2.5 step 2).
     """
     moments = _moments(rows)
     return _alpha_from(
@@ -121,7 +122,7 @@ def cronbach_alpha(rows: Sequence[Sequence[float]]) -> float:
 
 
 def corrected_item_total_correlations(rows: Sequence[Sequence[float]]) -> tuple[float | None, ...]:
-    """Correlation of each item with the sum of the *other* items (research 2.4, 2.5).
+    """Correlation of each item with the sum of the *other* items (docs/science.md 2.4, 2.5).
 
     ``None`` where a correlation is undefined (an item or the rest-score is constant).
     Uses cov(X, T - X) = cov(X, T) - var(X) and var(T - X) = var(T) + var(X) - 2 cov(X, T),
@@ -252,7 +253,7 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95) -> tu
     """Feldt, Woodruff & Salih (1987) confidence interval for Cronbach's alpha.
 
     L = 1 - (1 - alpha) F(1 - c/2), U = 1 - (1 - alpha) F(c/2) with c = 1 - confidence,
-    F with df1 = n - 1 and df2 = (n - 1)(k - 1) (research 2.5 [V]).
+    F with df1 = n - 1 and df2 = (n - 1)(k - 1) (docs/science.md 2.5 [V]).
     """
     if n < 2 or k < 2:
         raise DomainRuleViolated(
@@ -291,7 +292,7 @@ class CarelessReason(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class CarelessnessRules:
-    """When a response is dropped before reliability and norms (research 2.5 step 5).
+    """When a response is dropped before reliability and norms (docs/science.md 2.5 step 5).
 
     - straight-lining: the same raw answer on every item (reverse items then contradict);
     - ``max_identical_run``: this many identical answers in a row, in item order. A
@@ -352,7 +353,7 @@ def _screen(
     records: Iterable[ResponseRecord],
     rules: CarelessnessRules | None,
 ) -> _Screened:
-    """Keep complete, valid, non-careless responses (listwise deletion, research 2.5)."""
+    """Keep complete, valid, non-careless responses (listwise deletion, docs/science.md 2.5)."""
     kept: list[ResponseRecord] = []
     incomplete = careless = 0
     numbers = [item.number for item in instrument.items]
@@ -405,7 +406,7 @@ class SubscaleReliability:
 
     @property
     def meets_quality_bar(self) -> bool:
-        """Alpha >= .85 on the platform's population (research 2.4 [D])."""
+        """Alpha >= .85 on the platform's population (docs/science.md 2.4 [D])."""
         return self.alpha >= ALPHA_QUALITY_BAR
 
     @property
@@ -413,7 +414,7 @@ class SubscaleReliability:
         """Alpha below .80, or an item with a corrected item-total r below .30 or undefined.
 
         A negative item-total correlation "almost always means a reverse-keying bug"
-        (research 2.4).
+        (docs/science.md 2.4).
         """
         return self.alpha < ALPHA_INVESTIGATE_BELOW or bool(self.items_to_review)
 
@@ -450,7 +451,7 @@ def reliability_report(
 ) -> ReliabilityReport:
     """Alpha with a Feldt CI, item-total correlations and alpha-if-deleted per subscale.
 
-    Follows research 2.5 "[D] Procedure": complete responses only, reverse keying
+    Follows docs/science.md 2.5 "[D] Procedure": complete responses only, reverse keying
     first, careless responders dropped (pass ``carelessness=None`` to keep them), one
     alpha per subscale.
     """
@@ -547,11 +548,11 @@ def compute_norms(
 ) -> NormsReport:
     """Means, SDs, alphas and percentiles of both subscales, overall and by age band.
 
-    Research 2.1 "[D] Norming plan": age bands 18-24, 25-29, 30-39, 40-49, 50+, norms
-    versioned and recomputed regularly; research 2.5: complete, careful responses only.
+    docs/science.md 2.1 "[D] Norming plan": age bands 18-24, 25-29, 30-39, 40-49, 50+, norms
+    versioned and recomputed regularly; docs/science.md 2.5: complete, careful responses only.
     Bands with fewer than ``min_sample_size`` responses (or no spread) are listed as
     insufficient and fall back to the overall norms. A negative alpha is refused: it
-    almost always means a reverse-keying bug (research 2.4), and such norms would hide it.
+    almost always means a reverse-keying bug (docs/science.md 2.4), and such norms would hide it.
     """
     if min_sample_size < 2:
         raise ValidationFailed.single("min_sample_size", "Norms need at least 2 responses.")

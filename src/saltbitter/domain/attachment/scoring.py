@@ -1,4 +1,4 @@
-"""Scoring an attachment assessment: dimensions first, label second (research 0.4, 2.2)."""
+"""Scoring an attachment assessment: dimensions first, label second (docs/science.md 0.4, 2.2)."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ __all__ = [
 class ClassificationRules:
     """Judgment calls of the classification, in z units against the norms.
 
-    - ``style_cut_z``: a dimension counts as high when z > this. Research 2.2 step 2
+    - ``style_cut_z``: a dimension counts as high when z > this. docs/science.md 2.2 step 2
       recommends the sign of z (0.0), or 0.5 if the product wants "secure" to be the
       plurality.
     - ``low_below_z`` / ``high_from_z``: bands for the per-dimension reflections;
-      z >= +1 "flags clearly elevated insecurity" (research 2.2, method c). [D]
+      z >= +1 "flags clearly elevated insecurity" (docs/science.md 2.2, method c). [D]
     - ``support_*``: when the support-resources pointer is shown: anxiety about two SDs
       above the norm (about the 98th percentile), or both dimensions 1.5 SDs above. [D]
     """
@@ -86,7 +86,7 @@ class AssessmentResult:
 
 
 def classify(anxiety_z: float, avoidance_z: float, cut_z: float = 0.0) -> AttachmentStyle:
-    """Quadrant label from the z-scores (research 2.2, method b and step 2)."""
+    """Quadrant label from the z-scores (docs/science.md 2.2, method b and step 2)."""
     anxious = anxiety_z > cut_z
     avoidant = avoidance_z > cut_z
     if anxious and avoidant:
@@ -130,7 +130,7 @@ def subscale_means(
 
     Reverse-keyed items are recoded first; up to ``instrument.max_missing_per_subscale``
     missing items per subscale are imputed with the person's mean of the answered
-    (keyed) items of that subscale (research 1.1, Missing data).
+    (keyed) items of that subscale (docs/science.md 1.1, Missing data).
 
     Raises ``ValidationFailed`` with one ``answers.<n>`` field per problem.
     """
@@ -181,12 +181,12 @@ def score_assessment(
     Item numbers may be ints or their decimal strings (``{"1": 5, "2": 3}``, as JSON
     gives them); anything else is an ``unknown_item`` error.
 
-    Steps (research 2.2, "[D] Recommended in-app classification"): subscale means,
+    Steps (docs/science.md 2.2, "[D] Recommended in-app classification"): subscale means,
     z-scores against ``norms``, normal-CDF percentiles, a quadrant label, and a
     near-boundary flag when either |z - cut| <= SEM / SD = sqrt(1 - alpha).
 
     Norms must belong to the same instrument: scores from different forms are not on
-    the same metric (research 1.2), so mixing them raises ``norms_mismatch``.
+    the same metric (docs/science.md 1.2), so mixing them raises ``norms_mismatch``.
     """
     if norms.instrument_key != instrument.key:
         raise DomainRuleViolated(

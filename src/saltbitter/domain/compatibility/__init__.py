@@ -1,9 +1,10 @@
 """Compatibility: the reference (scalar) rules for scoring and filtering pairs.
 
-Total = 40% attachment + 25% interests + 20% values + 15% demographics (PRODUCT.md
-section 4), each component in [0, 1], directional totals fused by a harmonic mean, every
-result explained in plain words. Hard filters decide who may be shown to whom at all.
-Pure and standard-library only; the numbers come from ``research/domain-science.md``
+Total = 40% attachment + 25% interests + 20% values + 15% demographics
+(docs/product-rules.md 5), each component in [0, 1], directional totals fused by a
+harmonic mean, every result explained in plain words. Hard filters decide who may be
+shown to whom at all.
+Pure and standard-library only; the numbers come from ``docs/science.md``
 sections 3.3 (attachment), 4.1-4.2 (interests, values) and 5.1-5.3 (age, distance,
 reciprocity). ``ScoringPopulation`` lays members out in columns for batch scorers, which
 must agree with these rules.

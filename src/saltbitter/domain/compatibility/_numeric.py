@@ -11,11 +11,11 @@ import math
 __all__ = ["EARTH_RADIUS_KM", "harmonic_mean", "haversine_km", "logistic_decay"]
 
 EARTH_RADIUS_KM = 6371.0
-"""Mean Earth radius used by the haversine formula (research section 5.2)."""
+"""Mean Earth radius used by the haversine formula (docs/science.md 5.2)."""
 
 
 def harmonic_mean(first: float, second: float) -> float:
-    """2ab / (a + b), and 0 when either side is 0 (research section 5.3).
+    """2ab / (a + b), and 0 when either side is 0 (docs/science.md 5.3).
 
     The harmonic mean is dominated by the smaller value, so a one-sided fit ranks far
     below a mutual one; a zero on either side (a dealbreaker) gives zero.
@@ -31,7 +31,7 @@ def logistic_decay(excess: float, width: float) -> float:
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (research section 5.2, the standard haversine formula).
+    """Great-circle distance in km (docs/science.md 5.2, the standard haversine formula).
 
     a = sin²(Δφ/2) + cos φ₁·cos φ₂·sin²(Δλ/2); d = 2R·asin(√a). ``asin`` equals the
     ``atan2(√a, √(1−a))`` of the research text for a in [0, 1] and is what the batch

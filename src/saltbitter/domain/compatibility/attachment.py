@@ -1,4 +1,4 @@
-"""Attachment component: the continuous model of research section 3.3.
+"""Attachment component: the continuous model of docs/science.md 3.3.
 
 Each member's ECR-R means (anxiety x, avoidance v, both on the 1-7 scale) are normalised
 to [0, 1] and the pair's insecurity is turned into a penalty:
@@ -9,7 +9,7 @@ to [0, 1] and the pair's insecurity is turned into a penalty:
 The additive terms carry the actor and partner effects that dominate the evidence
 (Joel et al. 2020; Lozano et al. 2021); the two interaction terms carry the only pairings
 with published support (anxious × avoidant, and both avoidant). Scores are never shown to
-the other member: only this derived number is used for matching (PRODUCT.md section 10).
+the other member: only this derived number is used for matching (docs/product-rules.md 10).
 """
 
 from __future__ import annotations
@@ -49,12 +49,12 @@ class AttachmentScores:
 
     @property
     def normalised_anxiety(self) -> float:
-        """x̂ = (x − 1)/6, in [0, 1] (research section 3.3)."""
+        """x̂ = (x − 1)/6, in [0, 1] (docs/science.md 3.3)."""
         return (self.anxiety - SCALE_MIN) / _SCALE_SPAN
 
     @property
     def normalised_avoidance(self) -> float:
-        """v̂ = (v − 1)/6, in [0, 1] (research section 3.3)."""
+        """v̂ = (v − 1)/6, in [0, 1] (docs/science.md 3.3)."""
         return (self.avoidance - SCALE_MIN) / _SCALE_SPAN
 
 
@@ -79,7 +79,7 @@ def attachment_compatibility(
     second: AttachmentScores,
     weights: AttachmentPenaltyWeights = _DEFAULT_WEIGHTS,
 ) -> float:
-    """AttachCompat(A, B) = 1 − penalty (research section 3.3), symmetric, in [0, 1].
+    """AttachCompat(A, B) = 1 − penalty (docs/science.md 3.3), symmetric, in [0, 1].
 
     1.0 for two people at (1, 1), 0.0 for two people at (7, 7); (4, 4) with (4, 4) gives
     about 0.59 and the strong anxious-avoidant pair (6, 1.5) with (1.5, 6) about 0.59.

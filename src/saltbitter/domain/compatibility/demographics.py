@@ -1,16 +1,16 @@
-"""Demographics component: reciprocal age windows and distance decay (research 5.1-5.2).
+"""Demographics component: reciprocal age windows and distance decay (docs/science.md 5.1-5.2).
 
 Direction A→B asks how well B fits A's stated preferences:
 
 - age: 1 inside A's window; Δ years outside it, 1/(1 + exp((Δ − 2)/1)) up to the
-  tolerance (±2 years, research 5.1), and 0 beyond it (a dealbreaker);
+  tolerance (±2 years, docs/science.md 5.1), and 0 beyond it (a dealbreaker);
 - distance: 1/(1 + exp((d − D)/(0.15·D))) for D = A's max distance, so about 0.5 at the
-  stated limit (research 5.2), and 0 beyond the limit (a dealbreaker);
+  stated limit (docs/science.md 5.2), and 0 beyond the limit (a dealbreaker);
 - gender: 0 when B's gender is not one A seeks (a dealbreaker).
 
 The direction's score is the harmonic mean of the age and distance scores, so any
-dealbreaker zeroes it (research 5.2: "a single zero should zero out this component").
-The two directions are combined with another harmonic mean (research 5.3).
+dealbreaker zeroes it (docs/science.md 5.2: a single zero zeroes the component).
+The two directions are combined with another harmonic mean (docs/science.md 5.3).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def age_years_outside(age: int, window_min: int, window_max: int) -> int:
 def score_for_years_outside(
     years_outside: int, policy: CompatibilityPolicy = DEFAULT_POLICY
 ) -> float:
-    """1 inside the window, the research 5.1 logistic up to the tolerance, 0 beyond it."""
+    """1 inside the window, the docs/science.md 5.1 logistic up to the tolerance, 0 beyond it."""
     if years_outside <= 0:
         return 1.0
     if years_outside > policy.age_tolerance_years:
@@ -56,14 +56,14 @@ def score_for_years_outside(
 def age_window_score(
     age: int, window_min: int, window_max: int, policy: CompatibilityPolicy = DEFAULT_POLICY
 ) -> float:
-    """How well ``age`` fits a stated window, in [0, 1] (research 5.1)."""
+    """How well ``age`` fits a stated window, in [0, 1] (docs/science.md 5.1)."""
     return score_for_years_outside(age_years_outside(age, window_min, window_max), policy)
 
 
 def distance_score(
     distance_km: float, max_distance_km: float, policy: CompatibilityPolicy = DEFAULT_POLICY
 ) -> float:
-    """Logistic decay around the member's own max distance, 0 beyond it (research 5.2)."""
+    """Logistic decay around the member's own max distance, 0 beyond it (docs/science.md 5.2)."""
     if distance_km > max_distance_km:
         return 0.0
     width = policy.distance_decay_width_fraction * max_distance_km

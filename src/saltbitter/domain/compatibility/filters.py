@@ -1,8 +1,8 @@
-"""Hard filters: who may be shown to whom at all (PRODUCT.md section 4).
+"""Hard filters: who may be shown to whom at all (docs/product-rules.md 5).
 
 Profile filters apply in both directions, so they are symmetric: each member must be of
 a gender the other seeks, each age must be within the other's window plus the tolerance
-(research 5.1), the distance must be within both members' max distance, and neither may
+(docs/science.md 5.1), the distance must be within both members' max distance, and neither may
 be suspended or paused. Relation filters: a block in either direction or an existing
 match excludes the pair; a member who already liked or passed someone is not shown them
 again; a member who passed someone is not shown to them (there is no match to be had,

@@ -1,7 +1,7 @@
-"""Interest component: IDF-weighted Jaccard with shrinkage for short lists (research 4.1).
+"""Interest component: IDF-weighted Jaccard with shrinkage for short lists (docs/science.md 4.1).
 
 Each interest t weighs idf(t) = ln((N + 1)/(n_t + 1)) + 1, where N is the number of
-members and n_t how many list t. Research 4.1 writes ln(N/n_t); the +1 smoothing (the
+members and n_t how many list t. docs/science.md 4.1 writes ln(N/n_t); the +1 smoothing (the
 ``smooth_idf`` of scikit-learn) keeps an unknown tag (n_t = 0) finite and a tag everyone
 lists (n_t = N) positive, so a union is never weightless. The similarity is
 

@@ -1,6 +1,6 @@
 """The tunable numbers of the compatibility score, as validated value objects.
 
-Every number here is a judgment call documented in ``research/domain-science.md``;
+Every number here is a judgment call documented in ``docs/science.md``;
 they live in one frozen policy so that the scalar rules and the batch scorer read the
 same configuration and an operator can change them without touching code.
 """
@@ -37,7 +37,7 @@ def _check_unit_weights(prefix: str, named: dict[str, float]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ComponentWeights:
-    """How much each component counts in the total (PRODUCT.md section 4: 40/25/20/15).
+    """How much each component counts in the total (docs/product-rules.md 5: 40/25/20/15).
 
     Each weight is in [0, 1] and they sum to 1, so the total stays in [0, 1].
     """
@@ -61,7 +61,7 @@ class ComponentWeights:
 
 @dataclass(frozen=True, slots=True)
 class AttachmentPenaltyWeights:
-    """a, b, c, d of the continuous attachment model (research section 3.3).
+    """a, b, c, d of the continuous attachment model (docs/science.md 3.3).
 
     ``anxiety`` (a) and ``avoidance`` (b) weigh each partner's own insecurity (the
     additive actor/partner effects that dominate the evidence), ``cross`` (c) the
@@ -91,18 +91,18 @@ class CompatibilityPolicy:
     """All tunable numbers of the compatibility score in one place.
 
     - ``neutral_attachment`` / ``neutral_values``: the component used when either person
-      has not answered (research 4.2: a zero correlation maps to 0.5, "no information").
+      has not answered (docs/science.md 4.2: a zero correlation maps to 0.5, "no information").
     - ``interest_prior`` and ``interest_full_evidence``: with fewer than
       ``interest_full_evidence`` interests on either side, the interest score is shrunk
-      toward ``interest_prior`` (research 4.1: Bayesian smoothing toward the population
+      toward ``interest_prior`` (docs/science.md 4.1: Bayesian smoothing toward the population
       mean). The prior sits near the typical score of two members with unrelated lists,
       so that listing few interests is neither a reward nor a punishment.
     - ``age_tolerance_years``: how far outside a stated age window the soft score still
-      applies before the window becomes a dealbreaker (research 5.1: "±2 years").
+      applies before the window becomes a dealbreaker (docs/science.md 5.1: 2 years).
     - ``age_decay_midpoint_years`` / ``age_decay_width_years``: outside the window the
-      age score is 1/(1 + exp((Δ − midpoint)/width)) (research 5.1).
+      age score is 1/(1 + exp((Δ − midpoint)/width)) (docs/science.md 5.1).
     - ``distance_decay_width_fraction``: the distance score is a logistic centred on each
-      member's max distance with width 0.15 × that distance (research 5.2).
+      member's max distance with width 0.15 × that distance (docs/science.md 5.2).
     - ``rare_interest_share``: a shared interest held by at most this share of members is
       called "rare" in explanations.
     """
@@ -143,4 +143,4 @@ class CompatibilityPolicy:
 
 
 DEFAULT_POLICY = CompatibilityPolicy()
-"""The product's defaults (PRODUCT.md section 4, research sections 3.3, 4.1, 5.1-5.3)."""
+"""The product's defaults (docs/product-rules.md 5, docs/science.md 3.3, 4.1, 5.1-5.3)."""

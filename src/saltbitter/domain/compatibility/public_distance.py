@@ -1,4 +1,4 @@
-"""The one distance members ever see, in numbers and in words (PRODUCT.md section 2).
+"""The one distance members ever see, in numbers and in words (docs/product-rules.md 3).
 
 Locations are stored precisely and never shown. The shown distance is computed between
 the two locations snapped to a grid of 0.01 degrees (about 1.1 km north-south), then

@@ -1,9 +1,9 @@
-"""The total compatibility score, reciprocity and plain-language reasons (PRODUCT.md 4).
+"""The total compatibility score, reciprocity and plain-language reasons (docs/product-rules.md 5).
 
 For members A and B:
 
     S(A→B) = 0.40·attachment + 0.25·interests + 0.20·values + 0.15·demographics(A→B)
-    total  = harmonic mean of S(A→B) and S(B→A)                       (research 5.3)
+    total  = harmonic mean of S(A→B) and S(B→A)                       (docs/science.md 5.3)
 
 Attachment, interests and values are symmetric; demographics is directional (does B
 fit A's age window and distance?), so only that part differs between the directions.
@@ -38,7 +38,7 @@ __all__ = [
 
 MAX_REASONS = 3
 # Attachment is only named as a reason when it is clearly good; the wording never
-# reveals either member's own scores (PRODUCT.md section 10: special-category data).
+# reveals either member's own scores (docs/product-rules.md 10: special-category data).
 _GOOD_ATTACHMENT_FIT = 0.75
 
 
@@ -166,7 +166,7 @@ def _reasons(
     if shared.count:
         text = _interest_text(shared.count, shared.tags, len(shared.rare_tags))
         # Even a modest Jaccard makes a good conversation starter, and perceived
-        # similarity is what predicts liking (research 4.3), so shared interests are
+        # similarity is what predicts liking (docs/science.md 4.3), so shared interests are
         # ranked as if the component were at least 0.5.
         salience = weights.interests * max(components.interests, 0.5)
         ranked.append((salience, 1, MatchReason(Component.INTERESTS, text)))

@@ -1,11 +1,11 @@
-"""Values component: Schwartz's ten basic values compared as profiles (research 4.2).
+"""Values component: Schwartz's ten basic values compared as profiles (docs/science.md 4.2).
 
 Each member rates how important each of the ten values is (1-7, higher = more
 important), directly or through the PVQ-21 portraits (``ValueRatings.from_pvq21``).
 Scores are centred on the member's own mean rating (the MRAT correction for individual
 differences in scale use) and two members are compared by the Pearson correlation r of
 their centred profiles, mapped to [0, 1] with (r + 1)/2. Profile correlation ignores
-overall level differences by design (research 4.2; Luo & Klohnen 2005, Gaunt 2006:
+overall level differences by design (docs/science.md 4.2; Luo & Klohnen 2005, Gaunt 2006:
 profile similarity beats difference scores). Unanswered or flat profiles are neutral.
 """
 
@@ -82,7 +82,7 @@ PVQ21_ITEMS: Mapping[SchwartzValue, tuple[int, ...]] = {
     SchwartzValue.HEDONISM: (10, 21),
     SchwartzValue.BENEVOLENCE: (12, 18),
 }
-"""PVQ-21 item numbers (1-21) behind each value (research 4.2, ESS scoring)."""
+"""PVQ-21 item numbers (1-21) behind each value (docs/science.md 4.2, ESS scoring)."""
 
 PVQ21_ESS_CODES: tuple[str, ...] = (
     "ipcrtiv", "imprich", "ipeqopt", "ipshabt", "impsafe", "impdiff", "ipfrule",
@@ -173,7 +173,7 @@ class ValueRatings:
         """Score the 21 PVQ portraits, ESS-coded 1 (very much like me) … 6 (not at all).
 
         Answers are reversed (7 − x) so that higher means more important, then each value
-        is the mean of its items (research 4.2). All 21 answers are required.
+        is the mean of its items (docs/science.md 4.2). All 21 answers are required.
         """
         errors = [
             FieldError(f"answers.{item}", "must be an answer from 1 to 6")

@@ -1,6 +1,6 @@
 """Matching: like/pass/match/unmatch rules and the daily-set allocation with fairness.
 
-Pure and standard-library only (PRODUCT.md section 4; research section 5.4). Scores come
+Pure and standard-library only (docs/product-rules.md 6; docs/science.md 5.4). Scores come
 from ``saltbitter.domain.compatibility`` (or a batch scorer that agrees with it); this
 package decides what happens with them.
 """

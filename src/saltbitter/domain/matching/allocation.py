@@ -1,4 +1,4 @@
-"""Daily sets: each member's few best candidates, with an exposure cap (PRODUCT.md 4).
+"""Daily sets: each member's few best candidates, with an exposure cap (docs/product-rules.md 6).
 
 Each member gets up to their tier's quota (Free 10, Premium 25, Elite 50) from their own
 ranked, eligible candidates, and nobody appears in more than ``exposure_cap`` daily sets.
@@ -55,7 +55,7 @@ _MAX_QUOTA = 1000
 
 @dataclass(frozen=True, slots=True)
 class DailyQuotas:
-    """How many candidates a member of each tier receives per day (PRODUCT.md 4 and 8)."""
+    """How many candidates a member of each tier gets a day (docs/product-rules.md 6 and 9)."""
 
     free: int = 10
     premium: int = 25

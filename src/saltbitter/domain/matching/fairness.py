@@ -1,4 +1,4 @@
-"""Fairness figures for daily sets (research 5.4: log exposure inequality).
+"""Fairness figures for daily sets (docs/science.md 5.4: log exposure inequality).
 
 - Exposure Gini: how unequally appearances in daily sets are spread over members
   (0: everyone is shown equally often; near 1: a few members absorb all attention).

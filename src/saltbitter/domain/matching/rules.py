@@ -1,4 +1,4 @@
-"""Like, pass, match and unmatch as pure rules (PRODUCT.md section 4).
+"""Like, pass, match and unmatch as pure rules (docs/product-rules.md 6).
 
 - Nobody can like or pass themselves, and nobody acts twice on the same person: a
   decision is final, so a pass cannot be turned into a like later and a like cannot be

@@ -13,7 +13,7 @@ _NAMESPACE = UUID("5b0c1a4e-2f53-4d0e-9a55-6a3c7f1d2e88")
 
 
 class NotificationKind(StrEnum):
-    """What a notification is about (PRODUCT.md section 7)."""
+    """What a notification is about (docs/product-rules.md 8)."""
 
     NEW_MATCH = "new_match"
     DAILY_SET_READY = "daily_set_ready"

@@ -1,6 +1,6 @@
 """Quiet hours: outbound email waits until the member's local quiet period is over.
 
-PRODUCT.md section 7: by default 22:00-08:00 in the member's own timezone, configurable.
+docs/product-rules.md 8: by default 22:00-08:00 in the member's own timezone, configurable.
 A message due inside quiet hours is deferred to the first moment they end, never dropped.
 
 The arithmetic is done on real instants, not on wall-clock times, so that daylight-saving

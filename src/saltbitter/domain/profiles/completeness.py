@@ -1,6 +1,6 @@
 """Profile completeness: how much of what helps a match a member has filled in.
 
-Four equally weighted items (PRODUCT.md section 2): at least one photo, a bio, the
+Four equally weighted items (docs/product-rules.md 3): at least one photo, a bio, the
 interests (3 to 15, so done as soon as a profile exists) and an attachment assessment.
 The score is the share of items done; ``missing`` lists the rest in a fixed order.
 """

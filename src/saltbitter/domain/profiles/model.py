@@ -1,4 +1,4 @@
-"""A member's dating profile: who they are, whom they seek, where (PRODUCT.md section 2).
+"""A member's dating profile: who they are, whom they seek, where (docs/product-rules.md 3).
 
 ``Profile`` checks every invariant when built and reports all broken ones at once, with
 the API's wire names as field paths (``interests.2``, ``location.lat``), so an HTTP 422

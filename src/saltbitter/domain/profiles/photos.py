@@ -1,4 +1,4 @@
-"""Profile photos: what may be uploaded, how many, and their order (PRODUCT.md section 2).
+"""Profile photos: what may be uploaded, how many, and their order (docs/product-rules.md 3).
 
 The file type is decided by the first bytes (magic numbers), never by the file name or
 the declared content type, which the client controls. The bytes themselves live in a

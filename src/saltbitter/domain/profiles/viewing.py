@@ -1,6 +1,6 @@
 """What other members may see: who is viewable, and how far away, roughly.
 
-Locations are stored precisely and never shown (PRODUCT.md section 2): the distance
+Locations are stored precisely and never shown (docs/product-rules.md 3): the distance
 shown is ``domain.compatibility.public_distance_km`` (snapped to a 0.01 degree grid,
 whole kilometres), the same number match reasons say.
 """
@@ -37,7 +37,7 @@ def may_view_profile(
     """Whether ``viewer_id`` may see ``target_id``'s public profile.
 
     Members always see their own. Others only see an active member with a visible
-    profile, and never across a block (either direction; PRODUCT.md section 6).
+    profile, and never across a block (either direction; docs/product-rules.md 7).
     """
     if target_profile is None:
         return False

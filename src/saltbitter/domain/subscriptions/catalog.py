@@ -1,4 +1,4 @@
-"""Tiers as configuration: price and entitlements per tier (PRODUCT.md section 8).
+"""Tiers as configuration: price and entitlements per tier (docs/product-rules.md 9).
 
 No pay-to-win: there is deliberately no paid visibility boost, so no entitlement can
 buy placement in anyone's daily set or discovery feed. Paid tiers see *more* (more
@@ -35,8 +35,8 @@ def tier_rank(tier: Tier) -> int:
 class Entitlements:
     """What a tier allows per day or month. Quotas are counted by the application.
 
-    There is intentionally no field for visibility boosts (PRODUCT.md: "no paid boosts
-    of visibility").
+    There is intentionally no field for visibility boosts (docs/product-rules.md 1:
+    nobody can pay to be shown more).
     """
 
     daily_matches: int
@@ -94,7 +94,7 @@ DEFAULT_CATALOG = Catalog(
             monthly_price=Money(0, "USD"),
             entitlements=Entitlements(
                 daily_matches=10,
-                # One finite page of 20 (PRODUCT.md 7: finite pages, no infinite feed).
+                # One finite page of 20 (docs/product-rules.md 8: finite pages, no infinite feed).
                 discover_profiles_per_day=20,
                 see_who_liked_you=False,
                 read_receipts=False,
@@ -131,8 +131,8 @@ DEFAULT_CATALOG = Catalog(
         ),
     )
 )
-"""PRODUCT.md 4 and 8: 10/25/50 daily matches, 50 AI practice messages a day on Free,
-Premium 19.99 and Elite 49.99 USD a month, 1 and 2 free event tickets a month (8b).
+"""docs/product-rules.md 6 and 9: 10/25/50 daily matches, 50 AI practice messages a day
+on Free, Premium 19.99 and Elite 49.99 USD a month, 1 and 2 free event tickets a month.
 Discovery and the paid AI quotas are our judgment calls; change them here."""
 
 

@@ -1,4 +1,4 @@
-"""The subscription lifecycle as an immutable state machine (PRODUCT.md section 8).
+"""The subscription lifecycle as an immutable state machine (docs/product-rules.md 9).
 
 States and what moves between them (anything else raises ``illegal_transition``)::
 

@@ -2,7 +2,7 @@
 
 ``answers_for_population`` simulates a realistic population from a seed instead of
 drawing every answer through hypothesis: hundreds of respondents stay fast, and their
-subscales are internally consistent the way real ECR-R data are (research 2.4).
+subscales are internally consistent the way real ECR-R data are (docs/science.md 2.4).
 """
 
 from __future__ import annotations
@@ -92,8 +92,8 @@ def simulate_population(
     """A reproducible synthetic population from a two-factor model.
 
     Each person has latent anxiety and avoidance (standard normal, correlated 0.3 since
-    the dimensions correlate on the ECR-R, research 1.1); each keyed answer is the
-    subscale centre (3.6 / 3.05, the priors of research 2.1) plus 1.3 x latent plus
+    the dimensions correlate on the ECR-R, docs/science.md 1.1); each keyed answer is the
+    subscale centre (3.6 / 3.05, the priors of docs/science.md 2.1) plus 1.3 x latent plus
     noise (SD 1.5), rounded and clipped to the scale. This gives alphas near .93.
     """
     rng = random.Random(seed)

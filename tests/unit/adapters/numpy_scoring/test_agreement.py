@@ -25,10 +25,13 @@ from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import ratings_in_order
 from saltbitter.testing.strategies.compatibility import populations
+from support.hypothesis_budget import budget
 
 TOLERANCE = 1e-9
 COLUMNS = ("total", "attachment", "interests", "values", "demographics")
-_settings = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_settings = settings(
+    max_examples=budget(40), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _exclusions(population: ScoringPopulation, data: st.DataObject) -> dict[int, set[int]]:
@@ -82,7 +85,7 @@ def test_both_scorers_agree_on_chosen_candidates(
         )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(populations(max_size=18), st.integers(0, 6), st.data())
 def test_top_candidates_are_a_valid_top_k_of_the_scalar_scores(
     population: ScoringPopulation, k: int, data: st.DataObject
@@ -117,7 +120,7 @@ def test_top_candidates_are_a_valid_top_k_of_the_scalar_scores(
                     assert score <= worst_kept + TOLERANCE
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=budget(15), deadline=None)
 @given(populations(), st.data())
 def test_float32_fast_path_agrees_loosely(
     population: ScoringPopulation, data: st.DataObject

@@ -37,6 +37,7 @@ from saltbitter.domain.errors import Conflict, DomainRuleViolated, NotFound
 from saltbitter.domain.matching import AllocationPolicy, DailyQuotas, Decision
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.strategies.compatibility import populations
+from support.hypothesis_budget import budget
 
 from .conftest import MatchingWorld
 
@@ -129,6 +130,7 @@ items = st.builds(
 )
 
 
+@settings(max_examples=budget(100))
 @given(st.dates(), st.sampled_from(ZONES), st.lists(items, max_size=5).map(tuple))
 def test_cached_daily_sets_round_trip(
     day: date, zone: str, entries: tuple[CachedDailyItem, ...]
@@ -159,7 +161,7 @@ def selections(
     return population, viewers, prior, policy, exclusions
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(150), suppress_health_check=[HealthCheck.too_slow])
 @given(selections(), st.integers(0, 2**32))
 def test_daily_sets_respect_quotas_filters_and_the_exposure_cap(
     case: tuple[
@@ -196,7 +198,7 @@ def test_daily_sets_respect_quotas_filters_and_the_exposure_cap(
             assert prior.get(candidate, 0) + count <= cap
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(st.integers(0, 3), st.integers(0, 3), st.sampled_from(list(Decision))),

@@ -8,7 +8,7 @@ from saltbitter.domain.attachment import ECR_R, Instrument, Item, ResponseScale,
 from saltbitter.domain.attachment.instruments import ECR_RS
 from saltbitter.domain.errors import DomainRuleViolated
 
-# Research 0.1 / 1.1, typed in independently of the implementation.
+# docs/science.md 0.1 / 1.1, typed in independently of the implementation.
 ECR_R_REVERSED = {9, 11, 20, 22, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36}
 
 

@@ -32,7 +32,7 @@ def test_default_norms_are_marked_as_research_priors() -> None:
     assert DEFAULT_NORMS.is_prior
     assert DEFAULT_NORMS.instrument_key == ECR_R.key
     assert "PRIORS" in DEFAULT_NORMS.source
-    # Research 2.1 ranges: anxiety mean 3.5-3.7 (SD 1.1-1.3), avoidance 2.9-3.2 (SD 1.0-1.2).
+    # docs/science.md 2.1 ranges: anxiety mean 3.5-3.7 (SD 1.1-1.3), avoidance 2.9-3.2 (SD 1.0-1.2).
     assert 3.5 <= DEFAULT_NORMS.anxiety.mean <= 3.7
     assert 1.1 <= DEFAULT_NORMS.anxiety.sd <= 1.3
     assert 2.9 <= DEFAULT_NORMS.avoidance.mean <= 3.2
@@ -44,7 +44,7 @@ def test_measurement_error_follows_sd_times_root_one_minus_alpha() -> None:
     assert norm.standard_error_of_measurement == pytest.approx(2.0 * 0.4)
     assert norm.standard_error_in_z == pytest.approx(0.4)
     assert norm.z_score(4.0) == pytest.approx(0.5)
-    # Research 2.2: "about 0.25-0.35 SD for alpha about .90-.94".
+    # docs/science.md 2.2: about 0.25-0.35 SD for alpha about .90-.94.
     assert 0.25 <= DEFAULT_NORMS.anxiety.standard_error_in_z <= 0.35
 
 

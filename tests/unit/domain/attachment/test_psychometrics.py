@@ -310,7 +310,7 @@ def test_a_realistic_population_meets_the_quality_bar(
 def test_a_reverse_keying_bug_shows_as_a_negative_item_total_correlation(
     population: tuple[dict[int, int], ...],
 ) -> None:
-    # Research 2.4: a negative corrected item-total correlation almost always means a
+    # docs/science.md 2.4: a negative corrected item-total correlation almost always means a
     # keying bug. Declare reversed item 9 as forward and look for it.
     buggy_items = tuple(
         replace(item, reverse_keyed=False) if item.number == 9 else item for item in ECR_R.items

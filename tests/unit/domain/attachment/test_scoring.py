@@ -1,7 +1,7 @@
 """Scoring laws (bounds, keying, monotonicity, imputation, classification) and examples.
 
-The expected values come from the ECR-R key (research 1.1) and the prior norms
-(anxiety 3.6 / SD 1.2 / alpha .91, avoidance 3.05 / SD 1.1 / alpha .92, research 2.1,
+The expected values come from the ECR-R key (docs/science.md 1.1) and the prior norms
+(anxiety 3.6 / SD 1.2 / alpha .91, avoidance 3.05 / SD 1.1 / alpha .92, docs/science.md 2.1,
 2.4), recomputed here by hand or with an independent oracle.
 """
 

@@ -35,7 +35,7 @@ from saltbitter.testing.strategies.compatibility import (
     value_ratings,
 )
 
-# -- attachment (research 3.3) -------------------------------------------------------
+# -- attachment (docs/science.md 3.3) -------------------------------------------------------
 
 
 @given(attachment_scores(), attachment_scores())
@@ -53,13 +53,13 @@ def test_attachment_endpoints() -> None:
 @pytest.mark.parametrize(
     ("first", "second", "expected"),
     [
-        # The reference table of research 3.3.
+        # The reference table of docs/science.md 3.3.
         ((3.5, 3.0), (3.5, 3.0), 0.71),
         ((4, 4), (4, 4), 0.59),
         ((6, 1.5), (1.5, 6), 0.59),
         ((6, 1.5), (6, 1.5), 0.70),
         ((1.5, 6), (1.5, 6), 0.63),
-        # The 4×4 matrix of research 3.2 at the style prototypes.
+        # The 4×4 matrix of docs/science.md 3.2 at the style prototypes.
         ((2, 2), (2, 2), 0.88),
         ((2, 2), (5.5, 2), 0.78),
         ((5.5, 2), (2, 5.5), 0.61),
@@ -103,7 +103,7 @@ def test_attachment_weights_must_sum_to_one() -> None:
         AttachmentPenaltyWeights(anxiety=0.5, avoidance=0.35, cross=0.3, both_avoidant=0.05)
 
 
-# -- interests (research 4.1) --------------------------------------------------------
+# -- interests (docs/science.md 4.1) --------------------------------------------------------
 
 _FREQUENCIES = DocumentFrequencies(
     total_users=1000, counts={"hiking": 400, "jazz": 100, "chess": 100, "falconry": 2}
@@ -202,7 +202,7 @@ def test_document_frequencies_validate_and_count() -> None:
     assert counted.weight("a") >= 1.0
 
 
-# -- values (research 4.2) -----------------------------------------------------------
+# -- values (docs/science.md 4.2) -----------------------------------------------------------
 
 
 @given(value_ratings(), value_ratings())
@@ -263,7 +263,7 @@ def test_value_ratings_validate() -> None:
         ValueRatings.from_mapping({SchwartzValue.POWER: 3})
 
 
-# -- demographics (research 5.1-5.2) -------------------------------------------------
+# -- demographics (docs/science.md 5.1-5.2) -------------------------------------------------
 
 
 def test_age_window_score_inside_the_tolerance_and_beyond() -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from uuid import UUID
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saltbitter.domain.compatibility import (
@@ -29,6 +29,7 @@ from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import ratings_in_order
 from saltbitter.testing.strategies.compatibility import candidate_profiles, document_frequencies
+from support.hypothesis_budget import budget
 
 _FREQUENCIES = DocumentFrequencies(
     total_users=1000, counts={"hiking": 400, "jazz": 100, "chess": 100, "falconry": 2}
@@ -65,7 +66,7 @@ _histories = st.builds(
     candidate_passed=st.booleans(),
 )
 
-# -- harmonic mean (research 5.3) ------------------------------------------------------
+# -- harmonic mean (docs/science.md 5.3) ------------------------------------------------------
 
 
 @given(st.floats(0, 1), st.floats(0, 1))
@@ -85,6 +86,7 @@ def test_harmonic_mean_punishes_one_sided_fit() -> None:
 # -- the total --------------------------------------------------------------------------
 
 
+@settings(max_examples=budget(100))
 @given(candidate_profiles(), candidate_profiles(), document_frequencies())
 def test_total_and_components_are_symmetric_and_bounded(
     a: CandidateProfile, b: CandidateProfile, frequencies: DocumentFrequencies
@@ -211,6 +213,7 @@ def test_custom_weights_change_the_total() -> None:
 # -- hard filters --------------------------------------------------------------------
 
 
+@settings(max_examples=budget(100))
 @given(candidate_profiles(), candidate_profiles(), _histories)
 def test_eligibility_is_symmetric_for_symmetric_facts(
     a: CandidateProfile, b: CandidateProfile, history: PairHistory
@@ -222,6 +225,7 @@ def test_eligibility_is_symmetric_for_symmetric_facts(
     assert history.reversed().reversed() == history
 
 
+@settings(max_examples=budget(100))
 @given(candidate_profiles(), candidate_profiles())
 def test_an_eligible_pair_passes_every_filter(a: CandidateProfile, b: CandidateProfile) -> None:
     result = check_eligibility(a, b)

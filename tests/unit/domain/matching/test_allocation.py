@@ -6,7 +6,7 @@ import math
 from uuid import UUID
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saltbitter.domain.errors import ValidationFailed
@@ -23,6 +23,7 @@ from saltbitter.domain.matching import (
     top_choices,
 )
 from saltbitter.domain.shared import Tier, UserId
+from support.hypothesis_budget import budget
 
 
 @st.composite
@@ -43,6 +44,9 @@ def _sets(result: AllocationResult) -> list[tuple[int, ...]]:
     return [result.set_of(user) for user in range(result.user_count)]
 
 
+# Generating ranked lists is slow on a busy machine; these properties are about the
+# allocation, so the generation-speed health check is off for them.
+@settings(max_examples=budget(100), suppress_health_check=[HealthCheck.too_slow])
 @given(ranked_lists(), st.one_of(st.none(), st.integers(1, 5)), st.integers(0, 2**32))
 def test_allocation_invariants(
     case: tuple[RankedCandidateLists, list[int]], cap: int | None, seed: int
@@ -78,6 +82,7 @@ def exposure_of(result: AllocationResult, candidate: int) -> int:
     return int(result.exposure[candidate])
 
 
+@settings(max_examples=budget(100), suppress_health_check=[HealthCheck.too_slow])
 @given(ranked_lists(), st.integers(1, 5), st.data(), st.integers(0, 2**32))
 def test_initial_exposure_counts_against_the_cap_without_leaving_sets_short(
     case: tuple[RankedCandidateLists, list[int]], cap: int, data: st.DataObject, seed: int
@@ -120,6 +125,7 @@ def test_a_candidate_with_room_for_one_more_set_does_not_cost_a_place() -> None:
     assert _sets(uncapped)[:2] == [(2,), (2,)]
 
 
+@settings(max_examples=budget(100), suppress_health_check=[HealthCheck.too_slow])
 @given(ranked_lists())
 def test_without_a_cap_everyone_gets_their_own_top_choices(
     case: tuple[RankedCandidateLists, list[int]],
@@ -133,6 +139,7 @@ def test_without_a_cap_everyone_gets_their_own_top_choices(
         assert list(greedy.set_of(user)) == listed[: quotas[user]]
 
 
+@settings(max_examples=budget(100), suppress_health_check=[HealthCheck.too_slow])
 @given(ranked_lists(), st.integers(1, 4), st.integers(0, 100))
 def test_fairness_report_bounds(
     case: tuple[RankedCandidateLists, list[int]], cap: int, seed: int
@@ -207,6 +214,7 @@ def _ids(count: int) -> list[UserId]:
     return [UserId(UUID(int=number + 1)) for number in range(count)]
 
 
+@settings(max_examples=budget(100), suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.lists(st.tuples(st.integers(0, 11), st.floats(0, 1)), max_size=12),

@@ -17,6 +17,7 @@ from saltbitter.domain.notifications import (
     QuietHours,
     notification_id,
 )
+from support.hypothesis_budget import budget
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -105,7 +106,7 @@ def test_naive_datetimes_are_refused() -> None:
         DEFAULT_QUIET_HOURS.release(datetime(2026, 1, 1, 23), BERLIN)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=budget(400), deadline=None)
 @given(quiet=quiet_periods, now=instants, zone=zones, fraction=st.floats(0, 1, exclude_max=True))
 @example(
     quiet=QuietHours(time(22), time(2, 30)),
@@ -130,7 +131,7 @@ def test_the_release_is_the_first_instant_outside_quiet_hours(
     assert release - now <= quiet.length + timedelta(hours=2)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(now=instants, zone=zones)
 def test_with_the_default_an_email_never_waits_a_day(now: datetime, zone: ZoneInfo) -> None:
     release = DEFAULT_QUIET_HOURS.release(now, zone)

@@ -1,4 +1,4 @@
-"""Worked examples of the subscription lifecycle (PRODUCT.md section 8)."""
+"""Worked examples of the subscription lifecycle (docs/product-rules.md 9)."""
 
 from __future__ import annotations
 

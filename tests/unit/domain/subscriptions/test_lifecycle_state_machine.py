@@ -1,7 +1,7 @@
 """Model-based test of the subscription lifecycle with a hypothesis state machine.
 
-The model below is written from PRODUCT.md section 8 and the brief, independently of
-the implementation: a plain mutable record updated by the rules as we understand them.
+The model below is written from docs/product-rules.md 9, independently of the
+implementation: a plain mutable record updated by the rules as we understand them.
 Every step compares the real immutable value with the model and checks the invariants.
 """
 
@@ -24,6 +24,7 @@ from hypothesis.stateful import (
 from saltbitter.domain.errors import DomainRuleViolated
 from saltbitter.domain.shared import Tier
 from saltbitter.domain.subscriptions import Subscription, SubscriptionState
+from support.hypothesis_budget import budget
 
 RANK = {"free": 0, "premium": 1, "elite": 2}
 PAID_STATES = {"trialing", "active", "past_due", "canceling"}
@@ -312,6 +313,6 @@ class SubscriptionLifecycle(RuleBasedStateMachine):
 
 
 SubscriptionLifecycle.TestCase.settings = settings(
-    max_examples=100, stateful_step_count=30, deadline=None
+    max_examples=budget(100), stateful_step_count=30, deadline=None
 )
 TestSubscriptionLifecycle = SubscriptionLifecycle.TestCase
