@@ -339,6 +339,9 @@ class MyPhotosController(Controller):
         # The body is read here, not declared as ``data``: Litestar would parse a ``data``
         # parameter before the caller is authenticated, so anyone could make the server
         # take in 10 MB. ``principal`` is resolved before this line runs.
+        # The whole body first: past the limit this raises 413 before the multipart
+        # parser has opened any temporary file (it would leave a half-written one open).
+        await request.body()
         form = await request.form()
         try:
             part = form.get("file")
