@@ -75,6 +75,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "uploadPhoto": "the bytes must be a real JPEG/PNG/WebP image of at least 200x200",
     "reorderPhotos": "the list must name exactly the caller's own photos",
     "submitAssessment": "every item of the instrument answered on its own scale",
+    "answerValuesQuestionnaire": "every portrait answered on its own 1-6 scale",
     "like": "a member cannot like themselves",
     "passMember": "a member cannot pass on themselves",
     "listMatches": "a cursor is valid only if the server issued it",
@@ -84,11 +85,6 @@ RULES_BEYOND_THE_SCHEMA = {
 }
 CONFIG = SchemathesisConfig.from_dict(
     {
-        "checks": {
-            # OPTIONS answers come from the HTTP hardening work (issue 8, Allow headers);
-            # until it lands, Litestar's automatic OPTIONS lists only one method per path.
-            "allow_header_conformance": {"enabled": False},
-        },
         "operations": [
             {
                 "include-operation-id": operation,

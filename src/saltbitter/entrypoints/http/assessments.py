@@ -69,6 +69,9 @@ class ValuesQuestionnaireRequest(msgspec.Struct, forbid_unknown_fields=True):
     answers: Annotated[
         dict[Annotated[str, msgspec.Meta(max_length=8)], Any],
         msgspec.Meta(max_length=100, examples=[{"1": 2, "2": 5}]),
+        documented(
+            max_properties=100, property_names={"type": "string", "pattern": "^[0-9]{1,8}$"}
+        ),
     ]
 
 
@@ -178,7 +181,7 @@ class ValuesController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 404, 422, LIMITED),
     )
-    async def questionnaire(
+    async def answer_values_questionnaire(
         self,
         data: JSONBody[ValuesQuestionnaireRequest],
         principal: FromDishka[Principal],
