@@ -131,7 +131,8 @@ class InMemoryPhotoStore(PhotoStore):
         self.written_at.pop(key, None)
 
     async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
-        listed = [StoredBlob(key, self.written_at[key]) for key in self.blobs]
+        now = self._clock.now()  # a blob put into ``blobs`` directly counts as new
+        listed = [StoredBlob(key, self.written_at.get(key, now)) for key in self.blobs]
         for start in range(0, len(listed), 2):  # tiny pages: the paging gets exercised
             yield listed[start : start + 2]
 

@@ -95,7 +95,8 @@ def _converted(image: Image.Image, mode: str, icc: bytes | None) -> Image.Image:
             converted = None  # an unusable profile: convert the pixels as they are
         if converted is not None:
             return converted
-    return image.convert(mode)
+    # Every full-size copy costs the whole canvas again: none when nothing changes.
+    return image if image.mode == mode else image.convert(mode)
 
 
 def _mode_for(image: Image.Image, image_type: ImageType) -> str:
@@ -147,7 +148,8 @@ def normalise_image(data: bytes, image_type: ImageType) -> ProcessedImage | Fiel
     if isinstance(source, FieldError):
         return source
     icc = source.info.get("icc_profile")
-    upright = ImageOps.exif_transpose(source) or source
+    upright = source
+    ImageOps.exif_transpose(upright, in_place=True)  # no copy when already upright
     pixels = _converted(upright, _mode_for(upright, image_type), icc)
     pixels.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     # Nothing from the original's metadata may reach the encoder (PNG falls back to
