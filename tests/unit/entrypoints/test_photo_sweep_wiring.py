@@ -20,6 +20,7 @@ from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.profiles import topics
 from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.capabilities.base import Payload
 from saltbitter.entrypoints.capabilities.profiles import CAPABILITY, ORPHAN_SWEEP_SECONDS
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.jobs import JOBS, InProcessJobQueue, run_job
@@ -41,7 +42,7 @@ class _RecordingQueue(InProcessJobQueue):
         super().__init__()
         self.enqueued: list[str] = []
 
-    async def enqueue(self, job: str, payload: object) -> None:  # type: ignore[override]
+    async def enqueue(self, job: str, payload: Payload) -> None:
         self.enqueued.append(job)
 
 
