@@ -51,6 +51,12 @@ class Settings:
     s3_bucket: str | None = None
     s3_region: str = "us-east-1"
     photo_url_ttl_seconds: int = 900  # signed photo URLs (local folder and S3) live 15 min
+    # Photo decoding runs in this many worker processes ("thread": in the API process);
+    # uploads beyond that wait their turn. Blobs without a photos row (a crash between
+    # store and commit) are swept once older than the grace period.
+    image_workers: int = 2
+    image_pool: Literal["process", "thread"] = "process"
+    orphan_photo_grace_seconds: int = 3600
     log_level: str = "INFO"
     log_json: bool = True
     trusted_proxies: tuple[str, ...] = field(default=("127.0.0.1",))

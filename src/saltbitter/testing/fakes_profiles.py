@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
@@ -22,7 +22,7 @@ from saltbitter.application.ports.images import (
     PhotoModerator,
     ProcessedImage,
 )
-from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import Conflict, ValidationFailed
@@ -93,6 +93,10 @@ class InMemoryPhotoRepository(PhotoRepository):
     async def delete(self, photo_id: PhotoId) -> bool:
         return self._state.photos.pop(photo_id, None) is not None
 
+    async def storage_keys(self, photo_ids: Collection[PhotoId]) -> set[str]:
+        photos = self._state.photos
+        return {photos[photo_id].storage_key for photo_id in photo_ids if photo_id in photos}
+
     async def save_order(self, user_id: UserId, photo_ids: Sequence[PhotoId]) -> None:
         mine = {photo.id for photo in self._mine(user_id)}
         if set(photo_ids) != mine or len(photo_ids) != len(mine):
@@ -109,12 +113,14 @@ class InMemoryPhotoStore(PhotoStore):
 
     def __init__(self, clock: Clock, *, ttl: timedelta = timedelta(minutes=15)) -> None:
         self.blobs: dict[str, tuple[bytes, str]] = {}
+        self.written_at: dict[str, datetime] = {}  # by the clock: tests age blobs with it
         self._clock = clock
         self._ttl = ttl
         self._secret = b"in-memory-photo-store"
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         self.blobs[key] = (bytes(data), content_type)
+        self.written_at[key] = self._clock.now()
 
     async def get(self, key: str) -> bytes | None:
         blob = self.blobs.get(key)
@@ -122,6 +128,13 @@ class InMemoryPhotoStore(PhotoStore):
 
     async def delete(self, key: str) -> None:
         self.blobs.pop(key, None)
+        self.written_at.pop(key, None)
+
+    async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
+        now = self._clock.now()  # a blob put into ``blobs`` directly counts as new
+        listed = [StoredBlob(key, self.written_at.get(key, now)) for key in self.blobs]
+        for start in range(0, len(listed), 2):  # tiny pages: the paging gets exercised
+            yield listed[start : start + 2]
 
     async def signed_url(self, key: str) -> str:
         expires = int((self._clock.now() + self._ttl).timestamp())

@@ -168,6 +168,16 @@ def test_moderation_refuses_tiny_and_blank_photos(api: Api) -> None:
     assert api.http.get("/api/v1/me/photos", headers=headers).json()["items"] == []
 
 
+def test_a_small_file_declaring_a_huge_canvas_is_refused_unread(api: Api) -> None:
+    # Issue 8: a few KB declaring 7000 x 7000 pixels used to be decoded in full (seconds
+    # of CPU, hundreds of MB); now its header alone refuses it.
+    headers, _ = signed_in(api)
+    canvas = io.BytesIO()
+    Image.new("1", (7000, 7000)).save(canvas, "PNG")
+    assert len(canvas.getvalue()) < 100_000
+    assert file_error(upload(api, headers, canvas.getvalue())) == "image_too_large"
+
+
 def test_bodies_over_10_mb_are_refused(api: Api) -> None:
     headers, _ = signed_in(api)
     eleven = b"\xff\xd8\xff" + os.urandom(11 * MiB)

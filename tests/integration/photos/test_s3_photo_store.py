@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -15,10 +16,15 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from saltbitter.adapters.photos import S3PhotoStore
+from saltbitter.application.profiles.photos import OrphanSweepPolicy, SweepOrphanPhotoFiles
 from saltbitter.domain.errors import Unavailable
+from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
+from saltbitter.domain.shared import UserId
+from saltbitter.testing.builders_profiles import a_photo
 from saltbitter.testing.contracts.photo_store import Fetch, PhotoStoreContract, Wait
+from saltbitter.testing.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
 
-from .conftest import client_for
+from .conftest import REGION, client_for
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -132,3 +138,31 @@ async def test_an_unreachable_endpoint_is_unavailable() -> None:
 async def test_a_missing_bucket_is_unavailable_not_empty(s3: S3Client) -> None:
     with pytest.raises(Unavailable):
         await S3PhotoStore(s3, "no-such-bucket-here").put("a/b.jpg", b"x", "image/jpeg")
+
+
+async def test_the_orphan_sweep_removes_only_old_unreferenced_objects(s3: S3Client) -> None:
+    # A bucket of its own: the sweep looks at every object in the bucket.
+    bucket = f"saltbitter-sweep-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    store = S3PhotoStore(s3, bucket)
+    database = InMemoryDatabase()
+    member = UserId(uuid.uuid4())
+    photo = a_photo(member)
+    async with InMemoryUnitOfWork(database) as uow:
+        uow.photos.add(photo)
+        await uow.commit()
+    orphan = storage_key_for(member, PhotoId(uuid.uuid4()), ImageType.JPEG)
+    for key in (photo.storage_key, orphan):
+        await store.put(key, b"bytes", "image/jpeg")
+
+    def sweep_at(later: timedelta) -> SweepOrphanPhotoFiles:
+        # S3 stamps objects with its own clock, so the sweep's clock moves instead.
+        clock = FixedClock(datetime.now(UTC) + later)
+        policy = OrphanSweepPolicy(timedelta(hours=1))
+        return SweepOrphanPhotoFiles(InMemoryUnitOfWork(database, clock), store, clock, policy)
+
+    assert await sweep_at(timedelta(minutes=30))() == 0  # still young
+    assert await store.get(orphan) == b"bytes"
+    assert await sweep_at(timedelta(hours=2))() == 1
+    assert await store.get(orphan) is None
+    assert await store.get(photo.storage_key) == b"bytes"

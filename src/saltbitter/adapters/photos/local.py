@@ -16,11 +16,12 @@ import hmac
 import os
 import re
 import tempfile
-from datetime import timedelta
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
 from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import NotFound, PermissionDenied
 
@@ -29,6 +30,7 @@ __all__ = ["LocalFolderPhotoStore", "PhotoFile"]
 # Relative paths of plain segments: no "..", no leading "/", nothing a shell or a file
 # system would interpret. Anything else is refused before it reaches the disk.
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,3}$")
+_PAGE = 1000
 _CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
@@ -104,6 +106,28 @@ class LocalFolderPhotoStore(PhotoStore):
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
+        listed = await asyncio.to_thread(self._scan)
+        for start in range(0, len(listed), _PAGE):
+            yield listed[start : start + _PAGE]
+
+    def _scan(self) -> list[StoredBlob]:
+        """Every photo file under the root with its modification time; temporary files
+        of writes in progress (``.upload-*``) and anything not key-shaped are skipped."""
+        found: list[StoredBlob] = []
+        for folder, _dirs, files in os.walk(self.root):
+            relative = Path(folder).relative_to(self.root)
+            for name in files:
+                key = (relative / name).as_posix()
+                if not _KEY.match(key):
+                    continue
+                try:
+                    modified = Path(folder, name).stat().st_mtime
+                except FileNotFoundError:
+                    continue  # deleted while we looked
+                found.append(StoredBlob(key, datetime.fromtimestamp(modified, UTC)))
+        return found
 
     async def signed_url(self, key: str) -> str:
         _checked(key)

@@ -9,10 +9,11 @@ botocore are imported when first used, so embedded mode works without the ``aws`
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
-from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
 from saltbitter.domain.errors import Unavailable
 
 if TYPE_CHECKING:
@@ -107,6 +108,23 @@ class S3PhotoStore(PhotoStore):
             await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=key)
         except (BotoCoreError, ClientError) as error:
             raise _unavailable(error) from error
+
+    async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        # Each page is one ListObjectsV2 call (up to 1,000 keys), fetched in a thread.
+        pages = iter(self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket))
+        while True:
+            try:
+                page = await asyncio.to_thread(next, pages, None)
+            except (BotoCoreError, ClientError) as error:
+                raise _unavailable(error) from error
+            if page is None:
+                return
+            yield [
+                StoredBlob(item["Key"], item["LastModified"].astimezone(UTC))
+                for item in page.get("Contents", [])
+            ]
 
     async def signed_url(self, key: str) -> str:
         return self._client.generate_presigned_url(

@@ -205,3 +205,10 @@ class SqlaPhotoRepository(PhotoRepository):
         await self._db.execute(delete(photos).where(photos.c.user_id == user_id))
         for position, photo_id in enumerate(photo_ids):
             self._db.stage(photos, _photo_row(by_id[photo_id]) | {"position": position})
+
+    async def storage_keys(self, photo_ids: Collection[PhotoId]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(set(photo_ids))):
+            statement = select(photos.c.storage_key).where(photos.c.id.in_(chunk))
+            found.update(row.storage_key for row in await self._db.execute(statement))
+        return found

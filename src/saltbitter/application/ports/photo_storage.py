@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-__all__ = ["PhotoStore"]
+__all__ = ["PhotoStore", "StoredBlob"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlob:
+    """One blob as a listing reports it; ``modified_at`` is when it was last written
+    (timezone-aware, as the store's own clock saw it)."""
+
+    key: str
+    modified_at: datetime
 
 
 class PhotoStore(Protocol):
@@ -31,3 +43,8 @@ class PhotoStore(Protocol):
     @abstractmethod
     async def signed_url(self, key: str) -> str:
         """A URL that serves ``key`` until it expires (it does not check that it exists)."""
+
+    @abstractmethod
+    def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
+        """Every blob in the store, page by page, in no particular order (a blob written
+        or deleted during the listing may or may not appear)."""

@@ -57,3 +57,7 @@ class PhotoRepository(Protocol):
     @abstractmethod
     async def save_order(self, user_id: UserId, photo_ids: Sequence[PhotoId]) -> None:
         """Give ``photo_ids[i]`` position i; they must be exactly the member's photos."""
+
+    @abstractmethod
+    async def storage_keys(self, photo_ids: Collection[PhotoId]) -> set[str]:
+        """The storage keys of those of ``photo_ids`` that have a row (by primary key)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import UUID
 
 from saltbitter.application.accounts.dto import Principal
@@ -24,12 +25,21 @@ from saltbitter.domain.profiles import (
     check_upload,
     compacted,
     ensure_room_for_photo,
+    photo_id_in_storage_key,
     reordered,
     storage_key_for,
 )
 from saltbitter.domain.shared import UserId
 
-__all__ = ["DeletePhoto", "DeletePhotoFile", "ListMyPhotos", "ReorderPhotos", "UploadPhoto"]
+__all__ = [
+    "DeletePhoto",
+    "DeletePhotoFile",
+    "ListMyPhotos",
+    "OrphanSweepPolicy",
+    "ReorderPhotos",
+    "SweepOrphanPhotoFiles",
+    "UploadPhoto",
+]
 
 
 def _changed(user_id: UserId) -> Event:
@@ -173,6 +183,49 @@ class DeletePhotoFile:
 
     async def __call__(self, storage_key: str) -> None:
         await self.store.delete(storage_key)
+
+
+@dataclass(frozen=True, slots=True)
+class OrphanSweepPolicy:
+    grace: timedelta = timedelta(hours=1)
+    """How old a blob without a row must be before it goes: far longer than any upload
+    takes between storing its bytes and committing its row."""
+
+
+@dataclass(frozen=True, slots=True)
+class SweepOrphanPhotoFiles:
+    """Periodic job: remove photo bytes that no photo row names, once older than the grace.
+
+    ``UploadPhoto`` stores bytes before it commits the row and removes them if the commit
+    fails, but a crash in between leaves them behind; so does a lost
+    ``profiles.delete_photo_file`` job. Keys that ``storage_key_for`` did not make are
+    never touched. Returns how many blobs were removed.
+    """
+
+    uow: UnitOfWork
+    store: PhotoStore
+    clock: Clock
+    policy: OrphanSweepPolicy
+
+    async def __call__(self) -> int:
+        cutoff = self.clock.now() - self.policy.grace
+        removed = 0
+        async for page in self.store.list_blobs():
+            aged = {
+                photo_id: blob.key
+                for blob in page
+                if blob.modified_at < cutoff
+                and (photo_id := photo_id_in_storage_key(blob.key)) is not None
+            }
+            if not aged:
+                continue
+            async with self.uow as uow:
+                in_use = await uow.photos.storage_keys(aged.keys())
+            for key in aged.values():
+                if key not in in_use:
+                    await self.store.delete(key)
+                    removed += 1
+        return removed
 
 
 @dataclass(frozen=True, slots=True)

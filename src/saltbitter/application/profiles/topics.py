@@ -17,6 +17,9 @@ PHOTO_DELETED: Final = "profiles.photo_deleted"
 DELETE_PHOTO_FILE: Final = "profiles.delete_photo_file"
 """Job: remove a deleted photo's bytes from the photo store (idempotent, retried)."""
 
+SWEEP_ORPHAN_PHOTO_FILES: Final = "profiles.sweep_orphan_photo_files"
+"""Periodic job: remove photo bytes without a photo row, once past the grace period."""
+
 JOBS_BY_TOPIC: Mapping[str, tuple[str, ...]] = {
     PHOTO_DELETED: (DELETE_PHOTO_FILE,),
 }

@@ -27,6 +27,7 @@ __all__ = [
     "check_upload",
     "compacted",
     "ensure_room_for_photo",
+    "photo_id_in_storage_key",
     "reordered",
     "sniff_image_type",
     "storage_key_for",
@@ -100,6 +101,21 @@ def ensure_room_for_photo(photo_count: int) -> None:
 def storage_key_for(user_id: UserId, photo_id: PhotoId, image_type: ImageType) -> str:
     """Where a photo's bytes live: one folder (prefix) per member, so erasure is simple."""
     return f"{user_id}/{photo_id}.{image_type.extension}"
+
+
+def photo_id_in_storage_key(key: str) -> PhotoId | None:
+    """The photo id in a key that ``storage_key_for`` made; None for any other key."""
+    folder, _, name = key.partition("/")
+    stem, _, extension = name.rpartition(".")
+    if extension not in _EXTENSIONS.values():
+        return None
+    try:
+        user_id, photo_id = UUID(folder), UUID(stem)
+    except ValueError:
+        return None
+    if f"{user_id}/{photo_id}.{extension}" != key:  # only the canonical spelling
+        return None
+    return PhotoId(photo_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
@@ -21,7 +22,9 @@ from saltbitter.application.profiles.photos import (
     DeletePhoto,
     DeletePhotoFile,
     ListMyPhotos,
+    OrphanSweepPolicy,
     ReorderPhotos,
+    SweepOrphanPhotoFiles,
     UploadPhoto,
 )
 from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
@@ -29,7 +32,10 @@ from saltbitter.application.profiles.views import PublicProfiles
 from saltbitter.entrypoints.capabilities.base import Capability, Payload
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["CAPABILITY", "PHOTO_FILES_PATH", "ProfilesProvider"]
+__all__ = ["CAPABILITY", "ORPHAN_SWEEP_SECONDS", "PHOTO_FILES_PATH", "ProfilesProvider"]
+
+ORPHAN_SWEEP_SECONDS = 3600.0
+"""How often orphaned photo bytes are looked for (hourly is plenty: they only cost disk)."""
 
 PHOTO_FILES_PATH = "/api/v1/photo-files"
 """Where the API serves the local folder's photos (see ``http/profiles.py``)."""
@@ -57,7 +63,18 @@ class ProfilesProvider(Provider):
             ttl=ttl,
         )
 
-    image_processor = provide(PillowImageProcessor, provides=ImageProcessor, scope=Scope.APP)
+    @provide(scope=Scope.APP)
+    def image_processor(self) -> Iterator[ImageProcessor]:
+        processor = PillowImageProcessor(
+            workers=self._settings.image_workers, pool=self._settings.image_pool
+        )
+        yield processor
+        processor.close()
+
+    @provide(scope=Scope.APP)
+    def orphan_sweep_policy(self) -> OrphanSweepPolicy:
+        return OrphanSweepPolicy(timedelta(seconds=self._settings.orphan_photo_grace_seconds))
+
     moderator = provide(RuleBasedPhotoModerator, provides=PhotoModerator, scope=Scope.APP)
     public_profiles = provide(PublicProfiles, scope=Scope.APP)
 
@@ -70,6 +87,7 @@ class ProfilesProvider(Provider):
         DeletePhoto,
         ReorderPhotos,
         DeletePhotoFile,
+        SweepOrphanPhotoFiles,
         scope=Scope.REQUEST,
     )
 
@@ -79,8 +97,21 @@ async def _delete_photo_file(scope: AsyncContainer, payload: Payload) -> object:
     return None
 
 
+async def _sweep_orphan_photo_files(scope: AsyncContainer, _payload: Payload) -> object:
+    return {"removed": await (await scope.get(SweepOrphanPhotoFiles))()}
+
+
 CAPABILITY = Capability(
     name="profiles",
     providers=lambda settings: [ProfilesProvider(settings)],
-    jobs={topics.DELETE_PHOTO_FILE: _delete_photo_file},
+    jobs={
+        topics.DELETE_PHOTO_FILE: _delete_photo_file,
+        topics.SWEEP_ORPHAN_PHOTO_FILES: _sweep_orphan_photo_files,
+    },
+    beat_schedule={
+        "profiles-sweep-orphan-photo-files-hourly": {
+            "task": topics.SWEEP_ORPHAN_PHOTO_FILES,
+            "schedule": ORPHAN_SWEEP_SECONDS,
+        }
+    },
 )

@@ -8,7 +8,9 @@ Subclass :class:`PhotoStoreContract` and provide:
   ``(bytes, content type)``, or None when the URL is refused or serves nothing;
 - ``short_lived_store``: a store on the same backend whose links live about a second,
   and ``outlive_short_links``: an async callable that waits (or moves a test clock)
-  until links minted by it have expired.
+  until links minted by it have expired;
+- ``store_now`` (optional): the store's notion of the current time, by default the
+  system clock's (a store that stamps blobs with a test clock says so here).
 
 Keys are unique per test, so a shared backend (one bucket for the run) is fine.
 """
@@ -17,15 +19,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from saltbitter.application.ports.photo_storage import PhotoStore
 
-__all__ = ["Fetch", "PhotoStoreContract", "Wait"]
+__all__ = ["Fetch", "Now", "PhotoStoreContract", "Wait"]
 
 Fetch = Callable[[str], Awaitable[tuple[bytes, str] | None]]
 Wait = Callable[[], Awaitable[None]]
+Now = Callable[[], datetime]
+
+# Stores stamp writes with their own clock at their own precision (S3: whole seconds).
+_STAMP_SLACK = timedelta(seconds=2)
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8 + b"\xff\xd9"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(255, -1, -1)) * 4
@@ -57,6 +64,10 @@ class PhotoStoreContract:
     @pytest.fixture
     def outlive_short_links(self) -> Wait:
         raise NotImplementedError("provide a wait past the short-lived store's links")
+
+    @pytest.fixture
+    def store_now(self) -> Now:
+        return lambda: datetime.now(UTC)
 
     async def test_put_then_get_returns_the_same_bytes(self, store: PhotoStore) -> None:
         key = _key()
@@ -126,3 +137,43 @@ class PhotoStoreContract:
         # The bytes are still there: only the link ran out.
         assert await short_lived_store.get(key) == JPEG_BYTES
         assert await fetch(await short_lived_store.signed_url(key)) is not None
+
+    async def test_the_listing_names_each_blob_once_with_its_write_time(
+        self, store: PhotoStore, store_now: Now
+    ) -> None:
+        before = store_now()
+        kept = [_key("jpg") for _ in range(4)] + [_key("png")]
+        gone = _key()
+        for key in [*kept, gone]:
+            await store.put(key, JPEG_BYTES, "image/jpeg")
+        await store.delete(gone)
+        after = store_now()
+
+        listed = [blob async for page in store.list_blobs() for blob in page]
+
+        keys = [blob.key for blob in listed]
+        assert len(keys) == len(set(keys))
+        assert set(kept) <= set(keys)  # the backend may hold other tests' blobs too
+        assert gone not in keys
+        for blob in listed:
+            if blob.key in kept:
+                assert blob.modified_at.utcoffset() == timedelta(0)
+                assert before - _STAMP_SLACK <= blob.modified_at <= after + _STAMP_SLACK
+
+    async def test_a_rewrite_moves_the_write_time_forward(
+        self, store: PhotoStore, store_now: Now
+    ) -> None:
+        key = _key()
+        await store.put(key, JPEG_BYTES, "image/jpeg")
+        first = await _written_at(store, key)
+        await store.put(key, PNG_BYTES, "image/png")
+        second = await _written_at(store, key)
+        assert first <= second <= store_now() + _STAMP_SLACK
+
+
+async def _written_at(store: PhotoStore, key: str) -> datetime:
+    async for page in store.list_blobs():
+        for blob in page:
+            if blob.key == key:
+                return blob.modified_at
+    raise AssertionError(f"{key} is not listed")

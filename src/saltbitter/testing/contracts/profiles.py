@@ -171,6 +171,22 @@ class PhotoRepositoryContract:
             assert await uow.photos.list_for(me.id) == [kept]
             assert await uow.photos.list_for(other.id) == [theirs]
 
+    async def test_storage_keys_of_existing_photos(self, uow_factory: UowFactory) -> None:
+        me, other = await _members(uow_factory, 2)
+        mine, theirs, gone = a_photo(me.id, 0), a_photo(other.id, 0), a_photo(me.id, 1)
+        async with uow_factory() as uow:
+            for photo in (mine, theirs, gone):
+                uow.photos.add(photo)
+            await uow.commit()
+        async with uow_factory() as uow:
+            await uow.photos.delete(gone.id)
+            await uow.commit()
+        unknown = PhotoId(a_user().id)
+        async with uow_factory() as uow:
+            found = await uow.photos.storage_keys([mine.id, theirs.id, gone.id, unknown])
+            assert await uow.photos.storage_keys([]) == set()
+        assert found == {mine.storage_key, theirs.storage_key}
+
     async def test_save_order_permutes_positions(self, uow_factory: UowFactory) -> None:
         me, other = await _members(uow_factory, 2)
         photos = [a_photo(me.id, position) for position in range(6)]

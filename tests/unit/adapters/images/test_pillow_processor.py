@@ -10,14 +10,21 @@ import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 
 from saltbitter.adapters.images import MAX_SIDE, PillowImageProcessor, generated_photo
-from saltbitter.domain.errors import ValidationFailed
+from saltbitter.adapters.images.pillow import (
+    MAX_INPUT_PIXELS,
+    MAX_UNREDUCED_PIXELS,
+    decode,
+    read_header,
+)
+from saltbitter.domain.errors import FieldError, ValidationFailed
 from saltbitter.domain.profiles import ImageType
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
 MAKE = 0x010F
 
-processor = PillowImageProcessor()
+# The normalisation rules, in this process; the pool itself is tested in test_image_pool.
+processor = PillowImageProcessor(pool="thread")
 
 
 def with_gps_exif(image: Image.Image, image_format: str, *, orientation: int = 1) -> bytes:
@@ -153,13 +160,65 @@ def _png_claiming(width: int, height: int) -> bytes:
     )
 
 
-async def test_decompression_bombs_are_refused_before_decoding() -> None:
+# These PNGs declare a size but carry no pixel data: decoding them would fail with
+# ``invalid_image``, so ``image_too_large`` shows that the header alone decided.
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        (7_000, 7_000),  # 49 MP: under the old 50 MP cap, 10 s and 600 MB to decode
+        (20_000, 20_000),  # a decompression bomb: past Pillow's own limit
+        (8_000, 7_000),
+        (4_001, 4_000),  # just over the cap for formats decoded at full size
+    ],
+)
+async def test_oversized_pngs_are_refused_on_their_header(width: int, height: int) -> None:
+    data = _png_claiming(width, height)
+    refusal = read_header(data, ImageType.PNG)
+    assert isinstance(refusal, FieldError)
+    assert refusal.code == "image_too_large"
     with pytest.raises(ValidationFailed) as caught:
-        await processor.normalise(_png_claiming(20_000, 20_000), ImageType.PNG)
-    assert caught.value.errors[0].code in {"image_too_large", "invalid_image"}
+        await processor.normalise(data, ImageType.PNG)
+    assert [(e.field, e.code) for e in caught.value.errors] == [("file", "image_too_large")]
+    assert f"{MAX_UNREDUCED_PIXELS:,}" in caught.value.errors[0].message
+
+
+def _plain(size: tuple[int, int], image_format: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (90, 140, 200)).save(out, image_format)
+    return out.getvalue()
+
+
+def test_the_header_check_reads_no_pixels() -> None:
+    opened = read_header(_plain((640, 480), "PNG"), ImageType.PNG)
+    assert isinstance(opened, Image.Image)
+    assert opened.size == (640, 480)
+    assert opened.tile, "the pixels are still waiting to be decoded"
+
+
+def test_jpeg_decodes_at_a_reduced_scale_and_png_cannot() -> None:
+    # 4200 x 4200 is 17.6 MP: a JPEG decodes at half scale (still covering MAX_SIDE);
+    # a PNG would decode at full size, so its lower cap refuses it.
+    side = 4_200
+    jpeg = read_header(_plain((side, side), "JPEG"), ImageType.JPEG)
+    assert isinstance(jpeg, Image.Image)
+    decoded = decode(jpeg)
+    assert isinstance(decoded, Image.Image)
+    assert decoded.size == (side // 2, side // 2)
+    assert min(decoded.size) >= MAX_SIDE
+    refusal = read_header(_png_claiming(side, side), ImageType.PNG)
+    assert isinstance(refusal, FieldError)
+    assert refusal.code == "image_too_large"
+
+
+async def test_a_jpeg_over_the_cap_is_refused_on_its_header() -> None:
+    header = _plain((64, 64), "JPEG")
+    # Patch the frame header (SOF0) to declare 8000 x 6000 = 48 MP.
+    marker = header.index(b"\xff\xc0")
+    claimed = header[: marker + 5] + struct.pack(">HH", 6_000, 8_000) + header[marker + 9 :]
     with pytest.raises(ValidationFailed) as caught:
-        await processor.normalise(_png_claiming(8_000, 7_000), ImageType.PNG)
-    assert caught.value.errors[0].code == "image_too_large"
+        await processor.normalise(claimed, ImageType.JPEG)
+    assert [(e.field, e.code) for e in caught.value.errors] == [("file", "image_too_large")]
+    assert f"{MAX_INPUT_PIXELS:,}" in caught.value.errors[0].message
 
 
 def test_generated_photos_are_reproducible_and_distinct() -> None:

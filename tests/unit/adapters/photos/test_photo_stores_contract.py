@@ -11,7 +11,7 @@ import pytest
 from saltbitter.adapters.photos import LocalFolderPhotoStore
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.domain.errors import NotFound, PermissionDenied
-from saltbitter.testing.contracts.photo_store import Fetch, PhotoStoreContract, Wait
+from saltbitter.testing.contracts.photo_store import Fetch, Now, PhotoStoreContract, Wait
 from saltbitter.testing.fakes import FixedClock
 from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
 
@@ -79,7 +79,12 @@ class TestInMemoryPhotoStore(PhotoStoreContract):
     def short_lived_store(self, store: InMemoryPhotoStore, clock: FixedClock) -> PhotoStore:
         short = InMemoryPhotoStore(clock, ttl=timedelta(seconds=1))
         short.blobs = store.blobs  # one backend, two link lifetimes
+        short.written_at = store.written_at
         return short
+
+    @pytest.fixture
+    def store_now(self, clock: FixedClock) -> Now:
+        return clock.now
 
     @pytest.fixture
     def fetch(self, store: InMemoryPhotoStore) -> Fetch:

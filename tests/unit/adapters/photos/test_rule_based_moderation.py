@@ -13,10 +13,11 @@ from saltbitter.application.ports.images import ProcessedImage
 from saltbitter.domain.profiles import ImageType
 
 moderator = RuleBasedPhotoModerator()
+processor = PillowImageProcessor(pool="thread")
 
 
 async def processed(data: bytes, image_type: ImageType = ImageType.JPEG) -> ProcessedImage:
-    return await PillowImageProcessor().normalise(data, image_type)
+    return await processor.normalise(data, image_type)
 
 
 def encoded(image: Image.Image, image_format: str = "JPEG") -> bytes:

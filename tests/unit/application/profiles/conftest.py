@@ -13,7 +13,9 @@ from saltbitter.application.profiles.photos import (
     DeletePhoto,
     DeletePhotoFile,
     ListMyPhotos,
+    OrphanSweepPolicy,
     ReorderPhotos,
+    SweepOrphanPhotoFiles,
     UploadPhoto,
 )
 from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
@@ -105,6 +107,11 @@ class ProfilesWorld:
 
     def reorder(self) -> ReorderPhotos:
         return ReorderPhotos(self.uow(), self.store)
+
+    def sweep(self, policy: OrphanSweepPolicy | None = None) -> SweepOrphanPhotoFiles:
+        return SweepOrphanPhotoFiles(
+            self.uow(), self.store, self.clock, policy or OrphanSweepPolicy()
+        )
 
 
 @pytest.fixture

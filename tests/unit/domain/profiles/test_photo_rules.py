@@ -19,6 +19,7 @@ from saltbitter.domain.profiles import (
     check_upload,
     compacted,
     ensure_room_for_photo,
+    photo_id_in_storage_key,
     reordered,
     sniff_image_type,
     storage_key_for,
@@ -100,6 +101,33 @@ def test_storage_keys_group_by_member_and_carry_the_extension() -> None:
     user, photo = UserId(UUID(int=1)), PhotoId(UUID(int=2))
     assert storage_key_for(user, photo, ImageType.WEBP) == f"{user}/{photo}.webp"
     assert storage_key_for(user, photo, ImageType.JPEG).endswith(".jpg")
+
+
+@given(st.uuids(), st.uuids(), st.sampled_from(ImageType))
+def test_a_storage_key_gives_back_its_photo_id(
+    user: UUID, photo: UUID, image_type: ImageType
+) -> None:
+    key = storage_key_for(UserId(user), PhotoId(photo), image_type)
+    assert photo_id_in_storage_key(key) == photo
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "exports/report.csv",
+        f"{UUID(int=1)}/{UUID(int=2)}.gif",
+        f"{UUID(int=1)}/{UUID(int=2)}",
+        f"{UUID(int=1)}/not-a-uuid.jpg",
+        f"not-a-uuid/{UUID(int=2)}.jpg",
+        f"{UUID(int=1)}/{UUID(int=2)}.JPG",
+        f"{UUID(int=1)}/{UUID(int=2).hex}.jpg",  # not the canonical spelling
+        f"a/{UUID(int=1)}/{UUID(int=2)}.jpg",
+        f"{UUID(int=1)}/{UUID(int=2)}.jpg/x",
+        "",
+    ],
+)
+def test_other_keys_are_not_photo_keys(key: str) -> None:
+    assert photo_id_in_storage_key(key) is None
 
 
 def test_photos_check_their_position_and_size() -> None:

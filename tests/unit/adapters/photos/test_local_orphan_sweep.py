@@ -1,0 +1,51 @@
+"""The orphan sweep on the local folder: real files, aged by their modification time."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+from saltbitter.adapters.photos import LocalFolderPhotoStore
+from saltbitter.application.profiles.photos import OrphanSweepPolicy, SweepOrphanPhotoFiles
+from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
+from saltbitter.domain.shared import UserId
+from saltbitter.testing.builders_profiles import a_photo
+from saltbitter.testing.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
+
+
+def _age(path: Path, age: timedelta) -> None:
+    then = (datetime.now(UTC) - age).timestamp()
+    os.utime(path, (then, then))
+
+
+async def test_old_orphan_files_go_young_ones_and_referenced_files_stay(tmp_path: Path) -> None:
+    clock = FixedClock(datetime.now(UTC))
+    root = tmp_path / "photos"
+    store = LocalFolderPhotoStore(root, b"k" * 32, clock)
+    database = InMemoryDatabase()
+    member = UserId(uuid4())
+    photo = a_photo(member)
+    async with InMemoryUnitOfWork(database, clock) as uow:
+        uow.photos.add(photo)
+        await uow.commit()
+    orphan = storage_key_for(member, PhotoId(uuid4()), ImageType.JPEG)
+    young = storage_key_for(member, PhotoId(uuid4()), ImageType.PNG)
+    for key in (photo.storage_key, orphan, young):
+        await store.put(key, b"bytes", "image/jpeg")
+    _age(root.joinpath(*photo.storage_key.split("/")), timedelta(days=3))
+    _age(root.joinpath(*orphan.split("/")), timedelta(hours=2))
+    _age(root.joinpath(*young.split("/")), timedelta(minutes=30))
+    (root / member.hex).mkdir()
+    (root / member.hex / ".upload-interrupted").write_bytes(b"half")  # not a key: skipped
+
+    sweep = SweepOrphanPhotoFiles(
+        InMemoryUnitOfWork(database, clock), store, clock, OrphanSweepPolicy(timedelta(hours=1))
+    )
+    assert await sweep() == 1
+
+    assert await store.get(orphan) is None
+    assert await store.get(young) == b"bytes"
+    assert await store.get(photo.storage_key) == b"bytes"
+    assert (root / member.hex / ".upload-interrupted").exists()
