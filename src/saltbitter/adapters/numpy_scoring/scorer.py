@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import math
 import multiprocessing
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -120,6 +121,16 @@ def _segments(
 
 _Found = tuple[IntArray, IntArray, IntArray, NDArray[np.float64]]
 _CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+
+
+def _fork_is_safe() -> bool:
+    """Forking copies only the calling thread: a lock another thread holds at that moment
+    stays locked forever in the child, which then hangs. So fork only single-threaded
+    processes (a CLI or benchmark run); elsewhere (an API process, a test run with
+    servers in threads) the work stays in this process."""
+    return _CAN_FORK and threading.active_count() == 1
+
+
 _MIN_VIEWERS_PER_TASK = 500
 # The scorer, its prepared arrays and the query, inherited by forked worker processes
 # (never pickled: the arrays are large and read-only, so copy-on-write shares them).
@@ -411,7 +422,7 @@ class NumpyBatchScorer(BatchScorer):
 
     def _split(self, rows: list[int]) -> list[list[int]]:
         """One task per worker-quarter, or a single task when running in-process."""
-        if self._workers <= 1 or len(rows) < _MIN_VIEWERS_PER_TASK * 2 or not _CAN_FORK:
+        if self._workers <= 1 or len(rows) < _MIN_VIEWERS_PER_TASK * 2 or not _fork_is_safe():
             return [rows] if rows else []
         count = min(self._workers * 4, len(rows) // _MIN_VIEWERS_PER_TASK)
         size = -(-len(rows) // count)
