@@ -59,10 +59,7 @@ class RelayOutbox:
                 if message.event is None:
                     # Kept in the table for an operator, but not retried forever: an
                     # undecodable message at the head would otherwise block every batch.
-                    log.error(
-                        "outbox.undecodable_event",
-                        extra={"id": str(message.id), "topic": message.topic},
-                    )
+                    log.error("outbox.undecodable_event id=%s topic=%s", message.id, message.topic)
                     continue
                 for job in self.handlers.jobs_for(message.event):
                     await self.queue.enqueue(job, message.event)
