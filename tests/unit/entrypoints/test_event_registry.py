@@ -20,6 +20,8 @@ from saltbitter.application import outbox as relay_module
 from saltbitter.application.ports.events import Event, JobParameters
 from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, JOBS
+from saltbitter.testing.harness import AccountsHarness
+from saltbitter.testing.harness_notifications import NotificationsHarness
 
 EVENT_TYPES = [event for capability in CAPABILITIES for event in capability.events]
 PARAMETER_TYPES = sorted(
@@ -115,3 +117,10 @@ def test_the_relay_imports_no_capability() -> None:
     capabilities = {f"saltbitter.application.{c.name}" for c in CAPABILITIES}
     for module in imported:
         assert not any(module.startswith(cap) for cap in capabilities), module
+
+
+def test_the_test_harnesses_route_events_as_the_registry_does() -> None:
+    registered = EVENT_HANDLERS.jobs_by_event
+    for harness in (AccountsHarness(), NotificationsHarness()):
+        for event_type, jobs in harness.handlers.jobs_by_event.items():
+            assert set(jobs) <= set(registered[event_type]), event_type.name
