@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 
-from dishka import AsyncContainer, Provider, Scope, make_async_container, provide, provide_all
+from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from saltbitter.adapters.events import EventCodec
 from saltbitter.adapters.mail import FileMailer, SesMailer, ses_client
 from saltbitter.adapters.memory import (
     FallbackRateLimiter,
@@ -23,34 +24,7 @@ from saltbitter.adapters.redis import RedisCache, redis_client, redis_rate_limit
 from saltbitter.adapters.security import Argon2PasswordHasher, JwtAccessTokenCodec
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.system import SecretsGenerator, SystemClock, UuidIdGenerator
-from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
-from saltbitter.application.accounts.dto import AccountsPolicy
-from saltbitter.application.accounts.passwords import (
-    ConfirmPasswordReset,
-    RequestPasswordReset,
-    SendPasswordResetCode,
-)
-from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
-from saltbitter.application.accounts.registration import (
-    RegisterUser,
-    RequestVerificationCode,
-    SendOneTimeCode,
-    SendRegistrationNotice,
-    SendVerificationCode,
-    VerifyEmail,
-)
-from saltbitter.application.accounts.sessions import (
-    Authenticate,
-    GetMe,
-    ListSessions,
-    Login,
-    Logout,
-    LogoutEverywhere,
-    RefreshSession,
-    RevokeSession,
-    TokenMinter,
-)
-from saltbitter.application.outbox import RelayOutbox
+from saltbitter.application.outbox import EventHandlers, RelayOutbox
 from saltbitter.application.ports.cache import Cache, RateLimiter
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.application.ports.mail import Mailer
@@ -58,7 +32,7 @@ from saltbitter.application.ports.security import AccessTokenCodec, PasswordHash
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.entrypoints.capabilities import CAPABILITIES
-from saltbitter.entrypoints.jobs import InProcessJobQueue
+from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, RELAY_OUTBOX, InProcessJobQueue
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["build_container", "make_container", "start_container", "stop_container"]
@@ -78,12 +52,12 @@ class InfrastructureProvider(Provider):
         return self._settings
 
     @provide
-    def accounts_policy(self, settings: Settings) -> AccountsPolicy:
-        return AccountsPolicy(
-            terms_version=settings.terms_version,
-            privacy_version=settings.privacy_version,
-            allowed_email_domains=frozenset(settings.allowed_email_domains),
-        )
+    def events(self) -> EventCodec:
+        return EVENTS
+
+    @provide
+    def event_handlers(self) -> EventHandlers:
+        return EVENT_HANDLERS
 
     @provide
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
@@ -149,40 +123,25 @@ class InfrastructureProvider(Provider):
 
 
 class UseCaseProvider(Provider):
-    """REQUEST scope: a fresh unit of work for every use case that asks for one."""
+    """REQUEST scope: a fresh unit of work for every use case that asks for one, and the
+    outbox relay (capabilities provide their own use cases)."""
 
     scope = Scope.REQUEST
 
     @provide(cache=False)
     def unit_of_work(
-        self, engine: AsyncEngine, queue: JobQueue, clock: Clock, ids: IdGenerator
+        self,
+        engine: AsyncEngine,
+        queue: JobQueue,
+        clock: Clock,
+        ids: IdGenerator,
+        events: EventCodec,
     ) -> UnitOfWork:
-        return SqlaUnitOfWork(engine, after_commit=_outbox_waker(queue), clock=clock, ids=ids)
+        return SqlaUnitOfWork(
+            engine, after_commit=_outbox_waker(queue), clock=clock, ids=ids, events=events
+        )
 
-    components = provide_all(
-        TokenMinter,
-        SendOneTimeCode,
-        RegisterUser,
-        RequestVerificationCode,
-        SendVerificationCode,
-        SendRegistrationNotice,
-        VerifyEmail,
-        Login,
-        RefreshSession,
-        Logout,
-        LogoutEverywhere,
-        ListSessions,
-        RevokeSession,
-        Authenticate,
-        GetMe,
-        RequestPasswordReset,
-        SendPasswordResetCode,
-        ConfirmPasswordReset,
-        PurgeUnverifiedAccounts,
-        RelayOutbox,
-        ShowAccount,
-        SeedDemoMembers,
-    )
+    relay = provide(RelayOutbox)
 
 
 def _outbox_waker(queue: JobQueue) -> Callable[[], None]:
@@ -190,14 +149,13 @@ def _outbox_waker(queue: JobQueue) -> Callable[[], None]:
     if isinstance(queue, InProcessJobQueue):
         return queue.wake_relay
     from saltbitter.adapters.celery import CeleryJobQueue
-    from saltbitter.entrypoints.jobs import RELAY_OUTBOX
 
     assert isinstance(queue, CeleryJobQueue)
 
     def wake() -> None:
         import asyncio
 
-        asyncio.get_running_loop().run_in_executor(None, queue.send, RELAY_OUTBOX, {})
+        asyncio.get_running_loop().run_in_executor(None, queue.send, RELAY_OUTBOX, None)
 
     return wake
 

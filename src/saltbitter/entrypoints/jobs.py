@@ -13,63 +13,69 @@ from typing import Any, Final
 import structlog
 from dishka import AsyncContainer
 
-from saltbitter.application.accounts import topics
-from saltbitter.application.accounts.passwords import SendPasswordResetCode
-from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
-from saltbitter.application.accounts.registration import (
-    SendRegistrationNotice,
-    SendVerificationCode,
-)
-from saltbitter.application.outbox import RelayOutbox
-from saltbitter.application.ports.events import JobQueue
+from saltbitter.adapters.events import EventCodec
+from saltbitter.application.outbox import EventHandlers, RelayOutbox
+from saltbitter.application.ports.events import JobInput, JobQueue
 from saltbitter.entrypoints.capabilities import CAPABILITIES
-from saltbitter.entrypoints.capabilities.base import Job, Payload, payload_user_id
+from saltbitter.entrypoints.capabilities.base import Job
 
-__all__ = ["JOBS", "PURGE_UNVERIFIED", "RELAY_OUTBOX", "InProcessJobQueue", "run_job"]
+__all__ = [
+    "EVENTS",
+    "EVENT_HANDLERS",
+    "JOBS",
+    "RELAY_OUTBOX",
+    "InProcessJobQueue",
+    "run_encoded_job",
+    "run_job",
+]
 
 log = structlog.get_logger(__name__)
 
 RELAY_OUTBOX: Final = "outbox.relay"
-PURGE_UNVERIFIED: Final = "accounts.purge_unverified"
+
+EVENTS: Final = EventCodec(event for capability in CAPABILITIES for event in capability.events)
+"""The tagged union of every registered event type (outbox rows and queued jobs)."""
+
+EVENT_HANDLERS: Final = EventHandlers.merged(*(c.handlers for c in CAPABILITIES))
+"""Which jobs each event triggers, as the relay reads it."""
 
 
-async def _send_verification_code(scope: AsyncContainer, payload: Payload) -> object:
-    return await (await scope.get(SendVerificationCode))(payload_user_id(payload))
-
-
-async def _send_password_reset_code(scope: AsyncContainer, payload: Payload) -> object:
-    return await (await scope.get(SendPasswordResetCode))(payload_user_id(payload))
-
-
-async def _send_registration_notice(scope: AsyncContainer, payload: Payload) -> object:
-    return await (await scope.get(SendRegistrationNotice))(payload_user_id(payload))
-
-
-async def _purge_unverified(scope: AsyncContainer, _payload: Payload) -> object:
-    return await (await scope.get(PurgeUnverifiedAccounts))()
-
-
-async def _relay_outbox(scope: AsyncContainer, _payload: Payload) -> object:
+async def _relay_outbox(scope: AsyncContainer, _: None) -> object:
     return await (await scope.get(RelayOutbox))()
 
 
 JOBS: Final[Mapping[str, Job]] = {
-    topics.SEND_VERIFICATION_CODE: _send_verification_code,
-    topics.SEND_PASSWORD_RESET_CODE: _send_password_reset_code,
-    topics.SEND_REGISTRATION_NOTICE: _send_registration_notice,
-    PURGE_UNVERIFIED: _purge_unverified,
-    RELAY_OUTBOX: _relay_outbox,
+    RELAY_OUTBOX: Job(_relay_outbox),
     **{name: job for capability in CAPABILITIES for name, job in capability.jobs.items()},
 }
 
 
-async def run_job(container: AsyncContainer, job: str, payload: Payload) -> object:
-    """Run one job in its own request scope; unknown names are a programming error."""
-    handler = JOBS[job]
+async def run_encoded_job(
+    container: AsyncContainer,
+    job: str,
+    payload: Mapping[str, Any] | None = None,
+    *,
+    event: str | None = None,
+) -> object:
+    """Decode what the queue carried (an event's tag and fields, or a job's parameters)
+    and run the job in its own request scope; unknown names are a programming error."""
+    spec = JOBS[job]
+    fields = payload or {}
+    job_input: JobInput | None = None
+    if event is not None:
+        job_input = EVENTS.decode(event, fields)
+    elif spec.parameters is not None:
+        job_input = EVENTS.decode_parameters(fields, spec.parameters)
     async with container() as scope:
-        result = await handler(scope, payload)
+        result = await spec.run(scope, job_input)
     log.info("job.done", job=job)
     return result
+
+
+async def run_job(container: AsyncContainer, job: str, job_input: JobInput | None = None) -> object:
+    """Run a job as a queue would: ``job_input`` goes through the same encoding."""
+    tag, fields = EVENTS.encode(job_input)
+    return await run_encoded_job(container, job, fields, event=tag)
 
 
 class InProcessJobQueue(JobQueue):
@@ -89,10 +95,10 @@ class InProcessJobQueue(JobQueue):
     def bind(self, container: AsyncContainer) -> None:
         self._container = container
 
-    async def enqueue(self, job: str, payload: Payload) -> None:
+    async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
         if job not in JOBS:
             raise KeyError(f"unknown job {job!r}")
-        self._spawn(self._run(job, dict(payload)))
+        self._spawn(self._run(job, job_input))
 
     def wake_relay(self) -> None:
         """Called after a commit that wrote outbox messages; coalesces bursts."""
@@ -115,14 +121,14 @@ class InProcessJobQueue(JobQueue):
         try:
             while self._relay_requested:
                 self._relay_requested = False
-                await self._run(RELAY_OUTBOX, {})
+                await self._run(RELAY_OUTBOX, None)
         finally:
             self._relay_running = False
 
-    async def _run(self, job: str, payload: Payload) -> None:
+    async def _run(self, job: str, job_input: JobInput | None) -> None:
         if self._container is None:
             raise RuntimeError("InProcessJobQueue used before bind()")
         try:
-            await run_job(self._container, job, payload)
+            await run_job(self._container, job, job_input)
         except Exception:
             log.exception("job.failed", job=job)

@@ -17,14 +17,13 @@ from typing import Any
 import structlog
 
 from saltbitter.entrypoints.capabilities import CAPABILITIES
-from saltbitter.entrypoints.jobs import PURGE_UNVERIFIED, RELAY_OUTBOX, InProcessJobQueue
+from saltbitter.entrypoints.jobs import RELAY_OUTBOX, InProcessJobQueue
 
 __all__ = ["InProcessScheduler", "periodic_jobs"]
 
 log = structlog.get_logger(__name__)
 
 RELAY_SWEEP_SECONDS = 15.0
-PURGE_EVERY_SECONDS = 3600.0
 _FALLBACK_PERIOD = timedelta(hours=1)
 
 Entry = Mapping[str, Any]
@@ -33,7 +32,6 @@ Entry = Mapping[str, Any]
 def periodic_jobs() -> dict[str, Entry]:
     """Every periodic job of every capability, keyed by entry name."""
     entries: dict[str, Entry] = {
-        "purge-unverified-hourly": {"task": PURGE_UNVERIFIED, "schedule": PURGE_EVERY_SECONDS},
         "relay-outbox": {"task": RELAY_OUTBOX, "schedule": RELAY_SWEEP_SECONDS},
     }
     for capability in CAPABILITIES:
@@ -83,7 +81,7 @@ class InProcessScheduler:
             due = self._next_run.get(name)
             if due is None or due <= now:
                 self._next_run[name] = next_run_after(entry["schedule"], now)
-                await self._queue.enqueue(entry["task"], {})
+                await self._queue.enqueue(entry["task"])
                 started.append(entry["task"])
         return started
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 import asyncio
 import os
 import weakref
-from collections.abc import Mapping
 from typing import Any
 
 from celery import Celery
 from celery.signals import worker_process_shutdown
 
-from saltbitter.application.ports.events import JsonScalar
-from saltbitter.entrypoints.jobs import JOBS, run_job
+from saltbitter.entrypoints.jobs import JOBS, run_encoded_job
 from saltbitter.entrypoints.scheduler import periodic_jobs
 from saltbitter.entrypoints.settings import Settings
 
@@ -33,8 +31,10 @@ class _ProcessRuntime:
         self.loop = asyncio.new_event_loop()
         self.container = self.loop.run_until_complete(build_container(settings))
 
-    def run(self, job: str, payload: Mapping[str, JsonScalar]) -> object:
-        return self.loop.run_until_complete(run_job(self.container, job, payload))
+    def run(self, job: str, payload: dict[str, Any], event: str | None) -> object:
+        return self.loop.run_until_complete(
+            run_encoded_job(self.container, job, payload, event=event)
+        )
 
     def close(self) -> None:
         from saltbitter.entrypoints.composition import stop_container
@@ -53,11 +53,11 @@ class _AppRuntimes:
         self._settings = settings
         self._by_pid: dict[int, _ProcessRuntime] = {}
 
-    def run(self, job: str, payload: Mapping[str, JsonScalar]) -> object:
+    def run(self, job: str, payload: dict[str, Any], event: str | None) -> object:
         pid = os.getpid()
         if pid not in self._by_pid:
             self._by_pid[pid] = _ProcessRuntime(self._settings)
-        return self._by_pid[pid].run(job, payload)
+        return self._by_pid[pid].run(job, payload, event)
 
     def close(self) -> None:
         """Close this process's runtime (engines, clients, loop), if it has one."""
@@ -109,8 +109,9 @@ def celery_app_for(settings: Settings) -> Celery:
 
 
 def _register(app: Celery, job: str, runtimes: _AppRuntimes) -> None:
-    def run(payload: dict[str, Any] | None = None) -> object:
-        return runtimes.run(job, payload or {})
+    # ``event`` is the tag of the event that triggered the job (see CeleryJobQueue).
+    def run(payload: dict[str, Any] | None = None, event: str | None = None) -> object:
+        return runtimes.run(job, payload or {}, event)
 
     run.__name__ = job.replace(".", "_")
     app.task(

@@ -10,7 +10,7 @@ import copy
 import hashlib
 import itertools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -23,7 +23,7 @@ from saltbitter.application.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
-from saltbitter.application.ports.events import Event, JobQueue, JsonScalar, Outbox, OutboxMessage
+from saltbitter.application.ports.events import Event, JobInput, JobQueue, Outbox, OutboxMessage
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
@@ -160,10 +160,10 @@ class InMemoryMailer(Mailer):
 
 class InMemoryJobQueue(JobQueue):
     def __init__(self) -> None:
-        self.jobs: list[tuple[str, dict[str, JsonScalar]]] = []
+        self.jobs: list[tuple[str, JobInput | None]] = []
 
-    async def enqueue(self, job: str, payload: Mapping[str, JsonScalar]) -> None:
-        self.jobs.append((job, dict(payload)))
+    async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
+        self.jobs.append((job, job_input))
 
 
 @dataclass
@@ -314,7 +314,8 @@ class _Outbox(Outbox):
         self._ids = ids
 
     def add(self, event: Event) -> None:
-        self._state.outbox.append(OutboxMessage(self._ids.new_id(), event, self._clock.now()))
+        message = OutboxMessage(self._ids.new_id(), event.name, event, self._clock.now())
+        self._state.outbox.append(message)
 
     async def claim_pending(self, limit: int) -> Sequence[OutboxMessage]:
         pending = [m for m in self._state.outbox if m.id not in self._state.dispatched]

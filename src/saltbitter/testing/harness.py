@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from uuid import UUID
 
 from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.dto import AccountsPolicy, ClientInfo, RegisterCommand
+from saltbitter.application.accounts.events import (
+    PasswordResetRequested,
+    RegistrationAttempted,
+    VerificationRequested,
+)
 from saltbitter.application.accounts.passwords import (
     ConfirmPasswordReset,
     RequestPasswordReset,
@@ -37,8 +41,7 @@ from saltbitter.application.accounts.sessions import (
     RevokeSession,
     TokenMinter,
 )
-from saltbitter.application.outbox import RelayOutbox
-from saltbitter.domain.shared import UserId
+from saltbitter.application.outbox import EventHandlers, RelayOutbox
 from saltbitter.testing.fakes import (
     FixedClock,
     InMemoryAccessTokenCodec,
@@ -71,6 +74,16 @@ def registration(email: str = "ada@example.org", **overrides: object) -> Registe
     return RegisterCommand(**fields)  # type: ignore[arg-type]
 
 
+# The accounts capability's own table (entrypoints/capabilities/accounts.py registers it).
+ACCOUNTS_HANDLERS = EventHandlers(
+    {
+        VerificationRequested: (topics.SEND_VERIFICATION_CODE,),
+        PasswordResetRequested: (topics.SEND_PASSWORD_RESET_CODE,),
+        RegistrationAttempted: (topics.SEND_REGISTRATION_NOTICE,),
+    }
+)
+
+
 @dataclass
 class AccountsHarness:
     """Every accounts use case over one shared in-memory world."""
@@ -84,6 +97,7 @@ class AccountsHarness:
     hasher: InMemoryPasswordHasher = field(default_factory=InMemoryPasswordHasher)
     codec: InMemoryAccessTokenCodec = field(default_factory=InMemoryAccessTokenCodec)
     policy: AccountsPolicy = field(default_factory=AccountsPolicy)
+    handlers: EventHandlers = field(default_factory=lambda: ACCOUNTS_HANDLERS)
 
     def uow(self) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.database, self.clock, self.ids)
@@ -145,20 +159,22 @@ class AccountsHarness:
         return PurgeUnverifiedAccounts(self.uow(), self.clock)
 
     def relay(self) -> RelayOutbox:
-        return RelayOutbox(self.uow(), self.queue, self.clock)
+        return RelayOutbox(self.uow(), self.queue, self.clock, self.handlers)
 
     async def deliver_jobs(self) -> None:
         """Relay the outbox and run the queued jobs, as the worker would."""
         await self.relay()()
         jobs, self.queue.jobs = self.queue.jobs, []
-        for job, payload in jobs:
-            user_id = UserId(UUID(str(payload["user_id"])))
+        for job, event in jobs:
             if job == topics.SEND_VERIFICATION_CODE:
-                await self.send_verification()(user_id)
+                assert isinstance(event, VerificationRequested)
+                await self.send_verification()(event.user_id)
             elif job == topics.SEND_PASSWORD_RESET_CODE:
-                await self.send_reset()(user_id)
+                assert isinstance(event, PasswordResetRequested)
+                await self.send_reset()(event.user_id)
             elif job == topics.SEND_REGISTRATION_NOTICE:
-                await SendRegistrationNotice(self.uow(), self.mailer)(user_id)
+                assert isinstance(event, RegistrationAttempted)
+                await SendRegistrationNotice(self.uow(), self.mailer)(event.user_id)
 
     async def verified_member(self, email: str = "ada@example.org") -> None:
         await self.register()(registration(email))

@@ -7,24 +7,19 @@ exactly as ``entrypoints/capabilities/notifications.py`` does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from uuid import UUID
 
+from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.delivery import (
     NotifyDailySetReady,
     NotifyNewMatch,
     SendDueEmails,
 )
-from saltbitter.application.notifications.dto import (
-    DailySetReady,
-    EmailSweep,
-    MatchCreated,
-    NotificationsPolicy,
-)
+from saltbitter.application.notifications.dto import EmailSweep, NotificationsPolicy
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
+from saltbitter.application.outbox import EventHandlers
 from saltbitter.domain.notifications import DEFAULT_QUIET_HOURS
-from saltbitter.domain.shared import UserId
+from saltbitter.testing.harness import ACCOUNTS_HANDLERS
 from saltbitter.testing.harness_assessments import AssessmentsHarness
 
 __all__ = ["NotificationsHarness"]
@@ -34,6 +29,15 @@ __all__ = ["NotificationsHarness"]
 class NotificationsHarness(AssessmentsHarness):
     notifications_policy: NotificationsPolicy = field(
         default_factory=lambda: NotificationsPolicy(DEFAULT_QUIET_HOURS)
+    )
+    handlers: EventHandlers = field(
+        default_factory=lambda: EventHandlers.merged(
+            ACCOUNTS_HANDLERS.jobs_by_event,
+            {
+                MatchCreated: (topics.NOTIFY_NEW_MATCH,),
+                DailySetReady: (topics.NOTIFY_DAILY_SET_READY,),
+            },
+        )
     )
 
     def notify_new_match(self) -> NotifyNewMatch:
@@ -59,25 +63,14 @@ class NotificationsHarness(AssessmentsHarness):
         await self.relay()()
         jobs, self.queue.jobs = self.queue.jobs, []
         ran: list[str] = []
-        for job, payload in jobs:
+        for job, event in jobs:
             if job == topics.NOTIFY_NEW_MATCH:
-                await self.notify_new_match()(
-                    MatchCreated(
-                        UUID(str(payload["match_id"])),
-                        UserId(UUID(str(payload["user_a"]))),
-                        UserId(UUID(str(payload["user_b"]))),
-                    )
-                )
+                assert isinstance(event, MatchCreated)
+                await self.notify_new_match()(event)
                 await self.sweep()
             elif job == topics.NOTIFY_DAILY_SET_READY:
-                size = payload["size"]
-                await self.notify_daily_set_ready()(
-                    DailySetReady(
-                        UserId(UUID(str(payload["user_id"]))),
-                        date.fromisoformat(str(payload["local_date"])),
-                        size if isinstance(size, int) else 0,
-                    )
-                )
+                assert isinstance(event, DailySetReady)
+                await self.notify_daily_set_ready()(event)
             else:
                 continue
             ran.append(job)

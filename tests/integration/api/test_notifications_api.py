@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
-from saltbitter.application.notifications.topics import DAILY_SET_READY, MATCH_CREATED
+from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.notifications import EmailStatus, Notification
 from saltbitter.domain.notifications import NotificationKind
@@ -102,14 +102,8 @@ async def test_a_match_notifies_both_members_and_emails_outside_quiet_hours(
     awake_email, awake, awake_id = _member(api, _zone_where_it_is(13))
     asleep_email, asleep, asleep_id = _member(api, _zone_where_it_is(2))
     match_id = uuid4()
-    event = Event(
-        MATCH_CREATED,
-        {"match_id": str(match_id), "user_a": str(awake_id), "user_b": str(asleep_id)},
-    )
-    ready = Event(
-        DAILY_SET_READY,
-        {"user_id": str(awake_id), "local_date": datetime.now(UTC).date().isoformat(), "size": 4},
-    )
+    event = MatchCreated(match_id=match_id, user_a=awake_id, user_b=asleep_id)
+    ready = DailySetReady(user_id=awake_id, local_date=datetime.now(UTC).date(), size=4)
     await _publish(engine, event, ready, event)  # matching's event delivered twice
     _wake_relay(api, awake)
 

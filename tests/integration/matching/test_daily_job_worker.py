@@ -20,6 +20,7 @@ from saltbitter.adapters.sqlalchemy.tables import outbox
 from saltbitter.adapters.sqlalchemy.tables_members import daily_set_entries, daily_set_runs
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.caching import daily_key
+from saltbitter.application.matching.events import DailySetReady
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.shared import Tier
 from saltbitter.entrypoints.settings import Settings
@@ -108,7 +109,7 @@ def _snapshot(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ..
                 ).all()
                 ready = (
                     await connection.execute(
-                        select(func.count()).where(outbox.c.topic == topics.DAILY_SET_READY)
+                        select(func.count()).where(outbox.c.topic == DailySetReady.name)
                     )
                 ).scalar_one()
         finally:

@@ -16,7 +16,7 @@ from saltbitter.adapters.sqlalchemy.tables import outbox
 from saltbitter.adapters.sqlalchemy.tables_members import matches
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.accounts.dto import Principal
-from saltbitter.application.matching import topics
+from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.swipes import LikeMember
 from saltbitter.domain.compatibility import Gender
@@ -74,7 +74,7 @@ async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngin
         ).all()
         announced = (
             await connection.execute(
-                select(func.count()).where(outbox.c.topic == topics.MATCH_CREATED)
+                select(func.count()).where(outbox.c.topic == MatchCreated.name)
             )
         ).scalar_one()
     assert len(per_pair) == PAIRS

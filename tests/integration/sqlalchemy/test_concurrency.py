@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from saltbitter.adapters.events import EventCodec
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.application.accounts import topics
-from saltbitter.application.ports.events import Event
+from saltbitter.application.accounts.events import VerificationRequested
 from saltbitter.domain.accounts import RefreshToken
+from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders import a_session, a_user
 
 pytestmark = pytest.mark.integration
@@ -85,7 +87,7 @@ async def test_of_many_simultaneous_rotations_of_one_token_exactly_one_wins(
 async def _add_messages(engine: AsyncEngine, count: int) -> None:
     async with SqlaUnitOfWork(engine) as uow:
         for n in range(count):
-            uow.outbox.add(Event(topics.VERIFICATION_REQUESTED, {"user_id": f"user-{n}"}))
+            uow.outbox.add(VerificationRequested(user_id=UserId(UUID(int=n))))
         await uow.commit()
 
 
@@ -111,12 +113,16 @@ async def test_concurrent_relays_hand_each_message_over_exactly_once(
     handed_over: list[str] = []
 
     async def relay() -> None:
-        uow = SqlaUnitOfWork(engine)
+        uow = SqlaUnitOfWork(engine, events=EventCodec([VerificationRequested]))
         while True:
             async with uow:
                 batch = await uow.outbox.claim_pending(4)
                 await asyncio.sleep(0)  # let the other relays run while this one holds rows
-                handed_over.extend(str(m.event.payload["user_id"]) for m in batch)
+                handed_over.extend(
+                    str(m.event.user_id)
+                    for m in batch
+                    if isinstance(m.event, VerificationRequested)
+                )
                 await uow.outbox.mark_dispatched([m.id for m in batch], T0)
                 await uow.commit()
             if not batch:
@@ -125,6 +131,6 @@ async def test_concurrent_relays_hand_each_message_over_exactly_once(
     await asyncio.gather(*(relay() for _ in range(4)))
 
     assert len(handed_over) == messages
-    assert set(handed_over) == {f"user-{n}" for n in range(messages)}
+    assert set(handed_over) == {str(UUID(int=n)) for n in range(messages)}
     async with SqlaUnitOfWork(engine) as uow:
         assert await uow.outbox.claim_pending(messages) == []

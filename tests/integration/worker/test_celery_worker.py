@@ -16,9 +16,9 @@ from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.accounts.dto import RegisterCommand
 from saltbitter.application.accounts.registration import RegisterUser
+from saltbitter.application.accounts.topics import PURGE_UNVERIFIED
 from saltbitter.domain.accounts import AccountStatus, EmailAddress
 from saltbitter.entrypoints.composition import build_container, stop_container
-from saltbitter.entrypoints.jobs import PURGE_UNVERIFIED
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user

@@ -11,6 +11,7 @@ from dishka import AsyncContainer
 
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.assessments import topics
+from saltbitter.application.assessments.events import ComputeNormsParameters
 from saltbitter.application.assessments.norms import NormsPolicy
 from saltbitter.entrypoints.capabilities.assessments import CAPABILITY, norms_policy_for
 from saltbitter.entrypoints.composition import build_container, stop_container
@@ -52,5 +53,5 @@ def test_the_minimum_sample_is_a_setting() -> None:
 async def test_the_job_runs_on_an_empty_platform_and_keeps_the_priors(
     container: AsyncContainer,
 ) -> None:
-    result = await run_job(container, topics.COMPUTE_NORMS, {})
+    result = await run_job(container, topics.COMPUTE_NORMS, ComputeNormsParameters())
     assert result == {"instrument": "ecr-r", "samples": 0, "published": None}

@@ -7,7 +7,7 @@ with only the clock replaced, so quiet hours are exercised at a chosen moment.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -16,6 +16,7 @@ from dishka import AsyncContainer, Provider, Scope, provide
 
 from saltbitter.adapters.mail import read_eml
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.dto import NotificationsPolicy
 from saltbitter.application.ports.notifications import EmailStatus
@@ -90,17 +91,17 @@ async def test_a_night_time_match_email_waits_in_the_database_until_eight(
     container: AsyncContainer, clock: FixedClock, settings: Settings
 ) -> None:
     ada, bo = await _members(container, 2)
-    payload = {"match_id": str(uuid4()), "user_a": str(ada.id), "user_b": str(bo.id)}
+    payload = MatchCreated(match_id=uuid4(), user_a=ada.id, user_b=bo.id)
     assert await run_job(container, topics.NOTIFY_NEW_MATCH, payload) == 2
     assert await run_job(container, topics.NOTIFY_NEW_MATCH, payload) == 0  # redelivered
     assert _mails(settings) == []
 
     clock.current = EIGHT_IN_BERLIN - timedelta(minutes=1)
-    assert await run_job(container, topics.SEND_DUE_EMAILS, {}) == 0
+    assert await run_job(container, topics.SEND_DUE_EMAILS) == 0
     clock.current = EIGHT_IN_BERLIN
-    assert await run_job(container, topics.SEND_DUE_EMAILS, {}) == 2
+    assert await run_job(container, topics.SEND_DUE_EMAILS) == 2
     assert sorted(_mails(settings)) == sorted([ada.email.value, bo.email.value])
-    assert await run_job(container, topics.SEND_DUE_EMAILS, {}) == 0  # nothing twice
+    assert await run_job(container, topics.SEND_DUE_EMAILS) == 0  # nothing twice
 
     async with container() as scope:
         uow = await scope.get(UnitOfWork)
@@ -113,7 +114,7 @@ async def test_a_night_time_match_email_waits_in_the_database_until_eight(
 
 async def test_a_ready_daily_set_becomes_one_notification(container: AsyncContainer) -> None:
     [ada] = await _members(container, 1)
-    payload = {"user_id": str(ada.id), "local_date": "2026-01-16", "size": 10}
+    payload = DailySetReady(user_id=ada.id, local_date=date(2026, 1, 16), size=10)
     assert await run_job(container, topics.NOTIFY_DAILY_SET_READY, payload) is True
     assert await run_job(container, topics.NOTIFY_DAILY_SET_READY, payload) is False
 

@@ -16,11 +16,11 @@ import pytest
 from dishka import AsyncContainer
 
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.application.ports.events import JobInput
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.profiles import topics
 from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
-from saltbitter.entrypoints.capabilities.base import Payload
 from saltbitter.entrypoints.capabilities.profiles import CAPABILITY, ORPHAN_SWEEP_SECONDS
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.jobs import JOBS, InProcessJobQueue, run_job
@@ -42,7 +42,7 @@ class _RecordingQueue(InProcessJobQueue):
         super().__init__()
         self.enqueued: list[str] = []
 
-    async def enqueue(self, job: str, payload: Payload) -> None:
+    async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
         self.enqueued.append(job)
 
 
@@ -75,6 +75,6 @@ async def test_the_job_sweeps_orphans_past_the_configured_grace(
     eleven_minutes_ago = (datetime.now(UTC) - timedelta(minutes=11)).timestamp()
     os.utime(tmp_path / "photos" / old, (eleven_minutes_ago, eleven_minutes_ago))
 
-    assert await run_job(container, topics.SWEEP_ORPHAN_PHOTO_FILES, {}) == {"removed": 1}
+    assert await run_job(container, topics.SWEEP_ORPHAN_PHOTO_FILES) == {"removed": 1}
     assert await store.get(old) is None
     assert await store.get(young) == b"bytes"

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from celery.schedules import crontab
 
-from saltbitter.application.ports.events import JsonScalar
-from saltbitter.entrypoints.jobs import JOBS, PURGE_UNVERIFIED, RELAY_OUTBOX, InProcessJobQueue
+from saltbitter.application.accounts.topics import PURGE_UNVERIFIED
+from saltbitter.application.ports.events import JobInput
+from saltbitter.entrypoints.jobs import JOBS, RELAY_OUTBOX, InProcessJobQueue
 from saltbitter.entrypoints.scheduler import InProcessScheduler
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
@@ -67,7 +67,7 @@ class _RecordingQueue(InProcessJobQueue):
         super().__init__()
         self.enqueued: list[str] = []
 
-    async def enqueue(self, job: str, payload: Mapping[str, JsonScalar]) -> None:
+    async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
         self.enqueued.append(job)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.application.accounts.topics import PURGE_UNVERIFIED
 from saltbitter.domain.accounts import AccountStatus
-from saltbitter.entrypoints.jobs import PURGE_UNVERIFIED
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for, close_runtimes
 from saltbitter.testing.builders import a_user

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 
 from celery import Celery
 from kombu.exceptions import OperationalError
 
-from saltbitter.application.ports.events import JobQueue, JsonScalar
+from saltbitter.adapters.events import EventCodec
+from saltbitter.application.ports.events import JobInput, JobQueue
 from saltbitter.domain.errors import Unavailable
 
 __all__ = ["CeleryJobQueue"]
 
 
 class CeleryJobQueue(JobQueue):
+    """A task's kwargs are ``payload`` (the encoded fields) and, when an event triggered
+    it, ``event`` (its tag): the worker decodes them before the job sees them."""
+
     def __init__(self, app: Celery) -> None:
         self._app = app
 
-    async def enqueue(self, job: str, payload: Mapping[str, JsonScalar]) -> None:
+    async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
         # send_task blocks on the broker connection, so it runs off the event loop.
-        await asyncio.to_thread(self.send, job, payload)
+        await asyncio.to_thread(self.send, job, job_input)
 
-    def send(self, job: str, payload: Mapping[str, JsonScalar]) -> None:
+    def send(self, job: str, job_input: JobInput | None = None) -> None:
+        tag, fields = EventCodec.encode(job_input)
+        kwargs: dict[str, object] = {"payload": fields}
+        if tag is not None:
+            kwargs["event"] = tag
         try:
-            self._app.send_task(job, kwargs={"payload": dict(payload)})
+            self._app.send_task(job, kwargs=kwargs)
         except OperationalError as error:
             raise Unavailable("The job queue is unreachable.", code="queue_unavailable") from error

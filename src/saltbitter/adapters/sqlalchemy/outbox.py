@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import select, text, update
 
+from saltbitter.adapters.events import EventCodec, UnknownEvent
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import outbox
 from saltbitter.application.ports.events import Event, Outbox, OutboxMessage
@@ -19,10 +20,15 @@ _TICK = timedelta(microseconds=1)
 
 
 class SqlaOutbox(Outbox):
-    __slots__ = ("_clock", "_db", "_ids", "_last_created_at", "staged")
+    """Stores each event as its tag (``topic``) and its encoded fields (``payload``)."""
 
-    def __init__(self, db: StagedConnection, clock: Clock, ids: IdGenerator) -> None:
+    __slots__ = ("_clock", "_codec", "_db", "_ids", "_last_created_at", "staged")
+
+    def __init__(
+        self, db: StagedConnection, clock: Clock, ids: IdGenerator, codec: EventCodec
+    ) -> None:
         self._db = db
+        self._codec = codec
         self._clock = clock
         self._ids = ids
         self._last_created_at: datetime | None = None
@@ -35,12 +41,13 @@ class SqlaOutbox(Outbox):
         if self._last_created_at is not None and created_at <= self._last_created_at:
             created_at = self._last_created_at + _TICK
         self._last_created_at = created_at
+        _, fields = self._codec.encode(event)
         self._db.stage(
             outbox,
             {
                 "id": self._ids.new_id(),
-                "topic": event.topic,
-                "payload": dict(event.payload),
+                "topic": event.name,
+                "payload": fields,
                 "created_at": created_at,
                 "dispatched_at": None,
             },
@@ -64,8 +71,15 @@ class SqlaOutbox(Outbox):
             await self._db.execute(text("UPDATE outbox SET id = id WHERE 0 = 1"))
         rows = await self._db.execute(statement)
         return [
-            OutboxMessage(row.id, Event(row.topic, row.payload), row.created_at) for row in rows
+            OutboxMessage(row.id, row.topic, self._decoded(row.topic, row.payload), row.created_at)
+            for row in rows
         ]
+
+    def _decoded(self, topic: str, payload: dict[str, object]) -> Event | None:
+        try:
+            return self._codec.decode(topic, payload)
+        except UnknownEvent:
+            return None  # the relay reports it
 
     async def mark_dispatched(self, message_ids: Sequence[UUID], now: datetime) -> None:
         if not message_ids:

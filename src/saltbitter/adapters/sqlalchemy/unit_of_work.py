@@ -8,6 +8,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from saltbitter.adapters.events import EventCodec
 from saltbitter.adapters.sqlalchemy.accounts import (
     SqlaConsentLedger,
     SqlaOneTimeCodeRepository,
@@ -41,7 +42,8 @@ class SqlaUnitOfWork(UnitOfWork):
     A unit of work may be entered again after it was left, never while it is open.
     ``after_commit`` runs after a commit that made outbox messages durable, to wake the
     relay; it must be quick and must not raise, since the commit has already happened.
-    ``clock`` and ``ids`` stamp outbox messages.
+    ``clock`` and ``ids`` stamp outbox messages; ``events`` decodes the claimed ones
+    (without it, every claimed message comes back undecoded).
     """
 
     users: SqlaUserRepository
@@ -63,8 +65,10 @@ class SqlaUnitOfWork(UnitOfWork):
         after_commit: Callable[[], None] | None = None,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
+        events: EventCodec | None = None,
     ) -> None:
         self._engine = engine
+        self._events = events or EventCodec()
         self._after_commit = after_commit
         self._clock = clock or _SYSTEM_CLOCK
         self._ids = ids or _RANDOM_IDS
@@ -87,7 +91,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.sessions = SqlaSessionRepository(db)
         self.codes = SqlaOneTimeCodeRepository(db)
         self.consents = SqlaConsentLedger(db)
-        self.outbox = SqlaOutbox(db, self._clock, self._ids)
+        self.outbox = SqlaOutbox(db, self._clock, self._ids, self._events)
         self.profiles = SqlaProfileRepository(db)
         self.photos = SqlaPhotoRepository(db)
         self.assessments = SqlaAssessmentRepository(db)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from saltbitter.application.accounts import topics
+from saltbitter.application.accounts.events import PasswordResetRequested
 from saltbitter.application.accounts.registration import SendOneTimeCode, redeem_code
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.security import PasswordHasher
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
@@ -41,7 +40,7 @@ class RequestPasswordReset:
                 AccountStatus.PENDING_VERIFICATION,
             ):
                 return
-            uow.outbox.add(Event(topics.PASSWORD_RESET_REQUESTED, {"user_id": str(user.id)}))
+            uow.outbox.add(PasswordResetRequested(user_id=user.id))
             await uow.commit()
 
 

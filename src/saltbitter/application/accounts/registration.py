@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.dto import (
     AccountsPolicy,
     RegisterCommand,
     Registered,
     RegistrationReceived,
+)
+from saltbitter.application.accounts.events import (
+    RegistrationAttempted,
+    VerificationRequested,
 )
 from saltbitter.application.ports.accounts import OneTimeCodeRepository
 from saltbitter.application.ports.events import Event
@@ -145,7 +148,7 @@ class RegisterUser:
                         user_agent=command.client.user_agent,
                     )
                 )
-            uow.outbox.add(Event(topics.VERIFICATION_REQUESTED, {"user_id": str(user.id)}))
+            uow.outbox.add(VerificationRequested(user_id=user.id))
             await uow.commit()
 
     async def _notify_owner(self, email: EmailAddress) -> None:
@@ -157,7 +160,7 @@ class RegisterUser:
 
 
 def _owner_notice(user_id: UserId) -> Event:
-    return Event(topics.REGISTRATION_ATTEMPTED, {"user_id": str(user_id)})
+    return RegistrationAttempted(user_id=user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +203,7 @@ class RequestVerificationCode:
             user = await uow.users.get_by_email(email)
             if user is None or user.status is not AccountStatus.PENDING_VERIFICATION:
                 return
-            uow.outbox.add(Event(topics.VERIFICATION_REQUESTED, {"user_id": str(user.id)}))
+            uow.outbox.add(VerificationRequested(user_id=user.id))
             await uow.commit()
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saltbitter.application.accounts.dto import AccountsPolicy, Principal
-from saltbitter.application.assessments import topics
 from saltbitter.application.assessments.dto import ConsentChange, ConsentView
-from saltbitter.application.ports.events import Event
+from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
@@ -74,13 +73,8 @@ class SetConsent:
             was_granted = current is not None and current.granted
             if was_granted != change.granted:
                 uow.outbox.add(
-                    Event(
-                        topics.CONSENT_CHANGED,
-                        {
-                            "user_id": str(principal.user_id),
-                            "purpose": purpose.value,
-                            "granted": change.granted,
-                        },
+                    ConsentChanged(
+                        user_id=principal.user_id, purpose=purpose, granted=change.granted
                     )
                 )
             await uow.commit()

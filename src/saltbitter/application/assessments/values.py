@@ -9,10 +9,9 @@ from dataclasses import dataclass, replace
 
 from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.assessments.dto import ScaleLabel, ScaleView
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.application.profiles import topics as profile_topics
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.compatibility import (
     PVQ21_ESS_CODES,
     PVQ21_SCALE,
@@ -113,9 +112,7 @@ class SubmitValuesQuestionnaire:
                     code="profile_not_found",
                 )
             await uow.profiles.save(replace(profile, values=ratings, updated_at=self.clock.now()))
-            uow.outbox.add(
-                Event(profile_topics.PROFILE_CHANGED, {"user_id": str(principal.user_id)})
-            )
+            uow.outbox.add(ProfileChanged(user_id=principal.user_id))
             await uow.commit()
         return ValuesView(
             values=ratings.as_mapping(),

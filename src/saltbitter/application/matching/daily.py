@@ -33,14 +33,13 @@ from saltbitter.application.matching.cards import (
     main_photos,
     signed,
 )
+from saltbitter.application.matching.events import DailySetReady
 from saltbitter.application.matching.members import daily_set_due, previous_day
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.selection import Selection, select_daily_sets
-from saltbitter.application.matching.topics import DAILY_SET_READY
 from saltbitter.application.matching.views import DailyRunSummary, DailySetItem, DailySetView
 from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.matching import DailySet, DailySetEntry, MemberRecord
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
@@ -159,15 +158,8 @@ class _Pool:
         )
 
 
-def _ready(daily: DailySet) -> Event:
-    return Event(
-        DAILY_SET_READY,
-        {
-            "user_id": str(daily.user_id),
-            "local_date": daily.local_date.isoformat(),
-            "size": daily.size,
-        },
-    )
+def _ready(daily: DailySet) -> DailySetReady:
+    return DailySetReady(user_id=daily.user_id, local_date=daily.local_date, size=daily.size)
 
 
 def _cached(

@@ -9,8 +9,8 @@ from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.caching import forget_members
 from saltbitter.application.matching.cards import card_data, signed
 from saltbitter.application.matching.cursors import decode_time_cursor, encode_cursor
+from saltbitter.application.matching.events import Unmatched
 from saltbitter.application.matching.policy import MatchingPolicy
-from saltbitter.application.matching.topics import UNMATCHED
 from saltbitter.application.matching.views import (
     LikeReceivedView,
     LikesReceivedPage,
@@ -18,7 +18,6 @@ from saltbitter.application.matching.views import (
     MatchView,
 )
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
@@ -101,14 +100,11 @@ class Unmatch:
             now = self.clock.now()
             await uow.matching.end_match(match_id, me, now)
             uow.outbox.add(
-                Event(
-                    UNMATCHED,
-                    {
-                        "match_id": str(match_id),
-                        "user_a": str(stored.pair.first),
-                        "user_b": str(stored.pair.second),
-                        "by": str(me),
-                    },
+                Unmatched(
+                    match_id=match_id,
+                    user_a=stored.pair.first,
+                    user_b=stored.pair.second,
+                    by=me,
                 )
             )
             await uow.commit()

@@ -14,11 +14,10 @@ from uuid import UUID
 
 from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.caching import forget_members
+from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
-from saltbitter.application.matching.topics import MATCH_CREATED
 from saltbitter.application.matching.views import SwipeResult
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.views import blocked_between
@@ -76,13 +75,10 @@ async def _swipe(
             match_id = match.id
             if created:
                 uow.outbox.add(
-                    Event(
-                        MATCH_CREATED,
-                        {
-                            "match_id": str(match.id),
-                            "user_a": str(match.pair.first),
-                            "user_b": str(match.pair.second),
-                        },
+                    MatchCreated(
+                        match_id=match.id,
+                        user_a=match.pair.first,
+                        user_b=match.pair.second,
                     )
                 )
         await uow.commit()

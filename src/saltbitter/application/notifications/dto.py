@@ -1,15 +1,16 @@
-"""Inputs and outputs of the notifications use cases (encoded at the edge)."""
+"""Inputs and outputs of the notifications use cases (encoded at the edge). The jobs react
+to matching's published events, re-exported here."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
+from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.domain.notifications import NotificationKind, QuietHours
-from saltbitter.domain.shared import UserId
 
 __all__ = [
     "DailySetReady",
@@ -27,20 +28,6 @@ class NotificationsPolicy:
     """Operator choices (settings feed this)."""
 
     quiet_hours: QuietHours
-
-
-@dataclass(frozen=True, slots=True)
-class MatchCreated:
-    match_id: UUID
-    user_a: UserId
-    user_b: UserId
-
-
-@dataclass(frozen=True, slots=True)
-class DailySetReady:
-    user_id: UserId
-    local_date: date
-    size: int
 
 
 @dataclass(frozen=True, slots=True)

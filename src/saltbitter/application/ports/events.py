@@ -1,31 +1,48 @@
-"""Events leave a transaction through the outbox and come back as idempotent jobs."""
+"""Events leave a transaction through the outbox and come back as idempotent jobs.
+
+Each capability defines its events as frozen dataclasses deriving from :class:`Event`, in
+its own ``application/<cap>/events.py``; ``name`` is the stable tag stored with the
+event (the outbox adapter encodes every registered event type with one tagged union).
+"""
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import ClassVar, Protocol
 from uuid import UUID
 
-__all__ = ["Event", "JobQueue", "Outbox", "OutboxMessage"]
+__all__ = ["Event", "JobInput", "JobParameters", "JobQueue", "Outbox", "OutboxMessage"]
 
 JsonScalar = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
-    """Something that happened; ``payload`` holds JSON scalars and never secrets."""
+    """Something that happened. Subclasses set ``name`` (never renamed once stored) and
+    hold ids and plain values only: never secrets."""
 
-    topic: str
-    payload: Mapping[str, JsonScalar] = field(default_factory=dict)
+    name: ClassVar[str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JobParameters:
+    """What a scheduled or hand-started job accepts (subclasses add typed fields)."""
+
+
+JobInput = Event | JobParameters
 
 
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
+    """A stored event. ``event`` is None when its ``topic`` (the tag) or its fields are not
+    understood by this process, for example a newer release's event mid-deploy."""
+
     id: UUID
-    event: Event
+    topic: str
+    event: Event | None
     created_at: datetime
 
 
@@ -44,7 +61,8 @@ class Outbox(Protocol):
 
 
 class JobQueue(Protocol):
-    """Runs a named job later: Celery in real mode, in-process tasks when embedded."""
+    """Runs a named job later: Celery in real mode, in-process tasks when embedded. The
+    queue carries ``job_input`` encoded and hands the job the decoded instance."""
 
     @abstractmethod
-    async def enqueue(self, job: str, payload: Mapping[str, JsonScalar]) -> None: ...
+    async def enqueue(self, job: str, job_input: JobInput | None = None) -> None: ...

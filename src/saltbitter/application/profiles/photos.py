@@ -8,13 +8,12 @@ from datetime import timedelta
 from uuid import UUID
 
 from saltbitter.application.accounts.dto import Principal
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator, ProcessedImage
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.dto import PhotoView
+from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 from saltbitter.application.profiles.views import photo_views
 from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
 from saltbitter.domain.profiles import (
@@ -42,8 +41,8 @@ __all__ = [
 ]
 
 
-def _changed(user_id: UserId) -> Event:
-    return Event(topics.PROFILE_CHANGED, {"user_id": str(user_id)})
+def _changed(user_id: UserId) -> ProfileChanged:
+    return ProfileChanged(user_id=user_id)
 
 
 def _free_position(photos: Sequence[Photo]) -> int:
@@ -162,14 +161,7 @@ class DeletePhoto:
             if [p.position for p in renumbered] != [p.position for p in remaining]:
                 await uow.photos.save_order(user_id, [photo.id for photo in renumbered])
             uow.outbox.add(
-                Event(
-                    topics.PHOTO_DELETED,
-                    {
-                        "user_id": str(user_id),
-                        "photo_id": str(doomed.id),
-                        "storage_key": doomed.storage_key,
-                    },
-                )
+                PhotoDeleted(user_id=user_id, photo_id=doomed.id, storage_key=doomed.storage_key)
             )
             uow.outbox.add(_changed(user_id))
             await uow.commit()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from saltbitter.application.accounts.dto import Principal
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.dto import MyProfileView, ProfileCommand, PublicProfileView
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.application.profiles.views import PublicProfiles
 from saltbitter.domain.accounts import check_display_name
 from saltbitter.domain.errors import FieldError, NotFound, ValidationFailed
@@ -89,7 +88,7 @@ class PutMyProfile:
                 user.display_name = command.display_name.strip()
                 await uow.users.save(user)
             await uow.profiles.save(profile)
-            uow.outbox.add(Event(topics.PROFILE_CHANGED, {"user_id": str(profile.user_id)}))
+            uow.outbox.add(ProfileChanged(user_id=profile.user_id))
             view = await _view(uow, profile, user.display_name)
             await uow.commit()
         return view

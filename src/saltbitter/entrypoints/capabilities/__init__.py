@@ -1,17 +1,26 @@
-"""Per-capability wiring: each module offers a dishka Provider and its named jobs.
+"""Per-capability wiring: each module offers dishka providers, its event types, the
+jobs events trigger, its named jobs and its Beat entries.
 
-The composition root, the job table and Celery Beat gather them from ``CAPABILITIES``,
-so adding a capability touches its own module and this list only.
+The composition root, the outbox codec and relay table, the job table and Celery Beat
+gather them from ``CAPABILITIES``, so adding a capability touches its own module and
+this list only.
 """
 
 from __future__ import annotations
 
-from saltbitter.entrypoints.capabilities import assessments, matching, notifications, profiles
+from saltbitter.entrypoints.capabilities import (
+    accounts,
+    assessments,
+    matching,
+    notifications,
+    profiles,
+)
 from saltbitter.entrypoints.capabilities.base import Capability
 
 __all__ = ["CAPABILITIES", "Capability"]
 
 CAPABILITIES: tuple[Capability, ...] = (
+    accounts.CAPABILITY,
     profiles.CAPABILITY,
     assessments.CAPABILITY,
     matching.CAPABILITY,

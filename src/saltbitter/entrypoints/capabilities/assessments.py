@@ -9,6 +9,7 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from saltbitter.application.assessments import topics
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
+from saltbitter.application.assessments.events import ComputeNormsParameters, ConsentChanged
 from saltbitter.application.assessments.norms import CheckReliability, ComputeNorms, NormsPolicy
 from saltbitter.application.assessments.results import (
     GetInstrument,
@@ -19,7 +20,7 @@ from saltbitter.application.assessments.values import (
     GetValuesQuestionnaire,
     SubmitValuesQuestionnaire,
 )
-from saltbitter.entrypoints.capabilities.base import Capability, Payload
+from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "AssessmentsProvider", "norms_policy_for"]
@@ -55,9 +56,9 @@ class AssessmentsProvider(Provider):
     )
 
 
-async def _compute_norms(scope: AsyncContainer, payload: Payload) -> object:
+async def _compute_norms(scope: AsyncContainer, parameters: ComputeNormsParameters) -> object:
     compute = await scope.get(ComputeNorms)
-    run = await compute(str(payload.get("instrument", "ecr-r")))
+    run = await compute(parameters.instrument)
     return {
         "instrument": run.instrument,
         "samples": run.samples,
@@ -74,11 +75,12 @@ def _nightly() -> Any:
     return crontab(minute="30", hour="3")
 
 
-# `assessments.consent_changed` is consumed by matching (cache invalidation).
+# ConsentChanged is consumed by matching (cache invalidation), which registers its handler.
 CAPABILITY = Capability(
     name="assessments",
     providers=lambda settings: [AssessmentsProvider(settings)],
-    jobs={topics.COMPUTE_NORMS: _compute_norms},
+    events=(ConsentChanged,),
+    jobs={topics.COMPUTE_NORMS: Job(_compute_norms, ComputeNormsParameters)},
     beat_schedule={
         "assessments-norms-nightly": {"task": topics.COMPUTE_NORMS, "schedule": _nightly()}
     },

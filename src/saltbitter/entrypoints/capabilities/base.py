@@ -1,37 +1,38 @@
-"""What a capability contributes to a process: DI providers, jobs and Beat entries."""
+"""What a capability contributes to a process: DI providers, event types, which jobs its
+events (or other capabilities' events) trigger, named jobs and Beat entries."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
 
 from dishka import AsyncContainer, Provider
 
-from saltbitter.application.ports.events import JsonScalar
-from saltbitter.domain.shared import UserId
+from saltbitter.application.ports.events import Event, JobParameters
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["Capability", "Job", "Payload", "payload_user_id", "payload_uuid"]
+__all__ = ["Capability", "Job"]
 
-Payload = Mapping[str, JsonScalar]
-Job = Callable[[AsyncContainer, Payload], Awaitable[object]]
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A named job. ``run`` receives the decoded event that triggered it, an instance of
+    ``parameters`` when started by name (Beat, the CLI, Celery by hand), or None when the
+    job takes neither."""
+
+    run: Callable[[AsyncContainer, Any], Awaitable[object]]
+    parameters: type[JobParameters] | None = None
 
 
 @dataclass(frozen=True)
 class Capability:
     name: str
     providers: Callable[[Settings], list[Provider]] = lambda _settings: []
+    # The events this capability publishes (the outbox's tagged union is built from them).
+    events: tuple[type[Event], ...] = ()
+    # Event type (its own or another capability's) -> the jobs it triggers, in order.
+    handlers: Mapping[type[Event], tuple[str, ...]] = field(default_factory=dict)
     jobs: Mapping[str, Job] = field(default_factory=dict)
     # Celery Beat entries: name -> {"task": job name, "schedule": seconds or crontab}.
     beat_schedule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-
-
-def payload_uuid(payload: Payload, name: str) -> UUID:
-    """An id carried in an event payload (payloads hold ids as strings)."""
-    return UUID(str(payload[name]))
-
-
-def payload_user_id(payload: Payload, name: str = "user_id") -> UserId:
-    return UserId(payload_uuid(payload, name))

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
 from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.events import (
+    DailySetReady,
+    GenerateDailySetsParameters,
+    MatchCreated,
+    Unmatched,
+)
 from saltbitter.application.matching.forget import ForgetMemberCaches
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.matching import AllocationPolicy
-from saltbitter.entrypoints.capabilities.base import (
-    Capability,
-    Payload,
-    payload_user_id,
-)
+from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "MatchingProvider", "batch_scorer_for", "matching_policy_for"]
@@ -77,18 +80,18 @@ class MatchingProvider(Provider):
     )
 
 
-async def _forget_member_caches(scope: AsyncContainer, payload: Payload) -> object:
+async def _forget_member_caches(
+    scope: AsyncContainer, event: ProfileChanged | ConsentChanged
+) -> object:
     forget = await scope.get(ForgetMemberCaches)
-    return await forget(payload_user_id(payload))
+    return await forget(event.user_id)
 
 
-async def _generate_daily_sets(scope: AsyncContainer, payload: Payload) -> object:
+async def _generate_daily_sets(
+    scope: AsyncContainer, parameters: GenerateDailySetsParameters
+) -> object:
     generate = await scope.get(GenerateDailySets)
-    raw_date = payload.get("date")
-    summary = await generate(
-        None if raw_date is None else date.fromisoformat(str(raw_date)),
-        all_timezones=bool(payload.get("all_timezones", False)),
-    )
+    summary = await generate(parameters.date, all_timezones=parameters.all_timezones)
     return {"due": summary.due, "created": summary.created}
 
 
@@ -104,9 +107,14 @@ def _hourly() -> Any:
 CAPABILITY = Capability(
     name="matching",
     providers=lambda settings: [MatchingProvider(settings)],
+    events=(MatchCreated, Unmatched, DailySetReady),
+    handlers={
+        ProfileChanged: (topics.FORGET_MEMBER_CACHES,),
+        ConsentChanged: (topics.FORGET_MEMBER_CACHES,),
+    },
     jobs={
-        topics.FORGET_MEMBER_CACHES: _forget_member_caches,
-        topics.GENERATE_DAILY_SETS: _generate_daily_sets,
+        topics.FORGET_MEMBER_CACHES: Job(_forget_member_caches),
+        topics.GENERATE_DAILY_SETS: Job(_generate_daily_sets, GenerateDailySetsParameters),
     },
     beat_schedule={
         "matching-daily-sets-hourly": {

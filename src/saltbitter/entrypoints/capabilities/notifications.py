@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.delivery import (
     NotifyDailySetReady,
     NotifyNewMatch,
     SendDueEmails,
 )
-from saltbitter.application.notifications.dto import (
-    DailySetReady,
-    MatchCreated,
-    NotificationsPolicy,
-)
+from saltbitter.application.notifications.dto import NotificationsPolicy
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.notifications import QuietHours
-from saltbitter.entrypoints.capabilities.base import (
-    Capability,
-    Payload,
-    payload_user_id,
-    payload_uuid,
-)
+from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "SEND_DUE_EMAILS_EVERY_SECONDS", "NotificationsProvider"]
@@ -61,29 +51,18 @@ class NotificationsProvider(Provider):
     )
 
 
-async def _notify_new_match(scope: AsyncContainer, payload: Payload) -> object:
-    event = MatchCreated(
-        match_id=payload_uuid(payload, "match_id"),
-        user_a=payload_user_id(payload, "user_a"),
-        user_b=payload_user_id(payload, "user_b"),
-    )
+async def _notify_new_match(scope: AsyncContainer, event: MatchCreated) -> object:
     created = await (await scope.get(NotifyNewMatch))(event)
     # Send what is due at once (not in quiet hours) instead of waiting for the sweep.
-    await _send_due_emails(scope, {})
+    await _send_due_emails(scope, None)
     return created
 
 
-async def _notify_daily_set_ready(scope: AsyncContainer, payload: Payload) -> object:
-    size = payload["size"]
-    event = DailySetReady(
-        user_id=payload_user_id(payload, "user_id"),
-        local_date=date.fromisoformat(str(payload["local_date"])),
-        size=size if isinstance(size, int) else int(str(size)),
-    )
+async def _notify_daily_set_ready(scope: AsyncContainer, event: DailySetReady) -> object:
     return await (await scope.get(NotifyDailySetReady))(event)
 
 
-async def _send_due_emails(scope: AsyncContainer, _payload: Payload) -> object:
+async def _send_due_emails(scope: AsyncContainer, _nothing: None) -> object:
     send = await scope.get(SendDueEmails)
     sent = 0
     for _ in range(_MAX_BATCHES_PER_SWEEP):
@@ -97,10 +76,14 @@ async def _send_due_emails(scope: AsyncContainer, _payload: Payload) -> object:
 CAPABILITY = Capability(
     name="notifications",
     providers=lambda settings: [NotificationsProvider(settings)],
+    handlers={
+        MatchCreated: (topics.NOTIFY_NEW_MATCH,),
+        DailySetReady: (topics.NOTIFY_DAILY_SET_READY,),
+    },
     jobs={
-        topics.NOTIFY_NEW_MATCH: _notify_new_match,
-        topics.NOTIFY_DAILY_SET_READY: _notify_daily_set_ready,
-        topics.SEND_DUE_EMAILS: _send_due_emails,
+        topics.NOTIFY_NEW_MATCH: Job(_notify_new_match),
+        topics.NOTIFY_DAILY_SET_READY: Job(_notify_daily_set_ready),
+        topics.SEND_DUE_EMAILS: Job(_send_due_emails),
     },
     beat_schedule={
         # Releases emails held for quiet hours within a minute of their end.

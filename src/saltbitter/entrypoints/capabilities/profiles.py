@@ -18,6 +18,7 @@ from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles import topics
+from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 from saltbitter.application.profiles.photos import (
     DeletePhoto,
     DeletePhotoFile,
@@ -29,7 +30,7 @@ from saltbitter.application.profiles.photos import (
 )
 from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
 from saltbitter.application.profiles.views import PublicProfiles
-from saltbitter.entrypoints.capabilities.base import Capability, Payload
+from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "ORPHAN_SWEEP_SECONDS", "PHOTO_FILES_PATH", "ProfilesProvider"]
@@ -92,21 +93,23 @@ class ProfilesProvider(Provider):
     )
 
 
-async def _delete_photo_file(scope: AsyncContainer, payload: Payload) -> object:
-    await (await scope.get(DeletePhotoFile))(str(payload["storage_key"]))
+async def _delete_photo_file(scope: AsyncContainer, event: PhotoDeleted) -> object:
+    await (await scope.get(DeletePhotoFile))(event.storage_key)
     return None
 
 
-async def _sweep_orphan_photo_files(scope: AsyncContainer, _payload: Payload) -> object:
+async def _sweep_orphan_photo_files(scope: AsyncContainer, _: None) -> object:
     return {"removed": await (await scope.get(SweepOrphanPhotoFiles))()}
 
 
 CAPABILITY = Capability(
     name="profiles",
     providers=lambda settings: [ProfilesProvider(settings)],
+    events=(ProfileChanged, PhotoDeleted),
+    handlers={PhotoDeleted: (topics.DELETE_PHOTO_FILE,)},
     jobs={
-        topics.DELETE_PHOTO_FILE: _delete_photo_file,
-        topics.SWEEP_ORPHAN_PHOTO_FILES: _sweep_orphan_photo_files,
+        topics.DELETE_PHOTO_FILE: Job(_delete_photo_file),
+        topics.SWEEP_ORPHAN_PHOTO_FILES: Job(_sweep_orphan_photo_files),
     },
     beat_schedule={
         "profiles-sweep-orphan-photo-files-hourly": {

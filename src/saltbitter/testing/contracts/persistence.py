@@ -2,7 +2,7 @@
 
 Subclass :class:`UnitOfWorkContract` and provide a ``uow_factory`` fixture that returns a
 callable making a fresh unit of work on one empty store. The in-memory fake, SQLite and
-PostgreSQL all run these same tests.
+PostgreSQL all run these same tests. SQL adapters decode the outbox with ``CONTRACT_EVENTS``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from uuid import uuid4
 
 import pytest
 
+from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.accounts import (
     MAX_CODE_ATTEMPTS,
     AccountStatus,
@@ -28,7 +30,10 @@ from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.testing.builders import a_session, a_user
 
-__all__ = ["UnitOfWorkContract"]
+__all__ = ["CONTRACT_EVENTS", "UnitOfWorkContract"]
+
+CONTRACT_EVENTS: tuple[type[Event], ...] = (ProfileChanged, MatchCreated)
+"""The event types the outbox tests store; SQL fixtures hand them to their codec."""
 
 UowFactory = Callable[[], UnitOfWork]
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -260,28 +265,28 @@ class UnitOfWorkContract:
     async def test_outbox_hands_out_each_message_until_dispatched(
         self, uow_factory: UowFactory
     ) -> None:
+        first = ProfileChanged(user_id=UserId(uuid4()))
+        second = MatchCreated(match_id=uuid4(), user_a=UserId(uuid4()), user_b=UserId(uuid4()))
         async with uow_factory() as uow:
-            uow.outbox.add(Event("t.first", {"n": 1}))
-            uow.outbox.add(Event("t.second", {"n": 2, "ok": True, "name": "x"}))
+            uow.outbox.add(first)
+            uow.outbox.add(second)
             await uow.commit()
         async with uow_factory() as uow:
             pending = await uow.outbox.claim_pending(10)
-            assert [m.event for m in pending] == [
-                Event("t.first", {"n": 1}),
-                Event("t.second", {"n": 2, "ok": True, "name": "x"}),
-            ]
+            assert [m.event for m in pending] == [first, second]
+            assert [m.topic for m in pending] == [first.name, second.name]
             await uow.outbox.mark_dispatched([pending[0].id], T0)
             await uow.commit()
         async with uow_factory() as uow:
             remaining = await uow.outbox.claim_pending(10)
-            assert [m.event.topic for m in remaining] == ["t.second"]
+            assert [m.event for m in remaining] == [second]
 
     async def test_outbox_rolls_back_with_the_change_it_announces(
         self, uow_factory: UowFactory
     ) -> None:
         async with uow_factory() as uow:
             uow.users.add(a_user())
-            uow.outbox.add(Event("t.lost", {}))
+            uow.outbox.add(ProfileChanged(user_id=UserId(uuid4())))
         async with uow_factory() as uow:
             assert await uow.outbox.claim_pending(10) == []
 

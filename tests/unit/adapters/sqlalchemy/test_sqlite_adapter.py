@@ -4,20 +4,35 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from uuid import uuid4
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from saltbitter.adapters.events import EventCodec
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.application.ports.events import Event
+from saltbitter.adapters.sqlalchemy.tables import outbox
+from saltbitter.application.matching.events import DailySetReady
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.accounts import AccountStatus, EmailAddress, RefreshToken
 from saltbitter.domain.errors import Conflict, NotFound
+from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders import a_session, a_user
 from saltbitter.testing.fakes import FixedClock, SequentialIdGenerator
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+EVENTS = EventCodec([ProfileChanged, DailySetReady])
+
+
+def _changed() -> ProfileChanged:
+    return ProfileChanged(user_id=UserId(uuid4()))
+
+
+def _ready(size: int) -> DailySetReady:
+    return DailySetReady(user_id=UserId(uuid4()), local_date=date(2026, 3, 1), size=size)
 
 
 async def test_a_unit_of_work_reads_its_own_staged_writes(engine: AsyncEngine) -> None:
@@ -104,10 +119,10 @@ async def test_after_commit_runs_only_when_outbox_messages_were_committed(
         uow.users.add(a_user())
         await uow.commit()
     async with uow:
-        uow.outbox.add(Event("t.rolled_back"))
+        uow.outbox.add(_changed())
     async with uow:
-        uow.outbox.add(Event("t.one"))
-        uow.outbox.add(Event("t.two"))
+        uow.outbox.add(_changed())
+        uow.outbox.add(_changed())
         await uow.commit()
         await uow.commit()  # nothing new staged: no second wake
     assert wakes == [1]
@@ -128,14 +143,14 @@ async def test_outbox_keeps_the_order_of_adding_under_a_frozen_clock(
     engine: AsyncEngine,
 ) -> None:
     clock, ids = FixedClock(T0), SequentialIdGenerator()
-    topics = [f"t.{n}" for n in range(5)]
+    events = [_ready(n) for n in range(5)]
     async with SqlaUnitOfWork(engine, clock=clock, ids=ids) as uow:
-        for topic in reversed(topics):
-            uow.outbox.add(Event(topic))
+        for event in reversed(events):
+            uow.outbox.add(event)
         await uow.commit()
-    async with SqlaUnitOfWork(engine) as uow:
+    async with SqlaUnitOfWork(engine, events=EVENTS) as uow:
         pending = await uow.outbox.claim_pending(10)
-    assert [m.event.topic for m in pending] == list(reversed(topics))
+    assert [m.event for m in pending] == list(reversed(events))
     assert pending[0].created_at == T0
 
 
@@ -144,18 +159,18 @@ async def test_concurrent_sqlite_relays_never_claim_the_same_message(
 ) -> None:
     async with SqlaUnitOfWork(engine) as uow:
         for n in range(6):
-            uow.outbox.add(Event("t.job", {"n": n}))
+            uow.outbox.add(_ready(n))
         await uow.commit()
 
     async with SqlaUnitOfWork(engine) as first:
         claimed_first = await first.outbox.claim_pending(6)
 
         async def second_relay() -> list[int]:
-            async with SqlaUnitOfWork(engine) as second:
+            async with SqlaUnitOfWork(engine, events=EVENTS) as second:
                 claimed = await second.outbox.claim_pending(6)
                 await second.outbox.mark_dispatched([m.id for m in claimed], T0)
                 await second.commit()
-            return [int(str(m.event.payload["n"])) for m in claimed]
+            return [m.event.size for m in claimed if isinstance(m.event, DailySetReady)]
 
         # The second relay waits for the database write lock the first one holds.
         waiting = asyncio.create_task(second_relay())
@@ -165,3 +180,31 @@ async def test_concurrent_sqlite_relays_never_claim_the_same_message(
         await first.commit()
     assert len(claimed_first) == 6
     assert await waiting == []
+
+
+async def test_a_message_this_process_cannot_decode_comes_back_undecoded(
+    engine: AsyncEngine,
+) -> None:
+    known, newer = _ready(3), _changed()
+    async with SqlaUnitOfWork(engine) as uow:
+        uow.outbox.add(known)
+        uow.outbox.add(newer)
+        await uow.commit()
+    # A relay of an older release knows DailySetReady only.
+    async with SqlaUnitOfWork(engine, events=EventCodec([DailySetReady])) as uow:
+        pending = await uow.outbox.claim_pending(10)
+    assert [(m.topic, m.event) for m in pending] == [
+        ("matching.daily_set_ready", known),
+        ("profiles.profile_changed", None),
+    ]
+
+
+async def test_the_outbox_row_keeps_the_tag_and_the_fields_as_json(engine: AsyncEngine) -> None:
+    event = _ready(4)
+    async with SqlaUnitOfWork(engine) as uow:
+        uow.outbox.add(event)
+        await uow.commit()
+    async with engine.connect() as connection:
+        row = (await connection.execute(select(outbox.c.topic, outbox.c.payload))).one()
+    assert row.topic == "matching.daily_set_ready"
+    assert row.payload == {"user_id": str(event.user_id), "local_date": "2026-03-01", "size": 4}

@@ -5,9 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from saltbitter.adapters.events import EventCodec
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
-from saltbitter.testing.contracts.persistence import UnitOfWorkContract, UowFactory
+from saltbitter.testing.contracts.persistence import (
+    CONTRACT_EVENTS,
+    UnitOfWorkContract,
+    UowFactory,
+)
 
 
 class TestSqliteUnitOfWork(UnitOfWorkContract):
@@ -17,5 +22,5 @@ class TestSqliteUnitOfWork(UnitOfWorkContract):
         url = f"sqlite+aiosqlite:///{tmp_path / 'contract.db'}"
         upgrade(url)
         engine = create_engine_for(url)
-        yield lambda: SqlaUnitOfWork(engine)
+        yield lambda: SqlaUnitOfWork(engine, events=EventCodec(CONTRACT_EVENTS))
         await engine.dispose()

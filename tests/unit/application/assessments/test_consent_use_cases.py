@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saltbitter.application.accounts.dto import AccountsPolicy
-from saltbitter.application.assessments import topics
 from saltbitter.application.assessments.dto import ConsentChange
+from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.errors import DomainRuleViolated, NotFound
 from saltbitter.testing.harness_assessments import PHONE
@@ -22,9 +22,13 @@ OPTIONAL = [ConsentPurpose.SENSITIVE_DATA, ConsentPurpose.AI_FEATURES, ConsentPu
 
 def _events(members: Members) -> list[dict[str, object]]:
     return [
-        dict(message.event.payload)
+        {
+            "user_id": str(message.event.user_id),
+            "purpose": message.event.purpose.value,
+            "granted": message.event.granted,
+        }
         for message in members.database.outbox
-        if message.event.topic == topics.CONSENT_CHANGED
+        if isinstance(message.event, ConsentChanged)
     ]
 
 

@@ -10,7 +10,7 @@ from saltbitter.application.assessments.values import (
     GetValuesQuestionnaire,
     SubmitValuesQuestionnaire,
 )
-from saltbitter.application.profiles.topics import PROFILE_CHANGED
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.compatibility import PVQ21_ITEMS, ValueRatings
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.testing.builders_profiles import a_profile, some_values
@@ -40,8 +40,7 @@ async def test_answers_become_the_profiles_ratings_and_announce_the_change(
     stored = members.database.profiles_state.profiles[ada.user_id].values
     assert stored == expected
     assert result.values == expected.as_mapping()
-    assert members.database.outbox[-1].event.topic == PROFILE_CHANGED
-    assert members.database.outbox[-1].event.payload == {"user_id": str(ada.user_id)}
+    assert members.database.outbox[-1].event == ProfileChanged(user_id=ada.user_id)
 
 
 @settings(max_examples=30)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import pytest
@@ -25,6 +25,8 @@ from saltbitter.testing.fakes import (
     SequentialIdGenerator,
 )
 from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
+
+E = TypeVar("E", bound=Event)
 
 
 @dataclass
@@ -54,8 +56,8 @@ class MatchingWorld:
         user = self.database.users[user_id]
         return Principal(user.id, SessionId(uuid4()), frozenset({Role.MEMBER}), user.tier, True)
 
-    def events(self, topic: str) -> list[Event]:
-        return [m.event for m in self.database.outbox if m.event.topic == topic]
+    def events(self, kind: type[E]) -> list[E]:
+        return [m.event for m in self.database.outbox if isinstance(m.event, kind)]
 
     def with_policy(self, **changes: Any) -> MatchingWorld:
         self.policy = replace(self.policy, **changes)

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from saltbitter.adapters.numpy_scoring import NumpyBatchScorer
-from saltbitter.application.matching import topics
 from saltbitter.application.matching.caching import daily_key, discover_key
 from saltbitter.application.matching.daily import GenerateDailySets
+from saltbitter.application.matching.events import DailySetReady
 from saltbitter.application.ports.matching import DailySet
 from saltbitter.domain.compatibility import Gender, check_eligibility
 from saltbitter.domain.errors import PermissionDenied
@@ -59,10 +59,10 @@ async def test_due_members_get_one_set_of_eligible_candidates(world: MatchingWor
         assert totals == sorted(totals, reverse=True)
         assert all(0.0 <= total <= 1.0 for total in totals)
         assert all(entry.reasons for entry in daily.entries)
-    ready = world.events(topics.DAILY_SET_READY)
-    assert sorted(e.payload["user_id"] for e in ready) == sorted(str(p) for p in people)
-    assert {e.payload["local_date"] for e in ready} == {"2026-01-15"}
-    assert summary.delivered == sum(int(e.payload["size"]) for e in ready)
+    ready = world.events(DailySetReady)
+    assert sorted(e.user_id for e in ready) == sorted(people)
+    assert {e.local_date for e in ready} == {date(2026, 1, 15)}
+    assert summary.delivered == sum(e.size for e in ready)
     # Each set is cached, ready for GET /matches/daily.
     assert await world.cache.get(daily_key(people[0])) is not None
 
@@ -194,7 +194,7 @@ async def test_a_crashed_run_resumes_where_it_stopped(world: MatchingWorld) -> N
     resumed = await world.generate()()
     assert (resumed.due, resumed.created) == (5, 5)
     assert {who for who, _ in _sets(world)} == set(people)
-    ready = [e.payload["user_id"] for e in world.events(topics.DAILY_SET_READY)]
+    ready = [e.user_id for e in world.events(DailySetReady)]
     assert len(ready) == len(set(ready))
 
 
@@ -242,7 +242,7 @@ async def test_a_newcomer_gets_todays_set_on_first_request_once(world: MatchingW
     )
     assert item.compatibility.reasons
     # Ada is looking at her set: no "ready" notification for it.
-    assert world.events(topics.DAILY_SET_READY) == []
+    assert world.events(DailySetReady) == []
 
     # Cached, then rebuilt from the stored set: never a second set for the day.
     assert await world.daily()(world.principal(ada)) == view

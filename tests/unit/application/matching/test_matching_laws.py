@@ -22,6 +22,7 @@ from saltbitter.application.matching.cursors import (
     encode_cursor,
 )
 from saltbitter.application.matching.discover import _page
+from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.members import daily_set_due
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.selection import select_daily_sets
@@ -239,6 +240,6 @@ def test_a_match_exists_exactly_when_both_liked(
             for m in world.database.matching_state.matches.values()
         }
         assert stored == pairs
-        assert len(world.events("matching.match_created")) == len(pairs)
+        assert len(world.events(MatchCreated)) == len(pairs)
 
     asyncio.run(play())

@@ -7,21 +7,20 @@ from pathlib import Path
 from celery.schedules import crontab
 
 from saltbitter.adapters.numpy_scoring import NumpyBatchScorer
-from saltbitter.application.assessments.topics import CONSENT_CHANGED
+from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.swipes import LikeMember
-from saltbitter.application.outbox import JOBS_BY_TOPIC
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
-from saltbitter.application.profiles.topics import PROFILE_CHANGED
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.entrypoints.capabilities.matching import (
     CAPABILITY,
     batch_scorer_for,
     matching_policy_for,
 )
 from saltbitter.entrypoints.composition import make_container
-from saltbitter.entrypoints.jobs import JOBS
+from saltbitter.entrypoints.jobs import EVENT_HANDLERS, JOBS
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 
@@ -40,8 +39,8 @@ def test_beat_sweeps_every_hour_and_the_jobs_are_registered() -> None:
 
 
 def test_profile_and_consent_changes_drop_cached_views() -> None:
-    for topic in (PROFILE_CHANGED, CONSENT_CHANGED):
-        assert topics.FORGET_MEMBER_CACHES in JOBS_BY_TOPIC[topic]
+    for event_type in (ProfileChanged, ConsentChanged):
+        assert topics.FORGET_MEMBER_CACHES in EVENT_HANDLERS.jobs_by_event[event_type]
 
 
 def test_settings_choose_the_scorer_and_the_policy() -> None:

@@ -6,8 +6,8 @@ from uuid import uuid4
 
 import pytest
 
-from saltbitter.application.matching import topics
 from saltbitter.application.matching.caching import daily_key, discover_key
+from saltbitter.application.matching.events import MatchCreated, Unmatched
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import (
@@ -36,18 +36,14 @@ async def test_a_like_answering_a_like_makes_one_match_and_announces_it(
     ada, bo = await _couple(world)
     first = await world.like()(world.principal(ada), bo)
     assert (first.decision, first.matched, first.match_id) == (Decision.LIKE, False, None)
-    assert world.events(topics.MATCH_CREATED) == []
+    assert world.events(MatchCreated) == []
 
     second = await world.like()(world.principal(bo), ada)
     assert second.matched
     assert second.match_id is not None
-    [event] = world.events(topics.MATCH_CREATED)
+    [event] = world.events(MatchCreated)
     low, high = sorted([ada, bo])
-    assert event.payload == {
-        "match_id": str(second.match_id),
-        "user_a": str(low),
-        "user_b": str(high),
-    }
+    assert event == MatchCreated(match_id=second.match_id, user_a=low, user_b=high)
     assert len(world.database.matching_state.matches) == 1
 
 
@@ -189,8 +185,8 @@ async def test_unmatch_ends_only_your_own_match_once(world: MatchingWorld) -> No
 
     await world.unmatch()(world.principal(bo), match_id)
     assert (await world.matches()(world.principal(ada))).items == []
-    [event] = world.events(topics.UNMATCHED)
-    assert event.payload["by"] == str(bo)
+    [event] = world.events(Unmatched)
+    assert event.by == bo
     with pytest.raises(Conflict) as again:
         await world.unmatch()(world.principal(ada), match_id)
     assert again.value.code == "already_unmatched"

@@ -20,13 +20,12 @@ from saltbitter.application.notifications.messages import (
     new_match_email,
     notification_text,
 )
-from saltbitter.application.outbox import JOBS_BY_TOPIC
-from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.mail import OutgoingEmail
 from saltbitter.application.ports.notifications import EmailStatus, Notification
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.errors import Unavailable, ValidationFailed
 from saltbitter.domain.notifications import NotificationKind
+from saltbitter.entrypoints.jobs import EVENT_HANDLERS
 from saltbitter.testing.fakes import InMemoryMailer
 from saltbitter.testing.harness_notifications import NotificationsHarness as World
 
@@ -45,7 +44,7 @@ async def _pair(world: World) -> tuple[Principal, Principal]:
 
 
 def _match(ada: Principal, bo: Principal, match_id: UUID | None = None) -> MatchCreated:
-    return MatchCreated(match_id or uuid4(), ada.user_id, bo.user_id)
+    return MatchCreated(match_id=match_id or uuid4(), user_a=ada.user_id, user_b=bo.user_id)
 
 
 def _new_match_mails(world: World, email: str) -> list[OutgoingEmail]:
@@ -151,7 +150,11 @@ async def test_suspended_or_closed_accounts_are_not_emailed(world: World) -> Non
 async def test_an_erased_member_is_skipped_and_the_other_still_told(world: World) -> None:
     ada, _bo = await _pair(world)
     world.clock.current = NOON_LONDON
-    gone = MatchCreated(uuid4(), ada.user_id, world.ids.new_id())  # type: ignore[arg-type]
+    gone = MatchCreated(
+        match_id=uuid4(),
+        user_a=ada.user_id,
+        user_b=world.ids.new_id(),  # type: ignore[arg-type]
+    )
     assert await world.notify_new_match()(gone) == 1
     await world.sweep()
     assert len(_new_match_mails(world, "ada@example.org")) == 1
@@ -187,7 +190,7 @@ async def test_a_mail_outage_keeps_progress_and_never_sends_twice(world: World) 
 
 async def test_a_ready_daily_set_is_an_in_app_notification_only(world: World) -> None:
     ada = await world.member()
-    event = DailySetReady(ada.user_id, date(2026, 1, 15), 10)
+    event = DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 15), size=10)
     assert await world.notify_daily_set_ready()(event)
     assert not await world.notify_daily_set_ready()(event)  # redelivered
     [item] = (await world.list_notifications()(ada)).items
@@ -195,9 +198,13 @@ async def test_a_ready_daily_set_is_an_in_app_notification_only(world: World) ->
     assert item.data == {"local_date": "2026-01-15", "size": 10}
     assert "10 people" in item.text
     assert world.database.notifications_state.emails == {}
-    tomorrow = DailySetReady(ada.user_id, date(2026, 1, 16), 1)
+    tomorrow = DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 16), size=1)
     assert await world.notify_daily_set_ready()(tomorrow)
-    unknown = DailySetReady(world.ids.new_id(), date(2026, 1, 16), 3)  # type: ignore[arg-type]
+    unknown = DailySetReady(
+        user_id=world.ids.new_id(),  # type: ignore[arg-type]
+        local_date=date(2026, 1, 16),
+        size=3,
+    )
     assert not await world.notify_daily_set_ready()(unknown)
 
 
@@ -206,16 +213,10 @@ async def test_matchings_events_reach_the_jobs_through_the_outbox(world: World) 
     world.clock.current = NOON_LONDON
     match_id = uuid4()
     async with world.uow() as uow:
-        payload = {"match_id": str(match_id), "user_a": str(ada.user_id), "user_b": str(bo.user_id)}
-        uow.outbox.add(Event(topics.MATCH_CREATED, payload))
-        uow.outbox.add(
-            Event(
-                topics.DAILY_SET_READY,
-                {"user_id": str(ada.user_id), "local_date": "2026-01-15", "size": 3},
-            )
-        )
+        uow.outbox.add(MatchCreated(match_id=match_id, user_a=ada.user_id, user_b=bo.user_id))
+        uow.outbox.add(DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 15), size=3))
         await uow.commit()
-    assert JOBS_BY_TOPIC[topics.MATCH_CREATED] == (topics.NOTIFY_NEW_MATCH,)
+    assert EVENT_HANDLERS.jobs_by_event[MatchCreated] == (topics.NOTIFY_NEW_MATCH,)
     ran = await world.deliver_events()
     assert ran == [topics.NOTIFY_NEW_MATCH, topics.NOTIFY_DAILY_SET_READY]
     kinds = [item.kind for item in (await world.list_notifications()(ada)).items]

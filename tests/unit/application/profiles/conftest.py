@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 import pytest
@@ -36,6 +36,8 @@ from saltbitter.testing.fakes_profiles import (
 )
 
 JPEG = b"\xff\xd8\xff\xe0 a small jpeg"
+
+E = TypeVar("E", bound=Event)
 
 
 def principal_of(user: User) -> Principal:
@@ -79,8 +81,8 @@ class ProfilesWorld:
         self.database.users[user.id] = user
         return principal_of(user)
 
-    def events(self, topic: str) -> list[Event]:
-        return [m.event for m in self.database.outbox if m.event.topic == topic]
+    def events(self, kind: type[E]) -> list[E]:
+        return [m.event for m in self.database.outbox if isinstance(m.event, kind)]
 
     def put_profile(self) -> PutMyProfile:
         return PutMyProfile(self.uow(), self.clock)

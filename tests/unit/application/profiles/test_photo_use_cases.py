@@ -6,11 +6,12 @@ from uuid import uuid4
 
 import pytest
 
-from saltbitter.application.outbox import JOBS_BY_TOPIC
 from saltbitter.application.ports.images import ModerationVerdict, ProcessedImage
 from saltbitter.application.profiles import topics
+from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
 from saltbitter.domain.profiles import MAX_PHOTO_BYTES, ImageType, PhotoId
+from saltbitter.entrypoints.jobs import EVENT_HANDLERS
 from saltbitter.testing.builders_profiles import a_photo
 from saltbitter.testing.fakes_profiles import FakePhotoModerator
 
@@ -33,9 +34,7 @@ async def test_an_upload_is_re_encoded_screened_stored_and_listed(world: Profile
     assert photo.user_id == me.user_id
     assert photo.storage_key == f"{me.user_id}/{uploaded.photo_id}.jpg"
     assert photo.size_bytes == len(b"re-encoded:" + JPEG)
-    assert [e.payload for e in world.events(topics.PROFILE_CHANGED)] == [
-        {"user_id": str(me.user_id)}
-    ]
+    assert world.events(ProfileChanged) == [ProfileChanged(user_id=me.user_id)]
     assert await world.list_photos()(me) == [uploaded]
 
 
@@ -65,7 +64,7 @@ async def test_unacceptable_files_are_refused_before_storing(
     assert [(e.field, e.code) for e in caught.value.errors] == [("file", code)]
     assert world.store.blobs == {}
     assert world.database.profiles_state.photos == {}
-    assert world.events(topics.PROFILE_CHANGED) == []
+    assert world.events(ProfileChanged) == []
 
 
 async def test_a_photo_refused_by_moderation_is_not_kept(world: ProfilesWorld) -> None:
@@ -131,14 +130,10 @@ async def test_a_deleted_photo_leaves_a_gap_that_closes(world: ProfilesWorld) ->
         (first.photo_id, 0),
         (third.photo_id, 1),
     ]
-    (deleted,) = world.events(topics.PHOTO_DELETED)
+    (deleted,) = world.events(PhotoDeleted)
     key = f"{me.user_id}/{second.photo_id}.jpg"
-    assert deleted.payload == {
-        "user_id": str(me.user_id),
-        "photo_id": str(second.photo_id),
-        "storage_key": key,
-    }
-    assert JOBS_BY_TOPIC[topics.PHOTO_DELETED] == (topics.DELETE_PHOTO_FILE,)
+    assert deleted == PhotoDeleted(user_id=me.user_id, photo_id=second.photo_id, storage_key=key)
+    assert EVENT_HANDLERS.jobs_by_event[PhotoDeleted] == (topics.DELETE_PHOTO_FILE,)
     # The job removes the bytes; running it twice is harmless.
     assert key in world.store.blobs
     await world.delete_file()(key)
@@ -157,23 +152,23 @@ async def test_someone_elses_or_an_unknown_photo_cannot_be_deleted(world: Profil
             await world.delete_photo()(me, photo_id)
         assert caught.value.code == "photo_not_found"
     assert [p.photo_id for p in await world.list_photos()(other)] == [theirs.photo_id]
-    assert world.events(topics.PHOTO_DELETED) == []
+    assert world.events(PhotoDeleted) == []
 
 
 async def test_reordering_persists_and_announces(world: ProfilesWorld) -> None:
     me = world.member()
     photos = [await world.upload()(me, JPEG) for _ in range(3)]
     wanted = [photos[2].photo_id, photos[0].photo_id, photos[1].photo_id]
-    before = len(world.events(topics.PROFILE_CHANGED))
+    before = len(world.events(ProfileChanged))
 
     result = await world.reorder()(me, wanted)
 
     assert [(p.photo_id, p.position) for p in result] == [(i, n) for n, i in enumerate(wanted)]
     assert [p.photo_id for p in await world.list_photos()(me)] == wanted
-    assert len(world.events(topics.PROFILE_CHANGED)) == before + 1
+    assert len(world.events(ProfileChanged)) == before + 1
     # The same order again changes nothing and says nothing.
     await world.reorder()(me, wanted)
-    assert len(world.events(topics.PROFILE_CHANGED)) == before + 1
+    assert len(world.events(ProfileChanged)) == before + 1
 
 
 async def test_reordering_needs_exactly_my_photos(world: ProfilesWorld) -> None:

@@ -9,8 +9,8 @@ from uuid import uuid4
 import pytest
 
 from saltbitter.application.ports.assessments import StoredAssessment
-from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.dto import LocationView
+from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.application.profiles.views import PublicProfiles
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.attachment import AttachmentStyle
@@ -38,9 +38,7 @@ async def test_put_creates_the_profile_and_announces_the_change(world: ProfilesW
     assert view.completeness.missing == ["photo", "assessment"]
     stored = world.database.profiles_state.profiles[me.user_id]
     assert stored.location == Location(52.52, 13.405)
-    assert [e.payload for e in world.events(topics.PROFILE_CHANGED)] == [
-        {"user_id": str(me.user_id)}
-    ]
+    assert world.events(ProfileChanged) == [ProfileChanged(user_id=me.user_id)]
     assert await world.get_profile()(me) == view
 
 
@@ -58,7 +56,7 @@ async def test_put_replaces_the_whole_profile(world: ProfilesWorld) -> None:
     assert view.values["power"] == 3
     assert view.visibility is Visibility.PAUSED
     assert view.completeness.missing == ["photo", "bio", "assessment"]
-    assert len(world.events(topics.PROFILE_CHANGED)) == 2
+    assert len(world.events(ProfileChanged)) == 2
 
 
 async def test_the_display_name_changes_on_the_account(world: ProfilesWorld) -> None:
@@ -92,7 +90,7 @@ async def test_bad_fields_are_all_reported_and_nothing_changes(world: ProfilesWo
         "location.lat": "out_of_range",
     }
     assert world.database.profiles_state.profiles == {}
-    assert world.events(topics.PROFILE_CHANGED) == []
+    assert world.events(ProfileChanged) == []
 
 
 async def test_without_a_profile_get_answers_the_empty_profile(world: ProfilesWorld) -> None:

@@ -1,0 +1,128 @@
+"""Wiring of the accounts capability: registration, sessions, passwords, the purge of
+unverified accounts, and the mail jobs its events trigger."""
+
+from __future__ import annotations
+
+from dishka import AsyncContainer, Provider, Scope, provide, provide_all
+
+from saltbitter.application.accounts import topics
+from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
+from saltbitter.application.accounts.dto import AccountsPolicy
+from saltbitter.application.accounts.events import (
+    PasswordResetRequested,
+    RegistrationAttempted,
+    VerificationRequested,
+)
+from saltbitter.application.accounts.passwords import (
+    ConfirmPasswordReset,
+    RequestPasswordReset,
+    SendPasswordResetCode,
+)
+from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
+from saltbitter.application.accounts.registration import (
+    RegisterUser,
+    RequestVerificationCode,
+    SendOneTimeCode,
+    SendRegistrationNotice,
+    SendVerificationCode,
+    VerifyEmail,
+)
+from saltbitter.application.accounts.sessions import (
+    Authenticate,
+    GetMe,
+    ListSessions,
+    Login,
+    Logout,
+    LogoutEverywhere,
+    RefreshSession,
+    RevokeSession,
+    TokenMinter,
+)
+from saltbitter.entrypoints.capabilities.base import Capability, Job
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["CAPABILITY", "PURGE_EVERY_SECONDS", "AccountsProvider"]
+
+PURGE_EVERY_SECONDS = 3600.0
+
+
+class AccountsProvider(Provider):
+    """APP scope: the accounts policy; REQUEST scope: the use cases."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide(scope=Scope.APP)
+    def accounts_policy(self) -> AccountsPolicy:
+        settings = self._settings
+        return AccountsPolicy(
+            terms_version=settings.terms_version,
+            privacy_version=settings.privacy_version,
+            allowed_email_domains=frozenset(settings.allowed_email_domains),
+        )
+
+    use_cases = provide_all(
+        TokenMinter,
+        SendOneTimeCode,
+        RegisterUser,
+        RequestVerificationCode,
+        SendVerificationCode,
+        SendRegistrationNotice,
+        VerifyEmail,
+        Login,
+        RefreshSession,
+        Logout,
+        LogoutEverywhere,
+        ListSessions,
+        RevokeSession,
+        Authenticate,
+        GetMe,
+        RequestPasswordReset,
+        SendPasswordResetCode,
+        ConfirmPasswordReset,
+        PurgeUnverifiedAccounts,
+        ShowAccount,
+        SeedDemoMembers,
+        scope=Scope.REQUEST,
+    )
+
+
+async def _send_verification_code(scope: AsyncContainer, event: VerificationRequested) -> object:
+    return await (await scope.get(SendVerificationCode))(event.user_id)
+
+
+async def _send_password_reset_code(scope: AsyncContainer, event: PasswordResetRequested) -> object:
+    return await (await scope.get(SendPasswordResetCode))(event.user_id)
+
+
+async def _send_registration_notice(scope: AsyncContainer, event: RegistrationAttempted) -> object:
+    return await (await scope.get(SendRegistrationNotice))(event.user_id)
+
+
+async def _purge_unverified(scope: AsyncContainer, _: None) -> object:
+    return await (await scope.get(PurgeUnverifiedAccounts))()
+
+
+CAPABILITY = Capability(
+    name="accounts",
+    providers=lambda settings: [AccountsProvider(settings)],
+    events=(VerificationRequested, PasswordResetRequested, RegistrationAttempted),
+    handlers={
+        VerificationRequested: (topics.SEND_VERIFICATION_CODE,),
+        PasswordResetRequested: (topics.SEND_PASSWORD_RESET_CODE,),
+        RegistrationAttempted: (topics.SEND_REGISTRATION_NOTICE,),
+    },
+    jobs={
+        topics.SEND_VERIFICATION_CODE: Job(_send_verification_code),
+        topics.SEND_PASSWORD_RESET_CODE: Job(_send_password_reset_code),
+        topics.SEND_REGISTRATION_NOTICE: Job(_send_registration_notice),
+        topics.PURGE_UNVERIFIED: Job(_purge_unverified),
+    },
+    beat_schedule={
+        "purge-unverified-hourly": {
+            "task": topics.PURGE_UNVERIFIED,
+            "schedule": PURGE_EVERY_SECONDS,
+        }
+    },
+)

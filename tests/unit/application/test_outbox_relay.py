@@ -1,0 +1,66 @@
+"""The relay hands each committed event to the jobs registered for its type, and reports
+(rather than crashes on) a stored event it cannot decode."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from saltbitter.application.accounts.events import VerificationRequested
+from saltbitter.application.outbox import EventHandlers, RelayOutbox
+from saltbitter.application.ports.events import OutboxMessage
+from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes import (
+    FixedClock,
+    InMemoryDatabase,
+    InMemoryJobQueue,
+    InMemoryUnitOfWork,
+)
+
+T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+HANDLERS = EventHandlers({VerificationRequested: ("accounts.send_verification_code",)})
+
+
+async def test_each_event_reaches_its_jobs_as_the_typed_event() -> None:
+    database, queue = InMemoryDatabase(), InMemoryJobQueue()
+    event = VerificationRequested(user_id=UserId(uuid4()))
+    async with InMemoryUnitOfWork(database) as uow:
+        uow.outbox.add(event)
+        await uow.commit()
+    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, FixedClock(T0), HANDLERS)
+    assert await relay() == 1
+    assert queue.jobs == [("accounts.send_verification_code", event)]
+    assert await relay() == 0  # dispatched once
+
+
+async def test_an_undecodable_event_is_reported_and_does_not_stop_the_batch(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    database, queue = InMemoryDatabase(), InMemoryJobQueue()
+    unknown = OutboxMessage(uuid4(), "chat.message_sent", None, T0)
+    database.outbox.append(unknown)
+    event = VerificationRequested(user_id=UserId(uuid4()))
+    async with InMemoryUnitOfWork(database) as uow:
+        uow.outbox.add(event)
+        await uow.commit()
+    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, FixedClock(T0), HANDLERS)
+    with caplog.at_level(logging.ERROR, logger="saltbitter.application.outbox"):
+        assert await relay() == 2
+    assert queue.jobs == [("accounts.send_verification_code", event)]
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert "chat.message_sent" in record.getMessage()
+    assert await relay() == 0  # not handed out again, so it never blocks a batch
+
+
+def test_handlers_of_several_capabilities_add_up() -> None:
+    merged = EventHandlers.merged(
+        {VerificationRequested: ("a.first",)}, {VerificationRequested: ("b.second",)}
+    )
+    assert merged.jobs_for(VerificationRequested(user_id=UserId(uuid4()))) == (
+        "a.first",
+        "b.second",
+    )
