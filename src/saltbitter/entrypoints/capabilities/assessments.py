@@ -10,6 +10,9 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from saltbitter.application.assessments import topics
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.norms import CheckReliability, ComputeNorms, NormsPolicy
+from saltbitter.application.assessments.personal_data import (
+    PERSONAL_DATA as ASSESSMENTS_PERSONAL_DATA,
+)
 from saltbitter.application.assessments.results import (
     GetInstrument,
     GetMyAssessments,
@@ -77,6 +80,7 @@ def _nightly() -> Any:
 # `assessments.consent_changed` is consumed by matching (cache invalidation).
 CAPABILITY = Capability(
     name="assessments",
+    personal_data=ASSESSMENTS_PERSONAL_DATA,
     providers=lambda settings: [AssessmentsProvider(settings)],
     jobs={topics.COMPUTE_NORMS: _compute_norms},
     beat_schedule={

@@ -10,6 +10,7 @@ from uuid import UUID
 from dishka import AsyncContainer, Provider
 
 from saltbitter.application.ports.events import JsonScalar
+from saltbitter.application.ports.privacy import PersonalData
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.settings import Settings
 
@@ -26,6 +27,8 @@ class Capability:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     # Celery Beat entries: name -> {"task": job name, "schedule": seconds or crontab}.
     beat_schedule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # What it holds about members (ADR 0018); a table naming members must be declared.
+    personal_data: PersonalData | None = None
 
 
 def payload_uuid(payload: Payload, name: str) -> UUID:

@@ -12,6 +12,7 @@ from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.forget import ForgetMemberCaches
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
+from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING_PERSONAL_DATA
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
@@ -103,6 +104,7 @@ def _hourly() -> Any:
 
 CAPABILITY = Capability(
     name="matching",
+    personal_data=MATCHING_PERSONAL_DATA,
     providers=lambda settings: [MatchingProvider(settings)],
     jobs={
         topics.FORGET_MEMBER_CACHES: _forget_member_caches,

@@ -18,6 +18,9 @@ from saltbitter.application.notifications.dto import (
     NotificationsPolicy,
 )
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
+from saltbitter.application.notifications.personal_data import (
+    PERSONAL_DATA as NOTIFICATIONS_PERSONAL_DATA,
+)
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.notifications import QuietHours
 from saltbitter.entrypoints.capabilities.base import (
@@ -96,6 +99,7 @@ async def _send_due_emails(scope: AsyncContainer, _payload: Payload) -> object:
 
 CAPABILITY = Capability(
     name="notifications",
+    personal_data=NOTIFICATIONS_PERSONAL_DATA,
     providers=lambda settings: [NotificationsProvider(settings)],
     jobs={
         topics.NOTIFY_NEW_MATCH: _notify_new_match,

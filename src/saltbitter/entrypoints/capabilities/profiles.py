@@ -18,6 +18,7 @@ from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles import topics
+from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES_PERSONAL_DATA
 from saltbitter.application.profiles.photos import (
     DeletePhoto,
     DeletePhotoFile,
@@ -103,6 +104,7 @@ async def _sweep_orphan_photo_files(scope: AsyncContainer, _payload: Payload) ->
 
 CAPABILITY = Capability(
     name="profiles",
+    personal_data=PROFILES_PERSONAL_DATA,
     providers=lambda settings: [ProfilesProvider(settings)],
     jobs={
         topics.DELETE_PHOTO_FILE: _delete_photo_file,
