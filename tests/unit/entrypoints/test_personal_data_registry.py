@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from uuid import uuid4
+
+from saltbitter.application.ports.privacy import PersonalTable
+from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
+from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.capabilities import CAPABILITIES
+from saltbitter.entrypoints.capabilities.base import Capability
+from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA, personal_data_of
+
+
+def test_every_capability_declares_its_personal_data_and_accounts_comes_last() -> None:
+    assert [c.personal_data for c in CAPABILITIES if c.personal_data is None] == []
+    names = [declaration.capability for declaration in PERSONAL_DATA]
+    assert names == [c.name for c in CAPABILITIES] + ["accounts"]
+
+
+def test_each_table_is_declared_by_exactly_one_capability() -> None:
+    tables = [table.name for declaration in PERSONAL_DATA for table in declaration.tables]
+    assert len(tables) == len(set(tables))
+
+
+def test_accounts_stays_last_when_it_joins_the_capability_list() -> None:
+    accounts = PERSONAL_DATA[-1]
+    joined = personal_data_of([Capability("accounts", personal_data=accounts), *CAPABILITIES])
+    assert joined == PERSONAL_DATA
+
+
+def test_the_photo_blob_prefix_covers_the_keys_photos_are_stored_under() -> None:
+    member = UserId(uuid4())
+    key = storage_key_for(member, PhotoId(uuid4()), ImageType.JPEG)
+    profiles = next(d for d in PERSONAL_DATA if d.capability == "profiles")
+    assert [p for p in profiles.blob_prefixes if key.startswith(p.format(member=member))]
+
+
+def test_every_table_says_why_its_erasure_is_right() -> None:
+    tables: list[PersonalTable] = [t for d in PERSONAL_DATA for t in d.tables]
+    assert all(len(table.why) > 20 for table in tables)
