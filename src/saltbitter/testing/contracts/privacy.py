@@ -9,6 +9,7 @@ the holders). The in-memory fakes, SQLite and PostgreSQL run these tests.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ class PersonalDataContract:
     ) -> None:
         world = await seed_world(uow_factory)
         exported = await self._export(holders, world.me)
+        assert json.loads(json.dumps(exported)) == exported  # JSON as it is, no encoder
         async with holders() as session:
             declared = {t.name for h in session for t in h.declaration.tables}
         counts = _counts(exported)
