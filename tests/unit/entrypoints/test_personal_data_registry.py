@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+from saltbitter.application.accounts import topics as accounts_topics
+from saltbitter.application.assessments import topics as assessments_topics
+from saltbitter.application.matching import caching
+from saltbitter.application.matching import topics as matching_topics
+from saltbitter.application.notifications import topics as notifications_topics
 from saltbitter.application.ports.privacy import PersonalTable
+from saltbitter.application.profiles import topics as profiles_topics
 from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.capabilities import CAPABILITIES
@@ -37,3 +43,27 @@ def test_the_photo_blob_prefix_covers_the_keys_photos_are_stored_under() -> None
 def test_every_table_says_why_its_erasure_is_right() -> None:
     tables: list[PersonalTable] = [t for d in PERSONAL_DATA for t in d.tables]
     assert all(len(table.why) > 20 for table in tables)
+
+
+def test_the_declared_cache_keys_are_the_ones_matching_writes() -> None:
+    member = UserId(uuid4())
+    matching = next(d for d in PERSONAL_DATA if d.capability == "matching")
+    declared = {template.format(member=member) for template in matching.cache_keys}
+    assert declared == {caching.daily_key(member), caching.discover_key(member)}
+
+
+def test_declared_payloads_name_existing_topics_or_jobs() -> None:
+    known = {
+        value
+        for module in (
+            accounts_topics,
+            assessments_topics,
+            matching_topics,
+            notifications_topics,
+            profiles_topics,
+        )
+        for value in vars(module).values()
+        if isinstance(value, str) and "." in value
+    }
+    declared = {name for d in PERSONAL_DATA for name in d.payloads}
+    assert declared <= known
