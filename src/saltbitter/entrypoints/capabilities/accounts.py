@@ -18,6 +18,7 @@ from saltbitter.application.accounts.passwords import (
     RequestPasswordReset,
     SendPasswordResetCode,
 )
+from saltbitter.application.accounts.personal_data import PERSONAL_DATA as ACCOUNTS_PERSONAL_DATA
 from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
 from saltbitter.application.accounts.registration import (
     RegisterUser,
@@ -106,6 +107,7 @@ async def _purge_unverified(scope: AsyncContainer, _: None) -> object:
 
 CAPABILITY = Capability(
     name="accounts",
+    personal_data=ACCOUNTS_PERSONAL_DATA,
     providers=lambda settings: [AccountsProvider(settings)],
     events=(VerificationRequested, PasswordResetRequested, RegistrationAttempted),
     handlers={

@@ -11,6 +11,9 @@ from saltbitter.application.assessments import topics
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.events import ComputeNormsParameters, ConsentChanged
 from saltbitter.application.assessments.norms import CheckReliability, ComputeNorms, NormsPolicy
+from saltbitter.application.assessments.personal_data import (
+    PERSONAL_DATA as ASSESSMENTS_PERSONAL_DATA,
+)
 from saltbitter.application.assessments.results import (
     GetInstrument,
     GetMyAssessments,
@@ -78,6 +81,7 @@ def _nightly() -> Any:
 # ConsentChanged is consumed by matching (cache invalidation), which registers its handler.
 CAPABILITY = Capability(
     name="assessments",
+    personal_data=ASSESSMENTS_PERSONAL_DATA,
     providers=lambda settings: [AssessmentsProvider(settings)],
     events=(ConsentChanged,),
     jobs={topics.COMPUTE_NORMS: Job(_compute_norms, ComputeNormsParameters)},

@@ -10,6 +10,7 @@ from typing import Any
 from dishka import AsyncContainer, Provider
 
 from saltbitter.application.ports.events import Event, JobParameters
+from saltbitter.application.ports.privacy import PersonalData
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["Capability", "Job"]
@@ -36,3 +37,5 @@ class Capability:
     jobs: Mapping[str, Job] = field(default_factory=dict)
     # Celery Beat entries: name -> {"task": job name, "schedule": seconds or crontab}.
     beat_schedule: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # What it holds about members (ADR 0018); a table naming members must be declared.
+    personal_data: PersonalData | None = None

@@ -18,6 +18,7 @@ from saltbitter.application.matching.events import (
 )
 from saltbitter.application.matching.forget import ForgetMemberCaches
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
+from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING_PERSONAL_DATA
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
@@ -106,6 +107,7 @@ def _hourly() -> Any:
 
 CAPABILITY = Capability(
     name="matching",
+    personal_data=MATCHING_PERSONAL_DATA,
     providers=lambda settings: [MatchingProvider(settings)],
     events=(MatchCreated, Unmatched, DailySetReady),
     handlers={

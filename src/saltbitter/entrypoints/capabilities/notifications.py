@@ -13,6 +13,9 @@ from saltbitter.application.notifications.delivery import (
 )
 from saltbitter.application.notifications.dto import NotificationsPolicy
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
+from saltbitter.application.notifications.personal_data import (
+    PERSONAL_DATA as NOTIFICATIONS_PERSONAL_DATA,
+)
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.notifications import QuietHours
 from saltbitter.entrypoints.capabilities.base import Capability, Job
@@ -75,6 +78,7 @@ async def _send_due_emails(scope: AsyncContainer, _nothing: None) -> object:
 
 CAPABILITY = Capability(
     name="notifications",
+    personal_data=NOTIFICATIONS_PERSONAL_DATA,
     providers=lambda settings: [NotificationsProvider(settings)],
     handlers={
         MatchCreated: (topics.NOTIFY_NEW_MATCH,),

@@ -19,6 +19,7 @@ from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
+from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES_PERSONAL_DATA
 from saltbitter.application.profiles.photos import (
     DeletePhoto,
     DeletePhotoFile,
@@ -104,6 +105,7 @@ async def _sweep_orphan_photo_files(scope: AsyncContainer, _: None) -> object:
 
 CAPABILITY = Capability(
     name="profiles",
+    personal_data=PROFILES_PERSONAL_DATA,
     providers=lambda settings: [ProfilesProvider(settings)],
     events=(ProfileChanged, PhotoDeleted),
     handlers={PhotoDeleted: (topics.DELETE_PHOTO_FILE,)},

@@ -1,0 +1,218 @@
+"""Export and erasure of a capability's member data, driven by its declaration (ADR 0018).
+
+One class serves every capability: the declaration names the tables, the member columns
+and what erasure does, so a new capability needs no SQL of its own here. It works on the
+caller's transaction (the ``StagedConnection`` of a unit of work) and never commits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    delete,
+    false,
+    inspect,
+    or_,
+    select,
+    update,
+)
+
+from saltbitter.adapters.sqlalchemy.schema import metadata
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.application.ports.privacy import (
+    Erasure,
+    ErasureReport,
+    ExportedRow,
+    MemberExport,
+    PersonalData,
+    PersonalDataHolder,
+    PersonalTable,
+)
+from saltbitter.domain.shared import UserId
+
+__all__ = ["MEMBER_COLUMN_NAME", "SqlaPersonalData", "jsonable", "personal_data_gaps"]
+
+MEMBERS_TABLE = "users"
+MEMBER_COLUMN_NAME = re.compile(r"(.+_)?(user|member)_id|.+_by")
+"""Names that mean "a member" even without a foreign key (``matches.unmatched_by``)."""
+
+
+def jsonable(value: object) -> object:
+    """A column value as JSON: ids and times as strings, documents as they are."""
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+class SqlaPersonalData(PersonalDataHolder):
+    __slots__ = ("_db", "_declaration")
+
+    def __init__(self, declaration: PersonalData, db: StagedConnection) -> None:
+        self._declaration = declaration
+        self._db = db
+
+    @property
+    def declaration(self) -> PersonalData:
+        return self._declaration
+
+    async def export(self, member: UserId) -> MemberExport:
+        exported: dict[str, list[ExportedRow]] = {}
+        for declared in self._declaration.tables:
+            table = metadata.tables[declared.name]
+            shown = [column for column in table.c if column.name not in declared.withheld]
+            statement = (
+                select(*shown)
+                .where(self._owned(declared, member))
+                .order_by(*table.primary_key.columns)
+            )
+            rows = (await self._db.execute(statement)).mappings()
+            exported[declared.name] = [
+                {name: jsonable(value) for name, value in row.items()} for row in rows
+            ]
+        return exported
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        counts: dict[str, int] = {}
+        blob_keys: list[str] = []
+        for declared in self._declaration.tables:
+            table = metadata.tables[declared.name]
+            naming = self._naming(declared, member)
+            if declared.blob_key_column is not None:
+                keys = await self._db.execute(
+                    select(table.c[declared.blob_key_column]).where(naming)
+                )
+                blob_keys.extend(str(key) for key in keys.scalars())
+            if declared.erasure is Erasure.DELETE:
+                result = await self._db.execute(delete(table).where(naming))
+                counts[declared.name] = result.rowcount
+            else:
+                counts[declared.name] = await self._anonymise(table, declared, member)
+        return ErasureReport(self._declaration.capability, counts, tuple(sorted(blob_keys)))
+
+    async def _anonymise(self, table: Table, declared: PersonalTable, member: UserId) -> int:
+        touched = 0
+        for name in declared.member_columns:
+            result = await self._db.execute(
+                update(table).where(table.c[name] == member).values({name: None})
+            )
+            touched += result.rowcount
+        return touched
+
+    def _owned(self, declared: PersonalTable, member: UserId) -> ColumnElement[bool]:
+        """Rows that are the member's own (exported)."""
+        table = metadata.tables[declared.name]
+        if declared.reached_through is not None:
+            return self._through(declared, member, own=True)
+        clauses: list[ColumnElement[bool]] = []
+        for name in declared.exporting_columns:
+            clause = table.c[name] == member
+            condition = declared.export_only_if.get(name)
+            if condition is not None:
+                clause = and_(clause, table.c[condition[0]] == condition[1])
+            clauses.append(clause)
+        return or_(false(), *clauses)
+
+    def _naming(self, declared: PersonalTable, member: UserId) -> ColumnElement[bool]:
+        """Every row that names the member anywhere (erased)."""
+        table = metadata.tables[declared.name]
+        if declared.reached_through is not None:
+            return self._through(declared, member, own=False)
+        clauses: list[ColumnElement[bool]] = [
+            table.c[name] == member for name in declared.member_columns
+        ]
+        for column, keys in declared.json_member_keys.items():
+            clauses.extend(table.c[column][key].as_string() == str(member) for key in keys)
+        return or_(false(), *clauses)
+
+    def _through(
+        self, declared: PersonalTable, member: UserId, *, own: bool
+    ) -> ColumnElement[bool]:
+        via = declared.reached_through
+        if via is None:
+            raise ValueError(f"{declared.name} is not reached through another table")
+        parent = self._declaration.table(via.table)
+        parent_table = metadata.tables[parent.name]
+        parent_rows = self._owned(parent, member) if own else self._naming(parent, member)
+        keys = select(parent_table.c[via.key]).where(parent_rows)
+        return metadata.tables[declared.name].c[via.column].in_(keys)
+
+
+def personal_data_gaps(connection: Connection, declarations: Sequence[PersonalData]) -> list[str]:
+    """What the migrated schema and the declarations disagree on, one line each.
+
+    A column refers to a member when it has a foreign key to ``users.id`` or a member's
+    name (``MEMBER_COLUMN_NAME``); ``users.id`` itself is one. A table with such a column
+    must be declared with all of them as member columns. A table without one that has a
+    foreign key to a declared table holds that table's members' data (``refresh_tokens``
+    -> ``sessions``) and must be declared too, ``reached_through`` that key. Every
+    declared table and column must exist.
+    """
+    inspector = inspect(connection)
+    existing = {name: inspector.get_columns(name) for name in inspector.get_table_names()}
+    existing.pop("alembic_version", None)
+    declared = {table.name: table for d in declarations for table in d.tables}
+    gaps: list[str] = []
+    member_refs: dict[str, set[str]] = {}
+    parents: dict[str, set[str]] = {}
+    for name, columns in existing.items():
+        keys = inspector.get_foreign_keys(name)
+        refs = {
+            column
+            for key in keys
+            if key["referred_table"] == MEMBERS_TABLE and key["referred_columns"] == ["id"]
+            for column in key["constrained_columns"]
+        }
+        refs |= {c["name"] for c in columns if MEMBER_COLUMN_NAME.fullmatch(c["name"])}
+        if name == MEMBERS_TABLE:
+            refs.add("id")
+        member_refs[name] = refs
+        parents[name] = {key["referred_table"] for key in keys} - {MEMBERS_TABLE}
+    for name, refs in sorted(member_refs.items()):
+        table = declared.get(name)
+        if table is None:
+            if refs:
+                gaps.append(f"{name}: refers to members ({', '.join(sorted(refs))}) undeclared")
+            elif parents[name] & declared.keys():
+                via = ", ".join(sorted(parents[name] & declared.keys()))
+                gaps.append(f"{name}: holds rows of declared {via} but is undeclared")
+            continue
+        missing = refs - set(table.member_columns)
+        if missing:
+            gaps.append(f"{name}: member columns not declared: {', '.join(sorted(missing))}")
+    for name, table in sorted(declared.items()):
+        if name not in existing:
+            gaps.append(f"{name}: declared but not in the schema")
+            continue
+        names = {c["name"] for c in existing[name]}
+        unknown = sorted(set(_declared_columns(table)) - names)
+        if unknown:
+            gaps.append(f"{name}: declared columns not in the schema: {', '.join(unknown)}")
+        if table.reached_through is not None and table.reached_through.table not in declared:
+            gaps.append(f"{name}: reached through undeclared {table.reached_through.table}")
+        if not table.member_columns and table.reached_through is None:
+            gaps.append(f"{name}: declares no member column and no reached_through")
+    return sorted(gaps)
+
+
+def _declared_columns(table: PersonalTable) -> Iterable[str]:
+    yield from table.member_columns
+    yield from table.exporting_columns
+    yield from table.withheld
+    yield from table.json_member_keys
+    yield from (column for column, _ in table.export_only_if.values())
+    yield from table.export_only_if
+    if table.blob_key_column is not None:
+        yield table.blob_key_column
+    if table.reached_through is not None:
+        yield table.reached_through.column

@@ -1,0 +1,58 @@
+"""Personal data of the matching capability (ADR 0018)."""
+
+from __future__ import annotations
+
+from saltbitter.application.matching import topics
+from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
+
+__all__ = ["PERSONAL_DATA"]
+
+PERSONAL_DATA = PersonalData(
+    capability="matching",
+    tables=(
+        PersonalTable(
+            "swipes",
+            ("actor_id", "target_id"),
+            Erasure.DELETE,
+            "Both directions go: the member's own likes and passes, and others' swipes "
+            "on a member who no longer exists. Received passes are not exported: whom "
+            "someone passed on is that member's private decision.",
+            export_only_if={"target_id": ("decision", "like")},
+        ),
+        PersonalTable(
+            "matches",
+            ("user_low", "user_high", "unmatched_by"),
+            Erasure.DELETE,
+            "A match is shared, but it only means anything while both members exist; "
+            "the other member loses it as if unmatched.",
+        ),
+        PersonalTable(
+            "daily_set_runs",
+            ("user_id",),
+            Erasure.DELETE,
+            "The member's own daily sets; derived data the daily job can rebuild.",
+        ),
+        PersonalTable(
+            "daily_set_entries",
+            ("user_id", "candidate_id"),
+            Erasure.DELETE,
+            "The member's own sets go; so do their places in others' sets (those rows "
+            "are the other member's data, so they are not exported).",
+            exported_by=("user_id",),
+        ),
+        PersonalTable(
+            "discover_allotments",
+            ("user_id", "candidate_id"),
+            Erasure.DELETE,
+            "Counters of the member's daily allowance, and their places in others'.",
+            exported_by=("user_id",),
+        ),
+    ),
+    cache_keys=("matching:daily:{member}", "matching:discover:{member}"),
+    payloads={
+        topics.MATCH_CREATED: ("user_a", "user_b"),
+        topics.UNMATCHED: ("user_a", "user_b", "by"),
+        topics.DAILY_SET_READY: ("user_id",),
+        topics.FORGET_MEMBER_CACHES: ("user_id",),
+    },
+)

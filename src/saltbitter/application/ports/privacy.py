@@ -1,0 +1,133 @@
+"""The personal-data registry: what each capability holds about a member, and how it
+exports and erases it (ADR 0018).
+
+A capability declares its data once, as a ``PersonalData`` value; its holders (SQL and
+in-memory) implement ``PersonalDataHolder`` from that declaration. A schema test fails when
+a migrated table refers to members without being declared, so new tables cannot slip out
+of export and erasure.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from saltbitter.domain.shared import UserId
+
+__all__ = [
+    "Erasure",
+    "ErasureReport",
+    "ExportedRow",
+    "MemberExport",
+    "PersonalData",
+    "PersonalDataHolder",
+    "PersonalTable",
+    "ReachedThrough",
+]
+
+ExportedRow = Mapping[str, object]
+"""One row as the member sees it: JSON-able values (ids and times as strings)."""
+MemberExport = Mapping[str, Sequence[ExportedRow]]
+"""A capability's export: its declared table names to the member's rows."""
+
+
+class Erasure(StrEnum):
+    """What erasing a member does to the rows of a table."""
+
+    DELETE = "delete"
+    """Every row that names the member goes."""
+    ANONYMISE = "anonymise"
+    """Rows stay (the law or another member needs them) with the member columns cleared.
+    Reserved for payment-like records; no table uses it yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReachedThrough:
+    """A table without a member column whose rows belong to a member through a foreign
+    key to another declared table (``refresh_tokens.session_id`` -> ``sessions.id``)."""
+
+    column: str
+    table: str
+    key: str = "id"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalTable:
+    """One table holding member data.
+
+    ``member_columns`` are every column that names a member (the schema test checks the
+    list is complete); ``exported_by`` are those whose rows are the member's own and go
+    into the export (default: all of them). Rows that name the member only as someone
+    else's counterpart (a pass they received, a place in another member's daily set) are
+    that other member's data: not exported, but erased. ``withheld`` columns are secrets
+    (hashes) left out of the export. ``why`` says why ``erasure`` is right for the table.
+    """
+
+    name: str
+    member_columns: tuple[str, ...]
+    erasure: Erasure
+    why: str
+    exported_by: tuple[str, ...] | None = None
+    withheld: tuple[str, ...] = ()
+    reached_through: ReachedThrough | None = None
+    # Extra equality filters for exported rows of a column (``{"target_id": ("decision",
+    # "like")}``: received likes are exported, received passes are not).
+    export_only_if: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # JSON columns whose keys hold a member id as a string. A row naming the member only
+    # there belongs to someone else (a match notice about them): erased, not exported.
+    json_member_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # A column holding blob storage keys: erasure reports the keys of the rows it erased.
+    blob_key_column: str | None = None
+
+    @property
+    def exporting_columns(self) -> tuple[str, ...]:
+        return self.member_columns if self.exported_by is None else self.exported_by
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything one capability holds about members, outside and inside the database.
+
+    ``blob_prefixes`` are key templates in blob storage (``{member}`` is the member id),
+    ``cache_keys`` cache key templates, ``payloads`` the outbox topics and jobs whose
+    payloads carry member ids (with the keys that do).
+    """
+
+    capability: str
+    tables: tuple[PersonalTable, ...]
+    blob_prefixes: tuple[str, ...] = ()
+    cache_keys: tuple[str, ...] = ()
+    payloads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def table(self, name: str) -> PersonalTable:
+        return next(table for table in self.tables if table.name == name)
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureReport:
+    """What ``erase`` did: rows per table, and blob keys the caller must delete once the
+    transaction has committed (deleting bytes first could lose photos of a rolled-back
+    erasure; a key left behind is an orphan the photo sweep removes anyway)."""
+
+    capability: str
+    rows: Mapping[str, int]
+    blob_keys: tuple[str, ...] = ()
+
+
+class PersonalDataHolder(Protocol):
+    """One capability's member data over the current transaction."""
+
+    @property
+    @abstractmethod
+    def declaration(self) -> PersonalData: ...
+
+    @abstractmethod
+    async def export(self, member: UserId) -> MemberExport:
+        """Every declared table's rows for the member, in the member's own view."""
+
+    @abstractmethod
+    async def erase(self, member: UserId) -> ErasureReport:
+        """Delete (or anonymise) every row naming the member in any declared column."""

@@ -1,0 +1,316 @@
+"""In-memory personal-data holders over an ``InMemoryDatabase`` (ADR 0018).
+
+Each follows its capability's declaration: the same tables, the same own-view export and
+the same erasure as ``SqlaPersonalData``, over the fakes' state instead of rows. They act
+on the state they are given (a unit of work's working copy, or a committed database).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
+from uuid import UUID
+
+from saltbitter.application.accounts.personal_data import PERSONAL_DATA as ACCOUNTS
+from saltbitter.application.assessments.personal_data import PERSONAL_DATA as ASSESSMENTS
+from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING
+from saltbitter.application.notifications.personal_data import PERSONAL_DATA as NOTIFICATIONS
+from saltbitter.application.ports.privacy import (
+    ErasureReport,
+    ExportedRow,
+    MemberExport,
+    PersonalData,
+    PersonalDataHolder,
+)
+from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
+from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes import InMemoryDatabase
+
+__all__ = [
+    "InMemoryAccountsPersonalData",
+    "InMemoryAssessmentsPersonalData",
+    "InMemoryMatchingPersonalData",
+    "InMemoryNotificationsPersonalData",
+    "InMemoryProfilesPersonalData",
+    "in_memory_holders",
+    "plain",
+]
+
+
+def plain(value: object) -> object:
+    """A fake's record as JSON-able data, the way its row would be exported."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        items = [plain(item) for item in value]
+        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _row(record: object, *, withheld: Iterable[str] = ()) -> ExportedRow:
+    row = plain(record)
+    assert isinstance(row, dict)
+    for name in withheld:
+        row.pop(name, None)
+    return row
+
+
+class _Holder(PersonalDataHolder):
+    declaration_value: PersonalData
+
+    def __init__(self, database: InMemoryDatabase) -> None:
+        self._db = database
+
+    @property
+    def declaration(self) -> PersonalData:
+        return self.declaration_value
+
+    def _report(self, rows: Mapping[str, int], blob_keys: Iterable[str] = ()) -> ErasureReport:
+        return ErasureReport(
+            self.declaration_value.capability, dict(rows), tuple(sorted(blob_keys))
+        )
+
+
+class InMemoryAccountsPersonalData(_Holder):
+    declaration_value = ACCOUNTS
+
+    async def export(self, member: UserId) -> MemberExport:
+        db = self._db
+        sessions = [s for s in db.sessions.values() if s.user_id == member]
+        session_ids = {s.id for s in sessions}
+        user = db.users.get(member)
+        return {
+            "refresh_tokens": [
+                _row(t, withheld=("token_hash",))
+                for t in db.refresh_tokens.values()
+                if t.session_id in session_ids
+            ],
+            "sessions": [_row(s) for s in sessions],
+            "one_time_codes": [
+                _row(c, withheld=("code_hash",)) for key, c in db.codes.items() if key[0] == member
+            ],
+            "consents": [_row(c) for c in db.consents if c.user_id == member],
+            "users": [] if user is None else [_row(user, withheld=("password_hash",))],
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        db = self._db
+        sessions = {sid for sid, s in db.sessions.items() if s.user_id == member}
+        tokens = {h for h, t in db.refresh_tokens.items() if t.session_id in sessions}
+        codes = {key for key in db.codes if key[0] == member}
+        consents = [c for c in db.consents if c.user_id == member]
+        for token in tokens:
+            del db.refresh_tokens[token]
+        for sid in sessions:
+            del db.sessions[sid]
+        for key in codes:
+            del db.codes[key]
+        db.consents = [c for c in db.consents if c.user_id != member]
+        users = 1 if db.users.pop(member, None) is not None else 0
+        return self._report(
+            {
+                "refresh_tokens": len(tokens),
+                "sessions": len(sessions),
+                "one_time_codes": len(codes),
+                "consents": len(consents),
+                "users": users,
+            }
+        )
+
+
+class InMemoryProfilesPersonalData(_Holder):
+    declaration_value = PROFILES
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._db.profiles_state
+        profile = state.profiles.get(member)
+        photos = sorted(
+            (p for p in state.photos.values() if p.user_id == member), key=lambda p: p.id
+        )
+        return {
+            "profiles": [] if profile is None else [_row(profile)],
+            "photos": [_row(p) for p in photos],
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._db.profiles_state
+        photos = [p for p in state.photos.values() if p.user_id == member]
+        for photo in photos:
+            del state.photos[photo.id]
+        profiles = 1 if state.profiles.pop(member, None) is not None else 0
+        return self._report(
+            {"profiles": profiles, "photos": len(photos)}, (p.storage_key for p in photos)
+        )
+
+
+class InMemoryAssessmentsPersonalData(_Holder):
+    declaration_value = ASSESSMENTS
+
+    async def export(self, member: UserId) -> MemberExport:
+        records = self._db.assessments_state.records
+        return {"assessments": [_row(r) for r in records if r.user_id == member]}
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._db.assessments_state
+        kept = [r for r in state.records if r.user_id != member]
+        erased, state.records = len(state.records) - len(kept), kept
+        return self._report({"assessments": erased})
+
+
+class InMemoryMatchingPersonalData(_Holder):
+    declaration_value = MATCHING
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._db.matching_state
+        swipes = [
+            {
+                "actor_id": str(actor),
+                "target_id": str(target),
+                "decision": decision.value,
+                "created_at": at.isoformat(),
+            }
+            for (actor, target), (decision, at) in state.swipes.items()
+            if actor == member or (target == member and decision.value == "like")
+        ]
+        runs = [s for (user, _), s in sorted(state.daily_sets.items()) if user == member]
+        return {
+            "swipes": swipes,
+            "matches": [
+                _row(m)
+                for m in state.matches.values()
+                if member in m.pair or m.unmatched_by == member
+            ],
+            "daily_set_runs": [
+                {
+                    "user_id": str(s.user_id),
+                    "local_date": s.local_date.isoformat(),
+                    "size": s.size,
+                    "created_at": s.created_at.isoformat(),
+                }
+                for s in runs
+            ],
+            "daily_set_entries": [
+                {
+                    "user_id": str(s.user_id),
+                    "local_date": s.local_date.isoformat(),
+                    "position": position,
+                    **_row(entry),
+                }
+                for s in runs
+                for position, entry in enumerate(s.entries)
+            ],
+            "discover_allotments": [
+                {"user_id": str(user), "local_date": day.isoformat(), "candidate_id": str(c)}
+                for (user, day), offered in sorted(state.discover_allotments.items())
+                if user == member
+                for c in offered
+            ],
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._db.matching_state
+        swipes = [pair for pair in state.swipes if member in pair]
+        for pair in swipes:
+            del state.swipes[pair]
+        matches = [
+            mid for mid, m in state.matches.items() if member in m.pair or m.unmatched_by == member
+        ]
+        for mid in matches:
+            del state.matches[mid]
+        runs = entries = 0
+        for key, daily in list(state.daily_sets.items()):
+            if key[0] == member:
+                runs += 1
+                entries += daily.size
+                del state.daily_sets[key]
+                continue
+            kept = tuple(e for e in daily.entries if e.candidate_id != member)
+            entries += daily.size - len(kept)
+            # The run keeps its original size, as the SQL row does.
+            state.daily_sets[key] = dataclasses.replace(daily, entries=kept)
+        allotments = 0
+        for key, offered in list(state.discover_allotments.items()):
+            if key[0] == member:
+                allotments += len(offered)
+                del state.discover_allotments[key]
+            elif member in offered:
+                allotments += offered.count(member)
+                state.discover_allotments[key] = [c for c in offered if c != member]
+        return self._report(
+            {
+                "swipes": len(swipes),
+                "matches": len(matches),
+                "daily_set_runs": runs,
+                "daily_set_entries": entries,
+                "discover_allotments": allotments,
+            }
+        )
+
+
+class InMemoryNotificationsPersonalData(_Holder):
+    declaration_value = NOTIFICATIONS
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._db.notifications_state
+        return {
+            "notifications": [
+                _row(n)
+                for n in sorted(state.notifications.values(), key=lambda n: n.id)
+                if n.user_id == member
+            ],
+            "scheduled_emails": [
+                _row(e)
+                for e in sorted(state.emails.values(), key=lambda e: e.id)
+                if e.user_id == member
+            ],
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._db.notifications_state
+        keys = NOTIFICATIONS.table("notifications").json_member_keys["payload"]
+
+        def names(notification_user: UserId, payload: Mapping[str, object]) -> bool:
+            return notification_user == member or any(
+                payload.get(key) == str(member) for key in keys
+            )
+
+        notifications = [
+            nid for nid, n in state.notifications.items() if names(n.user_id, n.payload)
+        ]
+        for nid in notifications:
+            del state.notifications[nid]
+        emails = [eid for eid, e in state.emails.items() if e.user_id == member]
+        for eid in emails:
+            del state.emails[eid]
+        return self._report({"notifications": len(notifications), "scheduled_emails": len(emails)})
+
+
+_HOLDERS: Mapping[str, Callable[[InMemoryDatabase], PersonalDataHolder]] = {
+    holder.declaration_value.capability: holder
+    for holder in (
+        InMemoryAccountsPersonalData,
+        InMemoryProfilesPersonalData,
+        InMemoryAssessmentsPersonalData,
+        InMemoryMatchingPersonalData,
+        InMemoryNotificationsPersonalData,
+    )
+}
+
+
+def in_memory_holders(
+    database: InMemoryDatabase, declarations: Sequence[PersonalData]
+) -> list[PersonalDataHolder]:
+    """The in-memory holder of each declaration, in the registry's order."""
+    return [_HOLDERS[declaration.capability](database) for declaration in declarations]

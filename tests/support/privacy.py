@@ -1,0 +1,83 @@
+"""Scans for a member's id in every declared store, independent of the holders under test."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from uuid import UUID
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from saltbitter.adapters.sqlalchemy.schema import metadata
+from saltbitter.application.ports.privacy import PersonalData
+from saltbitter.testing.fakes import InMemoryDatabase
+
+# Not member data in the registry's sense: messages (declared as payloads) and aggregates.
+_NOT_SCANNED = {"outbox", "dispatched", "assessments_state.norms"}
+
+
+async def sql_references(
+    engine: AsyncEngine, declarations: Sequence[PersonalData], member: UUID
+) -> dict[str, int]:
+    """Rows naming the member in a declared column (or JSON key) of each declared table;
+    for a table reached through another, its rows whose parent names the member or is
+    missing."""
+    found: dict[str, int] = {}
+    async with engine.connect() as connection:
+        for declaration in declarations:
+            for declared in declaration.tables:
+                table = metadata.tables[declared.name]
+                clauses = [table.c[name] == member for name in declared.member_columns]
+                for column, keys in declared.json_member_keys.items():
+                    clauses += [table.c[column][k].as_string() == str(member) for k in keys]
+                via = declared.reached_through
+                if via is not None:
+                    parent = metadata.tables[via.table]
+                    parent_decl = declaration.table(via.table)
+                    named = select(parent.c[via.key]).where(
+                        or_(*(parent.c[n] == member for n in parent_decl.member_columns))
+                    )
+                    clauses += [
+                        table.c[via.column].in_(named),
+                        table.c[via.column].not_in(select(parent.c[via.key])),
+                    ]
+                count = select(func.count()).select_from(table).where(or_(*clauses))
+                found[declared.name] = (await connection.execute(count)).scalar_one()
+    return found
+
+
+def memory_references(database: InMemoryDatabase, member: UUID) -> dict[str, int]:
+    """Places anywhere in the fakes' state (keys and values, deep) holding the member's id,
+    by top-level field; a refresh token counts when its session names the member or is
+    gone."""
+    found: dict[str, int] = {}
+    for field in dataclasses.fields(database):
+        value = getattr(database, field.name)
+        if field.name in _NOT_SCANNED:
+            continue
+        if dataclasses.is_dataclass(value):
+            for inner in dataclasses.fields(value):
+                if f"{field.name}.{inner.name}" not in _NOT_SCANNED:
+                    found[f"{field.name}.{inner.name}"] = _count(getattr(value, inner.name), member)
+        else:
+            found[field.name] = _count(value, member)
+    found["refresh_tokens"] = sum(
+        1
+        for token in database.refresh_tokens.values()
+        if token.session_id not in database.sessions
+        or database.sessions[token.session_id].user_id == member
+    )
+    return found
+
+
+def _count(value: object, member: UUID) -> int:
+    if value == member or value == str(member):
+        return 1
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(_count(getattr(value, f.name), member) for f in dataclasses.fields(value))
+    if isinstance(value, Mapping):
+        return sum(_count(k, member) + _count(v, member) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return sum(_count(item, member) for item in value)
+    return 0

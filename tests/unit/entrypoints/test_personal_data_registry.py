@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from uuid import uuid4
+
+from saltbitter.application.accounts import topics as accounts_topics
+from saltbitter.application.assessments import topics as assessments_topics
+from saltbitter.application.matching import caching
+from saltbitter.application.matching import topics as matching_topics
+from saltbitter.application.notifications import topics as notifications_topics
+from saltbitter.application.ports.privacy import PersonalTable
+from saltbitter.application.profiles import topics as profiles_topics
+from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
+from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.capabilities import CAPABILITIES
+from saltbitter.entrypoints.capabilities.base import Capability
+from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA, personal_data_of
+
+
+def test_every_capability_declares_its_personal_data_and_accounts_comes_last() -> None:
+    assert [c.personal_data for c in CAPABILITIES if c.personal_data is None] == []
+    names = [declaration.capability for declaration in PERSONAL_DATA]
+    assert names == [c.name for c in CAPABILITIES] + ["accounts"]
+
+
+def test_each_table_is_declared_by_exactly_one_capability() -> None:
+    tables = [table.name for declaration in PERSONAL_DATA for table in declaration.tables]
+    assert len(tables) == len(set(tables))
+
+
+def test_accounts_stays_last_when_it_joins_the_capability_list() -> None:
+    accounts = PERSONAL_DATA[-1]
+    joined = personal_data_of([Capability("accounts", personal_data=accounts), *CAPABILITIES])
+    assert joined == PERSONAL_DATA
+
+
+def test_the_photo_blob_prefix_covers_the_keys_photos_are_stored_under() -> None:
+    member = UserId(uuid4())
+    key = storage_key_for(member, PhotoId(uuid4()), ImageType.JPEG)
+    profiles = next(d for d in PERSONAL_DATA if d.capability == "profiles")
+    assert [p for p in profiles.blob_prefixes if key.startswith(p.format(member=member))]
+
+
+def test_every_table_says_why_its_erasure_is_right() -> None:
+    tables: list[PersonalTable] = [t for d in PERSONAL_DATA for t in d.tables]
+    assert all(len(table.why) > 20 for table in tables)
+
+
+def test_the_declared_cache_keys_are_the_ones_matching_writes() -> None:
+    member = UserId(uuid4())
+    matching = next(d for d in PERSONAL_DATA if d.capability == "matching")
+    declared = {template.format(member=member) for template in matching.cache_keys}
+    assert declared == {caching.daily_key(member), caching.discover_key(member)}
+
+
+def test_declared_payloads_name_existing_topics_or_jobs() -> None:
+    known = {
+        value
+        for module in (
+            accounts_topics,
+            assessments_topics,
+            matching_topics,
+            notifications_topics,
+            profiles_topics,
+        )
+        for value in vars(module).values()
+        if isinstance(value, str) and "." in value
+    }
+    declared = {name for d in PERSONAL_DATA for name in d.payloads}
+    assert declared <= known
