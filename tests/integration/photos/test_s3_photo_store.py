@@ -6,7 +6,6 @@ import asyncio
 import hmac
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -14,6 +13,7 @@ import pytest
 from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from mypy_boto3_s3 import S3Client
 
 from saltbitter.adapters.photos import S3PhotoStore
 from saltbitter.application.profiles.photos import OrphanSweepPolicy, SweepOrphanPhotoFiles
@@ -25,9 +25,6 @@ from saltbitter.testing.contracts.photo_store import Fetch, PhotoStoreContract, 
 from saltbitter.testing.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
 
 from .conftest import REGION, client_for
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
 
 pytestmark = pytest.mark.integration
 
