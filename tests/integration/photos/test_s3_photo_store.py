@@ -22,7 +22,7 @@ from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import a_photo
 from saltbitter.testing.contracts.photo_store import Fetch, PhotoStoreContract, Wait
-from saltbitter.testing.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.fakes import InMemoryClock, InMemoryDatabase, InMemoryUnitOfWork
 
 from .conftest import REGION, client_for
 
@@ -154,7 +154,7 @@ async def test_the_orphan_sweep_removes_only_old_unreferenced_objects(s3: S3Clie
 
     def sweep_at(later: timedelta) -> SweepOrphanPhotoFiles:
         # S3 stamps objects with its own clock, so the sweep's clock moves instead.
-        clock = FixedClock(datetime.now(UTC) + later)
+        clock = InMemoryClock(datetime.now(UTC) + later)
         policy = OrphanSweepPolicy(timedelta(hours=1))
         return SweepOrphanPhotoFiles(InMemoryUnitOfWork(database, clock), store, clock, policy)
 
