@@ -8,19 +8,16 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from dishka import AsyncContainer
+from rich.progress import TaskID
 
+from saltbitter.application.assessments.norms import NormsRun
+from saltbitter.application.matching.views import DailyRunSummary
 from saltbitter.domain.errors import SaltbitterError
 from saltbitter.entrypoints.settings import Settings
-
-if TYPE_CHECKING:
-    from rich.progress import TaskID
-
-    from saltbitter.application.assessments.norms import NormsRun
-    from saltbitter.application.matching.views import DailyRunSummary
 
 __all__ = ["app", "main"]
 

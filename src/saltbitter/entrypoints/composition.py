@@ -116,9 +116,10 @@ class InfrastructureProvider(Provider):
     def job_queue(self, settings: Settings) -> JobQueue:
         if settings.uses_celery:
             from saltbitter.adapters.celery import CeleryJobQueue
-            from saltbitter.entrypoints.worker import celery_app_for
+            from saltbitter.entrypoints.celery_config import configured_celery
 
-            return CeleryJobQueue(celery_app_for(settings))
+            # Sending needs only the configured app, not the worker's tasks.
+            return CeleryJobQueue(configured_celery(settings))
         return InProcessJobQueue()
 
 

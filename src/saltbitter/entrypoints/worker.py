@@ -15,8 +15,9 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_process_shutdown
 
+from saltbitter.entrypoints.celery_config import configured_celery
+from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.jobs import JOBS, run_encoded_job
-from saltbitter.entrypoints.scheduler import periodic_jobs
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["celery_app_for", "close_runtimes"]
@@ -26,8 +27,6 @@ class _ProcessRuntime:
     """One event loop and one container per worker process (never shared across fork)."""
 
     def __init__(self, settings: Settings) -> None:
-        from saltbitter.entrypoints.composition import build_container
-
         self.loop = asyncio.new_event_loop()
         self.container = self.loop.run_until_complete(build_container(settings))
 
@@ -37,8 +36,6 @@ class _ProcessRuntime:
         )
 
     def close(self) -> None:
-        from saltbitter.entrypoints.composition import stop_container
-
         try:
             self.loop.run_until_complete(stop_container(self.container))
         finally:
@@ -83,25 +80,8 @@ def _close_on_shutdown(**_: object) -> None:
 
 
 def celery_app_for(settings: Settings) -> Celery:
-    """The Celery app: one task per job name, Beat's schedule, JSON only, late acks."""
-    broker = settings.effective_broker_url
-    if broker is None:
-        raise SystemExit("Set SALTBITTER_REDIS_URL (or SALTBITTER_BROKER_URL) to use Celery.")
-    app = Celery("saltbitter", broker=broker, backend=settings.result_backend, set_as_current=False)
-    app.conf.update(
-        task_serializer="json",
-        result_serializer="json",
-        task_ignore_result=settings.result_backend is None,
-        accept_content=["json"],
-        task_default_queue=settings.task_queue,
-        task_acks_late=True,  # a job lost with its worker runs again: jobs are idempotent
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        broker_connection_retry_on_startup=True,
-        worker_hijack_root_logger=False,
-        timezone="UTC",
-        beat_schedule=periodic_jobs(),
-    )
+    """The worker's Celery app: ``configured_celery`` with one task per job name."""
+    app = configured_celery(settings)
     runtimes = _apps[app] = _AppRuntimes(settings)
     for job in JOBS:
         _register(app, job, runtimes)

@@ -58,19 +58,19 @@ from saltbitter.testing.fakes_profiles import (
 )
 
 __all__ = [
-    "FixedClock",
     "InMemoryAccessTokenCodec",
+    "InMemoryClock",
     "InMemoryDatabase",
+    "InMemoryIdGenerator",
     "InMemoryJobQueue",
     "InMemoryMailer",
     "InMemoryPasswordHasher",
+    "InMemorySecretGenerator",
     "InMemoryUnitOfWork",
-    "SeededSecretGenerator",
-    "SequentialIdGenerator",
 ]
 
 
-class FixedClock(Clock):
+class InMemoryClock(Clock):
     """A clock that only moves when told to."""
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -83,7 +83,7 @@ class FixedClock(Clock):
         self.current += delta
 
 
-class SequentialIdGenerator(IdGenerator):
+class InMemoryIdGenerator(IdGenerator):
     def __init__(self) -> None:
         self._counter = itertools.count(1)
 
@@ -91,7 +91,7 @@ class SequentialIdGenerator(IdGenerator):
         return UUID(int=next(self._counter), version=4)
 
 
-class SeededSecretGenerator(SecretGenerator):
+class InMemorySecretGenerator(SecretGenerator):
     """Reproducible secrets; remembers every code it handed out."""
 
     def __init__(self, seed: int = 0) -> None:
@@ -184,7 +184,7 @@ class InMemoryDatabase:
     notifications_state: NotificationsState = field(default_factory=NotificationsState)
 
 
-class _Users(UserRepository):
+class InMemoryUserRepository(UserRepository):
     def __init__(self, state: InMemoryDatabase) -> None:
         self._state = state
 
@@ -222,7 +222,7 @@ class _Users(UserRepository):
         return len(doomed)
 
 
-class _Sessions(SessionRepository):
+class InMemorySessionRepository(SessionRepository):
     def __init__(self, state: InMemoryDatabase) -> None:
         self._state = state
 
@@ -259,7 +259,7 @@ class _Sessions(SessionRepository):
         return True
 
 
-class _Codes(OneTimeCodeRepository):
+class InMemoryOneTimeCodeRepository(OneTimeCodeRepository):
     def __init__(self, state: InMemoryDatabase) -> None:
         self._state = state
 
@@ -290,7 +290,7 @@ class _Codes(OneTimeCodeRepository):
         return True
 
 
-class _Consents(ConsentLedger):
+class InMemoryConsentLedger(ConsentLedger):
     def __init__(self, state: InMemoryDatabase) -> None:
         self._state = state
 
@@ -307,7 +307,7 @@ class _Consents(ConsentLedger):
         return matching[-1] if matching else None
 
 
-class _Outbox(Outbox):
+class InMemoryOutbox(Outbox):
     def __init__(self, state: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
         self._state = state
         self._clock = clock
@@ -335,8 +335,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         ids: IdGenerator | None = None,
     ) -> None:
         self.database = database if database is not None else InMemoryDatabase()
-        self._clock = clock or FixedClock()
-        self._ids = ids or SequentialIdGenerator()
+        self._clock = clock or InMemoryClock()
+        self._ids = ids or InMemoryIdGenerator()
         self._working: InMemoryDatabase | None = None
         self.commits = 0
 
@@ -344,11 +344,11 @@ class InMemoryUnitOfWork(UnitOfWork):
         if self._working is not None:
             raise RuntimeError("InMemoryUnitOfWork is not re-entrant")
         self._working = copy.deepcopy(self.database)
-        self.users = _Users(self._working)
-        self.sessions = _Sessions(self._working)
-        self.codes = _Codes(self._working)
-        self.consents = _Consents(self._working)
-        self.outbox = _Outbox(self._working, self._clock, self._ids)
+        self.users = InMemoryUserRepository(self._working)
+        self.sessions = InMemorySessionRepository(self._working)
+        self.codes = InMemoryOneTimeCodeRepository(self._working)
+        self.consents = InMemoryConsentLedger(self._working)
+        self.outbox = InMemoryOutbox(self._working, self._clock, self._ids)
         self.profiles = InMemoryProfileRepository(self._working.profiles_state)
         self.photos = InMemoryPhotoRepository(self._working.profiles_state)
         self.assessments = InMemoryAssessmentRepository(self._working.assessments_state)

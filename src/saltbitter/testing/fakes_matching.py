@@ -7,10 +7,10 @@ consent ledger, through the same ``member_record`` rule as the SQL adapter, so b
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 from uuid import UUID
 
 from saltbitter.application.matching.members import member_record
@@ -21,7 +21,7 @@ from saltbitter.application.ports.matching import (
     MemberRecord,
     StoredMatch,
 )
-from saltbitter.domain.accounts import ConsentPurpose
+from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord, User
 from saltbitter.domain.compatibility import (
     CandidateProfile,
     CompatibilityPolicy,
@@ -31,11 +31,10 @@ from saltbitter.domain.compatibility import (
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes_assessments import AssessmentsState
+from saltbitter.testing.fakes_profiles import ProfilesState
 
-if TYPE_CHECKING:
-    from saltbitter.testing.fakes import InMemoryDatabase
-
-__all__ = ["InMemoryMatchingRepository", "MatchingState"]
+__all__ = ["InMemoryMatchingRepository", "MatchingState", "MemberSource"]
 
 
 @dataclass
@@ -48,10 +47,23 @@ class MatchingState:
     discover_allotments: dict[tuple[UserId, date], list[UserId]] = field(default_factory=dict)
 
 
+class MemberSource(Protocol):
+    """What candidate reads need of the in-memory database (``InMemoryDatabase`` is one)."""
+
+    @property
+    def users(self) -> Mapping[UserId, User]: ...
+    @property
+    def consents(self) -> Sequence[ConsentRecord]: ...
+    @property
+    def profiles_state(self) -> ProfilesState: ...
+    @property
+    def assessments_state(self) -> AssessmentsState: ...
+
+
 class InMemoryMatchingRepository(MatchingRepository):
     """Reads profiles and assessments from the same database for candidate queries."""
 
-    def __init__(self, state: MatchingState, database: InMemoryDatabase) -> None:
+    def __init__(self, state: MatchingState, database: MemberSource) -> None:
         self._state = state
         self._database = database
 

@@ -2,7 +2,7 @@
 
 The repositories pass the same contracts as the SQL ones
 (``saltbitter.testing.contracts.profiles``); ``InMemoryPhotoStore`` passes the
-``PhotoStore`` contract. ``FakeImageProcessor`` and ``FakePhotoModerator`` are test
+``PhotoStore`` contract. ``InMemoryImageProcessor`` and ``InMemoryPhotoModerator`` are test
 doubles that do not look at pixels: the Pillow adapters are tested on their own.
 """
 
@@ -30,8 +30,8 @@ from saltbitter.domain.profiles import ImageType, Photo, PhotoId, Profile
 from saltbitter.domain.shared import UserId
 
 __all__ = [
-    "FakeImageProcessor",
-    "FakePhotoModerator",
+    "InMemoryImageProcessor",
+    "InMemoryPhotoModerator",
     "InMemoryPhotoRepository",
     "InMemoryPhotoStore",
     "InMemoryProfileRepository",
@@ -161,7 +161,7 @@ class InMemoryPhotoStore(PhotoStore):
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
 
-class FakeImageProcessor(ImageProcessor):
+class InMemoryImageProcessor(ImageProcessor):
     """Pretends to re-encode: prefixes the bytes and reports a fixed size.
 
     Bytes that contain ``b"corrupt"`` count as undecodable, like a truncated file.
@@ -179,7 +179,7 @@ class FakeImageProcessor(ImageProcessor):
         return ProcessedImage(b"re-encoded:" + data, image_type, self.width, self.height)
 
 
-class FakePhotoModerator(PhotoModerator):
+class InMemoryPhotoModerator(PhotoModerator):
     """Approves everything unless told to reject, and remembers what it saw."""
 
     def __init__(self) -> None:

@@ -43,15 +43,15 @@ from saltbitter.application.accounts.sessions import (
 )
 from saltbitter.application.outbox import EventHandlers, RelayOutbox
 from saltbitter.testing.fakes import (
-    FixedClock,
     InMemoryAccessTokenCodec,
+    InMemoryClock,
     InMemoryDatabase,
+    InMemoryIdGenerator,
     InMemoryJobQueue,
     InMemoryMailer,
     InMemoryPasswordHasher,
+    InMemorySecretGenerator,
     InMemoryUnitOfWork,
-    SeededSecretGenerator,
-    SequentialIdGenerator,
 )
 
 __all__ = ["PASSWORD", "AccountsHarness", "registration"]
@@ -89,9 +89,9 @@ class AccountsHarness:
     """Every accounts use case over one shared in-memory world."""
 
     database: InMemoryDatabase = field(default_factory=InMemoryDatabase)
-    clock: FixedClock = field(default_factory=FixedClock)
-    ids: SequentialIdGenerator = field(default_factory=SequentialIdGenerator)
-    secrets: SeededSecretGenerator = field(default_factory=lambda: SeededSecretGenerator(7))
+    clock: InMemoryClock = field(default_factory=InMemoryClock)
+    ids: InMemoryIdGenerator = field(default_factory=InMemoryIdGenerator)
+    secrets: InMemorySecretGenerator = field(default_factory=lambda: InMemorySecretGenerator(7))
     mailer: InMemoryMailer = field(default_factory=InMemoryMailer)
     queue: InMemoryJobQueue = field(default_factory=InMemoryJobQueue)
     hasher: InMemoryPasswordHasher = field(default_factory=InMemoryPasswordHasher)

@@ -9,11 +9,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 from moto.server import ThreadedMotoServer
+from mypy_boto3_s3 import S3Client
 from PIL import Image
 
 from saltbitter.adapters.images import generated_photo
@@ -39,7 +40,8 @@ def s3_bucket_settings() -> Iterator[dict[str, Any]]:
         patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         patch.delenv("AWS_PROFILE", raising=False)
         bucket = f"photos-{uuid.uuid4().hex[:8]}"
-        s3_client("us-east-1", endpoint_url=endpoint).create_bucket(Bucket=bucket)
+        client = cast(S3Client, s3_client("us-east-1", endpoint_url=endpoint))
+        client.create_bucket(Bucket=bucket)
         yield {"s3_endpoint_url": endpoint, "s3_bucket": bucket, "s3_region": "us-east-1"}
     server.stop()
 

@@ -4,7 +4,6 @@ members: the first run stores every set, the second changes nothing."""
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import uuid
 from collections.abc import Iterator
@@ -19,10 +18,10 @@ from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.sqlalchemy.tables import outbox
 from saltbitter.adapters.sqlalchemy.tables_members import daily_set_entries, daily_set_runs
 from saltbitter.application.matching import topics
-from saltbitter.application.matching.caching import daily_key
+from saltbitter.application.matching.caching import CachedDailySet, daily_key
 from saltbitter.application.matching.events import DailySetReady
 from saltbitter.domain.compatibility import Gender
-from saltbitter.domain.shared import Tier
+from saltbitter.domain.shared import Tier, UserId
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
@@ -119,11 +118,12 @@ def _snapshot(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ..
     return asyncio.run(work())
 
 
-def _cached(settings: Settings, user_id: uuid.UUID) -> bytes | None:
-    async def work() -> bytes | None:
+def _cached(settings: Settings, user_id: uuid.UUID) -> CachedDailySet | None:
+    async def work() -> CachedDailySet | None:
         client = redis_client(str(settings.redis_url))
+        cache = RedisCache(client, settings.redis_key_prefix)
         try:
-            return await RedisCache(client, settings.redis_key_prefix).get(daily_key(user_id))  # type: ignore[arg-type]
+            return await cache.get_value(daily_key(UserId(user_id)), CachedDailySet)
         finally:
             await client.aclose()
 
@@ -148,7 +148,7 @@ def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
     # Sets are cached in Redis for the API.
     cached = _cached(settings, runs[0][0])
     assert cached is not None
-    assert json.loads(cached)["date"] == date.today().isoformat()
+    assert cached.local_date == date.today()
 
     again = celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
     assert again.get(timeout=120)["created"] == 0

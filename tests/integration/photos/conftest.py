@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import cast
 
 import pytest
 from moto.server import ThreadedMotoServer
+from mypy_boto3_s3 import S3Client
 
 from saltbitter.adapters.photos import s3_client
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
 
 REGION = "eu-central-1"
 
@@ -28,13 +26,15 @@ def s3_endpoint() -> Iterator[str]:
 
 
 def client_for(endpoint: str, *, max_attempts: int = 3) -> S3Client:
-    return s3_client(
+    # The factory promises only what the store calls; tests also create buckets.
+    client = s3_client(
         REGION,
         endpoint_url=endpoint,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         max_attempts=max_attempts,
     )
+    return cast(S3Client, client)
 
 
 @pytest.fixture(scope="session")

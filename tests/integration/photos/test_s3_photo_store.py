@@ -6,7 +6,6 @@ import asyncio
 import hmac
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -14,6 +13,7 @@ import pytest
 from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from mypy_boto3_s3 import S3Client
 
 from saltbitter.adapters.photos import S3PhotoStore
 from saltbitter.application.profiles.photos import OrphanSweepPolicy, SweepOrphanPhotoFiles
@@ -22,12 +22,9 @@ from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import a_photo
 from saltbitter.testing.contracts.photo_store import Fetch, PhotoStoreContract, Wait
-from saltbitter.testing.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.fakes import InMemoryClock, InMemoryDatabase, InMemoryUnitOfWork
 
 from .conftest import REGION, client_for
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
 
 pytestmark = pytest.mark.integration
 
@@ -157,7 +154,7 @@ async def test_the_orphan_sweep_removes_only_old_unreferenced_objects(s3: S3Clie
 
     def sweep_at(later: timedelta) -> SweepOrphanPhotoFiles:
         # S3 stamps objects with its own clock, so the sweep's clock moves instead.
-        clock = FixedClock(datetime.now(UTC) + later)
+        clock = InMemoryClock(datetime.now(UTC) + later)
         policy = OrphanSweepPolicy(timedelta(hours=1))
         return SweepOrphanPhotoFiles(InMemoryUnitOfWork(database, clock), store, clock, policy)
 

@@ -16,7 +16,7 @@ from saltbitter.application.accounts.registration import VerifyEmail
 from saltbitter.domain.accounts import MAX_CODE_ATTEMPTS, AccountStatus, CodePurpose, OneTimeCode
 from saltbitter.domain.errors import QuotaExceeded, ValidationFailed
 from saltbitter.testing.builders import a_user
-from saltbitter.testing.fakes import FixedClock, InMemoryPasswordHasher
+from saltbitter.testing.fakes import InMemoryClock, InMemoryPasswordHasher
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ async def _account_with_code(engine: AsyncEngine, purpose: CodePurpose) -> str:
 
 def _guesser(engine: AsyncEngine, purpose: CodePurpose, email: str) -> Guess:
     """One guess through the use case, each on its own unit of work (its own connection)."""
-    clock = FixedClock(T0 + timedelta(minutes=1))
+    clock = InMemoryClock(T0 + timedelta(minutes=1))
 
     async def guess(code: str) -> None:
         uow = SqlaUnitOfWork(engine)

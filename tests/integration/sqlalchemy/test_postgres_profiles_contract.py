@@ -19,8 +19,8 @@ from saltbitter.testing.contracts.profiles import (
     ProfileRepositoryContract,
 )
 from saltbitter.testing.fakes_profiles import (
-    FakeImageProcessor,
-    FakePhotoModerator,
+    InMemoryImageProcessor,
+    InMemoryPhotoModerator,
     InMemoryPhotoStore,
 )
 
@@ -53,8 +53,8 @@ async def test_concurrent_uploads_never_make_a_seventh_photo(engine: AsyncEngine
         return UploadPhoto(
             SqlaUnitOfWork(engine),
             store,
-            FakeImageProcessor(),
-            FakePhotoModerator(),
+            InMemoryImageProcessor(),
+            InMemoryPhotoModerator(),
             clock,
             UuidIdGenerator(),
         )

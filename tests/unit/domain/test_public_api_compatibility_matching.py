@@ -81,6 +81,7 @@ EXPECTED = {
         "decide",
         "exposure_gini",
         "fairness_report",
+        "refuse_self",
         "top_choices",
     },
     "saltbitter.application.ports.batch_scoring": {

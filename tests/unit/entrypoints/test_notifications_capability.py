@@ -29,14 +29,14 @@ from saltbitter.entrypoints.jobs import JOBS, run_job
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
-from saltbitter.testing.fakes import FixedClock
+from saltbitter.testing.fakes import InMemoryClock
 
 NIGHT_IN_BERLIN = datetime(2026, 1, 15, 22, 30, tzinfo=UTC)  # 23:30 CET
 EIGHT_IN_BERLIN = datetime(2026, 1, 16, 7, 0, tzinfo=UTC)
 
 
 class _Clock(Provider):
-    def __init__(self, clock: FixedClock) -> None:
+    def __init__(self, clock: InMemoryClock) -> None:
         super().__init__()
         self._clock = clock
 
@@ -46,8 +46,8 @@ class _Clock(Provider):
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NIGHT_IN_BERLIN)
+def clock() -> InMemoryClock:
+    return InMemoryClock(NIGHT_IN_BERLIN)
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def container(settings: Settings, clock: FixedClock) -> AsyncIterator[AsyncContainer]:
+async def container(settings: Settings, clock: InMemoryClock) -> AsyncIterator[AsyncContainer]:
     container = await build_container(settings, _Clock(clock))
     yield container
     await stop_container(container)
@@ -88,7 +88,7 @@ def test_every_job_is_registered_and_beat_sweeps_due_emails_every_minute() -> No
 
 
 async def test_a_night_time_match_email_waits_in_the_database_until_eight(
-    container: AsyncContainer, clock: FixedClock, settings: Settings
+    container: AsyncContainer, clock: InMemoryClock, settings: Settings
 ) -> None:
     ada, bo = await _members(container, 2)
     payload = MatchCreated(match_id=uuid4(), user_a=ada.id, user_b=bo.id)

@@ -11,16 +11,23 @@ boto3 and botocore are imported when first used, so importing this module (and
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from saltbitter.adapters.mail.message import build_message
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.domain.errors import Unavailable
 
-if TYPE_CHECKING:
-    from mypy_boto3_ses import SESClient
+__all__ = ["SesApi", "SesMailer", "ses_client"]
 
-__all__ = ["SesMailer", "ses_client"]
+
+class SesApi(Protocol):
+    """The call this mailer makes on a boto3 SES client.
+
+    Declared here rather than imported from the boto3 type stubs, which load botocore
+    when imported: importing this module must not need the ``aws`` extra.
+    """
+
+    def send_raw_email(self, *, RawMessage: Any, ConfigurationSetName: str = ...) -> object: ...
 
 
 def ses_client(
@@ -30,7 +37,7 @@ def ses_client(
     aws_access_key_id: str | None = None,
     aws_secret_access_key: str | None = None,
     max_attempts: int = 3,
-) -> SESClient:
+) -> SesApi:
     """An SES client with bounded timeouts and retries (credentials default to boto3's chain)."""
     import boto3
     from botocore.config import Config
@@ -54,7 +61,7 @@ class SesMailer(Mailer):
     """``sender`` must be an identity verified in SES (``"Name <address>"`` allowed)."""
 
     def __init__(
-        self, client: SESClient, sender: str, *, configuration_set: str | None = None
+        self, client: SesApi, sender: str, *, configuration_set: str | None = None
     ) -> None:
         self._client = client
         self.sender = sender

@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from saltbitter.application.ports.cache import Cache
+from saltbitter.adapters.cache_values import decode_value, encode_value
+from saltbitter.application.ports.cache import Cache, T
 
 __all__ = ["InProcessCache"]
 
@@ -46,6 +47,13 @@ class InProcessCache(Cache):
     async def delete(self, *keys: str) -> None:
         for key in keys:
             self._entries.pop(key, None)
+
+    async def get_value(self, key: str, kind: type[T]) -> T | None:
+        raw = await self.get(key)
+        return None if raw is None else decode_value(raw, kind)
+
+    async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
+        await self.set(key, encode_value(value), ttl_seconds)
 
     async def ping(self) -> bool:
         return True

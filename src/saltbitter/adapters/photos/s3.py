@@ -9,19 +9,40 @@ botocore are imported when first used, so embedded mode works without the ``aws`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, timedelta
-from typing import TYPE_CHECKING
+from typing import Any, Literal, Protocol
 
 from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
 from saltbitter.domain.errors import Unavailable
 
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-
-__all__ = ["S3PhotoStore", "s3_client"]
+__all__ = ["S3Api", "S3PhotoStore", "s3_client"]
 
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+class _ListObjectsPaginator(Protocol):
+    def paginate(self, *, Bucket: str) -> Iterable[Mapping[str, Any]]: ...
+
+
+class S3Api(Protocol):
+    """The calls this store makes on a boto3 S3 client.
+
+    Declared here rather than imported from the boto3 type stubs, which load boto3 when
+    imported: importing this module must not need the ``aws`` extra.
+    """
+
+    def put_object(
+        self, *, Bucket: str, Key: str, Body: bytes, ContentType: str, CacheControl: str
+    ) -> object: ...
+    def get_object(self, *, Bucket: str, Key: str) -> Mapping[str, Any]: ...
+    def delete_object(self, *, Bucket: str, Key: str) -> object: ...
+    def get_paginator(
+        self, operation_name: Literal["list_objects_v2"]
+    ) -> _ListObjectsPaginator: ...
+    def generate_presigned_url(
+        self, ClientMethod: str, Params: Mapping[str, Any] = ..., ExpiresIn: int = ...
+    ) -> str: ...
 
 
 def s3_client(
@@ -31,7 +52,7 @@ def s3_client(
     aws_access_key_id: str | None = None,
     aws_secret_access_key: str | None = None,
     max_attempts: int = 3,
-) -> S3Client:
+) -> S3Api:
     """An S3 client with bounded timeouts and retries (credentials default to boto3's chain).
 
     With a custom endpoint (MinIO, moto, LocalStack) buckets are addressed by path, since
@@ -63,7 +84,7 @@ def _unavailable(error: Exception) -> Unavailable:
 
 class S3PhotoStore(PhotoStore):
     def __init__(
-        self, client: S3Client, bucket: str, *, ttl: timedelta = timedelta(minutes=15)
+        self, client: S3Api, bucket: str, *, ttl: timedelta = timedelta(minutes=15)
     ) -> None:
         self._client = client
         self.bucket = bucket
@@ -94,7 +115,8 @@ class S3PhotoStore(PhotoStore):
                 if error.response.get("Error", {}).get("Code") in _MISSING:
                     return None
                 raise
-            return response["Body"].read()
+            body: bytes = response["Body"].read()
+            return body
 
         try:
             return await asyncio.to_thread(read)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from saltbitter.application.ports.cache import Cache
+from saltbitter.adapters.cache_values import decode_value, encode_value
+from saltbitter.application.ports.cache import Cache, T
 from saltbitter.domain.errors import Unavailable
 
 __all__ = ["RedisCache", "redis_client"]
@@ -60,6 +61,13 @@ class RedisCache(Cache):
             await self._client.delete(*(self.prefix + key for key in keys))
         except RedisError as error:
             raise _unavailable(error) from error
+
+    async def get_value(self, key: str, kind: type[T]) -> T | None:
+        raw = await self.get(key)
+        return None if raw is None else decode_value(raw, kind)
+
+    async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
+        await self.set(key, encode_value(value), ttl_seconds)
 
     async def ping(self) -> bool:
         try:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from saltbitter.application.accounts import topics
+from saltbitter.application.accounts.events import (
+    PasswordResetRequested,
+    RegistrationAttempted,
+    VerificationRequested,
+)
 from saltbitter.application.ports.privacy import (
     Erasure,
     PersonalData,
@@ -55,8 +59,8 @@ PERSONAL_DATA = PersonalData(
         ),
     ),
     payloads={
-        topics.VERIFICATION_REQUESTED: ("user_id",),
-        topics.PASSWORD_RESET_REQUESTED: ("user_id",),
-        topics.REGISTRATION_ATTEMPTED: ("user_id",),
+        VerificationRequested.name: ("user_id",),
+        PasswordResetRequested.name: ("user_id",),
+        RegistrationAttempted.name: ("user_id",),
     },
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from saltbitter.application.assessments import topics
+from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
 
 __all__ = ["PERSONAL_DATA"]
@@ -20,5 +20,5 @@ PERSONAL_DATA = PersonalData(
             "are aggregates, so deleting the answers changes no one else's results.",
         ),
     ),
-    payloads={topics.CONSENT_CHANGED: ("user_id",)},
+    payloads={ConsentChanged.name: ("user_id",)},
 )

@@ -290,7 +290,7 @@ class GenerateDailySets:
                 await tolerant_set(
                     self.cache,
                     daily_key(daily.user_id),
-                    cached.to_bytes(),
+                    cached,
                     self.policy.daily_ttl_seconds,
                 )
             finished += len(chunk)
@@ -354,11 +354,9 @@ class GetDailySet:
     async def __call__(self, principal: Principal) -> DailySetView:
         now = self.clock.now()
         me = principal.user_id
-        raw = await tolerant_get(self.cache, daily_key(me))
-        if raw is not None:
-            cached = CachedDailySet.from_bytes(raw)
-            if self._current(cached.local_date, cached.timezone, now):
-                return await _view(self.store, cached)
+        hit = await tolerant_get(self.cache, daily_key(me), CachedDailySet)
+        if hit is not None and self._current(hit.local_date, hit.timezone, now):
+            return await _view(self.store, hit)
         async with self.uow as uow:
             found = await uow.matching.members(now, [me])
             if not found:
@@ -373,9 +371,7 @@ class GetDailySet:
             if daily is None:
                 daily = DailySet(me, today, (), now)
             cached = await self._render(uow, viewer, daily, now)
-        await tolerant_set(
-            self.cache, daily_key(me), cached.to_bytes(), self.policy.daily_ttl_seconds
-        )
+        await tolerant_set(self.cache, daily_key(me), cached, self.policy.daily_ttl_seconds)
         return await _view(self.store, cached)
 
     @staticmethod

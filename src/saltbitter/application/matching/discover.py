@@ -91,8 +91,7 @@ class Discover:
         me = principal.user_id
         now = self.clock.now()
         size = self.policy.page_size
-        raw = await tolerant_get(self.cache, discover_key(me))
-        ranking = None if raw is None else DiscoverRanking.from_bytes(raw)
+        ranking = await tolerant_get(self.cache, discover_key(me), DiscoverRanking)
         page, more = ([], False) if ranking is None else _page(ranking, after, size)
         async with self.uow as uow:
             wanted = [me, *(candidate for candidate, _ in page)]
@@ -161,9 +160,7 @@ class Discover:
         )
         await uow.commit()
         ranking = DiscoverRanking(today, tuple(entry for entry in eligible if entry[0] in allotted))
-        await tolerant_set(
-            self.cache, discover_key(me), ranking.to_bytes(), policy.discover_ttl_seconds
-        )
+        await tolerant_set(self.cache, discover_key(me), ranking, policy.discover_ttl_seconds)
         return ranking
 
     async def _recheck(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from saltbitter.application.matching import topics
+from saltbitter.application.matching.events import DailySetReady, MatchCreated, Unmatched
 from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
 
 __all__ = ["PERSONAL_DATA"]
@@ -50,9 +51,9 @@ PERSONAL_DATA = PersonalData(
     ),
     cache_keys=("matching:daily:{member}", "matching:discover:{member}"),
     payloads={
-        topics.MATCH_CREATED: ("user_a", "user_b"),
-        topics.UNMATCHED: ("user_a", "user_b", "by"),
-        topics.DAILY_SET_READY: ("user_id",),
+        MatchCreated.name: ("user_a", "user_b"),
+        Unmatched.name: ("user_a", "user_b", "by"),
+        DailySetReady.name: ("user_id",),
         topics.FORGET_MEMBER_CACHES: ("user_id",),
     },
 )

@@ -9,7 +9,8 @@ second makes exactly one match and neither fails.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import ClassVar
 from uuid import UUID
 
 from saltbitter.application.accounts.dto import Principal
@@ -22,73 +23,79 @@ from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.views import blocked_between
 from saltbitter.domain.compatibility import check_eligibility
-from saltbitter.domain.errors import Conflict, DomainRuleViolated, NotFound, PermissionDenied
-from saltbitter.domain.matching import Decision, MatchPair, decide
+from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied
+from saltbitter.domain.matching import Decision, MatchPair, decide, refuse_self
 from saltbitter.domain.shared import UserId
 
 __all__ = ["LikeMember", "PassMember"]
 
 
-async def _swipe(
-    uow: UnitOfWork,
-    clock: Clock,
-    ids: IdGenerator,
-    cache: Cache,
-    policy: MatchingPolicy,
-    principal: Principal,
-    target: UserId,
-    decision: Decision,
-) -> SwipeResult:
-    actor = principal.user_id
-    if actor == target:
-        raise DomainRuleViolated("You cannot like or pass yourself.", code="decide_on_self")
-    now = clock.now()
-    match_id: UUID | None = None
-    async with uow:
-        found = {m.user_id: m for m in await uow.matching.members(now, [actor, target])}
-        me, them = found.get(actor), found.get(target)
-        if me is None:
-            raise PermissionDenied(
-                "Create your profile before you like or pass anyone.", code="profile_required"
-            )
-        if me.profile.paused:
-            raise PermissionDenied(
-                "Your profile is paused: make it visible to like or pass.", code="profile_paused"
-            )
-        # Anyone the hard filters hide from the caller is "not found": unknown, without
-        # a profile, paused, suspended, blocked, or outside either member's preferences.
-        if (
-            them is None
-            or target in await blocked_between(uow, actor, [target])
-            or not check_eligibility(me.profile, them.profile, policy=policy.compatibility)
-        ):
-            raise NotFound("This member is not available to you.", code="member_not_found")
-        pair = MatchPair(actor, target)
-        await uow.matching.lock_pair(pair)
-        if not await uow.matching.record_swipe(actor, target, decision, now):
-            raise Conflict("You already decided on this member.", code="already_decided")
-        state = await uow.matching.pair_state(actor, target)
-        # The swipe was just recorded, so the rule sees the pair as it was before it.
-        outcome = decide(actor, target, decision, replace(state, actor_decision=None))
-        if outcome.match is not None:
-            match, created = await uow.matching.create_match(ids.new_id(), outcome.match, now)
-            match_id = match.id
-            if created:
-                uow.outbox.add(
-                    MatchCreated(
-                        match_id=match.id,
-                        user_a=match.pair.first,
-                        user_b=match.pair.second,
-                    )
+@dataclass(frozen=True, slots=True)
+class _Decide:
+    """The one implementation behind ``LikeMember`` and ``PassMember``."""
+
+    decision: ClassVar[Decision]
+
+    uow: UnitOfWork
+    clock: Clock
+    ids: IdGenerator
+    cache: Cache
+    policy: MatchingPolicy
+
+    async def __call__(self, principal: Principal, target: UserId) -> SwipeResult:
+        actor, uow = principal.user_id, self.uow
+        refuse_self(actor, target)
+        now = self.clock.now()
+        match_id: UUID | None = None
+        async with uow:
+            found = {m.user_id: m for m in await uow.matching.members(now, [actor, target])}
+            me, them = found.get(actor), found.get(target)
+            if me is None:
+                raise PermissionDenied(
+                    "Create your profile before you like or pass anyone.", code="profile_required"
                 )
-        await uow.commit()
-    # Both members' lists and daily sets now read differently (hidden, matched).
-    await forget_members(cache, (actor, target))
-    return SwipeResult(decision=decision, matched=match_id is not None, match_id=match_id)
+            if me.profile.paused:
+                raise PermissionDenied(
+                    "Your profile is paused: make it visible to like or pass.",
+                    code="profile_paused",
+                )
+            # Anyone the hard filters hide from the caller is "not found": unknown, without
+            # a profile, paused, suspended, blocked, or outside either member's preferences.
+            if (
+                them is None
+                or target in await blocked_between(uow, actor, [target])
+                or not check_eligibility(me.profile, them.profile, policy=self.policy.compatibility)
+            ):
+                raise NotFound("This member is not available to you.", code="member_not_found")
+            await uow.matching.lock_pair(MatchPair(actor, target))
+            # With the pair locked, the state read here is the state the decision acts
+            # on: the rule itself refuses a second decision or an existing match.
+            state = await uow.matching.pair_state(actor, target)
+            outcome = decide(actor, target, self.decision, state)
+            if not await uow.matching.record_swipe(actor, target, outcome.decision, now):
+                # Unreachable while the lock holds; the primary key stays the last word.
+                raise Conflict("You already decided on this member.", code="already_decided")
+            if outcome.match is not None:
+                match, created = await uow.matching.create_match(
+                    self.ids.new_id(), outcome.match, now
+                )
+                match_id = match.id
+                if created:
+                    uow.outbox.add(
+                        MatchCreated(
+                            match_id=match.id,
+                            user_a=match.pair.first,
+                            user_b=match.pair.second,
+                        )
+                    )
+            await uow.commit()
+        # Both members' lists and daily sets now read differently (hidden, matched).
+        await forget_members(self.cache, (actor, target))
+        return SwipeResult(decision=self.decision, matched=match_id is not None, match_id=match_id)
 
 
 @dataclass(frozen=True, slots=True)
-class LikeMember:
+class LikeMember(_Decide):
     """Like a member shown to you; if they already liked you, that makes a match.
 
     422 ``decide_on_self``; 404 ``member_not_found`` for anyone hidden from the caller;
@@ -96,47 +103,15 @@ class LikeMember:
     ``profile_required`` / ``profile_paused`` when the caller cannot take part.
     """
 
-    uow: UnitOfWork
-    clock: Clock
-    ids: IdGenerator
-    cache: Cache
-    policy: MatchingPolicy
-
-    async def __call__(self, principal: Principal, target: UserId) -> SwipeResult:
-        return await _swipe(
-            self.uow,
-            self.clock,
-            self.ids,
-            self.cache,
-            self.policy,
-            principal,
-            target,
-            Decision.LIKE,
-        )
+    decision: ClassVar[Decision] = Decision.LIKE
 
 
 @dataclass(frozen=True, slots=True)
-class PassMember:
+class PassMember(_Decide):
     """Pass on a member: final, so they are never suggested to each other again.
 
     The member passed on is not told; they simply stop seeing the caller. Same errors
     as ``LikeMember``.
     """
 
-    uow: UnitOfWork
-    clock: Clock
-    ids: IdGenerator
-    cache: Cache
-    policy: MatchingPolicy
-
-    async def __call__(self, principal: Principal, target: UserId) -> SwipeResult:
-        return await _swipe(
-            self.uow,
-            self.clock,
-            self.ids,
-            self.cache,
-            self.policy,
-            principal,
-            target,
-            Decision.PASS,
-        )
+    decision: ClassVar[Decision] = Decision.PASS

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 __all__ = ["Cache", "RateDecision", "RateLimiter"]
+
+T = TypeVar("T")
 
 
 class Cache(Protocol):
@@ -18,6 +20,16 @@ class Cache(Protocol):
 
     @abstractmethod
     async def delete(self, *keys: str) -> None: ...
+
+    @abstractmethod
+    async def get_value(self, key: str, kind: type[T]) -> T | None:
+        """The entry read as ``kind``; None when missing or no longer readable as ``kind``
+        (written by an older release), so the caller rebuilds it."""
+
+    @abstractmethod
+    async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
+        """Store plain data (dataclasses, enums, dates, UUIDs, numbers, strings, tuples,
+        lists, dicts); the adapter chooses the encoding."""
 
     @abstractmethod
     async def ping(self) -> bool:

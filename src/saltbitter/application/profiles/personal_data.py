@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
 from saltbitter.application.profiles import topics
+from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 
 __all__ = ["PERSONAL_DATA"]
 
@@ -27,8 +28,8 @@ PERSONAL_DATA = PersonalData(
     # storage_key_for: one folder per member, so the whole prefix can go.
     blob_prefixes=("{member}/",),
     payloads={
-        topics.PROFILE_CHANGED: ("user_id",),
-        topics.PHOTO_DELETED: ("user_id", "storage_key"),
+        ProfileChanged.name: ("user_id",),
+        PhotoDeleted.name: ("user_id", "storage_key"),
         topics.DELETE_PHOTO_FILE: ("storage_key",),
     },
 )

@@ -16,13 +16,10 @@ The two directions are combined with another harmonic mean (docs/science.md 5.3)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ._numeric import harmonic_mean, haversine_km, logistic_decay
 from .policy import DEFAULT_POLICY, CompatibilityPolicy
-
-if TYPE_CHECKING:
-    from .profile import CandidateProfile
+from .profile import CandidateProfile
 
 __all__ = [
     "DirectionalDemographics",

@@ -20,7 +20,16 @@ from .allocation import (
     top_choices,
 )
 from .fairness import FairnessReport, compatibility_ratio, exposure_gini
-from .rules import Decision, Match, MatchPair, MatchStatus, PairState, SwipeOutcome, decide
+from .rules import (
+    Decision,
+    Match,
+    MatchPair,
+    MatchStatus,
+    PairState,
+    SwipeOutcome,
+    decide,
+    refuse_self,
+)
 
 __all__ = [
     "DEFAULT_ALLOCATION_POLICY",
@@ -42,5 +51,6 @@ __all__ = [
     "decide",
     "exposure_gini",
     "fairness_report",
+    "refuse_self",
     "top_choices",
 ]

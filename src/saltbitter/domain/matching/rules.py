@@ -29,6 +29,7 @@ __all__ = [
     "PairState",
     "SwipeOutcome",
     "decide",
+    "refuse_self",
 ]
 
 
@@ -108,14 +109,19 @@ class SwipeOutcome:
         return self.match is not None
 
 
+def refuse_self(actor: UserId, target: UserId) -> None:
+    """Nobody likes or passes themselves (DomainRuleViolated); checked before any lookup."""
+    if actor == target:
+        raise DomainRuleViolated("You cannot like or pass yourself.", code="decide_on_self")
+
+
 def decide(actor: UserId, target: UserId, decision: Decision, state: PairState) -> SwipeOutcome:
     """Apply a like or a pass; a like answering a like makes a match.
 
     Raises DomainRuleViolated for yourself, PermissionDenied across a block, and Conflict
     for a second decision on the same person or a pair that already matched.
     """
-    if actor == target:
-        raise DomainRuleViolated("You cannot like or pass yourself.", code="decide_on_self")
+    refuse_self(actor, target)
     if state.blocked:
         raise PermissionDenied("This member is not available.", code="blocked")
     if state.actor_decision is not None:

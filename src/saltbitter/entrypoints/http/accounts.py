@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import UUID
 
+import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
@@ -71,18 +73,8 @@ class AuthController(Controller):
         register: FromDishka[RegisterUser],
         client: FromDishka[ClientInfo],
     ) -> RegistrationReceived:
-        return await register(
-            RegisterCommand(
-                email=data.email,
-                password=data.password,
-                display_name=data.display_name,
-                birthdate=data.birthdate,
-                timezone=data.timezone,
-                accept_terms=data.accept_terms,
-                accept_privacy=data.accept_privacy,
-                client=client,
-            )
-        )
+        command = msgspec.convert(data, RegisterCommand, from_attributes=True)
+        return await register(replace(command, client=client))
 
     @post(
         "/verify",

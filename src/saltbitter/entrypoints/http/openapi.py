@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
+from litestar._openapi.schema_generation import SchemaCreator
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import (
     OpenAPI,
     OpenAPIMediaType,
@@ -31,16 +33,12 @@ from litestar.openapi.spec import (
     Schema,
 )
 from litestar.plugins import OpenAPISchemaPlugin
+from litestar.types import Method
+from litestar.types.internal_types import PathParameterDefinition
+from litestar.typing import FieldDefinition
 
 from saltbitter.entrypoints.http.middleware import is_rate_limited
 from saltbitter.entrypoints.http.problems import PROBLEM_JSON, title_for
-
-if TYPE_CHECKING:
-    from litestar._openapi.schema_generation import SchemaCreator
-    from litestar.handlers import HTTPRouteHandler
-    from litestar.types import Method
-    from litestar.types.internal_types import PathParameterDefinition
-    from litestar.typing import FieldDefinition
 
 __all__ = ["ClosedStructSchemaPlugin", "finish_openapi", "operation_id"]
 

@@ -36,7 +36,6 @@ from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles.dto import (
-    LocationView,
     MyProfileView,
     PhotoView,
     ProfileCommand,
@@ -185,20 +184,8 @@ class ProfileRequest(msgspec.Struct, forbid_unknown_fields=True):
     display_name: DisplayName | None = None
 
     def command(self) -> ProfileCommand:
-        return ProfileCommand(
-            gender=self.gender,
-            genders_sought=self.genders_sought,
-            age_min=self.age_min,
-            age_max=self.age_max,
-            interests=self.interests,
-            location=LocationView(self.location.lat, self.location.lon),
-            max_distance_km=self.max_distance_km,
-            bio=self.bio,
-            relationship_goal=self.relationship_goal,
-            values=self.values,
-            visibility=self.visibility,
-            display_name=self.display_name,
-        )
+        # Same field names on both sides: msgspec copies them (location included).
+        return msgspec.convert(self, ProfileCommand, from_attributes=True)
 
 
 @dataclass

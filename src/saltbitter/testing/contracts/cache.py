@@ -9,16 +9,50 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import date
 
 import pytest
 
+from saltbitter.application.matching.caching import (
+    CachedDailyItem,
+    CachedDailySet,
+    DiscoverRanking,
+)
+from saltbitter.application.matching.cards import CardData, PhotoRef
+from saltbitter.application.matching.views import CompatibilityView
 from saltbitter.application.ports.cache import Cache, RateLimiter
+from saltbitter.domain.compatibility import ComponentScores, Gender
+from saltbitter.domain.matching import Decision
+from saltbitter.domain.shared import UserId
 
 __all__ = ["CacheContract", "RateLimiterContract"]
 
 
 def _unique(name: str) -> str:
     return f"contract:{name}:{uuid.uuid4().hex}"
+
+
+def _daily_item(photo: PhotoRef | None, decision: Decision | None) -> CachedDailyItem:
+    return CachedDailyItem(
+        card=CardData(
+            user_id=UserId(uuid.uuid4()),
+            display_name="Zoë",
+            age=31,
+            gender=Gender.WOMAN,
+            distance_km=None if photo is None else 12,
+            bio="Tea ☕ and hills.",
+            interests=("hiking", "tea"),
+            relationship_goal=None,
+            photo=photo,
+        ),
+        compatibility=CompatibilityView(
+            total=0.8125,
+            components=ComponentScores(0.5, 0.75, 1.0, 0.25),
+            reasons=["You both like tea."],
+        ),
+        decision=decision,
+        matched=decision is Decision.LIKE,
+    )
 
 
 class CacheContract:
@@ -68,6 +102,30 @@ class CacheContract:
     async def test_a_ttl_below_one_second_is_refused(self, cache: Cache) -> None:
         with pytest.raises(ValueError, match="ttl"):
             await cache.set(_unique("zero"), b"x", ttl_seconds=0)
+
+    async def test_typed_values_come_back_equal(self, cache: Cache) -> None:
+        daily = CachedDailySet(
+            date(2026, 3, 1),
+            "Europe/Berlin",
+            (_daily_item(PhotoRef("p/1.jpg", 640, 480), Decision.LIKE), _daily_item(None, None)),
+        )
+        ranking = DiscoverRanking(date(2026, 3, 1), ((UserId(uuid.uuid4()), 0.5),))
+        for value in (daily, ranking, CachedDailySet(date(2026, 3, 2), "UTC", ())):
+            key = _unique("typed")
+            await cache.set_value(key, value, ttl_seconds=60)
+            assert await cache.get_value(key, type(value)) == value
+        assert await cache.get_value(_unique("missing"), DiscoverRanking) is None
+
+    async def test_an_entry_unreadable_as_the_type_asked_for_is_missing(self, cache: Cache) -> None:
+        # Garbage, another type's entry, or one written by an older release: rebuilt.
+        older = b'{"date":"2026-03-01","ranking":[]}'
+        for raw in (b"not json", b"", older):
+            key = _unique("unreadable")
+            await cache.set(key, raw, ttl_seconds=60)
+            assert await cache.get_value(key, DiscoverRanking) is None
+        key = _unique("other-type")
+        await cache.set_value(key, DiscoverRanking(date(2026, 3, 1), ()), ttl_seconds=60)
+        assert await cache.get_value(key, CachedDailySet) is None
 
     async def test_ping_answers_true(self, cache: Cache) -> None:
         assert await cache.ping() is True

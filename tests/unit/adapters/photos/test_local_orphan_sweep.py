@@ -12,7 +12,7 @@ from saltbitter.application.profiles.photos import OrphanSweepPolicy, SweepOrpha
 from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import a_photo
-from saltbitter.testing.fakes import FixedClock, InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.fakes import InMemoryClock, InMemoryDatabase, InMemoryUnitOfWork
 
 
 def _age(path: Path, age: timedelta) -> None:
@@ -21,7 +21,7 @@ def _age(path: Path, age: timedelta) -> None:
 
 
 async def test_old_orphan_files_go_young_ones_and_referenced_files_stay(tmp_path: Path) -> None:
-    clock = FixedClock(datetime.now(UTC))
+    clock = InMemoryClock(datetime.now(UTC))
     root = tmp_path / "photos"
     store = LocalFolderPhotoStore(root, b"k" * 32, clock)
     database = InMemoryDatabase()

@@ -12,7 +12,7 @@ from saltbitter.adapters.photos import LocalFolderPhotoStore
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.domain.errors import NotFound, PermissionDenied
 from saltbitter.testing.contracts.photo_store import Fetch, Now, PhotoStoreContract, Wait
-from saltbitter.testing.fakes import FixedClock
+from saltbitter.testing.fakes import InMemoryClock
 from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
 
 PREFIX = "/api/v1/photo-files"
@@ -41,15 +41,15 @@ def follow_local(store: LocalFolderPhotoStore) -> Fetch:
 
 class TestLocalFolderPhotoStore(PhotoStoreContract):
     @pytest.fixture
-    def clock(self) -> FixedClock:
-        return FixedClock()
+    def clock(self) -> InMemoryClock:
+        return InMemoryClock()
 
     @pytest.fixture
-    def store(self, tmp_path: Path, clock: FixedClock) -> LocalFolderPhotoStore:
+    def store(self, tmp_path: Path, clock: InMemoryClock) -> LocalFolderPhotoStore:
         return LocalFolderPhotoStore(tmp_path / "photos", KEY, clock, url_prefix=PREFIX)
 
     @pytest.fixture
-    def short_lived_store(self, tmp_path: Path, clock: FixedClock) -> LocalFolderPhotoStore:
+    def short_lived_store(self, tmp_path: Path, clock: InMemoryClock) -> LocalFolderPhotoStore:
         return LocalFolderPhotoStore(
             tmp_path / "photos", KEY, clock, url_prefix=PREFIX, ttl=timedelta(seconds=1)
         )
@@ -59,7 +59,7 @@ class TestLocalFolderPhotoStore(PhotoStoreContract):
         return follow_local(store)
 
     @pytest.fixture
-    def outlive_short_links(self, clock: FixedClock) -> Wait:
+    def outlive_short_links(self, clock: InMemoryClock) -> Wait:
         async def wait() -> None:
             clock.advance(timedelta(seconds=1))
 
@@ -68,22 +68,22 @@ class TestLocalFolderPhotoStore(PhotoStoreContract):
 
 class TestInMemoryPhotoStore(PhotoStoreContract):
     @pytest.fixture
-    def clock(self) -> FixedClock:
-        return FixedClock()
+    def clock(self) -> InMemoryClock:
+        return InMemoryClock()
 
     @pytest.fixture
-    def store(self, clock: FixedClock) -> InMemoryPhotoStore:
+    def store(self, clock: InMemoryClock) -> InMemoryPhotoStore:
         return InMemoryPhotoStore(clock)
 
     @pytest.fixture
-    def short_lived_store(self, store: InMemoryPhotoStore, clock: FixedClock) -> PhotoStore:
+    def short_lived_store(self, store: InMemoryPhotoStore, clock: InMemoryClock) -> PhotoStore:
         short = InMemoryPhotoStore(clock, ttl=timedelta(seconds=1))
         short.blobs = store.blobs  # one backend, two link lifetimes
         short.written_at = store.written_at
         return short
 
     @pytest.fixture
-    def store_now(self, clock: FixedClock) -> Now:
+    def store_now(self, clock: InMemoryClock) -> Now:
         return clock.now
 
     @pytest.fixture
@@ -94,7 +94,7 @@ class TestInMemoryPhotoStore(PhotoStoreContract):
         return fetch
 
     @pytest.fixture
-    def outlive_short_links(self, clock: FixedClock) -> Wait:
+    def outlive_short_links(self, clock: InMemoryClock) -> Wait:
         async def wait() -> None:
             clock.advance(timedelta(seconds=1))
 
@@ -102,7 +102,7 @@ class TestInMemoryPhotoStore(PhotoStoreContract):
 
 
 async def test_an_expired_authentic_link_says_so(tmp_path: Path) -> None:
-    clock = FixedClock()
+    clock = InMemoryClock()
     store = LocalFolderPhotoStore(tmp_path, KEY, clock, ttl=timedelta(minutes=15))
     await store.put("u/p.jpg", b"\xff\xd8\xffdata", "image/jpeg")
     query = parse_qs(urlsplit(await store.signed_url("u/p.jpg")).query)
@@ -118,7 +118,7 @@ async def test_an_expired_authentic_link_says_so(tmp_path: Path) -> None:
 
 
 async def test_a_store_with_another_key_does_not_accept_the_links(tmp_path: Path) -> None:
-    clock = FixedClock()
+    clock = InMemoryClock()
     ours = LocalFolderPhotoStore(tmp_path, KEY, clock)
     theirs = LocalFolderPhotoStore(tmp_path, b"z" * 32, clock)
     await ours.put("u/p.png", b"\x89PNG\r\n\x1a\nx", "image/png")
@@ -131,7 +131,7 @@ async def test_a_store_with_another_key_does_not_accept_the_links(tmp_path: Path
     "key", ["../etc/passwd", "/abs/path.jpg", "a/../../b.jpg", "a//b.jpg", "a/.hidden", ""]
 )
 async def test_keys_that_could_escape_the_folder_are_refused(tmp_path: Path, key: str) -> None:
-    store = LocalFolderPhotoStore(tmp_path / "photos", KEY, FixedClock())
+    store = LocalFolderPhotoStore(tmp_path / "photos", KEY, InMemoryClock())
     with pytest.raises(ValueError, match="invalid photo key"):
         await store.put(key, b"x", "image/jpeg")
     with pytest.raises(ValueError, match="invalid photo key"):
@@ -142,7 +142,7 @@ async def test_keys_that_could_escape_the_folder_are_refused(tmp_path: Path, key
 
 
 async def test_files_land_under_the_root_and_leave_no_temporary_files(tmp_path: Path) -> None:
-    store = LocalFolderPhotoStore(tmp_path / "photos", KEY, FixedClock())
+    store = LocalFolderPhotoStore(tmp_path / "photos", KEY, InMemoryClock())
     await store.put("member/photo.webp", b"RIFF....WEBPdata", "image/webp")
     assert (tmp_path / "photos" / "member" / "photo.webp").read_bytes() == b"RIFF....WEBPdata"
     assert [p.name for p in (tmp_path / "photos" / "member").iterdir()] == ["photo.webp"]
@@ -150,4 +150,4 @@ async def test_files_land_under_the_root_and_leave_no_temporary_files(tmp_path: 
 
 def test_a_short_signing_key_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="32 bytes"):
-        LocalFolderPhotoStore(tmp_path, b"short", FixedClock())
+        LocalFolderPhotoStore(tmp_path, b"short", InMemoryClock())

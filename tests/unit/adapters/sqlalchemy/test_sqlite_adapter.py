@@ -21,7 +21,7 @@ from saltbitter.domain.accounts import AccountStatus, EmailAddress, RefreshToken
 from saltbitter.domain.errors import Conflict, NotFound
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders import a_session, a_user
-from saltbitter.testing.fakes import FixedClock, SequentialIdGenerator
+from saltbitter.testing.fakes import InMemoryClock, InMemoryIdGenerator
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 EVENTS = EventCodec([ProfileChanged, DailySetReady])
@@ -142,7 +142,7 @@ async def test_a_unit_of_work_is_reusable_but_not_reentrant(engine: AsyncEngine)
 async def test_outbox_keeps_the_order_of_adding_under_a_frozen_clock(
     engine: AsyncEngine,
 ) -> None:
-    clock, ids = FixedClock(T0), SequentialIdGenerator()
+    clock, ids = InMemoryClock(T0), InMemoryIdGenerator()
     events = [_ready(n) for n in range(5)]
     async with SqlaUnitOfWork(engine, clock=clock, ids=ids) as uow:
         for event in reversed(events):

@@ -19,10 +19,10 @@ from saltbitter.application.ports.events import Event
 from saltbitter.domain.shared import Role, SessionId, UserId
 from saltbitter.testing.contracts.matching import seed_member
 from saltbitter.testing.fakes import (
-    FixedClock,
+    InMemoryClock,
     InMemoryDatabase,
+    InMemoryIdGenerator,
     InMemoryUnitOfWork,
-    SequentialIdGenerator,
 )
 from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
 
@@ -34,8 +34,8 @@ class MatchingWorld:
     """The matching use cases over one in-memory world, wired as the composition root does."""
 
     database: InMemoryDatabase = field(default_factory=InMemoryDatabase)
-    clock: FixedClock = field(default_factory=FixedClock)  # 2026-01-15 12:00 UTC
-    ids: SequentialIdGenerator = field(default_factory=SequentialIdGenerator)
+    clock: InMemoryClock = field(default_factory=InMemoryClock)  # 2026-01-15 12:00 UTC
+    ids: InMemoryIdGenerator = field(default_factory=InMemoryIdGenerator)
     cache: InProcessCache = field(default_factory=InProcessCache)
     scorer: BatchScorer = field(default_factory=ScalarBatchScorer)
     policy: MatchingPolicy = field(default_factory=MatchingPolicy)

@@ -11,7 +11,7 @@ import pytest
 from saltbitter.adapters.memory import InProcessCache
 from saltbitter.application.matching.caching import discover_key
 from saltbitter.application.matching.views import DiscoverPage
-from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.cache import Cache, T
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import PermissionDenied, Unavailable, ValidationFailed
 from saltbitter.domain.profiles import Visibility
@@ -166,6 +166,12 @@ class _DownCache(Cache):
         raise Unavailable("down", code="cache_unavailable")
 
     async def delete(self, *keys: str) -> None:
+        raise Unavailable("down", code="cache_unavailable")
+
+    async def get_value(self, key: str, kind: type[T]) -> T | None:
+        raise Unavailable("down", code="cache_unavailable")
+
+    async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
         raise Unavailable("down", code="cache_unavailable")
 
     async def ping(self) -> bool:

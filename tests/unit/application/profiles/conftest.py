@@ -24,14 +24,14 @@ from saltbitter.domain.accounts import AccountStatus, User
 from saltbitter.domain.shared import Role, SessionId, Tier
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.fakes import (
-    FixedClock,
+    InMemoryClock,
     InMemoryDatabase,
+    InMemoryIdGenerator,
     InMemoryUnitOfWork,
-    SequentialIdGenerator,
 )
 from saltbitter.testing.fakes_profiles import (
-    FakeImageProcessor,
-    FakePhotoModerator,
+    InMemoryImageProcessor,
+    InMemoryPhotoModerator,
     InMemoryPhotoStore,
 )
 
@@ -64,10 +64,10 @@ class ProfilesWorld:
     """The profile use cases over one in-memory world, as the composition root wires them."""
 
     database: InMemoryDatabase = field(default_factory=InMemoryDatabase)
-    clock: FixedClock = field(default_factory=FixedClock)
-    ids: SequentialIdGenerator = field(default_factory=SequentialIdGenerator)
-    processor: FakeImageProcessor = field(default_factory=FakeImageProcessor)
-    moderator: FakePhotoModerator = field(default_factory=FakePhotoModerator)
+    clock: InMemoryClock = field(default_factory=InMemoryClock)
+    ids: InMemoryIdGenerator = field(default_factory=InMemoryIdGenerator)
+    processor: InMemoryImageProcessor = field(default_factory=InMemoryImageProcessor)
+    moderator: InMemoryPhotoModerator = field(default_factory=InMemoryPhotoModerator)
     store: InMemoryPhotoStore = field(init=False)
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
 from saltbitter.domain.profiles import MAX_PHOTO_BYTES, ImageType, PhotoId
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS
 from saltbitter.testing.builders_profiles import a_photo
-from saltbitter.testing.fakes_profiles import FakePhotoModerator
+from saltbitter.testing.fakes_profiles import InMemoryPhotoModerator
 
 from .conftest import JPEG, ProfilesWorld
 
@@ -92,7 +92,7 @@ async def test_six_photos_then_the_limit_before_any_image_work(world: ProfilesWo
     assert (await world.upload()(world.member(), JPEG)).position == 0
 
 
-class _RacingModerator(FakePhotoModerator):
+class _RacingModerator(InMemoryPhotoModerator):
     """While this upload is screened, other uploads fill the member's remaining slots."""
 
     def __init__(self, world: ProfilesWorld) -> None:

@@ -16,6 +16,7 @@ from saltbitter.domain.matching import (
     MatchStatus,
     PairState,
     decide,
+    refuse_self,
 )
 from saltbitter.domain.shared import UserId
 
@@ -45,8 +46,14 @@ def test_only_members_of_a_pair_have_an_other() -> None:
 
 
 def test_nobody_can_decide_on_themselves() -> None:
-    with pytest.raises(DomainRuleViolated):
-        decide(ALICE, ALICE, Decision.LIKE, PairState())
+    for refuse in (
+        lambda: decide(ALICE, ALICE, Decision.LIKE, PairState()),
+        lambda: refuse_self(ALICE, ALICE),
+    ):
+        with pytest.raises(DomainRuleViolated) as refused:
+            refuse()
+        assert refused.value.code == "decide_on_self"
+    refuse_self(ALICE, BOB)  # anyone else is fine
 
 
 def test_decisions_are_final() -> None:

@@ -1,0 +1,38 @@
+"""The Celery app's configuration, shared by the worker and by whoever only sends jobs.
+
+The composition root needs a configured app to hand jobs to the queue; the worker needs
+the composition root to run them. Keeping the configuration here lets both import it
+without importing each other.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from saltbitter.entrypoints.scheduler import periodic_jobs
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["configured_celery"]
+
+
+def configured_celery(settings: Settings) -> Celery:
+    """A Celery app with the broker, Beat's schedule, JSON only and late acks; no tasks."""
+    broker = settings.effective_broker_url
+    if broker is None:
+        raise SystemExit("Set SALTBITTER_REDIS_URL (or SALTBITTER_BROKER_URL) to use Celery.")
+    app = Celery("saltbitter", broker=broker, backend=settings.result_backend, set_as_current=False)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        task_ignore_result=settings.result_backend is None,
+        accept_content=["json"],
+        task_default_queue=settings.task_queue,
+        task_acks_late=True,  # a job lost with its worker runs again: jobs are idempotent
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+        timezone="UTC",
+        beat_schedule=periodic_jobs(),
+    )
+    return app
