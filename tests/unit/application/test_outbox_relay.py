@@ -14,7 +14,7 @@ from saltbitter.application.outbox import EventHandlers, RelayOutbox
 from saltbitter.application.ports.events import OutboxMessage
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes import (
-    FixedClock,
+    InMemoryClock,
     InMemoryDatabase,
     InMemoryJobQueue,
     InMemoryUnitOfWork,
@@ -30,7 +30,7 @@ async def test_each_event_reaches_its_jobs_as_the_typed_event() -> None:
     async with InMemoryUnitOfWork(database) as uow:
         uow.outbox.add(event)
         await uow.commit()
-    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, FixedClock(T0), HANDLERS)
+    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, InMemoryClock(T0), HANDLERS)
     assert await relay() == 1
     assert queue.jobs == [("accounts.send_verification_code", event)]
     assert await relay() == 0  # dispatched once
@@ -46,7 +46,7 @@ async def test_an_undecodable_event_is_reported_and_does_not_stop_the_batch(
     async with InMemoryUnitOfWork(database) as uow:
         uow.outbox.add(event)
         await uow.commit()
-    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, FixedClock(T0), HANDLERS)
+    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, InMemoryClock(T0), HANDLERS)
     with caplog.at_level(logging.ERROR, logger="saltbitter.application.outbox"):
         assert await relay() == 2
     assert queue.jobs == [("accounts.send_verification_code", event)]
