@@ -203,31 +203,18 @@ def demo_seed(
     """
     import time
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from saltbitter.application.accounts.admin import DEMO_PASSWORD
     from saltbitter.application.demo import demo_email
     from saltbitter.entrypoints.demo import DemoSeedReport, seed_demo_community
 
     started = time.perf_counter()
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=False,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
 
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+    async def work(
+        container: AsyncContainer, report: Callable[[str, int, int], None]
+    ) -> DemoSeedReport:
+        return await seed_demo_community(container, users, seed=seed, progress=report)
 
-        async def work(container: AsyncContainer) -> DemoSeedReport:
-            return await seed_demo_community(container, users, seed=seed, progress=report)
-
-        summary = _with_container(work)
+    summary = _run_with_progress(work)
     seconds = time.perf_counter() - started
     if summary.members_set_up or summary.likes or summary.daily.created:
         typer.echo(
@@ -298,8 +285,9 @@ InstrumentOption = Annotated[str, typer.Option(help="Instrument key.")]
 
 
 def _run_with_progress(
-    work: Callable[[AsyncContainer, Callable[[str, int, int], None]], Awaitable[NormsRun]],
-) -> NormsRun:
+    work: Callable[[AsyncContainer, Callable[[str, int, int], None]], Awaitable[T]],
+) -> T:
+    """Run ``work`` in a container with one progress bar per stage it reports."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     with Progress(
