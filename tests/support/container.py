@@ -21,6 +21,7 @@ from uuid import uuid4
 
 from dishka import AsyncContainer, Provider, Scope, provide
 
+from saltbitter.adapters.memory import InProcessCache
 from saltbitter.application.accounts.dto import (
     AccountsPolicy,
     ClientInfo,
@@ -31,11 +32,15 @@ from saltbitter.application.accounts.registration import RegisterUser, VerifyEma
 from saltbitter.application.assessments.consents import SetConsent
 from saltbitter.application.assessments.dto import ConsentChange, ConsentView
 from saltbitter.application.assessments.norms import NormsPolicy
+from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.notifications.delivery import SendDueEmails
 from saltbitter.application.notifications.dto import EmailSweep, NotificationsPolicy
 from saltbitter.application.outbox import RelayOutbox
+from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
+from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.application.ports.mail import Mailer
+from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
@@ -56,6 +61,7 @@ from saltbitter.testing.fakes import (
     InMemorySecretGenerator,
     InMemoryUnitOfWork,
 )
+from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
 
 __all__ = ["PASSWORD", "PHONE", "FakeWorld", "registration"]
 
@@ -83,8 +89,8 @@ def registration(email: str = "ada@example.org", **overrides: object) -> Registe
 class FakesProvider(Provider):
     """Overrides the production providers of every port that leaves the process.
 
-    The clock, ids, secrets and token codec are read once (APP-scoped services such as
-    the photo store depend on them); the others are read from the world whenever a use
+    The clock, ids, secrets, token codec, cache, scorer and photo store are read once
+    (APP-scoped services depend on some of them); the others are read from the world whenever a use
     case is resolved, so a test may replace a mailer, hasher or policy between two calls.
     """
 
@@ -120,6 +126,22 @@ class FakesProvider(Provider):
     def access_tokens(self) -> AccessTokenCodec:
         return self._world.codec
 
+    @provide(scope=Scope.APP, override=True)
+    def cache(self) -> Cache:
+        return self._world.cache
+
+    @provide(scope=Scope.APP, override=True)
+    def scorer(self) -> BatchScorer:
+        return self._world.scorer
+
+    @provide(scope=Scope.APP, override=True)
+    def photo_store(self) -> PhotoStore:
+        return self._world.store
+
+    @provide(scope=Scope.REQUEST, cache=False, override=True)
+    def matching_policy(self) -> MatchingPolicy:
+        return self._world.matching_policy
+
     @provide(scope=Scope.REQUEST, cache=False, override=True)
     def unit_of_work(self) -> UnitOfWork:
         return self._world.uow()
@@ -142,8 +164,8 @@ class FakeWorld:
     """One shared in-memory world behind the production container.
 
     Replace the mailer, queue, hasher or a policy (``world.mailer = ...``) at any time;
-    use cases resolved afterwards get the new one. Replace the other fakes, if at all,
-    before the first :meth:`get`.
+    use cases resolved afterwards get the new one. Pass the other fakes to the
+    constructor.
     """
 
     database: InMemoryDatabase = field(default_factory=InMemoryDatabase)
@@ -159,8 +181,15 @@ class FakeWorld:
     notifications_policy: NotificationsPolicy = field(
         default_factory=lambda: NotificationsPolicy(DEFAULT_QUIET_HOURS)
     )
+    matching_policy: MatchingPolicy = field(default_factory=MatchingPolicy)
+    cache: Cache = field(default_factory=InProcessCache)
+    scorer: BatchScorer = field(default_factory=ScalarBatchScorer)
     settings: Settings = field(default_factory=Settings)
+    store: InMemoryPhotoStore = field(init=False, repr=False)
     _container: AsyncContainer | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.store = InMemoryPhotoStore(self.clock)
 
     @property
     def container(self) -> AsyncContainer:
