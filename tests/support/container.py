@@ -38,12 +38,14 @@ from saltbitter.application.notifications.dto import EmailSweep, NotificationsPo
 from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.events import JobQueue
+from saltbitter.application.ports.events import Event, JobQueue
+from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.mail import Mailer
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.profiles.photos import OrphanSweepPolicy
 from saltbitter.domain.accounts import EmailAddress
 from saltbitter.domain.notifications import DEFAULT_QUIET_HOURS
 from saltbitter.domain.shared import Role, SessionId
@@ -61,11 +63,16 @@ from saltbitter.testing.fakes import (
     InMemorySecretGenerator,
     InMemoryUnitOfWork,
 )
-from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
+from saltbitter.testing.fakes_profiles import (
+    InMemoryImageProcessor,
+    InMemoryPhotoModerator,
+    InMemoryPhotoStore,
+)
 
 __all__ = ["PASSWORD", "PHONE", "FakeWorld", "registration"]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Event)
 
 PASSWORD = "correct horse battery"
 PHONE = ClientInfo("203.0.113.9", "pytest phone")
@@ -89,7 +96,8 @@ def registration(email: str = "ada@example.org", **overrides: object) -> Registe
 class FakesProvider(Provider):
     """Overrides the production providers of every port that leaves the process.
 
-    The clock, ids, secrets, token codec, cache, scorer and photo store are read once
+    The clock, ids, secrets, token codec, cache, scorer, photo store, image processor
+    and moderator are read once
     (APP-scoped services depend on some of them); the others are read from the world whenever a use
     case is resolved, so a test may replace a mailer, hasher or policy between two calls.
     """
@@ -138,6 +146,18 @@ class FakesProvider(Provider):
     def photo_store(self) -> PhotoStore:
         return self._world.store
 
+    @provide(scope=Scope.APP, override=True)
+    def image_processor(self) -> ImageProcessor:
+        return self._world.processor
+
+    @provide(scope=Scope.APP, override=True)
+    def moderator(self) -> PhotoModerator:
+        return self._world.moderator
+
+    @provide(scope=Scope.REQUEST, cache=False, override=True)
+    def orphan_sweep_policy(self) -> OrphanSweepPolicy:
+        return self._world.orphan_sweep_policy
+
     @provide(scope=Scope.REQUEST, cache=False, override=True)
     def matching_policy(self) -> MatchingPolicy:
         return self._world.matching_policy
@@ -184,6 +204,9 @@ class FakeWorld:
     matching_policy: MatchingPolicy = field(default_factory=MatchingPolicy)
     cache: Cache = field(default_factory=InProcessCache)
     scorer: BatchScorer = field(default_factory=ScalarBatchScorer)
+    orphan_sweep_policy: OrphanSweepPolicy = field(default_factory=OrphanSweepPolicy)
+    processor: InMemoryImageProcessor = field(default_factory=InMemoryImageProcessor)
+    moderator: InMemoryPhotoModerator = field(default_factory=InMemoryPhotoModerator)
     settings: Settings = field(default_factory=Settings)
     store: InMemoryPhotoStore = field(init=False, repr=False)
     _container: AsyncContainer | None = field(default=None, init=False, repr=False)
@@ -210,6 +233,10 @@ class FakeWorld:
     def uow(self) -> InMemoryUnitOfWork:
         """A unit of work on this world, as the container gives every use case."""
         return InMemoryUnitOfWork(self.database, self.clock, self.ids)
+
+    def events(self, kind: type[E]) -> list[E]:
+        """The events of this type in the outbox, oldest first."""
+        return [m.event for m in self.database.outbox if isinstance(m.event, kind)]
 
     async def deliver_jobs(self, only: Collection[str] | None = None) -> list[str]:
         """Relay the outbox and run the queued jobs through the worker's job table.

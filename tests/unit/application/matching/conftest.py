@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any
 from uuid import uuid4
 
 import pytest
 
 from saltbitter.application.accounts.dto import Principal
-from saltbitter.application.ports.events import Event
 from saltbitter.domain.shared import Role, SessionId, UserId
 from saltbitter.testing.contracts.matching import seed_member
 from support.container import FakeWorld
-
-E = TypeVar("E", bound=Event)
 
 
 class MatchingWorld(FakeWorld):
@@ -27,9 +24,6 @@ class MatchingWorld(FakeWorld):
     def principal(self, user_id: UserId) -> Principal:
         user = self.database.users[user_id]
         return Principal(user.id, SessionId(uuid4()), frozenset({Role.MEMBER}), user.tier, True)
-
-    def events(self, kind: type[E]) -> list[E]:
-        return [m.event for m in self.database.outbox if isinstance(m.event, kind)]
 
     def with_policy(self, **changes: Any) -> MatchingWorld:
         self.matching_policy = replace(self.matching_policy, **changes)
