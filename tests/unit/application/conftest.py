@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from saltbitter.testing.harness import AccountsHarness
+from support.container import FakeWorld
 
 
 @pytest.fixture
-def accounts() -> AccountsHarness:
-    return AccountsHarness()
+def accounts() -> FakeWorld:
+    return FakeWorld()

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 
 from saltbitter.adapters.events import EventCodec, UnknownEvent
 from saltbitter.application import outbox as relay_module
+from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.events import Event, JobParameters
 from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, JOBS
-from saltbitter.testing.harness import AccountsHarness
-from saltbitter.testing.harness_notifications import NotificationsHarness
+from support.container import FakeWorld
 
 EVENT_TYPES = [event for capability in CAPABILITIES for event in capability.events]
 PARAMETER_TYPES = sorted(
@@ -119,8 +119,8 @@ def test_the_relay_imports_no_capability() -> None:
         assert not any(module.startswith(cap) for cap in capabilities), module
 
 
-def test_the_test_harnesses_route_events_as_the_registry_does() -> None:
-    registered = EVENT_HANDLERS.jobs_by_event
-    for harness in (AccountsHarness(), NotificationsHarness()):
-        for event_type, jobs in harness.handlers.jobs_by_event.items():
-            assert set(jobs) <= set(registered[event_type]), event_type.name
+async def test_unit_tests_route_events_through_the_registrys_table() -> None:
+    # Tests resolve the relay from the production container, so no copy of the table
+    # can drift from the registry.
+    relay = await FakeWorld().get(RelayOutbox)
+    assert relay.handlers is EVENT_HANDLERS

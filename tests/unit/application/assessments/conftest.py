@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from saltbitter.testing.harness_assessments import AssessmentsHarness
+from support.container import FakeWorld
 
 
 @pytest.fixture
-def members() -> AssessmentsHarness:
-    return AssessmentsHarness()
+def members() -> FakeWorld:
+    return FakeWorld()

@@ -13,11 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saltbitter.application.assessments.dto import SubmitAssessmentCommand
-from saltbitter.application.assessments.results import RETAKE_AFTER, GetInstrument
+from saltbitter.application.assessments.results import (
+    RETAKE_AFTER,
+    GetInstrument,
+    GetMyAssessments,
+    SubmitAssessment,
+)
 from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from saltbitter.testing.harness_assessments import AssessmentsHarness as Members
 from saltbitter.testing.strategies.attachment import ecr_r_answers
+from support.container import FakeWorld as Members
 
 REVERSED = {9, 11, 20, 22, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36}
 
@@ -44,7 +49,7 @@ async def test_without_the_sensitive_data_consent_nothing_is_scored_or_kept(
 ) -> None:
     ada = await members.member()
     with pytest.raises(PermissionDenied) as refused:
-        await members.submit()(ada, _command(ALL_FOURS))
+        await (await members.get(SubmitAssessment))(ada, _command(ALL_FOURS))
     assert refused.value.code == "consent_required"
     assert members.database.assessments_state.records == []
 
@@ -52,7 +57,7 @@ async def test_without_the_sensitive_data_consent_nothing_is_scored_or_kept(
 async def test_with_consent_the_result_is_scored_stored_and_explained(members: Members) -> None:
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
-    result = await members.submit()(ada, _command(ANXIOUS))
+    result = await (await members.get(SubmitAssessment))(ada, _command(ANXIOUS))
 
     anxiety, avoidance = _by_hand(ANXIOUS)
     assert result.anxiety == pytest.approx(anxiety, abs=1e-12)
@@ -79,23 +84,23 @@ async def test_withdrawing_the_consent_stops_new_assessments(members: Members) -
     await members.consent(ada, "sensitive_data")
     await members.consent(ada, "sensitive_data", granted=False)
     with pytest.raises(PermissionDenied, match="consent"):
-        await members.submit()(ada, _command(ALL_FOURS))
+        await (await members.get(SubmitAssessment))(ada, _command(ALL_FOURS))
 
 
 async def test_a_retake_waits_thirty_days_and_history_keeps_both(members: Members) -> None:
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
-    first = await members.submit()(ada, _command(ALL_FOURS))
+    first = await (await members.get(SubmitAssessment))(ada, _command(ALL_FOURS))
 
     members.clock.advance(RETAKE_AFTER - timedelta(seconds=1))
     with pytest.raises(Conflict) as too_soon:
-        await members.submit()(ada, _command(ANXIOUS))
+        await (await members.get(SubmitAssessment))(ada, _command(ANXIOUS))
     assert too_soon.value.code == "retake_too_soon"
     assert first.next_retake_at.isoformat() in too_soon.value.message
 
     members.clock.advance(timedelta(seconds=1))
-    second = await members.submit()(ada, _command(ANXIOUS))
-    mine = await members.mine()(ada)
+    second = await (await members.get(SubmitAssessment))(ada, _command(ANXIOUS))
+    mine = await (await members.get(GetMyAssessments))(ada)
     assert mine.latest is not None
     assert mine.latest.id == second.id
     assert mine.latest.style is AttachmentStyle.ANXIOUS
@@ -106,7 +111,7 @@ async def test_a_retake_waits_thirty_days_and_history_keeps_both(members: Member
 
 async def test_nothing_taken_yet_reads_as_empty(members: Members) -> None:
     ada = await members.member()
-    mine = await members.mine()(ada)
+    mine = await (await members.get(GetMyAssessments))(ada)
     assert mine.latest is None
     assert mine.history == []
     assert mine.next_retake_at is None
@@ -115,8 +120,8 @@ async def test_nothing_taken_yet_reads_as_empty(members: Members) -> None:
 async def test_results_are_the_callers_own(members: Members) -> None:
     ada, bo = await members.member("ada@example.org"), await members.member("bo@example.org")
     await members.consent(ada, "sensitive_data")
-    await members.submit()(ada, _command(ALL_FOURS))
-    assert (await members.mine()(bo)).latest is None
+    await (await members.get(SubmitAssessment))(ada, _command(ALL_FOURS))
+    assert (await (await members.get(GetMyAssessments))(bo)).latest is None
 
 
 async def test_every_bad_answer_is_reported_at_once_with_its_item_path(
@@ -127,7 +132,7 @@ async def test_every_bad_answer_is_reported_at_once_with_its_item_path(
     answers: dict[str, object] = {str(n): 4 for n in range(1, 37) if n not in {1, 2}}
     answers.update({"12": 8, "13": True, "14": "5", "20": 4.0, "99": 3, "x": 1})
     with pytest.raises(ValidationFailed) as invalid:
-        await members.submit()(ada, SubmitAssessmentCommand("ecr-r", answers))
+        await (await members.get(SubmitAssessment))(ada, SubmitAssessmentCommand("ecr-r", answers))
     codes = {error.field: error.code for error in invalid.value.errors}
     assert codes == {
         # not whole numbers, or not item numbers (checked here)
@@ -153,7 +158,7 @@ async def test_an_item_number_written_differently_is_not_a_second_answer(
     answers: dict[str, object] = {str(n): 4 for n in range(1, 37)}
     answers["01"] = 7  # would have replaced the answer to item 1
     with pytest.raises(ValidationFailed) as invalid:
-        await members.submit()(ada, SubmitAssessmentCommand("ecr-r", answers))
+        await (await members.get(SubmitAssessment))(ada, SubmitAssessmentCommand("ecr-r", answers))
     assert [(e.field, e.code) for e in invalid.value.errors] == [("answers.01", "unknown_item")]
     assert members.database.assessments_state.records == []
 
@@ -163,7 +168,7 @@ async def test_more_than_two_missing_answers_per_subscale_are_required(members: 
     await members.consent(ada, "sensitive_data")
     answers = {n: 4 for n in range(1, 37) if n not in {1, 2, 3, 30}}
     with pytest.raises(ValidationFailed) as invalid:
-        await members.submit()(ada, _command(dict(answers)))
+        await (await members.get(SubmitAssessment))(ada, _command(dict(answers)))
     assert {e.field: e.code for e in invalid.value.errors} == {
         "answers.1": "required",
         "answers.2": "required",
@@ -171,7 +176,7 @@ async def test_more_than_two_missing_answers_per_subscale_are_required(members: 
     }
     del answers[4]
     answers.update({1: 4, 2: 4, 3: 4})
-    result = await members.submit()(ada, _command(dict(answers)))
+    result = await (await members.get(SubmitAssessment))(ada, _command(dict(answers)))
     assert result.imputed_items == [4, 30]
 
 
@@ -179,7 +184,7 @@ async def test_an_unknown_instrument_is_a_field_error(members: Members) -> None:
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
     with pytest.raises(ValidationFailed) as invalid:
-        await members.submit()(ada, _command(ALL_FOURS, instrument="mbti"))
+        await (await members.get(SubmitAssessment))(ada, _command(ALL_FOURS, instrument="mbti"))
     assert [(e.field, e.code) for e in invalid.value.errors] == [
         ("instrument", "unknown_instrument")
     ]
@@ -189,7 +194,9 @@ async def test_an_unverified_caller_may_not_take_it(members: Members) -> None:
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
     with pytest.raises(PermissionDenied) as refused:
-        await members.submit()(replace(ada, email_verified=False), _command(ALL_FOURS))
+        await (await members.get(SubmitAssessment))(
+            replace(ada, email_verified=False), _command(ALL_FOURS)
+        )
     assert refused.value.code == "email_not_verified"
 
 
@@ -218,13 +225,13 @@ def test_stored_scores_are_the_keyed_means_of_any_complete_answers(
         members = Members()
         ada = await members.member()
         await members.consent(ada, "sensitive_data")
-        result = await members.submit()(ada, _command(dict(answers)))
+        result = await (await members.get(SubmitAssessment))(ada, _command(dict(answers)))
         anxiety, avoidance = _by_hand(answers)
         assert result.anxiety == pytest.approx(anxiety, abs=1e-12)
         assert result.avoidance == pytest.approx(avoidance, abs=1e-12)
         assert 0 < result.percentiles.anxiety < 100
         assert 0 < result.percentiles.avoidance < 100
-        mine = await members.mine()(ada)
+        mine = await (await members.get(GetMyAssessments))(ada)
         assert mine.latest == result  # rescoring the stored answers gives the same view
 
     asyncio.run(run())
@@ -243,13 +250,13 @@ def test_retakes_succeed_exactly_when_thirty_days_have_passed(days: list[int]) -
             now = members.clock.now()
             allowed = last_taken is None or now - last_taken >= RETAKE_AFTER
             try:
-                await members.submit()(ada, _command(ALL_FOURS))
+                await (await members.get(SubmitAssessment))(ada, _command(ALL_FOURS))
             except Conflict:
                 assert not allowed
             else:
                 assert allowed
                 last_taken = now
-        mine = await members.mine()(ada)
+        mine = await (await members.get(GetMyAssessments))(ada)
         assert len(mine.history) == len(members.database.assessments_state.records)
         taken = [item.taken_at for item in mine.history]
         assert taken == sorted(taken, reverse=True)

@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saltbitter.application.accounts.dto import AccountsPolicy
+from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.dto import ConsentChange
 from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.errors import DomainRuleViolated, NotFound
-from saltbitter.testing.harness_assessments import PHONE
-from saltbitter.testing.harness_assessments import AssessmentsHarness as Members
+from support.container import PHONE
+from support.container import FakeWorld as Members
 
 OPTIONAL = [ConsentPurpose.SENSITIVE_DATA, ConsentPurpose.AI_FEATURES, ConsentPurpose.MARKETING]
 
@@ -36,7 +37,7 @@ async def test_a_new_member_sees_every_purpose_with_terms_and_privacy_granted(
     members: Members,
 ) -> None:
     ada = await members.member()
-    views = await members.consents()(ada)
+    views = await (await members.get(ListConsents))(ada)
     assert [view.purpose for view in views] == list(ConsentPurpose)
     state = {view.purpose: view.granted for view in views}
     assert state == {
@@ -108,7 +109,7 @@ async def test_terms_and_privacy_cannot_be_withdrawn_while_the_account_exists(
 async def test_an_unknown_purpose_is_not_found(members: Members) -> None:
     ada = await members.member()
     with pytest.raises(NotFound) as missing:
-        await members.set_consent()(ada, ConsentChange("everything", True, PHONE))
+        await (await members.get(SetConsent))(ada, ConsentChange("everything", True, PHONE))
     assert missing.value.code == "consent_purpose_not_found"
 
 
@@ -138,7 +139,7 @@ async def test_agreeing_to_a_newer_policy_version_adds_a_line_without_an_event(
 async def test_one_members_choices_do_not_touch_anothers(members: Members) -> None:
     ada, bo = await members.member("ada@example.org"), await members.member("bo@example.org")
     await members.consent(ada, "sensitive_data")
-    bo_state = {v.purpose: v.granted for v in await members.consents()(bo)}
+    bo_state = {v.purpose: v.granted for v in await (await members.get(ListConsents))(bo)}
     assert bo_state[ConsentPurpose.SENSITIVE_DATA] is False
 
 
@@ -157,7 +158,7 @@ def test_the_listed_state_is_the_last_answer_and_events_mark_each_flip(
             await members.consent(ada, purpose.value, granted=granted)
             flips += expected[purpose] != granted
             expected[purpose] = granted
-        state = {v.purpose: v.granted for v in await members.consents()(ada)}
+        state = {v.purpose: v.granted for v in await (await members.get(ListConsents))(ada)}
         assert {p: state[p] for p in OPTIONAL} == expected
         assert len(_events(members)) == flips
         # The ledger only ever grows: every earlier line is still there, in order.

@@ -17,14 +17,15 @@ from saltbitter.application.assessments.norms import (
     NormsPolicy,
     NormsRun,
 )
+from saltbitter.application.assessments.results import GetMyAssessments, SubmitAssessment
 from saltbitter.application.ports.assessments import PublishedNorms, StoredAssessment
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.accounts.model import age_on
 from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Subscale
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.contracts.assessments import some_norms
-from saltbitter.testing.harness_assessments import AssessmentsHarness as Members
 from saltbitter.testing.strategies.attachment import simulate_population
+from support.container import FakeWorld as Members
 
 MIN_SAMPLE = 40
 ANSWERS = {str(number): 1 + number % 7 for number in range(1, 37)}
@@ -69,9 +70,9 @@ def _compute(members: Members, min_sample: int = MIN_SAMPLE) -> ComputeNorms:
 
 @pytest.fixture
 def members() -> Members:
-    harness = Members()
-    harness.norms_policy = NormsPolicy(MIN_SAMPLE)
-    return harness
+    world = Members()
+    world.norms_policy = NormsPolicy(MIN_SAMPLE)
+    return world
 
 
 async def test_below_the_minimum_sample_results_keep_the_published_priors(
@@ -85,7 +86,9 @@ async def test_below_the_minimum_sample_results_keep_the_published_priors(
     assert members.database.assessments_state.norms == []
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
-    result = await members.submit()(ada, SubmitAssessmentCommand("ecr-r", ANSWERS))
+    result = await (await members.get(SubmitAssessment))(
+        ada, SubmitAssessmentCommand("ecr-r", ANSWERS)
+    )
     assert (result.norms.version, result.norms.are_priors) == ("prior-1", True)
 
 
@@ -103,13 +106,15 @@ async def test_once_enough_members_answered_results_use_the_platform_norms(
     ]  # fmt: skip
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
-    result = await members.submit()(ada, SubmitAssessmentCommand("ecr-r", ANSWERS))
+    result = await (await members.get(SubmitAssessment))(
+        ada, SubmitAssessmentCommand("ecr-r", ANSWERS)
+    )
     assert (result.norms.version, result.norms.are_priors) == (run.published.version, False)
     # Percentiles follow the platform's means and SDs, not the priors'.
     overall = run.published.overall
     expected = overall.anxiety.z_score(result.anxiety)
     assert result.percentiles.anxiety == pytest.approx(50.0 * (1.0 + math.erf(expected / 2**0.5)))
-    mine = await members.mine()(ada)
+    mine = await (await members.get(GetMyAssessments))(ada)
     assert mine.latest is not None
     assert mine.latest.norms.are_priors is False
 
@@ -122,7 +127,9 @@ async def test_raising_the_minimum_later_sends_scoring_back_to_the_priors(
     members.norms_policy = NormsPolicy(MIN_SAMPLE + 1)
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
-    result = await members.submit()(ada, SubmitAssessmentCommand("ecr-r", ANSWERS))
+    result = await (await members.get(SubmitAssessment))(
+        ada, SubmitAssessmentCommand("ecr-r", ANSWERS)
+    )
     assert result.norms.are_priors is True
 
 
@@ -188,7 +195,9 @@ async def test_a_member_is_compared_with_their_own_age_band_when_it_has_norms(
     members.database.assessments_state.norms.append(
         PublishedNorms(members.clock.now(), overall, (own_band,))
     )
-    result = await members.submit()(ada, SubmitAssessmentCommand("ecr-r", ANSWERS))
+    result = await (await members.get(SubmitAssessment))(
+        ada, SubmitAssessmentCommand("ecr-r", ANSWERS)
+    )
     z = own_band.anxiety.z_score(result.anxiety)
     assert result.percentiles.anxiety == pytest.approx(50.0 * (1.0 + math.erf(z / 2**0.5)))
     assert result.norms.version == "platform-9"

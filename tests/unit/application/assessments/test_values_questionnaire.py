@@ -14,7 +14,7 @@ from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.compatibility import PVQ21_ITEMS, ValueRatings
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.testing.builders_profiles import a_profile, some_values
-from saltbitter.testing.harness_assessments import AssessmentsHarness as Members
+from support.container import FakeWorld as Members
 
 ANSWERS = {str(number): 1 + number % 6 for number in range(1, 22)}
 

@@ -10,8 +10,10 @@ import pytest
 
 from saltbitter.adapters.numpy_scoring import NumpyBatchScorer
 from saltbitter.application.matching.caching import daily_key, discover_key
-from saltbitter.application.matching.daily import GenerateDailySets
+from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
 from saltbitter.application.matching.events import DailySetReady
+from saltbitter.application.matching.forget import ForgetMemberCaches
+from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.matching import DailySet
 from saltbitter.domain.compatibility import Gender, check_eligibility
 from saltbitter.domain.errors import PermissionDenied
@@ -31,16 +33,16 @@ def _sets(world: MatchingWorld) -> dict[tuple[UserId, date], DailySet]:
 
 
 async def _people(world: MatchingWorld, women: int, men: int, **extra: Any) -> list[UserId]:
-    ids = [await world.member(display_name=f"W{n}", **extra) for n in range(women)]
-    ids += [await world.member(display_name=f"M{n}", **MAN, **extra) for n in range(men)]
+    ids = [await world.seed(display_name=f"W{n}", **extra) for n in range(women)]
+    ids += [await world.seed(display_name=f"M{n}", **MAN, **extra) for n in range(men)]
     return ids
 
 
 async def test_due_members_get_one_set_of_eligible_candidates(world: MatchingWorld) -> None:
     people = await _people(world, 6, 6)
-    later = await world.member(timezone=LA, **MAN)
-    paused = await world.member(visibility=Visibility.PAUSED)
-    summary = await world.generate()()
+    later = await world.seed(timezone=LA, **MAN)
+    paused = await world.seed(visibility=Visibility.PAUSED)
+    summary = await (await world.get(GenerateDailySets))()
 
     today = date(2026, 1, 15)
     assert (summary.members, summary.due, summary.created) == (13, 12, 12)  # not paused
@@ -69,10 +71,10 @@ async def test_due_members_get_one_set_of_eligible_candidates(world: MatchingWor
 
 async def test_a_second_run_changes_nothing(world: MatchingWorld) -> None:
     await _people(world, 4, 4)
-    await world.generate()()
+    await (await world.get(GenerateDailySets))()
     before = dict(_sets(world))
     outbox = len(world.database.outbox)
-    again = await world.generate()()
+    again = await (await world.get(GenerateDailySets))()
     assert (again.due, again.created) == (0, 0)
     assert _sets(world) == before
     assert len(world.database.outbox) == outbox
@@ -81,11 +83,11 @@ async def test_a_second_run_changes_nothing(world: MatchingWorld) -> None:
 async def test_members_are_due_from_six_in_their_own_timezone(world: MatchingWorld) -> None:
     await _people(world, 2, 0)
     west = await _people(world, 0, 2, timezone=LA)
-    assert (await world.generate()()).created == 2
+    assert (await (await world.get(GenerateDailySets))()).created == 2
     world.clock.advance(timedelta(hours=1, minutes=59))  # 05:59 in Los Angeles
-    assert (await world.generate()()).created == 0
+    assert (await (await world.get(GenerateDailySets))()).created == 0
     world.clock.advance(timedelta(minutes=1))
-    summary = await world.generate()()
+    summary = await (await world.get(GenerateDailySets))()
     assert summary.created == 2
     assert {day for (who, day) in _sets(world) if who in west} == {date(2026, 1, 15)}
 
@@ -93,7 +95,7 @@ async def test_members_are_due_from_six_in_their_own_timezone(world: MatchingWor
 async def test_an_operator_can_run_every_timezone_for_a_given_date(world: MatchingWorld) -> None:
     west = await _people(world, 2, 2, timezone=LA)
     on = date(2026, 1, 16)
-    summary = await world.generate()(on, all_timezones=True)
+    summary = await (await world.get(GenerateDailySets))(on, all_timezones=True)
     assert (summary.due, summary.local_dates) == (4, [on])
     assert set(_sets(world)) == {(who, on) for who in west}
 
@@ -104,11 +106,11 @@ async def test_set_sizes_follow_the_tier_quotas(world: MatchingWorld) -> None:
             quotas=DailyQuotas(free=2, premium=3, elite=4), exposure_cap=None
         )
     )
-    free = await world.member(tier=Tier.FREE)
-    premium = await world.member(tier=Tier.PREMIUM)
-    elite = await world.member(tier=Tier.ELITE)
+    free = await world.seed(tier=Tier.FREE)
+    premium = await world.seed(tier=Tier.PREMIUM)
+    elite = await world.seed(tier=Tier.ELITE)
     await _people(world, 0, 8)
-    await world.generate()()
+    await (await world.get(GenerateDailySets))()
     sizes = {who: daily.size for (who, _), daily in _sets(world).items()}
     assert (sizes[free], sizes[premium], sizes[elite]) == (2, 3, 4)
 
@@ -117,12 +119,12 @@ async def test_nobody_is_shown_in_more_sets_than_the_cap_across_sweeps(
     world: MatchingWorld,
 ) -> None:
     world.with_policy(allocation=AllocationPolicy(exposure_cap=2))
-    star = await world.member(display_name="Star")
+    star = await world.seed(display_name="Star")
     berlin = await _people(world, 0, 3)
     west = await _people(world, 0, 3, timezone=LA)  # living in Berlin, on LA time
-    await world.generate()()
+    await (await world.get(GenerateDailySets))()
     world.clock.advance(timedelta(hours=2))  # 06:00 in Los Angeles
-    await world.generate()()
+    await (await world.get(GenerateDailySets))()
     holders = [who for (who, _), daily in _sets(world).items() if star in _candidates(daily)]
     assert len(holders) == 2
     assert set(holders) <= set(berlin)  # the west coast sweep found her at the cap
@@ -136,14 +138,14 @@ async def test_a_later_sweep_fills_a_set_past_a_candidate_with_room_for_one(
     # who both rank her first, one gets her and the other their next choice. (The sweep
     # used to give her to both and then drop one place, leaving that set empty.)
     world.with_policy(allocation=AllocationPolicy(quotas=DailyQuotas(free=1), exposure_cap=2))
-    star = await world.member(display_name="Star")
-    other = await world.member(display_name="Other", interests=("chess", "opera", "sailing"))
+    star = await world.seed(display_name="Star")
+    other = await world.seed(display_name="Other", interests=("chess", "opera", "sailing"))
     berlin = await _people(world, 0, 1)
     west = await _people(world, 0, 2, timezone=LA)
-    await world.generate()()
+    await (await world.get(GenerateDailySets))()
     assert _candidates(_sets(world)[(berlin[0], date(2026, 1, 15))]) == {star}
     world.clock.advance(timedelta(hours=2))  # 06:00 in Los Angeles
-    await world.generate()()
+    await (await world.get(GenerateDailySets))()
     shown = [_candidates(_sets(world)[(who, date(2026, 1, 15))]) for who in west]
     assert sorted(shown, key=lambda chosen: star in chosen) == [{other}, {star}]
 
@@ -153,17 +155,17 @@ def _candidates(daily: DailySet) -> set[UserId]:
 
 
 async def test_sets_leave_out_everyone_already_decided_on(world: MatchingWorld) -> None:
-    ada = await world.member()
+    ada = await world.seed()
     liked, passed, matched, passer, fresh = [
-        await world.member(display_name=name, **MAN)
+        await world.seed(display_name=name, **MAN)
         for name in ("Liked", "Passed", "Matched", "Passer", "Fresh")
     ]
-    await world.like()(world.principal(ada), liked)
-    await world.pass_()(world.principal(ada), passed)
-    await world.like()(world.principal(ada), matched)
-    await world.like()(world.principal(matched), ada)
-    await world.pass_()(world.principal(passer), ada)
-    await world.generate()()
+    await (await world.get(LikeMember))(world.principal(ada), liked)
+    await (await world.get(PassMember))(world.principal(ada), passed)
+    await (await world.get(LikeMember))(world.principal(ada), matched)
+    await (await world.get(LikeMember))(world.principal(matched), ada)
+    await (await world.get(PassMember))(world.principal(passer), ada)
+    await (await world.get(GenerateDailySets))()
     assert _candidates(_sets(world)[(ada, date(2026, 1, 15))]) == {fresh}
 
 
@@ -186,12 +188,16 @@ async def test_a_crashed_run_resumes_where_it_stopped(world: MatchingWorld) -> N
     world.with_policy(chunk_size=3)
     people = await _people(world, 4, 4)
     crashing = GenerateDailySets(
-        _CrashingUnitOfWork(world, crash_at=2), world.clock, world.cache, world.scorer, world.policy
+        _CrashingUnitOfWork(world, crash_at=2),
+        world.clock,
+        world.cache,
+        world.scorer,
+        world.matching_policy,
     )
     with pytest.raises(RuntimeError):
         await crashing()
     assert len(_sets(world)) == 3  # the first chunk is committed
-    resumed = await world.generate()()
+    resumed = await (await world.get(GenerateDailySets))()
     assert (resumed.due, resumed.created) == (5, 5)
     assert {who for who, _ in _sets(world)} == set(people)
     ready = [e.user_id for e in world.events(DailySetReady)]
@@ -203,14 +209,14 @@ async def test_numpy_and_scalar_scorers_choose_the_same_sets() -> None:
     # Identical members in both worlds (same ids), so the seeded allocation matches.
     for n in range(10):
         options = {"display_name": f"P{n}", "at": (52.5 + n / 100, 13.4), **(MAN if n % 2 else {})}
-        first = await worlds[0].member(**options)
+        first = await worlds[0].seed(**options)
         async with worlds[1].uow() as uow:
             user = replace(worlds[0].database.users[first])
             uow.users.add(user)
             await uow.profiles.save(worlds[0].database.profiles_state.profiles[first])
             await uow.commit()
     for each in worlds:
-        await each.generate()()
+        await (await each.get(GenerateDailySets))()
     chosen = [
         {key: [e.candidate_id for e in daily.entries] for key, daily in _sets(each).items()}
         for each in worlds
@@ -221,8 +227,8 @@ async def test_numpy_and_scalar_scorers_choose_the_same_sets() -> None:
 
 async def test_a_newcomer_gets_todays_set_on_first_request_once(world: MatchingWorld) -> None:
     await _people(world, 0, 5)
-    ada = await world.member(display_name="Ada")
-    view = await world.daily()(world.principal(ada))
+    ada = await world.seed(display_name="Ada")
+    view = await (await world.get(GetDailySet))(world.principal(ada))
     assert view.local_date == date(2026, 1, 15)
     assert len(view.items) == 5
     item = view.items[0]
@@ -245,54 +251,58 @@ async def test_a_newcomer_gets_todays_set_on_first_request_once(world: MatchingW
     assert world.events(DailySetReady) == []
 
     # Cached, then rebuilt from the stored set: never a second set for the day.
-    assert await world.daily()(world.principal(ada)) == view
+    assert await (await world.get(GetDailySet))(world.principal(ada)) == view
     await world.cache.delete(daily_key(ada))
-    assert await world.daily()(world.principal(ada)) == view
+    assert await (await world.get(GetDailySet))(world.principal(ada)) == view
     assert len(_sets(world)) == 1
-    assert (await world.generate()()).created == 5  # the men; Ada has hers
+    assert (await (await world.get(GenerateDailySets))()).created == 5  # the men; Ada has hers
 
 
 async def test_the_set_shows_what_the_caller_decided_and_drops_hidden_members(
     world: MatchingWorld,
 ) -> None:
     men = await _people(world, 0, 3)
-    ada = await world.member()
-    await world.daily()(world.principal(ada))
-    await world.like()(world.principal(ada), men[0])
-    await world.like()(world.principal(men[0]), ada)
-    await world.pass_()(world.principal(ada), men[1])
+    ada = await world.seed()
+    await (await world.get(GetDailySet))(world.principal(ada))
+    await (await world.get(LikeMember))(world.principal(ada), men[0])
+    await (await world.get(LikeMember))(world.principal(men[0]), ada)
+    await (await world.get(PassMember))(world.principal(ada), men[1])
     async with world.uow() as uow:
         profile = world.database.profiles_state.profiles[men[2]]
         await uow.profiles.save(replace(profile, visibility=Visibility.PAUSED))
         await uow.commit()
-    await world.forget()(men[2])
+    await (await world.get(ForgetMemberCaches))(men[2])
 
-    view = await world.daily()(world.principal(ada))
+    view = await (await world.get(GetDailySet))(world.principal(ada))
     states = {item.member.user_id: (item.decision, item.matched) for item in view.items}
     assert states == {men[0]: (Decision.LIKE, True), men[1]: (Decision.PASS, False)}
 
 
 async def test_before_six_the_set_of_yesterday_is_shown(world: MatchingWorld) -> None:
     await _people(world, 0, 3)
-    ada = await world.member()
-    first = await world.daily()(world.principal(ada))
+    ada = await world.seed()
+    first = await (await world.get(GetDailySet))(world.principal(ada))
     world.clock.advance(timedelta(hours=16))  # 05:00 the next day in Berlin
-    assert await world.daily()(world.principal(ada)) == first
+    assert await (await world.get(GetDailySet))(world.principal(ada)) == first
     await world.cache.delete(daily_key(ada))
-    assert (await world.daily()(world.principal(ada))).local_date == date(2026, 1, 15)
+    assert (await (await world.get(GetDailySet))(world.principal(ada))).local_date == date(
+        2026, 1, 15
+    )
     world.clock.advance(timedelta(hours=1))  # 06:00
-    assert (await world.daily()(world.principal(ada))).local_date == date(2026, 1, 16)
+    assert (await (await world.get(GetDailySet))(world.principal(ada))).local_date == date(
+        2026, 1, 16
+    )
 
 
 async def test_paused_members_get_no_set_and_profile_is_required(world: MatchingWorld) -> None:
     await _people(world, 0, 3)
-    paused = await world.member(visibility=Visibility.PAUSED)
-    view = await world.daily()(world.principal(paused))
+    paused = await world.seed(visibility=Visibility.PAUSED)
+    view = await (await world.get(GetDailySet))(world.principal(paused))
     assert view.items == []
     assert _sets(world) == {}
-    without = await world.member(with_profile=False)
+    without = await world.seed(with_profile=False)
     with pytest.raises(PermissionDenied) as refused:
-        await world.daily()(world.principal(without))
+        await (await world.get(GetDailySet))(world.principal(without))
     assert refused.value.code == "profile_required"
 
 
@@ -300,15 +310,15 @@ async def test_a_profile_change_drops_the_views_that_show_the_member(
     world: MatchingWorld,
 ) -> None:
     men = await _people(world, 0, 2)
-    ada, eve = await world.member(), await world.member()
+    ada, eve = await world.seed(), await world.seed()
     for user in (ada, eve):
-        await world.daily()(world.principal(user))
+        await (await world.get(GetDailySet))(world.principal(user))
         await world.cache.set(discover_key(user), b"ranking", 60)
-    assert await world.forget()(men[0]) == 3
+    assert await (await world.get(ForgetMemberCaches))(men[0]) == 3
     for user in (ada, eve):
         assert await world.cache.get(daily_key(user)) is None
         assert await world.cache.get(discover_key(user)) is not None  # pages recheck anyway
-    assert await world.forget()(ada) == 1
+    assert await (await world.get(ForgetMemberCaches))(ada) == 1
     assert await world.cache.get(discover_key(ada)) is None
 
 

@@ -10,6 +10,10 @@ import pytest
 
 from saltbitter.adapters.memory import InProcessCache
 from saltbitter.application.matching.caching import discover_key
+from saltbitter.application.matching.daily import GetDailySet
+from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.forget import ForgetMemberCaches
+from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.matching.views import DiscoverPage
 from saltbitter.application.ports.cache import Cache, T
 from saltbitter.domain.compatibility import Gender
@@ -26,15 +30,15 @@ TAGS = ["hiking", "jazz", "cooking", "chess", "falconry", "tea", "go", "climbing
 async def _men(world: MatchingWorld, count: int, **extra: Any) -> list[UserId]:
     # Interest overlap with the default profile (hiking, jazz, cooking) varies, so scores do.
     return [
-        await world.member(display_name=f"M{n}", interests=TAGS[n % 4 : n % 4 + 3], **MAN, **extra)
+        await world.seed(display_name=f"M{n}", interests=TAGS[n % 4 : n % 4 + 3], **MAN, **extra)
         for n in range(count)
     ]
 
 
 async def _browse(world: MatchingWorld, me: UserId) -> list[DiscoverPage]:
-    pages = [await world.discover()(world.principal(me))]
+    pages = [await (await world.get(Discover))(world.principal(me))]
     while pages[-1].next_cursor is not None:
-        pages.append(await world.discover()(world.principal(me), pages[-1].next_cursor))
+        pages.append(await (await world.get(Discover))(world.principal(me), pages[-1].next_cursor))
     return pages
 
 
@@ -42,9 +46,9 @@ async def test_pages_of_twenty_best_first_up_to_the_daily_allowance(
     world: MatchingWorld,
 ) -> None:
     men = await _men(world, 70)
-    await world.member(display_name="Woman")  # not sought by a woman seeking men
-    await world.member(display_name="Far", at=(48.14, 11.58), **MAN)
-    premium = await world.member(tier=Tier.PREMIUM)
+    await world.seed(display_name="Woman")  # not sought by a woman seeking men
+    await world.seed(display_name="Far", at=(48.14, 11.58), **MAN)
+    premium = await world.seed(tier=Tier.PREMIUM)
     pages = await _browse(world, premium)
     assert [len(page.items) for page in pages] == [20, 20, 20]  # Premium: 60 a day
     shown = [item.member.user_id for page in pages for item in page.items]
@@ -56,7 +60,7 @@ async def test_pages_of_twenty_best_first_up_to_the_daily_allowance(
     assert item.compatibility.reasons
     assert item.member.distance_km == 1
 
-    free = await world.member()
+    free = await world.seed()
     [only] = await _browse(world, free)
     assert len(only.items) == 20
     assert only.next_cursor is None
@@ -66,11 +70,11 @@ async def test_liked_and_passed_members_leave_and_the_allowance_is_not_refilled(
     world: MatchingWorld,
 ) -> None:
     await _men(world, 25)
-    me = await world.member()
+    me = await world.seed()
     [first] = await _browse(world, me)
     liked, passed = first.items[0].member.user_id, first.items[1].member.user_id
-    await world.like()(world.principal(me), liked)
-    await world.pass_()(world.principal(me), passed)
+    await (await world.get(LikeMember))(world.principal(me), liked)
+    await (await world.get(PassMember))(world.principal(me), passed)
     [after] = await _browse(world, me)
     remaining = [item.member.user_id for item in after.items]
     assert liked not in remaining
@@ -82,10 +86,10 @@ async def test_liked_and_passed_members_leave_and_the_allowance_is_not_refilled(
 
 async def test_a_restart_keeps_the_allowance_used(world: MatchingWorld) -> None:
     await _men(world, 25)
-    me = await world.member()
+    me = await world.seed()
     [first] = await _browse(world, me)
     handed_out = {item.member.user_id for item in first.items}
-    await world.pass_()(world.principal(me), first.items[0].member.user_id)
+    await (await world.get(PassMember))(world.principal(me), first.items[0].member.user_id)
     # A new process over the same database: its cache (embedded mode) starts empty.
     world.cache = InProcessCache()
     [after] = await _browse(world, me)
@@ -97,9 +101,9 @@ async def test_a_restart_keeps_the_allowance_used(world: MatchingWorld) -> None:
 async def test_without_a_cache_the_allowance_still_holds() -> None:
     world = MatchingWorld(cache=_DownCache())
     await _men(world, 25)
-    me = await world.member()
+    me = await world.seed()
     [first] = await _browse(world, me)
-    await world.pass_()(world.principal(me), first.items[0].member.user_id)
+    await (await world.get(PassMember))(world.principal(me), first.items[0].member.user_id)
     [after] = await _browse(world, me)
     assert {item.member.user_id for item in after.items} < {
         item.member.user_id for item in first.items
@@ -108,16 +112,16 @@ async def test_without_a_cache_the_allowance_still_holds() -> None:
 
 async def test_someone_who_passed_you_disappears_from_your_list(world: MatchingWorld) -> None:
     men = await _men(world, 3)
-    me = await world.member()
+    me = await world.seed()
     await _browse(world, me)
-    await world.pass_()(world.principal(men[0]), me)
+    await (await world.get(PassMember))(world.principal(men[0]), me)
     [page] = await _browse(world, me)
     assert men[0] not in [item.member.user_id for item in page.items]
 
 
 async def test_each_page_shows_candidates_as_they_are_now(world: MatchingWorld) -> None:
     men = await _men(world, 3)
-    me = await world.member()
+    me = await world.seed()
     await _browse(world, me)
     assert await world.cache.get(discover_key(me)) is not None
     # Changes elsewhere do not touch the caller's cached list, yet the page is current.
@@ -133,24 +137,24 @@ async def test_each_page_shows_candidates_as_they_are_now(world: MatchingWorld) 
 
 
 async def test_bad_cursors_and_callers_who_cannot_discover(world: MatchingWorld) -> None:
-    me = await world.member()
+    me = await world.seed()
     with pytest.raises(ValidationFailed) as bad:
-        await world.discover()(world.principal(me), "bm90IGEgY3Vyc29y")
+        await (await world.get(Discover))(world.principal(me), "bm90IGEgY3Vyc29y")
     assert bad.value.errors[0].field == "cursor"
-    paused = await world.member(visibility=Visibility.PAUSED)
-    without = await world.member(with_profile=False)
+    paused = await world.seed(visibility=Visibility.PAUSED)
+    without = await world.seed(with_profile=False)
     for who, code in ((paused, "profile_paused"), (without, "profile_required")):
         with pytest.raises(PermissionDenied) as refused:
-            await world.discover()(world.principal(who))
+            await (await world.get(Discover))(world.principal(who))
         assert refused.value.code == code
 
 
 async def test_the_list_is_rebuilt_on_a_new_local_day(world: MatchingWorld) -> None:
     await _men(world, 25)
-    me = await world.member()
+    me = await world.seed()
     [first] = await _browse(world, me)
     for item in first.items[:5]:
-        await world.pass_()(world.principal(me), item.member.user_id)
+        await (await world.get(PassMember))(world.principal(me), item.member.user_id)
     world.clock.advance(timedelta(days=1))
     [tomorrow] = await _browse(world, me)
     assert len(tomorrow.items) == 20  # a fresh allowance: 20 of the 20 still undecided
@@ -181,9 +185,9 @@ class _DownCache(Cache):
 async def test_a_cache_that_is_down_slows_matching_down_but_never_fails_it() -> None:
     world = MatchingWorld(cache=_DownCache())
     men = await _men(world, 3)
-    me = await world.member()
+    me = await world.seed()
     [page] = await _browse(world, me)
     assert len(page.items) == 3
-    assert (await world.like()(world.principal(me), men[0])).matched is False
-    assert len((await world.daily()(world.principal(me))).items) == 2
-    assert await world.forget()(me) == 1
+    assert (await (await world.get(LikeMember))(world.principal(me), men[0])).matched is False
+    assert len((await (await world.get(GetDailySet))(world.principal(me))).items) == 2
+    assert await (await world.get(ForgetMemberCaches))(me) == 1

@@ -28,6 +28,7 @@ from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.members import daily_set_due
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.selection import select_daily_sets
+from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
 from saltbitter.domain.compatibility import (
     ComponentScores,
@@ -223,10 +224,10 @@ def test_a_match_exists_exactly_when_both_liked(
     async def play() -> None:
         world = MatchingWorld()
         # Everyone seeks everyone, in one place: every pair is eligible.
-        people = [await world.member(seeks=tuple(Gender)) for _ in range(4)]
+        people = [await world.seed(seeks=tuple(Gender)) for _ in range(4)]
         decided: dict[tuple[UserId, UserId], Decision] = {}
         for actor, target, decision in actions:
-            act = world.like() if decision is Decision.LIKE else world.pass_()
+            act = await world.get(LikeMember if decision is Decision.LIKE else PassMember)
             a, b = people[actor], people[target]
             try:
                 result = await act(world.principal(a), b)

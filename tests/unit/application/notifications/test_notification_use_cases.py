@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.notifications import topics
+from saltbitter.application.notifications.delivery import NotifyDailySetReady, NotifyNewMatch
 from saltbitter.application.notifications.dto import DailySetReady, MatchCreated
+from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
 from saltbitter.application.notifications.messages import (
     NEW_MATCH_SUBJECT,
     new_match_email,
@@ -25,9 +27,10 @@ from saltbitter.application.ports.notifications import EmailStatus, Notification
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.errors import Unavailable, ValidationFailed
 from saltbitter.domain.notifications import NotificationKind
+from saltbitter.entrypoints.capabilities.notifications import CAPABILITY as NOTIFICATIONS
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS
 from saltbitter.testing.fakes import InMemoryMailer
-from saltbitter.testing.harness_notifications import NotificationsHarness as World
+from support.container import FakeWorld as World
 
 NOON_LONDON = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # members register in Europe/London
 ELEVEN_PM_LONDON = datetime(2026, 1, 15, 23, 0, tzinfo=UTC)
@@ -55,12 +58,12 @@ async def test_a_new_match_notifies_both_in_the_app_and_by_email(world: World) -
     ada, bo = await _pair(world)
     world.clock.current = NOON_LONDON
     match = _match(ada, bo)
-    assert await world.notify_new_match()(match) == 2
+    assert await (await world.get(NotifyNewMatch))(match) == 2
     sweep = await world.sweep()
     assert (sweep.sent, sweep.postponed) == (2, 0)
 
     for me, other, email in ((ada, bo, "ada@example.org"), (bo, ada, "bo@example.org")):
-        page = await world.list_notifications()(me)
+        page = await (await world.get(ListNotifications))(me)
         [item] = page.items
         assert item.kind is NotificationKind.NEW_MATCH
         assert item.data == {"match_id": str(match.match_id), "with_user_id": str(other.user_id)}
@@ -73,12 +76,12 @@ async def test_a_redelivered_match_event_creates_nothing_twice(world: World) -> 
     ada, bo = await _pair(world)
     world.clock.current = NOON_LONDON
     match = _match(ada, bo)
-    await world.notify_new_match()(match)
+    await (await world.get(NotifyNewMatch))(match)
     await world.sweep()
     world.clock.advance(timedelta(minutes=5))
-    assert await world.notify_new_match()(match) == 0
+    assert await (await world.get(NotifyNewMatch))(match) == 0
     await world.sweep()
-    assert len((await world.list_notifications()(ada)).items) == 1
+    assert len((await (await world.get(ListNotifications))(ada)).items) == 1
     assert len(_new_match_mails(world, "ada@example.org")) == 1
     assert len(_new_match_mails(world, "bo@example.org")) == 1
 
@@ -88,9 +91,9 @@ async def test_during_quiet_hours_the_email_waits_until_eight_and_is_then_sent(
 ) -> None:
     ada, bo = await _pair(world)
     world.clock.current = ELEVEN_PM_LONDON
-    await world.notify_new_match()(_match(ada, bo))
+    await (await world.get(NotifyNewMatch))(_match(ada, bo))
     assert (await world.sweep()).sent == 0
-    assert len((await world.list_notifications()(ada)).items) == 1  # in-app at once
+    assert len((await (await world.get(ListNotifications))(ada)).items) == 1  # in-app at once
     assert _new_match_mails(world, "ada@example.org") == []
     pending = list(world.database.notifications_state.emails.values())
     assert len(pending) == 2
@@ -109,7 +112,7 @@ async def test_each_member_keeps_their_own_quiet_hours(world: World) -> None:
     ada, bo = await _pair(world)
     world.database.users[bo.user_id].timezone = "Asia/Tokyo"  # 23:00 London = 08:00 Tokyo
     world.clock.current = ELEVEN_PM_LONDON
-    await world.notify_new_match()(_match(ada, bo))
+    await (await world.get(NotifyNewMatch))(_match(ada, bo))
     await world.sweep()
     assert _new_match_mails(world, "ada@example.org") == []
     assert len(_new_match_mails(world, "bo@example.org")) == 1
@@ -120,7 +123,7 @@ async def test_an_email_that_became_quiet_after_a_move_is_postponed_not_sent(
 ) -> None:
     ada, bo = await _pair(world)
     world.clock.current = NOON_LONDON
-    await world.notify_new_match()(_match(ada, bo))  # scheduled for now, in London
+    await (await world.get(NotifyNewMatch))(_match(ada, bo))  # scheduled for now, in London
     world.database.users[ada.user_id].timezone = "Pacific/Auckland"  # 01:00 there
     sweep = await world.sweep()
     assert (sweep.sent, sweep.postponed) == (1, 1)
@@ -135,8 +138,8 @@ async def test_suspended_or_closed_accounts_are_not_emailed(world: World) -> Non
     ada, bo = await _pair(world)
     world.database.users[bo.user_id].status = AccountStatus.SUSPENDED
     world.clock.current = ELEVEN_PM_LONDON
-    await world.notify_new_match()(_match(ada, bo))
-    assert len((await world.list_notifications()(bo)).items) == 1
+    await (await world.get(NotifyNewMatch))(_match(ada, bo))
+    assert len((await (await world.get(ListNotifications))(bo)).items) == 1
     assert [e.user_id for e in world.database.notifications_state.emails.values()] == [ada.user_id]
     world.database.users[ada.user_id].status = AccountStatus.DEACTIVATED  # closed overnight
     world.clock.current = EIGHT_AM_LONDON
@@ -155,7 +158,7 @@ async def test_an_erased_member_is_skipped_and_the_other_still_told(world: World
         user_a=ada.user_id,
         user_b=world.ids.new_id(),  # type: ignore[arg-type]
     )
-    assert await world.notify_new_match()(gone) == 1
+    assert await (await world.get(NotifyNewMatch))(gone) == 1
     await world.sweep()
     assert len(_new_match_mails(world, "ada@example.org")) == 1
 
@@ -177,7 +180,7 @@ async def test_a_mail_outage_keeps_progress_and_never_sends_twice(world: World) 
     ada, bo = await _pair(world)
     world.mailer = FlakyMailer(accept=1)
     world.clock.current = NOON_LONDON
-    await world.notify_new_match()(_match(ada, bo))
+    await (await world.get(NotifyNewMatch))(_match(ada, bo))
     with pytest.raises(Unavailable):
         await world.sweep()
     statuses = sorted(e.status for e in world.database.notifications_state.emails.values())
@@ -191,21 +194,21 @@ async def test_a_mail_outage_keeps_progress_and_never_sends_twice(world: World) 
 async def test_a_ready_daily_set_is_an_in_app_notification_only(world: World) -> None:
     ada = await world.member()
     event = DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 15), size=10)
-    assert await world.notify_daily_set_ready()(event)
-    assert not await world.notify_daily_set_ready()(event)  # redelivered
-    [item] = (await world.list_notifications()(ada)).items
+    assert await (await world.get(NotifyDailySetReady))(event)
+    assert not await (await world.get(NotifyDailySetReady))(event)  # redelivered
+    [item] = (await (await world.get(ListNotifications))(ada)).items
     assert item.kind is NotificationKind.DAILY_SET_READY
     assert item.data == {"local_date": "2026-01-15", "size": 10}
     assert "10 people" in item.text
     assert world.database.notifications_state.emails == {}
     tomorrow = DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 16), size=1)
-    assert await world.notify_daily_set_ready()(tomorrow)
+    assert await (await world.get(NotifyDailySetReady))(tomorrow)
     unknown = DailySetReady(
         user_id=world.ids.new_id(),  # type: ignore[arg-type]
         local_date=date(2026, 1, 16),
         size=3,
     )
-    assert not await world.notify_daily_set_ready()(unknown)
+    assert not await (await world.get(NotifyDailySetReady))(unknown)
 
 
 async def test_matchings_events_reach_the_jobs_through_the_outbox(world: World) -> None:
@@ -217,9 +220,9 @@ async def test_matchings_events_reach_the_jobs_through_the_outbox(world: World) 
         uow.outbox.add(DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 15), size=3))
         await uow.commit()
     assert EVENT_HANDLERS.jobs_by_event[MatchCreated] == (topics.NOTIFY_NEW_MATCH,)
-    ran = await world.deliver_events()
+    ran = await world.deliver_jobs(only=NOTIFICATIONS.jobs)
     assert ran == [topics.NOTIFY_NEW_MATCH, topics.NOTIFY_DAILY_SET_READY]
-    kinds = [item.kind for item in (await world.list_notifications()(ada)).items]
+    kinds = [item.kind for item in (await (await world.get(ListNotifications))(ada)).items]
     assert sorted(kinds) == [NotificationKind.DAILY_SET_READY, NotificationKind.NEW_MATCH]
     assert len(_new_match_mails(world, "bo@example.org")) == 1
 
@@ -243,7 +246,7 @@ async def test_pages_hold_twenty_newest_first_and_end(world: World) -> None:
     pages = []
     cursor = None
     while True:
-        page = await world.list_notifications()(ada, cursor)
+        page = await (await world.get(ListNotifications))(ada, cursor)
         pages.append(page.items)
         if page.next_cursor is None:
             break
@@ -260,7 +263,7 @@ async def test_a_forged_cursor_is_a_field_error(world: World) -> None:
     ada = await world.member()
     for forged in ("not-a-cursor", "bm9wZQ", "MjAyNi0wMS0wMXx4"):
         with pytest.raises(ValidationFailed) as invalid:
-            await world.list_notifications()(ada, forged)
+            await (await world.get(ListNotifications))(ada, forged)
         assert [(e.field, e.code) for e in invalid.value.errors] == [("cursor", "invalid_cursor")]
 
 
@@ -269,15 +272,15 @@ async def test_marking_read_touches_only_the_callers_notifications(world: World)
     [mine, also_mine] = await _seed(world, ada, [NOON_LONDON, NOON_LONDON])
     [theirs] = await _seed(world, bo, [NOON_LONDON])
     world.clock.current = NOON_LONDON + timedelta(hours=1)
-    marked = await world.mark_read()(ada, [mine.id, theirs.id, uuid4()])
+    marked = await (await world.get(MarkNotificationsRead))(ada, [mine.id, theirs.id, uuid4()])
     assert marked.updated == 1
-    state = {i.id: i.read for i in (await world.list_notifications()(ada)).items}
+    state = {i.id: i.read for i in (await (await world.get(ListNotifications))(ada)).items}
     assert state == {mine.id: True, also_mine.id: False}
-    [bo_item] = (await world.list_notifications()(bo)).items
+    [bo_item] = (await (await world.get(ListNotifications))(bo)).items
     assert not bo_item.read
-    assert (await world.mark_read()(ada, [])).updated == 0
+    assert (await (await world.get(MarkNotificationsRead))(ada, [])).updated == 0
     with pytest.raises(ValidationFailed) as invalid:
-        await world.mark_read()(ada, [uuid4() for _ in range(101)])
+        await (await world.get(MarkNotificationsRead))(ada, [uuid4() for _ in range(101)])
     assert invalid.value.errors[0].code == "too_many"
 
 
@@ -317,7 +320,7 @@ def test_walking_the_pages_shows_each_notification_once_newest_first(
         seen: list[UUID] = []
         cursor = None
         while True:
-            page = await world.list_notifications()(ada, cursor)
+            page = await (await world.get(ListNotifications))(ada, cursor)
             assert len(page.items) <= 20
             seen += [item.id for item in page.items]
             if page.next_cursor is None:

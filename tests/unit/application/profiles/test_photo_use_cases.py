@@ -9,6 +9,13 @@ import pytest
 from saltbitter.application.ports.images import ModerationVerdict, ProcessedImage
 from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
+from saltbitter.application.profiles.photos import (
+    DeletePhoto,
+    DeletePhotoFile,
+    ListMyPhotos,
+    ReorderPhotos,
+    UploadPhoto,
+)
 from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
 from saltbitter.domain.profiles import MAX_PHOTO_BYTES, ImageType, PhotoId
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS
@@ -21,8 +28,8 @@ PNG = b"\x89PNG\r\n\x1a\n a small png"
 
 
 async def test_an_upload_is_re_encoded_screened_stored_and_listed(world: ProfilesWorld) -> None:
-    me = world.member()
-    uploaded = await world.upload()(me, JPEG)
+    me = world.add_member()
+    uploaded = await (await world.get(UploadPhoto))(me, JPEG)
 
     assert uploaded.position == 0
     assert (uploaded.width, uploaded.height) == (800, 1000)
@@ -35,12 +42,12 @@ async def test_an_upload_is_re_encoded_screened_stored_and_listed(world: Profile
     assert photo.storage_key == f"{me.user_id}/{uploaded.photo_id}.jpg"
     assert photo.size_bytes == len(b"re-encoded:" + JPEG)
     assert world.events(ProfileChanged) == [ProfileChanged(user_id=me.user_id)]
-    assert await world.list_photos()(me) == [uploaded]
+    assert await (await world.get(ListMyPhotos))(me) == [uploaded]
 
 
 async def test_the_type_comes_from_the_bytes(world: ProfilesWorld) -> None:
-    me = world.member()
-    uploaded = await world.upload()(me, PNG)
+    me = world.add_member()
+    uploaded = await (await world.get(UploadPhoto))(me, PNG)
     assert uploaded.content_type == "image/png"
     assert world.database.profiles_state.photos[uploaded.photo_id].storage_key.endswith(".png")
 
@@ -58,9 +65,9 @@ async def test_the_type_comes_from_the_bytes(world: ProfilesWorld) -> None:
 async def test_unacceptable_files_are_refused_before_storing(
     world: ProfilesWorld, data: bytes, code: str
 ) -> None:
-    me = world.member()
+    me = world.add_member()
     with pytest.raises(ValidationFailed) as caught:
-        await world.upload()(me, data)
+        await (await world.get(UploadPhoto))(me, data)
     assert [(e.field, e.code) for e in caught.value.errors] == [("file", code)]
     assert world.store.blobs == {}
     assert world.database.profiles_state.photos == {}
@@ -68,10 +75,10 @@ async def test_unacceptable_files_are_refused_before_storing(
 
 
 async def test_a_photo_refused_by_moderation_is_not_kept(world: ProfilesWorld) -> None:
-    me = world.member()
+    me = world.add_member()
     world.moderator.reject_with("image_too_small", "Use a bigger photo.")
     with pytest.raises(ValidationFailed) as caught:
-        await world.upload()(me, JPEG)
+        await (await world.get(UploadPhoto))(me, JPEG)
     assert [(e.field, e.code, e.message) for e in caught.value.errors] == [
         ("file", "image_too_small", "Use a bigger photo.")
     ]
@@ -80,16 +87,16 @@ async def test_a_photo_refused_by_moderation_is_not_kept(world: ProfilesWorld) -
 
 
 async def test_six_photos_then_the_limit_before_any_image_work(world: ProfilesWorld) -> None:
-    me = world.member()
-    positions = [(await world.upload()(me, JPEG)).position for _ in range(6)]
+    me = world.add_member()
+    positions = [(await (await world.get(UploadPhoto))(me, JPEG)).position for _ in range(6)]
     assert positions == [0, 1, 2, 3, 4, 5]
     with pytest.raises(Conflict) as caught:
-        await world.upload()(me, JPEG)
+        await (await world.get(UploadPhoto))(me, JPEG)
     assert caught.value.code == "photo_limit_reached"
     assert world.processor.calls == 6
     assert len(world.store.blobs) == 6
     # Another member is not affected by my six.
-    assert (await world.upload()(world.member(), JPEG)).position == 0
+    assert (await (await world.get(UploadPhoto))(world.add_member(), JPEG)).position == 0
 
 
 class _RacingModerator(InMemoryPhotoModerator):
@@ -111,21 +118,21 @@ class _RacingModerator(InMemoryPhotoModerator):
 async def test_losing_a_race_for_the_last_slot_removes_the_stored_bytes(
     world: ProfilesWorld,
 ) -> None:
-    me = world.member()
+    me = world.add_member()
     world.moderator = _RacingModerator(world)
     with pytest.raises(Conflict) as caught:
-        await world.upload()(me, JPEG)
+        await (await world.get(UploadPhoto))(me, JPEG)
     assert caught.value.code == "photo_limit_reached"
     assert world.store.blobs == {}  # the bytes went in, and out again
     assert len(world.database.profiles_state.photos) == 6
 
 
 async def test_a_deleted_photo_leaves_a_gap_that_closes(world: ProfilesWorld) -> None:
-    me = world.member()
-    first, second, third = [await world.upload()(me, JPEG) for _ in range(3)]
-    await world.delete_photo()(me, second.photo_id)
+    me = world.add_member()
+    first, second, third = [await (await world.get(UploadPhoto))(me, JPEG) for _ in range(3)]
+    await (await world.get(DeletePhoto))(me, second.photo_id)
 
-    listed = await world.list_photos()(me)
+    listed = await (await world.get(ListMyPhotos))(me)
     assert [(p.photo_id, p.position) for p in listed] == [
         (first.photo_id, 0),
         (third.photo_id, 1),
@@ -136,45 +143,45 @@ async def test_a_deleted_photo_leaves_a_gap_that_closes(world: ProfilesWorld) ->
     assert EVENT_HANDLERS.jobs_by_event[PhotoDeleted] == (topics.DELETE_PHOTO_FILE,)
     # The job removes the bytes; running it twice is harmless.
     assert key in world.store.blobs
-    await world.delete_file()(key)
-    await world.delete_file()(key)
+    await (await world.get(DeletePhotoFile))(key)
+    await (await world.get(DeletePhotoFile))(key)
     assert key not in world.store.blobs
     assert world.store.fetch(second.url) is None
     # The freed slot is used again.
-    assert (await world.upload()(me, JPEG)).position == 2
+    assert (await (await world.get(UploadPhoto))(me, JPEG)).position == 2
 
 
 async def test_someone_elses_or_an_unknown_photo_cannot_be_deleted(world: ProfilesWorld) -> None:
-    me, other = world.member(), world.member()
-    theirs = await world.upload()(other, JPEG)
+    me, other = world.add_member(), world.add_member()
+    theirs = await (await world.get(UploadPhoto))(other, JPEG)
     for photo_id in (theirs.photo_id, uuid4()):
         with pytest.raises(NotFound) as caught:
-            await world.delete_photo()(me, photo_id)
+            await (await world.get(DeletePhoto))(me, photo_id)
         assert caught.value.code == "photo_not_found"
-    assert [p.photo_id for p in await world.list_photos()(other)] == [theirs.photo_id]
+    assert [p.photo_id for p in await (await world.get(ListMyPhotos))(other)] == [theirs.photo_id]
     assert world.events(PhotoDeleted) == []
 
 
 async def test_reordering_persists_and_announces(world: ProfilesWorld) -> None:
-    me = world.member()
-    photos = [await world.upload()(me, JPEG) for _ in range(3)]
+    me = world.add_member()
+    photos = [await (await world.get(UploadPhoto))(me, JPEG) for _ in range(3)]
     wanted = [photos[2].photo_id, photos[0].photo_id, photos[1].photo_id]
     before = len(world.events(ProfileChanged))
 
-    result = await world.reorder()(me, wanted)
+    result = await (await world.get(ReorderPhotos))(me, wanted)
 
     assert [(p.photo_id, p.position) for p in result] == [(i, n) for n, i in enumerate(wanted)]
-    assert [p.photo_id for p in await world.list_photos()(me)] == wanted
+    assert [p.photo_id for p in await (await world.get(ListMyPhotos))(me)] == wanted
     assert len(world.events(ProfileChanged)) == before + 1
     # The same order again changes nothing and says nothing.
-    await world.reorder()(me, wanted)
+    await (await world.get(ReorderPhotos))(me, wanted)
     assert len(world.events(ProfileChanged)) == before + 1
 
 
 async def test_reordering_needs_exactly_my_photos(world: ProfilesWorld) -> None:
-    me, other = world.member(), world.member()
-    mine = [(await world.upload()(me, JPEG)).photo_id for _ in range(2)]
-    theirs = (await world.upload()(other, JPEG)).photo_id
+    me, other = world.add_member(), world.add_member()
+    mine = [(await (await world.get(UploadPhoto))(me, JPEG)).photo_id for _ in range(2)]
+    theirs = (await (await world.get(UploadPhoto))(other, JPEG)).photo_id
     for wrong, code in (
         ([mine[0], theirs], "photo_ids_mismatch"),
         ([*mine, theirs], "photo_ids_mismatch"),
@@ -183,14 +190,14 @@ async def test_reordering_needs_exactly_my_photos(world: ProfilesWorld) -> None:
         ([mine[1], PhotoId(uuid4())], "photo_ids_mismatch"),
     ):
         with pytest.raises(ValidationFailed) as caught:
-            await world.reorder()(me, wrong)
+            await (await world.get(ReorderPhotos))(me, wrong)
         assert [(e.field, e.code) for e in caught.value.errors] == [("photo_ids", code)]
-    assert [p.photo_id for p in await world.list_photos()(me)] == mine
-    assert [p.photo_id for p in await world.list_photos()(other)] == [theirs]
+    assert [p.photo_id for p in await (await world.get(ListMyPhotos))(me)] == mine
+    assert [p.photo_id for p in await (await world.get(ListMyPhotos))(other)] == [theirs]
 
 
 async def test_listing_is_empty_without_photos(world: ProfilesWorld) -> None:
-    assert await world.list_photos()(world.member()) == []
+    assert await (await world.get(ListMyPhotos))(world.add_member()) == []
 
 
 def test_processed_images_do_not_dump_their_bytes() -> None:

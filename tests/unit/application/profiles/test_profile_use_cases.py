@@ -11,6 +11,8 @@ import pytest
 from saltbitter.application.ports.assessments import StoredAssessment
 from saltbitter.application.profiles.dto import LocationView
 from saltbitter.application.profiles.events import ProfileChanged
+from saltbitter.application.profiles.photos import ListMyPhotos, UploadPhoto
+from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
 from saltbitter.application.profiles.views import PublicProfiles
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.attachment import AttachmentStyle
@@ -23,8 +25,8 @@ from .conftest import JPEG, ProfilesWorld, command
 
 
 async def test_put_creates_the_profile_and_announces_the_change(world: ProfilesWorld) -> None:
-    me = world.member()
-    view = await world.put_profile()(me, command())
+    me = world.add_member()
+    view = await (await world.get(PutMyProfile))(me, command())
 
     assert view.user_id == me.user_id
     assert view.gender is Gender.WOMAN
@@ -39,14 +41,14 @@ async def test_put_creates_the_profile_and_announces_the_change(world: ProfilesW
     stored = world.database.profiles_state.profiles[me.user_id]
     assert stored.location == Location(52.52, 13.405)
     assert world.events(ProfileChanged) == [ProfileChanged(user_id=me.user_id)]
-    assert await world.get_profile()(me) == view
+    assert await (await world.get(GetMyProfile))(me) == view
 
 
 async def test_put_replaces_the_whole_profile(world: ProfilesWorld) -> None:
-    me = world.member()
-    await world.put_profile()(me, command(relationship_goal="long_term"))
+    me = world.add_member()
+    await (await world.get(PutMyProfile))(me, command(relationship_goal="long_term"))
     values = {value.value: 3 for value in SchwartzValue} | {"benevolence": 7}
-    view = await world.put_profile()(
+    view = await (await world.get(PutMyProfile))(
         me, command(bio="", interests=["chess", "tea", "go"], values=values, visibility="paused")
     )
     assert view.relationship_goal is None
@@ -60,18 +62,18 @@ async def test_put_replaces_the_whole_profile(world: ProfilesWorld) -> None:
 
 
 async def test_the_display_name_changes_on_the_account(world: ProfilesWorld) -> None:
-    me = world.member()
-    view = await world.put_profile()(me, command(display_name="  Ada L.  "))
+    me = world.add_member()
+    view = await (await world.get(PutMyProfile))(me, command(display_name="  Ada L.  "))
     assert view.display_name == "Ada L."
     assert world.database.users[me.user_id].display_name == "Ada L."
-    kept = await world.put_profile()(me, command())
+    kept = await (await world.get(PutMyProfile))(me, command())
     assert kept.display_name == "Ada L."
 
 
 async def test_bad_fields_are_all_reported_and_nothing_changes(world: ProfilesWorld) -> None:
-    me = world.member()
+    me = world.add_member()
     with pytest.raises(ValidationFailed) as caught:
-        await world.put_profile()(
+        await (await world.get(PutMyProfile))(
             me,
             command(
                 display_name="   ",
@@ -94,8 +96,8 @@ async def test_bad_fields_are_all_reported_and_nothing_changes(world: ProfilesWo
 
 
 async def test_without_a_profile_get_answers_the_empty_profile(world: ProfilesWorld) -> None:
-    me = world.member()
-    view = await world.get_profile()(me)
+    me = world.add_member()
+    view = await (await world.get(GetMyProfile))(me)
     assert not view.saved
     assert (view.user_id, view.gender, view.location, view.updated_at) == (
         me.user_id,
@@ -109,8 +111,8 @@ async def test_without_a_profile_get_answers_the_empty_profile(world: ProfilesWo
         ["photo", "bio", "interests", "assessment"],
     )
     # A photo can come before the profile, and counts already.
-    await world.upload()(me, JPEG)
-    early = await world.get_profile()(me)
+    await (await world.get(UploadPhoto))(me, JPEG)
+    early = await (await world.get(GetMyProfile))(me)
     assert (early.completeness.score, early.completeness.missing) == (
         0.25,
         ["bio", "interests", "assessment"],
@@ -119,9 +121,9 @@ async def test_without_a_profile_get_answers_the_empty_profile(world: ProfilesWo
 
 
 async def test_completeness_counts_photos_and_the_assessment(world: ProfilesWorld) -> None:
-    me = world.member()
-    await world.put_profile()(me, command())
-    await world.upload()(me, JPEG)
+    me = world.add_member()
+    await (await world.get(PutMyProfile))(me, command())
+    await (await world.get(UploadPhoto))(me, JPEG)
     world.database.assessments_state.records.append(
         StoredAssessment(
             id=uuid4(),
@@ -136,23 +138,23 @@ async def test_completeness_counts_photos_and_the_assessment(world: ProfilesWorl
             taken_at=datetime(2026, 1, 2, tzinfo=UTC),
         )
     )
-    view = await world.get_profile()(me)
+    view = await (await world.get(GetMyProfile))(me)
     assert (view.completeness.score, view.completeness.missing) == (1.0, [])
 
 
 async def _with_profile(world: ProfilesWorld, **overrides: object) -> UserId:
-    member = world.member()
-    await world.put_profile()(member, command(**overrides))  # type: ignore[arg-type]
+    member = world.add_member()
+    await (await world.get(PutMyProfile))(member, command(**overrides))  # type: ignore[arg-type]
     return member.user_id
 
 
 async def test_a_visible_member_is_shown_roughly_and_without_private_fields(
     world: ProfilesWorld,
 ) -> None:
-    viewer = world.member()
-    await world.put_profile()(viewer, command(location=LocationView(52.52, 13.405)))
-    target = world.member()
-    await world.put_profile()(
+    viewer = world.add_member()
+    await (await world.get(PutMyProfile))(viewer, command(location=LocationView(52.52, 13.405)))
+    target = world.add_member()
+    await (await world.get(PutMyProfile))(
         target,
         command(
             gender="man",
@@ -162,10 +164,10 @@ async def test_a_visible_member_is_shown_roughly_and_without_private_fields(
             values={value.value: 5 for value in SchwartzValue},
         ),
     )
-    await world.upload()(target, JPEG)
+    await (await world.get(UploadPhoto))(target, JPEG)
     world.database.users[target.user_id].birthdate = date(1990, 1, 16)
 
-    view = await world.public()(viewer, target.user_id)
+    view = await (await world.get(GetPublicProfile))(viewer, target.user_id)
 
     assert view.user_id == target.user_id
     assert view.gender is Gender.MAN
@@ -183,10 +185,10 @@ async def test_a_visible_member_is_shown_roughly_and_without_private_fields(
     ["paused", "suspended", "deactivated", "no_profile", "unknown"],
 )
 async def test_hidden_members_are_not_found(world: ProfilesWorld, hide: str) -> None:
-    viewer = world.member()
-    target = world.member()
+    viewer = world.add_member()
+    target = world.add_member()
     if hide != "no_profile":
-        await world.put_profile()(
+        await (await world.get(PutMyProfile))(
             target, command(visibility="paused" if hide == "paused" else "visible")
         )
     if hide in {"suspended", "deactivated"}:
@@ -194,29 +196,29 @@ async def test_hidden_members_are_not_found(world: ProfilesWorld, hide: str) -> 
         user.status = AccountStatus(hide)
     target_id = UserId(uuid4()) if hide == "unknown" else target.user_id
     with pytest.raises(NotFound) as caught:
-        await world.public()(viewer, target_id)
+        await (await world.get(GetPublicProfile))(viewer, target_id)
     assert caught.value.code == "profile_not_found"
 
 
 async def test_own_public_view_has_no_distance_and_works_while_paused(
     world: ProfilesWorld,
 ) -> None:
-    me = world.member()
-    await world.put_profile()(me, command(visibility="paused"))
-    view = await world.public()(me, me.user_id)
+    me = world.add_member()
+    await (await world.get(PutMyProfile))(me, command(visibility="paused"))
+    view = await (await world.get(GetPublicProfile))(me, me.user_id)
     assert view.distance_km is None
 
 
 async def test_a_viewer_without_a_profile_sees_no_distance(world: ProfilesWorld) -> None:
     target = await _with_profile(world)
-    view = await world.public()(world.member(), target)
+    view = await (await world.get(GetPublicProfile))(world.add_member(), target)
     assert view.distance_km is None
 
 
 async def test_public_views_of_many_keep_the_order_and_skip_the_hidden(
     world: ProfilesWorld,
 ) -> None:
-    viewer = world.member()
+    viewer = world.add_member()
     first = await _with_profile(world)
     paused = await _with_profile(world, visibility="paused")
     second = await _with_profile(world, bio="Second.")
@@ -229,23 +231,23 @@ async def test_public_views_of_many_keep_the_order_and_skip_the_hidden(
 
 
 async def test_profile_views_do_not_leak_between_members(world: ProfilesWorld) -> None:
-    mine = world.member()
-    theirs = world.member()
-    await world.put_profile()(mine, command(bio="Mine."))
-    await world.put_profile()(theirs, command(bio="Theirs."))
-    assert (await world.get_profile()(mine)).bio == "Mine."
-    assert (await world.get_profile()(theirs)).bio == "Theirs."
+    mine = world.add_member()
+    theirs = world.add_member()
+    await (await world.get(PutMyProfile))(mine, command(bio="Mine."))
+    await (await world.get(PutMyProfile))(theirs, command(bio="Theirs."))
+    assert (await (await world.get(GetMyProfile))(mine)).bio == "Mine."
+    assert (await (await world.get(GetMyProfile))(theirs)).bio == "Theirs."
 
 
 async def test_others_only_see_approved_photos(world: ProfilesWorld) -> None:
-    target = world.member()
-    await world.put_profile()(target, command())
-    shown = await world.upload()(target, JPEG)
-    pending = await world.upload()(target, JPEG)
+    target = world.add_member()
+    await (await world.get(PutMyProfile))(target, command())
+    shown = await (await world.get(UploadPhoto))(target, JPEG)
+    pending = await (await world.get(UploadPhoto))(target, JPEG)
     photos = world.database.profiles_state.photos
     photos[pending.photo_id] = replace(
         photos[pending.photo_id], moderation=ModerationStatus.PENDING
     )
-    view = await world.public()(world.member(), target.user_id)
+    view = await (await world.get(GetPublicProfile))(world.add_member(), target.user_id)
     assert [photo.position for photo in view.photos] == [shown.position]
-    assert len(await world.list_photos()(target)) == 2
+    assert len(await (await world.get(ListMyPhotos))(target)) == 2
