@@ -76,7 +76,11 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, i
         yield folder, port
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
 
 
 def test_the_readme_marks_the_whole_walkthrough_for_testing() -> None:

@@ -87,4 +87,7 @@ def running_worker(
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
+                # A warm shutdown waits for running jobs; past the grace period, kill and
+                # reap it (an unreaped child is a ResourceWarning, an error in this suite).
                 process.kill()
+                process.wait(timeout=30)
