@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from saltbitter.application.accounts import topics
-from saltbitter.application.accounts.dto import AccountsPolicy, ClientInfo, RegisterCommand
+from saltbitter.application.accounts.dto import RegisterCommand
 from saltbitter.application.accounts.events import (
     PasswordResetRequested,
     RegistrationAttempted,
@@ -42,6 +42,8 @@ from saltbitter.application.accounts.sessions import (
     TokenMinter,
 )
 from saltbitter.application.outbox import EventHandlers, RelayOutbox
+from saltbitter.application.shared.identity import ClientInfo
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.testing.fakes import (
     InMemoryAccessTokenCodec,
     InMemoryClock,

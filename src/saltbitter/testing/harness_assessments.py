@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import uuid4
 
-from saltbitter.application.accounts.dto import ClientInfo, Principal
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.dto import ConsentChange, ConsentView
 from saltbitter.application.assessments.norms import NormsPolicy
@@ -14,6 +13,7 @@ from saltbitter.application.assessments.results import (
     GetMyAssessments,
     SubmitAssessment,
 )
+from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.accounts import EmailAddress
 from saltbitter.domain.shared import Role, SessionId
 from saltbitter.testing.harness import AccountsHarness

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saltbitter.application.accounts.dto import AccountsPolicy, ClientInfo
 from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.application.shared.identity import ClientInfo
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import (
     AccountStatus,
     CodePurpose,

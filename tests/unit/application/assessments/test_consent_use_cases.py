@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saltbitter.application.accounts.dto import AccountsPolicy
 from saltbitter.application.assessments.dto import ConsentChange
 from saltbitter.application.assessments.events import ConsentChanged
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.errors import DomainRuleViolated, NotFound
 from saltbitter.testing.harness_assessments import PHONE

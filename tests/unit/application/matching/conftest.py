@@ -7,7 +7,6 @@ from uuid import uuid4
 import pytest
 
 from saltbitter.adapters.memory import InProcessCache
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.forget import ForgetMemberCaches
@@ -16,6 +15,7 @@ from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
 from saltbitter.application.ports.events import Event
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import Role, SessionId, UserId
 from saltbitter.testing.contracts.matching import seed_member
 from saltbitter.testing.fakes import (

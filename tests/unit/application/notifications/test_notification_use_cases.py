@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.dto import DailySetReady, MatchCreated
 from saltbitter.application.notifications.messages import (
@@ -22,6 +21,7 @@ from saltbitter.application.notifications.messages import (
 )
 from saltbitter.application.ports.mail import OutgoingEmail
 from saltbitter.application.ports.notifications import EmailStatus, Notification
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.errors import Unavailable, ValidationFailed
 from saltbitter.domain.notifications import NotificationKind

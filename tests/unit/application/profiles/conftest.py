@@ -6,7 +6,6 @@ from uuid import uuid4
 
 import pytest
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.ports.events import Event
 from saltbitter.application.profiles.dto import LocationView, ProfileCommand
 from saltbitter.application.profiles.photos import (
@@ -20,6 +19,7 @@ from saltbitter.application.profiles.photos import (
 )
 from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
 from saltbitter.application.profiles.views import PublicProfiles
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import AccountStatus, User
 from saltbitter.domain.shared import Role, SessionId, Tier
 from saltbitter.testing.builders import a_user
