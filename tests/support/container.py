@@ -22,12 +22,7 @@ from uuid import uuid4
 from dishka import AsyncContainer, Provider, Scope, provide
 
 from saltbitter.adapters.memory import InProcessCache
-from saltbitter.application.accounts.dto import (
-    AccountsPolicy,
-    ClientInfo,
-    Principal,
-    RegisterCommand,
-)
+from saltbitter.application.accounts.dto import RegisterCommand
 from saltbitter.application.accounts.registration import RegisterUser, VerifyEmail
 from saltbitter.application.assessments.consents import SetConsent
 from saltbitter.application.assessments.dto import ConsentChange, ConsentView
@@ -46,6 +41,8 @@ from saltbitter.application.ports.security import AccessTokenCodec, PasswordHash
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.photos import OrphanSweepPolicy
+from saltbitter.application.shared.identity import ClientInfo, Principal
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import EmailAddress
 from saltbitter.domain.notifications import DEFAULT_QUIET_HOURS
 from saltbitter.domain.shared import Role, SessionId

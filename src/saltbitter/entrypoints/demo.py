@@ -26,7 +26,6 @@ from dishka import AsyncContainer
 
 from saltbitter.adapters.images import generated_photo
 from saltbitter.application.accounts.admin import SeedDemoMembers
-from saltbitter.application.accounts.dto import ClientInfo, Principal
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.dto import ConsentChange, SubmitAssessmentCommand
 from saltbitter.application.assessments.results import GetMyAssessments, SubmitAssessment
@@ -38,6 +37,7 @@ from saltbitter.application.matching.views import DailyRunSummary
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles.photos import ListMyPhotos, UploadPhoto
 from saltbitter.application.profiles.profile import GetMyProfile, PutMyProfile
+from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.attachment import ECR_R
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied

@@ -67,6 +67,15 @@ class InMemoryMatchingRepository(MatchingRepository):
         self._state = state
         self._database = database
 
+    # Blocks (read port owned by matching) -------------------------------------------
+
+    async def blocked_between(
+        self,
+        viewer_id: UserId,  # noqa: ARG002 - the in-memory database holds no blocks yet
+        target_ids: Collection[UserId],  # noqa: ARG002
+    ) -> frozenset[UserId]:
+        return frozenset()
+
     # Candidate reads ---------------------------------------------------------------
 
     def _member(self, user_id: UserId, now: datetime) -> MemberRecord | None:

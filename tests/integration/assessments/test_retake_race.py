@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.assessments.dto import AssessmentView, SubmitAssessmentCommand
 from saltbitter.application.assessments.norms import NormsPolicy
 from saltbitter.application.assessments.results import SubmitAssessment
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId

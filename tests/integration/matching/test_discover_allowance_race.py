@@ -15,10 +15,10 @@ from saltbitter.adapters.memory import InProcessCache
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.sqlalchemy.tables_members import discover_allotments
 from saltbitter.adapters.system import SystemClock
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.domain.subscriptions import entitlements_for

@@ -15,10 +15,10 @@ from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
 from saltbitter.adapters.sqlalchemy.tables import outbox
 from saltbitter.adapters.sqlalchemy.tables_members import matches
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.swipes import LikeMember
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.testing.contracts.matching import seed_member

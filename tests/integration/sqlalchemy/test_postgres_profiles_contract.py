@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.profiles.dto import PhotoView
 from saltbitter.application.profiles.photos import UploadPhoto
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import Role, SessionId, Tier
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.contracts.persistence import UowFactory

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saltbitter.application.accounts.dto import AccountsPolicy, ClientInfo
 from saltbitter.application.accounts.passwords import ConfirmPasswordReset, RequestPasswordReset
 from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
 from saltbitter.application.accounts.registration import (
@@ -30,6 +29,8 @@ from saltbitter.application.accounts.sessions import (
 )
 from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.application.shared.identity import ClientInfo
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import (
     AccountStatus,
     CodePurpose,

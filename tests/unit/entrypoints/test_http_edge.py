@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from litestar import Controller
 from litestar.handlers import HTTPRouteHandler
 
-from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.shared.identity import Principal
 from saltbitter.entrypoints.http import app as _app  # noqa: F401 - imports every controller
 from saltbitter.entrypoints.http.edge import BEARER_SCHEME, is_json_media_type
 from saltbitter.entrypoints.http.problems import (

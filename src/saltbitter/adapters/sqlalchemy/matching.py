@@ -265,6 +265,17 @@ class SqlaMatchingRepository(MatchingRepository):
             return sqlite.insert(table).on_conflict_do_nothing()
         raise NotImplementedError(f"no ON CONFLICT for the {self._dialect} dialect")
 
+    # Blocks (read port owned by matching) -------------------------------------------
+
+    async def blocked_between(
+        self,
+        viewer_id: UserId,  # noqa: ARG002 - read once the safety capability's table exists
+        target_ids: Collection[UserId],  # noqa: ARG002
+    ) -> frozenset[UserId]:
+        # No blocks table yet (docs/product-rules.md 7): nobody is blocked. When it lands,
+        # this selects from it on the same connection, inside the caller's transaction.
+        return frozenset()
+
     # Candidate reads ---------------------------------------------------------------
 
     async def members(

@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from saltbitter.application.shared.identity import ClientInfo
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 
 __all__ = [
-    "AccountsPolicy",
-    "ClientInfo",
     "MeView",
-    "Principal",
     "RegisterCommand",
     "Registered",
     "RegistrationReceived",
     "SessionView",
     "TokenPair",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class AccountsPolicy:
-    """Operator choices for sign-up (settings feed this)."""
-
-    terms_version: str = "2026-01"
-    privacy_version: str = "2026-01"
-    allowed_email_domains: frozenset[str] = frozenset()  # empty: everyone may register
-
-
-@dataclass(frozen=True, slots=True)
-class ClientInfo:
-    ip_address: str | None = None
-    user_agent: str | None = None
-
-    @property
-    def device(self) -> str:
-        return (self.user_agent or "unknown device")[:200]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +28,7 @@ class RegisterCommand:
     timezone: str
     accept_terms: bool
     accept_privacy: bool
-    client: ClientInfo = ClientInfo()
+    client: ClientInfo = field(default_factory=ClientInfo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +52,6 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "bearer"
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling, as established from a valid access token."""
-
-    user_id: UserId
-    session_id: SessionId
-    roles: frozenset[Role]
-    tier: Tier
-    email_verified: bool
 
 
 @dataclass(frozen=True, slots=True)

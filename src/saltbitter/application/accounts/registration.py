@@ -5,12 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from saltbitter.application.accounts.dto import (
-    AccountsPolicy,
-    RegisterCommand,
-    Registered,
-    RegistrationReceived,
-)
+from saltbitter.application.accounts.dto import RegisterCommand, Registered, RegistrationReceived
 from saltbitter.application.accounts.events import (
     RegistrationAttempted,
     VerificationRequested,
@@ -21,6 +16,7 @@ from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.application.ports.security import PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import (
     AccountStatus,
     CodePurpose,

@@ -5,16 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from saltbitter.application.accounts.dto import (
-    ClientInfo,
-    MeView,
-    Principal,
-    SessionView,
-    TokenPair,
-)
+from saltbitter.application.accounts.dto import MeView, SessionView, TokenPair
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.accounts import (
     ACCESS_TOKEN_LIFETIME,
     REFRESH_TOKEN_LIFETIME,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from saltbitter.application.accounts.dto import AccountsPolicy, Principal
 from saltbitter.application.assessments.dto import ConsentChange, ConsentView
 from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.shared.identity import Principal
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.errors import DomainRuleViolated, NotFound
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from saltbitter.application.accounts.dto import ClientInfo
+from saltbitter.application.shared.identity import ClientInfo
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.attachment import AttachmentStyle, DimensionLevel
 

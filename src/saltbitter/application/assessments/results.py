@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.assessments.dto import (
     AssessmentHistoryItem,
     AssessmentView,
@@ -30,6 +29,7 @@ from saltbitter.application.assessments.norms import (
 from saltbitter.application.ports.assessments import StoredAssessment
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.attachment import (
     AssessmentResult,

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.assessments.dto import ScaleLabel, ScaleView
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.events import ProfileChanged
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     PVQ21_ESS_CODES,
     PVQ21_SCALE,

@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.caching import (
     CachedDailyItem,
     CachedDailySet,
@@ -44,7 +43,7 @@ from saltbitter.application.ports.matching import DailySet, DailySetEntry, Membe
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.application.profiles.views import blocked_between
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     DocumentFrequencies,
     PairHistory,
@@ -413,7 +412,7 @@ class GetDailySet:
         shown = [entry.candidate_id for entry in daily.entries]
         if not shown:
             return CachedDailySet(daily.local_date, viewer.timezone, ())
-        blocked = await blocked_between(uow, viewer.user_id, shown)
+        blocked = await uow.matching.blocked_between(viewer.user_id, shown)
         members = [
             member
             for member in await uow.matching.members(now, shown)

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.caching import (
     DiscoverRanking,
     cached_frequencies,
@@ -38,7 +37,7 @@ from saltbitter.application.ports.matching import MemberRecord
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.application.profiles.views import blocked_between
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     NO_HISTORY,
     CompatibilityResult,
@@ -172,7 +171,7 @@ class Discover:
         me = viewer.user_id
         ids = [member.user_id for member in page]
         histories = {other: h for _, other, h in await uow.matching.pair_histories([me], ids)}
-        blocked = await blocked_between(uow, me, ids)
+        blocked = await uow.matching.blocked_between(me, ids)
         policy = self.policy.compatibility
         frequencies = await cached_frequencies(
             self.cache, uow.matching, self.policy.frequencies_ttl_seconds

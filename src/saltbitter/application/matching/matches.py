@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.caching import forget_members
 from saltbitter.application.matching.cards import card_data, signed
 from saltbitter.application.matching.cursors import decode_time_cursor, encode_cursor
@@ -21,7 +20,7 @@ from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.application.profiles.views import blocked_between
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import NotFound, PermissionDenied
 from saltbitter.domain.matching import Match, MatchStatus
 from saltbitter.domain.shared import UserId
@@ -52,7 +51,7 @@ class ListMatches:
             rows = await uow.matching.active_matches(me, size + 1, before)
             page = list(rows[:size])
             others = [match.pair.other(me) for match in page]
-            blocked = await blocked_between(uow, me, others) if others else frozenset()
+            blocked = await uow.matching.blocked_between(me, others) if others else frozenset()
             found = {m.user_id: m for m in await uow.matching.members(now, [me, *others])}
             shown = [
                 found[other]
@@ -141,7 +140,7 @@ class ListLikesReceived:
             rows = await uow.matching.likes_received(me, size + 1, before)
             page = list(rows[:size])
             likers = [like.liker for like in page]
-            blocked = await blocked_between(uow, me, likers) if likers else frozenset()
+            blocked = await uow.matching.blocked_between(me, likers) if likers else frozenset()
             found = {m.user_id: m for m in await uow.matching.members(now, [me, *likers])}
             shown = [
                 found[liker]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 from uuid import UUID
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.caching import forget_members
 from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
@@ -21,7 +20,7 @@ from saltbitter.application.matching.views import SwipeResult
 from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.application.profiles.views import blocked_between
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import check_eligibility
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied
 from saltbitter.domain.matching import Decision, MatchPair, decide, refuse_self
@@ -63,7 +62,7 @@ class _Decide:
             # a profile, paused, suspended, blocked, or outside either member's preferences.
             if (
                 them is None
-                or target in await blocked_between(uow, actor, [target])
+                or target in await uow.matching.blocked_between(actor, [target])
                 or not check_eligibility(me.profile, them.profile, policy=self.policy.compatibility)
             ):
                 raise NotFound("This member is not available to you.", code="member_not_found")

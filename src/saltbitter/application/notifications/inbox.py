@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.notifications.dto import MarkedRead, NotificationPage, NotificationView
 from saltbitter.application.notifications.messages import notification_text
 from saltbitter.application.ports.notifications import Notification, PagePosition
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import ValidationFailed
 
 __all__ = ["ListNotifications", "MarkNotificationsRead", "decode_cursor", "encode_cursor"]

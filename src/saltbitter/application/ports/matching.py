@@ -20,6 +20,7 @@ from saltbitter.domain.matching import Decision, MatchPair, PairState
 from saltbitter.domain.shared import UserId
 
 __all__ = [
+    "BlockedMembers",
     "DailySet",
     "DailySetEntry",
     "LikeReceived",
@@ -100,7 +101,22 @@ class DailySet:
         return len(self.entries)
 
 
-class MatchingRepository(Protocol):
+class BlockedMembers(Protocol):
+    """Matching's read port onto blocks, which another capability owns (safety).
+
+    Matching owns this port so that it never imports another capability's use cases; the
+    adapter behind it may read (or join) the owner's tables. Until blocking arrives
+    (docs/product-rules.md 7) no pair is blocked.
+    """
+
+    @abstractmethod
+    async def blocked_between(
+        self, viewer_id: UserId, target_ids: Collection[UserId]
+    ) -> frozenset[UserId]:
+        """The targets that ``viewer_id`` blocked or was blocked by."""
+
+
+class MatchingRepository(BlockedMembers, Protocol):
     """Likes and passes, matches, daily sets and discovery allotments (tables ``swipes``,
     ``matches``, ``daily_set_runs``, ``daily_set_entries``, ``discover_allotments``), plus
     the candidate reads scoring needs.

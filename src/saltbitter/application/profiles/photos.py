@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator, ProcessedImage
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock, IdGenerator
@@ -15,6 +14,7 @@ from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.dto import PhotoView
 from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 from saltbitter.application.profiles.views import photo_views
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
 from saltbitter.domain.profiles import (
     MAX_PHOTOS,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.dto import MyProfileView, ProfileCommand, PublicProfileView
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.application.profiles.views import PublicProfiles
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import check_display_name
 from saltbitter.domain.errors import FieldError, NotFound, ValidationFailed
 from saltbitter.domain.profiles import (

@@ -7,7 +7,6 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
-from saltbitter.application.accounts.dto import AccountsPolicy
 from saltbitter.application.accounts.events import (
     PasswordResetRequested,
     RegistrationAttempted,
@@ -39,6 +38,7 @@ from saltbitter.application.accounts.sessions import (
     RevokeSession,
     TokenMinter,
 )
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 

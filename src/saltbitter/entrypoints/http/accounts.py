@@ -12,9 +12,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from saltbitter.application.accounts.dto import (
-    ClientInfo,
     MeView,
-    Principal,
     RegisterCommand,
     Registered,
     RegistrationReceived,
@@ -35,6 +33,7 @@ from saltbitter.application.accounts.sessions import (
     RefreshSession,
     RevokeSession,
 )
+from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.shared import SessionId
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import (

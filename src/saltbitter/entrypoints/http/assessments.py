@@ -17,7 +17,6 @@ from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from saltbitter.application.accounts.dto import ClientInfo, Principal
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.dto import (
     AssessmentView,
@@ -39,6 +38,7 @@ from saltbitter.application.assessments.values import (
     ValuesQuestionnaireView,
     ValuesView,
 )
+from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import ConsentList, documented

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide
 from litestar import Request
 
-from saltbitter.application.accounts.dto import ClientInfo, Principal
 from saltbitter.application.accounts.sessions import Authenticate
+from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.errors import AuthenticationFailed
 from saltbitter.entrypoints.http.middleware import client_ip
 from saltbitter.entrypoints.settings import Settings

@@ -23,7 +23,7 @@ from litestar.params import BodyKwarg
 from litestar.routes import HTTPRoute
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.shared.identity import Principal
 from saltbitter.entrypoints.http.problems import RequestRejected
 
 __all__ = [

@@ -11,7 +11,6 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.matching.daily import GetDailySet
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
@@ -23,6 +22,7 @@ from saltbitter.application.matching.views import (
     MatchesPage,
     SwipeResult,
 )
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors

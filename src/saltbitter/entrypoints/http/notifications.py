@@ -11,9 +11,9 @@ from litestar import Controller, get, post
 from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.notifications.dto import MarkedRead, NotificationPage
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
+from saltbitter.application.shared.identity import Principal
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN

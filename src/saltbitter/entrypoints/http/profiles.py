@@ -32,7 +32,6 @@ from litestar.status_codes import (
 )
 
 from saltbitter.adapters.photos import LocalFolderPhotoStore
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles.dto import (
@@ -48,6 +47,7 @@ from saltbitter.application.profiles.photos import (
     UploadPhoto,
 )
 from saltbitter.application.profiles.profile import GetMyProfile, GetPublicProfile, PutMyProfile
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import Gender, SchwartzValue
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.domain.profiles import (

@@ -135,6 +135,19 @@ class MatchingRepositoryContract:
     def uow_factory(self) -> UowFactory:
         raise NotImplementedError("provide a factory of units of work on one empty store")
 
+    # Blocks ------------------------------------------------------------------------
+
+    async def test_no_pair_is_blocked_before_blocking_exists(self, uow_factory: UowFactory) -> None:
+        async with uow_factory() as uow:
+            ada = await seed_member(uow)
+            bob = await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+            await uow.commit()
+        async with uow_factory() as uow:
+            blocked = await uow.matching.blocked_between(ada, [bob, UserId(uuid4())])
+            nobody = await uow.matching.blocked_between(ada, [])
+        assert blocked == frozenset()
+        assert nobody == frozenset()
+
     # Candidate reads ---------------------------------------------------------------
 
     async def test_members_are_accounts_with_a_profile_as_the_scorer_sees_them(

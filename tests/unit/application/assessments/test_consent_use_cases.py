@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saltbitter.application.accounts.dto import AccountsPolicy
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.dto import ConsentChange
 from saltbitter.application.assessments.events import ConsentChanged
+from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.errors import DomainRuleViolated, NotFound
 from support.container import PHONE

@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 
-from saltbitter.application.accounts.dto import Principal
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import Role, SessionId, UserId
 from saltbitter.testing.contracts.matching import seed_member
 from support.container import FakeWorld

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.delivery import NotifyDailySetReady, NotifyNewMatch
 from saltbitter.application.notifications.dto import DailySetReady, MatchCreated
@@ -24,6 +23,7 @@ from saltbitter.application.notifications.messages import (
 )
 from saltbitter.application.ports.mail import OutgoingEmail
 from saltbitter.application.ports.notifications import EmailStatus, Notification
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.errors import Unavailable, ValidationFailed
 from saltbitter.domain.notifications import NotificationKind

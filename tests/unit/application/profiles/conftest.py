@@ -5,8 +5,8 @@ from uuid import uuid4
 
 import pytest
 
-from saltbitter.application.accounts.dto import Principal
 from saltbitter.application.profiles.dto import LocationView, ProfileCommand
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import AccountStatus, User
 from saltbitter.domain.shared import Role, SessionId, Tier
 from saltbitter.testing.builders import a_user
