@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, text
+from sqlalchemy import Row, select, text
 
+from saltbitter.adapters.sqlalchemy.shared_reads import (
+    advisory_lock,
+    current_sensitive_consent,
+    latest_assessment_id,
+)
 from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
-from saltbitter.adapters.sqlalchemy.tables import consents, users
+from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_assessments import OVERALL_BAND, assessment_norms
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
 from saltbitter.application.ports.assessments import (
@@ -19,7 +23,6 @@ from saltbitter.application.ports.assessments import (
     PublishedNorms,
     StoredAssessment,
 )
-from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms, SubscaleNorm
 from saltbitter.domain.shared import UserId
 
@@ -48,13 +51,6 @@ def _assessment(row: Row[Any]) -> StoredAssessment:
     )
 
 
-def _member_key(user_id: UserId) -> int:
-    """A signed 64-bit advisory-lock key for one member's submissions (collisions, also
-    with other capabilities' keys, only serialise more)."""
-    digest = hashlib.blake2b(b"assessments:" + user_id.bytes, digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
 class SqlaAssessmentRepository(AssessmentRepository):
     __slots__ = ("_db",)
 
@@ -65,7 +61,7 @@ class SqlaAssessmentRepository(AssessmentRepository):
         if self._db.connection.dialect.name == "postgresql":
             # Held until commit or rollback: the second of two simultaneous submissions
             # waits here, then reads the first one's committed result and is refused.
-            await self._db.execute(select(func.pg_advisory_xact_lock(_member_key(user_id))))
+            await self._db.execute(advisory_lock(b"assessments:", user_id))
         else:
             # SQLite has one writer at a time: a write that matches nothing takes the
             # database's write lock now, so the retake check reads current data.
@@ -108,29 +104,8 @@ class SqlaAssessmentRepository(AssessmentRepository):
 
 
 def _samples_statement() -> Any:
-    # Same "latest row" and "current consent" rules as the matching reads.
-    latest_assessment = (
-        select(assessments.c.id)
-        .where(
-            assessments.c.user_id == users.c.id,
-            assessments.c.instrument == bindparam("instrument"),
-        )
-        .order_by(assessments.c.taken_at.desc(), assessments.c.id.desc())
-        .limit(1)
-        .correlate(users)
-        .scalar_subquery()
-    )
-    current_consent = (
-        select(consents.c.granted)
-        .where(
-            consents.c.user_id == users.c.id,
-            consents.c.purpose == ConsentPurpose.SENSITIVE_DATA.value,
-        )
-        .order_by(consents.c.recorded_at.desc(), consents.c.id.desc())
-        .limit(1)
-        .correlate(users)
-        .scalar_subquery()
-    )
+    latest_assessment = latest_assessment_id(per_instrument=True)
+    current_consent = current_sensitive_consent()
     return (
         select(assessments.c.answers, users.c.birthdate)
         .select_from(users.join(assessments, assessments.c.id == latest_assessment))

@@ -8,7 +8,6 @@ report whether they took effect, so the database's keys, not a prior read, decid
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -31,8 +30,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import ColumnElement
 
+from saltbitter.adapters.sqlalchemy.shared_reads import (
+    advisory_lock,
+    current_sensitive_consent,
+    latest_assessment_id,
+)
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection, translating_errors
-from saltbitter.adapters.sqlalchemy.tables import consents, users
+from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_members import (
     assessments,
     daily_set_entries,
@@ -51,7 +55,7 @@ from saltbitter.application.ports.matching import (
     MemberRecord,
     StoredMatch,
 )
-from saltbitter.domain.accounts import AccountStatus, ConsentPurpose
+from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.compatibility import (
     EARTH_RADIUS_KM,
     CandidateProfile,
@@ -78,42 +82,9 @@ def _chunks(items: Iterable[_T]) -> list[list[_T]]:
     return [listed[start : start + _CHUNK] for start in range(0, len(listed), _CHUNK)]
 
 
-def _pair_key(pair: MatchPair) -> int:
-    """A signed 64-bit advisory-lock key for the pair (collisions only serialise more)."""
-    digest = hashlib.blake2b(pair.first.bytes + pair.second.bytes, digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def _allotment_key(user: UserId) -> int:
-    """A signed 64-bit advisory-lock key for a member's discovery allotment."""
-    digest = hashlib.blake2b(b"discover-allotment" + user.bytes, digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
 def _members_statement() -> Any:
-    # Correlated "latest row" lookups rather than window functions: each is an index
-    # probe per member, so the plan stays linear even before the planner has statistics
-    # (a fresh or bulk-loaded table made a window-function join go quadratic).
-    latest_assessment = (
-        select(assessments.c.id)
-        .where(assessments.c.user_id == users.c.id)
-        .order_by(assessments.c.taken_at.desc(), assessments.c.id.desc())
-        .limit(1)
-        .correlate(users)
-        .scalar_subquery()
-    )
-    # The same order as the consent ledger's ``current``: newest record, then insertion.
-    current_consent = (
-        select(consents.c.granted)
-        .where(
-            consents.c.user_id == users.c.id,
-            consents.c.purpose == ConsentPurpose.SENSITIVE_DATA.value,
-        )
-        .order_by(consents.c.recorded_at.desc(), consents.c.id.desc())
-        .limit(1)
-        .correlate(users)
-        .scalar_subquery()
-    )
+    latest_assessment = latest_assessment_id()
+    current_consent = current_sensitive_consent()
     joined = users.join(profiles, profiles.c.user_id == users.c.id).outerjoin(
         assessments, assessments.c.id == latest_assessment
     )
@@ -370,7 +341,7 @@ class SqlaMatchingRepository(MatchingRepository):
         if self._dialect == "postgresql":
             # Held until commit or rollback: the second of two crossing likes waits here,
             # then sees the first one's committed like.
-            await self._db.execute(select(func.pg_advisory_xact_lock(_pair_key(pair))))
+            await self._db.execute(advisory_lock(b"", pair.first, pair.second))
         else:
             # SQLite has one writer at a time: a write that matches nothing takes the
             # database's write lock now, so later reads in this transaction are current.
@@ -614,7 +585,7 @@ class SqlaMatchingRepository(MatchingRepository):
         if self._dialect == "postgresql":
             # Held until commit or rollback: a concurrent page of the same member waits
             # here, then counts this one's allotment.
-            await self._db.execute(select(func.pg_advisory_xact_lock(_allotment_key(user))))
+            await self._db.execute(advisory_lock(b"discover-allotment", user))
         # A write first: on SQLite it takes the database's write lock for the count below.
         await self._db.execute(
             delete(discover_allotments).where(
