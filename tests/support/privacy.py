@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+import pytest
+from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
+from saltbitter.adapters.sqlalchemy.privacy import SqlaPersonalData, personal_data_gaps
 from saltbitter.adapters.sqlalchemy.schema import metadata
-from saltbitter.application.ports.privacy import PersonalData
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.application.ports.privacy import PersonalData, PersonalDataHolder
+from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
+from saltbitter.testing.contracts.persistence import UowFactory
+from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
 from saltbitter.testing.fakes import InMemoryDatabase
 
 # Not member data in the registry's sense: messages (declared as payloads) and aggregates.
@@ -81,3 +89,46 @@ def _count(value: object, member: UUID) -> int:
     if isinstance(value, list | tuple | set | frozenset):
         return sum(_count(item, member) for item in value)
     return 0
+
+
+def sql_holders(engine: AsyncEngine) -> HolderSession:
+    """Every capability's SQL holder over one transaction of ``engine``."""
+
+    @asynccontextmanager
+    async def session() -> AsyncIterator[Sequence[PersonalDataHolder]]:
+        async with engine.begin() as connection:
+            db = StagedConnection(connection)
+            yield [SqlaPersonalData(declaration, db) for declaration in PERSONAL_DATA]
+
+    return session
+
+
+class SqlPersonalDataContract(PersonalDataContract):
+    """The export/erase contract on the SQL holders; subclasses bring ``engine``."""
+
+    @pytest.fixture
+    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
+        return lambda: SqlaUnitOfWork(engine)
+
+    @pytest.fixture
+    def holders(self, engine: AsyncEngine) -> HolderSession:
+        return sql_holders(engine)
+
+    @pytest.fixture
+    def references(self, engine: AsyncEngine) -> ReferenceScan:
+        async def scan(member: UUID) -> dict[str, int]:
+            return await sql_references(engine, PERSONAL_DATA, member)
+
+        return scan
+
+
+def schema_gaps(sync_database_url: str, *extra_ddl: str) -> list[str]:
+    """What the personal-data check reports on that database, after ``extra_ddl``."""
+    engine = create_engine(sync_database_url)
+    try:
+        with engine.begin() as connection:
+            for ddl in extra_ddl:
+                connection.execute(text(ddl))
+            return personal_data_gaps(connection, PERSONAL_DATA)
+    finally:
+        engine.dispose()

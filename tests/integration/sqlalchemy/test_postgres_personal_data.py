@@ -1,50 +1,20 @@
 from __future__ import annotations
 
-from uuid import UUID
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.ext.asyncio import AsyncEngine
-from tests.support.privacy import sql_references
-from tests.unit.adapters.sqlalchemy.test_sqlite_personal_data import sql_holders
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
 from saltbitter.adapters.sqlalchemy.engine import sync_url
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
-from saltbitter.adapters.sqlalchemy.privacy import personal_data_gaps
-from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
-from saltbitter.testing.contracts.persistence import UowFactory
-from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
+from support.privacy import SqlPersonalDataContract, schema_gaps
 
 pytestmark = pytest.mark.integration
 
 
-class TestPostgresPersonalData(PersonalDataContract):
-    @pytest.fixture
-    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
-        return lambda: SqlaUnitOfWork(engine)
-
-    @pytest.fixture
-    def holders(self, engine: AsyncEngine) -> HolderSession:
-        return sql_holders(engine)
-
-    @pytest.fixture
-    def references(self, engine: AsyncEngine) -> ReferenceScan:
-        async def scan(member: UUID) -> dict[str, int]:
-            return await sql_references(engine, PERSONAL_DATA, member)
-
-        return scan
+class TestPostgresPersonalData(SqlPersonalDataContract):
+    pass
 
 
 def _gaps(url: str, *extra_ddl: str) -> list[str]:
-    engine = create_engine(sync_url(url))
-    try:
-        with engine.begin() as connection:
-            for ddl in extra_ddl:
-                connection.execute(text(ddl))
-            return personal_data_gaps(connection, PERSONAL_DATA)
-    finally:
-        engine.dispose()
+    return schema_gaps(sync_url(url), *extra_ddl)
 
 
 def test_the_migrated_schema_has_every_member_reference_declared(

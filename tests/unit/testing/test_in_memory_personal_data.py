@@ -5,7 +5,6 @@ from contextlib import asynccontextmanager
 from uuid import UUID
 
 import pytest
-from tests.support.privacy import memory_references
 
 from saltbitter.application.ports.privacy import PersonalDataHolder
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
@@ -13,6 +12,7 @@ from saltbitter.testing.contracts.persistence import UowFactory
 from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
 from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
 from saltbitter.testing.privacy import in_memory_holders
+from support.privacy import memory_references
 
 
 class TestInMemoryPersonalData(PersonalDataContract):

@@ -1,60 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from pathlib import Path
-from uuid import UUID
 
-import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.ext.asyncio import AsyncEngine
-from tests.support.privacy import sql_references
-
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.adapters.sqlalchemy.privacy import SqlaPersonalData, personal_data_gaps
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
-from saltbitter.application.ports.privacy import PersonalDataHolder
-from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
-from saltbitter.testing.contracts.persistence import UowFactory
-from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
+from support.privacy import SqlPersonalDataContract, schema_gaps
 
 
-def sql_holders(engine: AsyncEngine) -> HolderSession:
-    @asynccontextmanager
-    async def session() -> AsyncIterator[Sequence[PersonalDataHolder]]:
-        async with engine.begin() as connection:
-            db = StagedConnection(connection)
-            yield [SqlaPersonalData(declaration, db) for declaration in PERSONAL_DATA]
-
-    return session
-
-
-class TestSqlitePersonalData(PersonalDataContract):
-    @pytest.fixture
-    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
-        return lambda: SqlaUnitOfWork(engine)
-
-    @pytest.fixture
-    def holders(self, engine: AsyncEngine) -> HolderSession:
-        return sql_holders(engine)
-
-    @pytest.fixture
-    def references(self, engine: AsyncEngine) -> ReferenceScan:
-        async def scan(member: UUID) -> dict[str, int]:
-            return await sql_references(engine, PERSONAL_DATA, member)
-
-        return scan
+class TestSqlitePersonalData(SqlPersonalDataContract):
+    pass
 
 
 def _gaps(path: Path, *extra_ddl: str) -> list[str]:
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        with engine.begin() as connection:
-            for ddl in extra_ddl:
-                connection.execute(text(ddl))
-            return personal_data_gaps(connection, PERSONAL_DATA)
-    finally:
-        engine.dispose()
+    return schema_gaps(f"sqlite:///{path}", *extra_ddl)
 
 
 def test_the_migrated_schema_has_every_member_reference_declared(
