@@ -47,3 +47,9 @@ class RateLimiter(Protocol):
     @abstractmethod
     async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
         """Count one request for ``key``; refuse once ``limit`` is reached in the window."""
+
+    @abstractmethod
+    async def check(self) -> bool:
+        """Whether the limits are counted where they are meant to be (the shared store,
+        or this process for a process-local limiter); False while a limiter has fallen
+        back from an unreachable shared store. Never raises."""

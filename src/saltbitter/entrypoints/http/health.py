@@ -10,7 +10,6 @@ from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.memory import FallbackRateLimiter
 from saltbitter.adapters.sqlalchemy import ping as ping_database
 from saltbitter.application.ports.cache import Cache, RateLimiter
 from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem, documented_errors
@@ -61,7 +60,7 @@ class HealthController(Controller):
         checks = {
             "database": "ok" if await ping_database(engine) else "down",
             "cache": "ok" if await cache.ping() else "down",
-            "rate_limiter": "ok" if await _shared_limits_answer(limiter) else "in_process",
+            "rate_limiter": "ok" if await limiter.check() else "in_process",
         }
         if checks["database"] != "ok":
             # Nothing can be served without it: take this instance out of rotation.
@@ -78,10 +77,3 @@ class HealthController(Controller):
         # rotation although each still serves (the cache is optional, limits fall back).
         healthy = all(state == "ok" for state in checks.values())
         return Response(HealthStatus("ok" if healthy else "degraded", checks), status_code=200)
-
-
-async def _shared_limits_answer(limiter: RateLimiter) -> bool:
-    """False while the limiter counts in this process only (its shared store is down)."""
-    if isinstance(limiter, FallbackRateLimiter):
-        return await limiter.check()
-    return True

@@ -147,6 +147,9 @@ class RateLimiterContract:
         assert refused.remaining == 0
         assert 1 <= refused.retry_after_seconds <= 60
 
+    async def test_a_working_limiter_counts_where_it_should(self, limiter: RateLimiter) -> None:
+        assert await limiter.check() is True
+
     async def test_remaining_counts_down(self, limiter: RateLimiter) -> None:
         key = _unique("remaining")
         remaining = [(await limiter.hit(key, limit=3, window_seconds=60)).remaining for _ in "abc"]

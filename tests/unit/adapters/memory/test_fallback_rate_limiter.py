@@ -36,6 +36,12 @@ class TestFallbackRateLimiterWithItsRedisDead(RateLimiterContract):
     def limiter(self, degraded: FallbackRateLimiter) -> FallbackRateLimiter:
         return degraded
 
+    async def test_a_working_limiter_counts_where_it_should(
+        self, limiter: FallbackRateLimiter
+    ) -> None:
+        # Every other rule holds while degraded; this one says it is degraded.
+        assert await limiter.check() is False
+
 
 async def test_a_dead_redis_degrades_to_counting_in_process_and_is_logged_once() -> None:
     ticks = Ticks()
