@@ -59,12 +59,15 @@ from saltbitter.testing.fakes import (
     InMemoryPasswordHasher,
     InMemorySecretGenerator,
     InMemoryUnitOfWork,
+    OutboxState,
 )
+from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_profiles import (
     InMemoryImageProcessor,
     InMemoryPhotoModerator,
     InMemoryPhotoStore,
 )
+from support.storage import CAPABILITY_FAKES, InMemoryStorage
 
 __all__ = ["PASSWORD", "PHONE", "FakeWorld", "registration"]
 
@@ -214,7 +217,12 @@ class FakeWorld:
     @property
     def container(self) -> AsyncContainer:
         if self._container is None:
-            self._container = make_container(self.settings, FakesProvider(self))
+            self._container = make_container(
+                self.settings,
+                FakesProvider(self),
+                InMemoryStorage(self.database),
+                *(fakes() for fakes in CAPABILITY_FAKES),
+            )
         return self._container
 
     async def get(self, kind: type[T]) -> T:
@@ -233,7 +241,7 @@ class FakeWorld:
 
     def events(self, kind: type[E]) -> list[E]:
         """The events of this type in the outbox, oldest first."""
-        return [m.event for m in self.database.outbox if isinstance(m.event, kind)]
+        return [m.event for m in self.database[OutboxState].messages if isinstance(m.event, kind)]
 
     async def deliver_jobs(self, only: Collection[str] | None = None) -> list[str]:
         """Relay the outbox and run the queued jobs through the worker's job table.
@@ -259,7 +267,7 @@ class FakeWorld:
         """A verified member, as the principal their access token would give."""
         await self.verified_member(email)
         address = EmailAddress.parse(email)
-        user = next(u for u in self.database.users.values() if u.email == address)
+        user = next(u for u in self.database[AccountsState].users.values() if u.email == address)
         return Principal(user.id, SessionId(uuid4()), frozenset({Role.MEMBER}), user.tier, True)
 
     async def consent(

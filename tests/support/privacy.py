@@ -20,9 +20,10 @@ from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
 from saltbitter.testing.contracts.persistence import UowFactory
 from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
 from saltbitter.testing.fakes import InMemoryDatabase
+from saltbitter.testing.fakes_accounts import AccountsState
 
 # Not member data in the registry's sense: messages (declared as payloads) and aggregates.
-_NOT_SCANNED = {"outbox", "dispatched", "assessments_state.norms"}
+_NOT_SCANNED = {"OutboxState.messages", "OutboxState.dispatched", "AssessmentsState.norms"}
 
 
 async def sql_references(
@@ -60,21 +61,17 @@ def memory_references(database: InMemoryDatabase, member: UUID) -> dict[str, int
     by top-level field; a refresh token counts when its session names the member or is
     gone."""
     found: dict[str, int] = {}
-    for field in dataclasses.fields(database):
-        value = getattr(database, field.name)
-        if field.name in _NOT_SCANNED:
-            continue
-        if dataclasses.is_dataclass(value):
-            for inner in dataclasses.fields(value):
-                if f"{field.name}.{inner.name}" not in _NOT_SCANNED:
-                    found[f"{field.name}.{inner.name}"] = _count(getattr(value, inner.name), member)
-        else:
-            found[field.name] = _count(value, member)
-    found["refresh_tokens"] = sum(
+    for kind, state in database.states.items():
+        for field in dataclasses.fields(state):
+            name = f"{kind.__name__}.{field.name}"
+            if name not in _NOT_SCANNED:
+                found[name] = _count(getattr(state, field.name), member)
+    accounts = database[AccountsState]
+    found["AccountsState.refresh_tokens"] = sum(
         1
-        for token in database.refresh_tokens.values()
-        if token.session_id not in database.sessions
-        or database.sessions[token.session_id].user_id == member
+        for token in accounts.refresh_tokens.values()
+        if token.session_id not in accounts.sessions
+        or accounts.sessions[token.session_id].user_id == member
     )
     return found
 
@@ -96,9 +93,12 @@ def sql_holders(engine: AsyncEngine) -> HolderSession:
 
     @asynccontextmanager
     async def session() -> AsyncIterator[Sequence[PersonalDataHolder]]:
-        async with engine.begin() as connection:
-            db = StagedConnection(connection)
+        db = StagedConnection(engine)
+        try:
             yield [SqlaPersonalData(declaration, db) for declaration in PERSONAL_DATA]
+            await db.commit()
+        finally:
+            await db.close()
 
     return session
 

@@ -23,13 +23,17 @@ from saltbitter.adapters.memory import (
 from saltbitter.adapters.redis import RedisCache, redis_client, redis_rate_limiter
 from saltbitter.adapters.security import Argon2PasswordHasher, JwtAccessTokenCodec
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SecretsGenerator, SystemClock, UuidIdGenerator
 from saltbitter.application.outbox import EventHandlers, RelayOutbox
 from saltbitter.application.ports.cache import Cache, RateLimiter
-from saltbitter.application.ports.events import JobQueue
+from saltbitter.application.ports.events import JobQueue, Outbox
 from saltbitter.application.ports.mail import Mailer
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, RELAY_OUTBOX, InProcessJobQueue
@@ -124,10 +128,27 @@ class InfrastructureProvider(Provider):
 
 
 class UseCaseProvider(Provider):
-    """REQUEST scope: a fresh unit of work for every use case that asks for one, and the
-    outbox relay (capabilities provide their own use cases)."""
+    """REQUEST scope: the request's one connection, its transaction and outbox, and the
+    outbox relay (capabilities provide their own ports and use cases on that connection)."""
 
     scope = Scope.REQUEST
+
+    @provide
+    async def connection(self, engine: AsyncEngine) -> AsyncIterator[StagedConnection]:
+        """Checked out at the request's first statement, given back when the request ends."""
+        connection = StagedConnection(engine)
+        yield connection
+        await connection.close()
+
+    @provide
+    def transaction(self, connection: StagedConnection, queue: JobQueue) -> Transaction:
+        return SqlaTransaction(connection, after_commit=_outbox_waker(queue))
+
+    @provide
+    def outbox(
+        self, connection: StagedConnection, clock: Clock, ids: IdGenerator, events: EventCodec
+    ) -> Outbox:
+        return SqlaOutbox(connection, clock, ids, events)
 
     @provide(cache=False)
     def unit_of_work(

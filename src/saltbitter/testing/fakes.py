@@ -6,7 +6,6 @@ so a use case that works against them works against PostgreSQL too.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import itertools
 import random
@@ -41,32 +40,41 @@ from saltbitter.domain.accounts import (
 )
 from saltbitter.domain.errors import AuthenticationFailed, Conflict
 from saltbitter.domain.shared import SessionId, UserId
+from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_assessments import (
-    AssessmentsState,
     InMemoryAssessmentRepository,
     InMemoryNormsRepository,
 )
-from saltbitter.testing.fakes_matching import InMemoryMatchingRepository, MatchingState
-from saltbitter.testing.fakes_notifications import (
-    InMemoryNotificationRepository,
-    NotificationsState,
-)
+from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
+from saltbitter.testing.fakes_notifications import InMemoryNotificationRepository
 from saltbitter.testing.fakes_profiles import (
     InMemoryPhotoRepository,
     InMemoryProfileRepository,
-    ProfilesState,
+)
+from saltbitter.testing.memory import (
+    InMemoryConnection,
+    InMemoryDatabase,
+    InMemoryRepository,
+    InMemoryTransaction,
 )
 
 __all__ = [
+    "AccountsState",
     "InMemoryAccessTokenCodec",
     "InMemoryClock",
+    "InMemoryConsentLedger",
     "InMemoryDatabase",
     "InMemoryIdGenerator",
     "InMemoryJobQueue",
     "InMemoryMailer",
+    "InMemoryOneTimeCodeRepository",
+    "InMemoryOutbox",
     "InMemoryPasswordHasher",
     "InMemorySecretGenerator",
+    "InMemorySessionRepository",
     "InMemoryUnitOfWork",
+    "InMemoryUserRepository",
+    "OutboxState",
 ]
 
 
@@ -167,27 +175,18 @@ class InMemoryJobQueue(JobQueue):
 
 
 @dataclass
-class InMemoryDatabase:
-    """The committed state that every ``InMemoryUnitOfWork`` on it shares."""
-
-    users: dict[UserId, User] = field(default_factory=dict)
-    sessions: dict[SessionId, Session] = field(default_factory=dict)
-    refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
-    codes: dict[tuple[UserId, CodePurpose], OneTimeCode] = field(default_factory=dict)
-    consents: list[ConsentRecord] = field(default_factory=list)
-    outbox: list[OutboxMessage] = field(default_factory=list)
+class OutboxState:
+    messages: list[OutboxMessage] = field(default_factory=list)
     dispatched: dict[UUID, datetime] = field(default_factory=dict)
-    # One state object per later capability; each fake module owns its own.
-    profiles_state: ProfilesState = field(default_factory=ProfilesState)
-    assessments_state: AssessmentsState = field(default_factory=AssessmentsState)
-    matching_state: MatchingState = field(default_factory=MatchingState)
-    notifications_state: NotificationsState = field(default_factory=NotificationsState)
 
 
-class InMemoryUserRepository(UserRepository):
-    def __init__(self, state: InMemoryDatabase) -> None:
-        self._state = state
+class _OnAccounts(InMemoryRepository):
+    @property
+    def _state(self) -> AccountsState:
+        return self._connection.state(AccountsState)
 
+
+class InMemoryUserRepository(_OnAccounts, UserRepository):
     def add(self, user: User) -> None:
         if user.id in self._state.users:
             raise Conflict("The user exists already.", code="user_exists")
@@ -222,10 +221,7 @@ class InMemoryUserRepository(UserRepository):
         return len(doomed)
 
 
-class InMemorySessionRepository(SessionRepository):
-    def __init__(self, state: InMemoryDatabase) -> None:
-        self._state = state
-
+class InMemorySessionRepository(_OnAccounts, SessionRepository):
     def add(self, session: Session) -> None:
         self._state.sessions[session.id] = session
 
@@ -259,10 +255,7 @@ class InMemorySessionRepository(SessionRepository):
         return True
 
 
-class InMemoryOneTimeCodeRepository(OneTimeCodeRepository):
-    def __init__(self, state: InMemoryDatabase) -> None:
-        self._state = state
-
+class InMemoryOneTimeCodeRepository(_OnAccounts, OneTimeCodeRepository):
     async def put(self, code: OneTimeCode) -> None:
         self._state.codes[(code.user_id, code.purpose)] = code
 
@@ -290,10 +283,7 @@ class InMemoryOneTimeCodeRepository(OneTimeCodeRepository):
         return True
 
 
-class InMemoryConsentLedger(ConsentLedger):
-    def __init__(self, state: InMemoryDatabase) -> None:
-        self._state = state
-
+class InMemoryConsentLedger(_OnAccounts, ConsentLedger):
     def append(self, record: ConsentRecord) -> None:
         self._state.consents.append(record)
 
@@ -307,18 +297,24 @@ class InMemoryConsentLedger(ConsentLedger):
         return matching[-1] if matching else None
 
 
-class InMemoryOutbox(Outbox):
-    def __init__(self, state: InMemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
-        self._state = state
+class InMemoryOutbox(InMemoryRepository, Outbox):
+    def __init__(self, connection: InMemoryConnection, clock: Clock, ids: IdGenerator) -> None:
+        super().__init__(connection)
         self._clock = clock
         self._ids = ids
 
+    @property
+    def _state(self) -> OutboxState:
+        return self._connection.state(OutboxState)
+
     def add(self, event: Event) -> None:
         message = OutboxMessage(self._ids.new_id(), event.name, event, self._clock.now())
-        self._state.outbox.append(message)
+        self._state.messages.append(message)
+        self._connection.announced += 1
 
     async def claim_pending(self, limit: int) -> Sequence[OutboxMessage]:
-        pending = [m for m in self._state.outbox if m.id not in self._state.dispatched]
+        state = self._state
+        pending = [m for m in state.messages if m.id not in state.dispatched]
         return pending[:limit]
 
     async def mark_dispatched(self, message_ids: Sequence[UUID], now: datetime) -> None:
@@ -326,7 +322,7 @@ class InMemoryOutbox(Outbox):
 
 
 class InMemoryUnitOfWork(UnitOfWork):
-    """Works on a private copy of the database; ``commit`` publishes it atomically."""
+    """Every repository on one ``InMemoryConnection`` (transitional, being retired)."""
 
     def __init__(
         self,
@@ -335,28 +331,27 @@ class InMemoryUnitOfWork(UnitOfWork):
         ids: IdGenerator | None = None,
     ) -> None:
         self.database = database if database is not None else InMemoryDatabase()
-        self._clock = clock or InMemoryClock()
-        self._ids = ids or InMemoryIdGenerator()
-        self._working: InMemoryDatabase | None = None
-        self.commits = 0
+        self.connection = connection = InMemoryConnection(self.database)
+        self._transaction = InMemoryTransaction(connection)
+        self.users = InMemoryUserRepository(connection)
+        self.sessions = InMemorySessionRepository(connection)
+        self.codes = InMemoryOneTimeCodeRepository(connection)
+        self.consents = InMemoryConsentLedger(connection)
+        self._clock, self._ids = clock or InMemoryClock(), ids or InMemoryIdGenerator()
+        self.outbox = InMemoryOutbox(connection, self._clock, self._ids)
+        self.profiles = InMemoryProfileRepository(connection)
+        self.photos = InMemoryPhotoRepository(connection)
+        self.assessments = InMemoryAssessmentRepository(connection)
+        self.norms = InMemoryNormsRepository(connection)
+        self.matching = InMemoryMatchingRepository(connection)
+        self.notifications = InMemoryNotificationRepository(connection)
+
+    @property
+    def commits(self) -> int:
+        return self.connection.commits
 
     async def __aenter__(self) -> Self:
-        if self._working is not None:
-            raise RuntimeError("InMemoryUnitOfWork is not re-entrant")
-        self._working = copy.deepcopy(self.database)
-        self.users = InMemoryUserRepository(self._working)
-        self.sessions = InMemorySessionRepository(self._working)
-        self.codes = InMemoryOneTimeCodeRepository(self._working)
-        self.consents = InMemoryConsentLedger(self._working)
-        self.outbox = InMemoryOutbox(self._working, self._clock, self._ids)
-        self.profiles = InMemoryProfileRepository(self._working.profiles_state)
-        self.photos = InMemoryPhotoRepository(self._working.profiles_state)
-        self.assessments = InMemoryAssessmentRepository(self._working.assessments_state)
-        self.norms = InMemoryNormsRepository(
-            self._working.assessments_state, self._working.users, self._working.consents
-        )
-        self.matching = InMemoryMatchingRepository(self._working.matching_state, self._working)
-        self.notifications = InMemoryNotificationRepository(self._working.notifications_state)
+        await self._transaction.__aenter__()
         return self
 
     async def __aexit__(
@@ -365,15 +360,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._working = None
+        await self._transaction.__aexit__(exc_type, exc, traceback)
 
     async def commit(self) -> None:
-        if self._working is None:
-            raise RuntimeError("commit outside of 'async with'")
-        emails = [user.email for user in self._working.users.values()]
-        if len(emails) != len(set(emails)):
-            raise Conflict("An account with this email already exists.", code="email_taken")
-        # Publish by replacing the shared state's contents, as a database would.
-        for name in InMemoryDatabase.__dataclass_fields__:
-            setattr(self.database, name, copy.deepcopy(getattr(self._working, name)))
-        self.commits += 1
+        await self._transaction.commit()

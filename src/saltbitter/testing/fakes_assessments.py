@@ -16,6 +16,8 @@ from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord, User
 from saltbitter.domain.attachment import AgeBand
 from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.memory import InMemoryRepository
 
 __all__ = ["AssessmentsState", "InMemoryAssessmentRepository", "InMemoryNormsRepository"]
 
@@ -28,10 +30,13 @@ class AssessmentsState:
     norms: list[PublishedNorms] = field(default_factory=list)
 
 
-class InMemoryAssessmentRepository(AssessmentRepository):
-    def __init__(self, state: AssessmentsState) -> None:
-        self._state = state
+class _OnAssessments(InMemoryRepository):
+    @property
+    def _state(self) -> AssessmentsState:
+        return self._connection.state(AssessmentsState)
 
+
+class InMemoryAssessmentRepository(_OnAssessments, AssessmentRepository):
     async def lock_member(self, user_id: UserId) -> None:
         """Nothing to do: an in-memory unit of work publishes whole snapshots."""
 
@@ -51,18 +56,16 @@ class InMemoryAssessmentRepository(AssessmentRepository):
 _BAND_ORDER: list[AgeBand | None] = [None, *AgeBand]
 
 
-class InMemoryNormsRepository(NormsRepository):
+class InMemoryNormsRepository(_OnAssessments, NormsRepository):
     """Reads the users and the consent ledger of the same working copy."""
 
-    def __init__(
-        self,
-        state: AssessmentsState,
-        users: Mapping[UserId, User],
-        consents: Sequence[ConsentRecord],
-    ) -> None:
-        self._state = state
-        self._users = users
-        self._consents = consents
+    @property
+    def _users(self) -> Mapping[UserId, User]:
+        return self._connection.state(AccountsState).users
+
+    @property
+    def _consents(self) -> Sequence[ConsentRecord]:
+        return self._connection.state(AccountsState).consents
 
     async def samples(self, instrument: str) -> Sequence[NormsSample]:
         granted: dict[UserId, bool] = {}

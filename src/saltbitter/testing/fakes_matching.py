@@ -7,10 +7,9 @@ consent ledger, through the same ``member_record`` rule as the SQL adapter, so b
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Protocol
 from uuid import UUID
 
 from saltbitter.application.matching.members import member_record
@@ -21,7 +20,7 @@ from saltbitter.application.ports.matching import (
     MemberRecord,
     StoredMatch,
 )
-from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord, User
+from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.compatibility import (
     CandidateProfile,
     CompatibilityPolicy,
@@ -31,10 +30,12 @@ from saltbitter.domain.compatibility import (
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_profiles import ProfilesState
+from saltbitter.testing.memory import InMemoryRepository
 
-__all__ = ["InMemoryMatchingRepository", "MatchingState", "MemberSource"]
+__all__ = ["InMemoryMatchingRepository", "MatchingState"]
 
 
 @dataclass
@@ -47,25 +48,12 @@ class MatchingState:
     discover_allotments: dict[tuple[UserId, date], list[UserId]] = field(default_factory=dict)
 
 
-class MemberSource(Protocol):
-    """What candidate reads need of the in-memory database (``InMemoryDatabase`` is one)."""
-
-    @property
-    def users(self) -> Mapping[UserId, User]: ...
-    @property
-    def consents(self) -> Sequence[ConsentRecord]: ...
-    @property
-    def profiles_state(self) -> ProfilesState: ...
-    @property
-    def assessments_state(self) -> AssessmentsState: ...
-
-
-class InMemoryMatchingRepository(MatchingRepository):
+class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
     """Reads profiles and assessments from the same database for candidate queries."""
 
-    def __init__(self, state: MatchingState, database: MemberSource) -> None:
-        self._state = state
-        self._database = database
+    @property
+    def _state(self) -> MatchingState:
+        return self._connection.state(MatchingState)
 
     # Blocks (read port owned by matching) -------------------------------------------
 
@@ -79,16 +67,17 @@ class InMemoryMatchingRepository(MatchingRepository):
     # Candidate reads ---------------------------------------------------------------
 
     def _member(self, user_id: UserId, now: datetime) -> MemberRecord | None:
-        database = self._database
-        user = database.users.get(user_id)
-        profile = database.profiles_state.profiles.get(user_id)
+        accounts = self._connection.state(AccountsState)
+        user = accounts.users.get(user_id)
+        profile = self._connection.state(ProfilesState).profiles.get(user_id)
         if user is None or profile is None:
             return None
-        mine = [r for r in database.assessments_state.records if r.user_id == user_id]
+        records = self._connection.state(AssessmentsState).records
+        mine = [r for r in records if r.user_id == user_id]
         latest = max(mine, key=lambda record: (record.taken_at, record.id), default=None)
         consents = [
             c
-            for c in database.consents
+            for c in accounts.consents
             if c.user_id == user_id and c.purpose is ConsentPurpose.SENSITIVE_DATA
         ]
         # The ledger is append-only: the newest record wins, later appends on ties.
@@ -130,7 +119,7 @@ class InMemoryMatchingRepository(MatchingRepository):
         self, now: datetime, user_ids: Collection[UserId] | None = None
     ) -> Sequence[MemberRecord]:
         wanted = (
-            list(self._database.profiles_state.profiles)
+            list(self._connection.state(ProfilesState).profiles)
             if user_ids is None
             else list(dict.fromkeys(user_ids))
         )
@@ -152,7 +141,7 @@ class InMemoryMatchingRepository(MatchingRepository):
 
     async def interest_frequencies(self) -> DocumentFrequencies:
         return DocumentFrequencies.from_interest_sets(
-            profile.interests for profile in self._database.profiles_state.profiles.values()
+            profile.interests for profile in self._connection.state(ProfilesState).profiles.values()
         )
 
     async def pair_histories(

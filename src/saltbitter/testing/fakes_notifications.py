@@ -15,6 +15,7 @@ from saltbitter.application.ports.notifications import (
     ScheduledEmail,
 )
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.memory import InMemoryRepository
 
 __all__ = ["InMemoryNotificationRepository", "NotificationsState"]
 
@@ -31,9 +32,10 @@ def _newest_first(notification: Notification) -> tuple[datetime, UUID]:
     return (notification.created_at, notification.id)
 
 
-class InMemoryNotificationRepository(NotificationRepository):
-    def __init__(self, state: NotificationsState) -> None:
-        self._state = state
+class InMemoryNotificationRepository(InMemoryRepository, NotificationRepository):
+    @property
+    def _state(self) -> NotificationsState:
+        return self._connection.state(NotificationsState)
 
     async def add(self, notification: Notification) -> bool:
         if notification.id in self._state.notifications:

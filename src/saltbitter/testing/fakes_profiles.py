@@ -28,6 +28,7 @@ from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import Conflict, ValidationFailed
 from saltbitter.domain.profiles import ImageType, Photo, PhotoId, Profile
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.memory import InMemoryRepository
 
 __all__ = [
     "InMemoryImageProcessor",
@@ -47,9 +48,10 @@ class ProfilesState:
     photos: dict[UUID, Photo] = field(default_factory=dict)
 
 
-class InMemoryProfileRepository(ProfileRepository):
-    def __init__(self, state: ProfilesState) -> None:
-        self._state = state
+class InMemoryProfileRepository(InMemoryRepository, ProfileRepository):
+    @property
+    def _state(self) -> ProfilesState:
+        return self._connection.state(ProfilesState)
 
     async def get(self, user_id: UserId) -> Profile | None:
         return self._state.profiles.get(user_id)
@@ -62,9 +64,10 @@ class InMemoryProfileRepository(ProfileRepository):
         self._state.profiles[profile.user_id] = profile
 
 
-class InMemoryPhotoRepository(PhotoRepository):
-    def __init__(self, state: ProfilesState) -> None:
-        self._state = state
+class InMemoryPhotoRepository(InMemoryRepository, PhotoRepository):
+    @property
+    def _state(self) -> ProfilesState:
+        return self._connection.state(ProfilesState)
 
     def _mine(self, user_id: UserId) -> list[Photo]:
         mine = [photo for photo in self._state.photos.values() if photo.user_id == user_id]

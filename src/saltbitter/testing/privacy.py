@@ -26,7 +26,12 @@ from saltbitter.application.ports.privacy import (
 )
 from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
 from saltbitter.domain.shared import UserId
-from saltbitter.testing.fakes import InMemoryDatabase
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_assessments import AssessmentsState
+from saltbitter.testing.fakes_matching import MatchingState
+from saltbitter.testing.fakes_notifications import NotificationsState
+from saltbitter.testing.fakes_profiles import ProfilesState
+from saltbitter.testing.memory import InMemoryConnection
 
 __all__ = [
     "InMemoryAccountsPersonalData",
@@ -70,8 +75,8 @@ def _row(record: object, *, withheld: Iterable[str] = ()) -> ExportedRow:
 class _Holder(PersonalDataHolder):
     declaration_value: PersonalData
 
-    def __init__(self, database: InMemoryDatabase) -> None:
-        self._db = database
+    def __init__(self, connection: InMemoryConnection) -> None:
+        self._connection = connection
 
     @property
     def declaration(self) -> PersonalData:
@@ -87,7 +92,7 @@ class InMemoryAccountsPersonalData(_Holder):
     declaration_value = ACCOUNTS
 
     async def export(self, member: UserId) -> MemberExport:
-        db = self._db
+        db = self._connection.state(AccountsState)
         sessions = [s for s in db.sessions.values() if s.user_id == member]
         session_ids = {s.id for s in sessions}
         user = db.users.get(member)
@@ -106,7 +111,7 @@ class InMemoryAccountsPersonalData(_Holder):
         }
 
     async def erase(self, member: UserId) -> ErasureReport:
-        db = self._db
+        db = self._connection.state(AccountsState)
         sessions = {sid for sid, s in db.sessions.items() if s.user_id == member}
         tokens = {h for h, t in db.refresh_tokens.items() if t.session_id in sessions}
         codes = {key for key in db.codes if key[0] == member}
@@ -134,7 +139,7 @@ class InMemoryProfilesPersonalData(_Holder):
     declaration_value = PROFILES
 
     async def export(self, member: UserId) -> MemberExport:
-        state = self._db.profiles_state
+        state = self._connection.state(ProfilesState)
         profile = state.profiles.get(member)
         photos = sorted(
             (p for p in state.photos.values() if p.user_id == member), key=lambda p: p.id
@@ -145,7 +150,7 @@ class InMemoryProfilesPersonalData(_Holder):
         }
 
     async def erase(self, member: UserId) -> ErasureReport:
-        state = self._db.profiles_state
+        state = self._connection.state(ProfilesState)
         photos = [p for p in state.photos.values() if p.user_id == member]
         for photo in photos:
             del state.photos[photo.id]
@@ -159,11 +164,11 @@ class InMemoryAssessmentsPersonalData(_Holder):
     declaration_value = ASSESSMENTS
 
     async def export(self, member: UserId) -> MemberExport:
-        records = self._db.assessments_state.records
+        records = self._connection.state(AssessmentsState).records
         return {"assessments": [_row(r) for r in records if r.user_id == member]}
 
     async def erase(self, member: UserId) -> ErasureReport:
-        state = self._db.assessments_state
+        state = self._connection.state(AssessmentsState)
         kept = [r for r in state.records if r.user_id != member]
         erased, state.records = len(state.records) - len(kept), kept
         return self._report({"assessments": erased})
@@ -173,7 +178,7 @@ class InMemoryMatchingPersonalData(_Holder):
     declaration_value = MATCHING
 
     async def export(self, member: UserId) -> MemberExport:
-        state = self._db.matching_state
+        state = self._connection.state(MatchingState)
         swipes = [
             {
                 "actor_id": str(actor),
@@ -220,7 +225,7 @@ class InMemoryMatchingPersonalData(_Holder):
         }
 
     async def erase(self, member: UserId) -> ErasureReport:
-        state = self._db.matching_state
+        state = self._connection.state(MatchingState)
         swipes = [pair for pair in state.swipes if member in pair]
         for pair in swipes:
             del state.swipes[pair]
@@ -263,7 +268,7 @@ class InMemoryNotificationsPersonalData(_Holder):
     declaration_value = NOTIFICATIONS
 
     async def export(self, member: UserId) -> MemberExport:
-        state = self._db.notifications_state
+        state = self._connection.state(NotificationsState)
         return {
             "notifications": [
                 _row(n)
@@ -278,7 +283,7 @@ class InMemoryNotificationsPersonalData(_Holder):
         }
 
     async def erase(self, member: UserId) -> ErasureReport:
-        state = self._db.notifications_state
+        state = self._connection.state(NotificationsState)
         keys = NOTIFICATIONS.table("notifications").json_member_keys["payload"]
 
         def names(notification_user: UserId, payload: Mapping[str, object]) -> bool:
@@ -297,7 +302,7 @@ class InMemoryNotificationsPersonalData(_Holder):
         return self._report({"notifications": len(notifications), "scheduled_emails": len(emails)})
 
 
-_HOLDERS: Mapping[str, Callable[[InMemoryDatabase], PersonalDataHolder]] = {
+_HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
         InMemoryAccountsPersonalData,
@@ -310,7 +315,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryDatabase], PersonalDataHolder]] = {
 
 
 def in_memory_holders(
-    database: InMemoryDatabase, declarations: Sequence[PersonalData]
+    connection: InMemoryConnection, declarations: Sequence[PersonalData]
 ) -> list[PersonalDataHolder]:
     """The in-memory holder of each declaration, in the registry's order."""
-    return [_HOLDERS[declaration.capability](database) for declaration in declarations]
+    return [_HOLDERS[declaration.capability](connection) for declaration in declarations]

@@ -47,6 +47,7 @@ from saltbitter.domain.errors import (
 )
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes import InMemoryPasswordHasher, InMemoryUnitOfWork
+from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import PASSWORD, registration
 from support.container import FakeWorld as Accounts
 
@@ -106,10 +107,12 @@ async def test_registration_creates_a_pending_account_with_consents_and_mails_a_
 ) -> None:
     received = await (await accounts.get(RegisterUser))(registration("  Ada@Example.ORG "))
     assert received.email == "ada@example.org"
-    [user] = accounts.database.users.values()
+    [user] = accounts.database[AccountsState].users.values()
     assert user.status is AccountStatus.PENDING_VERIFICATION
     assert user.password_hash != PASSWORD
-    purposes = {(c.purpose, c.granted, c.ip_address) for c in accounts.database.consents}
+    purposes = {
+        (c.purpose, c.granted, c.ip_address) for c in accounts.database[AccountsState].consents
+    }
     assert purposes == {
         (ConsentPurpose.TERMS, True, "203.0.113.7"),
         (ConsentPurpose.PRIVACY, True, "203.0.113.7"),
@@ -120,7 +123,7 @@ async def test_registration_creates_a_pending_account_with_consents_and_mails_a_
     [mail] = accounts.mailer.to("ada@example.org")
     code = accounts.secrets.issued_codes[-1]
     assert code in mail.text
-    stored = accounts.database.codes[(user.id, CodePurpose.VERIFY_EMAIL)]
+    stored = accounts.database[AccountsState].codes[(user.id, CodePurpose.VERIFY_EMAIL)]
     assert code not in stored.code_hash  # hashed at rest
 
 
@@ -147,7 +150,7 @@ async def test_registration_reports_every_bad_field_at_once(accounts: Accounts) 
         "accept_terms": "required",
         "display_name": "required",
     }
-    assert accounts.database.users == {}
+    assert accounts.database[AccountsState].users == {}
 
 
 async def test_common_passwords_are_refused(accounts: Accounts) -> None:
@@ -161,15 +164,15 @@ async def test_an_eighteenth_birthday_today_is_old_enough(accounts: Accounts) ->
     await (await accounts.get(RegisterUser))(
         registration(birthdate=date(today.year - 18, today.month, today.day))
     )
-    [user] = accounts.database.users.values()
+    [user] = accounts.database[AccountsState].users.values()
     assert user.status is AccountStatus.PENDING_VERIFICATION
 
 
 async def test_an_email_registers_once_regardless_of_case(accounts: Accounts) -> None:
     first = await (await accounts.get(RegisterUser))(registration("sam@example.org"))
     await accounts.deliver_jobs()
-    [owner] = accounts.database.users.values()
-    codes_before = dict(accounts.database.codes)
+    [owner] = accounts.database[AccountsState].users.values()
+    codes_before = dict(accounts.database[AccountsState].codes)
 
     again = await (await accounts.get(RegisterUser))(
         registration(
@@ -185,9 +188,9 @@ async def test_an_email_registers_once_regardless_of_case(accounts: Accounts) ->
     # The same answer as a fresh sign-up, so the address's owner is not revealed ...
     assert again == first
     # ... the existing account is untouched and keeps its live code ...
-    assert list(accounts.database.users.values()) == [owner]
-    assert accounts.database.codes == codes_before
-    assert len(accounts.database.consents) == 2
+    assert list(accounts.database[AccountsState].users.values()) == [owner]
+    assert accounts.database[AccountsState].codes == codes_before
+    assert len(accounts.database[AccountsState].consents) == 2
     # ... and its owner gets a notice, not a code.
     [code_mail, notice] = accounts.mailer.to("sam@example.org")
     assert accounts.secrets.issued_codes[-1] in code_mail.text
@@ -219,7 +222,7 @@ async def test_the_answer_to_a_sign_up_never_tells_whether_the_address_is_taken(
         registration(email.upper() if upper else email, password=f"other passphrase {suffixes[1]}")
     )
     assert taken == free
-    assert len(accounts.database.users) == 1
+    assert len(accounts.database[AccountsState].users) == 1
 
 
 async def test_a_taken_email_costs_a_password_hash_too(accounts: Accounts) -> None:
@@ -240,7 +243,7 @@ async def test_a_sign_up_that_loses_the_race_for_an_address_gets_the_same_answer
     second = await blind(registration("sam@example.org", display_name="Mallory"))
     await accounts.deliver_jobs()
     assert second == first
-    [owner] = accounts.database.users.values()
+    [owner] = accounts.database[AccountsState].users.values()
     assert owner.display_name != "Mallory"
     assert "tried to sign up" in accounts.mailer.to("sam@example.org")[-1].text
 
@@ -338,7 +341,7 @@ async def test_login_rehashes_when_parameters_change(accounts: Accounts) -> None
     await accounts.verified_member()
     accounts.hasher.version = 2
     await (await accounts.get(Login))("ada@example.org", PASSWORD, DEVICE)
-    [user] = accounts.database.users.values()
+    [user] = accounts.database[AccountsState].users.values()
     assert user.password_hash.startswith("fake-v2$")
 
 
@@ -442,7 +445,7 @@ async def test_purge_removes_unverified_accounts_after_a_day(accounts: Accounts)
     assert await (await accounts.get(PurgeUnverifiedAccounts))() == 0
     accounts.clock.advance(timedelta(hours=1, seconds=1))
     assert await (await accounts.get(PurgeUnverifiedAccounts))() == 1
-    assert [u.email for u in accounts.database.users.values()] == [
+    assert [u.email for u in accounts.database[AccountsState].users.values()] == [
         EmailAddress.parse("early@example.org")
     ]
 

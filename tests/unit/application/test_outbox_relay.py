@@ -18,6 +18,7 @@ from saltbitter.testing.fakes import (
     InMemoryDatabase,
     InMemoryJobQueue,
     InMemoryUnitOfWork,
+    OutboxState,
 )
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -41,7 +42,7 @@ async def test_an_undecodable_event_is_reported_and_does_not_stop_the_batch(
 ) -> None:
     database, queue = InMemoryDatabase(), InMemoryJobQueue()
     unknown = OutboxMessage(uuid4(), "chat.message_sent", None, T0)
-    database.outbox.append(unknown)
+    database[OutboxState].messages.append(unknown)
     event = VerificationRequested(user_id=UserId(uuid4()))
     async with InMemoryUnitOfWork(database) as uow:
         uow.outbox.add(event)

@@ -11,6 +11,7 @@ from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
 from saltbitter.testing.contracts.persistence import UowFactory
 from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
 from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.memory import InMemoryConnection
 from saltbitter.testing.privacy import in_memory_holders
 from support.privacy import memory_references
 
@@ -28,7 +29,9 @@ class TestInMemoryPersonalData(PersonalDataContract):
     def holders(self, database: InMemoryDatabase) -> HolderSession:
         @asynccontextmanager
         async def session() -> AsyncIterator[Sequence[PersonalDataHolder]]:
-            yield in_memory_holders(database, PERSONAL_DATA)
+            connection = InMemoryConnection(database)
+            yield in_memory_holders(connection, PERSONAL_DATA)
+            connection.commit()
 
         return session
 
@@ -41,5 +44,5 @@ class TestInMemoryPersonalData(PersonalDataContract):
 
 
 def test_every_declared_capability_has_an_in_memory_holder() -> None:
-    holders = in_memory_holders(InMemoryDatabase(), PERSONAL_DATA)
+    holders = in_memory_holders(InMemoryConnection(InMemoryDatabase()), PERSONAL_DATA)
     assert [h.declaration for h in holders] == list(PERSONAL_DATA)

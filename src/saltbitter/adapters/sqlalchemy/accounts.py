@@ -233,7 +233,7 @@ class SqlaOneTimeCodeRepository(OneTimeCodeRepository):
         }
         key = [one_time_codes.c.user_id, one_time_codes.c.purpose]
         upsert: Executable
-        dialect = self._db.connection.dialect.name
+        dialect = self._db.dialect_name
         # One statement replaces the live code atomically; both dialects speak ON CONFLICT.
         if dialect == "postgresql":
             pg_insert = postgresql.insert(one_time_codes).values(values)

@@ -58,7 +58,7 @@ class SqlaAssessmentRepository(AssessmentRepository):
         self._db = db
 
     async def lock_member(self, user_id: UserId) -> None:
-        if self._db.connection.dialect.name == "postgresql":
+        if self._db.dialect_name == "postgresql":
             # Held until commit or rollback: the second of two simultaneous submissions
             # waits here, then reads the first one's committed result and is refused.
             await self._db.execute(advisory_lock(b"assessments:", user_id))

@@ -35,7 +35,7 @@ from saltbitter.adapters.sqlalchemy.shared_reads import (
     current_sensitive_consent,
     latest_assessment_id,
 )
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection, translating_errors
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_members import (
     assessments,
@@ -227,7 +227,7 @@ class SqlaMatchingRepository(MatchingRepository):
 
     @property
     def _dialect(self) -> str:
-        return self._db.connection.dialect.name
+        return self._db.dialect_name
 
     def _insert(self, table: Any) -> Insert:
         if self._dialect == "postgresql":
@@ -545,9 +545,7 @@ class SqlaMatchingRepository(MatchingRepository):
         if entries:
             # One executemany (psycopg pipelines it): measured no slower than multi-row
             # VALUES, whose compilation costs more than the round trips it saves.
-            await self._db.flush()
-            with translating_errors():
-                await self._db.connection.execute(daily_set_entries.insert(), entries)
+            await self._db.execute(daily_set_entries.insert(), entries)
         return saved
 
     async def recent_exposure(self, since: datetime) -> dict[UserId, int]:

@@ -127,7 +127,7 @@ class SqlaNotificationRepository(NotificationRepository):
             .order_by(columns.send_after, columns.id)
             .limit(limit)
         )
-        if self._db.connection.dialect.name == "postgresql":
+        if self._db.dialect_name == "postgresql":
             # Emails another sender holds are skipped, not waited for (as in the outbox).
             statement = statement.with_for_update(skip_locked=True)
         else:
@@ -176,7 +176,7 @@ class SqlaNotificationRepository(NotificationRepository):
         RETURNING tells whether a row went in (psycopg reports no rowcount for it).
         """
         statement: Executable
-        dialect = self._db.connection.dialect.name
+        dialect = self._db.dialect_name
         if dialect == "postgresql":
             pg_insert = postgresql.insert(table).values(dict(row))
             statement = pg_insert.on_conflict_do_nothing(index_elements=["id"]).returning(

@@ -22,7 +22,7 @@ _TICK = timedelta(microseconds=1)
 class SqlaOutbox(Outbox):
     """Stores each event as its tag (``topic``) and its encoded fields (``payload``)."""
 
-    __slots__ = ("_clock", "_codec", "_db", "_ids", "_last_created_at", "staged")
+    __slots__ = ("_clock", "_codec", "_db", "_ids", "_last_created_at")
 
     def __init__(
         self, db: StagedConnection, clock: Clock, ids: IdGenerator, codec: EventCodec
@@ -32,7 +32,6 @@ class SqlaOutbox(Outbox):
         self._clock = clock
         self._ids = ids
         self._last_created_at: datetime | None = None
-        self.staged = 0  # read by the unit of work to decide whether to wake the relay
 
     def add(self, event: Event) -> None:
         created_at = self._clock.now()
@@ -52,7 +51,7 @@ class SqlaOutbox(Outbox):
                 "dispatched_at": None,
             },
         )
-        self.staged += 1
+        self._db.announced += 1  # a commit with messages wakes the relay
 
     async def claim_pending(self, limit: int) -> Sequence[OutboxMessage]:
         statement = (
@@ -61,7 +60,7 @@ class SqlaOutbox(Outbox):
             .order_by(outbox.c.created_at, outbox.c.id)
             .limit(limit)
         )
-        if self._db.connection.dialect.name == "postgresql":
+        if self._db.dialect_name == "postgresql":
             # Rows another relay holds are skipped, not waited for: relays share the work.
             statement = statement.with_for_update(skip_locked=True)
         else:

@@ -113,7 +113,7 @@ class SqlaProfileRepository(ProfileRepository):
         values = _profile_row(profile)
         state = [name for name in values if name != "user_id"]
         upsert: Executable
-        dialect = self._db.connection.dialect.name
+        dialect = self._db.dialect_name
         # One statement: two concurrent first saves cannot both try to insert.
         if dialect == "postgresql":
             pg_insert = postgresql.insert(profiles).values(values)

@@ -1,9 +1,9 @@
-"""One open transaction plus the rows that the ports' synchronous ``add`` methods staged."""
+"""The request's one connection, its transaction, and the rows that ports staged."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
@@ -13,7 +13,7 @@ from sqlalchemy import Executable, MetaData, PrimaryKeyConstraint, Table, Unique
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from saltbitter.domain.errors import Conflict, SaltbitterError, Unavailable
 
@@ -33,18 +33,40 @@ _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w.]+(?:, [
 
 
 class StagedConnection:
-    """Writes staged rows in one batch per table, parents first, before any other statement.
+    """One request's connection: checked out at its first statement, kept until ``close``.
+
+    Every repository of a request works on it, so the request uses one pooled connection
+    however many ports it touches. A statement outside a transaction begins one (as the
+    driver's autobegin does), so an ``async with transaction`` after authentication's
+    reads joins that transaction instead of opening a second.
 
     Ports stage inserts synchronously (``users.add``); running them before the next query
-    and at commit means a unit of work always reads its own writes, and a constraint
+    and at commit means a transaction always reads its own writes, and a constraint
     violation surfaces at that point, translated into a ``Conflict`` where it means one.
     """
 
-    __slots__ = ("_pending", "connection")
+    __slots__ = ("_connection", "_engine", "_pending", "announced", "dialect_name")
 
-    def __init__(self, connection: AsyncConnection) -> None:
-        self.connection = connection
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
         self._pending: list[tuple[Table, Row]] = []
+        self.dialect_name = engine.dialect.name
+        self.announced = 0  # outbox messages staged since the last commit or rollback
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._connection is not None and self._connection.in_transaction()
+
+    async def begin(self) -> AsyncConnection:
+        """The connection, inside a transaction (checked out and begun if need be)."""
+        connection = self._connection
+        with translating_errors():
+            if connection is None:
+                connection = self._connection = await self._engine.connect()
+            if not connection.in_transaction():
+                await connection.begin()
+        return connection
 
     def stage(self, table: Table, row: Row) -> None:
         self._pending.append((table, row))
@@ -52,19 +74,51 @@ class StagedConnection:
     async def flush(self) -> None:
         if not self._pending:
             return
+        connection = await self.begin()
         pending, self._pending = self._pending, []
         rank = _insert_order(pending[0][0].metadata)
         pending.sort(key=lambda item: rank[item[0]])  # stable: keeps order within a table
         with translating_errors():
             for table, group in groupby(pending, key=itemgetter(0)):
-                await self.connection.execute(table.insert(), [row for _, row in group])
+                await connection.execute(table.insert(), [row for _, row in group])
 
     async def execute(
-        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+        self,
+        statement: Executable,
+        parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     ) -> Result:
         await self.flush()
+        connection = await self.begin()
         with translating_errors():
-            return await self.connection.execute(statement, parameters)
+            return await connection.execute(statement, parameters)
+
+    async def commit(self) -> int:
+        """Flush and commit; returns how many outbox messages became durable."""
+        await self.flush()
+        if self.in_transaction:
+            assert self._connection is not None
+            with translating_errors():
+                await self._connection.commit()
+        announced, self.announced = self.announced, 0
+        return announced
+
+    async def rollback(self) -> None:
+        self._pending.clear()
+        self.announced = 0
+        if self.in_transaction:
+            assert self._connection is not None
+            with translating_errors():  # a dropped connection is Unavailable here too
+                await self._connection.rollback()
+
+    async def close(self) -> None:
+        """Roll back what is left and give the connection back to the pool."""
+        connection = self._connection
+        try:
+            await self.rollback()
+        finally:
+            self._connection = None
+            if connection is not None:
+                await connection.close()
 
 
 _ORDER_CACHE: dict[int, tuple[int, dict[Table, int]]] = {}

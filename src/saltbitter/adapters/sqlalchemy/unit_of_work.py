@@ -6,7 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.events import EventCodec
 from saltbitter.adapters.sqlalchemy.accounts import (
@@ -23,7 +23,8 @@ from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
 from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection, translating_errors
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
@@ -72,21 +73,14 @@ class SqlaUnitOfWork(UnitOfWork):
         self._after_commit = after_commit
         self._clock = clock or _SYSTEM_CLOCK
         self._ids = ids or _RANDOM_IDS
-        self._connection: AsyncConnection | None = None
         self._db: StagedConnection | None = None
+        self._transaction: SqlaTransaction | None = None
 
     async def __aenter__(self) -> Self:
-        if self._connection is not None:
+        if self._db is not None:
             raise RuntimeError("SqlaUnitOfWork is not re-entrant")
-        with translating_errors():
-            connection = await self._engine.connect()
-        try:
-            await connection.begin()
-        except BaseException:
-            await connection.close()
-            raise
-        self._connection = connection
-        self._db = db = StagedConnection(connection)
+        db = self._db = StagedConnection(self._engine)
+        transaction = self._transaction = SqlaTransaction(db, self._after_commit)
         self.users = SqlaUserRepository(db)
         self.sessions = SqlaSessionRepository(db)
         self.codes = SqlaOneTimeCodeRepository(db)
@@ -98,6 +92,12 @@ class SqlaUnitOfWork(UnitOfWork):
         self.norms = SqlaNormsRepository(db)
         self.matching = SqlaMatchingRepository(db)
         self.notifications = SqlaNotificationRepository(db)
+        try:
+            await transaction.__aenter__()
+        except BaseException:
+            self._db = None
+            await db.close()
+            raise
         return self
 
     async def __aexit__(
@@ -106,21 +106,16 @@ class SqlaUnitOfWork(UnitOfWork):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        connection, self._connection, self._db = self._connection, None, None
-        if connection is None:
+        db, self._db = self._db, None
+        if db is None:
             return
+        assert self._transaction is not None
         try:
-            with translating_errors():  # a dropped connection is Unavailable here too
-                await connection.rollback()  # a no-op after commit; staged rows just go
+            await self._transaction.__aexit__(exc_type, exc, traceback)
         finally:
-            await connection.close()
+            await db.close()
 
     async def commit(self) -> None:
-        if self._connection is None or self._db is None:
+        if self._db is None or self._transaction is None:
             raise RuntimeError("commit outside of 'async with'")
-        await self._db.flush()
-        with translating_errors():
-            await self._connection.commit()
-        announced, self.outbox.staged = self.outbox.staged, 0
-        if announced and self._after_commit is not None:
-            self._after_commit()
+        await self._transaction.commit()

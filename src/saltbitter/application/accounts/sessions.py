@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from saltbitter.application.accounts.dto import MeView, SessionView, TokenPair
+from saltbitter.application.ports.accounts import SessionRepository, UserRepository
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.unit_of_work import UnitOfWork
@@ -219,17 +220,21 @@ class RevokeSession:
 
 @dataclass(frozen=True, slots=True)
 class Authenticate:
-    """Turn an access token into a principal; revoked sessions fail at once."""
+    """Turn an access token into a principal; revoked sessions fail at once.
 
-    uow: UnitOfWork
+    Its reads open the request's transaction, which the action that follows joins: one
+    connection and one transaction for an authenticated request.
+    """
+
+    sessions: SessionRepository
+    users: UserRepository
     codec: AccessTokenCodec
     clock: Clock
 
     async def __call__(self, access_token: str) -> Principal:
         claims = self.codec.decode(access_token, self.clock.now())
-        async with self.uow as uow:
-            session = await uow.sessions.get(claims.session_id)
-            user = await uow.users.get(claims.user_id)
+        session = await self.sessions.get(claims.session_id)
+        user = await self.users.get(claims.user_id)
         if session is None or not session.active or user is None or session.user_id != user.id:
             raise AuthenticationFailed(
                 "The session has ended; sign in again.", code="session_revoked"
@@ -247,11 +252,10 @@ def _ensure_may_act(user: User) -> None:
 
 @dataclass(frozen=True, slots=True)
 class GetMe:
-    uow: UnitOfWork
+    users: UserRepository
 
     async def __call__(self, principal: Principal) -> MeView:
-        async with self.uow as uow:
-            user = await uow.users.get(principal.user_id)
+        user = await self.users.get(principal.user_id)
         if user is None:
             raise NotFound("No such user.", code="user_not_found")
         return MeView(

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.adapters.sqlalchemy.accounts import (
+    SqlaConsentLedger,
+    SqlaOneTimeCodeRepository,
+    SqlaSessionRepository,
+    SqlaUserRepository,
+)
 from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
 from saltbitter.application.accounts.events import (
@@ -38,6 +44,12 @@ from saltbitter.application.accounts.sessions import (
     RevokeSession,
     TokenMinter,
 )
+from saltbitter.application.ports.accounts import (
+    ConsentLedger,
+    OneTimeCodeRepository,
+    SessionRepository,
+    UserRepository,
+)
 from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
@@ -62,6 +74,11 @@ class AccountsProvider(Provider):
             privacy_version=settings.privacy_version,
             allowed_email_domains=frozenset(settings.allowed_email_domains),
         )
+
+    users = provide(SqlaUserRepository, provides=UserRepository, scope=Scope.REQUEST)
+    sessions = provide(SqlaSessionRepository, provides=SessionRepository, scope=Scope.REQUEST)
+    codes = provide(SqlaOneTimeCodeRepository, provides=OneTimeCodeRepository, scope=Scope.REQUEST)
+    consents = provide(SqlaConsentLedger, provides=ConsentLedger, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         TokenMinter,

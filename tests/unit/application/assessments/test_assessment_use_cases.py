@@ -21,6 +21,7 @@ from saltbitter.application.assessments.results import (
 )
 from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.strategies.attachment import ecr_r_answers
 from support.container import FakeWorld as Members
 
@@ -51,7 +52,7 @@ async def test_without_the_sensitive_data_consent_nothing_is_scored_or_kept(
     with pytest.raises(PermissionDenied) as refused:
         await (await members.get(SubmitAssessment))(ada, _command(ALL_FOURS))
     assert refused.value.code == "consent_required"
-    assert members.database.assessments_state.records == []
+    assert members.database[AssessmentsState].records == []
 
 
 async def test_with_consent_the_result_is_scored_stored_and_explained(members: Members) -> None:
@@ -68,7 +69,7 @@ async def test_with_consent_the_result_is_scored_stored_and_explained(members: M
     assert result.insights.growth_suggestions
     assert result.taken_at == members.clock.now()
     assert result.next_retake_at == members.clock.now() + timedelta(days=30)
-    [stored] = members.database.assessments_state.records
+    [stored] = members.database[AssessmentsState].records
     assert stored.user_id == ada.user_id
     assert stored.answers == ANXIOUS  # item numbers back to ints
     assert (stored.anxiety, stored.avoidance, stored.style) == (
@@ -147,7 +148,7 @@ async def test_every_bad_answer_is_reported_at_once_with_its_item_path(
         "answers.1": "required",
         "answers.2": "required",
     }
-    assert members.database.assessments_state.records == []
+    assert members.database[AssessmentsState].records == []
 
 
 async def test_an_item_number_written_differently_is_not_a_second_answer(
@@ -160,7 +161,7 @@ async def test_an_item_number_written_differently_is_not_a_second_answer(
     with pytest.raises(ValidationFailed) as invalid:
         await (await members.get(SubmitAssessment))(ada, SubmitAssessmentCommand("ecr-r", answers))
     assert [(e.field, e.code) for e in invalid.value.errors] == [("answers.01", "unknown_item")]
-    assert members.database.assessments_state.records == []
+    assert members.database[AssessmentsState].records == []
 
 
 async def test_more_than_two_missing_answers_per_subscale_are_required(members: Members) -> None:
@@ -257,7 +258,7 @@ def test_retakes_succeed_exactly_when_thirty_days_have_passed(days: list[int]) -
                 assert allowed
                 last_taken = now
         mine = await (await members.get(GetMyAssessments))(ada)
-        assert len(mine.history) == len(members.database.assessments_state.records)
+        assert len(mine.history) == len(members.database[AssessmentsState].records)
         taken = [item.taken_at for item in mine.history]
         assert taken == sorted(taken, reverse=True)
         assert all(a - b >= RETAKE_AFTER for a, b in itertools.pairwise(taken))

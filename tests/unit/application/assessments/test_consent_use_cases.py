@@ -15,6 +15,8 @@ from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.errors import DomainRuleViolated, NotFound
+from saltbitter.testing.fakes import OutboxState
+from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import PHONE
 from support.container import FakeWorld as Members
 
@@ -28,7 +30,7 @@ def _events(members: Members) -> list[dict[str, object]]:
             "purpose": message.event.purpose.value,
             "granted": message.event.granted,
         }
-        for message in members.database.outbox
+        for message in members.database[OutboxState].messages
         if isinstance(message.event, ConsentChanged)
     ]
 
@@ -60,7 +62,7 @@ async def test_granting_appends_a_demonstrable_line_and_announces_the_change(
     assert view.granted
     assert view.policy_version == members.policy.privacy_version
     assert view.recorded_at == members.clock.now()
-    line = members.database.consents[-1]
+    line = members.database[AccountsState].consents[-1]
     assert (line.user_id, line.purpose, line.granted) == (
         ada.user_id,
         ConsentPurpose.SENSITIVE_DATA,
@@ -75,9 +77,9 @@ async def test_granting_appends_a_demonstrable_line_and_announces_the_change(
 async def test_asking_for_the_current_state_again_changes_nothing(members: Members) -> None:
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
-    lines = len(members.database.consents)
+    lines = len(members.database[AccountsState].consents)
     await members.consent(ada, "sensitive_data")
-    assert len(members.database.consents) == lines
+    assert len(members.database[AccountsState].consents) == lines
     assert len(_events(members)) == 1
 
 
@@ -87,7 +89,11 @@ async def test_withdrawing_is_a_new_line_and_an_event(members: Members) -> None:
     members.clock.advance(timedelta(days=1))
     view = await members.consent(ada, "sensitive_data", granted=False)
     assert not view.granted
-    history = [c for c in members.database.consents if c.purpose is ConsentPurpose.SENSITIVE_DATA]
+    history = [
+        c
+        for c in members.database[AccountsState].consents
+        if c.purpose is ConsentPurpose.SENSITIVE_DATA
+    ]
     assert [c.granted for c in history] == [True, False]  # append-only: the grant stays
     assert [e["granted"] for e in _events(members)] == [True, False]
 
@@ -96,14 +102,14 @@ async def test_terms_and_privacy_cannot_be_withdrawn_while_the_account_exists(
     members: Members,
 ) -> None:
     ada = await members.member()
-    lines = len(members.database.consents)
+    lines = len(members.database[AccountsState].consents)
     for purpose in ("terms", "privacy"):
         with pytest.raises(DomainRuleViolated) as refused:
             await members.consent(ada, purpose, granted=False)
         assert refused.value.code == "consent_required_for_account"
-    assert len(members.database.consents) == lines
+    assert len(members.database[AccountsState].consents) == lines
     await members.consent(ada, "terms")  # agreeing again is fine (and a no-op)
-    assert len(members.database.consents) == lines
+    assert len(members.database[AccountsState].consents) == lines
 
 
 async def test_an_unknown_purpose_is_not_found(members: Members) -> None:
@@ -130,7 +136,9 @@ async def test_agreeing_to_a_newer_policy_version_adds_a_line_without_an_event(
     view = await members.consent(ada, "ai_features")
     assert view.policy_version == "2027-01"
     versions = [
-        c.policy_version for c in members.database.consents if c.purpose.value == "ai_features"
+        c.policy_version
+        for c in members.database[AccountsState].consents
+        if c.purpose.value == "ai_features"
     ]
     assert versions == ["2026-01", "2027-01"]
     assert len(_events(members)) == 1
@@ -162,7 +170,7 @@ def test_the_listed_state_is_the_last_answer_and_events_mark_each_flip(
         assert {p: state[p] for p in OPTIONAL} == expected
         assert len(_events(members)) == flips
         # The ledger only ever grows: every earlier line is still there, in order.
-        lines = [c for c in members.database.consents if c.purpose in OPTIONAL]
+        lines = [c for c in members.database[AccountsState].consents if c.purpose in OPTIONAL]
         assert len(lines) <= len(changes)
 
     asyncio.run(run())

@@ -24,6 +24,8 @@ from saltbitter.domain.accounts.model import age_on
 from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Subscale
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.contracts.assessments import some_norms
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.strategies.attachment import simulate_population
 from support.container import FakeWorld as Members
 
@@ -36,11 +38,11 @@ def _seed(members: Members, count: int, *, granted: bool = True, seed: int = 7) 
     taken_at = members.clock.now() - timedelta(days=365)
     for answers in simulate_population(count, seed):
         user = a_user()
-        members.database.users[user.id] = user
-        members.database.consents.append(
+        members.database[AccountsState].users[user.id] = user
+        members.database[AccountsState].consents.append(
             ConsentRecord(user.id, ConsentPurpose.SENSITIVE_DATA, granted, "p-1", taken_at)
         )
-        members.database.assessments_state.records.append(
+        members.database[AssessmentsState].records.append(
             StoredAssessment(
                 uuid4(), user.id, "ecr-r", "en-2013-06-05", answers, 3.0, 3.0,
                 AttachmentStyle.SECURE, False, taken_at,
@@ -52,11 +54,11 @@ def _careless(members: Members, count: int) -> None:
     """Members who answered 4 to everything (straight-lining)."""
     for _ in range(count):
         user = a_user()
-        members.database.users[user.id] = user
-        members.database.consents.append(
+        members.database[AccountsState].users[user.id] = user
+        members.database[AccountsState].consents.append(
             ConsentRecord(user.id, ConsentPurpose.SENSITIVE_DATA, True, "p-1", members.clock.now())
         )
-        members.database.assessments_state.records.append(
+        members.database[AssessmentsState].records.append(
             StoredAssessment(
                 uuid4(), user.id, "ecr-r", "en-2013-06-05", dict.fromkeys(range(1, 37), 4),
                 4.0, 4.0, AttachmentStyle.SECURE, False, members.clock.now(),
@@ -83,7 +85,7 @@ async def test_below_the_minimum_sample_results_keep_the_published_priors(
     assert run.published is None
     assert run.reason is not None
     assert "at least 40" in run.reason
-    assert members.database.assessments_state.norms == []
+    assert members.database[AssessmentsState].norms == []
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
     result = await (await members.get(SubmitAssessment))(
@@ -163,7 +165,7 @@ async def test_the_reliability_check_reports_alpha_interval_and_item_totals(
     _seed(members, 60)
     run: NormsRun = await CheckReliability(members.uow(), members.clock)()
     assert run.published is None
-    assert members.database.assessments_state.norms == []
+    assert members.database[AssessmentsState].norms == []
     assert run.reliability is not None
     anxiety = run.reliability.for_subscale(Subscale.ANXIETY)
     assert anxiety.alpha_lower < anxiety.alpha < anxiety.alpha_upper
@@ -184,7 +186,7 @@ async def test_a_member_is_compared_with_their_own_age_band_when_it_has_norms(
 ) -> None:
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
-    birthdate = members.database.users[ada.user_id].birthdate
+    birthdate = members.database[AccountsState].users[ada.user_id].birthdate
     band = AgeBand.for_age(age_on(birthdate, members.clock.now().date()))
     overall = some_norms("platform-9", sample_size=MIN_SAMPLE)
     own_band = replace(
@@ -192,7 +194,7 @@ async def test_a_member_is_compared_with_their_own_age_band_when_it_has_norms(
         anxiety=replace(overall.anxiety, mean=overall.anxiety.mean + 1.0),
         age_band=band,
     )
-    members.database.assessments_state.norms.append(
+    members.database[AssessmentsState].norms.append(
         PublishedNorms(members.clock.now(), overall, (own_band,))
     )
     result = await (await members.get(SubmitAssessment))(
@@ -210,4 +212,4 @@ async def test_a_second_run_in_the_same_second_publishes_nothing_new(members: Me
     assert first.published is not None
     assert second.published is None
     assert second.reason == "These norms were published already."
-    assert len(members.database.assessments_state.norms) == 1
+    assert len(members.database[AssessmentsState].norms) == 1

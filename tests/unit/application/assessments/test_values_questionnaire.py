@@ -14,6 +14,8 @@ from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.compatibility import PVQ21_ITEMS, ValueRatings
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.testing.builders_profiles import a_profile, some_values
+from saltbitter.testing.fakes import OutboxState
+from saltbitter.testing.fakes_profiles import ProfilesState
 from support.container import FakeWorld as Members
 
 ANSWERS = {str(number): 1 + number % 6 for number in range(1, 22)}
@@ -31,16 +33,16 @@ async def test_answers_become_the_profiles_ratings_and_announce_the_change(
     members: Members,
 ) -> None:
     ada = await members.member()
-    members.database.profiles_state.profiles[ada.user_id] = a_profile(
+    members.database[ProfilesState].profiles[ada.user_id] = a_profile(
         ada.user_id, values=some_values()
     )
     submit = SubmitValuesQuestionnaire(members.uow(), members.clock)
     result = await submit(ada, ANSWERS)
     expected = ValueRatings.from_pvq21({int(k): v for k, v in ANSWERS.items()})
-    stored = members.database.profiles_state.profiles[ada.user_id].values
+    stored = members.database[ProfilesState].profiles[ada.user_id].values
     assert stored == expected
     assert result.values == expected.as_mapping()
-    assert members.database.outbox[-1].event == ProfileChanged(user_id=ada.user_id)
+    assert members.database[OutboxState].messages[-1].event == ProfileChanged(user_id=ada.user_id)
 
 
 @settings(max_examples=30)
@@ -56,7 +58,7 @@ async def test_anything_but_21_answers_from_1_to_6_is_refused_and_stores_nothing
 ) -> None:
     members = Members()
     ada = await members.member()
-    members.database.profiles_state.profiles[ada.user_id] = a_profile(
+    members.database[ProfilesState].profiles[ada.user_id] = a_profile(
         ada.user_id, values=some_values()
     )
     complete = len(bad) == 21 and all(
@@ -70,7 +72,7 @@ async def test_anything_but_21_answers_from_1_to_6_is_refused_and_stores_nothing
     with pytest.raises(ValidationFailed) as invalid:
         await submit(ada, bad)
     assert all(error.field.startswith("answers.") for error in invalid.value.errors)
-    assert members.database.profiles_state.profiles[ada.user_id].values == some_values()
+    assert members.database[ProfilesState].profiles[ada.user_id].values == some_values()
 
 
 async def test_without_a_profile_there_is_nowhere_to_put_the_values(members: Members) -> None:

@@ -9,6 +9,7 @@ import pytest
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import Role, SessionId, UserId
 from saltbitter.testing.contracts.matching import seed_member
+from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import FakeWorld
 
 
@@ -22,7 +23,7 @@ class MatchingWorld(FakeWorld):
         return user_id
 
     def principal(self, user_id: UserId) -> Principal:
-        user = self.database.users[user_id]
+        user = self.database[AccountsState].users[user_id]
         return Principal(user.id, SessionId(uuid4()), frozenset({Role.MEMBER}), user.tier, True)
 
     def with_policy(self, **changes: Any) -> MatchingWorld:

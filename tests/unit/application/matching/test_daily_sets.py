@@ -20,7 +20,10 @@ from saltbitter.domain.errors import PermissionDenied
 from saltbitter.domain.matching import AllocationPolicy, DailyQuotas, Decision
 from saltbitter.domain.profiles import Visibility
 from saltbitter.domain.shared import Tier, UserId
-from saltbitter.testing.fakes import InMemoryUnitOfWork
+from saltbitter.testing.fakes import InMemoryUnitOfWork, OutboxState
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_matching import MatchingState
+from saltbitter.testing.fakes_profiles import ProfilesState
 
 from .conftest import MatchingWorld
 
@@ -29,7 +32,7 @@ LA = "America/Los_Angeles"  # 04:00 when Berlin is at 13:00 (the world's 12:00 U
 
 
 def _sets(world: MatchingWorld) -> dict[tuple[UserId, date], DailySet]:
-    return world.database.matching_state.daily_sets
+    return world.database[MatchingState].daily_sets
 
 
 async def _people(world: MatchingWorld, women: int, men: int, **extra: Any) -> list[UserId]:
@@ -73,11 +76,11 @@ async def test_a_second_run_changes_nothing(world: MatchingWorld) -> None:
     await _people(world, 4, 4)
     await (await world.get(GenerateDailySets))()
     before = dict(_sets(world))
-    outbox = len(world.database.outbox)
+    outbox = len(world.database[OutboxState].messages)
     again = await (await world.get(GenerateDailySets))()
     assert (again.due, again.created) == (0, 0)
     assert _sets(world) == before
-    assert len(world.database.outbox) == outbox
+    assert len(world.database[OutboxState].messages) == outbox
 
 
 async def test_members_are_due_from_six_in_their_own_timezone(world: MatchingWorld) -> None:
@@ -211,9 +214,9 @@ async def test_numpy_and_scalar_scorers_choose_the_same_sets() -> None:
         options = {"display_name": f"P{n}", "at": (52.5 + n / 100, 13.4), **(MAN if n % 2 else {})}
         first = await worlds[0].seed(**options)
         async with worlds[1].uow() as uow:
-            user = replace(worlds[0].database.users[first])
+            user = replace(worlds[0].database[AccountsState].users[first])
             uow.users.add(user)
-            await uow.profiles.save(worlds[0].database.profiles_state.profiles[first])
+            await uow.profiles.save(worlds[0].database[ProfilesState].profiles[first])
             await uow.commit()
     for each in worlds:
         await (await each.get(GenerateDailySets))()
@@ -268,7 +271,7 @@ async def test_the_set_shows_what_the_caller_decided_and_drops_hidden_members(
     await (await world.get(LikeMember))(world.principal(men[0]), ada)
     await (await world.get(PassMember))(world.principal(ada), men[1])
     async with world.uow() as uow:
-        profile = world.database.profiles_state.profiles[men[2]]
+        profile = world.database[ProfilesState].profiles[men[2]]
         await uow.profiles.save(replace(profile, visibility=Visibility.PAUSED))
         await uow.commit()
     await (await world.get(ForgetMemberCaches))(men[2])

@@ -40,6 +40,7 @@ from saltbitter.domain.compatibility import (
 from saltbitter.domain.errors import Conflict, DomainRuleViolated, NotFound
 from saltbitter.domain.matching import AllocationPolicy, DailyQuotas, Decision
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.strategies.compatibility import populations
 from support.hypothesis_budget import budget
 
@@ -249,7 +250,7 @@ def test_a_match_exists_exactly_when_both_liked(
         }
         stored = {
             frozenset((m.pair.first, m.pair.second))
-            for m in world.database.matching_state.matches.values()
+            for m in world.database[MatchingState].matches.values()
         }
         assert stored == pairs
         assert len(world.events(MatchCreated)) == len(pairs)

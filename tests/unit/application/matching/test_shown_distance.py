@@ -9,6 +9,7 @@ from saltbitter.application.matching.caching import daily_key
 from saltbitter.application.matching.daily import GetDailySet
 from saltbitter.application.matching.discover import Discover
 from saltbitter.domain.compatibility import Gender
+from saltbitter.testing.fakes_matching import MatchingState
 
 from .conftest import MatchingWorld
 
@@ -35,9 +36,9 @@ async def test_a_stored_set_is_restated_with_the_cards_distance(world: MatchingW
     him = await world.seed(at=THERE, **MAN)
     await (await world.get(GetDailySet))(world.principal(me))
     key = (me, date(2026, 1, 15))
-    stored = world.database.matching_state.daily_sets[key]
+    stored = world.database[MatchingState].daily_sets[key]
     old = replace(stored.entries[0], reasons=("about 6 km apart", "less than 1 km apart"))
-    world.database.matching_state.daily_sets[key] = replace(stored, entries=(old,))
+    world.database[MatchingState].daily_sets[key] = replace(stored, entries=(old,))
     await world.cache.delete(daily_key(me))
     [item] = (await (await world.get(GetDailySet))(world.principal(me))).items
     assert item.member.user_id == him

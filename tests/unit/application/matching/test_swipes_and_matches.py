@@ -22,6 +22,7 @@ from saltbitter.domain.errors import (
 from saltbitter.domain.matching import Decision
 from saltbitter.domain.profiles import Visibility
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.testing.fakes_matching import MatchingState
 
 from .conftest import MatchingWorld
 
@@ -46,7 +47,7 @@ async def test_a_like_answering_a_like_makes_one_match_and_announces_it(
     [event] = world.events(MatchCreated)
     low, high = sorted([ada, bo])
     assert event == MatchCreated(match_id=second.match_id, user_a=low, user_b=high)
-    assert len(world.database.matching_state.matches) == 1
+    assert len(world.database[MatchingState].matches) == 1
 
 
 async def test_a_pass_never_matches_even_after_a_like(world: MatchingWorld) -> None:
@@ -54,7 +55,7 @@ async def test_a_pass_never_matches_even_after_a_like(world: MatchingWorld) -> N
     await (await world.get(LikeMember))(world.principal(ada), bo)
     result = await (await world.get(PassMember))(world.principal(bo), ada)
     assert (result.decision, result.matched) == (Decision.PASS, False)
-    assert world.database.matching_state.matches == {}
+    assert world.database[MatchingState].matches == {}
 
 
 async def test_liking_yourself_is_refused(world: MatchingWorld) -> None:
@@ -75,7 +76,7 @@ async def test_a_second_decision_on_the_same_member_is_a_conflict(world: Matchin
     await (await world.get(LikeMember))(world.principal(bo), ada)
     with pytest.raises(Conflict):
         await (await world.get(LikeMember))(world.principal(bo), ada)
-    assert len(world.database.matching_state.swipes) == 2
+    assert len(world.database[MatchingState].swipes) == 2
 
 
 @pytest.mark.parametrize(
@@ -102,7 +103,7 @@ async def test_members_hidden_from_the_caller_are_not_found(
         assert missing.value.code == "member_not_found"
     with pytest.raises(NotFound):
         await (await world.get(LikeMember))(world.principal(ada), UserId(uuid4()))
-    assert world.database.matching_state.swipes == {}
+    assert world.database[MatchingState].swipes == {}
 
 
 async def test_the_caller_needs_a_visible_profile(world: MatchingWorld) -> None:
@@ -178,7 +179,7 @@ async def test_unmatch_ends_only_your_own_match_once(world: MatchingWorld) -> No
     ada, bo = await _couple(world)
     stranger = await world.seed()
     await _matched(world, ada, bo)
-    [match_id] = world.database.matching_state.matches
+    [match_id] = world.database[MatchingState].matches
 
     for who, which in ((stranger, match_id), (ada, uuid4())):
         with pytest.raises(NotFound) as missing:

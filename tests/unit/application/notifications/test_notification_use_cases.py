@@ -30,6 +30,8 @@ from saltbitter.domain.notifications import NotificationKind
 from saltbitter.entrypoints.capabilities.notifications import CAPABILITY as NOTIFICATIONS
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS
 from saltbitter.testing.fakes import InMemoryMailer
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_notifications import NotificationsState
 from support.container import FakeWorld as World
 
 NOON_LONDON = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # members register in Europe/London
@@ -95,7 +97,7 @@ async def test_during_quiet_hours_the_email_waits_until_eight_and_is_then_sent(
     assert (await world.sweep()).sent == 0
     assert len((await (await world.get(ListNotifications))(ada)).items) == 1  # in-app at once
     assert _new_match_mails(world, "ada@example.org") == []
-    pending = list(world.database.notifications_state.emails.values())
+    pending = list(world.database[NotificationsState].emails.values())
     assert len(pending) == 2
     assert {e.send_after for e in pending} == {EIGHT_AM_LONDON}  # GMT in January
     assert {e.status for e in pending} == {EmailStatus.PENDING}
@@ -110,7 +112,9 @@ async def test_during_quiet_hours_the_email_waits_until_eight_and_is_then_sent(
 
 async def test_each_member_keeps_their_own_quiet_hours(world: World) -> None:
     ada, bo = await _pair(world)
-    world.database.users[bo.user_id].timezone = "Asia/Tokyo"  # 23:00 London = 08:00 Tokyo
+    world.database[AccountsState].users[
+        bo.user_id
+    ].timezone = "Asia/Tokyo"  # 23:00 London = 08:00 Tokyo
     world.clock.current = ELEVEN_PM_LONDON
     await (await world.get(NotifyNewMatch))(_match(ada, bo))
     await world.sweep()
@@ -124,11 +128,11 @@ async def test_an_email_that_became_quiet_after_a_move_is_postponed_not_sent(
     ada, bo = await _pair(world)
     world.clock.current = NOON_LONDON
     await (await world.get(NotifyNewMatch))(_match(ada, bo))  # scheduled for now, in London
-    world.database.users[ada.user_id].timezone = "Pacific/Auckland"  # 01:00 there
+    world.database[AccountsState].users[ada.user_id].timezone = "Pacific/Auckland"  # 01:00 there
     sweep = await world.sweep()
     assert (sweep.sent, sweep.postponed) == (1, 1)
     [ada_email] = [
-        e for e in world.database.notifications_state.emails.values() if e.user_id == ada.user_id
+        e for e in world.database[NotificationsState].emails.values() if e.user_id == ada.user_id
     ]
     assert ada_email.status is EmailStatus.PENDING
     assert ada_email.send_after == datetime(2026, 1, 15, 19, 0, tzinfo=UTC)  # 08:00 NZDT
@@ -136,17 +140,19 @@ async def test_an_email_that_became_quiet_after_a_move_is_postponed_not_sent(
 
 async def test_suspended_or_closed_accounts_are_not_emailed(world: World) -> None:
     ada, bo = await _pair(world)
-    world.database.users[bo.user_id].status = AccountStatus.SUSPENDED
+    world.database[AccountsState].users[bo.user_id].status = AccountStatus.SUSPENDED
     world.clock.current = ELEVEN_PM_LONDON
     await (await world.get(NotifyNewMatch))(_match(ada, bo))
     assert len((await (await world.get(ListNotifications))(bo)).items) == 1
-    assert [e.user_id for e in world.database.notifications_state.emails.values()] == [ada.user_id]
-    world.database.users[ada.user_id].status = AccountStatus.DEACTIVATED  # closed overnight
+    assert [e.user_id for e in world.database[NotificationsState].emails.values()] == [ada.user_id]
+    world.database[AccountsState].users[
+        ada.user_id
+    ].status = AccountStatus.DEACTIVATED  # closed overnight
     world.clock.current = EIGHT_AM_LONDON
     sweep = await world.sweep()
     assert (sweep.sent, sweep.skipped) == (0, 1)
     assert _new_match_mails(world, "ada@example.org") == []
-    [skipped] = world.database.notifications_state.emails.values()
+    [skipped] = world.database[NotificationsState].emails.values()
     assert skipped.status is EmailStatus.SKIPPED
 
 
@@ -183,7 +189,7 @@ async def test_a_mail_outage_keeps_progress_and_never_sends_twice(world: World) 
     await (await world.get(NotifyNewMatch))(_match(ada, bo))
     with pytest.raises(Unavailable):
         await world.sweep()
-    statuses = sorted(e.status for e in world.database.notifications_state.emails.values())
+    statuses = sorted(e.status for e in world.database[NotificationsState].emails.values())
     assert statuses == [EmailStatus.PENDING, EmailStatus.SENT]
     world.mailer.accept += 10  # the transport is back
     assert (await world.sweep()).sent == 1
@@ -200,7 +206,7 @@ async def test_a_ready_daily_set_is_an_in_app_notification_only(world: World) ->
     assert item.kind is NotificationKind.DAILY_SET_READY
     assert item.data == {"local_date": "2026-01-15", "size": 10}
     assert "10 people" in item.text
-    assert world.database.notifications_state.emails == {}
+    assert world.database[NotificationsState].emails == {}
     tomorrow = DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 16), size=1)
     assert await (await world.get(NotifyDailySetReady))(tomorrow)
     unknown = DailySetReady(

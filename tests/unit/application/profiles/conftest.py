@@ -10,6 +10,7 @@ from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import AccountStatus, User
 from saltbitter.domain.shared import Role, SessionId, Tier
 from saltbitter.testing.builders import a_user
+from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import FakeWorld
 
 JPEG = b"\xff\xd8\xff\xe0 a small jpeg"
@@ -39,7 +40,7 @@ class ProfilesWorld(FakeWorld):
 
     def add_member(self, *, status: AccountStatus = AccountStatus.ACTIVE) -> Principal:
         user = a_user(status=status)
-        self.database.users[user.id] = user
+        self.database[AccountsState].users[user.id] = user
         return principal_of(user)
 
 

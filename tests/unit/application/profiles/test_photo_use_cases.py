@@ -20,7 +20,8 @@ from saltbitter.domain.errors import Conflict, NotFound, ValidationFailed
 from saltbitter.domain.profiles import MAX_PHOTO_BYTES, ImageType, PhotoId
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS
 from saltbitter.testing.builders_profiles import a_photo
-from saltbitter.testing.fakes_profiles import InMemoryPhotoModerator
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_profiles import InMemoryPhotoModerator, ProfilesState
 
 from .conftest import JPEG, ProfilesWorld
 
@@ -36,7 +37,7 @@ async def test_an_upload_is_re_encoded_screened_stored_and_listed(world: Profile
     assert uploaded.content_type == "image/jpeg"
     assert world.store.fetch(uploaded.url) == (b"re-encoded:" + JPEG, "image/jpeg")
     assert [image.data for image in world.moderator.screened] == [b"re-encoded:" + JPEG]
-    (photo,) = world.database.profiles_state.photos.values()
+    (photo,) = world.database[ProfilesState].photos.values()
     assert photo.id == uploaded.photo_id
     assert photo.user_id == me.user_id
     assert photo.storage_key == f"{me.user_id}/{uploaded.photo_id}.jpg"
@@ -49,7 +50,7 @@ async def test_the_type_comes_from_the_bytes(world: ProfilesWorld) -> None:
     me = world.add_member()
     uploaded = await (await world.get(UploadPhoto))(me, PNG)
     assert uploaded.content_type == "image/png"
-    assert world.database.profiles_state.photos[uploaded.photo_id].storage_key.endswith(".png")
+    assert world.database[ProfilesState].photos[uploaded.photo_id].storage_key.endswith(".png")
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,7 @@ async def test_unacceptable_files_are_refused_before_storing(
         await (await world.get(UploadPhoto))(me, data)
     assert [(e.field, e.code) for e in caught.value.errors] == [("file", code)]
     assert world.store.blobs == {}
-    assert world.database.profiles_state.photos == {}
+    assert world.database[ProfilesState].photos == {}
     assert world.events(ProfileChanged) == []
 
 
@@ -83,7 +84,7 @@ async def test_a_photo_refused_by_moderation_is_not_kept(world: ProfilesWorld) -
         ("file", "image_too_small", "Use a bigger photo.")
     ]
     assert world.store.blobs == {}
-    assert world.database.profiles_state.photos == {}
+    assert world.database[ProfilesState].photos == {}
 
 
 async def test_six_photos_then_the_limit_before_any_image_work(world: ProfilesWorld) -> None:
@@ -108,7 +109,7 @@ class _RacingModerator(InMemoryPhotoModerator):
 
     async def screen(self, image: ProcessedImage) -> ModerationVerdict:
         async with self.world.uow() as uow:
-            user_id = next(iter(self.world.database.users))
+            user_id = next(iter(self.world.database[AccountsState].users))
             for position in range(await uow.photos.count_for(user_id), 6):
                 uow.photos.add(a_photo(user_id, position))
             await uow.commit()
@@ -124,7 +125,7 @@ async def test_losing_a_race_for_the_last_slot_removes_the_stored_bytes(
         await (await world.get(UploadPhoto))(me, JPEG)
     assert caught.value.code == "photo_limit_reached"
     assert world.store.blobs == {}  # the bytes went in, and out again
-    assert len(world.database.profiles_state.photos) == 6
+    assert len(world.database[ProfilesState].photos) == 6
 
 
 async def test_a_deleted_photo_leaves_a_gap_that_closes(world: ProfilesWorld) -> None:

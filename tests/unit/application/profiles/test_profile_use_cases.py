@@ -20,6 +20,9 @@ from saltbitter.domain.compatibility import Gender, SchwartzValue
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.domain.profiles import Location, ModerationStatus, Visibility
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_assessments import AssessmentsState
+from saltbitter.testing.fakes_profiles import ProfilesState
 
 from .conftest import JPEG, ProfilesWorld, command
 
@@ -38,7 +41,7 @@ async def test_put_creates_the_profile_and_announces_the_change(world: ProfilesW
     assert view.updated_at == world.clock.now()
     assert view.completeness.score == 0.5
     assert view.completeness.missing == ["photo", "assessment"]
-    stored = world.database.profiles_state.profiles[me.user_id]
+    stored = world.database[ProfilesState].profiles[me.user_id]
     assert stored.location == Location(52.52, 13.405)
     assert world.events(ProfileChanged) == [ProfileChanged(user_id=me.user_id)]
     assert await (await world.get(GetMyProfile))(me) == view
@@ -65,7 +68,7 @@ async def test_the_display_name_changes_on_the_account(world: ProfilesWorld) -> 
     me = world.add_member()
     view = await (await world.get(PutMyProfile))(me, command(display_name="  Ada L.  "))
     assert view.display_name == "Ada L."
-    assert world.database.users[me.user_id].display_name == "Ada L."
+    assert world.database[AccountsState].users[me.user_id].display_name == "Ada L."
     kept = await (await world.get(PutMyProfile))(me, command())
     assert kept.display_name == "Ada L."
 
@@ -91,7 +94,7 @@ async def test_bad_fields_are_all_reported_and_nothing_changes(world: ProfilesWo
         "interests": "too_few",
         "location.lat": "out_of_range",
     }
-    assert world.database.profiles_state.profiles == {}
+    assert world.database[ProfilesState].profiles == {}
     assert world.events(ProfileChanged) == []
 
 
@@ -117,14 +120,14 @@ async def test_without_a_profile_get_answers_the_empty_profile(world: ProfilesWo
         0.25,
         ["bio", "interests", "assessment"],
     )
-    assert world.database.profiles_state.profiles == {}  # reading creates nothing
+    assert world.database[ProfilesState].profiles == {}  # reading creates nothing
 
 
 async def test_completeness_counts_photos_and_the_assessment(world: ProfilesWorld) -> None:
     me = world.add_member()
     await (await world.get(PutMyProfile))(me, command())
     await (await world.get(UploadPhoto))(me, JPEG)
-    world.database.assessments_state.records.append(
+    world.database[AssessmentsState].records.append(
         StoredAssessment(
             id=uuid4(),
             user_id=me.user_id,
@@ -165,7 +168,7 @@ async def test_a_visible_member_is_shown_roughly_and_without_private_fields(
         ),
     )
     await (await world.get(UploadPhoto))(target, JPEG)
-    world.database.users[target.user_id].birthdate = date(1990, 1, 16)
+    world.database[AccountsState].users[target.user_id].birthdate = date(1990, 1, 16)
 
     view = await (await world.get(GetPublicProfile))(viewer, target.user_id)
 
@@ -192,7 +195,7 @@ async def test_hidden_members_are_not_found(world: ProfilesWorld, hide: str) -> 
             target, command(visibility="paused" if hide == "paused" else "visible")
         )
     if hide in {"suspended", "deactivated"}:
-        user = world.database.users[target.user_id]
+        user = world.database[AccountsState].users[target.user_id]
         user.status = AccountStatus(hide)
     target_id = UserId(uuid4()) if hide == "unknown" else target.user_id
     with pytest.raises(NotFound) as caught:
@@ -244,7 +247,7 @@ async def test_others_only_see_approved_photos(world: ProfilesWorld) -> None:
     await (await world.get(PutMyProfile))(target, command())
     shown = await (await world.get(UploadPhoto))(target, JPEG)
     pending = await (await world.get(UploadPhoto))(target, JPEG)
-    photos = world.database.profiles_state.photos
+    photos = world.database[ProfilesState].photos
     photos[pending.photo_id] = replace(
         photos[pending.photo_id], moderation=ModerationStatus.PENDING
     )
