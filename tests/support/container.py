@@ -33,6 +33,7 @@ from saltbitter.application.notifications.dto import EmailSweep, NotificationsPo
 from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
 from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.conversations import MessageModerator, RealtimeFanout
 from saltbitter.application.ports.events import Event, JobQueue
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.mail import Mailer
@@ -62,6 +63,7 @@ from saltbitter.testing.fakes import (
     OutboxState,
 )
 from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_conversations import InMemoryMessageModerator, InMemoryRealtimeFanout
 from saltbitter.testing.fakes_profiles import (
     InMemoryImageProcessor,
     InMemoryPhotoModerator,
@@ -154,6 +156,14 @@ class FakesProvider(Provider):
     def moderator(self) -> PhotoModerator:
         return self._world.moderator
 
+    @provide(scope=Scope.APP, override=True)
+    def message_moderator(self) -> MessageModerator:
+        return self._world.message_moderator
+
+    @provide(scope=Scope.APP, override=True)
+    def fanout(self) -> RealtimeFanout:
+        return self._world.fanout
+
     @provide(scope=Scope.REQUEST, cache=False, override=True)
     def orphan_sweep_policy(self) -> OrphanSweepPolicy:
         return self._world.orphan_sweep_policy
@@ -207,6 +217,8 @@ class FakeWorld:
     orphan_sweep_policy: OrphanSweepPolicy = field(default_factory=OrphanSweepPolicy)
     processor: InMemoryImageProcessor = field(default_factory=InMemoryImageProcessor)
     moderator: InMemoryPhotoModerator = field(default_factory=InMemoryPhotoModerator)
+    message_moderator: InMemoryMessageModerator = field(default_factory=InMemoryMessageModerator)
+    fanout: InMemoryRealtimeFanout = field(default_factory=InMemoryRealtimeFanout)
     settings: Settings = field(default_factory=Settings)
     store: InMemoryPhotoStore = field(init=False, repr=False)
     _container: AsyncContainer | None = field(default=None, init=False, repr=False)

@@ -72,6 +72,17 @@ class Settings:
     # Quiet hours for member email, in each member's own timezone (HH:MM; equal = off).
     quiet_hours_start: str = "22:00"
     quiet_hours_end: str = "08:00"
+    # Conversations: messages are screened by OpenAI's moderation when a key is given
+    # (base URL for a compatible endpoint), by the local rules otherwise. While the
+    # service is down messages are delivered unscreened unless fail_closed (ADR 0019).
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_moderation_model: str = "omni-moderation-latest"
+    moderation_fail_closed: bool = False
+    # WebSocket: seconds to send the auth frame; how often an open socket re-checks its
+    # session (logout-all closes sockets within this many seconds).
+    ws_auth_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    ws_session_check_seconds: Annotated[float, msgspec.Meta(gt=0)] = 3.0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -177,7 +177,7 @@ class MessageCursor:
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, text: str) -> MessageCursor:
+    def decode(cls, text: str, field: str = "before") -> MessageCursor:
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
             stamp, _, hex_id = raw.partition("|")
@@ -186,7 +186,7 @@ class MessageCursor:
                 raise ValueError("naive")
             return cls(created_at, UUID(hex=hex_id))
         except (ValueError, binascii.Error, UnicodeDecodeError):
-            raise ValidationFailed.single("before", "Not a cursor this API gave out.") from None
+            raise ValidationFailed.single(field, "Not a cursor this API gave out.") from None
 
     @classmethod
     def of(cls, message: Message) -> MessageCursor:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from saltbitter.entrypoints.capabilities import (
     accounts,
     assessments,
+    conversations,
     matching,
     notifications,
     profiles,
@@ -25,4 +26,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     assessments.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
+    conversations.CAPABILITY,
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dishka import Provider, Scope, provide
 from dishka.integrations.litestar import DishkaRouter, LitestarProvider, setup_dishka
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -11,7 +13,13 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.entrypoints.composition import make_container, start_container, stop_container
-from saltbitter.entrypoints.http import assessments, matching, notifications, profiles
+from saltbitter.entrypoints.http import (
+    assessments,
+    conversations,
+    matching,
+    notifications,
+    profiles,
+)
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
@@ -26,6 +34,7 @@ from saltbitter.entrypoints.http.openapi import (
 from saltbitter.entrypoints.http.problems import PROBLEM_HANDLERS
 from saltbitter.entrypoints.jobs import InProcessJobQueue
 from saltbitter.entrypoints.logging import configure_logging
+from saltbitter.entrypoints.realtime import RealtimeChannels, channels_backend
 from saltbitter.entrypoints.scheduler import InProcessScheduler, periodic_jobs
 from saltbitter.entrypoints.settings import Settings
 
@@ -39,12 +48,28 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
+class RealtimeProvider(Provider):
+    """The channels the API's plugin runs, so that use cases publish where sockets listen."""
+
+    def __init__(self, channels: RealtimeChannels) -> None:
+        super().__init__()
+        self._channels = channels
+
+    @provide(scope=Scope.APP, override=True)
+    def realtime_channels(self) -> RealtimeChannels:
+        return self._channels
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Litestar:
     """Build the API for ``settings`` (default: from the environment)."""
     settings = settings or Settings.from_environ()
     if configure_logs:
         configure_logging(settings.log_level, json=settings.log_json)
-    container = make_container(settings, LitestarProvider(), HttpProvider())
+    channels = channels_backend(settings)
+    channels_plugin = ChannelsPlugin(channels.backend, arbitrary_channels_allowed=True)
+    container = make_container(
+        settings, LitestarProvider(), HttpProvider(), RealtimeProvider(channels)
+    )
 
     schedulers: list[InProcessScheduler] = []
 
@@ -60,6 +85,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         for scheduler in schedulers:
             await scheduler.stop()
         await stop_container(container)
+        await channels.stop()  # the plugin stopped the backend; this closes its client
 
     api = DishkaRouter(
         API_PREFIX,
@@ -70,7 +96,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *assessments.ROUTES,
             *matching.ROUTES,
             *notifications.ROUTES,
+            *conversations.ROUTES,
         ],
+    )
+    member_socket = conversations.socket_handler(
+        f"{API_PREFIX}/ws", channels_plugin, channels, settings
     )
     health = DishkaRouter("", route_handlers=[HealthController])
     prometheus = PrometheusConfig(
@@ -78,13 +108,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     answer_options = AllowEveryMethod()
     app = Litestar(
-        route_handlers=[api, health, MetricsController, docs_assets_router()],
+        route_handlers=[api, member_socket, health, MetricsController, docs_assets_router()],
         middleware=[prometheus.middleware, DefineMiddleware(RateLimitMiddleware)],
         guards=[edge_guard],
         request_class=ApiRequest,
         before_request=answer_options,
         exception_handlers=PROBLEM_HANDLERS,
-        plugins=[ClosedStructSchemaPlugin()],
+        plugins=[ClosedStructSchemaPlugin(), channels_plugin],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         openapi_config=OpenAPIConfig(

@@ -1,0 +1,295 @@
+"""Conversations on SQL: the message log and the read port onto matches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import RowMapping, and_, case, func, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ColumnElement
+
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.tables import users
+from saltbitter.adapters.sqlalchemy.tables_conversations import messages
+from saltbitter.adapters.sqlalchemy.tables_members import matches
+from saltbitter.application.ports.conversations import (
+    ConversationAccess,
+    ConversationMembers,
+    ConversationPeer,
+    ConversationSummary,
+    MessageReader,
+    MessageWriter,
+)
+from saltbitter.domain.conversations import (
+    Message,
+    MessageCursor,
+    MessageStatus,
+    ModerationDecision,
+)
+from saltbitter.domain.shared import UserId
+
+__all__ = ["SqlaConversationAccess", "SqlaMessageRepository", "conversation_is_open"]
+
+_DELIVERING = [d.value for d in ModerationDecision if d.delivers]
+
+
+def conversation_is_open() -> ColumnElement[bool]:
+    """THE rule for "this match's conversation is open", on ``matches``' columns.
+
+    Every query of this module that needs it uses this one clause. Today: not
+    unmatched. The safety capability's blocks join here as one more condition
+    (``~exists(blocks between matches.user_low and matches.user_high)``).
+    """
+    return matches.c.unmatched_at.is_(None)
+
+
+def _visible_to(member: UserId) -> ColumnElement[bool]:
+    return or_(messages.c.sender_id == member, messages.c.moderation_decision.in_(_DELIVERING))
+
+
+def _message(row: RowMapping) -> Message:
+    reasons = row["moderation_reasons"]
+    return Message(
+        id=row["id"],
+        match_id=row["match_id"],
+        sender_id=UserId(row["sender_id"]),
+        recipient_id=UserId(row["recipient_id"]),
+        body=row["body"],
+        client_message_id=row["client_message_id"],
+        created_at=row["created_at"],
+        decision=ModerationDecision(row["moderation_decision"]),
+        reasons=tuple(reasons.split(",")) if reasons else (),
+        delivered_at=row["delivered_at"],
+        read_at=row["read_at"],
+    )
+
+
+def _older_than(cursor: MessageCursor) -> ColumnElement[bool]:
+    return or_(
+        messages.c.created_at < cursor.created_at,
+        and_(messages.c.created_at == cursor.created_at, messages.c.id < cursor.id),
+    )
+
+
+def _newer_than(cursor: MessageCursor) -> ColumnElement[bool]:
+    return or_(
+        messages.c.created_at > cursor.created_at,
+        and_(messages.c.created_at == cursor.created_at, messages.c.id > cursor.id),
+    )
+
+
+class SqlaMessageRepository(MessageReader, MessageWriter):
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def get(self, message_id: UUID) -> Message | None:
+        row = (
+            (await self._db.execute(select(messages).where(messages.c.id == message_id)))
+            .mappings()
+            .first()
+        )
+        return None if row is None else _message(row)
+
+    async def by_client_id(self, sender: UserId, client_message_id: str) -> Message | None:
+        row = (
+            (
+                await self._db.execute(
+                    select(messages).where(
+                        messages.c.sender_id == sender,
+                        messages.c.client_message_id == client_message_id,
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else _message(row)
+
+    async def history(
+        self, match_id: UUID, viewer: UserId, before: MessageCursor | None, limit: int
+    ) -> list[Message]:
+        statement = select(messages).where(messages.c.match_id == match_id, _visible_to(viewer))
+        if before is not None:
+            statement = statement.where(_older_than(before))
+        statement = statement.order_by(messages.c.created_at.desc(), messages.c.id.desc()).limit(
+            limit
+        )
+        rows = (await self._db.execute(statement)).mappings().all()
+        return [_message(row) for row in rows]
+
+    async def since(self, member: UserId, after: MessageCursor, limit: int) -> list[Message]:
+        statement = (
+            select(messages)
+            .where(
+                or_(messages.c.sender_id == member, messages.c.recipient_id == member),
+                _visible_to(member),
+                _newer_than(after),
+            )
+            .order_by(messages.c.created_at, messages.c.id)
+            .limit(limit)
+        )
+        rows = (await self._db.execute(statement)).mappings().all()
+        return [_message(row) for row in rows]
+
+    async def add_once(self, message: Message) -> tuple[Message, bool]:
+        row = {
+            "id": message.id,
+            "match_id": message.match_id,
+            "sender_id": message.sender_id,
+            "recipient_id": message.recipient_id,
+            "body": message.body,
+            "client_message_id": message.client_message_id,
+            "created_at": message.created_at,
+            "delivered_at": message.delivered_at,
+            "read_at": message.read_at,
+            "status": message.status.value,
+            "moderation_decision": message.decision.value,
+            "moderation_reasons": ",".join(message.reasons),
+        }
+        insert = (
+            postgresql.insert(messages)
+            if self._db.dialect_name == "postgresql"
+            else sqlite.insert(messages)
+        )
+        statement = insert.values(row).on_conflict_do_nothing(
+            index_elements=[messages.c.sender_id, messages.c.client_message_id]
+        )
+        inserted = (await self._db.execute(statement)).rowcount == 1
+        if inserted:
+            return message, True
+        stored = await self.by_client_id(message.sender_id, message.client_message_id)
+        assert stored is not None, "the conflicting row is committed and visible"
+        return stored, False
+
+    async def mark_delivered(self, message_id: UUID, recipient: UserId, at: datetime) -> bool:
+        result = await self._db.execute(
+            update(messages)
+            .where(
+                messages.c.id == message_id,
+                messages.c.recipient_id == recipient,
+                messages.c.delivered_at.is_(None),
+                messages.c.moderation_decision.in_(_DELIVERING),
+            )
+            .values(
+                delivered_at=at,
+                status=case(
+                    (messages.c.read_at.is_(None), MessageStatus.DELIVERED.value),
+                    else_=MessageStatus.READ.value,
+                ),
+            )
+        )
+        return result.rowcount == 1
+
+    async def mark_read(
+        self, match_id: UUID, reader: UserId, up_to: MessageCursor, at: datetime
+    ) -> int:
+        result = await self._db.execute(
+            update(messages)
+            .where(
+                messages.c.match_id == match_id,
+                messages.c.recipient_id == reader,
+                messages.c.read_at.is_(None),
+                messages.c.moderation_decision.in_(_DELIVERING),
+                or_(_older_than(up_to), messages.c.id == up_to.id),
+            )
+            .values(
+                read_at=at,
+                delivered_at=func.coalesce(messages.c.delivered_at, at),
+                status=MessageStatus.READ.value,
+            )
+        )
+        return int(result.rowcount)
+
+
+class SqlaConversationAccess(ConversationAccess):
+    """Reads ``matches`` (matching's table) and ``users`` behind conversations' port."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def conversation(self, match_id: UUID) -> ConversationMembers | None:
+        row = (
+            await self._db.execute(
+                select(
+                    matches.c.user_low,
+                    matches.c.user_high,
+                    case((conversation_is_open(), true()), else_=False).label("is_open"),
+                ).where(matches.c.id == match_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        return ConversationMembers(
+            match_id, (UserId(row.user_low), UserId(row.user_high)), bool(row.is_open)
+        )
+
+    async def inbox(self, member: UserId) -> list[ConversationSummary]:
+        other = case(
+            (matches.c.user_low == member, matches.c.user_high), else_=matches.c.user_low
+        ).label("other_id")
+        rows = (
+            await self._db.execute(
+                select(matches.c.id, matches.c.created_at, other, users.c.display_name)
+                .join(users, users.c.id == other)
+                .where(
+                    or_(matches.c.user_low == member, matches.c.user_high == member),
+                    conversation_is_open(),
+                )
+            )
+        ).all()
+        if not rows:
+            return []
+        match_ids = [row.id for row in rows]
+        ranked = (
+            select(
+                messages,
+                func.row_number()
+                .over(
+                    partition_by=messages.c.match_id,
+                    order_by=(messages.c.created_at.desc(), messages.c.id.desc()),
+                )
+                .label("rank"),
+            )
+            .where(messages.c.match_id.in_(match_ids), _visible_to(member))
+            .subquery()
+        )
+        last = {
+            row["match_id"]: _message(row)
+            for row in (await self._db.execute(select(ranked).where(ranked.c.rank == 1)))
+            .mappings()
+            .all()
+        }
+        unread: dict[UUID, int] = dict(
+            (
+                await self._db.execute(
+                    select(messages.c.match_id, func.count())
+                    .where(
+                        messages.c.match_id.in_(match_ids),
+                        messages.c.recipient_id == member,
+                        messages.c.read_at.is_(None),
+                        messages.c.moderation_decision.in_(_DELIVERING),
+                    )
+                    .group_by(messages.c.match_id)
+                )
+            )
+            .tuples()
+            .all()
+        )
+        summaries = []
+        for row in rows:
+            message = last.get(row.id)
+            summaries.append(
+                ConversationSummary(
+                    row.id,
+                    ConversationPeer(UserId(row.other_id), row.display_name),
+                    message,
+                    int(unread.get(row.id, 0)),
+                    row.created_at if message is None else message.created_at,
+                )
+            )
+        return summaries

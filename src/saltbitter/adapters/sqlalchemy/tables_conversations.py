@@ -1,0 +1,46 @@
+"""Tables of the conversations capability."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+from saltbitter.adapters.sqlalchemy.column_types import UtcDateTime
+from saltbitter.adapters.sqlalchemy.tables import metadata
+
+__all__ = ["messages"]
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Uuid(), primary_key=True),
+    # A message lives and dies with its match (erasure of a member removes the match).
+    Column("match_id", Uuid(), ForeignKey("matches.id", ondelete="CASCADE"), nullable=False),
+    Column("sender_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("body", Text(), nullable=False),
+    Column("client_message_id", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Column("read_at", UtcDateTime(), nullable=True),
+    # sent | delivered | read | held | blocked (kept in step with the timestamps).
+    Column("status", String(16), nullable=False),
+    # allow | warn | hold | block | unscreened, and the comma-joined reasons.
+    Column("moderation_decision", String(16), nullable=False),
+    Column("moderation_reasons", String(200), nullable=False, server_default=""),
+    # The idempotency key: a retried send finds the stored message, never a second one.
+    UniqueConstraint("sender_id", "client_message_id"),
+    # History pages and resume walk (match, time, id); unread counts by recipient.
+    Index(None, "match_id", "created_at", "id"),
+    Index(None, "recipient_id", "created_at"),
+    # The review queue (safety) reads held and blocked messages.
+    Index(None, "moderation_decision"),
+)

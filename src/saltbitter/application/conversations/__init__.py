@@ -1,0 +1,1 @@
+"""Conversations between matched members (issue 10): messages, receipts, real time."""

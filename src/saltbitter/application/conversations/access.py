@@ -1,0 +1,29 @@
+"""Who may read and write a conversation (one rule for every use case)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from saltbitter.application.ports.conversations import ConversationAccess, ConversationMembers
+from saltbitter.domain.errors import NotFound
+from saltbitter.domain.shared import UserId
+
+__all__ = ["open_conversation"]
+
+
+async def open_conversation(
+    access: ConversationAccess, match_id: UUID, member: UserId
+) -> ConversationMembers:
+    """The conversation when ``member`` is in it and it is open.
+
+    Someone else's match or no match at all: 404 ``match_not_found`` (the same answer,
+    so ids reveal nothing). Unmatched (or blocked): 404 ``conversation_closed`` for both
+    members; the history is hidden with it (PRODUCT.md 5: the conversation is closed for
+    both, and nothing there says it stays readable).
+    """
+    found = await access.conversation(match_id)
+    if found is None or member not in found.members:
+        raise NotFound("No such match.", code="match_not_found")
+    if not found.is_open:
+        raise NotFound("This conversation is closed.", code="conversation_closed")
+    return found

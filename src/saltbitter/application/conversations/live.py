@@ -1,0 +1,142 @@
+"""What the WebSocket does on a member's behalf, and the pushes other capabilities'
+events trigger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from saltbitter.application.conversations.access import open_conversation
+from saltbitter.application.conversations.views import (
+    ConversationClosed,
+    MatchNew,
+    MessageDelivered,
+    MessageView,
+    Typing,
+)
+from saltbitter.application.matching.events import MatchCreated, Unmatched
+from saltbitter.application.ports.conversations import (
+    ConversationAccess,
+    MessageReader,
+    MessageWriter,
+    RealtimeFanout,
+)
+from saltbitter.application.ports.system import Clock
+from saltbitter.application.ports.transaction import Transaction
+from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.conversations import MessageCursor
+from saltbitter.domain.errors import NotFound
+from saltbitter.domain.shared import UserId
+
+__all__ = [
+    "AcknowledgeDelivery",
+    "AnnounceMatch",
+    "CatchUp",
+    "CloseConversation",
+    "SendTyping",
+]
+
+CATCH_UP_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What a reconnecting socket missed after ``last_seen_message_id``: the member's
+    visible messages of open conversations, oldest first (at most 500; the rest is in
+    the REST history). An id the member may not see resumes from nothing."""
+
+    access: ConversationAccess
+    reader: MessageReader
+
+    async def __call__(self, principal: Principal, last_seen: UUID) -> list[MessageView]:
+        seen = await self.reader.get(last_seen)
+        if (
+            seen is None
+            or not seen.visible_to(principal.user_id)
+            or principal.user_id
+            not in (
+                seen.sender_id,
+                seen.recipient_id,
+            )
+        ):
+            raise NotFound("No such message.", code="message_not_found")
+        missed = await self.reader.since(principal.user_id, MessageCursor.of(seen), CATCH_UP_LIMIT)
+        open_matches: dict[UUID, bool] = {}
+        result: list[MessageView] = []
+        for message in missed:
+            if message.match_id not in open_matches:
+                found = await self.access.conversation(message.match_id)
+                open_matches[message.match_id] = found is not None and found.is_open
+            if open_matches[message.match_id]:
+                result.append(MessageView.of(message))
+        return result
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgeDelivery:
+    """A message reached one of the recipient's sockets: note it once and tell the
+    sender's devices."""
+
+    transaction: Transaction
+    writer: MessageWriter
+    reader: MessageReader
+    fanout: RealtimeFanout
+    clock: Clock
+
+    async def __call__(self, recipient: UserId, message_id: UUID) -> bool:
+        now = self.clock.now()
+        async with self.transaction:
+            changed = await self.writer.mark_delivered(message_id, recipient, now)
+            await self.transaction.commit()
+        if changed:
+            message = await self.reader.get(message_id)
+            if message is not None:
+                await self.fanout.publish(
+                    [message.sender_id],
+                    MessageDelivered(
+                        match_id=message.match_id, message_id=message_id, delivered_at=now
+                    ),
+                )
+        return changed
+
+
+@dataclass(frozen=True, slots=True)
+class SendTyping:
+    """Tell the other member's devices that the caller is typing (the socket throttles)."""
+
+    access: ConversationAccess
+    fanout: RealtimeFanout
+
+    async def __call__(self, principal: Principal, match_id: UUID) -> None:
+        conversation = await open_conversation(self.access, match_id, principal.user_id)
+        await self.fanout.publish(
+            [conversation.other(principal.user_id)],
+            Typing(match_id=match_id, member_id=principal.user_id),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AnnounceMatch:
+    """matching's ``MatchCreated``: a new conversation appears on both members' devices."""
+
+    fanout: RealtimeFanout
+
+    async def __call__(self, event: MatchCreated) -> None:
+        await self.fanout.publish(
+            [event.user_a], MatchNew(match_id=event.match_id, member_id=event.user_b)
+        )
+        await self.fanout.publish(
+            [event.user_b], MatchNew(match_id=event.match_id, member_id=event.user_a)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CloseConversation:
+    """matching's ``Unmatched``: the conversation closes on both members' devices."""
+
+    fanout: RealtimeFanout
+
+    async def __call__(self, event: Unmatched) -> None:
+        await self.fanout.publish(
+            [event.user_a, event.user_b], ConversationClosed(match_id=event.match_id)
+        )

@@ -1,0 +1,223 @@
+"""Sending, listing and reading messages between the two members of a match."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from uuid import UUID
+
+from saltbitter.application.conversations.access import open_conversation
+from saltbitter.application.conversations.events import MessageHeld, MessageSent
+from saltbitter.application.conversations.views import (
+    MessageNew,
+    MessagesPage,
+    MessagesRead,
+    MessageView,
+    SentMessage,
+)
+from saltbitter.application.ports.conversations import (
+    ConversationAccess,
+    MessageModerator,
+    MessageReader,
+    MessageWriter,
+    RealtimeFanout,
+)
+from saltbitter.application.ports.events import Outbox
+from saltbitter.application.ports.system import Clock, IdGenerator
+from saltbitter.application.ports.transaction import Transaction
+from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.conversations import (
+    Message,
+    MessageCursor,
+    ModerationDecision,
+    Screening,
+    client_message_id,
+    message_body,
+    page_size,
+)
+from saltbitter.domain.errors import NotFound, Unavailable
+from saltbitter.domain.shared import Tier
+from saltbitter.domain.subscriptions import entitlements_for
+
+__all__ = ["ListMessages", "MarkRead", "ModerationPolicy", "SendMessage", "may_see_receipts"]
+
+log = logging.getLogger(__name__)
+
+_NOTICES = {
+    ModerationDecision.WARN: (
+        "Sent. A tip: keep the conversation on SaltBitter until you have met; sharing "
+        "phone numbers or accounts early is how most scams start."
+    ),
+    ModerationDecision.HOLD: "Your message is waiting for a review before it is delivered.",
+    ModerationDecision.BLOCK: "This message breaks the community rules and was not delivered.",
+}
+
+
+def may_see_receipts(tier: Tier) -> bool:
+    """Read receipts are a tier entitlement (domain/subscriptions)."""
+    return entitlements_for(tier).read_receipts
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationPolicy:
+    """``fail_closed``: refuse messages while the moderation service is down (503)
+    instead of delivering them unscreened (ADR 0019)."""
+
+    fail_closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SendMessage:
+    """Send a message to the other member of an open match.
+
+    The same ``client_message_id`` again answers the stored message (never a second
+    one, also when the retries race). Every new message is screened: held and blocked
+    messages are kept for the review queue and reach nobody but their sender.
+    """
+
+    transaction: Transaction
+    access: ConversationAccess
+    reader: MessageReader
+    writer: MessageWriter
+    moderator: MessageModerator
+    policy: ModerationPolicy
+    outbox: Outbox
+    fanout: RealtimeFanout
+    clock: Clock
+    ids: IdGenerator
+
+    async def __call__(
+        self, principal: Principal, match_id: UUID, raw_body: str, raw_client_id: str
+    ) -> SentMessage:
+        body = message_body(raw_body)
+        client_id = client_message_id(raw_client_id)
+        conversation = await open_conversation(self.access, match_id, principal.user_id)
+        earlier = await self.reader.by_client_id(principal.user_id, client_id)
+        if earlier is not None:
+            return self._answer(earlier, created=False)
+        screening = await self._screen(body)
+        message = Message(
+            id=self.ids.new_id(),
+            match_id=match_id,
+            sender_id=principal.user_id,
+            recipient_id=conversation.other(principal.user_id),
+            body=body,
+            client_message_id=client_id,
+            created_at=self.clock.now(),
+            decision=screening.decision,
+            reasons=screening.reasons,
+        )
+        async with self.transaction:
+            stored, created = await self.writer.add_once(message)
+            if created:
+                self.outbox.add(_event_for(stored))
+            await self.transaction.commit()
+        if created:
+            # Pushed straight after the commit (ADR 0020): the fastest path to the
+            # recipient; a lost push is recovered by history and resume.
+            audience = (
+                [stored.sender_id, stored.recipient_id]
+                if stored.decision.delivers
+                else [stored.sender_id]
+            )
+            await self.fanout.publish(audience, MessageNew(message=MessageView.of(stored)))
+        return self._answer(stored, created=created)
+
+    async def _screen(self, body: str) -> Screening:
+        try:
+            return await self.moderator.screen(body)
+        except Unavailable:
+            if self.policy.fail_closed:
+                raise Unavailable(
+                    "Messages cannot be checked right now; try again shortly.",
+                    code="moderation_unavailable",
+                ) from None
+            log.warning("message moderation unavailable: delivering unscreened")
+            return Screening(ModerationDecision.UNSCREENED, ("moderation_unavailable",))
+
+    @staticmethod
+    def _answer(message: Message, *, created: bool) -> SentMessage:
+        return SentMessage(MessageView.of(message), created, _NOTICES.get(message.decision))
+
+
+def _event_for(message: Message) -> MessageSent | MessageHeld:
+    if message.decision.needs_review:
+        return MessageHeld(
+            message_id=message.id,
+            match_id=message.match_id,
+            sender_id=message.sender_id,
+            recipient_id=message.recipient_id,
+            decision=message.decision.value,
+            reasons=message.reasons,
+        )
+    return MessageSent(
+        message_id=message.id,
+        match_id=message.match_id,
+        sender_id=message.sender_id,
+        recipient_id=message.recipient_id,
+        decision=message.decision.value,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ListMessages:
+    """A conversation's history, newest first, 1..50 a page; read receipts of the
+    caller's own messages only with the entitlement."""
+
+    access: ConversationAccess
+    reader: MessageReader
+
+    async def __call__(
+        self, principal: Principal, match_id: UUID, before: str | None, limit: int | None
+    ) -> MessagesPage:
+        size = page_size(limit)
+        cursor = None if before is None else MessageCursor.decode(before)
+        await open_conversation(self.access, match_id, principal.user_id)
+        found = await self.reader.history(match_id, principal.user_id, cursor, size + 1)
+        page = found[:size]
+        receipts = may_see_receipts(principal.tier)
+        return MessagesPage(
+            [MessageView.of(m.as_seen_by(principal.user_id, read_receipts=receipts)) for m in page],
+            MessageCursor.of(page[-1]).encode() if len(found) > size else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRead:
+    """Mark the other member's messages read up to one of them (delivered ones too).
+
+    The sender learns it over their sockets when their tier shows read receipts.
+    """
+
+    transaction: Transaction
+    access: ConversationAccess
+    reader: MessageReader
+    writer: MessageWriter
+    fanout: RealtimeFanout
+    clock: Clock
+
+    async def __call__(self, principal: Principal, match_id: UUID, up_to: UUID) -> None:
+        conversation = await open_conversation(self.access, match_id, principal.user_id)
+        message = await self.reader.get(up_to)
+        if (
+            message is None
+            or message.match_id != match_id
+            or not message.visible_to(principal.user_id)
+        ):
+            raise NotFound("No such message in this conversation.", code="message_not_found")
+        now = self.clock.now()
+        async with self.transaction:
+            changed = await self.writer.mark_read(
+                match_id, principal.user_id, MessageCursor.of(message), now
+            )
+            await self.transaction.commit()
+        if changed:
+            await self.fanout.publish(
+                [conversation.other(principal.user_id), principal.user_id],
+                MessagesRead(
+                    match_id=match_id,
+                    reader_id=principal.user_id,
+                    up_to_message_id=up_to,
+                    read_at=now,
+                ),
+            )

@@ -1,0 +1,8 @@
+"""Job names of the conversations capability (stored in queues: never rename them)."""
+
+from __future__ import annotations
+
+__all__ = ["ANNOUNCE_MATCH", "CLOSE_CONVERSATION"]
+
+ANNOUNCE_MATCH = "conversations.announce_match"
+CLOSE_CONVERSATION = "conversations.close_conversation"

@@ -1,0 +1,132 @@
+"""What the conversations use cases answer and push (plain dataclasses, encoded at the
+edge). Every real-time event carries its ``type``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from saltbitter.domain.conversations import Message
+from saltbitter.domain.shared import UserId
+
+__all__ = [
+    "ConversationClosed",
+    "ConversationView",
+    "ConversationsPage",
+    "MatchNew",
+    "MemberView",
+    "MessageDelivered",
+    "MessageNew",
+    "MessageView",
+    "MessagesPage",
+    "MessagesRead",
+    "SentMessage",
+    "Typing",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    id: UUID
+    match_id: UUID
+    sender_id: UserId
+    body: str
+    created_at: datetime
+    delivered_at: datetime | None
+    read_at: datetime | None
+    status: str
+
+    @classmethod
+    def of(cls, message: Message) -> MessageView:
+        return cls(
+            message.id,
+            message.match_id,
+            message.sender_id,
+            message.body,
+            message.created_at,
+            message.delivered_at,
+            message.read_at,
+            message.status.value,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    message: MessageView
+    created: bool
+    notice: str | None
+    """A nudge for the sender (contact details shared), or why it was not delivered."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesPage:
+    items: list[MessageView]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    user_id: UserId
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    match_id: UUID
+    member: MemberView
+    last_message: MessageView | None
+    unread_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationsPage:
+    items: list[ConversationView]
+    next_cursor: str | None
+
+
+# Real-time events -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageNew:
+    message: MessageView
+    type: Literal["message.new"] = "message.new"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageDelivered:
+    match_id: UUID
+    message_id: UUID
+    delivered_at: datetime
+    type: Literal["message.delivered"] = "message.delivered"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessagesRead:
+    match_id: UUID
+    reader_id: UserId
+    up_to_message_id: UUID
+    read_at: datetime
+    type: Literal["message.read"] = "message.read"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Typing:
+    match_id: UUID
+    member_id: UserId
+    type: Literal["typing"] = "typing"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchNew:
+    match_id: UUID
+    member_id: UserId
+    type: Literal["match.new"] = "match.new"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversationClosed:
+    match_id: UUID
+    type: Literal["conversation.closed"] = "conversation.closed"

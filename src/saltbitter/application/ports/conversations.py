@@ -1,0 +1,126 @@
+"""Ports of the conversations capability: who may talk in a match, the message log, the
+moderation of message text and the real-time fan-out to members' sockets."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from saltbitter.domain.conversations import Message, MessageCursor, Screening
+from saltbitter.domain.shared import UserId
+
+__all__ = [
+    "ConversationAccess",
+    "ConversationMembers",
+    "ConversationPeer",
+    "ConversationSummary",
+    "MessageModerator",
+    "MessageReader",
+    "MessageWriter",
+    "RealtimeFanout",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationMembers:
+    """Who is in a match's conversation and whether it is still open."""
+
+    match_id: UUID
+    members: tuple[UserId, UserId]
+    is_open: bool
+
+    def other(self, member: UserId) -> UserId:
+        first, second = self.members
+        return second if member == first else first
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationPeer:
+    """The public view of the other member of a conversation."""
+
+    user_id: UserId
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    match_id: UUID
+    member: ConversationPeer
+    last_message: Message | None
+    unread_count: int
+    activity_at: datetime
+    """The last visible message's time, or the match's when nobody wrote yet."""
+
+
+class ConversationAccess(Protocol):
+    """Conversations' read port onto matches (owned by conversations, ADR 0017): which
+    two members a match joins and whether their conversation is open (not unmatched;
+    the safety capability adds blocks)."""
+
+    @abstractmethod
+    async def conversation(self, match_id: UUID) -> ConversationMembers | None:
+        """The match's members and whether it is open; None when no such match exists."""
+
+    @abstractmethod
+    async def inbox(self, member: UserId) -> list[ConversationSummary]:
+        """Every open conversation of ``member``, newest activity first."""
+
+
+class MessageReader(Protocol):
+    @abstractmethod
+    async def get(self, message_id: UUID) -> Message | None: ...
+
+    @abstractmethod
+    async def by_client_id(self, sender: UserId, client_message_id: str) -> Message | None: ...
+
+    @abstractmethod
+    async def history(
+        self, match_id: UUID, viewer: UserId, before: MessageCursor | None, limit: int
+    ) -> list[Message]:
+        """The messages ``viewer`` may see, newest first, strictly older than ``before``."""
+
+    @abstractmethod
+    async def since(self, member: UserId, after: MessageCursor, limit: int) -> list[Message]:
+        """Messages of any of ``member``'s conversations that ``member`` may see, strictly
+        newer than ``after``, oldest first (what a reconnecting socket missed)."""
+
+
+class MessageWriter(Protocol):
+    @abstractmethod
+    async def add_once(self, message: Message) -> tuple[Message, bool]:
+        """Store ``message`` unless its sender already sent one with the same
+        ``client_message_id``: returns the stored message and whether it is new. Safe
+        under concurrency (the unique key decides, never a duplicate)."""
+
+    @abstractmethod
+    async def mark_delivered(self, message_id: UUID, recipient: UserId, at: datetime) -> bool:
+        """Note delivery to ``recipient``; False when already delivered (or not theirs)."""
+
+    @abstractmethod
+    async def mark_read(
+        self, match_id: UUID, reader: UserId, up_to: MessageCursor, at: datetime
+    ) -> int:
+        """Mark every delivered-to-``reader`` message of the match up to ``up_to`` read;
+        returns how many changed."""
+
+
+class MessageModerator(Protocol):
+    """Screens message text. Raises ``Unavailable`` when the service cannot answer."""
+
+    @abstractmethod
+    async def screen(self, text: str) -> Screening: ...
+
+
+class RealtimeFanout(Protocol):
+    """Pushes an event to every open socket of a member, in any API process.
+
+    Best effort by design: history over REST and resuming on reconnect are the source
+    of truth, so a failed push is logged, never raised.
+    """
+
+    @abstractmethod
+    async def publish(self, members: Sequence[UserId], event: object) -> None: ...

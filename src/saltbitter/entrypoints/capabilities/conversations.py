@@ -1,0 +1,126 @@
+"""Wiring of the conversations capability: the message log on SQL, the read port onto
+matches, message moderation (OpenAI when configured, the local rules otherwise), the
+real-time fan-out, and the pushes matching's events trigger."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dishka import AnyOf, AsyncContainer, Provider, Scope, provide, provide_all
+
+from saltbitter.adapters.moderation import RuleBasedMessageModerator
+from saltbitter.adapters.sqlalchemy.conversations import (
+    SqlaConversationAccess,
+    SqlaMessageRepository,
+)
+from saltbitter.application.conversations import topics
+from saltbitter.application.conversations.events import MessageHeld, MessageSent
+from saltbitter.application.conversations.inbox import ListConversations
+from saltbitter.application.conversations.live import (
+    AcknowledgeDelivery,
+    AnnounceMatch,
+    CatchUp,
+    CloseConversation,
+    SendTyping,
+)
+from saltbitter.application.conversations.messages import (
+    ListMessages,
+    MarkRead,
+    ModerationPolicy,
+    SendMessage,
+)
+from saltbitter.application.conversations.personal_data import PERSONAL_DATA
+from saltbitter.application.matching.events import MatchCreated, Unmatched
+from saltbitter.application.ports.conversations import (
+    ConversationAccess,
+    MessageModerator,
+    MessageReader,
+    MessageWriter,
+    RealtimeFanout,
+)
+from saltbitter.entrypoints.capabilities.base import Capability, Job
+from saltbitter.entrypoints.realtime import ChannelsFanout, RealtimeChannels, channels_backend
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = ["CAPABILITY", "ConversationsProvider"]
+
+
+class ConversationsProvider(Provider):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._settings = settings
+
+    @provide(scope=Scope.APP)
+    def moderation_policy(self) -> ModerationPolicy:
+        return ModerationPolicy(fail_closed=self._settings.moderation_fail_closed)
+
+    @provide(scope=Scope.APP)
+    async def moderator(self) -> AsyncIterator[MessageModerator]:
+        settings = self._settings
+        if settings.openai_api_key:
+            from saltbitter.adapters.moderation.openai_moderator import OpenAIMessageModerator
+
+            remote = OpenAIMessageModerator.connect(
+                settings.openai_api_key, settings.openai_base_url, settings.openai_moderation_model
+            )
+            yield remote
+            await remote.aclose()
+        else:
+            yield RuleBasedMessageModerator()
+
+    @provide(scope=Scope.APP)
+    async def realtime_channels(self) -> AsyncIterator[RealtimeChannels]:
+        """Processes without the API's channels plugin (workers, the CLI) publish only.
+        The API overrides this with the channels its plugin runs (``http/app.py``)."""
+        channels = channels_backend(self._settings)
+        await channels.start()
+        yield channels
+        await channels.stop()
+
+    @provide(scope=Scope.APP)
+    def fanout(self, channels: RealtimeChannels) -> RealtimeFanout:
+        return ChannelsFanout(channels)
+
+    messages = provide(
+        SqlaMessageRepository, provides=AnyOf[MessageReader, MessageWriter], scope=Scope.REQUEST
+    )
+    access = provide(SqlaConversationAccess, provides=ConversationAccess, scope=Scope.REQUEST)
+
+    use_cases = provide_all(
+        SendMessage,
+        ListMessages,
+        MarkRead,
+        ListConversations,
+        CatchUp,
+        AcknowledgeDelivery,
+        SendTyping,
+        AnnounceMatch,
+        CloseConversation,
+        scope=Scope.REQUEST,
+    )
+
+
+async def _announce_match(scope: AsyncContainer, event: MatchCreated) -> object:
+    await (await scope.get(AnnounceMatch))(event)
+    return None
+
+
+async def _close_conversation(scope: AsyncContainer, event: Unmatched) -> object:
+    await (await scope.get(CloseConversation))(event)
+    return None
+
+
+CAPABILITY = Capability(
+    name="conversations",
+    personal_data=PERSONAL_DATA,
+    providers=lambda settings: [ConversationsProvider(settings)],
+    events=(MessageSent, MessageHeld),
+    handlers={
+        MatchCreated: (topics.ANNOUNCE_MATCH,),
+        Unmatched: (topics.CLOSE_CONVERSATION,),
+    },
+    jobs={
+        topics.ANNOUNCE_MATCH: Job(_announce_match),
+        topics.CLOSE_CONVERSATION: Job(_close_conversation),
+    },
+)

@@ -1,0 +1,431 @@
+"""Conversations over HTTP under /api/v1 (issue 10) and the member's WebSocket."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+import msgspec
+import structlog
+from dishka import AsyncContainer
+from dishka.integrations.litestar import FromDishka
+from litestar import Controller, Response, WebSocket, get, post, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.exceptions import WebSocketDisconnect
+from litestar.handlers import WebsocketRouteHandler
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from saltbitter.application.accounts.sessions import Authenticate
+from saltbitter.application.conversations.inbox import ListConversations
+from saltbitter.application.conversations.live import AcknowledgeDelivery, CatchUp, SendTyping
+from saltbitter.application.conversations.messages import (
+    ListMessages,
+    MarkRead,
+    SendMessage,
+    may_see_receipts,
+)
+from saltbitter.application.conversations.views import (
+    ConversationsPage,
+    MessageNew,
+    MessagesPage,
+)
+from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.conversations import TypingThrottle
+from saltbitter.domain.errors import SaltbitterError
+from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
+from saltbitter.entrypoints.http.problems import documented_errors
+from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
+from saltbitter.entrypoints.realtime import RealtimeChannels
+from saltbitter.entrypoints.settings import Settings
+
+__all__ = [
+    "ROUTES",
+    "ConversationsController",
+    "MessagesController",
+    "ReadRequest",
+    "SendMessageRequest",
+    "SentMessageResponse",
+    "socket_handler",
+]
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+
+CLOSE_UNAUTHORISED = 4401
+_MATCH_PATH = "/matches/{match_id:uuid}"
+
+Cursor = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=200,
+        pattern=CURSOR_PATTERN,
+        required=False,
+        description="The next_cursor of the previous page (omit for the first page).",
+    ),
+]
+
+
+class SendMessageRequest(msgspec.Struct, forbid_unknown_fields=True):
+    body: Annotated[str, msgspec.Meta(max_length=8000)]
+    """1 to 2000 characters once leading and trailing whitespace is trimmed."""
+    client_message_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    """The sender's idempotency key: the same key again answers the same message."""
+
+
+class ReadRequest(msgspec.Struct, forbid_unknown_fields=True):
+    up_to_message_id: UUID
+
+
+class SentMessageResponse(msgspec.Struct):
+    id: UUID
+    match_id: UUID
+    sender_id: UUID
+    body: str
+    created_at: datetime
+    delivered_at: datetime | None
+    read_at: datetime | None
+    status: str
+    notice: str | None = None
+
+
+class ConversationsController(Controller):
+    path = "/conversations"
+    tags = ["conversations"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/",
+        summary="Your open conversations, newest activity first (30 a page)",
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def conversations(
+        self,
+        principal: FromDishka[Principal],
+        list_conversations: FromDishka[ListConversations],
+        cursor: Cursor = None,
+    ) -> ConversationsPage:
+        return await list_conversations(principal, cursor)
+
+
+class MessagesController(Controller):
+    path = _MATCH_PATH
+    tags = ["conversations"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/messages",
+        summary="A conversation's messages, newest first",
+        description=(
+            "Only the two members of an open match may read it; another member's match "
+            "is 404 `match_not_found`, an ended one 404 `conversation_closed`."
+        ),
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 422, LIMITED),
+    )
+    async def messages(
+        self,
+        match_id: FromPath[UUID],
+        principal: FromDishka[Principal],
+        list_messages: FromDishka[ListMessages],
+        before: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=200,
+                pattern=CURSOR_PATTERN,
+                required=False,
+                description="The next_cursor of the previous page.",
+            ),
+        ] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=50, required=False)] = None,
+    ) -> MessagesPage:
+        return await list_messages(principal, match_id, before, limit)
+
+    @post(
+        "/messages",
+        status_code=HTTP_201_CREATED,
+        summary="Send a message (idempotent per client_message_id)",
+        description=(
+            "201 with the new message; the same `client_message_id` again answers the "
+            "stored message with 200. Every message is screened: `notice` tells the "
+            "sender about a nudge, a hold for review or a block."
+        ),
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 422, LIMITED, 503),
+    )
+    async def send(
+        self,
+        match_id: FromPath[UUID],
+        data: JSONBody[SendMessageRequest],
+        principal: FromDishka[Principal],
+        send_message: FromDishka[SendMessage],
+    ) -> Response[SentMessageResponse]:
+        sent = await send_message(principal, match_id, data.body, data.client_message_id)
+        view = sent.message
+        return Response(
+            SentMessageResponse(
+                view.id,
+                view.match_id,
+                view.sender_id,
+                view.body,
+                view.created_at,
+                view.delivered_at,
+                view.read_at,
+                view.status,
+                sent.notice,
+            ),
+            status_code=HTTP_201_CREATED if sent.created else HTTP_200_OK,
+        )
+
+    @post(
+        "/read",
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Mark the other member's messages read up to one of them",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 422, LIMITED),
+    )
+    async def read(
+        self,
+        match_id: FromPath[UUID],
+        data: JSONBody[ReadRequest],
+        principal: FromDishka[Principal],
+        mark_read: FromDishka[MarkRead],
+    ) -> None:
+        await mark_read(principal, match_id, data.up_to_message_id)
+
+
+ROUTES = (ConversationsController, MessagesController)
+
+
+# The WebSocket -----------------------------------------------------------------------
+
+
+class AuthFrame(msgspec.Struct, tag="auth", tag_field="type"):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
+
+
+class ResumeFrame(msgspec.Struct, tag="resume", tag_field="type"):
+    last_seen_message_id: UUID
+
+
+class TypingFrame(msgspec.Struct, tag="typing", tag_field="type"):
+    match_id: UUID
+
+
+class PingFrame(msgspec.Struct, tag="ping", tag_field="type"):
+    pass
+
+
+ClientFrame = AuthFrame | ResumeFrame | TypingFrame | PingFrame
+_frames = msgspec.json.Decoder(ClientFrame)
+_auth_frame = msgspec.json.Decoder(AuthFrame)
+_encoder = msgspec.json.Encoder()
+
+
+class _Unauthorised(Exception):
+    pass
+
+
+class LiveSocket:
+    """One member's socket: forwards their channel's events, answers their frames,
+    re-checks the session every few seconds and closes with 4401 once it ends."""
+
+    SENT_MEMORY = 2000
+
+    def __init__(
+        self,
+        socket: WebSocket[Any, Any, Any],
+        container: AsyncContainer,
+        principal: Principal,
+        token: str,
+        settings: Settings,
+    ) -> None:
+        self.socket = socket
+        self.container = container
+        self.principal = principal
+        self.token = token
+        self.settings = settings
+        self.lock = asyncio.Lock()
+        self.sent: OrderedDict[str, None] = OrderedDict()
+        self.throttle = TypingThrottle()
+        self.background: set[asyncio.Task[None]] = set()
+
+    async def run_use_case(self, kind: type[T], call: Callable[[T], Awaitable[Any]]) -> Any:
+        async with self.container() as request:
+            return await call(await request.get(kind))
+
+    async def send(self, payload: bytes | str) -> None:
+        text = payload if isinstance(payload, str) else payload.decode()
+        await self.socket.send_text(text)
+
+    def remember(self, message_id: str) -> bool:
+        """False when this socket already got the message (resume and live overlap)."""
+        if message_id in self.sent:
+            return False
+        self.sent[message_id] = None
+        if len(self.sent) > self.SENT_MEMORY:
+            self.sent.popitem(last=False)
+        return True
+
+    async def forward(self, raw: bytes) -> None:
+        event = msgspec.json.decode(raw)
+        kind = event.get("type")
+        if kind == "message.new":
+            message = event["message"]
+            async with self.lock:
+                if not self.remember(message["id"]):
+                    return
+                await self.send(raw)
+            self._acknowledge(message)
+            return
+        if (
+            kind == "message.read"
+            and event.get("reader_id") != str(self.principal.user_id)
+            and not may_see_receipts(self.principal.tier)
+        ):
+            return
+        async with self.lock:
+            await self.send(raw)
+
+    def _acknowledge(self, message: dict[str, Any]) -> None:
+        if message.get("sender_id") == str(self.principal.user_id):
+            return
+        recipient = self.principal.user_id
+        message_id = UUID(message["id"])
+
+        async def acknowledge() -> None:
+            try:
+                await self.run_use_case(AcknowledgeDelivery, lambda use: use(recipient, message_id))
+            except SaltbitterError:
+                log.info("delivery receipt not recorded", message_id=str(message_id))
+
+        task = asyncio.create_task(acknowledge())
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def handle(self, text: str) -> None:
+        try:
+            frame = _frames.decode(text)
+        except msgspec.DecodeError as error:
+            await self._error("invalid_frame", str(error)[:200])
+            return
+        try:
+            if isinstance(frame, AuthFrame):
+                self.principal = await _authenticate(self.container, frame.token)
+                self.token = frame.token
+                await self.send('{"type":"ready"}')
+            elif isinstance(frame, ResumeFrame):
+                await self._resume(frame.last_seen_message_id)
+            elif isinstance(frame, TypingFrame):
+                loop_now = datetime.now(UTC)
+                if self.throttle.allow(frame.match_id, loop_now):
+                    principal = self.principal
+                    await self.run_use_case(SendTyping, lambda use: use(principal, frame.match_id))
+            else:
+                await self.send('{"type":"pong"}')
+        except SaltbitterError as error:
+            await self._error(error.code, error.message)
+
+    async def _resume(self, last_seen: UUID) -> None:
+        principal = self.principal
+        async with self.lock:
+            missed = await self.run_use_case(CatchUp, lambda use: use(principal, last_seen))
+            for view in missed:
+                if self.remember(str(view.id)):
+                    await self.send(_encoder.encode(MessageNew(message=view)))
+        for view in missed:
+            self._acknowledge({"id": str(view.id), "sender_id": str(view.sender_id)})
+
+    async def _error(self, code: str, detail: str) -> None:
+        async with self.lock:
+            await self.send(_encoder.encode({"type": "error", "code": code, "detail": detail}))
+
+    async def read_frames(self) -> None:
+        while True:
+            text = await self.socket.receive_text()
+            await self.handle(text)
+
+    async def watch_session(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.ws_session_check_seconds)
+            self.principal = await _authenticate(self.container, self.token)
+
+
+async def _authenticate(container: AsyncContainer, token: str) -> Principal:
+    try:
+        async with container() as request:
+            return await (await request.get(Authenticate))(token)
+    except SaltbitterError as error:
+        if error.code in {"database_unavailable"}:
+            raise
+        raise _Unauthorised(error.code) from error
+
+
+async def _close(socket: WebSocket[Any, Any, Any], code: int, reason: str) -> None:
+    with contextlib.suppress(Exception):
+        await socket.close(code=code, reason=reason)
+
+
+async def serve_socket(
+    socket: WebSocket[Any, Any, Any],
+    plugin: ChannelsPlugin,
+    channels: RealtimeChannels,
+    settings: Settings,
+) -> None:
+    await socket.accept()
+    container: AsyncContainer = socket.state.dishka_container
+    try:
+        first = await asyncio.wait_for(socket.receive_text(), settings.ws_auth_timeout_seconds)
+        frame = _auth_frame.decode(first)
+        principal = await _authenticate(container, frame.token)
+    except TimeoutError:
+        await _close(socket, CLOSE_UNAUTHORISED, "auth frame missing")
+        return
+    except (msgspec.DecodeError, _Unauthorised):
+        await _close(socket, CLOSE_UNAUTHORISED, "unauthorised")
+        return
+    except WebSocketDisconnect:
+        return
+    live = LiveSocket(socket, container, principal, frame.token, settings)
+    member_channel = channels.member_channel(UserId(principal.user_id))
+    async with plugin.start_subscription([member_channel]) as subscriber:
+        await live.send('{"type":"ready"}')
+
+        async def forward_events() -> None:
+            async for raw in subscriber.iter_events():
+                await live.forward(raw)
+
+        tasks = [
+            asyncio.create_task(live.read_frames()),
+            asyncio.create_task(forward_events()),
+            asyncio.create_task(live.watch_session()),
+        ]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    failure = next((t.exception() for t in done if not t.cancelled() and t.exception()), None)
+    if isinstance(failure, _Unauthorised):
+        await _close(socket, CLOSE_UNAUTHORISED, "session ended")
+    elif failure is not None and not isinstance(failure, WebSocketDisconnect):
+        log.warning("websocket failed", error=type(failure).__name__)
+        await _close(socket, 1011, "internal error")
+
+
+def socket_handler(
+    path: str, plugin: ChannelsPlugin, channels: RealtimeChannels, settings: Settings
+) -> WebsocketRouteHandler:
+    """The member's socket: first frame {"type": "auth", "token": ...} within 5 s."""
+
+    @websocket(path, include_in_schema=False)
+    async def member_socket(socket: WebSocket[Any, Any, Any]) -> None:
+        await serve_socket(socket, plugin, channels, settings)
+
+    return member_socket

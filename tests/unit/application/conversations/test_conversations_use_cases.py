@@ -1,0 +1,314 @@
+"""The conversations use cases, resolved from the production container with fakes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from saltbitter.application.conversations.events import MessageHeld, MessageSent
+from saltbitter.application.conversations.inbox import ListConversations
+from saltbitter.application.conversations.live import (
+    AcknowledgeDelivery,
+    CatchUp,
+    SendTyping,
+)
+from saltbitter.application.conversations.messages import (
+    ListMessages,
+    MarkRead,
+    ModerationPolicy,
+    SendMessage,
+)
+from saltbitter.application.conversations.views import (
+    ConversationClosed,
+    MatchNew,
+    MessageDelivered,
+    MessageNew,
+    MessagesRead,
+    Typing,
+)
+from saltbitter.application.matching.events import MatchCreated, Unmatched
+from saltbitter.application.ports.matching import StoredMatch
+from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.errors import NotFound, Unavailable, ValidationFailed
+from saltbitter.domain.matching import MatchPair
+from saltbitter.domain.shared import Role, SessionId, Tier, UserId
+from saltbitter.testing.builders import a_user
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_matching import MatchingState
+from support.container import FakeWorld
+
+
+def _principal(user_id: UserId, tier: Tier = Tier.FREE) -> Principal:
+    return Principal(user_id, SessionId(uuid.uuid4()), frozenset({Role.MEMBER}), tier, True)
+
+
+class Pair:
+    def __init__(self, world: FakeWorld) -> None:
+        users = world.database[AccountsState].users
+        ada, bo, cy = a_user(), a_user(), a_user()
+        for user in (ada, bo, cy):
+            users[user.id] = user
+        users[bo.id] = replace(bo, display_name="Bo")
+        self.ada, self.bo, self.cy = (_principal(u.id) for u in (ada, bo, cy))
+        self.match_id = uuid.uuid4()
+        world.database[MatchingState].matches[self.match_id] = StoredMatch(
+            self.match_id, MatchPair(ada.id, bo.id), world.clock.now()
+        )
+        self.world = world
+
+    def unmatch(self) -> None:
+        matches = self.world.database[MatchingState].matches
+        matches[self.match_id] = replace(
+            matches[self.match_id],
+            unmatched_at=self.world.clock.now(),
+            unmatched_by=self.ada.user_id,
+        )
+
+
+@pytest.fixture
+def world() -> FakeWorld:
+    return FakeWorld()
+
+
+@pytest.fixture
+def pair(world: FakeWorld) -> Pair:
+    return Pair(world)
+
+
+async def _send(world: FakeWorld, who: Principal, pair: Pair, body: str, key: str = "k1"):  # type: ignore[no-untyped-def]
+    return await (await world.get(SendMessage))(who, pair.match_id, body, key)
+
+
+async def test_a_message_is_stored_announced_and_pushed_to_both_members(
+    world: FakeWorld, pair: Pair
+) -> None:
+    sent = await _send(world, pair.ada, pair, "  Hello Bo!  ")
+    assert sent.created
+    assert sent.message.body == "Hello Bo!"
+    assert sent.message.status == "sent"
+    assert sent.notice is None
+    [event] = world.events(MessageSent)
+    assert event.recipient_id == pair.bo.user_id
+    pushed = world.fanout.to(pair.bo.user_id)
+    assert pushed == [MessageNew(message=sent.message)]
+    assert world.fanout.to(pair.ada.user_id) == pushed  # the sender's other devices
+
+
+async def test_the_same_client_message_id_answers_the_same_message(
+    world: FakeWorld, pair: Pair
+) -> None:
+    first = await _send(world, pair.ada, pair, "Hi")
+    again = await _send(world, pair.ada, pair, "Hi (edited)")
+    assert not again.created
+    assert again.message == first.message
+    page = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    assert [m.id for m in page.items] == [first.message.id]
+    assert len(world.message_moderator.screened) == 1
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
+async def test_bodies_outside_1_to_2000_characters_are_refused(
+    world: FakeWorld, pair: Pair, body: str
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        await _send(world, pair.ada, pair, body)
+    assert caught.value.errors[0].field == "body"
+
+
+async def test_only_the_two_members_may_read_or_write(world: FakeWorld, pair: Pair) -> None:
+    await _send(world, pair.ada, pair, "Hi")
+    for attempt in (
+        _send(world, pair.cy, pair, "me too"),
+        (await world.get(ListMessages))(pair.cy, pair.match_id, None, None),
+        _send(world, pair.ada, _Elsewhere(), "nobody"),
+    ):
+        with pytest.raises(NotFound) as caught:
+            await attempt
+        assert caught.value.code == "match_not_found"
+
+
+class _Elsewhere:
+    match_id = uuid.uuid4()
+
+
+async def test_after_unmatch_the_conversation_is_closed_for_both(
+    world: FakeWorld, pair: Pair
+) -> None:
+    sent = await _send(world, pair.ada, pair, "Hi")
+    pair.unmatch()
+    for who in (pair.ada, pair.bo):
+        with pytest.raises(NotFound) as caught:
+            await (await world.get(ListMessages))(who, pair.match_id, None, None)
+        assert caught.value.code == "conversation_closed"
+        with pytest.raises(NotFound):
+            await _send(world, who, pair, "still there?", key="k9")
+        with pytest.raises(NotFound):
+            await (await world.get(MarkRead))(who, pair.match_id, sent.message.id)
+    assert (await (await world.get(ListConversations))(pair.ada, None)).items == []
+
+
+async def test_history_pages_newest_first_with_a_stable_cursor(
+    world: FakeWorld, pair: Pair
+) -> None:
+    ids = []
+    for n in range(7):
+        world.clock.advance(timedelta(seconds=1))
+        ids.append((await _send(world, pair.ada, pair, f"m{n}", key=f"k{n}")).message.id)
+    list_messages = await world.get(ListMessages)
+    first = await list_messages(pair.bo, pair.match_id, None, 3)
+    assert [m.id for m in first.items] == ids[::-1][:3]
+    # A message arriving between pages does not shift the next page.
+    world.clock.advance(timedelta(seconds=1))
+    await _send(world, pair.bo, pair, "new", key="late")
+    second = await list_messages(pair.bo, pair.match_id, first.next_cursor, 3)
+    assert [m.id for m in second.items] == ids[::-1][3:6]
+    third = await list_messages(pair.bo, pair.match_id, second.next_cursor, 3)
+    assert [m.id for m in third.items] == ids[:1]
+    assert third.next_cursor is None
+    with pytest.raises(ValidationFailed):
+        await list_messages(pair.bo, pair.match_id, None, 51)
+
+
+async def test_scams_are_held_for_review_and_never_reach_the_recipient(
+    world: FakeWorld, pair: Pair
+) -> None:
+    held = await _send(world, pair.ada, pair, "Please buy me gift cards, I need money for rent")
+    assert held.message.status == "held"
+    assert held.notice is not None
+    [event] = world.events(MessageHeld)
+    assert event.decision == "hold"
+    assert "scam_pattern" in event.reasons
+    assert world.events(MessageSent) == []
+    assert world.fanout.to(pair.bo.user_id) == []
+    bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    assert bo_sees.items == []
+    ada_sees = await (await world.get(ListMessages))(pair.ada, pair.match_id, None, None)
+    assert [m.status for m in ada_sees.items] == ["held"]
+
+
+async def test_contact_details_are_delivered_with_a_nudge(world: FakeWorld, pair: Pair) -> None:
+    sent = await _send(world, pair.ada, pair, "Text me on WhatsApp")
+    assert sent.message.status == "sent"
+    assert sent.notice is not None
+    assert world.fanout.to(pair.bo.user_id)
+
+
+async def test_moderation_down_delivers_unscreened_by_default(world: FakeWorld, pair: Pair) -> None:
+    world.message_moderator.down = True
+    sent = await _send(world, pair.ada, pair, "Hi")
+    assert sent.created
+    [event] = world.events(MessageSent)
+    assert event.decision == "unscreened"
+
+
+async def test_moderation_down_refuses_messages_when_failing_closed(pair: Pair) -> None:
+    world = pair.world
+    world.message_moderator.down = True
+    send = await world.get(SendMessage)
+    closed = replace(send, policy=ModerationPolicy(fail_closed=True))
+    with pytest.raises(Unavailable) as caught:
+        await closed(pair.ada, pair.match_id, "Hi", "k1")
+    assert caught.value.code == "moderation_unavailable"
+    assert world.events(MessageSent) == []
+
+
+async def test_read_receipts_follow_the_senders_entitlement(world: FakeWorld, pair: Pair) -> None:
+    sent = await _send(world, pair.ada, pair, "Hi")
+    await (await world.get(MarkRead))(pair.bo, pair.match_id, sent.message.id)
+    [read] = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessagesRead)]
+    assert read.up_to_message_id == sent.message.id
+    list_messages = await world.get(ListMessages)
+    free = await list_messages(pair.ada, pair.match_id, None, None)
+    assert [(m.status, m.read_at) for m in free.items] == [("delivered", None)]
+    premium = await list_messages(replace(pair.ada, tier=Tier.PREMIUM), pair.match_id, None, None)
+    assert premium.items[0].status == "read"
+    assert premium.items[0].read_at is not None
+    # The reader always sees what they read.
+    assert (await list_messages(pair.bo, pair.match_id, None, None)).items[0].status == "read"
+
+
+async def test_marking_read_needs_a_message_of_that_conversation(
+    world: FakeWorld, pair: Pair
+) -> None:
+    with pytest.raises(NotFound) as caught:
+        await (await world.get(MarkRead))(pair.bo, pair.match_id, uuid.uuid4())
+    assert caught.value.code == "message_not_found"
+
+
+async def test_the_inbox_lists_open_conversations_with_unread_counts(
+    world: FakeWorld, pair: Pair
+) -> None:
+    await _send(world, pair.ada, pair, "one", key="1")
+    world.clock.advance(timedelta(seconds=1))
+    last = await _send(world, pair.ada, pair, "two", key="2")
+    page = await (await world.get(ListConversations))(pair.bo, None)
+    [item] = page.items
+    assert item.match_id == pair.match_id
+    assert item.member.user_id == pair.ada.user_id
+    assert item.last_message == last.message
+    assert item.unread_count == 2
+    ada_page = await (await world.get(ListConversations))(pair.ada, None)
+    assert ada_page.items[0].member.display_name == "Bo"
+    assert ada_page.items[0].unread_count == 0
+
+
+async def test_delivery_is_noted_once_and_told_to_the_sender(world: FakeWorld, pair: Pair) -> None:
+    sent = await _send(world, pair.ada, pair, "Hi")
+    acknowledge = await world.get(AcknowledgeDelivery)
+    assert await acknowledge(pair.bo.user_id, sent.message.id)
+    assert not await acknowledge(pair.bo.user_id, sent.message.id)
+    assert not await acknowledge(pair.cy.user_id, sent.message.id)
+    delivered = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessageDelivered)]
+    assert len(delivered) == 1
+
+
+async def test_catch_up_sends_what_was_missed_in_order(world: FakeWorld, pair: Pair) -> None:
+    ids = []
+    for n in range(4):
+        world.clock.advance(timedelta(seconds=1))
+        ids.append((await _send(world, pair.ada, pair, f"m{n}", key=f"k{n}")).message.id)
+    missed = await (await world.get(CatchUp))(pair.bo, ids[0])
+    assert [m.id for m in missed] == ids[1:]
+    with pytest.raises(NotFound):
+        await (await world.get(CatchUp))(pair.cy, ids[0])
+
+
+async def test_typing_reaches_the_other_member_only(world: FakeWorld, pair: Pair) -> None:
+    await (await world.get(SendTyping))(pair.ada, pair.match_id)
+    assert world.fanout.to(pair.bo.user_id) == [
+        Typing(match_id=pair.match_id, member_id=pair.ada.user_id)
+    ]
+    assert world.fanout.to(pair.ada.user_id) == []
+    with pytest.raises(NotFound):
+        await (await world.get(SendTyping))(pair.cy, pair.match_id)
+
+
+async def test_matchings_events_open_and_close_conversations_live(
+    world: FakeWorld, pair: Pair
+) -> None:
+    ada, bo = pair.ada.user_id, pair.bo.user_id
+    outbox_events = [
+        MatchCreated(match_id=pair.match_id, user_a=ada, user_b=bo),
+        Unmatched(match_id=pair.match_id, user_a=ada, user_b=bo, by=ada),
+    ]
+    from saltbitter.application.ports.events import Outbox
+    from saltbitter.application.ports.transaction import Transaction
+
+    async with world.container() as scope:
+        tx = await scope.get(Transaction)
+        outbox = await scope.get(Outbox)
+        async with tx:
+            for event in outbox_events:
+                outbox.add(event)
+            await tx.commit()
+    await world.deliver_jobs(
+        only={"conversations.announce_match", "conversations.close_conversation"}
+    )
+    assert world.fanout.to(ada) == [
+        MatchNew(match_id=pair.match_id, member_id=bo),
+        ConversationClosed(match_id=pair.match_id),
+    ]
+    assert world.fanout.to(bo)[0] == MatchNew(match_id=pair.match_id, member_id=ada)
