@@ -12,13 +12,21 @@ from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
+from saltbitter.adapters.sqlalchemy.conversations import SqlaMessageRepository
 from saltbitter.adapters.sqlalchemy.privacy import SqlaPersonalData, personal_data_gaps
 from saltbitter.adapters.sqlalchemy.schema import metadata
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.ports.privacy import PersonalData, PersonalDataHolder
+from saltbitter.domain.conversations import Message
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
 from saltbitter.testing.contracts.persistence import UowFactory
-from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
+from saltbitter.testing.contracts.privacy import (
+    HolderSession,
+    MessageSeeder,
+    PersonalDataContract,
+    ReferenceScan,
+)
 from saltbitter.testing.fakes import InMemoryDatabase
 from saltbitter.testing.fakes_accounts import AccountsState
 
@@ -113,6 +121,21 @@ class SqlPersonalDataContract(PersonalDataContract):
     @pytest.fixture
     def holders(self, engine: AsyncEngine) -> HolderSession:
         return sql_holders(engine)
+
+    @pytest.fixture
+    def message_seeder(self, engine: AsyncEngine) -> MessageSeeder:
+        async def seed(messages: Sequence[Message]) -> None:
+            db = StagedConnection(engine)
+            try:
+                async with SqlaTransaction(db) as tx:
+                    repository = SqlaMessageRepository(db)
+                    for message in messages:
+                        await repository.add_once(message)
+                    await tx.commit()
+            finally:
+                await db.close()
+
+        return seed
 
     @pytest.fixture
     def references(self, engine: AsyncEngine) -> ReferenceScan:

@@ -13,8 +13,7 @@ from saltbitter.application.ports.conversations import (
     ConversationPeer,
     ConversationSummary,
     MessageModerator,
-    MessageReader,
-    MessageWriter,
+    MessageRepository,
     RealtimeFanout,
 )
 from saltbitter.application.ports.matching import StoredMatch
@@ -60,7 +59,7 @@ class _OnConversations(InMemoryRepository):
         return self._connection.state(ConversationsState)
 
 
-class InMemoryMessageRepository(_OnConversations, MessageReader, MessageWriter):
+class InMemoryMessageRepository(_OnConversations, MessageRepository):
     async def get(self, message_id: UUID) -> Message | None:
         return self._state.messages.get(message_id)
 

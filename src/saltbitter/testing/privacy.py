@@ -15,6 +15,7 @@ from uuid import UUID
 
 from saltbitter.application.accounts.personal_data import PERSONAL_DATA as ACCOUNTS
 from saltbitter.application.assessments.personal_data import PERSONAL_DATA as ASSESSMENTS
+from saltbitter.application.conversations.personal_data import PERSONAL_DATA as CONVERSATIONS
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING
 from saltbitter.application.notifications.personal_data import PERSONAL_DATA as NOTIFICATIONS
 from saltbitter.application.ports.privacy import (
@@ -28,6 +29,7 @@ from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFI
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_assessments import AssessmentsState
+from saltbitter.testing.fakes_conversations import ConversationsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_notifications import NotificationsState
 from saltbitter.testing.fakes_profiles import ProfilesState
@@ -36,6 +38,7 @@ from saltbitter.testing.memory import InMemoryConnection
 __all__ = [
     "InMemoryAccountsPersonalData",
     "InMemoryAssessmentsPersonalData",
+    "InMemoryConversationsPersonalData",
     "InMemoryMatchingPersonalData",
     "InMemoryNotificationsPersonalData",
     "InMemoryProfilesPersonalData",
@@ -302,6 +305,27 @@ class InMemoryNotificationsPersonalData(_Holder):
         return self._report({"notifications": len(notifications), "scheduled_emails": len(emails)})
 
 
+class InMemoryConversationsPersonalData(_Holder):
+    declaration_value = CONVERSATIONS
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._connection.state(ConversationsState)
+        return {
+            "messages": [
+                _row(m)
+                for m in sorted(state.messages.values(), key=lambda m: (m.created_at, m.id))
+                if member in (m.sender_id, m.recipient_id)
+            ]
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(ConversationsState)
+        gone = [mid for mid, m in state.messages.items() if member in (m.sender_id, m.recipient_id)]
+        for mid in gone:
+            del state.messages[mid]
+        return self._report({"messages": len(gone)})
+
+
 _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
@@ -310,6 +334,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemoryAssessmentsPersonalData,
         InMemoryMatchingPersonalData,
         InMemoryNotificationsPersonalData,
+        InMemoryConversationsPersonalData,
     )
 }
 

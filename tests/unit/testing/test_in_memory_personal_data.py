@@ -7,11 +7,18 @@ from uuid import UUID
 import pytest
 
 from saltbitter.application.ports.privacy import PersonalDataHolder
+from saltbitter.domain.conversations import Message
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
 from saltbitter.testing.contracts.persistence import UowFactory
-from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
+from saltbitter.testing.contracts.privacy import (
+    HolderSession,
+    MessageSeeder,
+    PersonalDataContract,
+    ReferenceScan,
+)
 from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
-from saltbitter.testing.memory import InMemoryConnection
+from saltbitter.testing.fakes_conversations import InMemoryMessageRepository
+from saltbitter.testing.memory import InMemoryConnection, InMemoryTransaction
 from saltbitter.testing.privacy import in_memory_holders
 from support.privacy import memory_references
 
@@ -34,6 +41,18 @@ class TestInMemoryPersonalData(PersonalDataContract):
             connection.commit()
 
         return session
+
+    @pytest.fixture
+    def message_seeder(self, database: InMemoryDatabase) -> MessageSeeder:
+        async def seed(messages: Sequence[Message]) -> None:
+            connection = InMemoryConnection(database)
+            async with InMemoryTransaction(connection) as tx:
+                repository = InMemoryMessageRepository(connection)
+                for message in messages:
+                    await repository.add_once(message)
+                await tx.commit()
+
+        return seed
 
     @pytest.fixture
     def references(self, database: InMemoryDatabase) -> ReferenceScan:

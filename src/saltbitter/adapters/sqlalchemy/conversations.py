@@ -18,8 +18,7 @@ from saltbitter.application.ports.conversations import (
     ConversationMembers,
     ConversationPeer,
     ConversationSummary,
-    MessageReader,
-    MessageWriter,
+    MessageRepository,
 )
 from saltbitter.domain.conversations import (
     Message,
@@ -79,7 +78,7 @@ def _newer_than(cursor: MessageCursor) -> ColumnElement[bool]:
     )
 
 
-class SqlaMessageRepository(MessageReader, MessageWriter):
+class SqlaMessageRepository(MessageRepository):
     __slots__ = ("_db",)
 
     def __init__(self, db: StagedConnection) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "ConversationSummary",
     "MessageModerator",
     "MessageReader",
+    "MessageRepository",
     "MessageWriter",
     "RealtimeFanout",
 ]
@@ -106,6 +107,11 @@ class MessageWriter(Protocol):
     ) -> int:
         """Mark every delivered-to-``reader`` message of the match up to ``up_to`` read;
         returns how many changed."""
+
+
+class MessageRepository(MessageReader, MessageWriter, Protocol):
+    """Both sides of the message log, as one adapter implements them (use cases take
+    the narrow ``MessageReader`` or ``MessageWriter``)."""
 
 
 class MessageModerator(Protocol):

@@ -24,7 +24,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     accounts.CAPABILITY,
     profiles.CAPABILITY,
     assessments.CAPABILITY,
+    # Before matching: erasure walks this order, and messages refer to matches.
+    conversations.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
-    conversations.CAPABILITY,
 )

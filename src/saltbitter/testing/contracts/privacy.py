@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -31,15 +31,26 @@ from saltbitter.domain.accounts import (
     RefreshToken,
     Session,
 )
+from saltbitter.domain.conversations import Message, ModerationDecision
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import SessionId, UserId
 from saltbitter.testing.builders_profiles import a_photo
 from saltbitter.testing.contracts.matching import T0, UowFactory, _entry, seed_member
 
-__all__ = ["HolderSession", "PersonalDataContract", "ReferenceScan", "World", "seed_world"]
+__all__ = [
+    "HolderSession",
+    "MessageSeeder",
+    "PersonalDataContract",
+    "ReferenceScan",
+    "World",
+    "seed_messages",
+    "seed_world",
+]
 
 HolderSession = Callable[[], AbstractAsyncContextManager[Sequence[PersonalDataHolder]]]
+MessageSeeder = Callable[[Sequence[Message]], Awaitable[None]]
+"""Stores messages (the conversations capability's) on the same store."""
 ReferenceScan = Callable[[UserId], Awaitable[Mapping[str, int]]]
 DAY = date(2026, 3, 1)
 
@@ -50,6 +61,7 @@ class World:
     other: UserId  # matched with me
     third: UserId  # liked by me, passed on me
     my_photo_key: str
+    match_id: UUID
 
 
 def _session(user: UserId) -> Session:
@@ -112,7 +124,28 @@ async def seed_world(uow_factory: UowFactory) -> World:
         await uow.notifications.schedule_email(_email(me))
         await uow.notifications.schedule_email(_email(other))
         await uow.commit()
-    return World(me, other, third, my_photo.storage_key)
+    return World(me, other, third, my_photo.storage_key, match.id)
+
+
+async def seed_messages(seeder: MessageSeeder, world: World) -> None:
+    """One message each way in the match of ``me`` and ``other``."""
+    await seeder(
+        [
+            Message(
+                id=uuid4(),
+                match_id=world.match_id,
+                sender_id=sender,
+                recipient_id=recipient,
+                body="Hello",
+                client_message_id=f"c-{n}",
+                created_at=T0 + timedelta(minutes=n),
+                decision=ModerationDecision.ALLOW,
+            )
+            for n, (sender, recipient) in enumerate(
+                ((world.me, world.other), (world.other, world.me))
+            )
+        ]
+    )
 
 
 def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
@@ -132,14 +165,19 @@ class PersonalDataContract:
     def references(self) -> ReferenceScan:
         raise NotImplementedError("provide a scan of the store for a member's id")
 
+    @pytest.fixture
+    def message_seeder(self) -> MessageSeeder:
+        raise NotImplementedError("provide a way to store messages on the same store")
+
     async def _export(self, holders: HolderSession, member: UserId) -> dict[str, MemberExport]:
         async with holders() as session:
             return dict(await ExportMemberData(session)(member))
 
     async def test_export_holds_every_declared_table_in_the_members_own_view(
-        self, uow_factory: UowFactory, holders: HolderSession
+        self, uow_factory: UowFactory, holders: HolderSession, message_seeder: MessageSeeder
     ) -> None:
         world = await seed_world(uow_factory)
+        await seed_messages(message_seeder, world)
         exported = await self._export(holders, world.me)
         assert json.loads(json.dumps(exported)) == exported  # JSON as it is, no encoder
         async with holders() as session:
@@ -163,6 +201,7 @@ class PersonalDataContract:
             "discover_allotments": 2,
             "notifications": 1,  # other's notice about our match is other's
             "scheduled_emails": 1,
+            "messages": 2,  # sent and received
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -177,9 +216,14 @@ class PersonalDataContract:
         assert exported["profiles"]["photos"][0]["storage_key"] == world.my_photo_key
 
     async def test_erase_leaves_no_reference_and_keeps_other_members_data(
-        self, uow_factory: UowFactory, holders: HolderSession, references: ReferenceScan
+        self,
+        uow_factory: UowFactory,
+        holders: HolderSession,
+        references: ReferenceScan,
+        message_seeder: MessageSeeder,
     ) -> None:
         world = await seed_world(uow_factory)
+        await seed_messages(message_seeder, world)
         assert sum((await references(world.me)).values()) > 0
         before_third = _counts(await self._export(holders, world.third))
 
@@ -195,6 +239,7 @@ class PersonalDataContract:
         assert by_capability["accounts"].rows["users"] == 1
         assert by_capability["matching"].rows["swipes"] == 4
         assert by_capability["notifications"].rows["notifications"] == 2
+        assert by_capability["conversations"].rows["messages"] == 2
         other = _counts(await self._export(holders, world.other))
         assert other == {
             "users": 1,
@@ -212,6 +257,7 @@ class PersonalDataContract:
             "discover_allotments": 1,
             "notifications": 1,
             "scheduled_emails": 1,
+            "messages": 0,  # the conversation went with the match
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(holders, world.third))
