@@ -153,10 +153,14 @@ class SqlaMessageRepository(MessageRepository):
             if self._db.dialect_name == "postgresql"
             else sqlite.insert(messages)
         )
-        statement = insert.values(row).on_conflict_do_nothing(
-            index_elements=[messages.c.sender_id, messages.c.client_message_id]
+        statement = (
+            insert.values(row)
+            .on_conflict_do_nothing(
+                index_elements=[messages.c.sender_id, messages.c.client_message_id]
+            )
+            .returning(messages.c.id)
         )
-        inserted = (await self._db.execute(statement)).rowcount == 1
+        inserted = (await self._db.execute(statement)).first() is not None
         if inserted:
             return message, True
         stored = await self.by_client_id(message.sender_id, message.client_message_id)
@@ -263,22 +267,17 @@ class SqlaConversationAccess(ConversationAccess):
             .mappings()
             .all()
         }
-        unread: dict[UUID, int] = dict(
-            (
-                await self._db.execute(
-                    select(messages.c.match_id, func.count())
-                    .where(
-                        messages.c.match_id.in_(match_ids),
-                        messages.c.recipient_id == member,
-                        messages.c.read_at.is_(None),
-                        messages.c.moderation_decision.in_(_DELIVERING),
-                    )
-                    .group_by(messages.c.match_id)
-                )
+        unread_rows = await self._db.execute(
+            select(messages.c.match_id, func.count().label("unread"))
+            .where(
+                messages.c.match_id.in_(match_ids),
+                messages.c.recipient_id == member,
+                messages.c.read_at.is_(None),
+                messages.c.moderation_decision.in_(_DELIVERING),
             )
-            .tuples()
-            .all()
+            .group_by(messages.c.match_id)
         )
+        unread: dict[UUID, int] = {row.match_id: int(row.unread) for row in unread_rows}
         summaries = []
         for row in rows:
             message = last.get(row.id)

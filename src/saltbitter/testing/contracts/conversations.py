@@ -1,0 +1,229 @@
+"""The contract of the conversations ports (message log and access to matches).
+
+Subclass :class:`ConversationsContract` and provide ``store``: an async context manager
+factory giving one connection's ``ConversationStore`` (its transaction, the users and
+matching repositories to seed members and matches, and the conversations ports). The
+in-memory fakes, SQLite and PostgreSQL run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.application.ports.conversations import ConversationAccess, MessageRepository
+from saltbitter.application.ports.matching import MatchingRepository
+from saltbitter.application.ports.transaction import Transaction
+from saltbitter.domain.conversations import Message, MessageCursor, ModerationDecision
+from saltbitter.domain.matching import MatchPair
+from saltbitter.domain.shared import UserId
+from saltbitter.testing.builders import a_user
+
+__all__ = ["ConversationStore", "ConversationsContract", "Seeded", "StoreFactory", "message_for"]
+
+T0 = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ConversationStore:
+    transaction: Transaction
+    users: UserRepository
+    matching: MatchingRepository
+    messages: MessageRepository
+    access: ConversationAccess
+
+
+StoreFactory = Callable[[], AbstractAsyncContextManager[ConversationStore]]
+
+
+@dataclass(frozen=True)
+class Seeded:
+    ada: UserId
+    bo: UserId
+    cy: UserId
+    match_id: UUID
+    other_match_id: UUID  # ada and cy
+
+
+def message_for(seeded: Seeded, n: int, *, sender: UserId | None = None, **changes: Any) -> Message:
+    sender = sender or seeded.ada
+    recipient = seeded.bo if sender == seeded.ada else seeded.ada
+    message = Message(
+        id=uuid4(),
+        match_id=seeded.match_id,
+        sender_id=sender,
+        recipient_id=recipient,
+        body=f"message {n}",
+        client_message_id=f"key-{n}",
+        created_at=T0 + timedelta(seconds=n),
+        decision=ModerationDecision.ALLOW,
+    )
+    return replace(message, **changes)
+
+
+class ConversationsContract:
+    @pytest.fixture
+    def store(self) -> StoreFactory:
+        raise NotImplementedError("provide one connection's conversations store")
+
+    async def _seed(self, store: StoreFactory) -> Seeded:
+        users = [a_user(), a_user(), a_user()]
+        users[1] = replace(users[1], display_name="Bo")
+        match_id, other_match_id = uuid4(), uuid4()
+        async with store() as s, s.transaction:
+            for user in users:
+                s.users.add(user)
+            await s.matching.create_match(match_id, MatchPair(users[0].id, users[1].id), T0)
+            await s.matching.create_match(
+                other_match_id, MatchPair(users[0].id, users[2].id), T0 - timedelta(days=1)
+            )
+            await s.transaction.commit()
+        return Seeded(users[0].id, users[1].id, users[2].id, match_id, other_match_id)
+
+    async def _add(self, store: StoreFactory, *messages: Message) -> list[tuple[Message, bool]]:
+        async with store() as s, s.transaction:
+            added = [await s.messages.add_once(m) for m in messages]
+            await s.transaction.commit()
+        return added
+
+    async def test_a_client_message_id_is_stored_once_per_sender(self, store: StoreFactory) -> None:
+        seeded = await self._seed(store)
+        first = message_for(seeded, 1)
+        [(stored, created)] = await self._add(store, first)
+        assert created
+        assert stored == first
+        retry = replace(message_for(seeded, 2), client_message_id=first.client_message_id)
+        [(again, created_again)] = await self._add(store, retry)
+        assert not created_again
+        assert again == first
+        # Another sender may use the same key.
+        theirs = replace(message_for(seeded, 3, sender=seeded.bo), client_message_id="key-1")
+        [(_, created_theirs)] = await self._add(store, theirs)
+        assert created_theirs
+        async with store() as s:
+            assert await s.messages.get(first.id) == first
+            assert await s.messages.by_client_id(seeded.ada, "key-1") == first
+            assert await s.messages.get(retry.id) is None
+
+    async def test_history_is_newest_first_with_held_messages_for_their_sender_only(
+        self, store: StoreFactory
+    ) -> None:
+        seeded = await self._seed(store)
+        messages = [message_for(seeded, n) for n in range(5)]
+        held = message_for(seeded, 9, decision=ModerationDecision.HOLD, reasons=("scam_pattern",))
+        await self._add(store, *messages, held)
+        async with store() as s:
+            ada_sees = await s.messages.history(seeded.match_id, seeded.ada, None, 10)
+            bo_sees = await s.messages.history(seeded.match_id, seeded.bo, None, 10)
+            assert [m.id for m in ada_sees] == [held.id, *[m.id for m in messages[::-1]]]
+            assert ada_sees[0].reasons == ("scam_pattern",)
+            assert [m.id for m in bo_sees] == [m.id for m in messages[::-1]]
+            page = await s.messages.history(
+                seeded.match_id, seeded.bo, MessageCursor.of(messages[3]), 2
+            )
+            assert [m.id for m in page] == [messages[2].id, messages[1].id]
+            assert await s.messages.history(seeded.other_match_id, seeded.ada, None, 10) == []
+
+    async def test_same_instant_messages_page_by_id(self, store: StoreFactory) -> None:
+        seeded = await self._seed(store)
+        same = [message_for(seeded, n, created_at=T0) for n in range(4)]
+        await self._add(store, *same)
+        ordered = sorted(same, key=MessageCursor.of, reverse=True)
+        async with store() as s:
+            first = await s.messages.history(seeded.match_id, seeded.bo, None, 2)
+            rest = await s.messages.history(
+                seeded.match_id, seeded.bo, MessageCursor.of(first[-1]), 5
+            )
+        assert [m.id for m in first + rest] == [m.id for m in ordered]
+
+    async def test_since_is_what_a_member_missed_oldest_first(self, store: StoreFactory) -> None:
+        seeded = await self._seed(store)
+        messages = [message_for(seeded, n, sender=(seeded.ada, seeded.bo)[n % 2]) for n in range(5)]
+        blocked = message_for(seeded, 7, decision=ModerationDecision.BLOCK)
+        await self._add(store, *messages, blocked)
+        async with store() as s:
+            missed = await s.messages.since(seeded.bo, MessageCursor.of(messages[1]), 10)
+            assert [m.id for m in missed] == [m.id for m in messages[2:]]
+            mine = await s.messages.since(seeded.ada, MessageCursor.of(messages[4]), 10)
+            assert [m.id for m in mine] == [blocked.id]
+            assert await s.messages.since(seeded.cy, MessageCursor.of(messages[0]), 10) == []
+
+    async def test_delivery_and_reading_are_noted_once_for_the_recipient(
+        self, store: StoreFactory
+    ) -> None:
+        seeded = await self._seed(store)
+        messages = [message_for(seeded, n) for n in range(3)]
+        mine = message_for(seeded, 5, sender=seeded.bo)
+        await self._add(store, *messages, mine)
+        at = T0 + timedelta(hours=1)
+        async with store() as s, s.transaction:
+            assert await s.messages.mark_delivered(messages[0].id, seeded.bo, at)
+            assert not await s.messages.mark_delivered(messages[0].id, seeded.bo, at)
+            assert not await s.messages.mark_delivered(messages[1].id, seeded.ada, at)
+            read = await s.messages.mark_read(
+                seeded.match_id, seeded.bo, MessageCursor.of(messages[1]), at
+            )
+            assert read == 2
+            again = await s.messages.mark_read(
+                seeded.match_id, seeded.bo, MessageCursor.of(messages[2]), at
+            )
+            assert again == 1
+            await s.transaction.commit()
+        async with store() as s:
+            stored = [await s.messages.get(m.id) for m in (*messages, mine)]
+        assert [m.status.value if m else None for m in stored] == ["read", "read", "read", "sent"]
+        assert stored[1] is not None
+        assert stored[1].delivered_at == at
+
+    async def test_access_knows_the_members_and_whether_it_is_open(
+        self, store: StoreFactory
+    ) -> None:
+        seeded = await self._seed(store)
+        async with store() as s:
+            found = await s.access.conversation(seeded.match_id)
+            assert found is not None
+            assert set(found.members) == {seeded.ada, seeded.bo}
+            assert found.is_open
+            assert found.other(seeded.ada) == seeded.bo
+            assert await s.access.conversation(uuid4()) is None
+        async with store() as s, s.transaction:
+            await s.matching.end_match(seeded.match_id, seeded.ada, T0 + timedelta(hours=1))
+            await s.transaction.commit()
+        async with store() as s:
+            closed = await s.access.conversation(seeded.match_id)
+            assert closed is not None
+            assert not closed.is_open
+
+    async def test_the_inbox_holds_open_conversations_with_last_message_and_unread(
+        self, store: StoreFactory
+    ) -> None:
+        seeded = await self._seed(store)
+        messages = [message_for(seeded, n) for n in range(3)]
+        held = message_for(seeded, 8, decision=ModerationDecision.HOLD)
+        await self._add(store, *messages, held)
+        async with store() as s:
+            bo = {c.match_id: c for c in await s.access.inbox(seeded.bo)}
+            ada = {c.match_id: c for c in await s.access.inbox(seeded.ada)}
+        assert set(bo) == {seeded.match_id}
+        assert bo[seeded.match_id].member.user_id == seeded.ada
+        assert bo[seeded.match_id].last_message == messages[2]
+        assert bo[seeded.match_id].unread_count == 3
+        assert bo[seeded.match_id].activity_at == messages[2].created_at
+        assert set(ada) == {seeded.match_id, seeded.other_match_id}
+        assert ada[seeded.match_id].member.display_name == "Bo"
+        assert ada[seeded.match_id].last_message == held  # their own held message
+        assert ada[seeded.match_id].unread_count == 0
+        assert ada[seeded.other_match_id].last_message is None
+        assert ada[seeded.other_match_id].activity_at == T0 - timedelta(days=1)
+        async with store() as s, s.transaction:
+            await s.matching.end_match(seeded.match_id, seeded.bo, T0 + timedelta(hours=1))
+            await s.transaction.commit()
+        async with store() as s:
+            assert await s.access.inbox(seeded.bo) == []
