@@ -6,25 +6,25 @@ import json
 import threading
 import uuid
 from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import connect
 
+from support.conversations_api import (
+    Member,
+    closed_with,
+    matched_pair,
+    member,
+    next_event,
+    open_socket,
+    ws_url,
+)
 from support.live_api import Api, LiveServer
 
 PROBLEM = "application/problem+json"
 BERLIN = {"lat": 52.52, "lon": 13.405}
-
-
-@dataclass
-class Member:
-    user_id: str
-    headers: dict[str, str]
-    token: str
 
 
 def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -33,34 +33,6 @@ def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]
     body = dict(response.json())
     assert body["code"] == code, body
     return body
-
-
-def _member(api: Api, gender: str, sought: str) -> Member:
-    email = api.verified_member()
-    tokens = api.login(email)
-    headers = api.bearer(tokens)
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    body = {
-        "gender": gender,
-        "genders_sought": [sought],
-        "age_min": 18,
-        "age_max": 99,
-        "interests": ["hiking", "jazz", "cooking"],
-        "location": BERLIN,
-        "max_distance_km": 50,
-        "bio": "Weekend hiker.",
-    }
-    saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
-    assert saved.status_code == 200, saved.text
-    return Member(user_id, headers, tokens["access_token"])
-
-
-def matched_pair(api: Api) -> tuple[Member, Member, str]:
-    ada, bo = _member(api, "woman", "man"), _member(api, "man", "woman")
-    assert api.http.post("/api/v1/likes", json={"user_id": bo.user_id}, headers=ada.headers)
-    liked = api.http.post("/api/v1/likes", json={"user_id": ada.user_id}, headers=bo.headers)
-    assert liked.json()["matched"] is True, liked.text
-    return ada, bo, liked.json()["match_id"]
 
 
 def _send(
@@ -87,7 +59,7 @@ MESSAGE_KEYS = {
 
 def test_two_members_talk_and_nobody_else_can(api: Api) -> None:
     ada, bo, match_id = matched_pair(api)
-    stranger = _member(api, "woman", "man")
+    stranger = member(api, "woman", "man")
     sent = _send(api, ada, match_id, "  Hi Bo!  ", key="first")
     assert sent.status_code == 201, sent.text
     message = sent.json()
@@ -242,32 +214,6 @@ def test_twenty_concurrent_sends_with_one_key_make_one_message(api: Api) -> None
 # The WebSocket ------------------------------------------------------------------------
 
 
-def ws_url(base: str) -> str:
-    return base.replace("http://", "ws://") + "/api/v1/ws"
-
-
-def open_socket(stack: ExitStack, base: str, token: str) -> ClientConnection:
-    socket = stack.enter_context(connect(ws_url(base), open_timeout=10))
-    socket.send(json.dumps({"type": "auth", "token": token}))
-    assert json.loads(socket.recv(timeout=10)) == {"type": "ready"}
-    return socket
-
-
-def next_event(socket: ClientConnection, kind: str, timeout: float = 10) -> dict[str, Any]:
-    while True:
-        event = json.loads(socket.recv(timeout=timeout))
-        if event["type"] == kind:
-            return dict(event)
-
-
-def closed_with(socket: ClientConnection, timeout: float = 15) -> int | None:
-    try:
-        while True:
-            socket.recv(timeout=timeout)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd else None
-
-
 def test_messages_arrive_live_on_every_device_and_resume_fills_gaps(api: Api) -> None:
     base = str(api.http.base_url)
     ada, bo, match_id = matched_pair(api)
@@ -329,7 +275,7 @@ def test_a_silent_socket_and_a_revoked_session_are_closed_with_4401(
 @pytest.mark.parametrize("kind", ["match.new", "conversation.closed"])
 def test_matching_events_reach_the_sockets(api: Api, kind: str) -> None:
     base = str(api.http.base_url)
-    ada, bo = _member(api, "woman", "man"), _member(api, "man", "woman")
+    ada, bo = member(api, "woman", "man"), member(api, "man", "woman")
     with ExitStack() as stack:
         socket = open_socket(stack, base, ada.token)
         api.http.post("/api/v1/likes", json={"user_id": bo.user_id}, headers=ada.headers)
