@@ -82,6 +82,9 @@ RULES_BEYOND_THE_SCHEMA = {
     "listLikesReceived": "a cursor is valid only if the server issued it",
     "discover": "a cursor is valid only if the server issued it",
     "listNotifications": "a cursor is valid only if the server issued it",
+    "listConversations": "a cursor is valid only if the server issued it",
+    "listMessages": "a cursor is valid only if the server issued it",
+    "sendMessage": "a body must hold 1..2000 characters once trimmed",
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -105,7 +105,7 @@ class ConversationsController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 422, LIMITED),
     )
-    async def conversations(
+    async def list_conversations(
         self,
         principal: FromDishka[Principal],
         list_conversations: FromDishka[ListConversations],
@@ -128,7 +128,7 @@ class MessagesController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 404, 422, LIMITED),
     )
-    async def messages(
+    async def list_messages(
         self,
         match_id: FromPath[UUID],
         principal: FromDishka[Principal],
@@ -158,7 +158,7 @@ class MessagesController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 404, 422, LIMITED, 503),
     )
-    async def send(
+    async def send_message(
         self,
         match_id: FromPath[UUID],
         data: JSONBody[SendMessageRequest],
@@ -189,7 +189,7 @@ class MessagesController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 404, 422, LIMITED),
     )
-    async def read(
+    async def mark_messages_read(
         self,
         match_id: FromPath[UUID],
         data: JSONBody[ReadRequest],
@@ -316,8 +316,10 @@ class LiveSocket:
             return
         try:
             if isinstance(frame, AuthFrame):
-                self.principal = await _authenticate(self.container, frame.token)
-                self.token = frame.token
+                principal = await _authenticate(self.container, frame.token)
+                if principal.user_id != self.principal.user_id:
+                    raise _Unauthorised("another member's token")  # the channel is theirs
+                self.principal, self.token = principal, frame.token
                 await self.send('{"type":"ready"}')
             elif isinstance(frame, ResumeFrame):
                 await self._resume(frame.last_seen_message_id)
