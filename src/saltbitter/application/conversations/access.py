@@ -18,7 +18,7 @@ async def open_conversation(
 
     Someone else's match or no match at all: 404 ``match_not_found`` (the same answer,
     so ids reveal nothing). Unmatched (or blocked): 404 ``conversation_closed`` for both
-    members; the history is hidden with it (PRODUCT.md 5: the conversation is closed for
+    members; the history is hidden with it (docs/product-rules.md 12: the conversation is closed for
     both, and nothing there says it stays readable).
     """
     found = await access.conversation(match_id)

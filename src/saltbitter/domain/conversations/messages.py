@@ -1,5 +1,5 @@
 """Message rules: the body, the delivery status, what moderation decides, history paging,
-read-receipt visibility and the typing-indicator throttle (PRODUCT.md 5)."""
+read-receipt visibility and the typing-indicator throttle (docs/product-rules.md 12)."""
 
 from __future__ import annotations
 
