@@ -35,7 +35,7 @@ from saltbitter.domain.conversations import (
     message_body,
     page_size,
 )
-from saltbitter.domain.errors import NotFound, Unavailable
+from saltbitter.domain.errors import Conflict, NotFound, Unavailable
 from saltbitter.domain.shared import Tier
 from saltbitter.domain.subscriptions import entitlements_for
 
@@ -94,7 +94,7 @@ class SendMessage:
         conversation = await open_conversation(self.access, match_id, principal.user_id)
         earlier = await self.reader.by_client_id(principal.user_id, client_id)
         if earlier is not None:
-            return self._answer(earlier, created=False)
+            return self._answer(_same_conversation(earlier, match_id), created=False)
         screening = await self._screen(body)
         message = Message(
             id=self.ids.new_id(),
@@ -109,6 +109,7 @@ class SendMessage:
         )
         async with self.transaction:
             stored, created = await self.writer.add_once(message)
+            _same_conversation(stored, match_id)
             if created:
                 self.outbox.add(_event_for(stored))
             await self.transaction.commit()
@@ -138,6 +139,17 @@ class SendMessage:
     @staticmethod
     def _answer(message: Message, *, created: bool) -> SentMessage:
         return SentMessage(MessageView.of(message), created, _NOTICES.get(message.decision))
+
+
+def _same_conversation(message: Message, match_id: UUID) -> Message:
+    """A client_message_id names one message: reusing it in another conversation is a
+    client bug, answered 409 rather than with a message from elsewhere."""
+    if message.match_id != match_id:
+        raise Conflict(
+            "This client_message_id was already used in another conversation.",
+            code="client_message_id_reused",
+        )
+    return message
 
 
 def _event_for(message: Message) -> MessageSent | MessageHeld:

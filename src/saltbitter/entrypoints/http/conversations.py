@@ -156,7 +156,7 @@ class MessagesController(Controller):
             "sender about a nudge, a hold for review or a block."
         ),
         security=BEARER,
-        responses=documented_errors(401, 403, 404, 422, LIMITED, 503),
+        responses=documented_errors(401, 403, 404, 409, 422, LIMITED, 503),
     )
     async def send_message(
         self,

@@ -32,7 +32,7 @@ from saltbitter.application.conversations.views import (
 from saltbitter.application.matching.events import MatchCreated, Unmatched
 from saltbitter.application.ports.matching import StoredMatch
 from saltbitter.application.shared.identity import Principal
-from saltbitter.domain.errors import NotFound, Unavailable, ValidationFailed
+from saltbitter.domain.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from saltbitter.domain.matching import MatchPair
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.testing.builders import a_user
@@ -107,6 +107,20 @@ async def test_the_same_client_message_id_answers_the_same_message(
     page = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
     assert [m.id for m in page.items] == [first.message.id]
     assert len(world.message_moderator.screened) == 1
+
+
+async def test_a_client_message_id_is_not_reused_across_conversations(
+    world: FakeWorld, pair: Pair
+) -> None:
+    await _send(world, pair.ada, pair, "Hi", key="shared")
+    other_match = uuid.uuid4()
+    cy = pair.cy.user_id
+    world.database[MatchingState].matches[other_match] = StoredMatch(
+        other_match, MatchPair(pair.ada.user_id, cy), world.clock.now()
+    )
+    with pytest.raises(Conflict) as caught:
+        await (await world.get(SendMessage))(pair.ada, other_match, "Hi", "shared")
+    assert caught.value.code == "client_message_id_reused"
 
 
 @pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
