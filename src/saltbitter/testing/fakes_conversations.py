@@ -17,7 +17,13 @@ from saltbitter.application.ports.conversations import (
     RealtimeFanout,
 )
 from saltbitter.application.ports.matching import StoredMatch
-from saltbitter.domain.conversations import Message, MessageCursor, Screening, screen_text
+from saltbitter.domain.conversations import (
+    Message,
+    MessageCursor,
+    ModerationDecision,
+    Screening,
+    screen_text,
+)
 from saltbitter.domain.errors import Conflict, Unavailable
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
@@ -101,6 +107,26 @@ class InMemoryMessageRepository(_OnConversations, MessageRepository):
             key=_cursor,
         )
         return found[:limit]
+
+    async def unscreened(self, limit: int) -> list[Message]:
+        found = sorted(
+            (
+                m
+                for m in self._state.messages.values()
+                if m.decision is ModerationDecision.UNSCREENED
+            ),
+            key=_cursor,
+        )
+        return found[:limit]
+
+    async def record_screening(self, message_id: UUID, screening: Screening) -> bool:
+        message = self._state.messages.get(message_id)
+        if message is None or message.decision is not ModerationDecision.UNSCREENED:
+            return False
+        self._state.messages[message_id] = replace(
+            message, decision=screening.decision, reasons=screening.reasons
+        )
+        return True
 
     async def add_once(self, message: Message) -> tuple[Message, bool]:
         existing = await self.by_client_id(message.sender_id, message.client_message_id)

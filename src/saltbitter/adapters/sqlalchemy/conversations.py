@@ -25,6 +25,8 @@ from saltbitter.domain.conversations import (
     MessageCursor,
     MessageStatus,
     ModerationDecision,
+    Screening,
+    status_after_screening,
 )
 from saltbitter.domain.shared import UserId
 
@@ -132,6 +134,33 @@ class SqlaMessageRepository(MessageRepository):
         )
         rows = (await self._db.execute(statement)).mappings().all()
         return [_message(row) for row in rows]
+
+    async def unscreened(self, limit: int) -> list[Message]:
+        statement = (
+            select(messages)
+            .where(messages.c.moderation_decision == ModerationDecision.UNSCREENED.value)
+            .order_by(messages.c.created_at, messages.c.id)
+            .limit(limit)
+        )
+        rows = (await self._db.execute(statement)).mappings().all()
+        return [_message(row) for row in rows]
+
+    async def record_screening(self, message_id: UUID, screening: Screening) -> bool:
+        values: dict[str, object] = {
+            "moderation_decision": screening.decision.value,
+            "moderation_reasons": ",".join(screening.reasons),
+        }
+        if not screening.decision.delivers:
+            values["status"] = status_after_screening(screening.decision).value
+        result = await self._db.execute(
+            update(messages)
+            .where(
+                messages.c.id == message_id,
+                messages.c.moderation_decision == ModerationDecision.UNSCREENED.value,
+            )
+            .values(values)
+        )
+        return result.rowcount == 1
 
     async def add_once(self, message: Message) -> tuple[Message, bool]:
         row = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from saltbitter.application.conversations.access import open_conversation
@@ -39,7 +39,14 @@ from saltbitter.domain.errors import Conflict, NotFound, Unavailable
 from saltbitter.domain.shared import Tier
 from saltbitter.domain.subscriptions import entitlements_for
 
-__all__ = ["ListMessages", "MarkRead", "ModerationPolicy", "SendMessage", "may_see_receipts"]
+__all__ = [
+    "ListMessages",
+    "MarkRead",
+    "ModerationPolicy",
+    "ScreenUnscreenedMessages",
+    "SendMessage",
+    "may_see_receipts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -233,3 +240,39 @@ class MarkRead:
                     read_at=now,
                 ),
             )
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenUnscreenedMessages:
+    """Screen the messages delivered while moderation was down (ADR 0019), oldest first,
+    once the service answers again; those it would have held or blocked now wait in the
+    review queue (``MessageHeld``). Stops at the first ``Unavailable``."""
+
+    transaction: Transaction
+    reader: MessageReader
+    writer: MessageWriter
+    moderator: MessageModerator
+    outbox: Outbox
+
+    async def __call__(self, limit: int = 200) -> int:
+        screened = 0
+        for message in await self.reader.unscreened(limit):
+            try:
+                screening = await self.moderator.screen(message.body)
+            except Unavailable:
+                break
+            async with self.transaction:
+                if await self.writer.record_screening(message.id, screening):
+                    screened += 1
+                    if screening.decision.needs_review:
+                        self.outbox.add(
+                            _event_for(
+                                replace(
+                                    message,
+                                    decision=screening.decision,
+                                    reasons=screening.reasons,
+                                )
+                            )
+                        )
+                await self.transaction.commit()
+        return screened

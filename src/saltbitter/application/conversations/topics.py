@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["ANNOUNCE_MATCH", "CLOSE_CONVERSATION"]
+__all__ = ["ANNOUNCE_MATCH", "CLOSE_CONVERSATION", "SCREEN_UNSCREENED"]
 
 ANNOUNCE_MATCH = "conversations.announce_match"
 CLOSE_CONVERSATION = "conversations.close_conversation"
+SCREEN_UNSCREENED = "conversations.screen_unscreened"

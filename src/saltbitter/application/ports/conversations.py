@@ -89,6 +89,10 @@ class MessageReader(Protocol):
         """Messages of any of ``member``'s conversations that ``member`` may see, strictly
         newer than ``after``, oldest first (what a reconnecting socket missed)."""
 
+    @abstractmethod
+    async def unscreened(self, limit: int) -> list[Message]:
+        """Messages delivered while moderation was down, oldest first."""
+
 
 class MessageWriter(Protocol):
     @abstractmethod
@@ -107,6 +111,11 @@ class MessageWriter(Protocol):
     ) -> int:
         """Mark every delivered-to-``reader`` message of the match up to ``up_to`` read;
         returns how many changed."""
+
+    @abstractmethod
+    async def record_screening(self, message_id: UUID, screening: Screening) -> bool:
+        """Store a later screening of an unscreened message; False when it was not
+        unscreened (any more)."""
 
 
 class MessageRepository(MessageReader, MessageWriter, Protocol):

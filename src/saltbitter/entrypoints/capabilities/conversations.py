@@ -27,6 +27,7 @@ from saltbitter.application.conversations.messages import (
     ListMessages,
     MarkRead,
     ModerationPolicy,
+    ScreenUnscreenedMessages,
     SendMessage,
 )
 from saltbitter.application.conversations.personal_data import PERSONAL_DATA
@@ -88,6 +89,7 @@ class ConversationsProvider(Provider):
 
     use_cases = provide_all(
         SendMessage,
+        ScreenUnscreenedMessages,
         ListMessages,
         MarkRead,
         ListConversations,
@@ -103,6 +105,10 @@ class ConversationsProvider(Provider):
 async def _announce_match(scope: AsyncContainer, event: MatchCreated) -> object:
     await (await scope.get(AnnounceMatch))(event)
     return None
+
+
+async def _screen_unscreened(scope: AsyncContainer, _: None) -> object:
+    return await (await scope.get(ScreenUnscreenedMessages))()
 
 
 async def _close_conversation(scope: AsyncContainer, event: Unmatched) -> object:
@@ -122,5 +128,9 @@ CAPABILITY = Capability(
     jobs={
         topics.ANNOUNCE_MATCH: Job(_announce_match),
         topics.CLOSE_CONVERSATION: Job(_close_conversation),
+        topics.SCREEN_UNSCREENED: Job(_screen_unscreened),
+    },
+    beat_schedule={
+        "screen-unscreened-messages": {"task": topics.SCREEN_UNSCREENED, "schedule": 60.0},
     },
 )

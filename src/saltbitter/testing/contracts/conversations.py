@@ -21,7 +21,12 @@ from saltbitter.application.ports.accounts import UserRepository
 from saltbitter.application.ports.conversations import ConversationAccess, MessageRepository
 from saltbitter.application.ports.matching import MatchingRepository
 from saltbitter.application.ports.transaction import Transaction
-from saltbitter.domain.conversations import Message, MessageCursor, ModerationDecision
+from saltbitter.domain.conversations import (
+    Message,
+    MessageCursor,
+    ModerationDecision,
+    Screening,
+)
 from saltbitter.domain.matching import MatchPair
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders import a_user
@@ -227,3 +232,26 @@ class ConversationsContract:
             await s.transaction.commit()
         async with store() as s:
             assert await s.access.inbox(seeded.bo) == []
+
+    async def test_unscreened_messages_take_a_later_screening_once(
+        self, store: StoreFactory
+    ) -> None:
+        seeded = await self._seed(store)
+        screened = message_for(seeded, 1)
+        later = [message_for(seeded, n, decision=ModerationDecision.UNSCREENED) for n in (2, 3)]
+        await self._add(store, screened, *later)
+        async with store() as s:
+            assert [m.id for m in await s.messages.unscreened(10)] == [m.id for m in later]
+        hold = Screening(ModerationDecision.HOLD, ("scam_pattern",))
+        async with store() as s, s.transaction:
+            assert await s.messages.record_screening(later[0].id, hold)
+            assert not await s.messages.record_screening(later[0].id, hold)
+            assert not await s.messages.record_screening(screened.id, hold)
+            await s.transaction.commit()
+        async with store() as s:
+            held = await s.messages.get(later[0].id)
+            assert [m.id for m in await s.messages.unscreened(10)] == [later[1].id]
+        assert held is not None
+        assert held.decision is ModerationDecision.HOLD
+        assert held.reasons == ("scam_pattern",)
+        assert held.status.value == "held"

@@ -19,6 +19,7 @@ from saltbitter.application.conversations.messages import (
     ListMessages,
     MarkRead,
     ModerationPolicy,
+    ScreenUnscreenedMessages,
     SendMessage,
 )
 from saltbitter.application.conversations.views import (
@@ -326,3 +327,20 @@ async def test_matchings_events_open_and_close_conversations_live(
         ConversationClosed(match_id=pair.match_id),
     ]
     assert world.fanout.to(bo)[0] == MatchNew(match_id=pair.match_id, member_id=ada)
+
+
+async def test_messages_sent_while_moderation_was_down_are_screened_later(
+    world: FakeWorld, pair: Pair
+) -> None:
+    world.message_moderator.down = True
+    await _send(world, pair.ada, pair, "buy me gift cards", key="scam")
+    await _send(world, pair.ada, pair, "see you at eight", key="fine")
+    screen = await world.get(ScreenUnscreenedMessages)
+    assert await screen() == 0  # still down: nothing changes
+    world.message_moderator.down = False
+    assert await screen() == 2
+    assert await screen() == 0
+    [held] = world.events(MessageHeld)
+    assert held.decision == "hold"
+    bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    assert [m.body for m in bo_sees.items] == ["see you at eight"]
