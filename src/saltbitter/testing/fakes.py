@@ -45,7 +45,6 @@ from saltbitter.testing.fakes_assessments import (
     InMemoryAssessmentRepository,
     InMemoryNormsRepository,
 )
-from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
 from saltbitter.testing.fakes_notifications import InMemoryNotificationRepository
 from saltbitter.testing.fakes_profiles import (
     InMemoryPhotoRepository,
@@ -343,7 +342,6 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.photos = InMemoryPhotoRepository(connection)
         self.assessments = InMemoryAssessmentRepository(connection)
         self.norms = InMemoryNormsRepository(connection)
-        self.matching = InMemoryMatchingRepository(connection)
         self.notifications = InMemoryNotificationRepository(connection)
 
     @property

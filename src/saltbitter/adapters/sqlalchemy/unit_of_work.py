@@ -19,7 +19,6 @@ from saltbitter.adapters.sqlalchemy.assessments import (
     SqlaAssessmentRepository,
     SqlaNormsRepository,
 )
-from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
 from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
@@ -56,7 +55,6 @@ class SqlaUnitOfWork(UnitOfWork):
     photos: SqlaPhotoRepository
     assessments: SqlaAssessmentRepository
     norms: SqlaNormsRepository
-    matching: SqlaMatchingRepository
     notifications: SqlaNotificationRepository
 
     def __init__(
@@ -90,7 +88,6 @@ class SqlaUnitOfWork(UnitOfWork):
         self.photos = SqlaPhotoRepository(db)
         self.assessments = SqlaAssessmentRepository(db)
         self.norms = SqlaNormsRepository(db)
-        self.matching = SqlaMatchingRepository(db)
         self.notifications = SqlaNotificationRepository(db)
         try:
             await transaction.__aenter__()

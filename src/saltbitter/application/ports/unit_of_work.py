@@ -14,7 +14,6 @@ from saltbitter.application.ports.accounts import (
 )
 from saltbitter.application.ports.assessments import AssessmentRepository, NormsRepository
 from saltbitter.application.ports.events import Outbox
-from saltbitter.application.ports.matching import MatchingRepository
 from saltbitter.application.ports.notifications import NotificationRepository
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 
@@ -33,7 +32,6 @@ class UnitOfWork(Protocol):
     photos: PhotoRepository
     assessments: AssessmentRepository
     norms: NormsRepository
-    matching: MatchingRepository
     notifications: NotificationRepository
 
     @abstractmethod
