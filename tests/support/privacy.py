@@ -17,10 +17,12 @@ from saltbitter.adapters.sqlalchemy.schema import metadata
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.application.ports.privacy import PersonalData, PersonalDataHolder
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
+from saltbitter.testing.contracts.matching import RequestFactory
 from saltbitter.testing.contracts.persistence import UowFactory
 from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
 from saltbitter.testing.fakes import InMemoryDatabase
 from saltbitter.testing.fakes_accounts import AccountsState
+from support.matching_ports import sql_requests
 
 # Not member data in the registry's sense: messages (declared as payloads) and aggregates.
 _NOT_SCANNED = {"OutboxState.messages", "OutboxState.dispatched", "AssessmentsState.norms"}
@@ -109,6 +111,10 @@ class SqlPersonalDataContract(PersonalDataContract):
     @pytest.fixture
     def uow_factory(self, engine: AsyncEngine) -> UowFactory:
         return lambda: SqlaUnitOfWork(engine)
+
+    @pytest.fixture
+    def matching_request(self, engine: AsyncEngine) -> RequestFactory:
+        return sql_requests(engine)
 
     @pytest.fixture
     def holders(self, engine: AsyncEngine) -> HolderSession:

@@ -8,11 +8,13 @@ import pytest
 
 from saltbitter.application.ports.privacy import PersonalDataHolder
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
+from saltbitter.testing.contracts.matching import RequestFactory
 from saltbitter.testing.contracts.persistence import UowFactory
 from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
 from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
 from saltbitter.testing.memory import InMemoryConnection
 from saltbitter.testing.privacy import in_memory_holders
+from support.matching_ports import in_memory_requests
 from support.privacy import memory_references
 
 
@@ -24,6 +26,10 @@ class TestInMemoryPersonalData(PersonalDataContract):
     @pytest.fixture
     def uow_factory(self, database: InMemoryDatabase) -> UowFactory:
         return lambda: InMemoryUnitOfWork(database)
+
+    @pytest.fixture
+    def matching_request(self, database: InMemoryDatabase) -> RequestFactory:
+        return in_memory_requests(database)
 
     @pytest.fixture
     def holders(self, database: InMemoryDatabase) -> HolderSession:

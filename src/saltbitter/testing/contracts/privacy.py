@@ -1,10 +1,12 @@
 """The personal-data contract: export and erasure over every capability (ADR 0018).
 
-Subclass :class:`PersonalDataContract` with three fixtures: ``uow_factory`` (units of work
-on one empty store), ``holders`` (an async context manager giving the registry's holders
-over one transaction, committed on exit) and ``references`` (for a member, how many places
-in each declared store still name them, found by scanning the store itself, not through
-the holders). The in-memory fakes, SQLite and PostgreSQL run these tests.
+Subclass :class:`PersonalDataContract` with four fixtures: ``uow_factory`` (units of work
+on one empty store), ``matching_request`` (matching's ports on the same store, see
+``saltbitter.testing.contracts.matching``), ``holders`` (an async context manager giving
+the registry's holders over one transaction, committed on exit) and ``references`` (for a
+member, how many places in each declared store still name them, found by scanning the
+store itself, not through the holders). The in-memory fakes, SQLite and PostgreSQL run
+these tests.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import SessionId, UserId
 from saltbitter.testing.builders_profiles import a_photo
-from saltbitter.testing.contracts.matching import T0, UowFactory, _entry, seed_member
+from saltbitter.testing.contracts.matching import T0, RequestFactory, _entry, seed_member
+from saltbitter.testing.contracts.persistence import UowFactory
 
 __all__ = ["HolderSession", "PersonalDataContract", "ReferenceScan", "World", "seed_world"]
 
@@ -65,7 +68,7 @@ def _email(user: UserId) -> ScheduledEmail:
     return ScheduledEmail(uuid4(), user, "new_match", "Hi", "Hi Sam", T0, T0)
 
 
-async def seed_world(uow_factory: UowFactory) -> World:
+async def seed_world(uow_factory: UowFactory, matching_request: RequestFactory) -> World:
     """Three members with data in every declared table, much of it naming two of them."""
     async with uow_factory() as uow:
         me = await seed_member(uow, attachment=(2.0, 2.0))
@@ -85,7 +88,7 @@ async def seed_world(uow_factory: UowFactory) -> World:
         uow.photos.add(my_photo)
         uow.photos.add(a_photo(other))
         await uow.commit()
-    async with uow_factory() as uow:
+    async with matching_request() as r:
         swipes = [
             (me, other, Decision.LIKE),
             (other, me, Decision.LIKE),
@@ -94,17 +97,19 @@ async def seed_world(uow_factory: UowFactory) -> World:
             (third, other, Decision.LIKE),
         ]
         for actor, target, decision in swipes:
-            await uow.matching.record_swipe(actor, target, decision, T0)
-        match, _ = await uow.matching.create_match(uuid4(), MatchPair(me, other), T0)
-        await uow.matching.save_daily_sets(
+            await r.swipes.record_swipe(actor, target, decision, T0)
+        match, _ = await r.swipes.create_match(uuid4(), MatchPair(me, other), T0)
+        await r.daily_sets.save_daily_sets(
             [
                 DailySet(me, DAY, (_entry(other, 0.9), _entry(third, 0.8)), T0),
                 DailySet(other, DAY, (_entry(me, 0.9), _entry(third, 0.7)), T0),
                 DailySet(third, DAY, (_entry(other, 0.6),), T0),
             ]
         )
-        await uow.matching.allot_discover(me, DAY, [other, third], 2)
-        await uow.matching.allot_discover(other, DAY, [me, third], 2)
+        await r.allowance.allot_discover(me, DAY, [other, third], 2)
+        await r.allowance.allot_discover(other, DAY, [me, third], 2)
+        await r.transaction.commit()
+    async with uow_factory() as uow:
         match_notice = {"match_id": str(match.id), "with_user_id": str(me)}
         await uow.notifications.add(_notification(me, {"local_date": "2026-03-01", "size": 2}))
         await uow.notifications.add(_notification(other, match_notice))
@@ -125,6 +130,10 @@ class PersonalDataContract:
         raise NotImplementedError("provide a factory of units of work on one empty store")
 
     @pytest.fixture
+    def matching_request(self) -> RequestFactory:
+        raise NotImplementedError("provide matching's ports on the same store")
+
+    @pytest.fixture
     def holders(self) -> HolderSession:
         raise NotImplementedError("provide the registry's holders over one transaction")
 
@@ -137,9 +146,9 @@ class PersonalDataContract:
             return dict(await ExportMemberData(session)(member))
 
     async def test_export_holds_every_declared_table_in_the_members_own_view(
-        self, uow_factory: UowFactory, holders: HolderSession
+        self, uow_factory: UowFactory, matching_request: RequestFactory, holders: HolderSession
     ) -> None:
-        world = await seed_world(uow_factory)
+        world = await seed_world(uow_factory, matching_request)
         exported = await self._export(holders, world.me)
         assert json.loads(json.dumps(exported)) == exported  # JSON as it is, no encoder
         async with holders() as session:
@@ -177,9 +186,13 @@ class PersonalDataContract:
         assert exported["profiles"]["photos"][0]["storage_key"] == world.my_photo_key
 
     async def test_erase_leaves_no_reference_and_keeps_other_members_data(
-        self, uow_factory: UowFactory, holders: HolderSession, references: ReferenceScan
+        self,
+        uow_factory: UowFactory,
+        matching_request: RequestFactory,
+        holders: HolderSession,
+        references: ReferenceScan,
     ) -> None:
-        world = await seed_world(uow_factory)
+        world = await seed_world(uow_factory, matching_request)
         assert sum((await references(world.me)).values()) > 0
         before_third = _counts(await self._export(holders, world.third))
 
@@ -219,9 +232,9 @@ class PersonalDataContract:
         assert after_third == {**before_third, "swipes": 1}
 
     async def test_erasing_an_unknown_member_changes_nothing(
-        self, uow_factory: UowFactory, holders: HolderSession
+        self, uow_factory: UowFactory, matching_request: RequestFactory, holders: HolderSession
     ) -> None:
-        world = await seed_world(uow_factory)
+        world = await seed_world(uow_factory, matching_request)
         before = _counts(await self._export(holders, world.me))
         async with holders() as session:
             reports = await EraseMember(session)(UserId(uuid4()))
