@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select, text, update
+from sqlalchemy import and_, null, or_, select, text, type_coerce, union_all, update
 
 from saltbitter.adapters.sqlalchemy.matching._shared import OnConnection, stored_match
 from saltbitter.adapters.sqlalchemy.shared_reads import advisory_lock
@@ -53,29 +53,33 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
         return (await self._db.execute(statement)).first() is not None
 
     async def pair_state(self, actor: UserId, target: UserId) -> PairState:
-        rows = await self._db.execute(
-            select(swipes.c.actor_id, swipes.c.decision).where(
-                or_(
-                    and_(swipes.c.actor_id == actor, swipes.c.target_id == target),
-                    and_(swipes.c.actor_id == target, swipes.c.target_id == actor),
-                )
+        pair = MatchPair(actor, target)
+        # One round trip: both swipes (a member each) and the match (no member), if any.
+        decisions = select(
+            swipes.c.actor_id.label("member"),
+            swipes.c.decision,
+            type_coerce(null(), matches.c.unmatched_at.type).label("unmatched_at"),
+        ).where(
+            or_(
+                and_(swipes.c.actor_id == actor, swipes.c.target_id == target),
+                and_(swipes.c.actor_id == target, swipes.c.target_id == actor),
             )
         )
-        decisions = {UserId(row.actor_id): Decision(row.decision) for row in rows}
-        pair = MatchPair(actor, target)
-        match = (
-            await self._db.execute(
-                select(matches.c.unmatched_at).where(
-                    matches.c.user_low == pair.first, matches.c.user_high == pair.second
-                )
-            )
-        ).one_or_none()
+        match = select(
+            type_coerce(null(), swipes.c.actor_id.type),
+            type_coerce(null(), swipes.c.decision.type),
+            matches.c.unmatched_at,
+        ).where(matches.c.user_low == pair.first, matches.c.user_high == pair.second)
+        found: dict[UserId, Decision] = {}
         status = None
-        if match is not None:
-            status = MatchStatus.ACTIVE if match.unmatched_at is None else MatchStatus.ENDED
+        for row in await self._db.execute(union_all(decisions, match)):
+            if row.member is not None:
+                found[UserId(row.member)] = Decision(row.decision)
+            else:
+                status = MatchStatus.ACTIVE if row.unmatched_at is None else MatchStatus.ENDED
         return PairState(
-            actor_decision=decisions.get(actor),
-            target_decision=decisions.get(target),
+            actor_decision=found.get(actor),
+            target_decision=found.get(target),
             match_status=status,
         )
 
