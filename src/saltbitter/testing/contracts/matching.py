@@ -604,7 +604,7 @@ class DiscoverAllowanceContract(_MatchingContract):
             assert await r.allowance.allot_discover(me, day, [a, a, b, c, d], 3) == {a, b, c}
             assert await r.allowance.allot_discover(other, day, [d], 3) == {d}
             await r.transaction.commit()
-        async with matching_request() as r:  # a later unit of work (a restart) sees them
+        async with matching_request() as r:  # a later request (a restart) sees them
             assert await r.allowance.allot_discover(me, day, [d, a], 3) == {a, b, c}
             assert await r.allowance.allot_discover(me, day, [d], 4) == {a, b, c, d}
             # Not committed: handed out nothing.
