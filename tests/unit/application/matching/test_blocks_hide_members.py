@@ -7,7 +7,11 @@ sets already built and cached. The in-memory fake reports blocks added by the te
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from saltbitter.application.matching.caching import daily_key, discover_key
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
@@ -17,6 +21,7 @@ from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import NotFound
 from saltbitter.domain.shared import Tier, UserId
+from support.hypothesis_budget import budget
 
 from .conftest import MatchingWorld
 
@@ -116,3 +121,26 @@ async def test_a_blocked_member_cannot_be_liked_or_passed_either_way(
         with pytest.raises(NotFound) as missing:
             await (await world.get(act))(world.principal(actor), target)
         assert missing.value.code == "member_not_found"
+
+
+@settings(max_examples=budget(50), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 3), st.booleans()), max_size=6))
+def test_blocks_take_out_exactly_the_blocked_members_of_what_was_shown(
+    blocks: list[tuple[int, bool]],
+) -> None:
+    """Whoever blocked whom, a cached daily set and discovery list lose exactly the
+    members blocked with the viewer, and nobody else."""
+
+    async def play() -> None:
+        world = MatchingWorld()
+        ada, men = await _ada_and_men(world, 4)
+        daily_before = await _daily_ids(world, ada)
+        discover_before = await _discover_ids(world, ada)
+        blocked: set[UserId] = set()
+        for index, ada_blocks in blocks:
+            world.block(*((ada, men[index]) if ada_blocks else (men[index], ada)))
+            blocked.add(men[index])
+        assert await _daily_ids(world, ada) == daily_before - blocked
+        assert await _discover_ids(world, ada) == discover_before - blocked
+
+    asyncio.run(play())
