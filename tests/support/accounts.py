@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,6 +18,7 @@ from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
+from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.testing.contracts.persistence import CONTRACT_EVENTS, AccountsStore
 from saltbitter.testing.contracts.scopes import Connect, RelayWakes
 from saltbitter.testing.fakes import (
@@ -34,9 +35,18 @@ from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMe
 __all__ = ["memory_accounts_store", "sql_accounts_store"]
 
 
-def sql_accounts_store(engine: AsyncEngine, wakes: RelayWakes) -> Connect[AccountsStore]:
+def sql_accounts_store(
+    engine: AsyncEngine,
+    wakes: Callable[[], None] | None = None,
+    *,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    events: EventCodec | None = None,
+) -> Connect[AccountsStore]:
     """Each call: a new request's ``StagedConnection`` with accounts' SQL ports on it."""
-    codec = EventCodec(CONTRACT_EVENTS)
+    codec = events or EventCodec(CONTRACT_EVENTS)
+    clock = clock or SystemClock()
+    ids = ids or UuidIdGenerator()
 
     @asynccontextmanager
     async def connect() -> AsyncIterator[AccountsStore]:
@@ -48,7 +58,7 @@ def sql_accounts_store(engine: AsyncEngine, wakes: RelayWakes) -> Connect[Accoun
                 sessions=SqlaSessionRepository(db),
                 codes=SqlaOneTimeCodeRepository(db),
                 consents=SqlaConsentLedger(db),
-                outbox=SqlaOutbox(db, SystemClock(), UuidIdGenerator(), codec),
+                outbox=SqlaOutbox(db, clock, ids, codec),
             )
         finally:
             await db.close()
