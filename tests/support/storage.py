@@ -16,6 +16,9 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.testing.fakes import InMemoryOutbox
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 from support.fakes_accounts import AccountsFakes
+from support.fakes_assessments import AssessmentsFakes
+from support.fakes_notifications import NotificationsFakes
+from support.fakes_profiles import ProfilesFakes
 from support.fakes_privacy import PrivacyFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
@@ -43,4 +46,10 @@ class InMemoryStorage(Provider):
 
 
 # One provider per capability, each in its own module.
-CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, PrivacyFakes)
+CAPABILITY_FAKES: tuple[type[Provider], ...] = (
+    AccountsFakes,
+    ProfilesFakes,
+    AssessmentsFakes,
+    NotificationsFakes,
+    PrivacyFakes,
+)
