@@ -18,8 +18,8 @@ from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMe
 from support.fakes_accounts import AccountsFakes
 from support.fakes_assessments import AssessmentsFakes
 from support.fakes_notifications import NotificationsFakes
-from support.fakes_profiles import ProfilesFakes
 from support.fakes_privacy import PrivacyFakes
+from support.fakes_profiles import ProfilesFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
 
