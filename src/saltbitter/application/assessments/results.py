@@ -179,20 +179,18 @@ class GetMyAssessments:
     to another member's results.
     """
 
-    transaction: Transaction
     assessments: AssessmentRepository
     birthdates: MemberBirthdates
     norms: NormsRepository
     norms_policy: NormsPolicy
 
     async def __call__(self, principal: Principal) -> MyAssessments:
-        async with self.transaction:  # one consistent read
-            history = await self.assessments.history(principal.user_id)
-            if not history:
-                return MyAssessments(latest=None)
-            latest = history[0]
-            age = await age_when_taken(self.birthdates, principal.user_id, latest.taken_at)
-            norms = await scoring_norms(self.norms, latest.instrument, self.norms_policy, age)
+        history = await self.assessments.history(principal.user_id)
+        if not history:
+            return MyAssessments(latest=None)
+        latest = history[0]
+        age = await age_when_taken(self.birthdates, principal.user_id, latest.taken_at)
+        norms = await scoring_norms(self.norms, latest.instrument, self.norms_policy, age)
         instrument = INSTRUMENTS[latest.instrument][0]
         result = score_assessment(instrument, latest.answers, norms)
         return MyAssessments(

@@ -117,7 +117,6 @@ class GetMyProfile:
     done (photos can come first, and the assessment) and what is missing.
     """
 
-    transaction: Transaction
     members: ProfileMembers
     profiles: ProfileRepository
     photos: PhotoRepository
@@ -125,12 +124,11 @@ class GetMyProfile:
 
     async def __call__(self, principal: Principal) -> MyProfileView:
         me = principal.user_id
-        async with self.transaction:  # one consistent read
-            member = await self.members.get(me)
-            if member is None:
-                raise NotFound("No such user.", code="user_not_found")
-            profile = await self.profiles.get(me)
-            completeness = await _completeness(self.photos, self.assessments, me, profile)
+        member = await self.members.get(me)
+        if member is None:
+            raise NotFound("No such user.", code="user_not_found")
+        profile = await self.profiles.get(me)
+        completeness = await _completeness(self.photos, self.assessments, me, profile)
         if profile is None:
             return MyProfileView.empty(me, member.display_name, completeness)
         return MyProfileView.of(profile, member.display_name, completeness)
@@ -142,12 +140,10 @@ class GetPublicProfile:
     active (not suspended), visible (not paused) and not blocked either way. Everything
     else is the same 404, so the answer does not reveal who exists or who paused."""
 
-    transaction: Transaction
     public_profiles: PublicProfiles
 
     async def __call__(self, principal: Principal, user_id: UserId) -> PublicProfileView:
-        async with self.transaction:  # one consistent read
-            views = await self.public_profiles.visible_to(principal.user_id, [user_id])
+        views = await self.public_profiles.visible_to(principal.user_id, [user_id])
         view = views.get(user_id)
         if view is None:
             raise _profile_not_found()
