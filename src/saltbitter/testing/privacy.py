@@ -2,7 +2,7 @@
 
 Each follows its capability's declaration: the same tables, the same own-view export and
 the same erasure as ``SqlaPersonalData``, over the fakes' state instead of rows. They act
-on the state they are given (a unit of work's working copy, or a committed database).
+on the request's in-memory connection (a transaction's working copy, or committed state).
 """
 
 from __future__ import annotations
