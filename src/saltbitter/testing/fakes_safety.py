@@ -351,7 +351,7 @@ class InMemoryCheckInStore(_OnSafety, CheckInStore):
     async def forget_contacts(self, before: datetime) -> int:
         forgotten = 0
         for key, check_in in list(self._state.check_ins.items()):
-            if check_in.check_in_by < before and check_in.contact_email is not None:
+            if check_in.check_in_by <= before and check_in.contact_email is not None:
                 self._state.check_ins[key] = dataclasses.replace(
                     check_in, contact_name=None, contact_email=None
                 )

@@ -554,7 +554,7 @@ class SqlaCheckInStore(_OnConnection, CheckInStore):
     async def forget_contacts(self, before: datetime) -> int:
         result = await self._db.execute(
             update(check_ins)
-            .where(check_ins.c.due_at < before, check_ins.c.contact_email.is_not(None))
+            .where(check_ins.c.due_at <= before, check_ins.c.contact_email.is_not(None))
             .values(contact_name=None, contact_email=None)
         )
         return int(result.rowcount)

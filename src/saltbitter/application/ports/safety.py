@@ -280,4 +280,4 @@ class CheckInStore(Protocol):
 
     @abstractmethod
     async def forget_contacts(self, before: datetime) -> int:
-        """Delete contact details of check-ins whose check_in_by is before ``before``."""
+        """Delete contact details of check-ins due at or before ``before``."""
