@@ -92,8 +92,10 @@ class CheckInRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class AlertRequest(msgspec.Struct, forbid_unknown_fields=True):
-    lat: float | None = None
-    lon: float | None = None
+    """The place you choose to share, if any (both coordinates or neither)."""
+
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
 
 
 class AlertSent(msgspec.Struct):
