@@ -315,6 +315,20 @@ def test_suspensions_end_by_themselves(api: Api, backend_settings: Settings) -> 
         == 200
     )
     _problem(api.http.get("/api/v1/me", headers=target.headers), 403, "account_suspended")
+    # Appealing is the one thing a suspended member may still do.
+    appeal = api.http.post(
+        "/api/v1/moderation/appeals",
+        json={"report_id": report_id, "text": "Please look again at this."},
+        headers=target.headers,
+    )
+    assert appeal.status_code == 201, appeal.text
+    _problem(
+        api.http.post(
+            "/api/v1/moderation/appeals", json={"report_id": report_id, "text": "x" * 20}
+        ),
+        401,
+        "missing_token",
+    )
 
     async def lift_tomorrow(container: AsyncContainer) -> int:
         from saltbitter.application.ports.system import Clock

@@ -32,6 +32,7 @@ from saltbitter.application.ports.safety import (
     SafetyMatches,
 )
 from saltbitter.application.safety import topics
+from saltbitter.application.safety.appellants import AuthenticateAppellant
 from saltbitter.application.safety.blocks import BlockMember, ListBlocks, UnblockMember
 from saltbitter.application.safety.checkins import (
     ConfirmCheckIn,
@@ -91,6 +92,7 @@ class SafetyProvider(Provider):
         ReportMember,
         ModerationQueue,
         ResolveReport,
+        AuthenticateAppellant,
         FileAppeal,
         ResolveAppeal,
         ListAudit,

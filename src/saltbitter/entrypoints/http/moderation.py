@@ -12,6 +12,7 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from saltbitter.application.safety.appellants import Appellant
 from saltbitter.application.safety.moderation import (
     FileAppeal,
     ListAudit,
@@ -130,17 +131,18 @@ class ModerationController(Controller):
     @post(
         "/appeals",
         status_code=HTTP_201_CREATED,
-        summary="Appeal a decision taken against you",
+        summary="Appeal a decision taken against you (open to suspended members too)",
         security=BEARER,
         responses=documented_errors(401, 403, 404, 409, 422, LIMITED),
+        opt={"caller": Appellant},
     )
     async def file_appeal(
         self,
         data: JSONBody[AppealRequest],
-        principal: FromDishka[Principal],
+        appellant: FromDishka[Appellant],
         file_appeal: FromDishka[FileAppeal],
     ) -> AppealView:
-        return await file_appeal(principal, data.report_id, data.text)
+        return await file_appeal(appellant.principal, data.report_id, data.text)
 
     @post(
         "/appeals/{appeal_id:uuid}/resolve",
