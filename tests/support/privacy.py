@@ -1,26 +1,42 @@
-"""Scans for a member's id in every declared store, independent of the holders under test."""
+"""The personal-data contract's fixtures: request scopes of the production container (SQL
+or fakes) with the other capabilities' seeding ports, and scans for a member's id in every
+declared store, independent of the holders under test."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from uuid import UUID
 
 import pytest
+from dishka import AsyncContainer, Provider, Scope, provide
 from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.adapters.sqlalchemy.privacy import SqlaPersonalData, personal_data_gaps
+from saltbitter.adapters.sqlalchemy.assessments import SqlaAssessmentRepository
+from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
+from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
+from saltbitter.adapters.sqlalchemy.privacy import personal_data_gaps
+from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
 from saltbitter.adapters.sqlalchemy.schema import metadata
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
-from saltbitter.application.ports.privacy import PersonalData, PersonalDataHolder
+from saltbitter.application.ports.assessments import AssessmentRepository
+from saltbitter.application.ports.matching import MatchingRepository
+from saltbitter.application.ports.notifications import NotificationRepository
+from saltbitter.application.ports.privacy import PersonalData
+from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
-from saltbitter.testing.contracts.persistence import UowFactory
-from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
-from saltbitter.testing.fakes import InMemoryDatabase
+from saltbitter.entrypoints.composition import make_container
+from saltbitter.entrypoints.settings import Settings
+from saltbitter.testing.contracts.privacy import PersonalDataContract, ReferenceScan
+from saltbitter.testing.contracts.scopes import RequestScope, Resolver
 from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_assessments import InMemoryAssessmentRepository
+from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
+from saltbitter.testing.fakes_notifications import InMemoryNotificationRepository
+from saltbitter.testing.fakes_profiles import InMemoryPhotoRepository, InMemoryProfileRepository
+from saltbitter.testing.memory import InMemoryDatabase
 
 # Not member data in the registry's sense: messages (declared as payloads) and aggregates.
 _NOT_SCANNED = {"OutboxState.messages", "OutboxState.dispatched", "AssessmentsState.norms"}
@@ -88,31 +104,58 @@ def _count(value: object, member: UUID) -> int:
     return 0
 
 
-def sql_holders(engine: AsyncEngine) -> HolderSession:
-    """Every capability's SQL holder over one transaction of ``engine``."""
+class SqlSeedPorts(Provider):
+    """Other capabilities' SQL ports on the request's connection, which the contract seeds
+    through (until their capabilities provide them; identical then)."""
+
+    scope = Scope.REQUEST
+
+    profiles = provide(SqlaProfileRepository, provides=ProfileRepository, override=True)
+    photos = provide(SqlaPhotoRepository, provides=PhotoRepository, override=True)
+    assessments = provide(SqlaAssessmentRepository, provides=AssessmentRepository, override=True)
+    matching = provide(SqlaMatchingRepository, provides=MatchingRepository, override=True)
+    notifications = provide(
+        SqlaNotificationRepository, provides=NotificationRepository, override=True
+    )
+
+
+class MemorySeedPorts(Provider):
+    """The in-memory twins of ``SqlSeedPorts`` on the request's in-memory connection."""
+
+    scope = Scope.REQUEST
+
+    profiles = provide(InMemoryProfileRepository, provides=ProfileRepository, override=True)
+    photos = provide(InMemoryPhotoRepository, provides=PhotoRepository, override=True)
+    assessments = provide(
+        InMemoryAssessmentRepository, provides=AssessmentRepository, override=True
+    )
+    matching = provide(InMemoryMatchingRepository, provides=MatchingRepository, override=True)
+    notifications = provide(
+        InMemoryNotificationRepository, provides=NotificationRepository, override=True
+    )
+
+
+def container_scopes(container: AsyncContainer) -> RequestScope:
+    """Each call: a new request scope of ``container`` (a new connection)."""
 
     @asynccontextmanager
-    async def session() -> AsyncIterator[Sequence[PersonalDataHolder]]:
-        db = StagedConnection(engine)
-        try:
-            yield [SqlaPersonalData(declaration, db) for declaration in PERSONAL_DATA]
-            await db.commit()
-        finally:
-            await db.close()
+    async def scope() -> AsyncIterator[Resolver]:
+        async with container() as request:
+            yield request
 
-    return session
+    return scope
 
 
 class SqlPersonalDataContract(PersonalDataContract):
-    """The export/erase contract on the SQL holders; subclasses bring ``engine``."""
+    """The export/erase contract through the production container on SQL; subclasses
+    bring ``engine`` and ``database_url`` (the same, emptied database)."""
 
     @pytest.fixture
-    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
-        return lambda: SqlaUnitOfWork(engine)
-
-    @pytest.fixture
-    def holders(self, engine: AsyncEngine) -> HolderSession:
-        return sql_holders(engine)
+    async def request_scope(self, database_url: str, tmp_path: Path) -> AsyncIterator[RequestScope]:
+        settings = Settings(database_url=database_url, data_dir=tmp_path)
+        container = make_container(settings, SqlSeedPorts())
+        yield container_scopes(container)
+        await container.close()
 
     @pytest.fixture
     def references(self, engine: AsyncEngine) -> ReferenceScan:

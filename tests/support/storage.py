@@ -16,6 +16,7 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.testing.fakes import InMemoryOutbox
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 from support.fakes_accounts import AccountsFakes
+from support.fakes_privacy import PrivacyFakes
 from support.fakes_safety import SafetyFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
@@ -32,7 +33,10 @@ class InMemoryStorage(Provider):
     def connection(self) -> InMemoryConnection:
         return InMemoryConnection(self._database)
 
-    transaction = provide(InMemoryTransaction, provides=Transaction, override=True)
+    @provide(override=True)
+    def transaction(self, connection: InMemoryConnection) -> Transaction:
+        # No relay wake-up: tests relay on purpose (``FakeWorld.deliver_jobs``).
+        return InMemoryTransaction(connection)
 
     @provide(override=True)
     def outbox(self, connection: InMemoryConnection, clock: Clock, ids: IdGenerator) -> Outbox:
@@ -40,4 +44,4 @@ class InMemoryStorage(Provider):
 
 
 # One provider per capability, each in its own module.
-CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, SafetyFakes)
+CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, PrivacyFakes, SafetyFakes)

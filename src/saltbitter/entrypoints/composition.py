@@ -36,6 +36,7 @@ from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenera
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.entrypoints.capabilities import CAPABILITIES
+from saltbitter.entrypoints.capabilities.privacy import PrivacyProvider
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, RELAY_OUTBOX, InProcessJobQueue
 from saltbitter.entrypoints.settings import Settings
 
@@ -188,7 +189,11 @@ def make_container(settings: Settings, *extra: Provider) -> AsyncContainer:
         provider for capability in CAPABILITIES for provider in capability.providers(settings)
     ]
     return make_async_container(
-        InfrastructureProvider(settings), UseCaseProvider(), *capability_providers, *extra
+        InfrastructureProvider(settings),
+        UseCaseProvider(),
+        *capability_providers,
+        PrivacyProvider(),
+        *extra,
     )
 
 

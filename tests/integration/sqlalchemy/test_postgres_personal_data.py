@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.sqlalchemy.engine import sync_url
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.integration
 
 
 class TestPostgresPersonalData(SqlPersonalDataContract):
-    pass
+    @pytest.fixture
+    def database_url(self, engine: AsyncEngine, migrated_postgres_url: str) -> str:
+        return migrated_postgres_url  # emptied by ``engine`` first
 
 
 def _gaps(url: str, *extra_ddl: str) -> list[str]:

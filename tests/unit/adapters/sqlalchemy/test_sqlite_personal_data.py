@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from support.privacy import SqlPersonalDataContract, schema_gaps
 
 
 class TestSqlitePersonalData(SqlPersonalDataContract):
-    pass
+    @pytest.fixture
+    def database_url(self, sqlite_url: str) -> str:
+        return sqlite_url
 
 
 def _gaps(path: Path, *extra_ddl: str) -> list[str]:
