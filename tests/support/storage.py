@@ -21,6 +21,7 @@ from support.fakes_matching import MatchingFakes
 from support.fakes_notifications import NotificationsFakes
 from support.fakes_privacy import PrivacyFakes
 from support.fakes_profiles import ProfilesFakes
+from support.fakes_safety import SafetyFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
 
@@ -53,5 +54,6 @@ CAPABILITY_FAKES: tuple[type[Provider], ...] = (
     AssessmentsFakes,
     MatchingFakes,
     NotificationsFakes,
+    SafetyFakes,
     PrivacyFakes,
 )

@@ -1,40 +1,21 @@
-"""In-memory fake of ``BlockedMembers``, matching's read of blocks (safety owns blocks).
-
-Kept apart and tiny so that the safety capability can replace it on its own. Until
-blocking exists nobody is blocked; tests that prove a block hides a member everywhere
-add one with ``block`` (test-only: members cannot block anyone yet).
-"""
+"""In-memory fake of ``BlockedMembers``, matching's read of blocks: the fakes' safety
+state (``SafetyState.blocks``), either direction."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from saltbitter.application.ports.matching import BlockedMembers
+from saltbitter.application.ports.safety import Block
 from saltbitter.domain.shared import UserId
-from saltbitter.testing.memory import InMemoryRepository
+from saltbitter.testing.fakes_safety import InMemoryBlockReads
 
-__all__ = ["BlockedPairsState", "InMemoryBlockedMembers"]
-
-
-@dataclass
-class BlockedPairsState:
-    """Pairs blocked by a test; either member's block hides both from each other."""
-
-    pairs: set[frozenset[UserId]] = field(default_factory=set)
+__all__ = ["InMemoryBlockedMembers"]
 
 
-class InMemoryBlockedMembers(InMemoryRepository, BlockedMembers):
-    @property
-    def _state(self) -> BlockedPairsState:
-        return self._connection.state(BlockedPairsState)
-
-    async def blocked_between(
-        self, viewer_id: UserId, target_ids: Collection[UserId]
-    ) -> frozenset[UserId]:
-        pairs = self._state.pairs
-        return frozenset(t for t in target_ids if frozenset((viewer_id, t)) in pairs)
-
+class InMemoryBlockedMembers(InMemoryBlockReads, BlockedMembers):
     def block(self, blocker: UserId, blocked: UserId) -> None:
-        """Test-only: record a block (committed at once outside a transaction)."""
-        self._state.pairs.add(frozenset((blocker, blocked)))
+        """Test-only shortcut: record a block as safety's store would (committed at once
+        outside a transaction)."""
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+        self._state.blocks[(blocker, blocked)] = Block(blocker, blocked, at)

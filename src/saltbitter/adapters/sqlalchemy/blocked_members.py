@@ -1,32 +1,15 @@
-"""Matching's read of blocks on SQL (the safety capability owns blocks).
-
-Kept apart from matching's other SQL ports so that the safety capability can replace it
-on its own: when the blocks table lands, this selects from it on the same connection,
-inside the caller's transaction.
-"""
+"""Matching's read of blocks on SQL: the safety capability's ``blocks`` table, on the
+request's connection (inside the caller's transaction when one is open)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.block_reads import SqlaBlockReads
 from saltbitter.application.ports.matching import BlockedMembers
-from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaBlockedMembers"]
 
 
-class SqlaBlockedMembers(BlockedMembers):
-    __slots__ = ("_db",)
+class SqlaBlockedMembers(SqlaBlockReads, BlockedMembers):
+    """Blocks in either direction hide both members from each other."""
 
-    def __init__(self, db: StagedConnection) -> None:
-        self._db = db
-
-    async def blocked_between(
-        self,
-        viewer_id: UserId,  # noqa: ARG002 - read once the safety capability's table exists
-        target_ids: Collection[UserId],  # noqa: ARG002
-    ) -> frozenset[UserId]:
-        # No blocks table yet (docs/product-rules.md 7): nobody is blocked, and no
-        # statement is spent asking.
-        return frozenset()
+    __slots__ = ()

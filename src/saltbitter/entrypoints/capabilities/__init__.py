@@ -14,6 +14,7 @@ from saltbitter.entrypoints.capabilities import (
     matching,
     notifications,
     profiles,
+    safety,
 )
 from saltbitter.entrypoints.capabilities.base import Capability
 
@@ -25,4 +26,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     assessments.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
+    safety.CAPABILITY,
 )

@@ -18,7 +18,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -45,6 +45,19 @@ from saltbitter.application.ports.notifications import (
 )
 from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.application.ports.safety import (
+    Appeal,
+    AppealStore,
+    AuditEntry,
+    Block,
+    BlockStore,
+    CheckIn,
+    CheckInStore,
+    MemberStanding,
+    ModerationAudit,
+    Report,
+    ReportStore,
+)
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.privacy.members import EraseMember, ExportMemberData
 from saltbitter.domain.accounts import (
@@ -60,6 +73,7 @@ from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.compatibility import ComponentScores
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
+from saltbitter.domain.safety import ReportReason
 from saltbitter.domain.shared import SessionId, UserId
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.builders_profiles import a_photo, a_profile
@@ -70,6 +84,10 @@ __all__ = ["PersonalDataContract", "ReferenceScan", "World", "seed_world"]
 ReferenceScan = Callable[[UserId], Awaitable[Mapping[str, int]]]
 DAY = date(2026, 3, 1)
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+SAFETY_TABLES = dict.fromkeys(
+    ("appeals", "check_ins", "blocks", "reports", "suspensions", "moderation_audit"), 0
+)
+"""Safety's tables, for members without safety records."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +199,39 @@ async def seed_world(request_scope: RequestScope) -> World:
             await emails.schedule_email(_email(me))
             await emails.schedule_email(_email(other))
             await transaction.commit()
+    await _seed_safety(request_scope, me, other, third, match.id)
     return World(me, other, third, my_photo.storage_key)
+
+
+def _report(reporter: UserId, reported: UserId) -> Report:
+    return Report(uuid4(), reporter, reported, ReportReason.SPAM, "details here", 1, T0)
+
+
+async def _seed_safety(
+    request_scope: RequestScope, me: UserId, other: UserId, third: UserId, match_id: UUID
+) -> None:
+    """My block and report, third's block and report on me, my appeal, check-in and
+    suspension, and an audit entry about me by other (as a moderator)."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        blocks, reports = await r.get(BlockStore), await r.get(ReportStore)
+        async with transaction:
+            await blocks.add(Block(me, other, T0))
+            await blocks.add(Block(third, me, T0))
+            await reports.add(_report(me, third))
+            on_me = _report(third, me)
+            await reports.add(on_me)
+            await (await r.get(AppealStore)).add(
+                Appeal(uuid4(), me, on_me.id, "That was not me.", T0)
+            )
+            (await r.get(CheckInStore)).add(
+                CheckIn(uuid4(), me, match_id, T0, T0 + timedelta(hours=2), "Sam", "s@x.org", T0)
+            )
+            await (await r.get(MemberStanding)).suspend(me, T0 + timedelta(days=1), T0)
+            (await r.get(ModerationAudit)).append(
+                AuditEntry(uuid4(), other, "report.suspend", me, on_me.id, "", T0)
+            )
+            await transaction.commit()
 
 
 def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
@@ -233,6 +283,12 @@ class PersonalDataContract:
             "discover_allotments": 2,
             "notifications": 1,  # other's notice about our match is other's
             "scheduled_emails": 1,
+            "appeals": 1,
+            "check_ins": 1,
+            "blocks": 1,  # mine, not third's block on me
+            "reports": 1,  # mine, not third's report about me
+            "suspensions": 1,
+            "moderation_audit": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -281,11 +337,14 @@ class PersonalDataContract:
             "discover_allotments": 1,
             "notifications": 1,
             "scheduled_emails": 1,
+            **SAFETY_TABLES,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))
         assert before_third["swipes"] == 3
-        assert after_third == {**before_third, "swipes": 1}
+        # ... and their block of and report on me.
+        assert (before_third["blocks"], before_third["reports"]) == (1, 1)
+        assert after_third == {**before_third, "swipes": 1, "blocks": 0, "reports": 0}
 
     async def test_erasing_an_unknown_member_changes_nothing(
         self, request_scope: RequestScope
