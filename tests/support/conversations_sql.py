@@ -12,7 +12,8 @@ from saltbitter.adapters.sqlalchemy.conversations import (
     SqlaConversationAccess,
     SqlaMessageRepository,
 )
-from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
+from saltbitter.adapters.sqlalchemy.matching import SqlaMatchStore, SqlaSwipeWriter
+from saltbitter.adapters.sqlalchemy.safety import SqlaBlockStore
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.testing.contracts.conversations import ConversationStore, StoreFactory
@@ -28,7 +29,9 @@ def sql_store(engine: AsyncEngine) -> StoreFactory:
             yield ConversationStore(
                 SqlaTransaction(db),
                 SqlaUserRepository(db),
-                SqlaMatchingRepository(db),
+                SqlaSwipeWriter(db),
+                SqlaMatchStore(db),
+                SqlaBlockStore(db),
                 SqlaMessageRepository(db),
                 SqlaConversationAccess(db),
             )

@@ -74,7 +74,7 @@ class Settings:
     quiet_hours_end: str = "08:00"
     # Conversations: messages are screened by OpenAI's moderation when a key is given
     # (base URL for a compatible endpoint), by the local rules otherwise. While the
-    # service is down messages are delivered unscreened unless fail_closed (ADR 0019).
+    # service is down messages are delivered unscreened unless fail_closed (ADR 0020).
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_moderation_model: str = "omni-moderation-latest"

@@ -28,6 +28,7 @@ from saltbitter.domain.errors import Conflict, Unavailable
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_matching import MatchingState
+from saltbitter.testing.fakes_safety import SafetyState
 from saltbitter.testing.memory import InMemoryRepository
 
 __all__ = [
@@ -50,9 +51,12 @@ class ConversationsState:
             raise Conflict("The message exists already.", code="message_exists")
 
 
-def conversation_is_open(match: StoredMatch) -> bool:
-    """The in-memory twin of the SQL adapter's one "is it open" rule."""
-    return match.active
+def conversation_is_open(match: StoredMatch, safety: SafetyState) -> bool:
+    """The in-memory twin of the SQL adapter's one "is it open" rule: not unmatched and
+    no block between the two members in either direction."""
+    first, second = match.pair.first, match.pair.second
+    blocked = (first, second) in safety.blocks or (second, first) in safety.blocks
+    return match.active and not blocked
 
 
 def _cursor(message: Message) -> MessageCursor:
@@ -167,21 +171,35 @@ class InMemoryMessageRepository(_OnConversations, MessageRepository):
 
 
 class InMemoryConversationAccess(_OnConversations, ConversationAccess):
-    """Reads matching's and accounts' in-memory states, as the SQL adapter joins."""
+    """Reads matching's, safety's and accounts' in-memory states, as the SQL adapter
+    joins their tables."""
 
     async def conversation(self, match_id: UUID) -> ConversationMembers | None:
         match = self._connection.state(MatchingState).matches.get(match_id)
         if match is None:
             return None
         return ConversationMembers(
-            match.id, (match.pair.first, match.pair.second), conversation_is_open(match)
+            match.id,
+            (match.pair.first, match.pair.second),
+            conversation_is_open(match, self._connection.state(SafetyState)),
+        )
+
+    async def match_between(self, first: UserId, second: UserId) -> UUID | None:
+        return next(
+            (
+                match.id
+                for match in self._connection.state(MatchingState).matches.values()
+                if {match.pair.first, match.pair.second} == {first, second} and match.active
+            ),
+            None,
         )
 
     async def inbox(self, member: UserId) -> list[ConversationSummary]:
         users = self._connection.state(AccountsState).users
+        safety = self._connection.state(SafetyState)
         summaries = []
         for match in self._connection.state(MatchingState).matches.values():
-            if member not in match.pair or not conversation_is_open(match):
+            if member not in match.pair or not conversation_is_open(match, safety):
                 continue
             other = match.pair.other(member)
             user = users.get(other)

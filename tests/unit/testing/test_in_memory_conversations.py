@@ -17,7 +17,8 @@ from saltbitter.testing.fakes_conversations import (
     InMemoryConversationAccess,
     InMemoryMessageRepository,
 )
-from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
+from saltbitter.testing.fakes_matching import InMemoryMatchStore, InMemorySwipeWriter
+from saltbitter.testing.fakes_safety import InMemoryBlockStore
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 
 
@@ -32,7 +33,9 @@ class TestInMemoryConversations(ConversationsContract):
             yield ConversationStore(
                 InMemoryTransaction(connection),
                 InMemoryUserRepository(connection),
-                InMemoryMatchingRepository(connection),
+                InMemorySwipeWriter(connection),
+                InMemoryMatchStore(connection),
+                InMemoryBlockStore(connection),
                 InMemoryMessageRepository(connection),
                 InMemoryConversationAccess(connection),
             )

@@ -6,7 +6,7 @@ details), and the stricter of the two decisions wins. Categories that endanger s
 (sexual content with minors, threats, self-harm instructions) block; any other flag
 holds the message for a moderator. A timeout, connection error, rate limit or server
 error is ``Unavailable``: the use case then applies the fail-open/fail-closed policy
-(ADR 0019).
+(ADR 0020).
 """
 
 from __future__ import annotations

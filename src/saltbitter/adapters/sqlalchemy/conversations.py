@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import RowMapping, and_, case, func, or_, select, true, update
+from sqlalchemy import RowMapping, and_, case, exists, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -13,6 +13,7 @@ from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_conversations import messages
 from saltbitter.adapters.sqlalchemy.tables_members import matches
+from saltbitter.adapters.sqlalchemy.tables_safety import blocks
 from saltbitter.application.ports.conversations import (
     ConversationAccess,
     ConversationMembers,
@@ -28,6 +29,7 @@ from saltbitter.domain.conversations import (
     Screening,
     status_after_screening,
 )
+from saltbitter.domain.matching import MatchPair
 from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaConversationAccess", "SqlaMessageRepository", "conversation_is_open"]
@@ -38,11 +40,22 @@ _DELIVERING = [d.value for d in ModerationDecision if d.delivers]
 def conversation_is_open() -> ColumnElement[bool]:
     """THE rule for "this match's conversation is open", on ``matches``' columns.
 
-    Every query of this module that needs it uses this one clause. Today: not
-    unmatched. The safety capability's blocks join here as one more condition
-    (``~exists(blocks between matches.user_low and matches.user_high)``).
+    Every query of this module that needs it uses this one clause: not unmatched, and
+    no block (safety's ``blocks``) between the two members in either direction.
     """
-    return matches.c.unmatched_at.is_(None)
+    blocked = exists().where(
+        or_(
+            and_(
+                blocks.c.blocker_id == matches.c.user_low,
+                blocks.c.blocked_id == matches.c.user_high,
+            ),
+            and_(
+                blocks.c.blocker_id == matches.c.user_high,
+                blocks.c.blocked_id == matches.c.user_low,
+            ),
+        )
+    )
+    return and_(matches.c.unmatched_at.is_(None), ~blocked)
 
 
 def _visible_to(member: UserId) -> ColumnElement[bool]:
@@ -237,7 +250,8 @@ class SqlaMessageRepository(MessageRepository):
 
 
 class SqlaConversationAccess(ConversationAccess):
-    """Reads ``matches`` (matching's table) and ``users`` behind conversations' port."""
+    """Reads ``matches`` (matching's table), ``blocks`` (safety's) and ``users`` behind
+    conversations' port."""
 
     __slots__ = ("_db",)
 
@@ -259,6 +273,24 @@ class SqlaConversationAccess(ConversationAccess):
         return ConversationMembers(
             match_id, (UserId(row.user_low), UserId(row.user_high)), bool(row.is_open)
         )
+
+    async def match_between(self, first: UserId, second: UserId) -> UUID | None:
+        if first == second:
+            return None
+        pair = MatchPair(first, second)
+        row = (
+            await self._db.execute(
+                select(matches.c.id).where(
+                    matches.c.user_low == pair.first,
+                    matches.c.user_high == pair.second,
+                    matches.c.unmatched_at.is_(None),
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        found: UUID = row.id
+        return found
 
     async def inbox(self, member: UserId) -> list[ConversationSummary]:
         other = case(

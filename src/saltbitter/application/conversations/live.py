@@ -23,6 +23,7 @@ from saltbitter.application.ports.conversations import (
 )
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
+from saltbitter.application.safety.events import MemberBlocked
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.conversations import MessageCursor
 from saltbitter.domain.errors import NotFound
@@ -32,6 +33,7 @@ __all__ = [
     "AcknowledgeDelivery",
     "AnnounceMatch",
     "CatchUp",
+    "CloseBlockedConversation",
     "CloseConversation",
     "SendTyping",
 ]
@@ -140,3 +142,20 @@ class CloseConversation:
         await self.fanout.publish(
             [event.user_a, event.user_b], ConversationClosed(match_id=event.match_id)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CloseBlockedConversation:
+    """safety's ``MemberBlocked``: a block either way closes the two members'
+    conversation (``ConversationAccess`` already answers it closed); their devices hear
+    it as they would an unmatch."""
+
+    access: ConversationAccess
+    fanout: RealtimeFanout
+
+    async def __call__(self, event: MemberBlocked) -> None:
+        match_id = await self.access.match_between(event.user_id, event.blocked_id)
+        if match_id is not None:
+            await self.fanout.publish(
+                [event.user_id, event.blocked_id], ConversationClosed(match_id=match_id)
+            )

@@ -68,7 +68,7 @@ def may_see_receipts(tier: Tier) -> bool:
 @dataclass(frozen=True, slots=True)
 class ModerationPolicy:
     """``fail_closed``: refuse messages while the moderation service is down (503)
-    instead of delivering them unscreened (ADR 0019)."""
+    instead of delivering them unscreened (ADR 0020)."""
 
     fail_closed: bool = False
 
@@ -121,7 +121,7 @@ class SendMessage:
                 self.outbox.add(_event_for(stored))
             await self.transaction.commit()
         if created:
-            # Pushed straight after the commit (ADR 0020): the fastest path to the
+            # Pushed straight after the commit (ADR 0021): the fastest path to the
             # recipient; a lost push is recovered by history and resume.
             audience = (
                 [stored.sender_id, stored.recipient_id]
@@ -244,7 +244,7 @@ class MarkRead:
 
 @dataclass(frozen=True, slots=True)
 class ScreenUnscreenedMessages:
-    """Screen the messages delivered while moderation was down (ADR 0019), oldest first,
+    """Screen the messages delivered while moderation was down (ADR 0020), oldest first,
     once the service answers again; those it would have held or blocked now wait in the
     review queue (``MessageHeld``). Stops at the first ``Unavailable``."""
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["ANNOUNCE_MATCH", "CLOSE_CONVERSATION", "SCREEN_UNSCREENED"]
+__all__ = [
+    "ANNOUNCE_MATCH",
+    "CLOSE_BLOCKED_CONVERSATION",
+    "CLOSE_CONVERSATION",
+    "SCREEN_UNSCREENED",
+]
 
 ANNOUNCE_MATCH = "conversations.announce_match"
 CLOSE_CONVERSATION = "conversations.close_conversation"
+CLOSE_BLOCKED_CONVERSATION = "conversations.close_blocked_conversation"
 SCREEN_UNSCREENED = "conversations.screen_unscreened"

@@ -58,9 +58,9 @@ class ConversationSummary:
 
 
 class ConversationAccess(Protocol):
-    """Conversations' read port onto matches (owned by conversations, ADR 0017): which
-    two members a match joins and whether their conversation is open (not unmatched;
-    the safety capability adds blocks)."""
+    """Conversations' read port onto matches and blocks (owned by conversations, ADR
+    0019): which two members a match joins and whether their conversation is open (not
+    unmatched, and no block between them in either direction)."""
 
     @abstractmethod
     async def conversation(self, match_id: UUID) -> ConversationMembers | None:
@@ -69,6 +69,11 @@ class ConversationAccess(Protocol):
     @abstractmethod
     async def inbox(self, member: UserId) -> list[ConversationSummary]:
         """Every open conversation of ``member``, newest activity first."""
+
+    @abstractmethod
+    async def match_between(self, first: UserId, second: UserId) -> UUID | None:
+        """The two members' match unless an unmatch ended it, blocks or not (the
+        conversation a block between them closes); None when there is none."""
 
 
 class MessageReader(Protocol):

@@ -15,6 +15,7 @@ from saltbitter.entrypoints.capabilities import (
     matching,
     notifications,
     profiles,
+    safety,
 )
 from saltbitter.entrypoints.capabilities.base import Capability
 
@@ -28,4 +29,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     conversations.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
+    safety.CAPABILITY,
 )

@@ -1,6 +1,6 @@
 """Wiring of the conversations capability: the message log on SQL, the read port onto
 matches, message moderation (OpenAI when configured, the local rules otherwise), the
-real-time fan-out, and the pushes matching's events trigger."""
+real-time fan-out, and the pushes matching's and safety's events trigger."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from saltbitter.application.conversations.live import (
     AcknowledgeDelivery,
     AnnounceMatch,
     CatchUp,
+    CloseBlockedConversation,
     CloseConversation,
     SendTyping,
 )
@@ -39,6 +40,7 @@ from saltbitter.application.ports.conversations import (
     MessageWriter,
     RealtimeFanout,
 )
+from saltbitter.application.safety.events import MemberBlocked
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.realtime import ChannelsFanout, RealtimeChannels, channels_backend
 from saltbitter.entrypoints.settings import Settings
@@ -98,6 +100,7 @@ class ConversationsProvider(Provider):
         SendTyping,
         AnnounceMatch,
         CloseConversation,
+        CloseBlockedConversation,
         scope=Scope.REQUEST,
     )
 
@@ -116,6 +119,11 @@ async def _close_conversation(scope: AsyncContainer, event: Unmatched) -> object
     return None
 
 
+async def _close_blocked_conversation(scope: AsyncContainer, event: MemberBlocked) -> object:
+    await (await scope.get(CloseBlockedConversation))(event)
+    return None
+
+
 CAPABILITY = Capability(
     name="conversations",
     personal_data=PERSONAL_DATA,
@@ -124,10 +132,12 @@ CAPABILITY = Capability(
     handlers={
         MatchCreated: (topics.ANNOUNCE_MATCH,),
         Unmatched: (topics.CLOSE_CONVERSATION,),
+        MemberBlocked: (topics.CLOSE_BLOCKED_CONVERSATION,),
     },
     jobs={
         topics.ANNOUNCE_MATCH: Job(_announce_match),
         topics.CLOSE_CONVERSATION: Job(_close_conversation),
+        topics.CLOSE_BLOCKED_CONVERSATION: Job(_close_blocked_conversation),
         topics.SCREEN_UNSCREENED: Job(_screen_unscreened),
     },
     beat_schedule={

@@ -17,8 +17,10 @@ from saltbitter.entrypoints.http import (
     assessments,
     conversations,
     matching,
+    moderation,
     notifications,
     profiles,
+    safety,
 )
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
@@ -96,6 +98,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *assessments.ROUTES,
             *matching.ROUTES,
             *notifications.ROUTES,
+            *safety.ROUTES,
+            *moderation.ROUTES,
             *conversations.ROUTES,
         ],
     )

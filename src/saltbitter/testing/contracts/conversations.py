@@ -1,9 +1,9 @@
 """The contract of the conversations ports (message log and access to matches).
 
 Subclass :class:`ConversationsContract` and provide ``store``: an async context manager
-factory giving one connection's ``ConversationStore`` (its transaction, the users and
-matching repositories to seed members and matches, and the conversations ports). The
-in-memory fakes, SQLite and PostgreSQL run it.
+factory giving one connection's ``ConversationStore`` (its transaction, the accounts',
+matching's and safety's ports that seed members, matches, unmatches and blocks, and the
+conversations ports). The in-memory fakes, SQLite and PostgreSQL run it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import pytest
 
 from saltbitter.application.ports.accounts import UserRepository
 from saltbitter.application.ports.conversations import ConversationAccess, MessageRepository
-from saltbitter.application.ports.matching import MatchingRepository
+from saltbitter.application.ports.matching import MatchStore, SwipeWriter
+from saltbitter.application.ports.safety import Block, BlockStore
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.conversations import (
     Message,
@@ -40,7 +41,9 @@ T0 = datetime(2026, 12, 1, 12, tzinfo=UTC)
 class ConversationStore:
     transaction: Transaction
     users: UserRepository
-    matching: MatchingRepository
+    swipes: SwipeWriter  # seeds matches
+    matches: MatchStore  # ends them
+    blocks: BlockStore  # safety's, seeds blocks
     messages: MessageRepository
     access: ConversationAccess
 
@@ -85,8 +88,8 @@ class ConversationsContract:
         async with store() as s, s.transaction:
             for user in users:
                 s.users.add(user)
-            await s.matching.create_match(match_id, MatchPair(users[0].id, users[1].id), T0)
-            await s.matching.create_match(
+            await s.swipes.create_match(match_id, MatchPair(users[0].id, users[1].id), T0)
+            await s.swipes.create_match(
                 other_match_id, MatchPair(users[0].id, users[2].id), T0 - timedelta(days=1)
             )
             await s.transaction.commit()
@@ -198,13 +201,51 @@ class ConversationsContract:
             assert found.is_open
             assert found.other(seeded.ada) == seeded.bo
             assert await s.access.conversation(uuid4()) is None
+            assert await s.access.match_between(seeded.bo, seeded.ada) == seeded.match_id
+            assert await s.access.match_between(seeded.ada, seeded.cy) == seeded.other_match_id
+            assert await s.access.match_between(seeded.bo, seeded.cy) is None
         async with store() as s, s.transaction:
-            await s.matching.end_match(seeded.match_id, seeded.ada, T0 + timedelta(hours=1))
+            await s.matches.end_match(seeded.match_id, seeded.ada, T0 + timedelta(hours=1))
             await s.transaction.commit()
         async with store() as s:
             closed = await s.access.conversation(seeded.match_id)
             assert closed is not None
             assert not closed.is_open
+            assert await s.access.match_between(seeded.ada, seeded.bo) is None
+
+    @pytest.mark.parametrize("blocker", ["ada", "bo"])
+    async def test_a_block_either_way_closes_the_conversation_for_both(
+        self, store: StoreFactory, blocker: str
+    ) -> None:
+        seeded = await self._seed(store)
+        await self._add(store, message_for(seeded, 1))
+        by, of = (seeded.ada, seeded.bo) if blocker == "ada" else (seeded.bo, seeded.ada)
+        async with store() as s, s.transaction:
+            await s.blocks.add(Block(by, of, T0 + timedelta(hours=1)))
+            await s.transaction.commit()
+        async with store() as s:
+            closed = await s.access.conversation(seeded.match_id)
+            other = await s.access.conversation(seeded.other_match_id)
+            bo_inbox = await s.access.inbox(seeded.bo)
+            ada_inbox = [c.match_id for c in await s.access.inbox(seeded.ada)]
+        assert closed is not None
+        assert set(closed.members) == {seeded.ada, seeded.bo}
+        assert not closed.is_open
+        assert other is not None
+        assert other.is_open  # ada's conversation with cy is not theirs to close
+        assert bo_inbox == []
+        assert ada_inbox == [seeded.other_match_id]
+        async with store() as s:  # the match a block closes is still found
+            assert await s.access.match_between(seeded.ada, seeded.bo) == seeded.match_id
+        # A block of somebody else closes nothing here.
+        async with store() as s, s.transaction:
+            await s.blocks.remove(by, of)
+            await s.blocks.add(Block(seeded.bo, seeded.cy, T0 + timedelta(hours=2)))
+            await s.transaction.commit()
+        async with store() as s:
+            reopened = await s.access.conversation(seeded.match_id)
+        assert reopened is not None
+        assert reopened.is_open
 
     async def test_the_inbox_holds_open_conversations_with_last_message_and_unread(
         self, store: StoreFactory
@@ -228,7 +269,7 @@ class ConversationsContract:
         assert ada[seeded.other_match_id].last_message is None
         assert ada[seeded.other_match_id].activity_at == T0 - timedelta(days=1)
         async with store() as s, s.transaction:
-            await s.matching.end_match(seeded.match_id, seeded.bo, T0 + timedelta(hours=1))
+            await s.matches.end_match(seeded.match_id, seeded.bo, T0 + timedelta(hours=1))
             await s.transaction.commit()
         async with store() as s:
             assert await s.access.inbox(seeded.bo) == []

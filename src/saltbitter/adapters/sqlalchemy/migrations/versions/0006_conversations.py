@@ -1,7 +1,7 @@
 """Conversations: the messages of matched members.
 
-Revision ID: 0005_conversations
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 00:45:00.000000
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_conversations"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
