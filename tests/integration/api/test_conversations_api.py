@@ -285,3 +285,56 @@ def test_matching_events_reach_the_sockets(api: Api, kind: str) -> None:
             api.http.delete(f"/api/v1/matches/{match_id}", headers=bo.headers)
         event = next_event(socket, kind, timeout=20)
         assert event["match_id"] == match_id
+
+
+def _types_until_pong(socket: Any, timeout: float = 10) -> list[str]:
+    """The types of the events a socket receives before the answer to a ping."""
+    socket.send(json.dumps({"type": "ping"}))
+    seen = []
+    while (kind := json.loads(socket.recv(timeout=timeout))["type"]) != "pong":
+        seen.append(kind)
+    return seen
+
+
+@pytest.mark.parametrize("blocker", ["recipient", "sender"])
+def test_a_block_closes_the_conversation_and_a_blocked_senders_message_never_arrives(
+    api: Api, blocker: str
+) -> None:
+    base = str(api.http.base_url)
+    ada, bo, match_id = matched_pair(api)  # ada sends, bo receives
+    before = _send(api, ada, match_id, "Before").json()
+    _send(api, ada, match_id, "Sent while bo was away")
+    with ExitStack() as stack:
+        ada_socket, bo_socket = (
+            open_socket(stack, base, ada.token),
+            open_socket(stack, base, bo.token),
+        )
+        by, of = (bo, ada) if blocker == "recipient" else (ada, bo)
+        blocked = api.http.post("/api/v1/blocks", json={"user_id": of.user_id}, headers=by.headers)
+        assert blocked.status_code == 201, blocked.text
+        for socket in (ada_socket, bo_socket):
+            assert next_event(socket, "conversation.closed", timeout=20)["match_id"] == match_id
+
+        _problem(_send(api, ada, match_id, "Are you there?"), 404, "conversation_closed")
+        for who in (ada, bo):
+            _problem(
+                api.http.get(f"/api/v1/matches/{match_id}/messages", headers=who.headers),
+                404,
+                "conversation_closed",
+            )
+            _problem(
+                api.http.post(
+                    f"/api/v1/matches/{match_id}/read",
+                    json={"up_to_message_id": before["id"]},
+                    headers=who.headers,
+                ),
+                404,
+                "conversation_closed",
+            )
+            assert api.http.get("/api/v1/conversations", headers=who.headers).json()["items"] == []
+        assert "message.new" not in _types_until_pong(bo_socket)
+
+        # A reconnecting socket's catch-up skips the closed conversation.
+        resumed = open_socket(stack, base, bo.token)
+        resumed.send(json.dumps({"type": "resume", "last_seen_message_id": before["id"]}))
+        assert "message.new" not in _types_until_pong(resumed)

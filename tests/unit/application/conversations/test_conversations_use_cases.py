@@ -32,6 +32,7 @@ from saltbitter.application.conversations.views import (
 )
 from saltbitter.application.matching.events import MatchCreated, Unmatched
 from saltbitter.application.ports.matching import StoredMatch
+from saltbitter.application.safety.blocks import BlockMember, UnblockMember
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from saltbitter.domain.matching import MatchPair
@@ -163,6 +164,51 @@ async def test_after_unmatch_the_conversation_is_closed_for_both(
         with pytest.raises(NotFound):
             await (await world.get(MarkRead))(who, pair.match_id, sent.message.id)
     assert (await (await world.get(ListConversations))(pair.ada, None)).items == []
+
+
+@pytest.mark.parametrize("blocker", ["ada", "bo"])
+async def test_a_block_either_way_closes_the_conversation_for_both(
+    world: FakeWorld, pair: Pair, blocker: str
+) -> None:
+    first = await _send(world, pair.ada, pair, "Hi", key="k1")
+    world.clock.advance(timedelta(seconds=1))
+    await _send(world, pair.bo, pair, "Hi Ada", key="k2")
+    by, of = (pair.ada, pair.bo) if blocker == "ada" else (pair.bo, pair.ada)
+    await (await world.get(BlockMember))(by, of.user_id)
+    pushed_before = {who: list(world.fanout.to(who)) for who in (pair.ada.user_id, pair.bo.user_id)}
+    for who in (pair.ada, pair.bo):
+        for attempt in (
+            (await world.get(ListMessages))(who, pair.match_id, None, None),
+            _send(world, who, pair, "still there?", key="k9"),
+            (await world.get(MarkRead))(who, pair.match_id, first.message.id),
+            (await world.get(SendTyping))(who, pair.match_id),
+        ):
+            with pytest.raises(NotFound) as caught:
+                await attempt
+            assert caught.value.code == "conversation_closed"
+        assert (await (await world.get(ListConversations))(who, None)).items == []
+        # A reconnecting socket resumes with nothing of the closed conversation.
+        assert await (await world.get(CatchUp))(who, first.message.id) == []
+    # Neither member's attempt reached a socket (a blocked sender's message never does).
+    assert {who: world.fanout.to(who) for who in pushed_before} == pushed_before
+    assert len(world.events(MessageSent)) == 2  # nothing stored after the block
+
+
+async def test_a_block_pushes_conversation_closed_to_both_and_lifting_it_reopens(
+    world: FakeWorld, pair: Pair
+) -> None:
+    await (await world.get(BlockMember))(pair.bo, pair.cy.user_id)  # no match: no push
+    await (await world.get(BlockMember))(pair.bo, pair.ada.user_id)
+    ran = await world.deliver_jobs(only={"conversations.close_blocked_conversation"})
+    assert ran == ["conversations.close_blocked_conversation"] * 2
+    closed = ConversationClosed(match_id=pair.match_id)
+    assert world.fanout.to(pair.ada.user_id) == [closed]
+    assert world.fanout.to(pair.bo.user_id) == [closed]
+    assert world.fanout.to(pair.cy.user_id) == []
+    # The match itself is matching's: a lifted block shows the conversation again.
+    await (await world.get(UnblockMember))(pair.bo, pair.ada.user_id)
+    sent = await _send(world, pair.ada, pair, "Hello again")
+    assert sent.created
 
 
 async def test_history_pages_newest_first_with_a_stable_cursor(
