@@ -142,7 +142,9 @@ class Settings:
         if self.stripe_webhook_secret:
             return self.stripe_webhook_secret
         secret = self.effective_jwt_secret().encode()
-        return "whsec_" + hmac.new(secret, b"saltbitter:local-payments:v1", hashlib.sha256).hexdigest()
+        return (
+            "whsec_" + hmac.new(secret, b"saltbitter:local-payments:v1", hashlib.sha256).hexdigest()
+        )
 
     def photo_signing_key(self) -> bytes:
         """The key of the local folder's signed photo URLs, derived from the JWT secret

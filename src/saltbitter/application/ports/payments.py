@@ -20,6 +20,7 @@ __all__ = [
     "MemberContacts",
     "MemberTiers",
     "PaymentGateway",
+    "ProviderEvent",
     "SubscriptionRecord",
     "SubscriptionStore",
     "WebhookLedger",
@@ -51,6 +52,23 @@ class GatewaySubscription:
     cancel_at_period_end: bool
     # Set while the first payment needs the member's confirmation (3-D Secure).
     client_secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderEvent:
+    """A verified webhook event, read from the provider's format by its adapter.
+
+    ``subscription`` is the subscription as the event reports it (for invoices: the
+    subscription the invoice paid or failed for, with the invoice's period and price).
+    """
+
+    id: str
+    type: str
+    created: datetime
+    customer_id: str | None = None
+    member: UserId | None = None
+    subscription_id: str | None = None
+    subscription: GatewaySubscription | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +168,10 @@ class MemberTiers(Protocol):
 
     @abstractmethod
     async def set_tier(self, member: UserId, tier: Tier) -> None: ...
+
+    @abstractmethod
+    async def current_tier(self, member: UserId) -> Tier | None:
+        """None once the account is gone."""
 
 
 class MemberContacts(Protocol):

@@ -13,6 +13,7 @@ from saltbitter.entrypoints.capabilities import (
     assessments,
     matching,
     notifications,
+    payments,
     profiles,
 )
 from saltbitter.entrypoints.capabilities.base import Capability
@@ -25,4 +26,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     assessments.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
+    payments.CAPABILITY,
 )
