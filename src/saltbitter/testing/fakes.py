@@ -47,6 +47,7 @@ from saltbitter.testing.fakes_assessments import (
 )
 from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
 from saltbitter.testing.fakes_notifications import InMemoryNotificationRepository
+from saltbitter.testing.fakes_payments import InMemorySubscriptionStore
 from saltbitter.testing.fakes_profiles import (
     InMemoryPhotoRepository,
     InMemoryProfileRepository,
@@ -345,6 +346,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.norms = InMemoryNormsRepository(connection)
         self.matching = InMemoryMatchingRepository(connection)
         self.notifications = InMemoryNotificationRepository(connection)
+        self.payments = InMemorySubscriptionStore(connection)
 
     @property
     def commits(self) -> int:

@@ -24,12 +24,14 @@ from saltbitter.application.ports.privacy import (
     PersonalData,
     PersonalDataHolder,
 )
+from saltbitter.application.payments.personal_data import PERSONAL_DATA as PAYMENTS
 from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_notifications import NotificationsState
+from saltbitter.testing.fakes_payments import PaymentsState
 from saltbitter.testing.fakes_profiles import ProfilesState
 from saltbitter.testing.memory import InMemoryConnection
 
@@ -302,6 +304,25 @@ class InMemoryNotificationsPersonalData(_Holder):
         return self._report({"notifications": len(notifications), "scheduled_emails": len(emails)})
 
 
+class InMemoryPaymentsPersonalData(_Holder):
+    """Payment records stay; erasure moves them to the anonymised rows (no member)."""
+
+    declaration_value = PAYMENTS
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._connection.state(PaymentsState)
+        rows = [_row(r) for r in state.subscriptions.values() if r.member == member]
+        return {"payment_subscriptions": rows}
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(PaymentsState)
+        mine = [key for key, r in state.subscriptions.items() if r.member == member]
+        for key in mine:
+            record = dataclasses.asdict(state.subscriptions.pop(key))
+            state.anonymised[key] = {k: v for k, v in record.items() if k != "member"}
+        return self._report({"payment_subscriptions": len(mine)})
+
+
 _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
@@ -310,6 +331,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemoryAssessmentsPersonalData,
         InMemoryMatchingPersonalData,
         InMemoryNotificationsPersonalData,
+        InMemoryPaymentsPersonalData,
     )
 }
 

@@ -23,6 +23,7 @@ from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
 from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
+from saltbitter.adapters.sqlalchemy.payments import SqlaSubscriptionStore
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
@@ -92,6 +93,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.norms = SqlaNormsRepository(db)
         self.matching = SqlaMatchingRepository(db)
         self.notifications = SqlaNotificationRepository(db)
+        self.payments = SqlaSubscriptionStore(db)
         try:
             await transaction.__aenter__()
         except BaseException:

@@ -18,6 +18,7 @@ from uuid import uuid4
 
 import pytest
 
+from saltbitter.application.payments.records import new_record
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.application.ports.matching import DailySet
 from saltbitter.application.ports.notifications import Notification, ScheduledEmail
@@ -111,6 +112,9 @@ async def seed_world(uow_factory: UowFactory) -> World:
         await uow.notifications.add(_notification(other, {"local_date": "2026-03-01", "size": 2}))
         await uow.notifications.schedule_email(_email(me))
         await uow.notifications.schedule_email(_email(other))
+        for member in (me, other):
+            record = new_record(member, f"cus_{member.hex}", T0)
+            await uow.payments.save(record)
         await uow.commit()
     return World(me, other, third, my_photo.storage_key)
 
@@ -163,6 +167,7 @@ class PersonalDataContract:
             "discover_allotments": 2,
             "notifications": 1,  # other's notice about our match is other's
             "scheduled_emails": 1,
+            "payment_subscriptions": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -212,6 +217,7 @@ class PersonalDataContract:
             "discover_allotments": 1,
             "notifications": 1,
             "scheduled_emails": 1,
+            "payment_subscriptions": 1,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(holders, world.third))
