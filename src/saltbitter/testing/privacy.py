@@ -17,6 +17,7 @@ from saltbitter.application.accounts.personal_data import PERSONAL_DATA as ACCOU
 from saltbitter.application.assessments.personal_data import PERSONAL_DATA as ASSESSMENTS
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING
 from saltbitter.application.notifications.personal_data import PERSONAL_DATA as NOTIFICATIONS
+from saltbitter.application.payments.personal_data import PERSONAL_DATA as PAYMENTS
 from saltbitter.application.ports.privacy import (
     ErasureReport,
     ExportedRow,
@@ -24,7 +25,6 @@ from saltbitter.application.ports.privacy import (
     PersonalData,
     PersonalDataHolder,
 )
-from saltbitter.application.payments.personal_data import PERSONAL_DATA as PAYMENTS
 from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState

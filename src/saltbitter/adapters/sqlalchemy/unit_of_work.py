@@ -22,8 +22,8 @@ from saltbitter.adapters.sqlalchemy.assessments import (
 from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
 from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
-from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
 from saltbitter.adapters.sqlalchemy.payments import SqlaSubscriptionStore
+from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator

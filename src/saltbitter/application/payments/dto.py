@@ -1,10 +1,9 @@
-"""What the payments API answers (msgspec structs)."""
+"""What the payments use cases answer (encoded at the edge)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-
-import msgspec
 
 __all__ = [
     "CheckoutStarted",
@@ -16,29 +15,34 @@ __all__ = [
 ]
 
 
-class PlanView(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class PlanView:
     tier: str
     monthly_price_cents: int
     currency: str
     entitlements: dict[str, int | bool]
 
 
-class PlansView(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class PlansView:
     plans: list[PlanView]
     test_mode: bool
 
 
-class CheckoutStarted(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class CheckoutStarted:
     checkout_url: str
     test_mode: bool
 
 
-class SubscriptionStarted(msgspec.Struct, frozen=True, omit_defaults=True):
+@dataclass(frozen=True, slots=True)
+class SubscriptionStarted:
     status: str
     client_secret: str | None = None
 
 
-class SubscriptionView(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class SubscriptionView:
     state: str
     tier: str
     effective_tier: str
@@ -49,5 +53,6 @@ class SubscriptionView(msgspec.Struct, frozen=True):
     test_mode: bool
 
 
-class PortalLink(msgspec.Struct, frozen=True):
+@dataclass(frozen=True, slots=True)
+class PortalLink:
     url: str

@@ -16,6 +16,7 @@ from saltbitter.application.ports.assessments import AssessmentRepository, Norms
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.matching import MatchingRepository
 from saltbitter.application.ports.notifications import NotificationRepository
+from saltbitter.application.ports.payments import SubscriptionStore
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 
 __all__ = ["UnitOfWork"]
@@ -35,6 +36,7 @@ class UnitOfWork(Protocol):
     norms: NormsRepository
     matching: MatchingRepository
     notifications: NotificationRepository
+    payments: SubscriptionStore
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...
