@@ -249,7 +249,10 @@ class TestCheckoutController(Controller):
         session_id: Annotated[str, Parameter(max_length=80)],
         gateway: FromDishka[PaymentGateway],
     ) -> Redirect:
-        return Redirect(await _local(gateway).finish_checkout(session_id, paid=True))
+        return Redirect(
+            await _local(gateway).finish_checkout(session_id, paid=True),
+            status_code=HTTP_303_SEE_OTHER,
+        )
 
     @post("/fail", status_code=HTTP_303_SEE_OTHER)
     async def fail(
@@ -257,7 +260,10 @@ class TestCheckoutController(Controller):
         session_id: Annotated[str, Parameter(max_length=80)],
         gateway: FromDishka[PaymentGateway],
     ) -> Redirect:
-        return Redirect(await _local(gateway).finish_checkout(session_id, paid=False))
+        return Redirect(
+            await _local(gateway).finish_checkout(session_id, paid=False),
+            status_code=HTTP_303_SEE_OTHER,
+        )
 
 
 class TestPortalController(Controller):
