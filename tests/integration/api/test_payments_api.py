@@ -162,7 +162,7 @@ def test_checkout_page_completes_the_upgrade_through_signed_webhooks(
     assert resumed.json()["state"] == "active"
     # Upgrade now; downgrade waits for the period end.
     upgraded = api.http.patch("/api/v1/subscriptions/me", json={"tier": "elite"}, headers=headers)
-    assert upgraded.status_code == 200
+    assert upgraded.status_code == 200, upgraded.text
     assert upgraded.json()["tier"] == "elite"
     down = api.http.patch("/api/v1/subscriptions/me", json={"tier": "premium"}, headers=headers)
     assert down.status_code == 200

@@ -174,7 +174,7 @@ class SubscribeWithPaymentMethod:
         now = self.clock.now()
         async with self.transaction:
             current = await self.subscriptions.for_update(principal.user_id) or record
-            after = apply_snapshot(current, snapshot, now=now, at=None, grace=self.policy.grace)
+            after = apply_snapshot(current, snapshot, now=now, at=now, grace=self.policy.grace)
             await store_change(
                 current,
                 after,
@@ -209,7 +209,9 @@ class _Change:
         async with self.transaction:
             await store_change(
                 before,
-                replace(after, updated_at=self.clock.now()),
+                # The member's own change is the newest fact: the provider's events
+                # about what it replaced (stamped in whole seconds) are older.
+                replace(after, updated_at=self.clock.now(), observed_at=self.clock.now()),
                 now=self.clock.now(),
                 subscriptions=self.subscriptions,
                 tiers=self.tiers,
