@@ -16,6 +16,7 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.testing.fakes import InMemoryOutbox
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 from support.fakes_accounts import AccountsFakes
+from support.fakes_payments import PaymentsFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
 
@@ -39,4 +40,4 @@ class InMemoryStorage(Provider):
 
 
 # One provider per capability, each in its own module.
-CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes,)
+CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, PaymentsFakes)

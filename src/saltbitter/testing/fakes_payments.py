@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from saltbitter.application.ports.payments import (
+    CheckoutRequest,
+    GatewayStatus,
+    GatewaySubscription,
     MemberContacts,
     MemberTiers,
+    PaymentGateway,
     SubscriptionRecord,
     SubscriptionStore,
     WebhookLedger,
 )
+from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
@@ -21,6 +26,7 @@ from saltbitter.testing.memory import InMemoryRepository
 __all__ = [
     "InMemoryMemberContacts",
     "InMemoryMemberTiers",
+    "InMemoryPaymentGateway",
     "InMemorySubscriptionStore",
     "InMemoryWebhookLedger",
     "PaymentsState",
@@ -97,3 +103,73 @@ class InMemoryMemberContacts(InMemoryRepository, MemberContacts):
     async def email_of(self, member: UserId) -> str | None:
         user = self._connection.state(AccountsState).users.get(member)
         return str(user.email) if user is not None else None
+
+
+class InMemoryPaymentGateway(PaymentGateway):
+    """The provider in memory: what it holds, and every call it was given (``calls``).
+    Events are not emitted: tests hand ``ProviderEvent`` values to the webhook use case."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.subscriptions: dict[str, GatewaySubscription] = {}
+        self.customers: dict[str, UserId] = {}
+        self.calls: list[tuple[str, ...]] = []
+        self._serial = 0
+
+    def _next(self, prefix: str) -> str:
+        self._serial += 1
+        return f"{prefix}_mem_{self._serial}"
+
+    @property
+    def test_mode(self) -> bool:
+        return True
+
+    async def create_customer(self, member: UserId, email: str) -> str:
+        customer = self._next("cus")
+        self.customers[customer] = member
+        self.calls.append(("create_customer", str(member), email))
+        return customer
+
+    async def create_subscription(
+        self, customer_id: str, tier: Tier, payment_method_id: str, *, idempotency_key: str
+    ) -> GatewaySubscription:
+        self.calls.append(("create_subscription", customer_id, tier.value, idempotency_key))
+        needs_action = payment_method_id == "pm_card_threeDSecureRequired"
+        created = GatewaySubscription(
+            id=self._next("sub"),
+            customer_id=customer_id,
+            status=GatewayStatus.INCOMPLETE if needs_action else GatewayStatus.ACTIVE,
+            tier=tier,
+            current_period_end=self._clock.now() + timedelta(days=30),
+            cancel_at_period_end=False,
+            client_secret="pi_secret" if needs_action else None,
+        )
+        self.subscriptions[created.id] = created
+        return created
+
+    async def change_tier(self, subscription_id: str, tier: Tier, *, prorate: bool) -> None:
+        self.calls.append(("change_tier", subscription_id, tier.value, str(prorate)))
+        self.subscriptions[subscription_id] = replace(
+            self.subscriptions[subscription_id], tier=tier
+        )
+
+    async def cancel_at_period_end(self, subscription_id: str) -> None:
+        self.calls.append(("cancel_at_period_end", subscription_id))
+        found = self.subscriptions[subscription_id]
+        self.subscriptions[subscription_id] = replace(found, cancel_at_period_end=True)
+
+    async def resume(self, subscription_id: str) -> None:
+        self.calls.append(("resume", subscription_id))
+        found = self.subscriptions[subscription_id]
+        self.subscriptions[subscription_id] = replace(found, cancel_at_period_end=False)
+
+    async def checkout_url(self, request: CheckoutRequest) -> str:
+        self.calls.append(("checkout", request.customer_id, request.tier.value))
+        return f"https://checkout.test/{self._next('cs')}"
+
+    async def billing_portal_url(self, customer_id: str, return_url: str) -> str:
+        self.calls.append(("portal", customer_id, return_url))
+        return f"https://portal.test/{customer_id}"
+
+    async def retrieve_subscription(self, subscription_id: str) -> GatewaySubscription | None:
+        return self.subscriptions.get(subscription_id)
