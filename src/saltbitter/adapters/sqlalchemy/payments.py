@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Executable, Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_payments import (
     payment_subscriptions,
@@ -33,6 +33,15 @@ __all__ = [
 ]
 
 _T = payment_subscriptions
+
+CONFLICTS["uq_payment_subscriptions_user_id"] = (
+    "A payment record already exists.",
+    "payment_record_taken",
+)
+CONFLICTS["uq_payment_subscriptions_subscription_id"] = (
+    "A payment record already exists.",
+    "payment_record_taken",
+)
 
 
 def _record(row: Row[Any]) -> SubscriptionRecord:

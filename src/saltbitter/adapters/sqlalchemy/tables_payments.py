@@ -7,7 +7,7 @@ cascading.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Uuid
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, Uuid
 
 from saltbitter.adapters.sqlalchemy.column_types import UtcDateTime
 from saltbitter.adapters.sqlalchemy.tables import metadata
@@ -28,7 +28,7 @@ payment_subscriptions = Table(
     # The provider's time of the newest fact applied: older facts never overwrite it.
     Column("observed_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
-    Index("ix_payment_subscriptions_user_id", "user_id", unique=True),
+    UniqueConstraint("user_id"),
 )
 
 # One row per provider event id: the unique key that makes a delivery count once.

@@ -42,9 +42,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "subscription_id", name=op.f("uq_payment_subscriptions_subscription_id")
         ),
-    )
-    op.create_index(
-        "ix_payment_subscriptions_user_id", "payment_subscriptions", ["user_id"], unique=True
+        sa.UniqueConstraint("user_id", name=op.f("uq_payment_subscriptions_user_id")),
     )
     op.create_table(
         "payment_webhook_events",
@@ -57,5 +55,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("payment_webhook_events")
-    op.drop_index("ix_payment_subscriptions_user_id", table_name="payment_subscriptions")
     op.drop_table("payment_subscriptions")
