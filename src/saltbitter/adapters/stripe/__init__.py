@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .gateway import StripeGateway, stripe_client
+from .gateway import StripeGateway, stripe_gateway
 from .local import LocalPaymentGateway
 from .signing import sign_payload, verify_signature
 
@@ -10,6 +10,6 @@ __all__ = [
     "LocalPaymentGateway",
     "StripeGateway",
     "sign_payload",
-    "stripe_client",
+    "stripe_gateway",
     "verify_signature",
 ]

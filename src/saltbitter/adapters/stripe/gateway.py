@@ -8,6 +8,7 @@ Stripe-compatible test servers (localstripe) know plans only.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from saltbitter.application.ports.payments import (
 from saltbitter.domain.errors import Unavailable
 from saltbitter.domain.shared import Tier, UserId
 
-__all__ = ["StripeGateway", "lookup_key", "stripe_client", "tier_of_lookup_key"]
+__all__ = ["StripeGateway", "lookup_key", "stripe_gateway", "tier_of_lookup_key"]
 
 
 def lookup_key(tier: Tier) -> str:
@@ -36,16 +37,38 @@ def tier_of_lookup_key(key: str | None) -> Tier | None:
     return None
 
 
-def stripe_client(
-    api_key: str, *, api_base: str | None, timeout_seconds: float, max_network_retries: int
-) -> stripe.StripeClient:
-    """A client whose calls time out and are retried by the SDK (with idempotency keys)."""
-    return stripe.StripeClient(
+class _HttpxClient(stripe.HTTPXClient):
+    """The SDK's HTTPX client, sending the encoded form as ``content``: the SDK passes
+    the bytes as ``data``, which current httpx deprecates (a warning on every call)."""
+
+    def _get_request_args_kwargs(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: Any
+    ) -> Any:
+        args, kwargs = super()._get_request_args_kwargs(method, url, headers, post_data)
+        data = kwargs.pop("data", None)
+        if data:
+            kwargs["content"] = data
+        return args, kwargs
+
+
+def stripe_gateway(
+    api_key: str,
+    *,
+    api_base: str | None,
+    timeout_seconds: float,
+    max_network_retries: int,
+    test_mode: bool,
+) -> StripeGateway:
+    """The gateway over a client whose calls time out and are retried by the SDK (writes
+    carry idempotency keys, so a retry never charges twice)."""
+    http = _HttpxClient(timeout=timeout_seconds)
+    client = stripe.StripeClient(
         api_key,
         base_addresses={"api": api_base.rstrip("/")} if api_base else {},
         max_network_retries=max_network_retries,
-        http_client=stripe.HTTPXClient(timeout=timeout_seconds),
+        http_client=http,
     )
+    return StripeGateway(client, test_mode=test_mode, http=http)
 
 
 def _moment(value: object) -> datetime | None:
@@ -53,7 +76,7 @@ def _moment(value: object) -> datetime | None:
 
 
 def subscription_snapshot(data: Any, tiers_by_price: dict[str, Tier]) -> GatewaySubscription:
-    """A gateway subscription from a Stripe subscription object (SDK object or dict)."""
+    """A gateway subscription from a Stripe subscription object (as a dict)."""
     tier: Tier | None = None
     metadata = data.get("metadata") or {}
     if metadata.get("tier") in {Tier.PREMIUM.value, Tier.ELITE.value}:
@@ -96,10 +119,22 @@ def subscription_snapshot(data: Any, tiers_by_price: dict[str, Tier]) -> Gateway
 
 
 class StripeGateway(PaymentGateway):
-    def __init__(self, client: stripe.StripeClient, *, test_mode: bool) -> None:
+    def __init__(
+        self,
+        client: stripe.StripeClient,
+        *,
+        test_mode: bool,
+        http: stripe.HTTPXClient | None = None,
+    ) -> None:
         self._client = client
         self._test_mode = test_mode
+        self._http = http
         self._prices: dict[Tier, str] = {}
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            close: Callable[[], Awaitable[None]] = self._http.close_async  # untyped in the SDK
+            await close()
 
     @property
     def test_mode(self) -> bool:
@@ -146,12 +181,18 @@ class StripeGateway(PaymentGateway):
                 payment_method_id, {"customer": customer_id}
             )
         )
+        # The customer's default method pays this and later invoices (portal updates
+        # of the method then apply to renewals too).
+        await self._call(
+            self._client.v1.customers.update_async(
+                customer_id, {"invoice_settings": {"default_payment_method": payment_method_id}}
+            )
+        )
         created = await self._call(
             self._client.v1.subscriptions.create_async(
                 {
                     "customer": customer_id,
                     "items": [{"plan": await self._price(tier)}],
-                    "default_payment_method": payment_method_id,
                     "payment_behavior": "allow_incomplete",
                     "metadata": {"tier": tier.value},
                     "expand": ["latest_invoice.payment_intent"],
@@ -159,11 +200,11 @@ class StripeGateway(PaymentGateway):
                 {"idempotency_key": idempotency_key},
             )
         )
-        return subscription_snapshot(created, await self._tiers_by_price())
+        return subscription_snapshot(created.to_dict(), await self._tiers_by_price())
 
     async def change_tier(self, subscription_id: str, tier: Tier, *, prorate: bool) -> None:
         current = await self._call(self._client.v1.subscriptions.retrieve_async(subscription_id))
-        item_id = current["items"]["data"][0]["id"]
+        item_id = current.to_dict()["items"]["data"][0]["id"]
         await self._call(
             self._client.v1.subscriptions.update_async(
                 subscription_id,
@@ -221,4 +262,4 @@ class StripeGateway(PaymentGateway):
             if error.http_status == 404:
                 return None
             raise
-        return subscription_snapshot(found, await self._tiers_by_price())
+        return subscription_snapshot(found.to_dict(), await self._tiers_by_price())

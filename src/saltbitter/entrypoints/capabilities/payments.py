@@ -16,7 +16,7 @@ from saltbitter.adapters.sqlalchemy.payments import (
     SqlaSubscriptionStore,
     SqlaWebhookLedger,
 )
-from saltbitter.adapters.stripe import LocalPaymentGateway, StripeGateway, stripe_client
+from saltbitter.adapters.stripe import LocalPaymentGateway, stripe_gateway
 from saltbitter.adapters.stripe.local import http_delivery
 from saltbitter.application.payments import topics
 from saltbitter.application.payments.events import (
@@ -59,13 +59,15 @@ WEBHOOK_PATH = "/webhooks/stripe"
 async def payment_gateway(settings: Settings, clock: Clock) -> AsyncIterator[PaymentGateway]:
     """Stripe when a key is set; otherwise the embedded stand-in (test mode)."""
     if settings.stripe_api_key:
-        client = stripe_client(
+        gateway = stripe_gateway(
             settings.stripe_api_key,
             api_base=settings.stripe_api_base,
             timeout_seconds=settings.stripe_timeout_seconds,
             max_network_retries=settings.stripe_max_network_retries,
+            test_mode=settings.stripe_api_key.startswith("sk_test_"),
         )
-        yield StripeGateway(client, test_mode=settings.stripe_api_key.startswith("sk_test_"))
+        yield gateway
+        await gateway.aclose()
         return
     local = LocalPaymentGateway(
         settings.data_dir / "payments-test-mode.json",
