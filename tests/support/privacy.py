@@ -1,26 +1,30 @@
-"""Scans for a member's id in every declared store, independent of the holders under test."""
+"""The personal-data contract's fixtures: request scopes of the production container (SQL
+or fakes) with the other capabilities' seeding ports, and scans for a member's id in every
+declared store, independent of the holders under test."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from uuid import UUID
 
 import pytest
+from dishka import AsyncContainer
 from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.adapters.sqlalchemy.privacy import SqlaPersonalData, personal_data_gaps
+from saltbitter.adapters.sqlalchemy.privacy import personal_data_gaps
 from saltbitter.adapters.sqlalchemy.schema import metadata
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
-from saltbitter.application.ports.privacy import PersonalData, PersonalDataHolder
+from saltbitter.application.ports.privacy import PersonalData
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
-from saltbitter.testing.contracts.persistence import UowFactory
-from saltbitter.testing.contracts.privacy import HolderSession, PersonalDataContract, ReferenceScan
-from saltbitter.testing.fakes import InMemoryDatabase
+from saltbitter.entrypoints.composition import make_container
+from saltbitter.entrypoints.settings import Settings
+from saltbitter.testing.contracts.privacy import PersonalDataContract, ReferenceScan
+from saltbitter.testing.contracts.scopes import RequestScope, Resolver
 from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.memory import InMemoryDatabase
 
 # Not member data in the registry's sense: messages (declared as payloads) and aggregates.
 _NOT_SCANNED = {"OutboxState.messages", "OutboxState.dispatched", "AssessmentsState.norms"}
@@ -88,31 +92,27 @@ def _count(value: object, member: UUID) -> int:
     return 0
 
 
-def sql_holders(engine: AsyncEngine) -> HolderSession:
-    """Every capability's SQL holder over one transaction of ``engine``."""
+def container_scopes(container: AsyncContainer) -> RequestScope:
+    """Each call: a new request scope of ``container`` (a new connection)."""
 
     @asynccontextmanager
-    async def session() -> AsyncIterator[Sequence[PersonalDataHolder]]:
-        db = StagedConnection(engine)
-        try:
-            yield [SqlaPersonalData(declaration, db) for declaration in PERSONAL_DATA]
-            await db.commit()
-        finally:
-            await db.close()
+    async def scope() -> AsyncIterator[Resolver]:
+        async with container() as request:
+            yield request
 
-    return session
+    return scope
 
 
 class SqlPersonalDataContract(PersonalDataContract):
-    """The export/erase contract on the SQL holders; subclasses bring ``engine``."""
+    """The export/erase contract through the production container on SQL; subclasses
+    bring ``engine`` and ``database_url`` (the same, emptied database)."""
 
     @pytest.fixture
-    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
-        return lambda: SqlaUnitOfWork(engine)
-
-    @pytest.fixture
-    def holders(self, engine: AsyncEngine) -> HolderSession:
-        return sql_holders(engine)
+    async def request_scope(self, database_url: str, tmp_path: Path) -> AsyncIterator[RequestScope]:
+        settings = Settings(database_url=database_url, data_dir=tmp_path)
+        container = make_container(settings)
+        yield container_scopes(container)
+        await container.close()
 
     @pytest.fixture
     def references(self, engine: AsyncEngine) -> ReferenceScan:

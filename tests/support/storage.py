@@ -16,7 +16,13 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.testing.fakes import InMemoryOutbox
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 from support.fakes_accounts import AccountsFakes
+from support.fakes_assessments import AssessmentsFakes
+from support.fakes_matching import MatchingFakes
+from support.fakes_notifications import NotificationsFakes
 from support.fakes_payments import PaymentsFakes
+from support.fakes_privacy import PrivacyFakes
+from support.fakes_profiles import ProfilesFakes
+from support.fakes_safety import SafetyFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
 
@@ -32,7 +38,10 @@ class InMemoryStorage(Provider):
     def connection(self) -> InMemoryConnection:
         return InMemoryConnection(self._database)
 
-    transaction = provide(InMemoryTransaction, provides=Transaction, override=True)
+    @provide(override=True)
+    def transaction(self, connection: InMemoryConnection) -> Transaction:
+        # No relay wake-up: tests relay on purpose (``FakeWorld.deliver_jobs``).
+        return InMemoryTransaction(connection)
 
     @provide(override=True)
     def outbox(self, connection: InMemoryConnection, clock: Clock, ids: IdGenerator) -> Outbox:
@@ -40,4 +49,13 @@ class InMemoryStorage(Provider):
 
 
 # One provider per capability, each in its own module.
-CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, PaymentsFakes)
+CAPABILITY_FAKES: tuple[type[Provider], ...] = (
+    AccountsFakes,
+    ProfilesFakes,
+    AssessmentsFakes,
+    MatchingFakes,
+    NotificationsFakes,
+    SafetyFakes,
+    PaymentsFakes,
+    PrivacyFakes,
+)

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from saltbitter.application.ports.events import Event, JobQueue
+from saltbitter.application.ports.events import Event, JobQueue, Outbox
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 
 __all__ = ["EventHandlers", "RelayOutbox"]
 
@@ -47,14 +47,15 @@ class RelayOutbox:
 
     BATCH_SIZE: ClassVar[int] = 100
 
-    uow: UnitOfWork
+    transaction: Transaction
+    outbox: Outbox
     queue: JobQueue
     clock: Clock
     handlers: EventHandlers
 
     async def __call__(self) -> int:
-        async with self.uow as uow:
-            messages = await uow.outbox.claim_pending(self.BATCH_SIZE)
+        async with self.transaction:
+            messages = await self.outbox.claim_pending(self.BATCH_SIZE)
             for message in messages:
                 if message.event is None:
                     # Kept in the table for an operator, but not retried forever: an
@@ -63,6 +64,6 @@ class RelayOutbox:
                     continue
                 for job in self.handlers.jobs_for(message.event):
                     await self.queue.enqueue(job, message.event)
-            await uow.outbox.mark_dispatched([m.id for m in messages], self.clock.now())
-            await uow.commit()
+            await self.outbox.mark_dispatched([m.id for m in messages], self.clock.now())
+            await self.transaction.commit()
         return len(messages)

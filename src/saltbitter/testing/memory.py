@@ -12,6 +12,7 @@ read does at READ COMMITTED (authentication reads so before the action begins).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, cast, runtime_checkable
@@ -106,12 +107,19 @@ class InMemoryRepository:
 
 
 class InMemoryTransaction(Transaction):
-    """The transaction port over an ``InMemoryConnection``."""
+    """The transaction port over an ``InMemoryConnection``.
 
-    __slots__ = ("_connection", "_open")
+    ``after_commit`` runs after a commit that made outbox messages durable (the SQL
+    transaction wakes the relay there).
+    """
 
-    def __init__(self, connection: InMemoryConnection) -> None:
+    __slots__ = ("_after_commit", "_connection", "_open")
+
+    def __init__(
+        self, connection: InMemoryConnection, after_commit: Callable[[], None] | None = None
+    ) -> None:
         self._connection = connection
+        self._after_commit = after_commit
         self._open = False
 
     async def __aenter__(self) -> Self:
@@ -133,7 +141,13 @@ class InMemoryTransaction(Transaction):
     async def commit(self) -> None:
         if not self._open:
             raise RuntimeError("commit outside of 'async with'")
-        self._connection.commit()
+        announced = self._connection.commit()
+        # Still inside ``async with``: later writes wait for another commit, as in SQL.
+        self._connection.begin()
+        if announced and self._after_commit is not None:
+            self._after_commit()
 
     async def rollback(self) -> None:
         self._connection.rollback()
+        if self._open:
+            self._connection.begin()  # as after commit

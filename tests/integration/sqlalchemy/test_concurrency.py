@@ -11,38 +11,39 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.events import EventCodec
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
 from saltbitter.application.accounts.events import VerificationRequested
 from saltbitter.domain.accounts import RefreshToken
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders import a_session, a_user
+from support.accounts import sql_accounts_store
 
 pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+EVENTS = EventCodec([VerificationRequested])
 
 
 async def _stored_tokens(engine: AsyncEngine, count: int) -> list[str]:
     user = a_user()
     session = a_session(user)
     hashes = [f"{n:064x}" for n in range(count)]
-    async with SqlaUnitOfWork(engine) as uow:
-        uow.users.add(user)
-        uow.sessions.add(session)
+    async with sql_accounts_store(engine, events=EVENTS)() as db, db.transaction:
+        db.users.add(user)
+        db.sessions.add(session)
         for token_hash in hashes:
-            uow.sessions.add_refresh_token(
+            db.sessions.add_refresh_token(
                 RefreshToken(token_hash, session.id, T0, T0 + timedelta(days=7))
             )
-        await uow.commit()
+        await db.transaction.commit()
     return hashes
 
 
 async def _rotate(engine: AsyncEngine, token_hash: str, start: asyncio.Barrier) -> bool:
-    async with SqlaUnitOfWork(engine) as uow:
-        await uow.outbox.claim_pending(0)  # psycopg begins lazily: begin before the race
+    async with sql_accounts_store(engine, events=EVENTS)() as db, db.transaction:
+        await db.outbox.claim_pending(0)  # psycopg begins lazily: begin before the race
         await start.wait()
-        rotated = await uow.sessions.mark_rotated(token_hash, T0 + timedelta(minutes=1))
-        await uow.commit()
+        rotated = await db.sessions.mark_rotated(token_hash, T0 + timedelta(minutes=1))
+        await db.transaction.commit()
     return rotated
 
 
@@ -64,11 +65,11 @@ async def test_a_rotation_blocked_behind_another_loses_once_that_one_commits(
 ) -> None:
     [token_hash] = await _stored_tokens(engine, 1)
     never_blocks = asyncio.Barrier(1)
-    async with SqlaUnitOfWork(engine) as first:
+    async with sql_accounts_store(engine, events=EVENTS)() as first, first.transaction:
         assert await first.sessions.mark_rotated(token_hash, T0 + timedelta(minutes=1))
         second = asyncio.create_task(_rotate(engine, token_hash, never_blocks))
         await _until_a_statement_waits_for_a_lock(engine)
-        await first.commit()
+        await first.transaction.commit()
     assert await second is False
 
 
@@ -85,17 +86,17 @@ async def test_of_many_simultaneous_rotations_of_one_token_exactly_one_wins(
 
 
 async def _add_messages(engine: AsyncEngine, count: int) -> None:
-    async with SqlaUnitOfWork(engine) as uow:
+    async with sql_accounts_store(engine, events=EVENTS)() as db, db.transaction:
         for n in range(count):
-            uow.outbox.add(VerificationRequested(user_id=UserId(UUID(int=n))))
-        await uow.commit()
+            db.outbox.add(VerificationRequested(user_id=UserId(UUID(int=n))))
+        await db.transaction.commit()
 
 
 async def test_a_relay_skips_messages_another_relay_holds(engine: AsyncEngine) -> None:
     await _add_messages(engine, 10)
-    async with SqlaUnitOfWork(engine) as first:
+    async with sql_accounts_store(engine, events=EVENTS)() as first, first.transaction:
         held = await first.outbox.claim_pending(4)
-        async with SqlaUnitOfWork(engine) as second:
+        async with sql_accounts_store(engine, events=EVENTS)() as second, second.transaction:
             # Would wait for the first relay (here: forever) without SKIP LOCKED.
             async with asyncio.timeout(10):
                 skipped_to = await second.outbox.claim_pending(10)
@@ -113,24 +114,24 @@ async def test_concurrent_relays_hand_each_message_over_exactly_once(
     handed_over: list[str] = []
 
     async def relay() -> None:
-        uow = SqlaUnitOfWork(engine, events=EventCodec([VerificationRequested]))
-        while True:
-            async with uow:
-                batch = await uow.outbox.claim_pending(4)
-                await asyncio.sleep(0)  # let the other relays run while this one holds rows
-                handed_over.extend(
-                    str(m.event.user_id)
-                    for m in batch
-                    if isinstance(m.event, VerificationRequested)
-                )
-                await uow.outbox.mark_dispatched([m.id for m in batch], T0)
-                await uow.commit()
-            if not batch:
-                return
+        async with sql_accounts_store(engine, events=EVENTS)() as db:
+            while True:
+                async with db.transaction:
+                    batch = await db.outbox.claim_pending(4)
+                    await asyncio.sleep(0)  # let the other relays run while this one holds rows
+                    handed_over.extend(
+                        str(m.event.user_id)
+                        for m in batch
+                        if isinstance(m.event, VerificationRequested)
+                    )
+                    await db.outbox.mark_dispatched([m.id for m in batch], T0)
+                    await db.transaction.commit()
+                if not batch:
+                    return
 
     await asyncio.gather(*(relay() for _ in range(4)))
 
     assert len(handed_over) == messages
     assert set(handed_over) == {str(UUID(int=n)) for n in range(messages)}
-    async with SqlaUnitOfWork(engine) as uow:
-        assert await uow.outbox.claim_pending(messages) == []
+    async with sql_accounts_store(engine, events=EVENTS)() as db, db.transaction:
+        assert await db.outbox.claim_pending(messages) == []

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
 from saltbitter.application.accounts.passwords import ConfirmPasswordReset
 from saltbitter.application.accounts.registration import VerifyEmail
 from saltbitter.domain.accounts import MAX_CODE_ATTEMPTS, AccountStatus, CodePurpose, OneTimeCode
 from saltbitter.domain.errors import QuotaExceeded, ValidationFailed
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.fakes import InMemoryClock, InMemoryPasswordHasher
+from support.accounts import sql_accounts_store
 
 pytestmark = pytest.mark.integration
 
@@ -28,24 +28,31 @@ Guess = Callable[[str], Awaitable[None]]
 
 async def _account_with_code(engine: AsyncEngine, purpose: CodePurpose) -> str:
     user = a_user(status=AccountStatus.PENDING_VERIFICATION)
-    async with SqlaUnitOfWork(engine) as uow:
-        uow.users.add(user)
-        await uow.codes.put(OneTimeCode.issue(user.id, purpose, RIGHT, T0))
-        await uow.commit()
+    async with sql_accounts_store(engine)() as db, db.transaction:
+        db.users.add(user)
+        await db.codes.put(OneTimeCode.issue(user.id, purpose, RIGHT, T0))
+        await db.transaction.commit()
     return user.email.value
 
 
 def _guesser(engine: AsyncEngine, purpose: CodePurpose, email: str) -> Guess:
-    """One guess through the use case, each on its own unit of work (its own connection)."""
+    """One guess through the use case, each a request of its own (its own connection)."""
     clock = InMemoryClock(T0 + timedelta(minutes=1))
 
     async def guess(code: str) -> None:
-        uow = SqlaUnitOfWork(engine)
-        if purpose is CodePurpose.VERIFY_EMAIL:
-            await VerifyEmail(uow, clock)(email, code)
-        else:
-            reset = ConfirmPasswordReset(uow, InMemoryPasswordHasher(), clock)
-            await reset(email, code, f"a new passphrase {code}")
+        async with sql_accounts_store(engine)() as db:
+            if purpose is CodePurpose.VERIFY_EMAIL:
+                await VerifyEmail(db.transaction, db.users, db.codes, clock)(email, code)
+            else:
+                reset = ConfirmPasswordReset(
+                    db.transaction,
+                    db.users,
+                    db.sessions,
+                    db.codes,
+                    InMemoryPasswordHasher(),
+                    clock,
+                )
+                await reset(email, code, f"a new passphrase {code}")
 
     return guess
 

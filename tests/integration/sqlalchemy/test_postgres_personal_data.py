@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.sqlalchemy.engine import sync_url
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.integration
 
 
 class TestPostgresPersonalData(SqlPersonalDataContract):
-    pass
+    @pytest.fixture
+    def database_url(self, engine: AsyncEngine, migrated_postgres_url: str) -> str:
+        return migrated_postgres_url  # emptied by ``engine`` first
 
 
 def _gaps(url: str, *extra_ddl: str) -> list[str]:
@@ -29,12 +32,12 @@ def test_an_undeclared_table_with_a_member_reference_is_reported(
     upgrade(scratch_postgres_url)
     gaps = _gaps(
         scratch_postgres_url,
-        "CREATE TABLE blocks (blocker_id UUID NOT NULL REFERENCES users (id),"
-        " blocked_user_id UUID NOT NULL)",
+        "CREATE TABLE mutes (muter_id UUID NOT NULL REFERENCES users (id),"
+        " muted_user_id UUID NOT NULL)",
         "CREATE TABLE chat_messages (id SERIAL PRIMARY KEY,"
         " session_id UUID REFERENCES sessions (id))",
     )
     assert gaps == [
-        "blocks: refers to members (blocked_user_id, blocker_id) undeclared",
         "chat_messages: holds rows of declared sessions but is undeclared",
+        "mutes: refers to members (muted_user_id, muter_id) undeclared",
     ]

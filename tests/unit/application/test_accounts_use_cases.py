@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Self
 
 import pytest
 from hypothesis import given, settings
@@ -46,7 +45,7 @@ from saltbitter.domain.errors import (
     ValidationFailed,
 )
 from saltbitter.domain.shared import UserId
-from saltbitter.testing.fakes import InMemoryPasswordHasher, InMemoryUnitOfWork
+from saltbitter.testing.fakes import InMemoryPasswordHasher
 from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import PASSWORD, registration
 from support.container import FakeWorld as Accounts
@@ -64,13 +63,13 @@ class CountingHasher(InMemoryPasswordHasher):
         return await super().hash(password)
 
 
-class _FirstLookupMisses(UserRepository):
+class BlindToEmails(UserRepository):
     """Answers the first lookup by email with None, as a transaction that read before
     a concurrent sign-up committed would."""
 
-    def __init__(self, inner: UserRepository, misses: list[bool]) -> None:
+    def __init__(self, inner: UserRepository) -> None:
         self._inner = inner
-        self._misses = misses
+        self._misses = [True]
 
     def add(self, user: User) -> None:
         self._inner.add(user)
@@ -89,17 +88,6 @@ class _FirstLookupMisses(UserRepository):
 
     async def delete_unverified_created_before(self, cutoff: datetime) -> int:
         return await self._inner.delete_unverified_created_before(cutoff)
-
-
-class BlindToEmails(InMemoryUnitOfWork):
-    def __init__(self, like: InMemoryUnitOfWork) -> None:
-        super().__init__(like.database, like._clock, like._ids)
-        self._misses = [True]
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.users = _FirstLookupMisses(self.users, self._misses)
-        return self
 
 
 async def test_registration_creates_a_pending_account_with_consents_and_mails_a_code(
@@ -238,7 +226,8 @@ async def test_a_sign_up_that_loses_the_race_for_an_address_gets_the_same_answer
 ) -> None:
     """Both saw a free address; the loser's insert conflicts at commit."""
     register = await accounts.get(RegisterUser)
-    blind = replace(register, uow=BlindToEmails(accounts.uow()))
+    loser = await accounts.get(RegisterUser)  # its own request: its own connection
+    blind = replace(loser, users=BlindToEmails(loser.users))
     first = await register(registration("sam@example.org"))
     second = await blind(registration("sam@example.org", display_name="Mallory"))
     await accounts.deliver_jobs()

@@ -16,22 +16,37 @@ from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes import (
     InMemoryClock,
     InMemoryDatabase,
+    InMemoryIdGenerator,
     InMemoryJobQueue,
-    InMemoryUnitOfWork,
+    InMemoryOutbox,
     OutboxState,
 )
+from saltbitter.testing.memory import InMemoryConnection, InMemoryTransaction
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 HANDLERS = EventHandlers({VerificationRequested: ("accounts.send_verification_code",)})
 
 
+def _relay(database: InMemoryDatabase, queue: InMemoryJobQueue) -> RelayOutbox:
+    """A relay on its own connection to ``database``, as one job's request scope gives it."""
+    connection = InMemoryConnection(database)
+    outbox = InMemoryOutbox(connection, InMemoryClock(T0), InMemoryIdGenerator())
+    return RelayOutbox(InMemoryTransaction(connection), outbox, queue, InMemoryClock(T0), HANDLERS)
+
+
+async def _publish(database: InMemoryDatabase, event: VerificationRequested) -> None:
+    connection = InMemoryConnection(database)
+    transaction = InMemoryTransaction(connection)
+    async with transaction:
+        InMemoryOutbox(connection, InMemoryClock(T0), InMemoryIdGenerator()).add(event)
+        await transaction.commit()
+
+
 async def test_each_event_reaches_its_jobs_as_the_typed_event() -> None:
     database, queue = InMemoryDatabase(), InMemoryJobQueue()
     event = VerificationRequested(user_id=UserId(uuid4()))
-    async with InMemoryUnitOfWork(database) as uow:
-        uow.outbox.add(event)
-        await uow.commit()
-    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, InMemoryClock(T0), HANDLERS)
+    await _publish(database, event)
+    relay = _relay(database, queue)
     assert await relay() == 1
     assert queue.jobs == [("accounts.send_verification_code", event)]
     assert await relay() == 0  # dispatched once
@@ -44,10 +59,8 @@ async def test_an_undecodable_event_is_reported_and_does_not_stop_the_batch(
     unknown = OutboxMessage(uuid4(), "chat.message_sent", None, T0)
     database[OutboxState].messages.append(unknown)
     event = VerificationRequested(user_id=UserId(uuid4()))
-    async with InMemoryUnitOfWork(database) as uow:
-        uow.outbox.add(event)
-        await uow.commit()
-    relay = RelayOutbox(InMemoryUnitOfWork(database), queue, InMemoryClock(T0), HANDLERS)
+    await _publish(database, event)
+    relay = _relay(database, queue)
     with caplog.at_level(logging.ERROR, logger="saltbitter.application.outbox"):
         assert await relay() == 2
     assert queue.jobs == [("accounts.send_verification_code", event)]

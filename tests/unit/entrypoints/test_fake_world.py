@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from saltbitter.application.accounts.registration import RegisterUser
 from saltbitter.application.matching.policy import MatchingPolicy
+from saltbitter.application.ports.accounts import UserRepository
 from saltbitter.application.ports.batch_scoring import BatchScorer
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.events import JobQueue
+from saltbitter.application.ports.events import JobQueue, Outbox
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.mail import Mailer
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.testing.fakes import InMemoryMailer, InMemoryUnitOfWork
+from saltbitter.application.ports.transaction import Transaction
+from saltbitter.testing.fakes import InMemoryMailer, InMemoryOutbox, InMemoryUserRepository
+from saltbitter.testing.memory import InMemoryConnection, InMemoryTransaction
 from support.container import FakeWorld, registration
 
 
@@ -35,9 +37,14 @@ async def test_every_port_that_leaves_the_process_is_the_worlds_fake() -> None:
     }
     for port, fake in expected.items():
         assert await world.get(port) is fake, port
-    uow = await world.get(UnitOfWork)
-    assert isinstance(uow, InMemoryUnitOfWork)
-    assert uow.database is world.database
+    async with world.container() as request:
+        connection = await request.get(InMemoryConnection)
+        assert connection.database is world.database
+        assert isinstance(await request.get(Transaction), InMemoryTransaction)
+        assert isinstance(await request.get(Outbox), InMemoryOutbox)
+        assert isinstance(await request.get(UserRepository), InMemoryUserRepository)
+        # Every port of a request works on that request's one connection.
+        assert await request.get(InMemoryConnection) is connection
 
 
 async def test_use_cases_get_the_fakes_and_policies_current_when_resolved() -> None:

@@ -6,8 +6,11 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
+from saltbitter.adapters.sqlalchemy.accounts import SqlaUserRepository
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.accounts.topics import PURGE_UNVERIFIED
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.entrypoints.settings import Settings
@@ -24,14 +27,17 @@ def _data_dir_with_stale_accounts(folder: Path, count: int) -> Settings:
 
     async def seed() -> None:
         engine = create_engine_for(settings.effective_database_url)
+        db = StagedConnection(engine)
         try:
-            async with SqlaUnitOfWork(engine) as uow:
+            transaction, users = SqlaTransaction(db), SqlaUserRepository(db)
+            async with transaction:
                 for _ in range(count):
-                    uow.users.add(
+                    users.add(
                         a_user(status=AccountStatus.PENDING_VERIFICATION, created_at=LONG_AGO)
                     )
-                await uow.commit()
+                await transaction.commit()
         finally:
+            await db.close()
             await engine.dispose()
 
     asyncio.run(seed())

@@ -2,7 +2,8 @@
 
 One class serves every capability: the declaration names the tables, the member columns
 and what erasure does, so a new capability needs no SQL of its own here. It works on the
-caller's transaction (the ``StagedConnection`` of a unit of work) and never commits.
+request's ``StagedConnection`` (dishka's ``PrivacyProvider``) inside the caller's
+transaction and never commits.
 """
 
 from __future__ import annotations

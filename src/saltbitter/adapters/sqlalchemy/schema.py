@@ -11,9 +11,10 @@ from saltbitter.adapters.sqlalchemy import (
     tables_assessments,
     tables_members,
     tables_payments,
+    tables_safety,
 )
 from saltbitter.adapters.sqlalchemy.tables import metadata
 
 __all__ = ["TABLE_MODULES", "metadata"]
 
-TABLE_MODULES = (tables, tables_members, tables_assessments, tables_payments)
+TABLE_MODULES = (tables, tables_members, tables_assessments, tables_safety, tables_payments)

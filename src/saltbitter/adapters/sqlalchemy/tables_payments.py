@@ -1,4 +1,4 @@
-"""Tables of the payments capability (issue 11, migration 0005_payments).
+"""Tables of the payments capability (issue 11, migration 0007).
 
 Payment records are kept (bookkeeping law): erasing a member clears ``user_id`` and
 keeps the row (``Erasure.ANONYMISE``), so the foreign key sets null instead of

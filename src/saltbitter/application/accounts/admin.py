@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from saltbitter.application.ports.accounts import ConsentLedger, SessionRepository, UserRepository
 from saltbitter.application.ports.security import PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import (
     AccountStatus,
     ConsentPurpose,
@@ -48,16 +49,17 @@ class AccountSummary:
 class ShowAccount:
     """Everything an operator may see about one account; never the password hash."""
 
-    uow: UnitOfWork
+    users: UserRepository
+    sessions: SessionRepository
+    consents: ConsentLedger
 
     async def __call__(self, raw_email: str) -> AccountSummary:
         email = EmailAddress.parse(raw_email)
-        async with self.uow as uow:
-            user = await uow.users.get_by_email(email)
-            if user is None:
-                raise NotFound("No account with this email.", code="user_not_found")
-            sessions = await uow.sessions.list_active(user.id)
-            history = await uow.consents.history(user.id)
+        user = await self.users.get_by_email(email)
+        if user is None:
+            raise NotFound("No account with this email.", code="user_not_found")
+        sessions = await self.sessions.list_active(user.id)
+        history = await self.consents.history(user.id)
         current: dict[str, bool] = {}
         for record in history:  # oldest first, so the latest decision wins
             current[record.purpose.value] = record.granted
@@ -107,7 +109,9 @@ class SeedDemoMembers:
     one password so that a newcomer can sign in as any of them.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    consents: ConsentLedger
     hasher: PasswordHasher
     clock: Clock
     ids: IdGenerator
@@ -116,19 +120,18 @@ class SeedDemoMembers:
         now = self.clock.now()
         user_ids: dict[str, UserId] = {}
         missing: list[tuple[EmailAddress, DemoAccount]] = []
-        async with self.uow as uow:
-            for account in accounts:
-                email = EmailAddress.parse(account.email)
-                existing = await uow.users.get_by_email(email)
-                if existing is None:
-                    missing.append((email, account))
-                else:
-                    user_ids[email.value] = existing.id
+        for account in accounts:
+            email = EmailAddress.parse(account.email)
+            existing = await self.users.get_by_email(email)
+            if existing is None:
+                missing.append((email, account))
+            else:
+                user_ids[email.value] = existing.id
         if not missing:
             return DemoAccounts(user_ids, [])
         password_hash = await self.hasher.hash(DEMO_PASSWORD)
         created: list[str] = []
-        async with self.uow as uow:
+        async with self.transaction:
             for email, account in missing:
                 user = User(
                     id=UserId(self.ids.new_id()),
@@ -142,10 +145,10 @@ class SeedDemoMembers:
                     email_verified_at=now,
                     tier=account.tier,
                 )
-                uow.users.add(user)
+                self.users.add(user)
                 for purpose in (ConsentPurpose.TERMS, ConsentPurpose.PRIVACY):
-                    uow.consents.append(ConsentRecord(user.id, purpose, True, "demo", now))
+                    self.consents.append(ConsentRecord(user.id, purpose, True, "demo", now))
                 user_ids[email.value] = user.id
                 created.append(email.value)
-            await uow.commit()
+            await self.transaction.commit()
         return DemoAccounts(user_ids, created)

@@ -6,9 +6,15 @@ from dataclasses import dataclass
 
 from saltbitter.application.accounts.events import PasswordResetRequested
 from saltbitter.application.accounts.registration import SendOneTimeCode, redeem_code
+from saltbitter.application.ports.accounts import (
+    OneTimeCodeRepository,
+    SessionRepository,
+    UserRepository,
+)
+from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.security import PasswordHasher
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import (
     AccountStatus,
     CodePurpose,
@@ -26,22 +32,24 @@ __all__ = ["ConfirmPasswordReset", "RequestPasswordReset", "SendPasswordResetCod
 class RequestPasswordReset:
     """Queue a reset code; the answer never reveals whether the email has an account."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    outbox: Outbox
 
     async def __call__(self, raw_email: str) -> None:
         try:
             email = EmailAddress.parse(raw_email)
         except ValidationFailed:
             return
-        async with self.uow as uow:
-            user = await uow.users.get_by_email(email)
+        async with self.transaction:
+            user = await self.users.get_by_email(email)
             if user is None or user.status not in (
                 AccountStatus.ACTIVE,
                 AccountStatus.PENDING_VERIFICATION,
             ):
                 return
-            uow.outbox.add(PasswordResetRequested(user_id=user.id))
-            await uow.commit()
+            self.outbox.add(PasswordResetRequested(user_id=user.id))
+            await self.transaction.commit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +70,10 @@ class ConfirmPasswordReset:
     as verified afterwards.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    sessions: SessionRepository
+    codes: OneTimeCodeRepository
     hasher: PasswordHasher
     clock: Clock
 
@@ -72,16 +83,16 @@ class ConfirmPasswordReset:
             raise ValidationFailed(problems)
         email = EmailAddress.parse(raw_email)
         now = self.clock.now()
-        async with self.uow as uow:
-            user = await uow.users.get_by_email(email)
+        async with self.transaction:
+            user = await self.users.get_by_email(email)
             if user is None:
                 raise invalid_code()
-            accepted = await redeem_code(uow.codes, user.id, CodePurpose.PASSWORD_RESET, code, now)
+            accepted = await redeem_code(self.codes, user.id, CodePurpose.PASSWORD_RESET, code, now)
             if accepted:
                 user.password_hash = await self.hasher.hash(new_password)
                 user.mark_email_verified(now)
-                await uow.users.save(user)
-                await uow.sessions.revoke_all(user.id, now)
-            await uow.commit()
+                await self.users.save(user)
+                await self.sessions.revoke_all(user.id, now)
+            await self.transaction.commit()
         if not accepted:
             raise invalid_code()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from saltbitter.application.ports.accounts import UserRepository
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import UNVERIFIED_ACCOUNT_LIFETIME
 
 __all__ = ["PurgeUnverifiedAccounts"]
@@ -18,12 +19,13 @@ class PurgeUnverifiedAccounts:
     Runs hourly; idempotent, one bulk statement rather than a row at a time.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
     clock: Clock
 
     async def __call__(self) -> int:
         cutoff = self.clock.now() - UNVERIFIED_ACCOUNT_LIFETIME
-        async with self.uow as uow:
-            purged = await uow.users.delete_unverified_created_before(cutoff)
-            await uow.commit()
+        async with self.transaction:
+            purged = await self.users.delete_unverified_created_before(cutoff)
+            await self.transaction.commit()
         return purged

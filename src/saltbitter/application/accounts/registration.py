@@ -10,12 +10,16 @@ from saltbitter.application.accounts.events import (
     RegistrationAttempted,
     VerificationRequested,
 )
-from saltbitter.application.ports.accounts import OneTimeCodeRepository
-from saltbitter.application.ports.events import Event
+from saltbitter.application.ports.accounts import (
+    ConsentLedger,
+    OneTimeCodeRepository,
+    UserRepository,
+)
+from saltbitter.application.ports.events import Event, Outbox
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.application.ports.security import PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import (
     AccountStatus,
@@ -55,7 +59,10 @@ class RegisterUser:
     text.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    consents: ConsentLedger
+    outbox: Outbox
     hasher: PasswordHasher
     clock: Clock
     ids: IdGenerator
@@ -112,12 +119,12 @@ class RegisterUser:
     async def _create(
         self, command: RegisterCommand, email: EmailAddress, password_hash: str, now: datetime
     ) -> None:
-        async with self.uow as uow:
-            existing = await uow.users.get_by_email(email)
+        async with self.transaction:
+            existing = await self.users.get_by_email(email)
             if existing is not None:
                 # The account stays exactly as it is; its owner hears about the attempt.
-                uow.outbox.add(_owner_notice(existing.id))
-                await uow.commit()
+                self.outbox.add(_owner_notice(existing.id))
+                await self.transaction.commit()
                 return
             user = User(
                 id=UserId(self.ids.new_id()),
@@ -128,12 +135,12 @@ class RegisterUser:
                 password_hash=password_hash,
                 created_at=now,
             )
-            uow.users.add(user)
+            self.users.add(user)
             for purpose, version in (
                 (ConsentPurpose.TERMS, self.policy.terms_version),
                 (ConsentPurpose.PRIVACY, self.policy.privacy_version),
             ):
-                uow.consents.append(
+                self.consents.append(
                     ConsentRecord(
                         user_id=user.id,
                         purpose=purpose,
@@ -144,15 +151,15 @@ class RegisterUser:
                         user_agent=command.client.user_agent,
                     )
                 )
-            uow.outbox.add(VerificationRequested(user_id=user.id))
-            await uow.commit()
+            self.outbox.add(VerificationRequested(user_id=user.id))
+            await self.transaction.commit()
 
     async def _notify_owner(self, email: EmailAddress) -> None:
-        async with self.uow as uow:
-            existing = await uow.users.get_by_email(email)
+        async with self.transaction:
+            existing = await self.users.get_by_email(email)
             if existing is not None:
-                uow.outbox.add(_owner_notice(existing.id))
-                await uow.commit()
+                self.outbox.add(_owner_notice(existing.id))
+                await self.transaction.commit()
 
 
 def _owner_notice(user_id: UserId) -> Event:
@@ -163,12 +170,11 @@ def _owner_notice(user_id: UserId) -> Event:
 class SendRegistrationNotice:
     """Job for ``accounts.registration_attempted``: tell the owner, send no code."""
 
-    uow: UnitOfWork
+    users: UserRepository
     mailer: Mailer
 
     async def __call__(self, user_id: UserId) -> bool:
-        async with self.uow as uow:
-            user = await uow.users.get(user_id)
+        user = await self.users.get(user_id)
         if user is None:
             return False
         text = (
@@ -188,38 +194,42 @@ class SendRegistrationNotice:
 class RequestVerificationCode:
     """Ask for a fresh verification code; answers the same whether or not the email exists."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    outbox: Outbox
 
     async def __call__(self, raw_email: str) -> None:
         try:
             email = EmailAddress.parse(raw_email)
         except ValidationFailed:
             return
-        async with self.uow as uow:
-            user = await uow.users.get_by_email(email)
+        async with self.transaction:
+            user = await self.users.get_by_email(email)
             if user is None or user.status is not AccountStatus.PENDING_VERIFICATION:
                 return
-            uow.outbox.add(VerificationRequested(user_id=user.id))
-            await uow.commit()
+            self.outbox.add(VerificationRequested(user_id=user.id))
+            await self.transaction.commit()
 
 
 @dataclass(frozen=True, slots=True)
 class SendOneTimeCode:
     """Job: issue a fresh code for ``purpose`` (replacing any older one) and mail it."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    codes: OneTimeCodeRepository
     mailer: Mailer
     clock: Clock
     secrets: SecretGenerator
 
     async def send(self, user_id: UserId, purpose: CodePurpose) -> bool:
         code = self.secrets.one_time_code()
-        async with self.uow as uow:
-            user = await uow.users.get(user_id)
+        async with self.transaction:
+            user = await self.users.get(user_id)
             if user is None or not _code_still_wanted(user, purpose):
                 return False
-            await uow.codes.put(OneTimeCode.issue(user.id, purpose, code, self.clock.now()))
-            await uow.commit()
+            await self.codes.put(OneTimeCode.issue(user.id, purpose, code, self.clock.now()))
+            await self.transaction.commit()
         await self.mailer.send(_code_email(user, purpose, code))
         return True
 
@@ -261,22 +271,24 @@ class SendVerificationCode:
 class VerifyEmail:
     """Redeem the emailed code: 6 digits, 15 minutes, single use, 5 attempts."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    codes: OneTimeCodeRepository
     clock: Clock
 
     async def __call__(self, raw_email: str, code: str) -> Registered:
         now = self.clock.now()
         email = EmailAddress.parse(raw_email)
-        async with self.uow as uow:
-            user = await uow.users.get_by_email(email)
+        async with self.transaction:
+            user = await self.users.get_by_email(email)
             if user is None:
                 raise invalid_code()
-            accepted = await redeem_code(uow.codes, user.id, CodePurpose.VERIFY_EMAIL, code, now)
+            accepted = await redeem_code(self.codes, user.id, CodePurpose.VERIFY_EMAIL, code, now)
             if accepted:
                 user.mark_email_verified(now)
-                await uow.users.save(user)
+                await self.users.save(user)
             # A wrong guess is committed too: it used up one of the five attempts.
-            await uow.commit()
+            await self.transaction.commit()
         if not accepted:
             raise invalid_code()
         return Registered(user.id, user.email.value, user.status)

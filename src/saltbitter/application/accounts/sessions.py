@@ -9,7 +9,7 @@ from saltbitter.application.accounts.dto import MeView, SessionView, TokenPair
 from saltbitter.application.ports.accounts import SessionRepository, UserRepository
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.accounts import (
     ACCESS_TOKEN_LIFETIME,
@@ -54,14 +54,18 @@ def _invalid_refresh() -> AuthenticationFailed:
 
 @dataclass(frozen=True, slots=True)
 class TokenMinter:
-    """Issues an access token and a fresh refresh token for a session (not a use case)."""
+    """Issues an access token and a fresh refresh token for a session (not a use case).
 
+    The refresh token is staged on the request's ``sessions``; the caller commits it.
+    """
+
+    sessions: SessionRepository
     codec: AccessTokenCodec
     secrets: SecretGenerator
 
-    def mint(self, uow: UnitOfWork, session: Session, now: datetime) -> TokenPair:
+    def mint(self, session: Session, now: datetime) -> TokenPair:
         refresh = self.secrets.opaque_token()
-        uow.sessions.add_refresh_token(
+        self.sessions.add_refresh_token(
             RefreshToken(
                 token_hash=hash_secret(refresh),
                 session_id=session.id,
@@ -79,7 +83,9 @@ class TokenMinter:
 class Login:
     """Exchange email and password for tokens; unverified accounts get 403 after the check."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    sessions: SessionRepository
     hasher: PasswordHasher
     minter: TokenMinter
     clock: Clock
@@ -91,8 +97,8 @@ class Login:
         except ValidationFailed:
             raise _invalid_credentials() from None
         now = self.clock.now()
-        async with self.uow as uow:
-            user = await uow.users.get_by_email(email)
+        async with self.transaction:
+            user = await self.users.get_by_email(email)
             if user is None:
                 # Costs as much as a real check, so timing does not reveal who has an account.
                 await self.hasher.verify_decoy(password)
@@ -102,7 +108,7 @@ class Login:
             user.ensure_may_sign_in()
             if self.hasher.needs_rehash(user.password_hash):
                 user.password_hash = await self.hasher.hash(password)
-                await uow.users.save(user)
+                await self.users.save(user)
             session = Session(
                 id=SessionId(self.ids.new_id()),
                 user_id=user.id,
@@ -110,9 +116,9 @@ class Login:
                 created_at=now,
                 last_used_at=now,
             )
-            uow.sessions.add(session)
-            tokens = self.minter.mint(uow, session, now)
-            await uow.commit()
+            self.sessions.add(session)
+            tokens = self.minter.mint(session, now)
+            await self.transaction.commit()
         return tokens
 
 
@@ -121,38 +127,40 @@ class RefreshSession:
     """Rotate a refresh token. Presenting a rotated one again revokes its whole session:
     someone holds a stolen copy, so the newest token and all access tokens die with it."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    users: UserRepository
+    sessions: SessionRepository
     minter: TokenMinter
     clock: Clock
 
     async def __call__(self, refresh_token: str) -> TokenPair:
         now = self.clock.now()
         token_hash = hash_secret(refresh_token)
-        async with self.uow as uow:
-            stored = await uow.sessions.get_refresh_token(token_hash)
-            session = None if stored is None else await uow.sessions.get(stored.session_id)
+        async with self.transaction:
+            stored = await self.sessions.get_refresh_token(token_hash)
+            session = None if stored is None else await self.sessions.get(stored.session_id)
             if stored is None or session is None or not session.active:
                 raise _invalid_refresh()
-            if stored.rotated_at is not None or not await uow.sessions.mark_rotated(
+            if stored.rotated_at is not None or not await self.sessions.mark_rotated(
                 token_hash, now
             ):
                 session.revoke(now)
-                await uow.sessions.save(session)
-                await uow.commit()
+                await self.sessions.save(session)
+                await self.transaction.commit()
                 raise AuthenticationFailed(
                     "This refresh token was already used; the session is closed for safety.",
                     code="refresh_token_reused",
                 )
             if stored.is_expired(now):
                 raise _invalid_refresh()
-            user = await uow.users.get(session.user_id)
+            user = await self.users.get(session.user_id)
             if user is None:
                 raise _invalid_refresh()
             user.ensure_may_sign_in()
             session.last_used_at = now
-            await uow.sessions.save(session)
-            tokens = self.minter.mint(uow, session, now)
-            await uow.commit()
+            await self.sessions.save(session)
+            tokens = self.minter.mint(session, now)
+            await self.transaction.commit()
         return tokens
 
 
@@ -160,41 +168,42 @@ class RefreshSession:
 class Logout:
     """Close the session a refresh token belongs to; unknown tokens are ignored."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    sessions: SessionRepository
     clock: Clock
 
     async def __call__(self, refresh_token: str) -> None:
-        async with self.uow as uow:
-            stored = await uow.sessions.get_refresh_token(hash_secret(refresh_token))
-            session = None if stored is None else await uow.sessions.get(stored.session_id)
+        async with self.transaction:
+            stored = await self.sessions.get_refresh_token(hash_secret(refresh_token))
+            session = None if stored is None else await self.sessions.get(stored.session_id)
             if session is None or not session.active:
                 return
             session.revoke(self.clock.now())
-            await uow.sessions.save(session)
-            await uow.commit()
+            await self.sessions.save(session)
+            await self.transaction.commit()
 
 
 @dataclass(frozen=True, slots=True)
 class LogoutEverywhere:
     """Revoke every session of the caller; their access tokens fail from the next request."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    sessions: SessionRepository
     clock: Clock
 
     async def __call__(self, principal: Principal) -> int:
-        async with self.uow as uow:
-            revoked = await uow.sessions.revoke_all(principal.user_id, self.clock.now())
-            await uow.commit()
+        async with self.transaction:
+            revoked = await self.sessions.revoke_all(principal.user_id, self.clock.now())
+            await self.transaction.commit()
         return revoked
 
 
 @dataclass(frozen=True, slots=True)
 class ListSessions:
-    uow: UnitOfWork
+    sessions: SessionRepository
 
     async def __call__(self, principal: Principal) -> list[SessionView]:
-        async with self.uow as uow:
-            sessions = await uow.sessions.list_active(principal.user_id)
+        sessions = await self.sessions.list_active(principal.user_id)
         return [
             SessionView(s.id, s.device, s.created_at, s.last_used_at, s.id == principal.session_id)
             for s in sessions
@@ -205,17 +214,18 @@ class ListSessions:
 class RevokeSession:
     """Close one of the caller's sessions; anyone else's id is simply not found."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    sessions: SessionRepository
     clock: Clock
 
     async def __call__(self, principal: Principal, session_id: SessionId) -> None:
-        async with self.uow as uow:
-            session = await uow.sessions.get(session_id)
+        async with self.transaction:
+            session = await self.sessions.get(session_id)
             if session is None or session.user_id != principal.user_id or not session.active:
                 raise NotFound("No such session.", code="session_not_found")
             session.revoke(self.clock.now())
-            await uow.sessions.save(session)
-            await uow.commit()
+            await self.sessions.save(session)
+            await self.transaction.commit()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 The stored record is always a valid ``domain.subscriptions.Subscription`` (its invariants
 are checked on every change), and what the member may use is its ``effective_tier``.
-Ordering rules (ADR 0020): a fact older than the newest one applied is ignored; a
+Ordering rules (ADR 0023): a fact older than the newest one applied is ignored; a
 subscription the provider reported deleted never comes back from a late fact about the
 same subscription; ``created`` never overwrites what a later fact already said.
 """

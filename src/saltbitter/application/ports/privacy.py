@@ -24,6 +24,7 @@ __all__ = [
     "MemberExport",
     "PersonalData",
     "PersonalDataHolder",
+    "PersonalDataHolders",
     "PersonalTable",
     "ReachedThrough",
 ]
@@ -131,3 +132,11 @@ class PersonalDataHolder(Protocol):
     @abstractmethod
     async def erase(self, member: UserId) -> ErasureReport:
         """Delete (or anonymise) every row naming the member in any declared column."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalDataHolders:
+    """The registry's holders in erasure order (accounts last), all on the request's one
+    connection, so an export or an erasure runs in one transaction."""
+
+    holders: tuple[PersonalDataHolder, ...]

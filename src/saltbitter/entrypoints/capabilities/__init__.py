@@ -15,6 +15,7 @@ from saltbitter.entrypoints.capabilities import (
     notifications,
     payments,
     profiles,
+    safety,
 )
 from saltbitter.entrypoints.capabilities.base import Capability
 
@@ -26,5 +27,6 @@ CAPABILITIES: tuple[Capability, ...] = (
     assessments.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
+    safety.CAPABILITY,
     payments.CAPABILITY,
 )

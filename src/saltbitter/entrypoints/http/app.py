@@ -14,9 +14,11 @@ from saltbitter.entrypoints.composition import make_container, start_container, 
 from saltbitter.entrypoints.http import (
     assessments,
     matching,
+    moderation,
     notifications,
     payments,
     profiles,
+    safety,
 )
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *assessments.ROUTES,
             *matching.ROUTES,
             *notifications.ROUTES,
+            *safety.ROUTES,
+            *moderation.ROUTES,
             *payments.ROUTES,
         ],
     )

@@ -1,30 +1,69 @@
 """The personal-data contract: export and erasure over every capability (ADR 0018).
 
-Subclass :class:`PersonalDataContract` with three fixtures: ``uow_factory`` (units of work
-on one empty store), ``holders`` (an async context manager giving the registry's holders
-over one transaction, committed on exit) and ``references`` (for a member, how many places
-in each declared store still name them, found by scanning the store itself, not through
-the holders). The in-memory fakes, SQLite and PostgreSQL run these tests.
+Subclass :class:`PersonalDataContract` with two fixtures: ``request_scope`` (request scopes
+of the production container on one empty store, with the fakes or the SQL adapters, each
+a new connection; the world is seeded through the capabilities' ports and read and erased
+through ``ExportMemberData`` and ``EraseMember``, each one transaction) and ``references``
+(for a member, how many places in each declared store still name them, found by scanning
+the store itself, not through the holders). The in-memory fakes, SQLite and PostgreSQL
+run these tests.
 """
+
+# Ports are resolved by their (abstract) protocol type, as dishka resolves them:
+# mypy: disable-error-code="type-abstract"
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
-from datetime import date, timedelta
-from uuid import uuid4
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID, uuid4
 
 import pytest
 
 from saltbitter.application.payments.records import new_record
+from saltbitter.application.ports.accounts import (
+    ConsentLedger,
+    OneTimeCodeRepository,
+    SessionRepository,
+    UserRepository,
+)
+from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
 from saltbitter.application.ports.events import JsonScalar
-from saltbitter.application.ports.matching import DailySet
-from saltbitter.application.ports.notifications import Notification, ScheduledEmail
-from saltbitter.application.ports.privacy import MemberExport, PersonalDataHolder
+from saltbitter.application.ports.matching import (
+    DailySet,
+    DailySetEntry,
+    DailySetStore,
+    DiscoverAllowance,
+    SwipeWriter,
+)
+from saltbitter.application.ports.notifications import (
+    EmailSchedule,
+    Notification,
+    NotificationInbox,
+    ScheduledEmail,
+)
+from saltbitter.application.ports.payments import SubscriptionStore
+from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
+from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.application.ports.safety import (
+    Appeal,
+    AppealStore,
+    AuditEntry,
+    Block,
+    BlockStore,
+    CheckIn,
+    CheckInStore,
+    MemberStanding,
+    ModerationAudit,
+    Report,
+    ReportStore,
+)
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.privacy.members import EraseMember, ExportMemberData
 from saltbitter.domain.accounts import (
+    AccountStatus,
     CodePurpose,
     ConsentPurpose,
     ConsentRecord,
@@ -32,17 +71,25 @@ from saltbitter.domain.accounts import (
     RefreshToken,
     Session,
 )
+from saltbitter.domain.attachment import AttachmentStyle
+from saltbitter.domain.compatibility import ComponentScores
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
+from saltbitter.domain.safety import ReportReason
 from saltbitter.domain.shared import SessionId, UserId
-from saltbitter.testing.builders_profiles import a_photo
-from saltbitter.testing.contracts.matching import T0, UowFactory, _entry, seed_member
+from saltbitter.testing.builders import a_user
+from saltbitter.testing.builders_profiles import a_photo, a_profile
+from saltbitter.testing.contracts.scopes import RequestScope, Resolver
 
-__all__ = ["HolderSession", "PersonalDataContract", "ReferenceScan", "World", "seed_world"]
+__all__ = ["PersonalDataContract", "ReferenceScan", "World", "seed_world"]
 
-HolderSession = Callable[[], AbstractAsyncContextManager[Sequence[PersonalDataHolder]]]
 ReferenceScan = Callable[[UserId], Awaitable[Mapping[str, int]]]
 DAY = date(2026, 3, 1)
+T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+SAFETY_TABLES = dict.fromkeys(
+    ("appeals", "check_ins", "blocks", "reports", "suspensions", "moderation_audit"), 0
+)
+"""Safety's tables, for members without safety records."""
 
 
 @dataclass(frozen=True)
@@ -66,57 +113,139 @@ def _email(user: UserId) -> ScheduledEmail:
     return ScheduledEmail(uuid4(), user, "new_match", "Hi", "Hi Sam", T0, T0)
 
 
-async def seed_world(uow_factory: UowFactory) -> World:
-    """Three members with data in every declared table, much of it naming two of them."""
-    async with uow_factory() as uow:
-        me = await seed_member(uow, attachment=(2.0, 2.0))
-        other = await seed_member(uow, attachment=(3.0, 3.0))
-        third = await seed_member(uow, attachment=(4.0, 1.0))
-        for member in (me, other):
-            session = _session(member)
-            uow.sessions.add(session)
-            uow.sessions.add_refresh_token(
-                RefreshToken(f"hash-{session.id.hex}", session.id, T0, T0 + timedelta(days=30))
-            )
-            await uow.codes.put(
-                OneTimeCode(member, CodePurpose.VERIFY_EMAIL, "c" * 64, T0 + timedelta(1))
-            )
-        uow.consents.append(ConsentRecord(me, ConsentPurpose.MARKETING, True, "v1", T0))
-        my_photo = a_photo(me)
-        uow.photos.add(my_photo)
-        uow.photos.add(a_photo(other))
-        await uow.commit()
-    async with uow_factory() as uow:
-        swipes = [
-            (me, other, Decision.LIKE),
-            (other, me, Decision.LIKE),
-            (me, third, Decision.LIKE),
-            (third, me, Decision.PASS),
-            (third, other, Decision.LIKE),
-        ]
-        for actor, target, decision in swipes:
-            await uow.matching.record_swipe(actor, target, decision, T0)
-        match, _ = await uow.matching.create_match(uuid4(), MatchPair(me, other), T0)
-        await uow.matching.save_daily_sets(
-            [
-                DailySet(me, DAY, (_entry(other, 0.9), _entry(third, 0.8)), T0),
-                DailySet(other, DAY, (_entry(me, 0.9), _entry(third, 0.7)), T0),
-                DailySet(third, DAY, (_entry(other, 0.6),), T0),
-            ]
+async def _seed_member(r: Resolver, attachment: tuple[float, float]) -> UserId:
+    """A member the way the other capabilities would write one: account, profile,
+    assessment and sensitive-data consent (inside the caller's transaction)."""
+    user = replace(a_user(status=AccountStatus.ACTIVE), birthdate=date(1995, 5, 17))
+    (await r.get(UserRepository)).add(user)
+    await (await r.get(ProfileRepository)).save(a_profile(user.id))
+    (await r.get(AssessmentRepository)).add(
+        StoredAssessment(
+            id=uuid4(),
+            user_id=user.id,
+            instrument="ecr-r",
+            instrument_version="1",
+            answers={},
+            anxiety=attachment[0],
+            avoidance=attachment[1],
+            style=AttachmentStyle.SECURE,
+            near_boundary=False,
+            taken_at=T0,
         )
-        await uow.matching.allot_discover(me, DAY, [other, third], 2)
-        await uow.matching.allot_discover(other, DAY, [me, third], 2)
-        match_notice = {"match_id": str(match.id), "with_user_id": str(me)}
-        await uow.notifications.add(_notification(me, {"local_date": "2026-03-01", "size": 2}))
-        await uow.notifications.add(_notification(other, match_notice))
-        await uow.notifications.add(_notification(other, {"local_date": "2026-03-01", "size": 2}))
-        await uow.notifications.schedule_email(_email(me))
-        await uow.notifications.schedule_email(_email(other))
-        for member in (me, other):
-            record = new_record(member, f"cus_{member.hex}", T0)
-            await uow.payments.save(record)
-        await uow.commit()
+    )
+    (await r.get(ConsentLedger)).append(
+        ConsentRecord(user.id, ConsentPurpose.SENSITIVE_DATA, True, "2026-01", T0)
+    )
+    return user.id
+
+
+def _entry(candidate: UserId, total: float) -> DailySetEntry:
+    return DailySetEntry(candidate, total, ComponentScores(0.5, 0.25, 0.75, 1.0), ("shared",))
+
+
+async def seed_world(request_scope: RequestScope) -> World:
+    """Three members with data in every declared table, much of it naming two of them."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        sessions, codes = await r.get(SessionRepository), await r.get(OneTimeCodeRepository)
+        photos = await r.get(PhotoRepository)
+        async with transaction:
+            me = await _seed_member(r, attachment=(2.0, 2.0))
+            other = await _seed_member(r, attachment=(3.0, 3.0))
+            third = await _seed_member(r, attachment=(4.0, 1.0))
+            for member in (me, other):
+                session = _session(member)
+                sessions.add(session)
+                sessions.add_refresh_token(
+                    RefreshToken(f"hash-{session.id.hex}", session.id, T0, T0 + timedelta(days=30))
+                )
+                await codes.put(
+                    OneTimeCode(member, CodePurpose.VERIFY_EMAIL, "c" * 64, T0 + timedelta(1))
+                )
+            (await r.get(ConsentLedger)).append(
+                ConsentRecord(me, ConsentPurpose.MARKETING, True, "v1", T0)
+            )
+            my_photo = a_photo(me)
+            photos.add(my_photo)
+            photos.add(a_photo(other))
+            await transaction.commit()
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        swipe_writer, daily_sets = await r.get(SwipeWriter), await r.get(DailySetStore)
+        allowance = await r.get(DiscoverAllowance)
+        inbox, emails = await r.get(NotificationInbox), await r.get(EmailSchedule)
+        async with transaction:
+            swipes = [
+                (me, other, Decision.LIKE),
+                (other, me, Decision.LIKE),
+                (me, third, Decision.LIKE),
+                (third, me, Decision.PASS),
+                (third, other, Decision.LIKE),
+            ]
+            for actor, target, decision in swipes:
+                await swipe_writer.record_swipe(actor, target, decision, T0)
+            match, _ = await swipe_writer.create_match(uuid4(), MatchPair(me, other), T0)
+            await daily_sets.save_daily_sets(
+                [
+                    DailySet(me, DAY, (_entry(other, 0.9), _entry(third, 0.8)), T0),
+                    DailySet(other, DAY, (_entry(me, 0.9), _entry(third, 0.7)), T0),
+                    DailySet(third, DAY, (_entry(other, 0.6),), T0),
+                ]
+            )
+            await allowance.allot_discover(me, DAY, [other, third], 2)
+            await allowance.allot_discover(other, DAY, [me, third], 2)
+            match_notice = {"match_id": str(match.id), "with_user_id": str(me)}
+            await inbox.add(_notification(me, {"local_date": "2026-03-01", "size": 2}))
+            await inbox.add(_notification(other, match_notice))
+            await inbox.add(_notification(other, {"local_date": "2026-03-01", "size": 2}))
+            await emails.schedule_email(_email(me))
+            await emails.schedule_email(_email(other))
+            await transaction.commit()
+    await _seed_safety(request_scope, me, other, third, match.id)
+    await _seed_payments(request_scope, me, other)
     return World(me, other, third, my_photo.storage_key)
+
+
+def _report(reporter: UserId, reported: UserId) -> Report:
+    return Report(uuid4(), reporter, reported, ReportReason.SPAM, "details here", 1, T0)
+
+
+async def _seed_safety(
+    request_scope: RequestScope, me: UserId, other: UserId, third: UserId, match_id: UUID
+) -> None:
+    """My block and report, third's block and report on me, my appeal, check-in and
+    suspension, and an audit entry about me by other (as a moderator)."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        blocks, reports = await r.get(BlockStore), await r.get(ReportStore)
+        async with transaction:
+            await blocks.add(Block(me, other, T0))
+            await blocks.add(Block(third, me, T0))
+            await reports.add(_report(me, third))
+            on_me = _report(third, me)
+            await reports.add(on_me)
+            await (await r.get(AppealStore)).add(
+                Appeal(uuid4(), me, on_me.id, "That was not me.", T0)
+            )
+            (await r.get(CheckInStore)).add(
+                CheckIn(uuid4(), me, match_id, T0, T0 + timedelta(hours=2), "Sam", "s@x.org", T0)
+            )
+            await (await r.get(MemberStanding)).suspend(me, T0 + timedelta(days=1), T0)
+            (await r.get(ModerationAudit)).append(
+                AuditEntry(uuid4(), other, "report.suspend", me, on_me.id, "", T0)
+            )
+            await transaction.commit()
+
+
+async def _seed_payments(request_scope: RequestScope, me: UserId, other: UserId) -> None:
+    """A subscription record for me and for other (third never subscribed)."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        subscriptions = await r.get(SubscriptionStore)
+        async with transaction:
+            for member in (me, other):
+                await subscriptions.save(new_record(member, f"cus_{member.hex}", T0))
+            await transaction.commit()
 
 
 def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
@@ -125,29 +254,30 @@ def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
 
 class PersonalDataContract:
     @pytest.fixture
-    def uow_factory(self) -> UowFactory:
-        raise NotImplementedError("provide a factory of units of work on one empty store")
-
-    @pytest.fixture
-    def holders(self) -> HolderSession:
-        raise NotImplementedError("provide the registry's holders over one transaction")
+    def request_scope(self) -> RequestScope:
+        raise NotImplementedError("open request scopes of the container on one empty store")
 
     @pytest.fixture
     def references(self) -> ReferenceScan:
         raise NotImplementedError("provide a scan of the store for a member's id")
 
-    async def _export(self, holders: HolderSession, member: UserId) -> dict[str, MemberExport]:
-        async with holders() as session:
-            return dict(await ExportMemberData(session)(member))
+    async def _export(self, request_scope: RequestScope, member: UserId) -> dict[str, MemberExport]:
+        async with request_scope() as r:
+            return dict(await (await r.get(ExportMemberData))(member))
+
+    async def _erase(self, request_scope: RequestScope, member: UserId) -> list[ErasureReport]:
+        async with request_scope() as r:
+            return list(await (await r.get(EraseMember))(member))
 
     async def test_export_holds_every_declared_table_in_the_members_own_view(
-        self, uow_factory: UowFactory, holders: HolderSession
+        self, request_scope: RequestScope
     ) -> None:
-        world = await seed_world(uow_factory)
-        exported = await self._export(holders, world.me)
+        world = await seed_world(request_scope)
+        exported = await self._export(request_scope, world.me)
         assert json.loads(json.dumps(exported)) == exported  # JSON as it is, no encoder
-        async with holders() as session:
-            declared = {t.name for h in session for t in h.declaration.tables}
+        async with request_scope() as r:
+            holders = (await r.get(PersonalDataHolders)).holders
+            declared = {t.name for h in holders for t in h.declaration.tables}
         counts = _counts(exported)
         assert set(counts) == declared
         assert counts == {
@@ -167,6 +297,12 @@ class PersonalDataContract:
             "discover_allotments": 2,
             "notifications": 1,  # other's notice about our match is other's
             "scheduled_emails": 1,
+            "appeals": 1,
+            "check_ins": 1,
+            "blocks": 1,  # mine, not third's block on me
+            "reports": 1,  # mine, not third's report about me
+            "suspensions": 1,
+            "moderation_audit": 1,
             "payment_subscriptions": 1,
         }
         accounts = exported["accounts"]
@@ -182,25 +318,24 @@ class PersonalDataContract:
         assert exported["profiles"]["photos"][0]["storage_key"] == world.my_photo_key
 
     async def test_erase_leaves_no_reference_and_keeps_other_members_data(
-        self, uow_factory: UowFactory, holders: HolderSession, references: ReferenceScan
+        self, request_scope: RequestScope, references: ReferenceScan
     ) -> None:
-        world = await seed_world(uow_factory)
+        world = await seed_world(request_scope)
         assert sum((await references(world.me)).values()) > 0
-        before_third = _counts(await self._export(holders, world.third))
+        before_third = _counts(await self._export(request_scope, world.third))
 
-        async with holders() as session:
-            reports = await EraseMember(session)(world.me)
+        reports = await self._erase(request_scope, world.me)
 
         assert {name: n for name, n in (await references(world.me)).items() if n} == {}
-        assert _counts(await self._export(holders, world.me)) == dict.fromkeys(
-            _counts(await self._export(holders, world.other)), 0
+        assert _counts(await self._export(request_scope, world.me)) == dict.fromkeys(
+            _counts(await self._export(request_scope, world.other)), 0
         )
         by_capability = {report.capability: report for report in reports}
         assert by_capability["profiles"].blob_keys == (world.my_photo_key,)
         assert by_capability["accounts"].rows["users"] == 1
         assert by_capability["matching"].rows["swipes"] == 4
         assert by_capability["notifications"].rows["notifications"] == 2
-        other = _counts(await self._export(holders, world.other))
+        other = _counts(await self._export(request_scope, world.other))
         assert other == {
             "users": 1,
             "sessions": 1,
@@ -217,19 +352,21 @@ class PersonalDataContract:
             "discover_allotments": 1,
             "notifications": 1,
             "scheduled_emails": 1,
+            **SAFETY_TABLES,
             "payment_subscriptions": 1,
         }
         # Third lost only what named me: my like of them and their pass on me.
-        after_third = _counts(await self._export(holders, world.third))
+        after_third = _counts(await self._export(request_scope, world.third))
         assert before_third["swipes"] == 3
-        assert after_third == {**before_third, "swipes": 1}
+        # ... and their block of and report on me.
+        assert (before_third["blocks"], before_third["reports"]) == (1, 1)
+        assert after_third == {**before_third, "swipes": 1, "blocks": 0, "reports": 0}
 
     async def test_erasing_an_unknown_member_changes_nothing(
-        self, uow_factory: UowFactory, holders: HolderSession
+        self, request_scope: RequestScope
     ) -> None:
-        world = await seed_world(uow_factory)
-        before = _counts(await self._export(holders, world.me))
-        async with holders() as session:
-            reports = await EraseMember(session)(UserId(uuid4()))
+        world = await seed_world(request_scope)
+        before = _counts(await self._export(request_scope, world.me))
+        reports = await self._erase(request_scope, UserId(uuid4()))
         assert all(n == 0 for report in reports for n in report.rows.values())
-        assert _counts(await self._export(holders, world.me)) == before
+        assert _counts(await self._export(request_scope, world.me)) == before

@@ -6,13 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import (
-    SqlaUnitOfWork,
-    async_url,
-    create_engine_for,
-    ping,
-    sync_url,
-)
+from saltbitter.adapters.sqlalchemy import async_url, create_engine_for, ping, sync_url
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.domain.errors import Unavailable
 
 
@@ -73,7 +69,7 @@ async def test_an_unreachable_database_is_unavailable_rather_than_a_crash() -> N
     engine = create_engine_for("postgresql+psycopg://nobody@127.0.0.1:1/none")
     try:
         with pytest.raises(Unavailable) as raised:
-            async with SqlaUnitOfWork(engine):
+            async with SqlaTransaction(StagedConnection(engine)):
                 pass
     finally:
         await engine.dispose()

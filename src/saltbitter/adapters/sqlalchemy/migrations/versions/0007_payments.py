@@ -1,8 +1,8 @@
 """Payments: members' subscriptions as the provider reports them, and the ledger of
 webhook event ids that makes each delivery count once.
 
-Revision ID: 0005_payments
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07 01:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_payments"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0007"
+down_revision: str | Sequence[str] | None = "0005"  # "0006" once conversations lands
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
