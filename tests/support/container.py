@@ -37,6 +37,7 @@ from saltbitter.application.ports.conversations import MessageModerator, Realtim
 from saltbitter.application.ports.events import Event, JobQueue
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.mail import Mailer
+from saltbitter.application.ports.payments import PaymentGateway
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
@@ -62,6 +63,7 @@ from saltbitter.testing.fakes import (
 )
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_conversations import InMemoryMessageModerator, InMemoryRealtimeFanout
+from saltbitter.testing.fakes_payments import InMemoryPaymentGateway
 from saltbitter.testing.fakes_profiles import (
     InMemoryImageProcessor,
     InMemoryPhotoModerator,
@@ -133,6 +135,10 @@ class FakesProvider(Provider):
     @provide(scope=Scope.APP, override=True)
     def access_tokens(self) -> AccessTokenCodec:
         return self._world.codec
+
+    @provide(scope=Scope.APP, override=True)
+    def payment_gateway(self) -> PaymentGateway:
+        return self._world.payments
 
     @provide(scope=Scope.APP, override=True)
     def cache(self) -> Cache:
@@ -215,10 +221,12 @@ class FakeWorld:
     fanout: InMemoryRealtimeFanout = field(default_factory=InMemoryRealtimeFanout)
     settings: Settings = field(default_factory=Settings)
     store: InMemoryPhotoStore = field(init=False, repr=False)
+    payments: InMemoryPaymentGateway = field(init=False, repr=False)
     _container: AsyncContainer | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.store = InMemoryPhotoStore(self.clock)
+        self.payments = InMemoryPaymentGateway(self.clock)
 
     @property
     def container(self) -> AsyncContainer:

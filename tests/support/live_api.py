@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,9 @@ def _free_port() -> int:
 
 class LiveServer:
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
         self.port = _free_port()
+        # The payment stand-in delivers its signed webhooks to this very server.
+        self.settings = settings = replace(settings, public_base_url=self.url)
         config = uvicorn.Config(
             create_app(settings, configure_logs=False),
             host="127.0.0.1",

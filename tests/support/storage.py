@@ -20,6 +20,7 @@ from support.fakes_assessments import AssessmentsFakes
 from support.fakes_conversations import ConversationsFakes
 from support.fakes_matching import MatchingFakes
 from support.fakes_notifications import NotificationsFakes
+from support.fakes_payments import PaymentsFakes
 from support.fakes_privacy import PrivacyFakes
 from support.fakes_profiles import ProfilesFakes
 from support.fakes_safety import SafetyFakes
@@ -57,5 +58,6 @@ CAPABILITY_FAKES: tuple[type[Provider], ...] = (
     NotificationsFakes,
     SafetyFakes,
     ConversationsFakes,
+    PaymentsFakes,
     PrivacyFakes,
 )

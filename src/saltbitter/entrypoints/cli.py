@@ -42,6 +42,8 @@ moderation_app = typer.Typer(
     help="The moderators' review queue and decisions.", no_args_is_help=True
 )
 app.add_typer(moderation_app, name="moderation")
+payments_app = typer.Typer(help="Subscriptions and the payment provider.", no_args_is_help=True)
+app.add_typer(payments_app, name="payments")
 
 
 def _settings() -> Settings:
@@ -354,6 +356,38 @@ def matches_generate(
         f"processed {summary.due} member(s) of {summary.members} in {seconds:.1f} s: "
         f"{summary.created} new set(s), {summary.delivered} candidate(s), dates {dates}"
     )
+
+
+@payments_app.command("reconcile")
+def payments_reconcile(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the drift without repairing it.")
+    ] = False,
+) -> None:
+    """Compare local subscriptions with the payment provider and repair drift (the
+    nightly job does this on its own); prints every change."""
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
+
+    from saltbitter.application.payments.reconcile import Drift, ReconcileSubscriptions
+
+    with Progress(
+        SpinnerColumn(), "[progress.description]{task.description}", TimeElapsedColumn()
+    ) as bar:
+        task = bar.add_task("subscriptions checked: 0", total=None)
+
+        def report(done: int) -> None:
+            bar.update(task, description=f"subscriptions checked: {done}")
+
+        async def work(container: AsyncContainer) -> list[Drift]:
+            async with container() as scope:
+                reconcile = await scope.get(ReconcileSubscriptions)
+                return await reconcile(dry_run=dry_run, progress=report)
+
+        drifts = _with_container(work)
+    for drift in drifts:
+        typer.echo(("would repair " if dry_run else "repaired ") + drift.describe())
+    verb = "would repair" if dry_run else "repaired"
+    typer.echo(f"{len(drifts)} subscription(s) {verb}" if drifts else "no drift")
 
 
 InstrumentOption = Annotated[str, typer.Option(help="Instrument key.")]

@@ -83,6 +83,16 @@ class Settings:
     # session (logout-all closes sockets within this many seconds).
     ws_auth_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     ws_session_check_seconds: Annotated[float, msgspec.Meta(gt=0)] = 3.0
+    # Payments (issue 11): no key = the embedded local stand-in (test mode, no Stripe
+    # account); api_base points the real SDK at a Stripe-compatible server (tests).
+    stripe_api_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    stripe_webhook_tolerance_seconds: int = 300
+    stripe_timeout_seconds: float = 20.0
+    stripe_max_network_retries: int = 2
+    payments_grace_days: int = 7
+    public_base_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +142,20 @@ class Settings:
     @property
     def photo_folder(self) -> Path:
         return self.data_dir / "photos"
+
+    @property
+    def uses_local_payments(self) -> bool:
+        """The embedded test-mode stand-in replaces Stripe while no API key is given."""
+        return not self.stripe_api_key
+
+    def effective_stripe_webhook_secret(self) -> str:
+        """The endpoint secret; in local mode one derived from the JWT secret."""
+        if self.stripe_webhook_secret:
+            return self.stripe_webhook_secret
+        secret = self.effective_jwt_secret().encode()
+        return (
+            "whsec_" + hmac.new(secret, b"saltbitter:local-payments:v1", hashlib.sha256).hexdigest()
+        )
 
     def photo_signing_key(self) -> bytes:
         """The key of the local folder's signed photo URLs, derived from the JWT secret

@@ -18,6 +18,7 @@ from saltbitter.application.assessments.personal_data import PERSONAL_DATA as AS
 from saltbitter.application.conversations.personal_data import PERSONAL_DATA as CONVERSATIONS
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING
 from saltbitter.application.notifications.personal_data import PERSONAL_DATA as NOTIFICATIONS
+from saltbitter.application.payments.personal_data import PERSONAL_DATA as PAYMENTS
 from saltbitter.application.ports.privacy import (
     ErasureReport,
     ExportedRow,
@@ -33,6 +34,7 @@ from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_conversations import ConversationsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_notifications import NotificationsState
+from saltbitter.testing.fakes_payments import PaymentsState
 from saltbitter.testing.fakes_profiles import ProfilesState
 from saltbitter.testing.fakes_safety import SafetyState
 from saltbitter.testing.memory import InMemoryConnection
@@ -397,6 +399,25 @@ class InMemorySafetyPersonalData(_Holder):
         return self._report(rows)
 
 
+class InMemoryPaymentsPersonalData(_Holder):
+    """Payment records stay; erasure moves them to the anonymised rows (no member)."""
+
+    declaration_value = PAYMENTS
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._connection.state(PaymentsState)
+        rows = [_row(r) for r in state.subscriptions.values() if r.member == member]
+        return {"payment_subscriptions": rows}
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(PaymentsState)
+        mine = [key for key, r in state.subscriptions.items() if r.member == member]
+        for key in mine:
+            record = dataclasses.asdict(state.subscriptions.pop(key))
+            state.anonymised[key] = {k: v for k, v in record.items() if k != "member"}
+        return self._report({"payment_subscriptions": len(mine)})
+
+
 _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
@@ -407,6 +428,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemoryNotificationsPersonalData,
         InMemoryConversationsPersonalData,
         InMemorySafetyPersonalData,
+        InMemoryPaymentsPersonalData,
     )
 }
 

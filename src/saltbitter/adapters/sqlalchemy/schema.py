@@ -11,6 +11,7 @@ from saltbitter.adapters.sqlalchemy import (
     tables_assessments,
     tables_conversations,
     tables_members,
+    tables_payments,
     tables_safety,
 )
 from saltbitter.adapters.sqlalchemy.tables import metadata
@@ -23,4 +24,5 @@ TABLE_MODULES = (
     tables_assessments,
     tables_safety,
     tables_conversations,
+    tables_payments,
 )

@@ -14,6 +14,7 @@ from saltbitter.entrypoints.capabilities import (
     conversations,
     matching,
     notifications,
+    payments,
     profiles,
     safety,
 )
@@ -30,4 +31,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     matching.CAPABILITY,
     notifications.CAPABILITY,
     safety.CAPABILITY,
+    payments.CAPABILITY,
 )

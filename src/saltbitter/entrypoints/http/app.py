@@ -19,6 +19,7 @@ from saltbitter.entrypoints.http import (
     matching,
     moderation,
     notifications,
+    payments,
     profiles,
     safety,
 )
@@ -101,12 +102,16 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *safety.ROUTES,
             *moderation.ROUTES,
             *conversations.ROUTES,
+            *payments.ROUTES,
         ],
     )
     member_socket = conversations.socket_handler(
         f"{API_PREFIX}/ws", channels_plugin, channels, settings
     )
-    health = DishkaRouter("", route_handlers=[HealthController])
+    test_mode = payments.TEST_MODE_ROUTES if settings.uses_local_payments else []
+    health = DishkaRouter(
+        "", route_handlers=[HealthController, *payments.WEBHOOK_ROUTES, *test_mode]
+    )
     prometheus = PrometheusConfig(
         app_name="saltbitter", prefix="saltbitter", group_path=True, exclude=["/metrics"]
     )

@@ -22,6 +22,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from saltbitter.application.payments.records import new_record
 from saltbitter.application.ports.accounts import (
     ConsentLedger,
     OneTimeCodeRepository,
@@ -44,6 +45,7 @@ from saltbitter.application.ports.notifications import (
     NotificationInbox,
     ScheduledEmail,
 )
+from saltbitter.application.ports.payments import SubscriptionStore
 from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 from saltbitter.application.ports.safety import (
@@ -204,6 +206,7 @@ async def seed_world(request_scope: RequestScope) -> World:
             await transaction.commit()
     await _seed_safety(request_scope, me, other, third, match.id)
     await _seed_messages(request_scope, me, other, match.id)
+    await _seed_payments(request_scope, me, other)
     return World(me, other, third, my_photo.storage_key, match.id)
 
 
@@ -258,6 +261,17 @@ async def _seed_safety(
             (await r.get(ModerationAudit)).append(
                 AuditEntry(uuid4(), other, "report.suspend", me, on_me.id, "", T0)
             )
+            await transaction.commit()
+
+
+async def _seed_payments(request_scope: RequestScope, me: UserId, other: UserId) -> None:
+    """A subscription record for me and for other (third never subscribed)."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        subscriptions = await r.get(SubscriptionStore)
+        async with transaction:
+            for member in (me, other):
+                await subscriptions.save(new_record(member, f"cus_{member.hex}", T0))
             await transaction.commit()
 
 
@@ -317,6 +331,7 @@ class PersonalDataContract:
             "suspensions": 1,
             "moderation_audit": 1,
             "messages": 2,  # sent and received
+            "payment_subscriptions": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -368,6 +383,7 @@ class PersonalDataContract:
             "scheduled_emails": 1,
             "messages": 0,  # the conversation went with the match
             **SAFETY_TABLES,
+            "payment_subscriptions": 1,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))

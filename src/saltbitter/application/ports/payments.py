@@ -1,0 +1,180 @@
+"""Ports of the payments capability (issue 11): the payment provider, the local records
+of subscriptions and webhook deliveries, and the member's tier as accounts stores it."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import SubscriptionState
+
+__all__ = [
+    "CheckoutRequest",
+    "GatewayStatus",
+    "GatewaySubscription",
+    "MemberContacts",
+    "MemberTiers",
+    "PaymentGateway",
+    "ProviderEvent",
+    "SubscriptionRecord",
+    "SubscriptionStore",
+    "WebhookLedger",
+]
+
+
+class GatewayStatus(StrEnum):
+    """Stripe's subscription statuses (the ones the provider reports)."""
+
+    INCOMPLETE = "incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired"
+    TRIALING = "trialing"
+    ACTIVE = "active"
+    PAST_DUE = "past_due"
+    CANCELED = "canceled"
+    UNPAID = "unpaid"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True, slots=True)
+class GatewaySubscription:
+    """A subscription as the provider holds it (a snapshot)."""
+
+    id: str
+    customer_id: str
+    status: GatewayStatus
+    tier: Tier | None
+    current_period_end: datetime | None
+    cancel_at_period_end: bool
+    # Set while the first payment needs the member's confirmation (3-D Secure).
+    client_secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderEvent:
+    """A verified webhook event, read from the provider's format by its adapter.
+
+    ``subscription`` is the subscription as the event reports it (for invoices: the
+    subscription the invoice paid or failed for, with the invoice's period and price).
+    """
+
+    id: str
+    type: str
+    created: datetime
+    customer_id: str | None = None
+    member: UserId | None = None
+    subscription_id: str | None = None
+    subscription: GatewaySubscription | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    customer_id: str
+    member: UserId
+    tier: Tier
+    success_url: str
+    cancel_url: str
+
+
+class PaymentGateway(Protocol):
+    """The payment provider (Stripe, or the embedded test-mode stand-in). Writes carry an
+    idempotency key so that a retried call never charges twice."""
+
+    @property
+    @abstractmethod
+    def test_mode(self) -> bool:
+        """True for the local stand-in and Stripe test keys: no real money moves."""
+
+    @abstractmethod
+    async def create_customer(self, member: UserId, email: str) -> str: ...
+
+    @abstractmethod
+    async def create_subscription(
+        self, customer_id: str, tier: Tier, payment_method_id: str, *, idempotency_key: str
+    ) -> GatewaySubscription: ...
+
+    @abstractmethod
+    async def change_tier(self, subscription_id: str, tier: Tier, *, prorate: bool) -> None:
+        """Upgrade with proration now, or (prorate=False) bill the new price from the
+        next period on."""
+
+    @abstractmethod
+    async def cancel_at_period_end(self, subscription_id: str) -> None: ...
+
+    @abstractmethod
+    async def resume(self, subscription_id: str) -> None: ...
+
+    @abstractmethod
+    async def checkout_url(self, request: CheckoutRequest) -> str: ...
+
+    @abstractmethod
+    async def billing_portal_url(self, customer_id: str, return_url: str) -> str: ...
+
+    @abstractmethod
+    async def retrieve_subscription(self, subscription_id: str) -> GatewaySubscription | None:
+        """None when the provider does not know it (deleted, or another account's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionRecord:
+    """One member's subscription as stored here. ``observed_at`` is the provider's time
+    of the newest fact applied (event ``created``); older facts never overwrite it."""
+
+    member: UserId
+    customer_id: str
+    subscription_id: str | None
+    state: SubscriptionState
+    tier: Tier
+    current_period_end: datetime | None
+    grace_deadline: datetime | None
+    scheduled_tier: Tier | None
+    observed_at: datetime | None
+    updated_at: datetime
+
+
+class SubscriptionStore(Protocol):
+    @abstractmethod
+    async def for_member(self, member: UserId) -> SubscriptionRecord | None: ...
+
+    @abstractmethod
+    async def for_customer(self, customer_id: str) -> SubscriptionRecord | None: ...
+
+    @abstractmethod
+    async def for_update(self, member: UserId) -> SubscriptionRecord | None:
+        """Read inside a transaction, locking the row on PostgreSQL."""
+
+    @abstractmethod
+    async def save(self, record: SubscriptionRecord) -> None:
+        """Insert or replace the member's record."""
+
+    @abstractmethod
+    async def linked(self, after: UserId | None, limit: int) -> Sequence[SubscriptionRecord]:
+        """Records with a provider subscription, in member order after ``after``."""
+
+
+class WebhookLedger(Protocol):
+    @abstractmethod
+    async def record(self, event_id: str, event_type: str, received_at: datetime) -> bool:
+        """Store the event id in the current transaction; False when it was already
+        stored (a duplicate delivery: its effect is applied already)."""
+
+
+class MemberTiers(Protocol):
+    """The tier a member's requests are served with (accounts' ``users.tier``)."""
+
+    @abstractmethod
+    async def set_tier(self, member: UserId, tier: Tier) -> None: ...
+
+    @abstractmethod
+    async def current_tier(self, member: UserId) -> Tier | None:
+        """None once the account is gone."""
+
+
+class MemberContacts(Protocol):
+    @abstractmethod
+    async def email_of(self, member: UserId) -> str | None:
+        """The member's address, None once the account is gone."""
