@@ -6,9 +6,9 @@ to the import list below.
 
 from __future__ import annotations
 
-from saltbitter.adapters.sqlalchemy import tables, tables_assessments, tables_members
+from saltbitter.adapters.sqlalchemy import tables, tables_ai, tables_assessments, tables_members
 from saltbitter.adapters.sqlalchemy.tables import metadata
 
 __all__ = ["TABLE_MODULES", "metadata"]
 
-TABLE_MODULES = (tables, tables_members, tables_assessments)
+TABLE_MODULES = (tables, tables_members, tables_assessments, tables_ai)
