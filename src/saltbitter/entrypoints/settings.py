@@ -72,6 +72,14 @@ class Settings:
     # Quiet hours for member email, in each member's own timezone (HH:MM; equal = off).
     quiet_hours_start: str = "22:00"
     quiet_hours_end: str = "08:00"
+    # AI coach and practice personas (docs/ai.md): OpenAI chat completions when a key is
+    # given (base URL for an OpenAI-compatible endpoint), else the embedded stand-in.
+    openai_api_key: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_base_url: str | None = None
+    openai_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 20.0
+    openai_max_retries: Annotated[int, msgspec.Meta(ge=0)] = 2
+    openai_max_tokens: Annotated[int, msgspec.Meta(ge=16)] = 400
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from saltbitter.entrypoints.capabilities import (
     accounts,
+    ai,
     assessments,
     matching,
     notifications,
@@ -25,4 +26,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     assessments.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
+    ai.CAPABILITY,
 )

@@ -11,7 +11,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.entrypoints.composition import make_container, start_container, stop_container
-from saltbitter.entrypoints.http import assessments, matching, notifications, profiles
+from saltbitter.entrypoints.http import ai, assessments, matching, notifications, profiles
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *assessments.ROUTES,
             *matching.ROUTES,
             *notifications.ROUTES,
+            *ai.ROUTES,
         ],
     )
     health = DishkaRouter("", route_handlers=[HealthController])
