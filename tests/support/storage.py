@@ -16,6 +16,7 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.testing.fakes import InMemoryOutbox
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 from support.fakes_accounts import AccountsFakes
+from support.fakes_ai import AiFakes
 from support.fakes_privacy import PrivacyFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
@@ -43,4 +44,4 @@ class InMemoryStorage(Provider):
 
 
 # One provider per capability, each in its own module.
-CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, PrivacyFakes)
+CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, PrivacyFakes, AiFakes)
