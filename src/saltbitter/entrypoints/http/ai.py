@@ -14,7 +14,7 @@ from uuid import UUID
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, delete, get, post
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from saltbitter.application.ai.coach import DraftFeedback, ExplainAssessment, SuggestIcebreakers
@@ -77,7 +77,7 @@ class AiController(Controller):
     )
     async def practice(
         self,
-        persona_id: str,
+        persona_id: FromPath[str],
         data: JSONBody[PracticeMessageRequest],
         principal: FromDishka[Principal],
         send: FromDishka[SendPracticeMessage],
@@ -109,11 +109,11 @@ class AiController(Controller):
     )
     async def explain_assessment(
         self,
+        data: JSONBody[ExplainAssessmentRequest],
         principal: FromDishka[Principal],
         explain: FromDishka[ExplainAssessment],
-        data: JSONBody[ExplainAssessmentRequest] | None = None,
     ) -> AiAnswer:
-        return await explain(principal, None if data is None else data.question)
+        return await explain(principal, data.question)
 
     @post(
         "/icebreakers",
@@ -162,7 +162,7 @@ class AiController(Controller):
     )
     async def delete_conversation(
         self,
-        conversation_id: UUID,
+        conversation_id: FromPath[UUID],
         principal: FromDishka[Principal],
         delete_one: FromDishka[DeleteAiConversation],
     ) -> None:
