@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
+import openai
 import pytest
 
-import openai
 from saltbitter.adapters.openai.chat import OpenAIChatModel
 from saltbitter.adapters.openai.stand_in import STAND_IN_NOTE, TemplateLanguageModel
 from saltbitter.application.ports.ai import AiTask, MessageRole, ModelRequest, Turn
