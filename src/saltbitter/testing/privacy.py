@@ -14,6 +14,7 @@ from enum import Enum
 from uuid import UUID
 
 from saltbitter.application.accounts.personal_data import PERSONAL_DATA as ACCOUNTS
+from saltbitter.application.ai.personal_data import PERSONAL_DATA as AI
 from saltbitter.application.assessments.personal_data import PERSONAL_DATA as ASSESSMENTS
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING
 from saltbitter.application.notifications.personal_data import PERSONAL_DATA as NOTIFICATIONS
@@ -27,6 +28,7 @@ from saltbitter.application.ports.privacy import (
 from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_ai import AiState
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_notifications import NotificationsState
@@ -35,6 +37,7 @@ from saltbitter.testing.memory import InMemoryConnection
 
 __all__ = [
     "InMemoryAccountsPersonalData",
+    "InMemoryAiPersonalData",
     "InMemoryAssessmentsPersonalData",
     "InMemoryMatchingPersonalData",
     "InMemoryNotificationsPersonalData",
@@ -302,6 +305,48 @@ class InMemoryNotificationsPersonalData(_Holder):
         return self._report({"notifications": len(notifications), "scheduled_emails": len(emails)})
 
 
+class InMemoryAiPersonalData(_Holder):
+    declaration_value = AI
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._connection.state(AiState)
+        mine = sorted(
+            (c for c in state.conversations.values() if c.user_id == member), key=lambda c: c.id
+        )
+        ids = {c.id for c in mine}
+        return {
+            "ai_messages": [
+                _row(m)
+                for m in sorted(state.messages, key=lambda m: m.id)
+                if m.conversation_id in ids
+            ],
+            "ai_conversations": [_row(c) for c in mine],
+            "ai_quota_usage": [
+                {"user_id": str(user), "day": day.isoformat(), "used": used}
+                for (user, day), used in sorted(state.quota.items(), key=lambda item: item[0][1])
+                if user == member
+            ],
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(AiState)
+        ids = {cid for cid, c in state.conversations.items() if c.user_id == member}
+        messages = [m for m in state.messages if m.conversation_id in ids]
+        state.messages = [m for m in state.messages if m.conversation_id not in ids]
+        for cid in ids:
+            del state.conversations[cid]
+        quota = [key for key in state.quota if key[0] == member]
+        for key in quota:
+            del state.quota[key]
+        return self._report(
+            {
+                "ai_messages": len(messages),
+                "ai_conversations": len(ids),
+                "ai_quota_usage": len(quota),
+            }
+        )
+
+
 _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
@@ -310,6 +355,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemoryAssessmentsPersonalData,
         InMemoryMatchingPersonalData,
         InMemoryNotificationsPersonalData,
+        InMemoryAiPersonalData,
     )
 }
 

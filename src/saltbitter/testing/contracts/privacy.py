@@ -28,6 +28,14 @@ from saltbitter.application.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
+from saltbitter.application.ports.ai import (
+    AiHistoryStore,
+    AiQuotaCounter,
+    Conversation,
+    ConversationKind,
+    MessageRole,
+    StoredMessage,
+)
 from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.application.ports.matching import DailySet, DailySetEntry, MatchingRepository
@@ -173,6 +181,19 @@ async def seed_world(request_scope: RequestScope) -> World:
             await notifications.schedule_email(_email(me))
             await notifications.schedule_email(_email(other))
             await transaction.commit()
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        history, quota = await r.get(AiHistoryStore), await r.get(AiQuotaCounter)
+        async with transaction:
+            for member, said in ((me, ("Hi", "Hello! I'm an AI.")), (other, ("Hey",))):
+                conversation = Conversation(uuid4(), member, ConversationKind.PRACTICE, "shy", T0)
+                history.start(conversation)
+                for i, body in enumerate(said):
+                    role = MessageRole.MEMBER if i % 2 == 0 else MessageRole.AI
+                    at = T0 + timedelta(seconds=i)
+                    history.add(StoredMessage(uuid4(), conversation.id, role, body, at))
+                assert await quota.try_spend(member, DAY, 50) == 1
+            await transaction.commit()
     return World(me, other, third, my_photo.storage_key)
 
 
@@ -225,6 +246,9 @@ class PersonalDataContract:
             "discover_allotments": 2,
             "notifications": 1,  # other's notice about our match is other's
             "scheduled_emails": 1,
+            "ai_messages": 2,
+            "ai_conversations": 1,
+            "ai_quota_usage": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -273,6 +297,9 @@ class PersonalDataContract:
             "discover_allotments": 1,
             "notifications": 1,
             "scheduled_emails": 1,
+            "ai_messages": 1,
+            "ai_conversations": 1,
+            "ai_quota_usage": 1,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))
