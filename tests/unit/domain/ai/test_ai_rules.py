@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from saltbitter.domain.ai.crisis import CrisisKind, crisis_in, crisis_response, normalise
+from saltbitter.domain.ai.icebreakers import IMPORTANT_VALUE, shared_interests, shared_values
 from saltbitter.domain.ai.personas import (
     COACH_DISCLOSURE,
     ICEBREAKER_DISCLOSURE,
@@ -125,3 +126,31 @@ def test_quota_resets_at_the_next_utc_midnight(now: datetime) -> None:
     assert quota_day(reset) == quota_day(now) + timedelta(days=1)
     assert 1 <= seconds_until_reset(now) <= 86_400
     assert reset.tzinfo is UTC
+
+
+_TAGS = st.lists(st.sampled_from(["jazz", "Jazz ", "hiking", "chess", "surf", "art"]), max_size=6)
+_VALUES = st.none() | st.dictionaries(
+    st.sampled_from(["benevolence", "self_direction", "security", "tradition"]),
+    st.integers(1, 7).map(float),
+)
+
+
+@given(_TAGS, _TAGS)
+def test_shared_interests_are_symmetric_and_shared(mine: list[str], theirs: list[str]) -> None:
+    shared = shared_interests(mine, theirs)
+    assert shared == shared_interests(theirs, mine)
+    assert all(tag in {t.strip().casefold() for t in mine} for tag in shared)
+    assert all(tag in {t.strip().casefold() for t in theirs} for tag in shared)
+
+
+@given(_VALUES, _VALUES)
+def test_shared_values_are_symmetric_and_important_to_both(
+    mine: dict[str, float] | None, theirs: dict[str, float] | None
+) -> None:
+    shared = shared_values(mine, theirs)
+    assert shared == shared_values(theirs, mine)
+    for name in shared:
+        key = name.replace(" ", "_")
+        assert mine is not None
+        assert theirs is not None
+        assert min(mine[key], theirs[key]) >= IMPORTANT_VALUE
