@@ -15,27 +15,18 @@ from dishka import AsyncContainer, Provider, Scope, provide
 from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy.assessments import SqlaAssessmentRepository
 from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
-from saltbitter.adapters.sqlalchemy.notifications import SqlaNotificationRepository
 from saltbitter.adapters.sqlalchemy.privacy import personal_data_gaps
-from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
 from saltbitter.adapters.sqlalchemy.schema import metadata
-from saltbitter.application.ports.assessments import AssessmentRepository
 from saltbitter.application.ports.matching import MatchingRepository
-from saltbitter.application.ports.notifications import NotificationRepository
 from saltbitter.application.ports.privacy import PersonalData
-from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
 from saltbitter.entrypoints.composition import make_container
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.testing.contracts.privacy import PersonalDataContract, ReferenceScan
 from saltbitter.testing.contracts.scopes import RequestScope, Resolver
 from saltbitter.testing.fakes_accounts import AccountsState
-from saltbitter.testing.fakes_assessments import InMemoryAssessmentRepository
 from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
-from saltbitter.testing.fakes_notifications import InMemoryNotificationRepository
-from saltbitter.testing.fakes_profiles import InMemoryPhotoRepository, InMemoryProfileRepository
 from saltbitter.testing.memory import InMemoryDatabase
 
 # Not member data in the registry's sense: messages (declared as payloads) and aggregates.
@@ -110,13 +101,7 @@ class SqlSeedPorts(Provider):
 
     scope = Scope.REQUEST
 
-    profiles = provide(SqlaProfileRepository, provides=ProfileRepository, override=True)
-    photos = provide(SqlaPhotoRepository, provides=PhotoRepository, override=True)
-    assessments = provide(SqlaAssessmentRepository, provides=AssessmentRepository, override=True)
     matching = provide(SqlaMatchingRepository, provides=MatchingRepository, override=True)
-    notifications = provide(
-        SqlaNotificationRepository, provides=NotificationRepository, override=True
-    )
 
 
 class MemorySeedPorts(Provider):
@@ -124,15 +109,7 @@ class MemorySeedPorts(Provider):
 
     scope = Scope.REQUEST
 
-    profiles = provide(InMemoryProfileRepository, provides=ProfileRepository, override=True)
-    photos = provide(InMemoryPhotoRepository, provides=PhotoRepository, override=True)
-    assessments = provide(
-        InMemoryAssessmentRepository, provides=AssessmentRepository, override=True
-    )
     matching = provide(InMemoryMatchingRepository, provides=MatchingRepository, override=True)
-    notifications = provide(
-        InMemoryNotificationRepository, provides=NotificationRepository, override=True
-    )
 
 
 def container_scopes(container: AsyncContainer) -> RequestScope:

@@ -17,7 +17,10 @@ from saltbitter.testing.fakes import InMemoryOutbox
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 from support.fakes_accounts import AccountsFakes
 from support.fakes_ai import AiFakes
+from support.fakes_assessments import AssessmentsFakes
+from support.fakes_notifications import NotificationsFakes
 from support.fakes_privacy import PrivacyFakes
+from support.fakes_profiles import ProfilesFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
 
@@ -44,4 +47,11 @@ class InMemoryStorage(Provider):
 
 
 # One provider per capability, each in its own module.
-CAPABILITY_FAKES: tuple[type[Provider], ...] = (AccountsFakes, PrivacyFakes, AiFakes)
+CAPABILITY_FAKES: tuple[type[Provider], ...] = (
+    AccountsFakes,
+    ProfilesFakes,
+    AssessmentsFakes,
+    NotificationsFakes,
+    PrivacyFakes,
+    AiFakes,
+)

@@ -1,14 +1,20 @@
-"""In-memory fake of the assessment repository (issue 4)."""
+"""In-memory fakes of the assessments ports (issue 4): assessments, norms, the answers
+they are computed from, the member's consents and birthdates (read from the accounts'
+state of the same connection, as the SQL adapters read the accounts' tables)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from saltbitter.application.ports.assessments import (
     AssessmentRepository,
+    MemberBirthdates,
+    MemberConsents,
     NormsRepository,
     NormsSample,
+    NormsSamples,
     PublishedNorms,
     StoredAssessment,
 )
@@ -19,7 +25,14 @@ from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.memory import InMemoryRepository
 
-__all__ = ["AssessmentsState", "InMemoryAssessmentRepository", "InMemoryNormsRepository"]
+__all__ = [
+    "AssessmentsState",
+    "InMemoryAssessmentRepository",
+    "InMemoryMemberBirthdates",
+    "InMemoryMemberConsents",
+    "InMemoryNormsRepository",
+    "InMemoryNormsSamples",
+]
 
 
 @dataclass
@@ -56,7 +69,7 @@ class InMemoryAssessmentRepository(_OnAssessments, AssessmentRepository):
 _BAND_ORDER: list[AgeBand | None] = [None, *AgeBand]
 
 
-class InMemoryNormsRepository(_OnAssessments, NormsRepository):
+class InMemoryNormsSamples(_OnAssessments, NormsSamples):
     """Reads the users and the consent ledger of the same working copy."""
 
     @property
@@ -82,6 +95,8 @@ class InMemoryNormsRepository(_OnAssessments, NormsRepository):
             if granted.get(user_id, False) and user_id in self._users
         ]
 
+
+class InMemoryNormsRepository(_OnAssessments, NormsRepository):
     def add(self, norms: PublishedNorms) -> None:
         key = (norms.overall.instrument_key, norms.version)
         if any((n.overall.instrument_key, n.version) == key for n in self._state.norms):
@@ -96,3 +111,29 @@ class InMemoryNormsRepository(_OnAssessments, NormsRepository):
             return None
         bands = sorted(newest.by_age_band, key=lambda n: _BAND_ORDER.index(n.age_band))
         return replace(newest, by_age_band=tuple(bands))
+
+
+class _OnAccounts(InMemoryRepository):
+    @property
+    def _accounts(self) -> AccountsState:
+        return self._connection.state(AccountsState)
+
+
+class InMemoryMemberConsents(_OnAccounts, MemberConsents):
+    """The accounts' consent ledger, oldest first; only ever appended to."""
+
+    def append(self, record: ConsentRecord) -> None:
+        self._accounts.consents.append(record)
+
+    async def history(self, user_id: UserId) -> Sequence[ConsentRecord]:
+        return [c for c in self._accounts.consents if c.user_id == user_id]
+
+    async def current(self, user_id: UserId, purpose: ConsentPurpose) -> ConsentRecord | None:
+        mine = [c for c in await self.history(user_id) if c.purpose is purpose]
+        return mine[-1] if mine else None
+
+
+class InMemoryMemberBirthdates(_OnAccounts, MemberBirthdates):
+    async def birthdate(self, user_id: UserId) -> date | None:
+        user = self._accounts.users.get(user_id)
+        return None if user is None else user.birthdate

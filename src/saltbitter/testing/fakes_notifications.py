@@ -1,4 +1,5 @@
-"""In-memory fake of the notification repository (issue 4)."""
+"""In-memory fakes of the notifications ports (issue 4): the inbox, the email schedule
+and the recipients (read from the accounts' state of the same connection)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,27 @@ from datetime import datetime
 from uuid import UUID
 
 from saltbitter.application.ports.notifications import (
+    EmailSchedule,
     EmailStatus,
     Notification,
+    NotificationInbox,
+    NotificationRecipients,
     NotificationRepository,
     PagePosition,
+    Recipient,
     ScheduledEmail,
 )
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.memory import InMemoryRepository
 
-__all__ = ["InMemoryNotificationRepository", "NotificationsState"]
+__all__ = [
+    "InMemoryEmailSchedule",
+    "InMemoryNotificationInbox",
+    "InMemoryNotificationRecipients",
+    "InMemoryNotificationRepository",
+    "NotificationsState",
+]
 
 
 @dataclass
@@ -32,11 +44,13 @@ def _newest_first(notification: Notification) -> tuple[datetime, UUID]:
     return (notification.created_at, notification.id)
 
 
-class InMemoryNotificationRepository(InMemoryRepository, NotificationRepository):
+class _OnNotifications(InMemoryRepository):
     @property
     def _state(self) -> NotificationsState:
         return self._connection.state(NotificationsState)
 
+
+class InMemoryNotificationInbox(_OnNotifications, NotificationInbox):
     async def add(self, notification: Notification) -> bool:
         if notification.id in self._state.notifications:
             return False
@@ -64,6 +78,8 @@ class InMemoryNotificationRepository(InMemoryRepository, NotificationRepository)
                 changed += 1
         return changed
 
+
+class InMemoryEmailSchedule(_OnNotifications, EmailSchedule):
     async def schedule_email(self, email: ScheduledEmail) -> bool:
         if email.id in self._state.emails:
             return False
@@ -71,7 +87,7 @@ class InMemoryNotificationRepository(InMemoryRepository, NotificationRepository)
         return True
 
     async def claim_due_emails(self, now: datetime, limit: int) -> Sequence[ScheduledEmail]:
-        # One in-memory unit of work works on a private copy: claims never overlap.
+        # One in-memory transaction works on a private copy: claims never overlap.
         due = [
             email
             for email in self._state.emails.values()
@@ -95,3 +111,17 @@ class InMemoryNotificationRepository(InMemoryRepository, NotificationRepository)
     async def emails_for(self, user_id: UserId) -> Sequence[ScheduledEmail]:
         mine = [email for email in self._state.emails.values() if email.user_id == user_id]
         return sorted(mine, key=lambda email: (email.send_after, email.id))
+
+
+class InMemoryNotificationRepository(
+    InMemoryNotificationInbox, InMemoryEmailSchedule, NotificationRepository
+):
+    """Transitional: both halves, for the unit of work until it goes."""
+
+
+class InMemoryNotificationRecipients(InMemoryRepository, NotificationRecipients):
+    async def get(self, user_id: UserId) -> Recipient | None:
+        user = self._connection.state(AccountsState).users.get(user_id)
+        if user is None:
+            return None
+        return Recipient(user.id, user.display_name, user.email.value, user.status, user.timezone)

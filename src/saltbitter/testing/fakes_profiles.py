@@ -23,18 +23,29 @@ from saltbitter.application.ports.images import (
     ProcessedImage,
 )
 from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
-from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.application.ports.profiles import (
+    AssessmentCompletion,
+    PhotoRepository,
+    ProfileMember,
+    ProfileMembers,
+    ProfileRepository,
+)
 from saltbitter.application.ports.system import Clock
+from saltbitter.domain.accounts import User
 from saltbitter.domain.errors import Conflict, ValidationFailed
 from saltbitter.domain.profiles import ImageType, Photo, PhotoId, Profile
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.memory import InMemoryRepository
 
 __all__ = [
+    "InMemoryAssessmentCompletion",
     "InMemoryImageProcessor",
     "InMemoryPhotoModerator",
     "InMemoryPhotoRepository",
     "InMemoryPhotoStore",
+    "InMemoryProfileMembers",
     "InMemoryProfileRepository",
     "ProfilesState",
 ]
@@ -106,6 +117,37 @@ class InMemoryPhotoRepository(InMemoryRepository, PhotoRepository):
             raise ValueError("save_order needs exactly the member's photo ids")
         for position, photo_id in enumerate(photo_ids):
             self._state.photos[photo_id] = replace(self._state.photos[photo_id], position=position)
+
+
+def _member(user: User) -> ProfileMember:
+    return ProfileMember(user.id, user.display_name, user.status, user.birthdate)
+
+
+class InMemoryProfileMembers(InMemoryRepository, ProfileMembers):
+    """The accounts' users of the same connection."""
+
+    @property
+    def _users(self) -> dict[UserId, User]:
+        return self._connection.state(AccountsState).users
+
+    async def get(self, user_id: UserId) -> ProfileMember | None:
+        user = self._users.get(user_id)
+        return None if user is None else _member(user)
+
+    async def get_many(self, user_ids: Collection[UserId]) -> Mapping[UserId, ProfileMember]:
+        users = self._users
+        return {user_id: _member(users[user_id]) for user_id in set(user_ids) if user_id in users}
+
+    async def rename(self, user_id: UserId, display_name: str) -> None:
+        user = self._users.get(user_id)
+        if user is not None:
+            self._users[user_id] = replace(user, display_name=display_name)
+
+
+class InMemoryAssessmentCompletion(InMemoryRepository, AssessmentCompletion):
+    async def has_completed(self, user_id: UserId) -> bool:
+        records = self._connection.state(AssessmentsState).records
+        return any(record.user_id == user_id for record in records)
 
 
 class InMemoryPhotoStore(PhotoStore):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -17,12 +18,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
+from saltbitter.adapters.sqlalchemy.notifications import SqlaEmailSchedule, SqlaNotificationInbox
+from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
+from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.ports.events import Event
 from saltbitter.application.ports.notifications import EmailStatus, Notification
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.jobs import EVENTS
 from saltbitter.entrypoints.settings import Settings
 from support.live_api import Api
 
@@ -58,11 +65,30 @@ def _member(api: Api, timezone: str = "Europe/Berlin") -> tuple[str, dict[str, s
     return email, auth, user_id
 
 
+@asynccontextmanager
+async def _connection(engine: AsyncEngine) -> AsyncIterator[StagedConnection]:
+    """A connection of the test's own, as one request of the server has."""
+    db = StagedConnection(engine)
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
 async def _publish(engine: AsyncEngine, *events: Event) -> None:
-    async with SqlaUnitOfWork(engine) as uow:
+    async with _connection(engine) as db, SqlaTransaction(db) as transaction:
+        outbox = SqlaOutbox(db, SystemClock(), UuidIdGenerator(), EVENTS)
         for event in events:
-            uow.outbox.add(event)
-        await uow.commit()
+            outbox.add(event)
+        await transaction.commit()
+
+
+async def _add(engine: AsyncEngine, *notifications: Notification) -> None:
+    async with _connection(engine) as db, SqlaTransaction(db) as transaction:
+        inbox = SqlaNotificationInbox(db)
+        for notification in notifications:
+            await inbox.add(notification)
+        await transaction.commit()
 
 
 def _wake_relay(api: Api, auth: dict[str, str]) -> None:
@@ -121,9 +147,9 @@ async def test_a_match_notifies_both_members_and_emails_outside_quiet_hours(
     assert "new match" in mail.text
     # Night there: held until 08:00 local time, durably, not dropped.
     assert [m for m in api.mails_to(asleep_email) if m.subject == SUBJECT] == []
-    async with SqlaUnitOfWork(engine) as uow:
-        [held] = await uow.notifications.emails_for(asleep_id)
-        [done] = await uow.notifications.emails_for(awake_id)
+    async with _connection(engine) as db:
+        [held] = await SqlaEmailSchedule(db).emails_for(asleep_id)
+        [done] = await SqlaEmailSchedule(db).emails_for(awake_id)
     assert held.status is EmailStatus.PENDING
     assert done.status is EmailStatus.SENT
     release = held.send_after.astimezone(ZoneInfo(_zone_where_it_is(2)))
@@ -139,10 +165,7 @@ async def test_pages_of_twenty_newest_first_with_a_cursor(api: Api, engine: Asyn
         Notification(uuid4(), user_id, NotificationKind.NEW_MATCH, {"match_id": str(uuid4())}, at)
         for at in [base + timedelta(minutes=i) for i in range(25)]
     ]
-    async with SqlaUnitOfWork(engine) as uow:
-        for notification in made:
-            await uow.notifications.add(notification)
-        await uow.commit()
+    await _add(engine, *made)
 
     first = api.http.get("/api/v1/notifications", headers=auth)
     assert first.status_code == 200
@@ -172,10 +195,7 @@ async def test_marking_read_never_touches_another_members_notifications(
     at = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
     mine = Notification(uuid4(), me, NotificationKind.DAILY_SET_READY, {"size": 3}, at)
     theirs = Notification(uuid4(), them, NotificationKind.DAILY_SET_READY, {"size": 5}, at)
-    async with SqlaUnitOfWork(engine) as uow:
-        await uow.notifications.add(mine)
-        await uow.notifications.add(theirs)
-        await uow.commit()
+    await _add(engine, mine, theirs)
 
     marked = api.http.post(
         "/api/v1/notifications/read",

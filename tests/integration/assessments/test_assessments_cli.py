@@ -10,7 +10,14 @@ from uuid import uuid4
 import pytest
 from typer.testing import CliRunner
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
+from saltbitter.adapters.sqlalchemy.accounts import SqlaUserRepository
+from saltbitter.adapters.sqlalchemy.assessments import (
+    SqlaAssessmentRepository,
+    SqlaMemberConsents,
+)
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.ports.assessments import StoredAssessment
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.attachment import AttachmentStyle
@@ -35,22 +42,26 @@ def _seed(database: Path, count: int, seed: int) -> None:
 
     async def work() -> None:
         engine = create_engine_for(f"sqlite+aiosqlite:///{database}")
+        db = StagedConnection(engine)
+        users, consents = SqlaUserRepository(db), SqlaMemberConsents(db)
+        taken = SqlaAssessmentRepository(db)
         try:
-            async with SqlaUnitOfWork(engine) as uow:
+            async with SqlaTransaction(db) as transaction:
                 for answers in simulate_population(count, seed):
                     user = a_user()
-                    uow.users.add(user)
-                    uow.consents.append(
+                    users.add(user)
+                    consents.append(
                         ConsentRecord(user.id, ConsentPurpose.SENSITIVE_DATA, True, "p-1", taken_at)
                     )
-                    uow.assessments.add(
+                    taken.add(
                         StoredAssessment(
                             uuid4(), user.id, "ecr-r", "en-2013-06-05", answers, 3.0, 3.0,
                             AttachmentStyle.SECURE, False, taken_at,
                         )
                     )  # fmt: skip
-                await uow.commit()
+                await transaction.commit()
         finally:
+            await db.close()
             await engine.dispose()
 
     asyncio.run(work())

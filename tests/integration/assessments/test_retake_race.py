@@ -11,17 +11,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
-from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.assessments.dto import AssessmentView, SubmitAssessmentCommand
-from saltbitter.application.assessments.norms import NormsPolicy
 from saltbitter.application.assessments.results import SubmitAssessment
+from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.application.ports.assessments import MemberConsents
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.testing.builders import a_user
+from support.scopes import sql_container
 
 pytestmark = pytest.mark.integration
 
@@ -44,23 +46,27 @@ async def test_two_simultaneous_submissions_store_one_result_and_refuse_the_othe
     engine: AsyncEngine,
 ) -> None:
     users = [a_user() for _ in range(MEMBERS)]
-    async with SqlaUnitOfWork(engine) as uow:
-        for user in users:
-            uow.users.add(user)
-            uow.consents.append(
-                ConsentRecord(
-                    user.id, ConsentPurpose.SENSITIVE_DATA, True, "p-1", datetime.now(UTC)
+    container = sql_container(engine)
+    async with container() as request:
+        transaction = await request.get(Transaction)
+        accounts, consents = await request.get(UserRepository), await request.get(MemberConsents)
+        async with transaction:
+            for user in users:
+                accounts.add(user)
+                consents.append(
+                    ConsentRecord(
+                        user.id, ConsentPurpose.SENSITIVE_DATA, True, "p-1", datetime.now(UTC)
+                    )
                 )
-            )
-        await uow.commit()
-    clock, ids = SystemClock(), UuidIdGenerator()
+            await transaction.commit()
 
     async def submit(user: UserId) -> AssessmentView | Conflict:
-        use_case = SubmitAssessment(SqlaUnitOfWork(engine), clock, ids, NormsPolicy())
-        try:
-            return await use_case(_principal(user), SubmitAssessmentCommand("ecr-r", ANSWERS))
-        except Conflict as conflict:
-            return conflict
+        async with container() as request:  # each submission is a request of its own
+            use_case = await request.get(SubmitAssessment)
+            try:
+                return await use_case(_principal(user), SubmitAssessmentCommand("ecr-r", ANSWERS))
+            except Conflict as conflict:
+                return conflict
 
     # Two submissions per member at once: 40 transactions racing, pairwise on a member.
     outcomes = await asyncio.gather(*(submit(user.id) for user in users for _ in range(2)))
@@ -77,3 +83,4 @@ async def test_two_simultaneous_submissions_store_one_result_and_refuse_the_othe
         ).all()
     assert len(per_member) == MEMBERS
     assert {count for _, count in per_member} == {1}
+    await container.close()

@@ -22,7 +22,9 @@ from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import a_photo
 from saltbitter.testing.contracts.photo_store import Fetch, PhotoStoreContract, Wait
-from saltbitter.testing.fakes import InMemoryClock, InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.fakes import InMemoryClock
+from saltbitter.testing.fakes_profiles import InMemoryPhotoRepository
+from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 
 from .conftest import REGION, client_for
 
@@ -145,9 +147,10 @@ async def test_the_orphan_sweep_removes_only_old_unreferenced_objects(s3: S3Clie
     database = InMemoryDatabase()
     member = UserId(uuid.uuid4())
     photo = a_photo(member)
-    async with InMemoryUnitOfWork(database) as uow:
-        uow.photos.add(photo)
-        await uow.commit()
+    connection = InMemoryConnection(database)
+    async with InMemoryTransaction(connection) as transaction:
+        InMemoryPhotoRepository(connection).add(photo)
+        await transaction.commit()
     orphan = storage_key_for(member, PhotoId(uuid.uuid4()), ImageType.JPEG)
     for key in (photo.storage_key, orphan):
         await store.put(key, b"bytes", "image/jpeg")
@@ -156,7 +159,10 @@ async def test_the_orphan_sweep_removes_only_old_unreferenced_objects(s3: S3Clie
         # S3 stamps objects with its own clock, so the sweep's clock moves instead.
         clock = InMemoryClock(datetime.now(UTC) + later)
         policy = OrphanSweepPolicy(timedelta(hours=1))
-        return SweepOrphanPhotoFiles(InMemoryUnitOfWork(database, clock), store, clock, policy)
+        job = InMemoryConnection(database)  # each run on a connection of its own
+        return SweepOrphanPhotoFiles(
+            InMemoryTransaction(job), InMemoryPhotoRepository(job), store, clock, policy
+        )
 
     assert await sweep_at(timedelta(minutes=30))() == 0  # still young
     assert await store.get(orphan) == b"bytes"

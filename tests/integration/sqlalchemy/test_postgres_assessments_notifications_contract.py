@@ -5,60 +5,88 @@ import asyncio
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.contracts.assessments import (
     AssessmentRepositoryContract,
+    MemberBirthdatesContract,
+    MemberConsentsContract,
     NormsRepositoryContract,
-    UowFactory,
+    ProfileValuesContract,
 )
 from saltbitter.testing.contracts.notifications import (
     T0,
-    NotificationRepositoryContract,
+    EmailScheduleContract,
+    NotificationInboxContract,
+    NotificationRecipientsContract,
     an_email,
+    transaction,
 )
+from saltbitter.testing.contracts.scopes import RequestScope
+from support.scopes import sql_request_scope
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def uow_factory(engine: AsyncEngine) -> UowFactory:
-    return lambda: SqlaUnitOfWork(engine)
+def request_scope(engine: AsyncEngine) -> RequestScope:
+    return sql_request_scope(engine)
 
 
-class TestPostgresAssessmentRepository(AssessmentRepositoryContract):
+class _Postgres:
+    @pytest.fixture
+    def request_scope(self, request_scope: RequestScope) -> RequestScope:
+        return request_scope
+
+
+class TestPostgresAssessmentRepository(_Postgres, AssessmentRepositoryContract):
     pass
 
 
-class TestPostgresNormsRepository(NormsRepositoryContract):
+class TestPostgresNormsRepository(_Postgres, NormsRepositoryContract):
     pass
 
 
-class TestPostgresNotificationRepository(NotificationRepositoryContract):
+class TestPostgresMemberConsents(_Postgres, MemberConsentsContract):
+    pass
+
+
+class TestPostgresMemberBirthdates(_Postgres, MemberBirthdatesContract):
+    pass
+
+
+class TestPostgresProfileValues(_Postgres, ProfileValuesContract):
+    pass
+
+
+class TestPostgresNotificationInbox(_Postgres, NotificationInboxContract):
+    pass
+
+
+class TestPostgresEmailSchedule(_Postgres, EmailScheduleContract):
     async def test_concurrent_senders_never_claim_the_same_email(
-        self, uow_factory: UowFactory
+        self, request_scope: RequestScope
     ) -> None:
         user = a_user()
         emails = [an_email(user) for _ in range(6)]
-        async with uow_factory() as uow:
-            uow.users.add(user)
+        async with transaction(request_scope) as s:
+            s.users.add(user)
             for email in emails:
-                await uow.notifications.schedule_email(email)
-            await uow.commit()
+                await s.emails.schedule_email(email)
+            await s.commit()
         holding = asyncio.Event()
         release = asyncio.Event()
 
         async def first_sender() -> set[object]:
-            async with uow_factory() as uow:
-                claimed = await uow.notifications.claim_due_emails(T0, 4)
+            async with transaction(request_scope) as s:
+                claimed = await s.emails.claim_due_emails(T0, 4)
                 holding.set()
                 await release.wait()  # keeps its row locks until the others have claimed
                 return {email.id for email in claimed}
 
         async def second_sender() -> set[object]:
             await holding.wait()
-            async with uow_factory() as uow:
-                claimed = await uow.notifications.claim_due_emails(T0, 10)
+            async with transaction(request_scope) as s:
+                claimed = await s.emails.claim_due_emails(T0, 10)
             release.set()
             return {email.id for email in claimed}
 
@@ -68,3 +96,7 @@ class TestPostgresNotificationRepository(NotificationRepositoryContract):
         assert len(first) == 4
         assert len(second) == 2  # the locked ones are skipped, not waited for
         assert first | second == {email.id for email in emails}
+
+
+class TestPostgresNotificationRecipients(_Postgres, NotificationRecipientsContract):
+    pass

@@ -19,9 +19,10 @@ from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.dto import NotificationsPolicy
-from saltbitter.application.ports.notifications import EmailStatus
+from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.application.ports.notifications import EmailSchedule, EmailStatus, NotificationInbox
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import User
 from saltbitter.entrypoints.capabilities.notifications import CAPABILITY
 from saltbitter.entrypoints.composition import build_container, stop_container
@@ -67,11 +68,11 @@ async def container(settings: Settings, clock: InMemoryClock) -> AsyncIterator[A
 async def _members(container: AsyncContainer, count: int) -> list[User]:
     users = [a_user() for _ in range(count)]  # Europe/Berlin
     async with container() as scope:
-        uow = await scope.get(UnitOfWork)
-        async with uow:
+        transaction, accounts = await scope.get(Transaction), await scope.get(UserRepository)
+        async with transaction:
             for user in users:
-                uow.users.add(user)
-            await uow.commit()
+                accounts.add(user)
+            await transaction.commit()
     return users
 
 
@@ -104,10 +105,9 @@ async def test_a_night_time_match_email_waits_in_the_database_until_eight(
     assert await run_job(container, topics.SEND_DUE_EMAILS) == 0  # nothing twice
 
     async with container() as scope:
-        uow = await scope.get(UnitOfWork)
-        async with uow:
-            [email] = await uow.notifications.emails_for(ada.id)
-            page = await uow.notifications.page(ada.id, after=None, limit=5)
+        emails, inbox = await scope.get(EmailSchedule), await scope.get(NotificationInbox)
+        [email] = await emails.emails_for(ada.id)
+        page = await inbox.page(ada.id, after=None, limit=5)
     assert (email.status, email.done_at) == (EmailStatus.SENT, EIGHT_IN_BERLIN)
     assert len(page) == 1
 

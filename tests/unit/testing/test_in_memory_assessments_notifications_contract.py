@@ -4,26 +4,58 @@ import pytest
 
 from saltbitter.testing.contracts.assessments import (
     AssessmentRepositoryContract,
+    MemberBirthdatesContract,
+    MemberConsentsContract,
     NormsRepositoryContract,
-    UowFactory,
+    ProfileValuesContract,
 )
-from saltbitter.testing.contracts.notifications import NotificationRepositoryContract
-from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.contracts.notifications import (
+    EmailScheduleContract,
+    NotificationInboxContract,
+    NotificationRecipientsContract,
+)
+from saltbitter.testing.contracts.scopes import RequestScope
+from support.scopes import fake_request_scope
 
 
 @pytest.fixture
-def uow_factory() -> UowFactory:
-    database = InMemoryDatabase()
-    return lambda: InMemoryUnitOfWork(database)
+def request_scope() -> RequestScope:
+    return fake_request_scope()
 
 
-class TestInMemoryAssessmentRepository(AssessmentRepositoryContract):
+class _InMemory:
+    @pytest.fixture
+    def request_scope(self, request_scope: RequestScope) -> RequestScope:
+        return request_scope
+
+
+class TestInMemoryAssessmentRepository(_InMemory, AssessmentRepositoryContract):
     pass
 
 
-class TestInMemoryNormsRepository(NormsRepositoryContract):
+class TestInMemoryNormsRepository(_InMemory, NormsRepositoryContract):
     pass
 
 
-class TestInMemoryNotificationRepository(NotificationRepositoryContract):
+class TestInMemoryMemberConsents(_InMemory, MemberConsentsContract):
+    pass
+
+
+class TestInMemoryMemberBirthdates(_InMemory, MemberBirthdatesContract):
+    pass
+
+
+class TestInMemoryProfileValues(_InMemory, ProfileValuesContract):
+    pass
+
+
+class TestInMemoryNotificationInbox(_InMemory, NotificationInboxContract):
+    pass
+
+
+class TestInMemoryEmailSchedule(_InMemory, EmailScheduleContract):
+    pass
+
+
+class TestInMemoryNotificationRecipients(_InMemory, NotificationRecipientsContract):
     pass

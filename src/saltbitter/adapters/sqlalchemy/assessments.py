@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, select, text
+from sqlalchemy import Row, select, text, update
 
 from saltbitter.adapters.sqlalchemy.shared_reads import (
     advisory_lock,
@@ -13,20 +14,33 @@ from saltbitter.adapters.sqlalchemy.shared_reads import (
     latest_assessment_id,
 )
 from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
-from saltbitter.adapters.sqlalchemy.tables import users
+from saltbitter.adapters.sqlalchemy.tables import consents, users
 from saltbitter.adapters.sqlalchemy.tables_assessments import OVERALL_BAND, assessment_norms
-from saltbitter.adapters.sqlalchemy.tables_members import assessments
+from saltbitter.adapters.sqlalchemy.tables_members import assessments, profiles
 from saltbitter.application.ports.assessments import (
     AssessmentRepository,
+    MemberBirthdates,
+    MemberConsents,
     NormsRepository,
     NormsSample,
+    NormsSamples,
+    ProfileValues,
     PublishedNorms,
     StoredAssessment,
 )
+from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms, SubscaleNorm
+from saltbitter.domain.compatibility import SchwartzValue, ValueRatings
 from saltbitter.domain.shared import UserId
 
-__all__ = ["SqlaAssessmentRepository", "SqlaNormsRepository"]
+__all__ = [
+    "SqlaAssessmentRepository",
+    "SqlaMemberBirthdates",
+    "SqlaMemberConsents",
+    "SqlaNormsRepository",
+    "SqlaNormsSamples",
+    "SqlaProfileValues",
+]
 
 # Two runs in the same second (the nightly job and the command) name the same version.
 CONFLICTS["pk_assessment_norms"] = (
@@ -160,7 +174,9 @@ def _norms(row: Row[Any]) -> Norms:
     )
 
 
-class SqlaNormsRepository(NormsRepository):
+class SqlaNormsSamples(NormsSamples):
+    """Joins the members, their consents and their assessments on one connection."""
+
     __slots__ = ("_db",)
 
     def __init__(self, db: StagedConnection) -> None:
@@ -175,6 +191,13 @@ class SqlaNormsRepository(NormsRepository):
             )
             for row in rows
         ]
+
+
+class SqlaNormsRepository(NormsRepository):
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
 
     def add(self, norms: PublishedNorms) -> None:
         for part in (norms.overall, *norms.by_age_band):
@@ -202,3 +225,91 @@ class SqlaNormsRepository(NormsRepository):
         return PublishedNorms(
             computed_at=overall.computed_at, overall=_norms(overall), by_age_band=tuple(bands)
         )
+
+
+def _consent(row: Row[Any]) -> ConsentRecord:
+    return ConsentRecord(
+        user_id=UserId(row.user_id),
+        purpose=ConsentPurpose(row.purpose),
+        granted=row.granted,
+        policy_version=row.policy_version,
+        recorded_at=row.recorded_at,
+        ip_address=row.ip_address,
+        user_agent=row.user_agent,
+    )
+
+
+_CONSENT_COLUMNS = [column for column in consents.c if column.name != "id"]
+
+
+class SqlaMemberConsents(MemberConsents):
+    """The ``consents`` ledger; append-only by construction (no UPDATE or DELETE)."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    def append(self, record: ConsentRecord) -> None:
+        self._db.stage(
+            consents,
+            {
+                "user_id": record.user_id,
+                "purpose": record.purpose.value,
+                "granted": record.granted,
+                "policy_version": record.policy_version,
+                "recorded_at": record.recorded_at,
+                "ip_address": record.ip_address,
+                "user_agent": record.user_agent,
+            },
+        )
+
+    async def history(self, user_id: UserId) -> Sequence[ConsentRecord]:
+        statement = (
+            select(*_CONSENT_COLUMNS)
+            .where(consents.c.user_id == user_id)
+            .order_by(consents.c.recorded_at, consents.c.id)
+        )
+        return [_consent(row) for row in await self._db.execute(statement)]
+
+    async def current(self, user_id: UserId, purpose: ConsentPurpose) -> ConsentRecord | None:
+        statement = (
+            select(*_CONSENT_COLUMNS)
+            .where(consents.c.user_id == user_id, consents.c.purpose == purpose.value)
+            .order_by(consents.c.recorded_at.desc(), consents.c.id.desc())
+            .limit(1)
+        )
+        row = (await self._db.execute(statement)).one_or_none()
+        return None if row is None else _consent(row)
+
+
+class SqlaMemberBirthdates(MemberBirthdates):
+    """Reads ``users.birthdate``."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def birthdate(self, user_id: UserId) -> date | None:
+        statement = select(users.c.birthdate).where(users.c.id == user_id)
+        found: date | None = (await self._db.execute(statement)).scalar_one_or_none()
+        return found
+
+
+class SqlaProfileValues(ProfileValues):
+    """Updates the ``values`` column of ``profiles`` in one statement."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def set_values(self, user_id: UserId, values: ValueRatings, now: datetime) -> bool:
+        ratings = dict(zip((v.value for v in SchwartzValue), values.as_tuple(), strict=True))
+        statement = (
+            update(profiles)
+            .where(profiles.c.user_id == user_id)
+            .values(values=ratings, updated_at=now)
+        )
+        return (await self._db.execute(statement)).rowcount == 1

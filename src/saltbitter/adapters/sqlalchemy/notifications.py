@@ -11,18 +11,29 @@ from sqlalchemy import Executable, Row, Table, and_, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_members import notifications, scheduled_emails
 from saltbitter.application.ports.notifications import (
+    EmailSchedule,
     EmailStatus,
     Notification,
+    NotificationInbox,
+    NotificationRecipients,
     NotificationRepository,
     PagePosition,
+    Recipient,
     ScheduledEmail,
 )
+from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import UserId
 
-__all__ = ["SqlaNotificationRepository"]
+__all__ = [
+    "SqlaEmailSchedule",
+    "SqlaNotificationInbox",
+    "SqlaNotificationRecipients",
+    "SqlaNotificationRepository",
+]
 
 
 def _notification(row: Row[Any]) -> Notification:
@@ -50,14 +61,37 @@ def _email(row: Row[Any]) -> ScheduledEmail:
     )
 
 
-class SqlaNotificationRepository(NotificationRepository):
+class _OnConnection:
     __slots__ = ("_db",)
 
     def __init__(self, db: StagedConnection) -> None:
         self._db = db
 
+
+async def _insert_new(db: StagedConnection, table: Table, row: Mapping[str, Any]) -> bool:
+    """INSERT ... ON CONFLICT (id) DO NOTHING: one statement, safe under concurrency.
+
+    RETURNING tells whether a row went in (psycopg reports no rowcount for it).
+    """
+    statement: Executable
+    dialect = db.dialect_name
+    if dialect == "postgresql":
+        pg_insert = postgresql.insert(table).values(dict(row))
+        statement = pg_insert.on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    elif dialect == "sqlite":
+        lite_insert = sqlite.insert(table).values(dict(row))
+        statement = lite_insert.on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    else:
+        raise NotImplementedError(f"no idempotent insert for the {dialect} dialect")
+    return (await db.execute(statement)).first() is not None
+
+
+class SqlaNotificationInbox(_OnConnection, NotificationInbox):
+    __slots__ = ()
+
     async def add(self, notification: Notification) -> bool:
-        return await self._insert_new(
+        return await _insert_new(
+            self._db,
             notifications,
             {
                 "id": notification.id,
@@ -103,8 +137,13 @@ class SqlaNotificationRepository(NotificationRepository):
         )
         return (await self._db.execute(statement)).rowcount
 
+
+class SqlaEmailSchedule(_OnConnection, EmailSchedule):
+    __slots__ = ()
+
     async def schedule_email(self, email: ScheduledEmail) -> bool:
-        return await self._insert_new(
+        return await _insert_new(
+            self._db,
             scheduled_emails,
             {
                 "id": email.id,
@@ -170,23 +209,33 @@ class SqlaNotificationRepository(NotificationRepository):
         )
         return [_email(row) for row in await self._db.execute(statement)]
 
-    async def _insert_new(self, table: Table, row: Mapping[str, Any]) -> bool:
-        """INSERT ... ON CONFLICT (id) DO NOTHING: one statement, safe under concurrency.
 
-        RETURNING tells whether a row went in (psycopg reports no rowcount for it).
-        """
-        statement: Executable
-        dialect = self._db.dialect_name
-        if dialect == "postgresql":
-            pg_insert = postgresql.insert(table).values(dict(row))
-            statement = pg_insert.on_conflict_do_nothing(index_elements=["id"]).returning(
-                table.c.id
-            )
-        elif dialect == "sqlite":
-            lite_insert = sqlite.insert(table).values(dict(row))
-            statement = lite_insert.on_conflict_do_nothing(index_elements=["id"]).returning(
-                table.c.id
-            )
-        else:
-            raise NotImplementedError(f"no idempotent insert for the {dialect} dialect")
-        return (await self._db.execute(statement)).first() is not None
+class SqlaNotificationRepository(SqlaNotificationInbox, SqlaEmailSchedule, NotificationRepository):
+    """Transitional: both halves, for the unit of work until it goes."""
+
+    __slots__ = ()
+
+
+class SqlaNotificationRecipients(NotificationRecipients):
+    """Reads the ``users`` table."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def get(self, user_id: UserId) -> Recipient | None:
+        columns = users.c
+        statement = select(
+            columns.id, columns.display_name, columns.email, columns.status, columns.timezone
+        ).where(columns.id == user_id)
+        row = (await self._db.execute(statement)).one_or_none()
+        if row is None:
+            return None
+        return Recipient(
+            user_id=UserId(row.id),
+            display_name=row.display_name,
+            email=row.email,
+            status=AccountStatus(row.status),
+            timezone=row.timezone,
+        )

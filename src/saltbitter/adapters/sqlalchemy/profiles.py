@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Executable, Row, delete, func, select
+from sqlalchemy import Executable, Row, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
-from saltbitter.adapters.sqlalchemy.tables_members import photos, profiles
-from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.adapters.sqlalchemy.tables import users
+from saltbitter.adapters.sqlalchemy.tables_members import assessments, photos, profiles
+from saltbitter.application.ports.profiles import (
+    AssessmentCompletion,
+    PhotoRepository,
+    ProfileMember,
+    ProfileMembers,
+    ProfileRepository,
+)
+from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.compatibility import Gender, SchwartzValue, ValueRatings
 from saltbitter.domain.profiles import (
     ImageType,
@@ -24,7 +32,12 @@ from saltbitter.domain.profiles import (
 )
 from saltbitter.domain.shared import UserId
 
-__all__ = ["SqlaPhotoRepository", "SqlaProfileRepository"]
+__all__ = [
+    "SqlaAssessmentCompletion",
+    "SqlaPhotoRepository",
+    "SqlaProfileMembers",
+    "SqlaProfileRepository",
+]
 
 CONFLICTS["uq_photos_user_id_position"] = (
     "Another upload took this photo slot; try again.",
@@ -212,3 +225,54 @@ class SqlaPhotoRepository(PhotoRepository):
             statement = select(photos.c.storage_key).where(photos.c.id.in_(chunk))
             found.update(row.storage_key for row in await self._db.execute(statement))
         return found
+
+
+_MEMBER_COLUMNS = (users.c.id, users.c.display_name, users.c.status, users.c.birthdate)
+
+
+def _member(row: Row[Any]) -> ProfileMember:
+    return ProfileMember(
+        user_id=UserId(row.id),
+        display_name=row.display_name,
+        status=AccountStatus(row.status),
+        birthdate=row.birthdate,
+    )
+
+
+class SqlaProfileMembers(ProfileMembers):
+    """Reads (and renames on) the ``users`` table, on the request's connection."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def get(self, user_id: UserId) -> ProfileMember | None:
+        statement = select(*_MEMBER_COLUMNS).where(users.c.id == user_id)
+        row = (await self._db.execute(statement)).one_or_none()
+        return None if row is None else _member(row)
+
+    async def get_many(self, user_ids: Collection[UserId]) -> Mapping[UserId, ProfileMember]:
+        found: dict[UserId, ProfileMember] = {}
+        for chunk in _chunks(list(set(user_ids))):
+            statement = select(*_MEMBER_COLUMNS).where(users.c.id.in_(chunk))
+            for row in await self._db.execute(statement):
+                found[UserId(row.id)] = _member(row)
+        return found
+
+    async def rename(self, user_id: UserId, display_name: str) -> None:
+        statement = update(users).where(users.c.id == user_id).values(display_name=display_name)
+        await self._db.execute(statement)
+
+
+class SqlaAssessmentCompletion(AssessmentCompletion):
+    """Looks for any row of the member in ``assessments``."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def has_completed(self, user_id: UserId) -> bool:
+        statement = select(exists().where(assessments.c.user_id == user_id))
+        return bool((await self._db.execute(statement)).scalar_one())

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from saltbitter.application.assessments.dto import ConsentChange, ConsentView
 from saltbitter.application.assessments.events import ConsentChanged
+from saltbitter.application.ports.assessments import MemberConsents
+from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
@@ -38,7 +40,9 @@ class SetConsent:
     whose caches must forget it.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    consents: MemberConsents
+    outbox: Outbox
     clock: Clock
     policy: AccountsPolicy
 
@@ -51,8 +55,8 @@ class SetConsent:
                 code="consent_required_for_account",
             )
         version = policy_version_for(purpose, self.policy)
-        async with self.uow as uow:
-            current = await uow.consents.current(principal.user_id, purpose)
+        async with self.transaction:
+            current = await self.consents.current(principal.user_id, purpose)
             if (
                 current is not None
                 and current.granted == change.granted
@@ -68,17 +72,17 @@ class SetConsent:
                 ip_address=change.client.ip_address,
                 user_agent=change.client.user_agent,
             )
-            uow.consents.append(record)
+            self.consents.append(record)
             # A first "no", or agreeing again to a newer policy version, is recorded but
             # changes nothing that other capabilities act on.
             was_granted = current is not None and current.granted
             if was_granted != change.granted:
-                uow.outbox.add(
+                self.outbox.add(
                     ConsentChanged(
                         user_id=principal.user_id, purpose=purpose, granted=change.granted
                     )
                 )
-            await uow.commit()
+            await self.transaction.commit()
         return _view(purpose, record)
 
 
@@ -86,11 +90,10 @@ class SetConsent:
 class ListConsents:
     """The current state of every purpose, in the ledger's fixed order of purposes."""
 
-    uow: UnitOfWork
+    consents: MemberConsents
 
     async def __call__(self, principal: Principal) -> list[ConsentView]:
-        async with self.uow as uow:
-            history = await uow.consents.history(principal.user_id)
+        history = await self.consents.history(principal.user_id)
         latest: dict[ConsentPurpose, ConsentRecord] = {}
         for record in history:  # oldest first: the last line of a purpose is its state
             latest[record.purpose] = record

@@ -13,9 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from saltbitter.application.ports.assessments import PublishedNorms
+from saltbitter.application.ports.assessments import (
+    MemberBirthdates,
+    NormsRepository,
+    NormsSamples,
+    PublishedNorms,
+)
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts.model import age_on
 from saltbitter.domain.attachment import (
     DEFAULT_NORMS,
@@ -78,23 +83,25 @@ class NormsRun:
 
 
 async def scoring_norms(
-    uow: UnitOfWork, instrument: str, policy: NormsPolicy, age: int | None = None
+    norms: NormsRepository, instrument: str, policy: NormsPolicy, age: int | None = None
 ) -> Norms:
     """The norms a result of ``instrument`` is scored against right now: the newest
     platform version when it rests on at least ``policy.min_sample`` responses (raising
     the setting later sends scoring back to the priors), else the published priors.
     Within a version, the age band of ``age`` (age when the assessment was taken) is
     used when that band had enough responses of its own, else the overall norms."""
-    published = await uow.norms.current(instrument)
+    published = await norms.current(instrument)
     if published is not None and (published.overall.sample_size or 0) >= policy.min_sample:
         band = None if age is None or age < 18 else AgeBand.for_age(age)
         return published.for_band(band)
     return PRIORS[instrument][1]
 
 
-async def age_when_taken(uow: UnitOfWork, user_id: UserId, taken_at: datetime) -> int | None:
-    user = await uow.users.get(user_id)
-    return None if user is None else age_on(user.birthdate, taken_at.date())
+async def age_when_taken(
+    birthdates: MemberBirthdates, user_id: UserId, taken_at: datetime
+) -> int | None:
+    birthdate = await birthdates.birthdate(user_id)
+    return None if birthdate is None else age_on(birthdate, taken_at.date())
 
 
 def _instrument(key: str) -> Instrument:
@@ -105,11 +112,11 @@ def _instrument(key: str) -> Instrument:
 
 
 async def _records(
-    uow: UnitOfWork, clock: Clock, instrument: Instrument
+    transaction: Transaction, source: NormsSamples, clock: Clock, instrument: Instrument
 ) -> tuple[ResponseRecord, ...]:
     today = clock.now().date()
-    async with uow:
-        samples = await uow.norms.samples(instrument.key)
+    async with transaction:  # short: the statistics run after it ends
+        samples = await source.samples(instrument.key)
     # Completion times are not stored, so the "too fast" rule cannot apply here.
     return tuple(
         ResponseRecord(
@@ -134,12 +141,13 @@ class CheckReliability:
     """Cronbach's alpha with its Feldt interval and item-total correlations per subscale,
     from members' stored answers (careless responders dropped)."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    samples: NormsSamples
     clock: Clock
 
     async def __call__(self, instrument: str = ECR_R.key) -> NormsRun:
         chosen = _instrument(instrument)
-        records = await _records(self.uow, self.clock, chosen)
+        records = await _records(self.transaction, self.samples, self.clock, chosen)
         reliability, reason = _reliability(chosen, records)
         return NormsRun(chosen.key, len(records), reliability, None, None, reason)
 
@@ -153,7 +161,9 @@ class ComputeNorms:
     a subscale's alpha is negative (a reverse-keying bug would hide in such norms).
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    samples: NormsSamples
+    norms: NormsRepository
     clock: Clock
     policy: NormsPolicy
 
@@ -164,7 +174,7 @@ class ComputeNorms:
         chosen = _instrument(instrument)
         now = self.clock.now()
         report(_STAGES[0], 0, 1)
-        records = await _records(self.uow, self.clock, chosen)
+        records = await _records(self.transaction, self.samples, self.clock, chosen)
         report(_STAGES[0], 1, 1)
         report(_STAGES[1], 0, 1)
         reliability, reason = _reliability(chosen, records)
@@ -184,9 +194,9 @@ class ComputeNorms:
         report(_STAGES[3], 0, 1)
         published = PublishedNorms(now, norms.overall, norms.by_age_band)
         try:
-            async with self.uow as uow:
-                uow.norms.add(published)
-                await uow.commit()
+            async with self.transaction:
+                self.norms.add(published)
+                await self.transaction.commit()
         except Conflict as conflict:  # a concurrent run published this version
             report(_STAGES[3], 1, 1)
             return NormsRun(chosen.key, len(records), reliability, norms, None, conflict.message)

@@ -26,9 +26,15 @@ from saltbitter.application.assessments.norms import (
     age_when_taken,
     scoring_norms,
 )
-from saltbitter.application.ports.assessments import StoredAssessment
+from saltbitter.application.ports.assessments import (
+    AssessmentRepository,
+    MemberBirthdates,
+    MemberConsents,
+    NormsRepository,
+    StoredAssessment,
+)
 from saltbitter.application.ports.system import Clock, IdGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.attachment import (
@@ -104,7 +110,11 @@ class SubmitAssessment:
     rescoring against newer norms; matching reads only the derived scores.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    assessments: AssessmentRepository
+    consents: MemberConsents
+    birthdates: MemberBirthdates
+    norms: NormsRepository
     clock: Clock
     ids: IdGenerator
     norms_policy: NormsPolicy
@@ -122,26 +132,26 @@ class SubmitAssessment:
             )
         instrument = known[0]
         now = self.clock.now()
-        async with self.uow as uow:
+        async with self.transaction:
             # First statement of the transaction, so that everything after it reads current
             # data: without the lock two simultaneous submissions both pass the retake check.
-            await uow.assessments.lock_member(principal.user_id)
-            consent = await uow.consents.current(principal.user_id, ConsentPurpose.SENSITIVE_DATA)
+            await self.assessments.lock_member(principal.user_id)
+            consent = await self.consents.current(principal.user_id, ConsentPurpose.SENSITIVE_DATA)
             if consent is None or not consent.granted:
                 raise PermissionDenied(
                     "Taking the assessment needs your explicit consent to process sensitive "
                     "data (PUT /me/consents/sensitive_data).",
                     code="consent_required",
                 )
-            previous = await uow.assessments.latest(principal.user_id)
+            previous = await self.assessments.latest(principal.user_id)
             if previous is not None and now < previous.taken_at + RETAKE_AFTER:
                 retake_at = previous.taken_at + RETAKE_AFTER
                 raise Conflict(
                     f"You can retake the assessment from {retake_at.isoformat()}.",
                     code="retake_too_soon",
                 )
-            age = await age_when_taken(uow, principal.user_id, now)
-            norms = await scoring_norms(uow, instrument.key, self.norms_policy, age)
+            age = await age_when_taken(self.birthdates, principal.user_id, now)
+            norms = await scoring_norms(self.norms, instrument.key, self.norms_policy, age)
             answers, result = _scored(instrument, norms, command)
             record = StoredAssessment(
                 id=self.ids.new_id(),
@@ -155,8 +165,8 @@ class SubmitAssessment:
                 near_boundary=result.near_boundary,
                 taken_at=now,
             )
-            uow.assessments.add(record)
-            await uow.commit()
+            self.assessments.add(record)
+            await self.transaction.commit()
         return _view(record, result)
 
 
@@ -169,17 +179,18 @@ class GetMyAssessments:
     to another member's results.
     """
 
-    uow: UnitOfWork
+    assessments: AssessmentRepository
+    birthdates: MemberBirthdates
+    norms: NormsRepository
     norms_policy: NormsPolicy
 
     async def __call__(self, principal: Principal) -> MyAssessments:
-        async with self.uow as uow:
-            history = await uow.assessments.history(principal.user_id)
-            if not history:
-                return MyAssessments(latest=None)
-            latest = history[0]
-            age = await age_when_taken(uow, principal.user_id, latest.taken_at)
-            norms = await scoring_norms(uow, latest.instrument, self.norms_policy, age)
+        history = await self.assessments.history(principal.user_id)
+        if not history:
+            return MyAssessments(latest=None)
+        latest = history[0]
+        age = await age_when_taken(self.birthdates, principal.user_id, latest.taken_at)
+        norms = await scoring_norms(self.norms, latest.instrument, self.norms_policy, age)
         instrument = INSTRUMENTS[latest.instrument][0]
         result = score_assessment(instrument, latest.answers, norms)
         return MyAssessments(

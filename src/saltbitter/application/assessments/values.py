@@ -5,11 +5,13 @@ ratings, exactly where direct ratings go, so matching cannot tell the two apart.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from saltbitter.application.assessments.dto import ScaleLabel, ScaleView
+from saltbitter.application.ports.assessments import ProfileValues
+from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
@@ -98,22 +100,24 @@ class SubmitValuesQuestionnaire:
     ``profiles.profile_changed`` leaves through the outbox, as for a profile edit.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    profile_values: ProfileValues
+    outbox: Outbox
     clock: Clock
 
     async def __call__(self, principal: Principal, answers: Mapping[str, object]) -> ValuesView:
         ratings = _ratings(answers)
-        async with self.uow as uow:
-            profile = await uow.profiles.get(principal.user_id)
-            if profile is None:
+        async with self.transaction:
+            if not await self.profile_values.set_values(
+                principal.user_id, ratings, self.clock.now()
+            ):
                 raise NotFound(
                     "Create your profile first (PUT /me/profile); the questionnaire sets "
                     "its values.",
                     code="profile_not_found",
                 )
-            await uow.profiles.save(replace(profile, values=ratings, updated_at=self.clock.now()))
-            uow.outbox.add(ProfileChanged(user_id=principal.user_id))
-            await uow.commit()
+            self.outbox.add(ProfileChanged(user_id=principal.user_id))
+            await self.transaction.commit()
         return ValuesView(
             values=ratings.as_mapping(),
             source=VALUES_QUESTIONNAIRE_KEY,

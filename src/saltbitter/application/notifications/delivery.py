@@ -25,9 +25,16 @@ from saltbitter.application.notifications.dto import (
 )
 from saltbitter.application.notifications.messages import new_match_email
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
-from saltbitter.application.ports.notifications import EmailStatus, Notification, ScheduledEmail
+from saltbitter.application.ports.notifications import (
+    EmailSchedule,
+    EmailStatus,
+    Notification,
+    NotificationInbox,
+    NotificationRecipients,
+    ScheduledEmail,
+)
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.notifications import NotificationKind, notification_id
 
@@ -53,7 +60,10 @@ class NotifyNewMatch:
     meanwhile are skipped. Returns how many notifications were new.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    recipients: NotificationRecipients
+    inbox: NotificationInbox
+    emails: EmailSchedule
     clock: Clock
     policy: NotificationsPolicy
 
@@ -61,9 +71,9 @@ class NotifyNewMatch:
         now = self.clock.now()
         key = str(event.match_id)
         created = 0
-        async with self.uow as uow:
+        async with self.transaction:
             for member, other in ((event.user_a, event.user_b), (event.user_b, event.user_a)):
-                user = await uow.users.get(member)
+                user = await self.recipients.get(member)
                 if user is None:
                     continue
                 notification = Notification(
@@ -73,12 +83,12 @@ class NotifyNewMatch:
                     payload={"match_id": key, "with_user_id": str(other)},
                     created_at=now,
                 )
-                created += int(await uow.notifications.add(notification))
+                created += int(await self.inbox.add(notification))
                 if user.status is not AccountStatus.ACTIVE:
                     continue
                 subject, body = new_match_email(user.display_name)
                 send_after = self.policy.quiet_hours.release(now, member_zone(user.timezone))
-                await uow.notifications.schedule_email(
+                await self.emails.schedule_email(
                     ScheduledEmail(
                         id=notification_id(_NEW_MATCH_EMAIL, key, member),
                         user_id=member,
@@ -89,7 +99,7 @@ class NotifyNewMatch:
                         created_at=now,
                     )
                 )
-            await uow.commit()
+            await self.transaction.commit()
         return created
 
 
@@ -98,15 +108,17 @@ class NotifyDailySetReady:
     """Job for ``matching.daily_set_ready``: an in-app notification only, never an email
     (a daily nudge by mail would be the engagement pressure the product avoids)."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    recipients: NotificationRecipients
+    inbox: NotificationInbox
     clock: Clock
 
     async def __call__(self, event: DailySetReady) -> bool:
         local_date = event.local_date.isoformat()
-        async with self.uow as uow:
-            if await uow.users.get(event.user_id) is None:
+        async with self.transaction:
+            if await self.recipients.get(event.user_id) is None:
                 return False
-            created = await uow.notifications.add(
+            created = await self.inbox.add(
                 Notification(
                     id=notification_id(NotificationKind.DAILY_SET_READY, local_date, event.user_id),
                     user_id=event.user_id,
@@ -115,7 +127,7 @@ class NotifyDailySetReady:
                     created_at=self.clock.now(),
                 )
             )
-            await uow.commit()
+            await self.transaction.commit()
         return created
 
 
@@ -133,7 +145,9 @@ class SendDueEmails:
 
     BATCH_SIZE: ClassVar[int] = 50
 
-    uow: UnitOfWork
+    transaction: Transaction
+    recipients: NotificationRecipients
+    emails: EmailSchedule
     mailer: Mailer
     clock: Clock
     policy: NotificationsPolicy
@@ -144,29 +158,27 @@ class SendDueEmails:
         skipped: list[ScheduledEmail] = []
         postponed = 0
         failure: Exception | None = None
-        async with self.uow as uow:
-            due = await uow.notifications.claim_due_emails(now, self.BATCH_SIZE)
+        async with self.transaction:
+            due = await self.emails.claim_due_emails(now, self.BATCH_SIZE)
             for email in due:
-                user = await uow.users.get(email.user_id)
+                user = await self.recipients.get(email.user_id)
                 if user is None or user.status is not AccountStatus.ACTIVE:
                     skipped.append(email)
                     continue
                 release = self.policy.quiet_hours.release(now, member_zone(user.timezone))
                 if release > now:
-                    await uow.notifications.postpone_email(email.id, release)
+                    await self.emails.postpone_email(email.id, release)
                     postponed += 1
                     continue
                 try:
-                    await self.mailer.send(
-                        OutgoingEmail(user.email.value, email.subject, email.body)
-                    )
+                    await self.mailer.send(OutgoingEmail(user.email, email.subject, email.body))
                 except Exception as error:  # recorded progress is committed first; re-raised below
                     failure = error
                     break
                 sent.append(email)
-            await uow.notifications.finish_emails([e.id for e in sent], EmailStatus.SENT, now)
-            await uow.notifications.finish_emails([e.id for e in skipped], EmailStatus.SKIPPED, now)
-            await uow.commit()
+            await self.emails.finish_emails([e.id for e in sent], EmailStatus.SENT, now)
+            await self.emails.finish_emails([e.id for e in skipped], EmailStatus.SKIPPED, now)
+            await self.transaction.commit()
         if failure is not None:
             raise failure
         return EmailSweep(

@@ -12,9 +12,13 @@ from uuid import UUID
 
 from saltbitter.application.notifications.dto import MarkedRead, NotificationPage, NotificationView
 from saltbitter.application.notifications.messages import notification_text
-from saltbitter.application.ports.notifications import Notification, PagePosition
+from saltbitter.application.ports.notifications import (
+    Notification,
+    NotificationInbox,
+    PagePosition,
+)
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import ValidationFailed
 
@@ -31,15 +35,12 @@ class ListNotifications:
 
     PAGE_SIZE: ClassVar[int] = 20
 
-    uow: UnitOfWork
+    inbox: NotificationInbox
 
     async def __call__(self, principal: Principal, cursor: str | None = None) -> NotificationPage:
         after = decode_cursor(cursor) if cursor else None
-        async with self.uow as uow:
-            # One extra row says whether another page exists, without counting.
-            rows = await uow.notifications.page(
-                principal.user_id, after=after, limit=self.PAGE_SIZE + 1
-            )
+        # One extra row says whether another page exists, without counting.
+        rows = await self.inbox.page(principal.user_id, after=after, limit=self.PAGE_SIZE + 1)
         shown = rows[: self.PAGE_SIZE]
         more = len(rows) > self.PAGE_SIZE
         return NotificationPage(
@@ -59,7 +60,8 @@ class MarkNotificationsRead:
 
     MAX_IDS: ClassVar[int] = 100
 
-    uow: UnitOfWork
+    transaction: Transaction
+    inbox: NotificationInbox
     clock: Clock
 
     async def __call__(self, principal: Principal, ids: Sequence[UUID]) -> MarkedRead:
@@ -69,9 +71,9 @@ class MarkNotificationsRead:
             )
         if not ids:
             return MarkedRead(0)
-        async with self.uow as uow:
-            updated = await uow.notifications.mark_read(principal.user_id, ids, self.clock.now())
-            await uow.commit()
+        async with self.transaction:
+            updated = await self.inbox.mark_read(principal.user_id, ids, self.clock.now())
+            await self.transaction.commit()
         return MarkedRead(updated)
 
 

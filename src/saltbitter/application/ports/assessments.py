@@ -9,13 +9,19 @@ from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms
+from saltbitter.domain.compatibility import ValueRatings
 from saltbitter.domain.shared import UserId
 
 __all__ = [
     "AssessmentRepository",
+    "MemberBirthdates",
+    "MemberConsents",
     "NormsRepository",
     "NormsSample",
+    "NormsSamples",
+    "ProfileValues",
     "PublishedNorms",
     "StoredAssessment",
 ]
@@ -86,13 +92,18 @@ class PublishedNorms:
         return next((norms for norms in self.by_age_band if norms.age_band is band), self.overall)
 
 
-class NormsRepository(Protocol):
-    """The platform's versioned norms, and the answers they are computed from."""
+class NormsSamples(Protocol):
+    """The answers the norms are computed from (the SQL adapter joins the members and
+    their consents)."""
 
     @abstractmethod
     async def samples(self, instrument: str) -> Sequence[NormsSample]:
         """The latest completion of ``instrument`` of every member whose current
         ``sensitive_data`` consent is granted (a withdrawn consent takes them out)."""
+
+
+class NormsRepository(Protocol):
+    """The platform's versioned norms (table ``assessment_norms``)."""
 
     @abstractmethod
     def add(self, norms: PublishedNorms) -> None:
@@ -102,3 +113,36 @@ class NormsRepository(Protocol):
     @abstractmethod
     async def current(self, instrument: str) -> PublishedNorms | None:
         """The most recently computed version for ``instrument``, if any."""
+
+
+class MemberConsents(Protocol):
+    """The member's side of the consent ledger (table ``consents``), as the consent
+    screens and the assessment's consent check use it. Append-only."""
+
+    @abstractmethod
+    def append(self, record: ConsentRecord) -> None: ...
+
+    @abstractmethod
+    async def history(self, user_id: UserId) -> Sequence[ConsentRecord]:
+        """Every record of the member, oldest first."""
+
+    @abstractmethod
+    async def current(self, user_id: UserId, purpose: ConsentPurpose) -> ConsentRecord | None:
+        """The member's latest record of ``purpose``, if any."""
+
+
+class MemberBirthdates(Protocol):
+    """Members' birthdates: results are scored against the norms of their age band."""
+
+    @abstractmethod
+    async def birthdate(self, user_id: UserId) -> date | None:
+        """None when there is no such member."""
+
+
+class ProfileValues(Protocol):
+    """Where the values questionnaire puts its scores: the profile's ten value ratings."""
+
+    @abstractmethod
+    async def set_values(self, user_id: UserId, values: ValueRatings, now: datetime) -> bool:
+        """Replace the ratings of the member's profile (``updated_at`` becomes ``now``);
+        False when the member has no profile."""

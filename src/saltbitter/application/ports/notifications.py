@@ -11,14 +11,19 @@ from typing import Protocol
 from uuid import UUID
 
 from saltbitter.application.ports.events import JsonScalar
+from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import UserId
 
 __all__ = [
+    "EmailSchedule",
     "EmailStatus",
     "Notification",
+    "NotificationInbox",
+    "NotificationRecipients",
     "NotificationRepository",
     "PagePosition",
+    "Recipient",
     "ScheduledEmail",
 ]
 
@@ -69,9 +74,8 @@ class ScheduledEmail:
     done_at: datetime | None = field(default=None)
 
 
-class NotificationRepository(Protocol):
-    """In-app notifications (table ``notifications``) and member emails waiting to go out
-    (table ``scheduled_emails``).
+class NotificationInbox(Protocol):
+    """Members' in-app notifications (table ``notifications``).
 
     Inserts are idempotent by id: jobs derive ids from the event they handle, so handling
     a redelivered event inserts nothing new.
@@ -92,6 +96,11 @@ class NotificationRepository(Protocol):
     async def mark_read(self, user_id: UserId, ids: Collection[UUID], now: datetime) -> int:
         """Mark the member's unread notifications among ``ids`` read; other members' ids
         and unknown ids are ignored. Returns how many changed."""
+
+
+class EmailSchedule(Protocol):
+    """Member emails waiting to go out (table ``scheduled_emails``); inserts are
+    idempotent by id, as for the inbox."""
 
     @abstractmethod
     async def schedule_email(self, email: ScheduledEmail) -> bool:
@@ -115,3 +124,27 @@ class NotificationRepository(Protocol):
     @abstractmethod
     async def emails_for(self, user_id: UserId) -> Sequence[ScheduledEmail]:
         """Every scheduled email of the member, in any status, earliest due first."""
+
+
+class NotificationRepository(NotificationInbox, EmailSchedule, Protocol):
+    """Transitional: both halves together, as the unit of work carries them until it goes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What notifications read of a member's account: whom to write to, how to greet
+    them, whether they may be mailed and in which timezone their quiet hours fall."""
+
+    user_id: UserId
+    display_name: str
+    email: str
+    status: AccountStatus
+    timezone: str
+
+
+class NotificationRecipients(Protocol):
+    """The members notifications go to (the SQL adapter reads the ``users`` table)."""
+
+    @abstractmethod
+    async def get(self, user_id: UserId) -> Recipient | None:
+        """None when the member no longer exists (erased meanwhile)."""

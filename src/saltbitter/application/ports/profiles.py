@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
+from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.profiles import Photo, PhotoId, Profile
 from saltbitter.domain.shared import UserId
 
-__all__ = ["PhotoRepository", "ProfileRepository"]
+__all__ = [
+    "AssessmentCompletion",
+    "PhotoRepository",
+    "ProfileBlocks",
+    "ProfileMember",
+    "ProfileMembers",
+    "ProfileRepository",
+]
 
 
 class ProfileRepository(Protocol):
@@ -61,3 +71,47 @@ class PhotoRepository(Protocol):
     @abstractmethod
     async def storage_keys(self, photo_ids: Collection[PhotoId]) -> set[str]:
         """The storage keys of those of ``photo_ids`` that have a row (by primary key)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileMember:
+    """What profiles read of a member's account: the name shown, the status that decides
+    whether others may see them, and the birthdate their age is shown from."""
+
+    user_id: UserId
+    display_name: str
+    status: AccountStatus
+    birthdate: date
+
+
+class ProfileMembers(Protocol):
+    """The accounts behind profiles, as profiles read them (the SQL adapter reads the
+    ``users`` table on the request's connection)."""
+
+    @abstractmethod
+    async def get(self, user_id: UserId) -> ProfileMember | None: ...
+
+    @abstractmethod
+    async def get_many(self, user_ids: Collection[UserId]) -> Mapping[UserId, ProfileMember]:
+        """Those of ``user_ids`` that have an account (others are simply absent)."""
+
+    @abstractmethod
+    async def rename(self, user_id: UserId, display_name: str) -> None:
+        """Change the name shown on the member's profile (it lives on the account)."""
+
+
+class AssessmentCompletion(Protocol):
+    """Whether a member took the attachment assessment: one item of completeness."""
+
+    @abstractmethod
+    async def has_completed(self, user_id: UserId) -> bool: ...
+
+
+class ProfileBlocks(Protocol):
+    """Blocks between members, as profile views must respect them (either direction)."""
+
+    @abstractmethod
+    async def blocked_between(
+        self, viewer_id: UserId, target_ids: Collection[UserId]
+    ) -> frozenset[UserId]:
+        """The targets that ``viewer_id`` blocked or was blocked by."""

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
+from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator, ProcessedImage
 from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.profiles import PhotoRepository
 from saltbitter.application.ports.system import Clock, IdGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.profiles.dto import PhotoView
 from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 from saltbitter.application.profiles.views import photo_views
@@ -61,7 +63,9 @@ class UploadPhoto:
     at six slots, so concurrent uploads can never make a seventh photo.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    photos: PhotoRepository
+    outbox: Outbox
     store: PhotoStore
     processor: ImageProcessor
     moderator: PhotoModerator
@@ -71,8 +75,8 @@ class UploadPhoto:
     async def __call__(self, principal: Principal, data: bytes) -> PhotoView:
         user_id = principal.user_id
         image_type = check_upload(data)
-        async with self.uow as uow:  # fail fast before the expensive part
-            ensure_room_for_photo(await uow.photos.count_for(user_id))
+        async with self.transaction:  # fail fast before the expensive part
+            ensure_room_for_photo(await self.photos.count_for(user_id))
         image = await self.processor.normalise(data, image_type)
         verdict = await self.moderator.screen(image)
         if not verdict.approved:
@@ -99,8 +103,8 @@ class UploadPhoto:
         attempts = MAX_PHOTOS + 1
         for attempt in range(1, attempts + 1):
             try:
-                async with self.uow as uow:
-                    photos = await uow.photos.list_for(user_id)
+                async with self.transaction:
+                    photos = await self.photos.list_for(user_id)
                     ensure_room_for_photo(len(photos))  # again: another upload may have won
                     photo = Photo(
                         id=photo_id,
@@ -114,9 +118,9 @@ class UploadPhoto:
                         moderation=ModerationStatus.APPROVED,
                         created_at=self.clock.now(),
                     )
-                    uow.photos.add(photo)
-                    uow.outbox.add(_changed(user_id))
-                    await uow.commit()
+                    self.photos.add(photo)
+                    self.outbox.add(_changed(user_id))
+                    await self.transaction.commit()
             except Conflict as conflict:
                 if conflict.code != "photo_slot_taken" or attempt == attempts:
                     raise
@@ -129,12 +133,11 @@ class UploadPhoto:
 class ListMyPhotos:
     """The caller's photos, main photo first, each with a fresh signed URL."""
 
-    uow: UnitOfWork
+    photos: PhotoRepository
     store: PhotoStore
 
     async def __call__(self, principal: Principal) -> list[PhotoView]:
-        async with self.uow as uow:
-            photos = await uow.photos.list_for(principal.user_id)
+        photos = await self.photos.list_for(principal.user_id)
         return await photo_views(self.store, photos)
 
 
@@ -146,25 +149,27 @@ class DeletePhoto:
     which a worker retries until the store confirms.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    photos: PhotoRepository
+    outbox: Outbox
 
     async def __call__(self, principal: Principal, photo_id: UUID) -> None:
         user_id = principal.user_id
-        async with self.uow as uow:
-            photos = await uow.photos.list_for(user_id)
+        async with self.transaction:
+            photos = await self.photos.list_for(user_id)
             doomed = next((photo for photo in photos if photo.id == photo_id), None)
             if doomed is None:
                 raise NotFound("No such photo.", code="photo_not_found")
-            await uow.photos.delete(doomed.id)
+            await self.photos.delete(doomed.id)
             remaining = [photo for photo in photos if photo.id != doomed.id]
             renumbered = compacted(remaining)
             if [p.position for p in renumbered] != [p.position for p in remaining]:
-                await uow.photos.save_order(user_id, [photo.id for photo in renumbered])
-            uow.outbox.add(
+                await self.photos.save_order(user_id, [photo.id for photo in renumbered])
+            self.outbox.add(
                 PhotoDeleted(user_id=user_id, photo_id=doomed.id, storage_key=doomed.storage_key)
             )
-            uow.outbox.add(_changed(user_id))
-            await uow.commit()
+            self.outbox.add(_changed(user_id))
+            await self.transaction.commit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +199,8 @@ class SweepOrphanPhotoFiles:
     never touched. Returns how many blobs were removed.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    photos: PhotoRepository
     store: PhotoStore
     clock: Clock
     policy: OrphanSweepPolicy
@@ -211,8 +217,8 @@ class SweepOrphanPhotoFiles:
             }
             if not aged:
                 continue
-            async with self.uow as uow:
-                in_use = await uow.photos.storage_keys(aged.keys())
+            async with self.transaction:  # short: no transaction waits on the store
+                in_use = await self.photos.storage_keys(aged.keys())
             for key in aged.values():
                 if key not in in_use:
                     await self.store.delete(key)
@@ -225,16 +231,18 @@ class ReorderPhotos:
     """Put the caller's photos in the given order; the list must name exactly their
     photos, each once (unknown and other members' ids get the same 422)."""
 
-    uow: UnitOfWork
+    transaction: Transaction
+    photos: PhotoRepository
+    outbox: Outbox
     store: PhotoStore
 
     async def __call__(self, principal: Principal, photo_ids: Sequence[UUID]) -> list[PhotoView]:
         user_id = principal.user_id
-        async with self.uow as uow:
-            photos = await uow.photos.list_for(user_id)
+        async with self.transaction:
+            photos = await self.photos.list_for(user_id)
             ordered = reordered(photos, photo_ids)
             if [photo.id for photo in ordered] != [photo.id for photo in photos]:
-                await uow.photos.save_order(user_id, [photo.id for photo in ordered])
-                uow.outbox.add(_changed(user_id))
-                await uow.commit()
+                await self.photos.save_order(user_id, [photo.id for photo in ordered])
+                self.outbox.add(_changed(user_id))
+                await self.transaction.commit()
         return await photo_views(self.store, ordered)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from saltbitter.application.ports.events import Outbox
+from saltbitter.application.ports.profiles import (
+    AssessmentCompletion,
+    PhotoRepository,
+    ProfileMembers,
+    ProfileRepository,
+)
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.profiles.dto import MyProfileView, ProfileCommand, PublicProfileView
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.application.profiles.views import PublicProfiles
@@ -27,17 +34,17 @@ def _profile_not_found() -> NotFound:
     return NotFound("No such profile.", code="profile_not_found")
 
 
-async def _completeness(uow: UnitOfWork, user_id: UserId, profile: Profile | None) -> Completeness:
+async def _completeness(
+    photos: PhotoRepository,
+    assessments: AssessmentCompletion,
+    user_id: UserId,
+    profile: Profile | None,
+) -> Completeness:
     return profile_completeness(
         profile,
-        photo_count=await uow.photos.count_for(user_id),
-        assessment_done=await uow.assessments.latest(user_id) is not None,
+        photo_count=await photos.count_for(user_id),
+        assessment_done=await assessments.has_completed(user_id),
     )
-
-
-async def _view(uow: UnitOfWork, profile: Profile, display_name: str) -> MyProfileView:
-    completeness = await _completeness(uow, profile.user_id, profile)
-    return MyProfileView.of(profile, display_name, completeness)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +55,12 @@ class PutMyProfile:
     caches go stale, so ``profiles.profile_changed`` leaves through the outbox.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    members: ProfileMembers
+    profiles: ProfileRepository
+    photos: PhotoRepository
+    assessments: AssessmentCompletion
+    outbox: Outbox
     clock: Clock
 
     async def __call__(self, principal: Principal, command: ProfileCommand) -> MyProfileView:
@@ -80,18 +92,21 @@ class PutMyProfile:
         if errors or profile is None:
             raise ValidationFailed(errors)
 
-        async with self.uow as uow:
-            user = await uow.users.get(principal.user_id)
-            if user is None:
+        async with self.transaction:
+            member = await self.members.get(principal.user_id)
+            if member is None:
                 raise NotFound("No such user.", code="user_not_found")
+            display_name = member.display_name
             if command.display_name is not None:
-                user.display_name = command.display_name.strip()
-                await uow.users.save(user)
-            await uow.profiles.save(profile)
-            uow.outbox.add(ProfileChanged(user_id=profile.user_id))
-            view = await _view(uow, profile, user.display_name)
-            await uow.commit()
-        return view
+                display_name = command.display_name.strip()
+                await self.members.rename(member.user_id, display_name)
+            await self.profiles.save(profile)
+            self.outbox.add(ProfileChanged(user_id=profile.user_id))
+            completeness = await _completeness(
+                self.photos, self.assessments, profile.user_id, profile
+            )
+            await self.transaction.commit()
+        return MyProfileView.of(profile, display_name, completeness)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +117,21 @@ class GetMyProfile:
     done (photos can come first, and the assessment) and what is missing.
     """
 
-    uow: UnitOfWork
+    members: ProfileMembers
+    profiles: ProfileRepository
+    photos: PhotoRepository
+    assessments: AssessmentCompletion
 
     async def __call__(self, principal: Principal) -> MyProfileView:
         me = principal.user_id
-        async with self.uow as uow:
-            user = await uow.users.get(me)
-            if user is None:
-                raise NotFound("No such user.", code="user_not_found")
-            profile = await uow.profiles.get(me)
-            if profile is None:
-                completeness = await _completeness(uow, me, None)
-                return MyProfileView.empty(me, user.display_name, completeness)
-            return await _view(uow, profile, user.display_name)
+        member = await self.members.get(me)
+        if member is None:
+            raise NotFound("No such user.", code="user_not_found")
+        profile = await self.profiles.get(me)
+        completeness = await _completeness(self.photos, self.assessments, me, profile)
+        if profile is None:
+            return MyProfileView.empty(me, member.display_name, completeness)
+        return MyProfileView.of(profile, member.display_name, completeness)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +140,10 @@ class GetPublicProfile:
     active (not suspended), visible (not paused) and not blocked either way. Everything
     else is the same 404, so the answer does not reveal who exists or who paused."""
 
-    uow: UnitOfWork
     public_profiles: PublicProfiles
 
     async def __call__(self, principal: Principal, user_id: UserId) -> PublicProfileView:
-        async with self.uow as uow:
-            views = await self.public_profiles.visible_to(uow, principal.user_id, [user_id])
+        views = await self.public_profiles.visible_to(principal.user_id, [user_id])
         view = views.get(user_id)
         if view is None:
             raise _profile_not_found()

@@ -1,16 +1,21 @@
-"""Building other members' public views: shared by profile lookups, daily sets, discover.
+"""Building other members' public views: shared by the profile lookups.
 
-Not a use case: a use case (here or in matching) calls it inside its own unit of work.
+Not a use case: a use case calls it, inside its transaction when it has one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.profiles import (
+    PhotoRepository,
+    ProfileBlocks,
+    ProfileMembers,
+    ProfileRepository,
+)
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.dto import PhotoView, PublicPhotoView, PublicProfileView
 from saltbitter.domain.accounts import age_on
 from saltbitter.domain.profiles import (
@@ -21,21 +26,7 @@ from saltbitter.domain.profiles import (
 )
 from saltbitter.domain.shared import UserId
 
-__all__ = ["PublicProfiles", "blocked_between", "photo_views"]
-
-
-async def blocked_between(
-    uow: UnitOfWork,  # noqa: ARG001 - the safety capability reads its blocks through it
-    viewer_id: UserId,  # noqa: ARG001
-    target_ids: Collection[UserId],  # noqa: ARG001
-) -> frozenset[UserId]:
-    """The targets that ``viewer_id`` blocked or was blocked by.
-
-    Blocking arrives with the safety capability (docs/product-rules.md 7); until then no
-    pair is blocked. This is the one place to ask its repository (for example
-    ``uow.blocks.between(viewer_id, target_ids)``): every profile view goes through it.
-    """
-    return frozenset()
+__all__ = ["PublicProfiles", "photo_views"]
 
 
 async def photo_views(store: PhotoStore, photos: Sequence[Photo]) -> list[PhotoView]:
@@ -44,20 +35,29 @@ async def photo_views(store: PhotoStore, photos: Sequence[Photo]) -> list[PhotoV
 
 @dataclass(frozen=True, slots=True)
 class PublicProfiles:
-    """Public views of members, as one viewer may see them."""
+    """Public views of members, as one viewer may see them.
 
+    Every profile view goes through it, so blocks (``ProfileBlocks``, either direction)
+    are respected everywhere.
+    """
+
+    profiles: ProfileRepository
+    photos: PhotoRepository
+    members: ProfileMembers
+    blocks: ProfileBlocks
     store: PhotoStore
     clock: Clock
 
     async def visible_to(
-        self, uow: UnitOfWork, viewer_id: UserId, target_ids: Sequence[UserId]
+        self, viewer_id: UserId, target_ids: Sequence[UserId]
     ) -> dict[UserId, PublicProfileView]:
         """Views of the targets the viewer may see, in ``target_ids`` order; the rest
         (unknown, paused, suspended, blocked, without a profile) are simply left out."""
         wanted = list(dict.fromkeys(target_ids))
-        profiles = await uow.profiles.get_many([*wanted, viewer_id])
-        photos = await uow.photos.list_for_many(wanted)
-        blocked = await blocked_between(uow, viewer_id, wanted)
+        profiles = await self.profiles.get_many([*wanted, viewer_id])
+        photos = await self.photos.list_for_many(wanted)
+        blocked = await self.blocks.blocked_between(viewer_id, wanted)
+        members = await self.members.get_many([t for t in wanted if t in profiles])
         viewer_profile = profiles.get(viewer_id)
         today = self.clock.now().date()
         views: dict[UserId, PublicProfileView] = {}
@@ -65,7 +65,7 @@ class PublicProfiles:
             profile = profiles.get(target_id)
             if profile is None:
                 continue
-            user = await uow.users.get(target_id)
+            user = members.get(target_id)
             if user is None or not may_view_profile(
                 viewer_id,
                 target_id,

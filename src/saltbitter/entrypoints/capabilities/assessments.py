@@ -7,6 +7,14 @@ from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.adapters.sqlalchemy.assessments import (
+    SqlaAssessmentRepository,
+    SqlaMemberBirthdates,
+    SqlaMemberConsents,
+    SqlaNormsRepository,
+    SqlaNormsSamples,
+    SqlaProfileValues,
+)
 from saltbitter.application.assessments import topics
 from saltbitter.application.assessments.consents import ListConsents, SetConsent
 from saltbitter.application.assessments.events import ComputeNormsParameters, ConsentChanged
@@ -23,6 +31,14 @@ from saltbitter.application.assessments.values import (
     GetValuesQuestionnaire,
     SubmitValuesQuestionnaire,
 )
+from saltbitter.application.ports.assessments import (
+    AssessmentRepository,
+    MemberBirthdates,
+    MemberConsents,
+    NormsRepository,
+    NormsSamples,
+    ProfileValues,
+)
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
@@ -34,8 +50,8 @@ def norms_policy_for(settings: Settings) -> NormsPolicy:
 
 
 class AssessmentsProvider(Provider):
-    """APP scope: the norms policy; REQUEST scope: the use cases (each gets a fresh unit
-    of work)."""
+    """APP scope: the norms policy; REQUEST scope: the ports on the request's connection
+    and the use cases."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -44,6 +60,15 @@ class AssessmentsProvider(Provider):
     @provide(scope=Scope.APP)
     def norms_policy(self) -> NormsPolicy:
         return norms_policy_for(self._settings)
+
+    assessments = provide(
+        SqlaAssessmentRepository, provides=AssessmentRepository, scope=Scope.REQUEST
+    )
+    norms = provide(SqlaNormsRepository, provides=NormsRepository, scope=Scope.REQUEST)
+    samples = provide(SqlaNormsSamples, provides=NormsSamples, scope=Scope.REQUEST)
+    consents = provide(SqlaMemberConsents, provides=MemberConsents, scope=Scope.REQUEST)
+    birthdates = provide(SqlaMemberBirthdates, provides=MemberBirthdates, scope=Scope.REQUEST)
+    profile_values = provide(SqlaProfileValues, provides=ProfileValues, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         GetInstrument,

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.adapters.sqlalchemy.notifications import (
+    SqlaEmailSchedule,
+    SqlaNotificationInbox,
+    SqlaNotificationRecipients,
+)
 from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.delivery import (
@@ -15,6 +20,11 @@ from saltbitter.application.notifications.dto import NotificationsPolicy
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
 from saltbitter.application.notifications.personal_data import (
     PERSONAL_DATA as NOTIFICATIONS_PERSONAL_DATA,
+)
+from saltbitter.application.ports.notifications import (
+    EmailSchedule,
+    NotificationInbox,
+    NotificationRecipients,
 )
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.notifications import QuietHours
@@ -43,6 +53,12 @@ class NotificationsProvider(Provider):
             fields = ", ".join(f"{e.field}: {e.message}" for e in invalid.errors)
             raise SystemExit(f"Invalid SaltBitter setting: {fields}") from None
         return NotificationsPolicy(quiet_hours=quiet_hours)
+
+    inbox = provide(SqlaNotificationInbox, provides=NotificationInbox, scope=Scope.REQUEST)
+    emails = provide(SqlaEmailSchedule, provides=EmailSchedule, scope=Scope.REQUEST)
+    recipients = provide(
+        SqlaNotificationRecipients, provides=NotificationRecipients, scope=Scope.REQUEST
+    )
 
     use_cases = provide_all(
         ListNotifications,

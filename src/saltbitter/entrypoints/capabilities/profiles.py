@@ -14,8 +14,22 @@ from saltbitter.adapters.photos import (
     S3PhotoStore,
     s3_client,
 )
+from saltbitter.adapters.sqlalchemy.profile_blocks import SqlaProfileBlocks
+from saltbitter.adapters.sqlalchemy.profiles import (
+    SqlaAssessmentCompletion,
+    SqlaPhotoRepository,
+    SqlaProfileMembers,
+    SqlaProfileRepository,
+)
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.profiles import (
+    AssessmentCompletion,
+    PhotoRepository,
+    ProfileBlocks,
+    ProfileMembers,
+    ProfileRepository,
+)
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
@@ -44,7 +58,8 @@ PHOTO_FILES_PATH = "/api/v1/photo-files"
 
 
 class ProfilesProvider(Provider):
-    """APP scope: the photo store and the image services; REQUEST scope: use cases."""
+    """APP scope: the photo store and the image services; REQUEST scope: the ports on the
+    request's connection and the use cases."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -78,7 +93,15 @@ class ProfilesProvider(Provider):
         return OrphanSweepPolicy(timedelta(seconds=self._settings.orphan_photo_grace_seconds))
 
     moderator = provide(RuleBasedPhotoModerator, provides=PhotoModerator, scope=Scope.APP)
-    public_profiles = provide(PublicProfiles, scope=Scope.APP)
+
+    profiles = provide(SqlaProfileRepository, provides=ProfileRepository, scope=Scope.REQUEST)
+    photos = provide(SqlaPhotoRepository, provides=PhotoRepository, scope=Scope.REQUEST)
+    members = provide(SqlaProfileMembers, provides=ProfileMembers, scope=Scope.REQUEST)
+    completion = provide(
+        SqlaAssessmentCompletion, provides=AssessmentCompletion, scope=Scope.REQUEST
+    )
+    blocks = provide(SqlaProfileBlocks, provides=ProfileBlocks, scope=Scope.REQUEST)
+    public_profiles = provide(PublicProfiles, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         PutMyProfile,

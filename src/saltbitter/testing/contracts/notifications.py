@@ -1,30 +1,93 @@
-"""The notification repository contract, for the in-memory fake, SQLite and PostgreSQL.
+"""The notifications ports' contracts, for the in-memory fakes, SQLite and PostgreSQL.
 
-Subclass :class:`NotificationRepositoryContract` and provide a ``uow_factory`` fixture
-that returns a callable making a fresh unit of work on one empty store.
+Subclass the contracts with a ``request_scope`` fixture (see ``contracts.scopes``): the
+ports come from one request scope per transaction, as a use case gets them.
+``transaction(request_scope)`` is public for runners that add dialect-specific tests.
 """
+
+# The ports are Protocols: resolving them by their (abstract) class is the point.
+# mypy: disable-error-code="type-abstract"
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+import pytest
+
+from saltbitter.application.ports.accounts import UserRepository
 from saltbitter.application.ports.notifications import (
+    EmailSchedule,
     EmailStatus,
     Notification,
+    NotificationInbox,
+    NotificationRecipients,
     PagePosition,
     ScheduledEmail,
 )
-from saltbitter.application.ports.unit_of_work import UnitOfWork
-from saltbitter.domain.accounts import User
+from saltbitter.application.ports.transaction import Transaction
+from saltbitter.domain.accounts import AccountStatus, User
 from saltbitter.domain.notifications import NotificationKind
+from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders import a_user
+from saltbitter.testing.contracts.scopes import RequestScope
 
-__all__ = ["NotificationRepositoryContract", "a_notification", "an_email"]
+__all__ = [
+    "T0",
+    "EmailScheduleContract",
+    "NotificationInboxContract",
+    "NotificationPorts",
+    "NotificationRecipientsContract",
+    "a_notification",
+    "an_email",
+    "transaction",
+]
 
-UowFactory = Callable[[], UnitOfWork]
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationPorts:
+    """The ports these contracts use, on one request's connection."""
+
+    transaction: Transaction
+    users: UserRepository  # only to seed the members the rows belong to
+    inbox: NotificationInbox
+    emails: EmailSchedule
+    recipients: NotificationRecipients
+
+    async def commit(self) -> None:
+        await self.transaction.commit()
+
+
+@asynccontextmanager
+async def transaction(request_scope: RequestScope) -> AsyncIterator[NotificationPorts]:
+    """One request scope and its transaction; leaving without ``commit`` rolls back."""
+    async with request_scope() as r:
+        ports = NotificationPorts(
+            await r.get(Transaction),
+            await r.get(UserRepository),
+            await r.get(NotificationInbox),
+            await r.get(EmailSchedule),
+            await r.get(NotificationRecipients),
+        )
+        async with ports.transaction:
+            yield ports
+
+
+_transaction = transaction
+
+
+async def _members(request_scope: RequestScope, count: int) -> list[User]:
+    users = [a_user() for _ in range(count)]
+    async with _transaction(request_scope) as s:
+        for user in users:
+            s.users.add(user)
+        await s.commit()
+    return users
 
 
 def a_notification(
@@ -57,145 +120,172 @@ def an_email(
     )
 
 
-class NotificationRepositoryContract:
-    uow_factory: UowFactory  # a pytest fixture in subclasses
+class NotificationInboxContract:
+    @pytest.fixture
+    def request_scope(self) -> RequestScope:
+        raise NotImplementedError("provide request scopes on one empty store")
 
-    async def _members(self, uow_factory: UowFactory, count: int) -> list[User]:
-        users = [a_user() for _ in range(count)]
-        async with uow_factory() as uow:
-            for user in users:
-                uow.users.add(user)
-            await uow.commit()
-        return users
-
-    async def _add(self, uow_factory: UowFactory, *notifications: Notification) -> None:
-        async with uow_factory() as uow:
+    async def _add(self, request_scope: RequestScope, *notifications: Notification) -> None:
+        async with _transaction(request_scope) as s:
             for notification in notifications:
-                assert await uow.notifications.add(notification)
-            await uow.commit()
+                assert await s.inbox.add(notification)
+            await s.commit()
 
-    async def test_adding_the_same_id_twice_keeps_the_first(self, uow_factory: UowFactory) -> None:
-        [user] = await self._members(uow_factory, 1)
+    async def test_adding_the_same_id_twice_keeps_the_first(
+        self, request_scope: RequestScope
+    ) -> None:
+        [user] = await _members(request_scope, 1)
         original = a_notification(user)
-        await self._add(uow_factory, original)
-        async with uow_factory() as uow:
+        await self._add(request_scope, original)
+        async with _transaction(request_scope) as s:
             again = a_notification(user, notification_id=original.id, at=T0 + timedelta(hours=1))
-            assert await uow.notifications.add(again) is False
-            await uow.commit()
-        async with uow_factory() as uow:
-            page = await uow.notifications.page(user.id, after=None, limit=10)
+            assert await s.inbox.add(again) is False
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            page = await s.inbox.page(user.id, after=None, limit=10)
         assert page == [original]  # payload, kind and times round-trip exactly
         assert page[0].created_at.utcoffset() == timedelta(0)
 
     async def test_pages_are_newest_first_per_member_and_continue_after_a_position(
-        self, uow_factory: UowFactory
+        self, request_scope: RequestScope
     ) -> None:
-        [user, other] = await self._members(uow_factory, 2)
+        [user, other] = await _members(request_scope, 2)
         same_time = [a_notification(user, at=T0 + timedelta(hours=1)) for _ in range(3)]
         older = a_notification(user, at=T0)
         newest = a_notification(user, at=T0 + timedelta(hours=2))
-        await self._add(uow_factory, older, *same_time, newest, a_notification(other))
+        await self._add(request_scope, older, *same_time, newest, a_notification(other))
         expected = [newest, *sorted(same_time, key=lambda n: n.id, reverse=True), older]
-        async with uow_factory() as uow:
-            first = await uow.notifications.page(user.id, after=None, limit=2)
+        async with _transaction(request_scope) as s:
+            first = await s.inbox.page(user.id, after=None, limit=2)
             last_shown = first[-1]
-            rest = await uow.notifications.page(
+            rest = await s.inbox.page(
                 user.id, after=PagePosition(last_shown.created_at, last_shown.id), limit=10
             )
         assert [n.id for n in first] == [n.id for n in expected[:2]]
         assert [n.id for n in rest] == [n.id for n in expected[2:]]
 
     async def test_mark_read_changes_only_the_members_unread_notifications(
-        self, uow_factory: UowFactory
+        self, request_scope: RequestScope
     ) -> None:
-        [user, other] = await self._members(uow_factory, 2)
+        [user, other] = await _members(request_scope, 2)
         mine, also_mine = a_notification(user), a_notification(user, at=T0 + timedelta(1))
         theirs = a_notification(other)
-        await self._add(uow_factory, mine, also_mine, theirs)
+        await self._add(request_scope, mine, also_mine, theirs)
         read_at = T0 + timedelta(days=2)
-        async with uow_factory() as uow:
-            changed = await uow.notifications.mark_read(
+        async with _transaction(request_scope) as s:
+            changed = await s.inbox.mark_read(
                 user.id, [mine.id, theirs.id, uuid4(), mine.id], read_at
             )
-            await uow.commit()
+            await s.commit()
         assert changed == 1
-        async with uow_factory() as uow:
-            again = await uow.notifications.mark_read(user.id, [mine.id], read_at)
+        async with _transaction(request_scope) as s:
+            again = await s.inbox.mark_read(user.id, [mine.id], read_at)
             assert again == 0  # already read: nothing changes, the first time stays
-            assert await uow.notifications.mark_read(user.id, [], read_at) == 0
-            await uow.commit()
-        async with uow_factory() as uow:
-            my_page = await uow.notifications.page(user.id, after=None, limit=10)
-            their_page = await uow.notifications.page(other.id, after=None, limit=10)
+            assert await s.inbox.mark_read(user.id, [], read_at) == 0
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            my_page = await s.inbox.page(user.id, after=None, limit=10)
+            their_page = await s.inbox.page(other.id, after=None, limit=10)
         assert {n.id: n.read_at for n in my_page} == {mine.id: read_at, also_mine.id: None}
         assert their_page[0].read_at is None
 
-    async def test_scheduling_the_same_email_twice_keeps_one(self, uow_factory: UowFactory) -> None:
-        [user] = await self._members(uow_factory, 1)
+
+class EmailScheduleContract:
+    @pytest.fixture
+    def request_scope(self) -> RequestScope:
+        raise NotImplementedError("provide request scopes on one empty store")
+
+    async def test_scheduling_the_same_email_twice_keeps_one(
+        self, request_scope: RequestScope
+    ) -> None:
+        [user] = await _members(request_scope, 1)
         email = an_email(user)
-        async with uow_factory() as uow:
-            assert await uow.notifications.schedule_email(email)
-            assert not await uow.notifications.schedule_email(email)
-            await uow.commit()
-        async with uow_factory() as uow:
-            assert not await uow.notifications.schedule_email(email)
-            assert list(await uow.notifications.emails_for(user.id)) == [email]
+        async with _transaction(request_scope) as s:
+            assert await s.emails.schedule_email(email)
+            assert not await s.emails.schedule_email(email)
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            assert not await s.emails.schedule_email(email)
+            assert list(await s.emails.emails_for(user.id)) == [email]
 
     async def test_only_pending_emails_that_are_due_are_claimed_earliest_first(
-        self, uow_factory: UowFactory
+        self, request_scope: RequestScope
     ) -> None:
-        [user, other] = await self._members(uow_factory, 2)
+        [user, other] = await _members(request_scope, 2)
         later = an_email(user, send_after=T0 + timedelta(minutes=5))
         earlier = an_email(other, send_after=T0 - timedelta(hours=3))
         exactly_now = an_email(user, send_after=T0)
         future = an_email(user, send_after=T0 + timedelta(hours=8))
-        async with uow_factory() as uow:
+        async with _transaction(request_scope) as s:
             for email in (later, earlier, exactly_now, future):
-                await uow.notifications.schedule_email(email)
-            await uow.commit()
-        async with uow_factory() as uow:
-            due = await uow.notifications.claim_due_emails(T0, 10)
+                await s.emails.schedule_email(email)
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            due = await s.emails.claim_due_emails(T0, 10)
             assert [e.id for e in due] == [earlier.id, exactly_now.id]
-            assert [e.id for e in await uow.notifications.claim_due_emails(T0, 1)] == [earlier.id]
-            await uow.notifications.finish_emails([earlier.id], EmailStatus.SENT, T0)
-            await uow.notifications.finish_emails([exactly_now.id], EmailStatus.SKIPPED, T0)
-            await uow.commit()
-        async with uow_factory() as uow:
-            assert list(await uow.notifications.claim_due_emails(T0, 10)) == []
-            due_later = await uow.notifications.claim_due_emails(T0 + timedelta(minutes=5), 10)
+            assert [e.id for e in await s.emails.claim_due_emails(T0, 1)] == [earlier.id]
+            await s.emails.finish_emails([earlier.id], EmailStatus.SENT, T0)
+            await s.emails.finish_emails([exactly_now.id], EmailStatus.SKIPPED, T0)
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            assert list(await s.emails.claim_due_emails(T0, 10)) == []
+            due_later = await s.emails.claim_due_emails(T0 + timedelta(minutes=5), 10)
             assert [e.id for e in due_later] == [later.id]
-            [sent] = await uow.notifications.emails_for(other.id)
+            [sent] = await s.emails.emails_for(other.id)
         assert sent.status is EmailStatus.SENT
         assert sent.done_at == T0
 
-    async def test_finishing_twice_keeps_the_first_outcome(self, uow_factory: UowFactory) -> None:
-        [user] = await self._members(uow_factory, 1)
+    async def test_finishing_twice_keeps_the_first_outcome(
+        self, request_scope: RequestScope
+    ) -> None:
+        [user] = await _members(request_scope, 1)
         email = an_email(user)
-        async with uow_factory() as uow:
-            await uow.notifications.schedule_email(email)
-            await uow.notifications.finish_emails([email.id], EmailStatus.SENT, T0)
-            await uow.notifications.finish_emails([], EmailStatus.SENT, T0)
-            await uow.commit()
-        async with uow_factory() as uow:
-            await uow.notifications.finish_emails(
-                [email.id], EmailStatus.SKIPPED, T0 + timedelta(1)
-            )
-            await uow.commit()
-        async with uow_factory() as uow:
-            [stored] = await uow.notifications.emails_for(user.id)
+        async with _transaction(request_scope) as s:
+            await s.emails.schedule_email(email)
+            await s.emails.finish_emails([email.id], EmailStatus.SENT, T0)
+            await s.emails.finish_emails([], EmailStatus.SENT, T0)
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            await s.emails.finish_emails([email.id], EmailStatus.SKIPPED, T0 + timedelta(1))
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            [stored] = await s.emails.emails_for(user.id)
         assert (stored.status, stored.done_at) == (EmailStatus.SENT, T0)
 
     async def test_a_postponed_email_is_not_due_until_its_new_time(
-        self, uow_factory: UowFactory
+        self, request_scope: RequestScope
     ) -> None:
-        [user] = await self._members(uow_factory, 1)
+        [user] = await _members(request_scope, 1)
         email = an_email(user, send_after=T0)
-        async with uow_factory() as uow:
-            await uow.notifications.schedule_email(email)
-            await uow.notifications.postpone_email(email.id, T0 + timedelta(hours=9))
-            await uow.commit()
-        async with uow_factory() as uow:
-            assert list(await uow.notifications.claim_due_emails(T0 + timedelta(hours=1), 5)) == []
-            [due] = await uow.notifications.claim_due_emails(T0 + timedelta(hours=9), 5)
+        async with _transaction(request_scope) as s:
+            await s.emails.schedule_email(email)
+            await s.emails.postpone_email(email.id, T0 + timedelta(hours=9))
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            assert list(await s.emails.claim_due_emails(T0 + timedelta(hours=1), 5)) == []
+            [due] = await s.emails.claim_due_emails(T0 + timedelta(hours=9), 5)
         assert due.send_after == T0 + timedelta(hours=9)
         assert due.status is EmailStatus.PENDING
+
+
+class NotificationRecipientsContract:
+    @pytest.fixture
+    def request_scope(self) -> RequestScope:
+        raise NotImplementedError("provide request scopes on one empty store")
+
+    async def test_a_recipient_is_read_from_the_account(self, request_scope: RequestScope) -> None:
+        suspended = a_user(status=AccountStatus.SUSPENDED)
+        async with _transaction(request_scope) as s:
+            s.users.add(suspended)
+            await s.commit()
+        [ada] = await _members(request_scope, 1)
+        async with _transaction(request_scope) as s:
+            found = await s.recipients.get(ada.id)
+            other = await s.recipients.get(suspended.id)
+            assert await s.recipients.get(UserId(uuid4())) is None
+        assert found is not None
+        assert (found.user_id, found.display_name) == (ada.id, ada.display_name)
+        assert (found.email, found.timezone) == (ada.email.value, ada.timezone)
+        assert found.status is AccountStatus.ACTIVE
+        assert other is not None
+        assert other.status is AccountStatus.SUSPENDED

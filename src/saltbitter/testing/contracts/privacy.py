@@ -40,8 +40,9 @@ from saltbitter.application.ports.assessments import AssessmentRepository, Store
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.application.ports.matching import DailySet, DailySetEntry, MatchingRepository
 from saltbitter.application.ports.notifications import (
+    EmailSchedule,
     Notification,
-    NotificationRepository,
+    NotificationInbox,
     ScheduledEmail,
 )
 from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
@@ -153,7 +154,7 @@ async def seed_world(request_scope: RequestScope) -> World:
     async with request_scope() as r:
         transaction = await r.get(Transaction)
         matching = await r.get(MatchingRepository)
-        notifications = await r.get(NotificationRepository)
+        inbox, emails = await r.get(NotificationInbox), await r.get(EmailSchedule)
         async with transaction:
             swipes = [
                 (me, other, Decision.LIKE),
@@ -175,11 +176,11 @@ async def seed_world(request_scope: RequestScope) -> World:
             await matching.allot_discover(me, DAY, [other, third], 2)
             await matching.allot_discover(other, DAY, [me, third], 2)
             match_notice = {"match_id": str(match.id), "with_user_id": str(me)}
-            await notifications.add(_notification(me, {"local_date": "2026-03-01", "size": 2}))
-            await notifications.add(_notification(other, match_notice))
-            await notifications.add(_notification(other, {"local_date": "2026-03-01", "size": 2}))
-            await notifications.schedule_email(_email(me))
-            await notifications.schedule_email(_email(other))
+            await inbox.add(_notification(me, {"local_date": "2026-03-01", "size": 2}))
+            await inbox.add(_notification(other, match_notice))
+            await inbox.add(_notification(other, {"local_date": "2026-03-01", "size": 2}))
+            await emails.schedule_email(_email(me))
+            await emails.schedule_email(_email(other))
             await transaction.commit()
     async with request_scope() as r:
         transaction = await r.get(Transaction)

@@ -12,7 +12,9 @@ from saltbitter.application.profiles.photos import OrphanSweepPolicy, SweepOrpha
 from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import a_photo
-from saltbitter.testing.fakes import InMemoryClock, InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.fakes import InMemoryClock
+from saltbitter.testing.fakes_profiles import InMemoryPhotoRepository
+from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 
 
 def _age(path: Path, age: timedelta) -> None:
@@ -27,9 +29,10 @@ async def test_old_orphan_files_go_young_ones_and_referenced_files_stay(tmp_path
     database = InMemoryDatabase()
     member = UserId(uuid4())
     photo = a_photo(member)
-    async with InMemoryUnitOfWork(database, clock) as uow:
-        uow.photos.add(photo)
-        await uow.commit()
+    connection = InMemoryConnection(database)
+    async with InMemoryTransaction(connection) as transaction:
+        InMemoryPhotoRepository(connection).add(photo)
+        await transaction.commit()
     orphan = storage_key_for(member, PhotoId(uuid4()), ImageType.JPEG)
     young = storage_key_for(member, PhotoId(uuid4()), ImageType.PNG)
     for key in (photo.storage_key, orphan, young):
@@ -40,8 +43,13 @@ async def test_old_orphan_files_go_young_ones_and_referenced_files_stay(tmp_path
     (root / member.hex).mkdir()
     (root / member.hex / ".upload-interrupted").write_bytes(b"half")  # not a key: skipped
 
+    job = InMemoryConnection(database)  # the job's own connection
     sweep = SweepOrphanPhotoFiles(
-        InMemoryUnitOfWork(database, clock), store, clock, OrphanSweepPolicy(timedelta(hours=1))
+        InMemoryTransaction(job),
+        InMemoryPhotoRepository(job),
+        store,
+        clock,
+        OrphanSweepPolicy(timedelta(hours=1)),
     )
     assert await sweep() == 1
 

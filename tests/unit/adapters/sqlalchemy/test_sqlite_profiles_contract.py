@@ -1,35 +1,40 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
-from saltbitter.testing.contracts.persistence import UowFactory
 from saltbitter.testing.contracts.profiles import (
+    AssessmentCompletionContract,
     PhotoRepositoryContract,
+    ProfileBlocksContract,
+    ProfileMembersContract,
     ProfileRepositoryContract,
 )
+from saltbitter.testing.contracts.scopes import RequestScope
+from support.scopes import sql_request_scope
 
 
-@pytest.fixture
-async def sqlite_uow_factory(tmp_path: Path) -> AsyncIterator[UowFactory]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'profiles.db'}"
-    upgrade(url)
-    engine = create_engine_for(url)
-    yield lambda: SqlaUnitOfWork(engine)
-    await engine.dispose()
-
-
-class TestSqliteProfileRepository(ProfileRepositoryContract):
+class _Sqlite:
     @pytest.fixture
-    def uow_factory(self, sqlite_uow_factory: UowFactory) -> UowFactory:
-        return sqlite_uow_factory
+    def request_scope(self, engine: AsyncEngine) -> RequestScope:
+        return sql_request_scope(engine)
 
 
-class TestSqlitePhotoRepository(PhotoRepositoryContract):
-    @pytest.fixture
-    def uow_factory(self, sqlite_uow_factory: UowFactory) -> UowFactory:
-        return sqlite_uow_factory
+class TestSqliteProfileRepository(_Sqlite, ProfileRepositoryContract):
+    pass
+
+
+class TestSqlitePhotoRepository(_Sqlite, PhotoRepositoryContract):
+    pass
+
+
+class TestSqliteProfileMembers(_Sqlite, ProfileMembersContract):
+    pass
+
+
+class TestSqliteAssessmentCompletion(_Sqlite, AssessmentCompletionContract):
+    pass
+
+
+class TestSqliteProfileBlocks(_Sqlite, ProfileBlocksContract):
+    pass

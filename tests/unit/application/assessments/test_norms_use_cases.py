@@ -66,8 +66,9 @@ def _careless(members: Members, count: int) -> None:
         )  # fmt: skip
 
 
-def _compute(members: Members, min_sample: int = MIN_SAMPLE) -> ComputeNorms:
-    return ComputeNorms(members.uow(), members.clock, NormsPolicy(min_sample))
+async def _compute(members: Members, min_sample: int = MIN_SAMPLE) -> ComputeNorms:
+    """The job as the container builds it, with this test's minimum sample."""
+    return replace(await members.get(ComputeNorms), policy=NormsPolicy(min_sample))
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ async def test_below_the_minimum_sample_results_keep_the_published_priors(
     members: Members,
 ) -> None:
     _seed(members, MIN_SAMPLE - 1)
-    run = await _compute(members)()
+    run = await (await _compute(members))()
     assert run.published is None
     assert run.reason is not None
     assert "at least 40" in run.reason
@@ -99,7 +100,7 @@ async def test_once_enough_members_answered_results_use_the_platform_norms(
 ) -> None:
     _seed(members, MIN_SAMPLE)
     stages: list[tuple[str, int, int]] = []
-    run = await _compute(members)(progress=lambda *step: stages.append(step))
+    run = await (await _compute(members))(progress=lambda *step: stages.append(step))
     assert run.published is not None
     assert run.published.version == "platform-20260115T120000Z"
     assert run.published.overall.sample_size == MIN_SAMPLE
@@ -125,7 +126,7 @@ async def test_raising_the_minimum_later_sends_scoring_back_to_the_priors(
     members: Members,
 ) -> None:
     _seed(members, MIN_SAMPLE)
-    assert (await _compute(members)()).published is not None
+    assert (await (await _compute(members))()).published is not None
     members.norms_policy = NormsPolicy(MIN_SAMPLE + 1)
     ada = await members.member()
     await members.consent(ada, "sensitive_data")
@@ -140,7 +141,7 @@ async def test_only_members_with_a_current_sensitive_data_consent_count(
 ) -> None:
     _seed(members, MIN_SAMPLE - 1)
     _seed(members, 10, granted=False, seed=8)
-    run = await _compute(members)()
+    run = await (await _compute(members))()
     assert run.samples == MIN_SAMPLE - 1
     assert run.published is None
 
@@ -150,7 +151,7 @@ async def test_careless_responders_are_dropped_before_reliability_and_norms(
 ) -> None:
     _seed(members, MIN_SAMPLE)
     _careless(members, 5)
-    run = await _compute(members)()
+    run = await (await _compute(members))()
     assert run.samples == MIN_SAMPLE + 5
     assert run.reliability is not None
     assert run.reliability.excluded_careless == 5
@@ -163,7 +164,7 @@ async def test_the_reliability_check_reports_alpha_interval_and_item_totals(
     members: Members,
 ) -> None:
     _seed(members, 60)
-    run: NormsRun = await CheckReliability(members.uow(), members.clock)()
+    run: NormsRun = await (await members.get(CheckReliability))()
     assert run.published is None
     assert members.database[AssessmentsState].norms == []
     assert run.reliability is not None
@@ -175,7 +176,7 @@ async def test_the_reliability_check_reports_alpha_interval_and_item_totals(
 
 
 async def test_with_fewer_than_two_responses_reliability_says_why(members: Members) -> None:
-    run = await CheckReliability(members.uow(), members.clock)()
+    run = await (await members.get(CheckReliability))()
     assert run.reliability is None
     assert run.reason is not None
     assert "at least 2" in run.reason
@@ -207,8 +208,8 @@ async def test_a_member_is_compared_with_their_own_age_band_when_it_has_norms(
 
 async def test_a_second_run_in_the_same_second_publishes_nothing_new(members: Members) -> None:
     _seed(members, MIN_SAMPLE)
-    first = await _compute(members)()
-    second = await _compute(members)()
+    first = await (await _compute(members))()
+    second = await (await _compute(members))()
     assert first.published is not None
     assert second.published is None
     assert second.reason == "These norms were published already."

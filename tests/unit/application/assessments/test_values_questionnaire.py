@@ -36,7 +36,7 @@ async def test_answers_become_the_profiles_ratings_and_announce_the_change(
     members.database[ProfilesState].profiles[ada.user_id] = a_profile(
         ada.user_id, values=some_values()
     )
-    submit = SubmitValuesQuestionnaire(members.uow(), members.clock)
+    submit = await members.get(SubmitValuesQuestionnaire)
     result = await submit(ada, ANSWERS)
     expected = ValueRatings.from_pvq21({int(k): v for k, v in ANSWERS.items()})
     stored = members.database[ProfilesState].profiles[ada.user_id].values
@@ -65,7 +65,7 @@ async def test_anything_but_21_answers_from_1_to_6_is_refused_and_stores_nothing
         str(n) in bad and type(bad[str(n)]) is int and 1 <= bad[str(n)] <= 6  # type: ignore[operator]
         for n in range(1, 22)
     )
-    submit = SubmitValuesQuestionnaire(members.uow(), members.clock)
+    submit = await members.get(SubmitValuesQuestionnaire)
     if complete:
         await submit(ada, bad)
         return
@@ -78,5 +78,5 @@ async def test_anything_but_21_answers_from_1_to_6_is_refused_and_stores_nothing
 async def test_without_a_profile_there_is_nowhere_to_put_the_values(members: Members) -> None:
     ada = await members.member()
     with pytest.raises(NotFound) as missing:
-        await SubmitValuesQuestionnaire(members.uow(), members.clock)(ada, ANSWERS)
+        await (await members.get(SubmitValuesQuestionnaire))(ada, ANSWERS)
     assert missing.value.code == "profile_not_found"

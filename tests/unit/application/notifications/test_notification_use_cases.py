@@ -21,8 +21,10 @@ from saltbitter.application.notifications.messages import (
     new_match_email,
     notification_text,
 )
+from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.mail import OutgoingEmail
-from saltbitter.application.ports.notifications import EmailStatus, Notification
+from saltbitter.application.ports.notifications import EmailStatus, Notification, NotificationInbox
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.errors import Unavailable, ValidationFailed
@@ -221,10 +223,12 @@ async def test_matchings_events_reach_the_jobs_through_the_outbox(world: World) 
     ada, bo = await _pair(world)
     world.clock.current = NOON_LONDON
     match_id = uuid4()
-    async with world.uow() as uow:
-        uow.outbox.add(MatchCreated(match_id=match_id, user_a=ada.user_id, user_b=bo.user_id))
-        uow.outbox.add(DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 15), size=3))
-        await uow.commit()
+    async with world.container() as request:
+        transaction, outbox = await request.get(Transaction), await request.get(Outbox)
+        async with transaction:
+            outbox.add(MatchCreated(match_id=match_id, user_a=ada.user_id, user_b=bo.user_id))
+            outbox.add(DailySetReady(user_id=ada.user_id, local_date=date(2026, 1, 15), size=3))
+            await transaction.commit()
     assert EVENT_HANDLERS.jobs_by_event[MatchCreated] == (topics.NOTIFY_NEW_MATCH,)
     ran = await world.deliver_jobs(only=NOTIFICATIONS.jobs)
     assert ran == [topics.NOTIFY_NEW_MATCH, topics.NOTIFY_DAILY_SET_READY]
@@ -238,10 +242,13 @@ async def _seed(world: World, owner: Principal, stamps: list[datetime]) -> list[
         Notification(uuid4(), owner.user_id, NotificationKind.NEW_MATCH, {"n": i}, stamp)
         for i, stamp in enumerate(stamps)
     ]
-    async with world.uow() as uow:
-        for notification in made:
-            await uow.notifications.add(notification)
-        await uow.commit()
+    async with world.container() as request:
+        transaction = await request.get(Transaction)
+        inbox = await request.get(NotificationInbox)
+        async with transaction:
+            for notification in made:
+                await inbox.add(notification)
+            await transaction.commit()
     return made
 
 

@@ -2,27 +2,38 @@ from __future__ import annotations
 
 import pytest
 
-from saltbitter.testing.contracts.persistence import UowFactory
 from saltbitter.testing.contracts.profiles import (
+    AssessmentCompletionContract,
     PhotoRepositoryContract,
+    ProfileBlocksContract,
+    ProfileMembersContract,
     ProfileRepositoryContract,
 )
-from saltbitter.testing.fakes import InMemoryDatabase, InMemoryUnitOfWork
+from saltbitter.testing.contracts.scopes import RequestScope
+from support.scopes import fake_request_scope
 
 
-@pytest.fixture
-def uow_factory() -> UowFactory:
-    database = InMemoryDatabase()
-    return lambda: InMemoryUnitOfWork(database)
-
-
-class TestInMemoryProfileRepository(ProfileRepositoryContract):
+class _InMemory:
     @pytest.fixture
-    def uow_factory(self, uow_factory: UowFactory) -> UowFactory:
-        return uow_factory
+    def request_scope(self) -> RequestScope:
+        return fake_request_scope()
 
 
-class TestInMemoryPhotoRepository(PhotoRepositoryContract):
-    @pytest.fixture
-    def uow_factory(self, uow_factory: UowFactory) -> UowFactory:
-        return uow_factory
+class TestInMemoryProfileRepository(_InMemory, ProfileRepositoryContract):
+    pass
+
+
+class TestInMemoryPhotoRepository(_InMemory, PhotoRepositoryContract):
+    pass
+
+
+class TestInMemoryProfileMembers(_InMemory, ProfileMembersContract):
+    pass
+
+
+class TestInMemoryAssessmentCompletion(_InMemory, AssessmentCompletionContract):
+    pass
+
+
+class TestInMemoryProfileBlocks(_InMemory, ProfileBlocksContract):
+    pass

@@ -7,6 +7,8 @@ from uuid import uuid4
 import pytest
 
 from saltbitter.application.ports.images import ModerationVerdict, ProcessedImage
+from saltbitter.application.ports.profiles import PhotoRepository
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 from saltbitter.application.profiles.photos import (
@@ -108,11 +110,14 @@ class _RacingModerator(InMemoryPhotoModerator):
         self.world = world
 
     async def screen(self, image: ProcessedImage) -> ModerationVerdict:
-        async with self.world.uow() as uow:
-            user_id = next(iter(self.world.database[AccountsState].users))
-            for position in range(await uow.photos.count_for(user_id), 6):
-                uow.photos.add(a_photo(user_id, position))
-            await uow.commit()
+        async with self.world.container() as request:
+            transaction = await request.get(Transaction)
+            photos = await request.get(PhotoRepository)
+            async with transaction:
+                user_id = next(iter(self.world.database[AccountsState].users))
+                for position in range(await photos.count_for(user_id), 6):
+                    photos.add(a_photo(user_id, position))
+                await transaction.commit()
         return await super().screen(image)
 
 

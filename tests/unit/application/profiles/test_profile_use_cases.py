@@ -225,10 +225,8 @@ async def test_public_views_of_many_keep_the_order_and_skip_the_hidden(
     first = await _with_profile(world)
     paused = await _with_profile(world, visibility="paused")
     second = await _with_profile(world, bio="Second.")
-    async with world.uow() as uow:
-        views = await PublicProfiles(world.store, world.clock).visible_to(
-            uow, viewer.user_id, [second, paused, first, second]
-        )
+    public_profiles = await world.get(PublicProfiles)
+    views = await public_profiles.visible_to(viewer.user_id, [second, paused, first, second])
     assert list(views) == [second, first]
     assert views[second].bio == "Second."
 
