@@ -65,7 +65,7 @@ def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]
 
 def test_personas_are_listed_with_disclosures(api: Api) -> None:
     auth, _ = _member(api)
-    personas = api.http.get(f"{AI}/personas", headers=auth).json()
+    personas = api.http.get(f"{AI}/personas", headers=auth).json()["items"]
     assert [p["id"] for p in personas] == ["shy", "direct", "playful", "anxious", "avoidant"]
     for persona in personas:
         disclosure = persona["disclosure"]
@@ -92,9 +92,9 @@ async def test_every_ai_endpoint_refuses_without_consent(api: Api, engine: Async
     _consent(api, auth, granted=False)  # withdrawal stops AI at once
     _problem(api.http.post(calls[0][1], json=calls[0][2], headers=auth), 403, "ai_consent_required")
     # ... but the history stays the member's to read and delete.
-    assert len(api.http.get(f"{AI}/history", headers=auth).json()["conversations"]) == 1
+    assert len(api.http.get(f"{AI}/history", headers=auth).json()["items"]) == 1
     assert api.http.delete(f"{AI}/history", headers=auth).status_code == 204
-    assert api.http.get(f"{AI}/history", headers=auth).json()["conversations"] == []
+    assert api.http.get(f"{AI}/history", headers=auth).json()["items"] == []
 
 
 async def test_every_reply_is_labelled_and_the_first_fully_disclosed(
@@ -124,7 +124,7 @@ async def test_every_reply_is_labelled_and_the_first_fully_disclosed(
     assert 1 <= len(answers[3]["suggestions"]) <= 3
     history = api.http.get(f"{AI}/history", headers=auth).json()
     assert history["used_for_training"] is False
-    assert len(history["conversations"]) == 3
+    assert len(history["items"]) == 3
 
 
 def test_crisis_check_wins_over_role_play(api: Api) -> None:

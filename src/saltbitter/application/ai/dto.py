@@ -17,6 +17,7 @@ __all__ = [
     "DisclosureView",
     "HistoryView",
     "MessageView",
+    "PersonaList",
     "PersonaView",
     "ResourceView",
 ]
@@ -123,5 +124,10 @@ class ConversationView:
 
 @dataclass(frozen=True, slots=True)
 class HistoryView:
-    conversations: tuple[ConversationView, ...]
+    items: tuple[ConversationView, ...]  # newest first
     used_for_training: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PersonaList:
+    items: tuple[PersonaView, ...]

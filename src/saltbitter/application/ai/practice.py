@@ -12,6 +12,7 @@ from saltbitter.application.ai.dto import (
     AiAnswer,
     CrisisView,
     DisclosureView,
+    PersonaList,
     PersonaView,
 )
 from saltbitter.application.ai.guard import AiPolicy, crisis_for, require_consent
@@ -41,8 +42,8 @@ CRISIS_PLACEHOLDER = "[message not kept: support resources were shown]"
 
 @dataclass(frozen=True, slots=True)
 class ListPersonas:
-    async def __call__(self) -> tuple[PersonaView, ...]:
-        return tuple(PersonaView.of(p) for p in PERSONAS)
+    async def __call__(self) -> PersonaList:
+        return PersonaList(tuple(PersonaView.of(p) for p in PERSONAS))
 
 
 @dataclass(frozen=True, slots=True)

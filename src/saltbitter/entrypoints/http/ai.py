@@ -18,7 +18,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from saltbitter.application.ai.coach import DraftFeedback, ExplainAssessment, SuggestIcebreakers
-from saltbitter.application.ai.dto import AiAnswer, HistoryView, PersonaView
+from saltbitter.application.ai.dto import AiAnswer, HistoryView, PersonaList
 from saltbitter.application.ai.history import DeleteAiConversation, DeleteAiHistory, GetAiHistory
 from saltbitter.application.ai.practice import ListPersonas, SendPracticeMessage
 from saltbitter.application.shared.identity import Principal
@@ -64,9 +64,9 @@ class AiController(Controller):
     )
     async def personas(
         self, principal: FromDishka[Principal], list_personas: FromDishka[ListPersonas]
-    ) -> list[PersonaView]:
+    ) -> PersonaList:
         del principal  # authenticated, but no consent needed: the disclosure comes first
-        return list(await list_personas())
+        return await list_personas()
 
     @post(
         "/practice/{persona_id:str}/messages",

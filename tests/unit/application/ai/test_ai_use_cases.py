@@ -58,8 +58,8 @@ def world() -> FakeWorld:
 
 async def test_personas_list_five_disclosed_personas(world: FakeWorld) -> None:
     personas = await (await world.get(ListPersonas))()
-    assert [p.id for p in personas] == ["shy", "direct", "playful", "anxious", "avoidant"]
-    assert all(p.disclosure.is_ai and p.disclosure.full for p in personas)
+    assert [p.id for p in personas.items] == ["shy", "direct", "playful", "anxious", "avoidant"]
+    assert all(p.disclosure.is_ai and p.disclosure.full for p in personas.items)
 
 
 async def test_nothing_works_without_consent_and_withdrawal_stops_at_once(
@@ -203,13 +203,13 @@ async def test_history_read_and_deleted_even_after_withdrawal(world: FakeWorld) 
     await (await world.get(SendPracticeMessage))(bo, "shy", "Yo")
     consent(world, ada, granted=False)
     history = await (await world.get(GetAiHistory))(ada)
-    assert len(history.conversations) == 2
+    assert len(history.items) == 2
     assert history.used_for_training is False
     assert first.conversation_id is not None
     with pytest.raises(NotFound):
         await (await world.get(DeleteAiConversation))(bo, first.conversation_id)
     await (await world.get(DeleteAiConversation))(ada, first.conversation_id)
-    assert len((await (await world.get(GetAiHistory))(ada)).conversations) == 1
+    assert len((await (await world.get(GetAiHistory))(ada)).items) == 1
     assert await (await world.get(DeleteAiHistory))(ada) == 1
-    assert (await (await world.get(GetAiHistory))(ada)).conversations == ()
-    assert len((await (await world.get(GetAiHistory))(bo)).conversations) == 1
+    assert (await (await world.get(GetAiHistory))(ada)).items == ()
+    assert len((await (await world.get(GetAiHistory))(bo)).items) == 1
