@@ -40,7 +40,6 @@ from saltbitter.application.ports.mail import Mailer
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.photos import OrphanSweepPolicy
 from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.application.shared.policy import AccountsPolicy
@@ -59,7 +58,6 @@ from saltbitter.testing.fakes import (
     InMemoryMailer,
     InMemoryPasswordHasher,
     InMemorySecretGenerator,
-    InMemoryUnitOfWork,
     OutboxState,
 )
 from saltbitter.testing.fakes_accounts import AccountsState
@@ -169,10 +167,6 @@ class FakesProvider(Provider):
         return self._world.language_model
 
     @provide(scope=Scope.REQUEST, cache=False, override=True)
-    def unit_of_work(self) -> UnitOfWork:
-        return self._world.uow()
-
-    @provide(scope=Scope.REQUEST, cache=False, override=True)
     def accounts_policy(self) -> AccountsPolicy:
         return self._world.policy
 
@@ -241,10 +235,6 @@ class FakeWorld:
         scope = self.container()
         await scope.__aenter__()
         return await scope.get(kind)
-
-    def uow(self) -> InMemoryUnitOfWork:
-        """A unit of work on this world, as the container gives every use case."""
-        return InMemoryUnitOfWork(self.database, self.clock, self.ids)
 
     def events(self, kind: type[E]) -> list[E]:
         """The events of this type in the outbox, oldest first."""

@@ -11,14 +11,12 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from dishka import AsyncContainer, Provider, Scope, provide
+from dishka import AsyncContainer
 from sqlalchemy import create_engine, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy.matching import SqlaMatchingRepository
 from saltbitter.adapters.sqlalchemy.privacy import personal_data_gaps
 from saltbitter.adapters.sqlalchemy.schema import metadata
-from saltbitter.application.ports.matching import MatchingRepository
 from saltbitter.application.ports.privacy import PersonalData
 from saltbitter.entrypoints.capabilities.privacy import PERSONAL_DATA
 from saltbitter.entrypoints.composition import make_container
@@ -26,7 +24,6 @@ from saltbitter.entrypoints.settings import Settings
 from saltbitter.testing.contracts.privacy import PersonalDataContract, ReferenceScan
 from saltbitter.testing.contracts.scopes import RequestScope, Resolver
 from saltbitter.testing.fakes_accounts import AccountsState
-from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
 from saltbitter.testing.memory import InMemoryDatabase
 
 # Not member data in the registry's sense: messages (declared as payloads) and aggregates.
@@ -95,23 +92,6 @@ def _count(value: object, member: UUID) -> int:
     return 0
 
 
-class SqlSeedPorts(Provider):
-    """Other capabilities' SQL ports on the request's connection, which the contract seeds
-    through (until their capabilities provide them; identical then)."""
-
-    scope = Scope.REQUEST
-
-    matching = provide(SqlaMatchingRepository, provides=MatchingRepository, override=True)
-
-
-class MemorySeedPorts(Provider):
-    """The in-memory twins of ``SqlSeedPorts`` on the request's in-memory connection."""
-
-    scope = Scope.REQUEST
-
-    matching = provide(InMemoryMatchingRepository, provides=MatchingRepository, override=True)
-
-
 def container_scopes(container: AsyncContainer) -> RequestScope:
     """Each call: a new request scope of ``container`` (a new connection)."""
 
@@ -130,7 +110,7 @@ class SqlPersonalDataContract(PersonalDataContract):
     @pytest.fixture
     async def request_scope(self, database_url: str, tmp_path: Path) -> AsyncIterator[RequestScope]:
         settings = Settings(database_url=database_url, data_dir=tmp_path)
-        container = make_container(settings, SqlSeedPorts())
+        container = make_container(settings)
         yield container_scopes(container)
         await container.close()
 

@@ -18,9 +18,11 @@ from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMe
 from support.fakes_accounts import AccountsFakes
 from support.fakes_ai import AiFakes
 from support.fakes_assessments import AssessmentsFakes
+from support.fakes_matching import MatchingFakes
 from support.fakes_notifications import NotificationsFakes
 from support.fakes_privacy import PrivacyFakes
 from support.fakes_profiles import ProfilesFakes
+from support.fakes_safety import SafetyFakes
 
 __all__ = ["CAPABILITY_FAKES", "InMemoryStorage"]
 
@@ -51,7 +53,9 @@ CAPABILITY_FAKES: tuple[type[Provider], ...] = (
     AccountsFakes,
     ProfilesFakes,
     AssessmentsFakes,
+    MatchingFakes,
     NotificationsFakes,
+    SafetyFakes,
     PrivacyFakes,
     AiFakes,
 )

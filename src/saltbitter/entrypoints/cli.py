@@ -38,6 +38,10 @@ assessments_app = typer.Typer(
 )
 app.add_typer(matches_app, name="matches")
 app.add_typer(assessments_app, name="assessments")
+moderation_app = typer.Typer(
+    help="The moderators' review queue and decisions.", no_args_is_help=True
+)
+app.add_typer(moderation_app, name="moderation")
 
 
 def _settings() -> Settings:
@@ -188,6 +192,77 @@ def users_purge_unverified() -> None:
             return await (await scope.get(PurgeUnverifiedAccounts))()
 
     typer.echo(f"purged {_with_container(work)} unverified account(s)")
+
+
+def _change_role(email: str, role: str, *, granted: bool) -> None:
+    from saltbitter.application.safety.moderation import ChangeRole
+
+    async def work(container: AsyncContainer) -> str:
+        async with container() as scope:
+            member = await (await scope.get(ChangeRole))(email, role, granted=granted)
+        return str(member)
+
+    member = _with_container(work)
+    typer.echo(
+        f"{'granted' if granted else 'revoked'} {role} {'to' if granted else 'from'} "
+        f"{email} ({member}); it applies from the member's next request"
+    )
+
+
+@users_app.command("grant-role")
+def users_grant_role(
+    email: str, role: Annotated[str, typer.Argument(help="moderator or admin")]
+) -> None:
+    """Give an account the moderator or admin role (audited)."""
+    _change_role(email, role, granted=True)
+
+
+@users_app.command("revoke-role")
+def users_revoke_role(
+    email: str, role: Annotated[str, typer.Argument(help="moderator or admin")]
+) -> None:
+    """Take the moderator or admin role from an account (audited)."""
+    _change_role(email, role, granted=False)
+
+
+@moderation_app.command("queue")
+def moderation_queue(
+    cursor: Annotated[str | None, typer.Option(help="next_cursor of the previous page")] = None,
+) -> None:
+    """Print the open reports as JSON: escalated first, then by severity and age."""
+    from saltbitter.application.safety.moderation import ModerationQueue
+
+    async def work(container: AsyncContainer) -> str:
+        async with container() as scope:
+            page = await (await scope.get(ModerationQueue))(None, cursor)
+        return json.dumps(asdict(page), default=str, indent=2)
+
+    typer.echo(_with_container(work))
+
+
+@moderation_app.command("resolve")
+def moderation_resolve(
+    report_id: str,
+    action: Annotated[str, typer.Argument(help="dismiss, warn, suspend or ban")],
+    note: Annotated[str, typer.Option(help="Why (kept in the audit log)")],
+    days: Annotated[int | None, typer.Option(help="Suspension length (suspend only)")] = None,
+) -> None:
+    """Decide a report as the operator (audited with no moderator named)."""
+    from uuid import UUID
+
+    from saltbitter.application.safety.moderation import ResolveReport
+
+    try:
+        wanted = UUID(report_id)
+    except ValueError:
+        raise typer.BadParameter("REPORT_ID is a report's id (a UUID).") from None
+
+    async def work(container: AsyncContainer) -> str:
+        async with container() as scope:
+            done = await (await scope.get(ResolveReport))(None, wanted, action, days, note)
+        return json.dumps(asdict(done), default=str, indent=2)
+
+    typer.echo(_with_container(work))
 
 
 @demo_app.command("seed")

@@ -22,7 +22,7 @@ from saltbitter.adapters.memory import (
 )
 from saltbitter.adapters.redis import RedisCache, redis_client, redis_rate_limiter
 from saltbitter.adapters.security import Argon2PasswordHasher, JwtAccessTokenCodec
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
@@ -34,7 +34,6 @@ from saltbitter.application.ports.mail import Mailer
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.transaction import Transaction
-from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.capabilities.privacy import PrivacyProvider
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, RELAY_OUTBOX, InProcessJobQueue
@@ -150,19 +149,6 @@ class UseCaseProvider(Provider):
         self, connection: StagedConnection, clock: Clock, ids: IdGenerator, events: EventCodec
     ) -> Outbox:
         return SqlaOutbox(connection, clock, ids, events)
-
-    @provide(cache=False)
-    def unit_of_work(
-        self,
-        engine: AsyncEngine,
-        queue: JobQueue,
-        clock: Clock,
-        ids: IdGenerator,
-        events: EventCodec,
-    ) -> UnitOfWork:
-        return SqlaUnitOfWork(
-            engine, after_commit=_outbox_waker(queue), clock=clock, ids=ids, events=events
-        )
 
     relay = provide(RelayOutbox)
 

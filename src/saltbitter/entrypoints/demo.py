@@ -4,8 +4,8 @@ The plan (``saltbitter.application.demo``) says who the demo members are; this m
 makes them the way real members are made: accounts, then for each member photos through
 the real upload pipeline, the sensitive-data consent and the ECR-R through the assessment
 use case, the profile, then likes, then today's daily sets. Each use case runs in its own
-DI request scope with a fresh unit of work, exactly as an HTTP request would; use cases
-never call each other, this orchestrator does.
+DI request scope with its own connection and transaction, as an HTTP request would; use
+cases never call each other, this orchestrator does.
 
 Idempotent and resumable: existing accounts are kept as they are, and a member is set up
 only while they have no profile. The profile is saved last, so a member interrupted

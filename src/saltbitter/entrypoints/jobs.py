@@ -1,7 +1,7 @@
 """Jobs by name: the one table that both Celery and the in-process runner execute.
 
-Every job opens its own DI request scope, so it gets a fresh unit of work, exactly as an
-HTTP request does.
+Every job opens its own DI request scope, so it gets a connection and transaction of its
+own, exactly as an HTTP request does.
 """
 
 from __future__ import annotations

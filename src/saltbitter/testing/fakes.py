@@ -12,8 +12,6 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Self
 from uuid import UUID
 
 from saltbitter.application.ports.accounts import (
@@ -26,7 +24,6 @@ from saltbitter.application.ports.events import Event, JobInput, JobQueue, Outbo
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.domain.accounts import (
     AccountStatus,
     CodePurpose,
@@ -41,21 +38,10 @@ from saltbitter.domain.accounts import (
 from saltbitter.domain.errors import AuthenticationFailed, Conflict
 from saltbitter.domain.shared import SessionId, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
-from saltbitter.testing.fakes_assessments import (
-    InMemoryAssessmentRepository,
-    InMemoryNormsRepository,
-)
-from saltbitter.testing.fakes_matching import InMemoryMatchingRepository
-from saltbitter.testing.fakes_notifications import InMemoryNotificationRepository
-from saltbitter.testing.fakes_profiles import (
-    InMemoryPhotoRepository,
-    InMemoryProfileRepository,
-)
 from saltbitter.testing.memory import (
     InMemoryConnection,
     InMemoryDatabase,
     InMemoryRepository,
-    InMemoryTransaction,
 )
 
 __all__ = [
@@ -72,7 +58,6 @@ __all__ = [
     "InMemoryPasswordHasher",
     "InMemorySecretGenerator",
     "InMemorySessionRepository",
-    "InMemoryUnitOfWork",
     "InMemoryUserRepository",
     "OutboxState",
 ]
@@ -319,48 +304,3 @@ class InMemoryOutbox(InMemoryRepository, Outbox):
 
     async def mark_dispatched(self, message_ids: Sequence[UUID], now: datetime) -> None:
         self._state.dispatched.update(dict.fromkeys(message_ids, now))
-
-
-class InMemoryUnitOfWork(UnitOfWork):
-    """Every repository on one ``InMemoryConnection`` (transitional, being retired)."""
-
-    def __init__(
-        self,
-        database: InMemoryDatabase | None = None,
-        clock: Clock | None = None,
-        ids: IdGenerator | None = None,
-    ) -> None:
-        self.database = database if database is not None else InMemoryDatabase()
-        self.connection = connection = InMemoryConnection(self.database)
-        self._transaction = InMemoryTransaction(connection)
-        self.users = InMemoryUserRepository(connection)
-        self.sessions = InMemorySessionRepository(connection)
-        self.codes = InMemoryOneTimeCodeRepository(connection)
-        self.consents = InMemoryConsentLedger(connection)
-        self._clock, self._ids = clock or InMemoryClock(), ids or InMemoryIdGenerator()
-        self.outbox = InMemoryOutbox(connection, self._clock, self._ids)
-        self.profiles = InMemoryProfileRepository(connection)
-        self.photos = InMemoryPhotoRepository(connection)
-        self.assessments = InMemoryAssessmentRepository(connection)
-        self.norms = InMemoryNormsRepository(connection)
-        self.matching = InMemoryMatchingRepository(connection)
-        self.notifications = InMemoryNotificationRepository(connection)
-
-    @property
-    def commits(self) -> int:
-        return self.connection.commits
-
-    async def __aenter__(self) -> Self:
-        await self._transaction.__aenter__()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self._transaction.__aexit__(exc_type, exc, traceback)
-
-    async def commit(self) -> None:
-        await self._transaction.commit()

@@ -51,7 +51,7 @@ class _OnAssessments(InMemoryRepository):
 
 class InMemoryAssessmentRepository(_OnAssessments, AssessmentRepository):
     async def lock_member(self, user_id: UserId) -> None:
-        """Nothing to do: an in-memory unit of work publishes whole snapshots."""
+        """Nothing to do: an in-memory transaction publishes whole snapshots."""
 
     async def latest(self, user_id: UserId) -> StoredAssessment | None:
         mine = await self.history(user_id)

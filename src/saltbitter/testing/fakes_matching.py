@@ -1,24 +1,31 @@
-"""In-memory fake of the matching repository (issue 4).
+"""In-memory fakes of matching's ports, one class per port, on the request's connection.
 
-Candidate reads look at the same in-memory database's users, profiles, assessments and
-consent ledger, through the same ``member_record`` rule as the SQL adapter, so both pass
-``saltbitter.testing.contracts.matching``.
+Candidate reads look at the same in-memory database's users, profiles, photos,
+assessments and consent ledger, through the same ``member_record`` rule as the SQL
+adapter, so both pass ``saltbitter.testing.contracts.matching``. Blocks are a port of
+their own (``saltbitter.testing.fakes_blocked_members``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from saltbitter.application.matching.members import member_record
 from saltbitter.application.ports.matching import (
+    CandidateReader,
     DailySet,
+    DailySetStore,
+    DiscoverAllowance,
     LikeReceived,
-    MatchingRepository,
+    MatchStore,
     MemberRecord,
+    PhotoRef,
+    ReceivedLikes,
     StoredMatch,
+    SwipeWriter,
 )
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.compatibility import (
@@ -29,13 +36,22 @@ from saltbitter.domain.compatibility import (
     SchwartzValue,
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
+from saltbitter.domain.profiles import ModerationStatus
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_profiles import ProfilesState
 from saltbitter.testing.memory import InMemoryRepository
 
-__all__ = ["InMemoryMatchingRepository", "MatchingState"]
+__all__ = [
+    "InMemoryCandidateReader",
+    "InMemoryDailySetStore",
+    "InMemoryDiscoverAllowance",
+    "InMemoryMatchStore",
+    "InMemoryReceivedLikes",
+    "InMemorySwipeWriter",
+    "MatchingState",
+]
 
 
 @dataclass
@@ -48,23 +64,14 @@ class MatchingState:
     discover_allotments: dict[tuple[UserId, date], list[UserId]] = field(default_factory=dict)
 
 
-class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
-    """Reads profiles and assessments from the same database for candidate queries."""
-
+class _OnMatching(InMemoryRepository):
     @property
     def _state(self) -> MatchingState:
         return self._connection.state(MatchingState)
 
-    # Blocks (read port owned by matching) -------------------------------------------
 
-    async def blocked_between(
-        self,
-        viewer_id: UserId,  # noqa: ARG002 - the in-memory database holds no blocks yet
-        target_ids: Collection[UserId],  # noqa: ARG002
-    ) -> frozenset[UserId]:
-        return frozenset()
-
-    # Candidate reads ---------------------------------------------------------------
+class InMemoryCandidateReader(_OnMatching, CandidateReader):
+    """Reads accounts, profiles and assessments from the same database."""
 
     def _member(self, user_id: UserId, now: datetime) -> MemberRecord | None:
         accounts = self._connection.state(AccountsState)
@@ -139,6 +146,19 @@ class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
             if member.profile.available and member.user_id != viewer.user_id
         ]
 
+    async def main_photos(self, user_ids: Collection[UserId]) -> Mapping[UserId, PhotoRef]:
+        photos = self._connection.state(ProfilesState).photos
+        wanted = set(user_ids)
+        found: dict[UserId, PhotoRef] = {}
+        approved = (
+            photo
+            for photo in photos.values()
+            if photo.user_id in wanted and photo.moderation is ModerationStatus.APPROVED
+        )
+        for photo in sorted(approved, key=lambda photo: photo.position):
+            found.setdefault(photo.user_id, PhotoRef(photo.storage_key, photo.width, photo.height))
+        return found
+
     async def interest_frequencies(self) -> DocumentFrequencies:
         return DocumentFrequencies.from_interest_sets(
             profile.interests for profile in self._connection.state(ProfilesState).profiles.values()
@@ -164,10 +184,10 @@ class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
             note(match.pair.second, match.pair.first, "matched")
         return [(viewer, other, PairHistory(**flags)) for (viewer, other), flags in facts.items()]
 
-    # Swipes and matches ------------------------------------------------------------
 
+class InMemorySwipeWriter(_OnMatching, SwipeWriter):
     async def lock_pair(self, pair: MatchPair) -> None:
-        """Nothing to do: an in-memory unit of work publishes whole snapshots."""
+        """Nothing to do: an in-memory transaction publishes a whole snapshot at commit."""
 
     async def record_swipe(
         self, actor: UserId, target: UserId, decision: Decision, at: datetime
@@ -201,6 +221,8 @@ class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
         self._state.matches[match_id] = match
         return match, True
 
+
+class InMemoryMatchStore(_OnMatching, MatchStore):
     async def get_match(self, match_id: UUID) -> StoredMatch | None:
         return self._state.matches.get(match_id)
 
@@ -218,6 +240,8 @@ class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
         mine.sort(key=lambda m: (m.created_at, m.id), reverse=True)
         return mine[:limit]
 
+
+class InMemoryReceivedLikes(_OnMatching, ReceivedLikes):
     async def likes_received(
         self, user: UserId, limit: int, before: tuple[datetime, UserId] | None = None
     ) -> Sequence[LikeReceived]:
@@ -232,8 +256,8 @@ class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
         waiting.sort(key=lambda like: (like.liked_at, like.liker), reverse=True)
         return waiting[:limit]
 
-    # Daily sets ----------------------------------------------------------------------
 
+class InMemoryDailySetStore(_OnMatching, DailySetStore):
     async def daily_set(self, user: UserId, local_date: date) -> DailySet | None:
         return self._state.daily_sets.get((user, local_date))
 
@@ -267,8 +291,8 @@ class InMemoryMatchingRepository(InMemoryRepository, MatchingRepository):
             if key[1] >= since and any(e.candidate_id == candidate for e in daily.entries)
         ]
 
-    # Discovery -----------------------------------------------------------------------
 
+class InMemoryDiscoverAllowance(_OnMatching, DiscoverAllowance):
     async def allot_discover(
         self, user: UserId, local_date: date, offered: Sequence[UserId], allowance: int
     ) -> set[UserId]:

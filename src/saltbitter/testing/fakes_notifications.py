@@ -14,7 +14,6 @@ from saltbitter.application.ports.notifications import (
     Notification,
     NotificationInbox,
     NotificationRecipients,
-    NotificationRepository,
     PagePosition,
     Recipient,
     ScheduledEmail,
@@ -27,7 +26,6 @@ __all__ = [
     "InMemoryEmailSchedule",
     "InMemoryNotificationInbox",
     "InMemoryNotificationRecipients",
-    "InMemoryNotificationRepository",
     "NotificationsState",
 ]
 
@@ -111,12 +109,6 @@ class InMemoryEmailSchedule(_OnNotifications, EmailSchedule):
     async def emails_for(self, user_id: UserId) -> Sequence[ScheduledEmail]:
         mine = [email for email in self._state.emails.values() if email.user_id == user_id]
         return sorted(mine, key=lambda email: (email.send_after, email.id))
-
-
-class InMemoryNotificationRepository(
-    InMemoryNotificationInbox, InMemoryEmailSchedule, NotificationRepository
-):
-    """Transitional: both halves, for the unit of work until it goes."""
 
 
 class InMemoryNotificationRecipients(InMemoryRepository, NotificationRecipients):

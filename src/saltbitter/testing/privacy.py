@@ -2,7 +2,7 @@
 
 Each follows its capability's declaration: the same tables, the same own-view export and
 the same erasure as ``SqlaPersonalData``, over the fakes' state instead of rows. They act
-on the state they are given (a unit of work's working copy, or a committed database).
+on the request's in-memory connection (a transaction's working copy, or committed state).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from saltbitter.application.ports.privacy import (
     PersonalDataHolder,
 )
 from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
+from saltbitter.application.safety.personal_data import PERSONAL_DATA as SAFETY
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_ai import AiState
@@ -33,6 +34,7 @@ from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_notifications import NotificationsState
 from saltbitter.testing.fakes_profiles import ProfilesState
+from saltbitter.testing.fakes_safety import SafetyState
 from saltbitter.testing.memory import InMemoryConnection
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "InMemoryMatchingPersonalData",
     "InMemoryNotificationsPersonalData",
     "InMemoryProfilesPersonalData",
+    "InMemorySafetyPersonalData",
     "in_memory_holders",
     "plain",
 ]
@@ -347,6 +350,74 @@ class InMemoryAiPersonalData(_Holder):
         )
 
 
+# Safety's records by table, with their fields standing for the declared member columns.
+_SAFETY_FIELDS: Mapping[str, tuple[str, Mapping[str, str]]] = {
+    "appeals": ("appeals", {"member_id": "member_id", "resolved_by": "resolved_by"}),
+    "check_ins": ("check_ins", {"member_id": "member_id"}),
+    "blocks": ("blocks", {"blocker_id": "blocker_id", "blocked_id": "blocked_id"}),
+    "reports": (
+        "reports",
+        {"reporter_id": "reporter_id", "reported_id": "reported_id", "resolved_by": "resolved_by"},
+    ),
+    "moderation_audit": ("audit", {"actor_id": "actor_id", "subject_id": "subject_id"}),
+}
+
+
+class InMemorySafetyPersonalData(_Holder):
+    declaration_value = SAFETY
+
+    def _records(self, table: str) -> list[object]:
+        state = self._connection.state(SafetyState)
+        if table == "suspensions":
+            return [
+                {"member_id": member, "until": until} for member, until in state.suspensions.items()
+            ]
+        held = getattr(state, _SAFETY_FIELDS[table][0])
+        return list(held.values() if isinstance(held, dict) else held)
+
+    @staticmethod
+    def _names(record: object, columns: Iterable[str], member: UserId) -> bool:
+        if isinstance(record, dict):
+            return any(record.get(column) == member for column in columns)
+        return any(getattr(record, column) == member for column in columns)
+
+    async def export(self, member: UserId) -> MemberExport:
+        exported: dict[str, list[ExportedRow]] = {}
+        for table in SAFETY.tables:
+            records = self._records(table.name)
+            exported[table.name] = [
+                _row(r) for r in records if self._names(r, table.exporting_columns, member)
+            ]
+        return exported
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(SafetyState)
+        rows: dict[str, int] = {}
+        for table in SAFETY.tables:
+            columns = table.member_columns
+            if table.name == "suspensions":
+                rows[table.name] = int(member in state.suspensions)
+                state.suspensions.pop(member, None)
+                continue
+            attribute = _SAFETY_FIELDS[table.name][0]
+            held = getattr(state, attribute)
+            if isinstance(held, dict):
+                doomed = [k for k, r in held.items() if self._names(r, columns, member)]
+                for key in doomed:
+                    del held[key]
+                rows[table.name] = len(doomed)
+            else:
+                kept = [r for r in held if not self._names(r, columns, member)]
+                rows[table.name] = len(held) - len(kept)
+                setattr(state, attribute, kept)
+        # Appeals on reports that went with the member go too (the foreign key cascades).
+        orphaned = [k for k, a in state.appeals.items() if a.report_id not in state.reports]
+        for key in orphaned:
+            del state.appeals[key]
+        rows["appeals"] += len(orphaned)
+        return self._report(rows)
+
+
 _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
@@ -356,6 +427,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemoryMatchingPersonalData,
         InMemoryNotificationsPersonalData,
         InMemoryAiPersonalData,
+        InMemorySafetyPersonalData,
     )
 }
 

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import SqlaUserRepository, StagedConnection, create_engine_for
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.entrypoints.settings import Settings
 from support.live_api import Api
@@ -63,13 +64,16 @@ def _man(api: Api, **profile: Any) -> Member:
 def _set_tier(settings: Settings, user_id: str, tier: Tier) -> None:
     async def work() -> None:
         engine = create_engine_for(settings.effective_database_url)
+        db = StagedConnection(engine)
         try:
-            async with SqlaUnitOfWork(engine) as uow:
-                user = await uow.users.get(UserId(uuid.UUID(user_id)))
+            users, transaction = SqlaUserRepository(db), SqlaTransaction(db)
+            async with transaction:
+                user = await users.get(UserId(uuid.UUID(user_id)))
                 assert user is not None
-                await uow.users.save(replace(user, tier=tier))
-                await uow.commit()
+                await users.save(replace(user, tier=tier))
+                await transaction.commit()
         finally:
+            await db.close()
             await engine.dispose()
 
     asyncio.run(work())

@@ -82,6 +82,16 @@ RULES_BEYOND_THE_SCHEMA = {
     "listLikesReceived": "a cursor is valid only if the server issued it",
     "discover": "a cursor is valid only if the server issued it",
     "listNotifications": "a cursor is valid only if the server issued it",
+    "listBlocks": "a cursor is valid only if the server issued it",
+    "moderationQueue": "a cursor is valid only if the server issued it",
+    "auditLog": "a cursor is valid only if the server issued it",
+    "block": "a member cannot block themselves",
+    "report": "a member cannot report themselves; details are measured trimmed",
+    "scheduleCheckIn": "check_in_by after starts_at (within a day); a valid contact email",
+    "raiseAlert": "both coordinates or neither",
+    "resolveReport": "days exactly for a suspension; the note is not blank",
+    "fileAppeal": "the text is measured trimmed",
+    "resolveAppeal": "the note is not blank",
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

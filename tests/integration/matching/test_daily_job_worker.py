@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from saltbitter.adapters.redis import RedisCache, redis_client
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.tables import outbox
 from saltbitter.adapters.sqlalchemy.tables_members import daily_set_entries, daily_set_runs
 from saltbitter.application.matching import topics
@@ -26,6 +26,7 @@ from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
 from support.celery_worker import running_worker
+from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
 
@@ -64,12 +65,12 @@ def _seed(url: str) -> None:
     async def work() -> None:
         engine = create_engine_for(url)
         try:
-            async with SqlaUnitOfWork(engine) as uow:
+            async with sql_requests(engine)() as request:
                 for index in range(MEMBERS):
                     lat, lon = CITIES[index % len(CITIES)]
                     man = index % 2 == 1
                     await seed_member(
-                        uow,
+                        request.writers,
                         display_name=f"Member {index}",
                         tier=rng.choice((Tier.FREE, Tier.FREE, Tier.PREMIUM, Tier.ELITE)),
                         timezone=rng.choice(("Europe/Berlin", "America/New_York", "Asia/Tokyo")),
@@ -80,7 +81,7 @@ def _seed(url: str) -> None:
                         attachment=(rng.uniform(1, 7), rng.uniform(1, 7)),
                         consent=rng.random() < 0.8,
                     )
-                await uow.commit()
+                await request.transaction.commit()
         finally:
             await engine.dispose()
 

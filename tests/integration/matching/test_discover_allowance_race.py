@@ -12,8 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.memory import InProcessCache
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
+from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
+from saltbitter.adapters.sqlalchemy.matching import SqlaCandidateReader, SqlaDiscoverAllowance
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables_members import discover_allotments
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.policy import MatchingPolicy
@@ -24,6 +28,7 @@ from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.domain.subscriptions import entitlements_for
 from saltbitter.testing.contracts.matching import seed_member
 from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
+from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
 
@@ -39,13 +44,14 @@ async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 async def _seed(engine: AsyncEngine, men: int, **where: object) -> tuple[UserId, list[UserId]]:
-    async with SqlaUnitOfWork(engine) as uow:
-        me = await seed_member(uow, **where)  # type: ignore[arg-type]
+    async with sql_requests(engine)() as request:
+        writers = request.writers
+        me = await seed_member(writers, **where)  # type: ignore[arg-type]
         others = [
-            await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,), **where)  # type: ignore[arg-type]
+            await seed_member(writers, gender=Gender.MAN, seeks=(Gender.WOMAN,), **where)  # type: ignore[arg-type]
             for _ in range(men)
         ]
-        await uow.commit()
+        await request.transaction.commit()
     return me, others
 
 
@@ -64,11 +70,11 @@ async def test_simultaneous_allotments_never_exceed_the_allowance(engine: AsyncE
     start = asyncio.Barrier(CONTENDERS)
 
     async def allot(offered: list[UserId]) -> set[UserId]:
-        async with SqlaUnitOfWork(engine) as uow:
-            await uow.matching.interest_frequencies()  # psycopg begins lazily: begin now
+        async with sql_requests(engine)() as request:
+            await request.candidates.interest_frequencies()  # psycopg begins lazily: begin now
             await start.wait()
-            allotted = await uow.matching.allot_discover(me, day, offered, ALLOWANCE)
-            await uow.commit()
+            allotted = await request.allowance.allot_discover(me, day, offered, ALLOWANCE)
+            await request.transaction.commit()
         return allotted
 
     results = await asyncio.gather(*(allot(men[n * 10 : (n + 1) * 10]) for n in range(CONTENDERS)))
@@ -86,15 +92,22 @@ async def test_simultaneous_discover_pages_stay_within_the_allowance(
 
     async def page() -> list[UserId]:
         # A cache of its own each, as separate API processes in embedded mode have.
-        discover = Discover(
-            SqlaUnitOfWork(engine),
-            clock,
-            InProcessCache(),
-            ScalarBatchScorer(),
-            MatchingPolicy(),
-            InMemoryPhotoStore(clock),
-        )
-        return [item.member.user_id for item in (await discover(principal)).items]
+        db = StagedConnection(engine)  # one request: one connection for every port
+        try:
+            discover = Discover(
+                SqlaTransaction(db),
+                SqlaCandidateReader(db),
+                SqlaBlockedMembers(db),
+                SqlaDiscoverAllowance(db),
+                clock,
+                InProcessCache(),
+                ScalarBatchScorer(),
+                MatchingPolicy(),
+                InMemoryPhotoStore(clock),
+            )
+            return [item.member.user_id for item in (await discover(principal)).items]
+        finally:
+            await db.close()
 
     pages = await asyncio.gather(*(page() for _ in range(CONTENDERS)))
     shown = set().union(*pages)

@@ -11,9 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.memory import InProcessCache
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
+from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
+from saltbitter.adapters.sqlalchemy.matching import SqlaCandidateReader, SqlaSwipeWriter
+from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import outbox
 from saltbitter.adapters.sqlalchemy.tables_members import matches
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
@@ -21,7 +26,9 @@ from saltbitter.application.matching.swipes import LikeMember
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
+from saltbitter.entrypoints.jobs import EVENTS
 from saltbitter.testing.contracts.matching import seed_member
+from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
 
@@ -40,20 +47,34 @@ def _principal(user: UserId) -> Principal:
 
 
 async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngine) -> None:
-    async with SqlaUnitOfWork(engine) as uow:
+    async with sql_requests(engine)() as request:
         pairs = [
             (
-                await seed_member(uow),
-                await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,)),
+                await seed_member(request.writers),
+                await seed_member(request.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,)),
             )
             for _ in range(PAIRS)
         ]
-        await uow.commit()
+        await request.transaction.commit()
     cache, clock, ids, policy = InProcessCache(), SystemClock(), UuidIdGenerator(), MatchingPolicy()
 
     async def like(actor: UserId, target: UserId) -> tuple[bool, object]:
-        use_case = LikeMember(SqlaUnitOfWork(engine), clock, ids, cache, policy)
-        result = await use_case(_principal(actor), target)
+        db = StagedConnection(engine)  # one request: one connection for every port
+        try:
+            use_case = LikeMember(
+                SqlaTransaction(db),
+                SqlaCandidateReader(db),
+                SqlaBlockedMembers(db),
+                SqlaSwipeWriter(db),
+                SqlaOutbox(db, clock, ids, EVENTS),
+                clock,
+                ids,
+                cache,
+                policy,
+            )
+            result = await use_case(_principal(actor), target)
+        finally:
+            await db.close()
         return result.matched, result.match_id
 
     # Both likes of every pair at once: 100 transactions racing, pairwise crossing.

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.domain.compatibility import Gender
 from saltbitter.entrypoints.cli import app
 from saltbitter.testing.contracts.matching import seed_member
+from support.matching_ports import sql_requests
 
 
 @pytest.fixture
@@ -28,11 +29,11 @@ def _seed(database: Path) -> None:
     async def work() -> None:
         engine = create_engine_for(f"sqlite+aiosqlite:///{database}")
         try:
-            async with SqlaUnitOfWork(engine) as uow:
+            async with sql_requests(engine)() as request:
                 for _ in range(3):
-                    await seed_member(uow)
-                    await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,))
-                await uow.commit()
+                    await seed_member(request.writers)
+                    await seed_member(request.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+                await request.transaction.commit()
         finally:
             await engine.dispose()
 

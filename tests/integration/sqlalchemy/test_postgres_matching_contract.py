@@ -3,13 +3,50 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.testing.contracts.matching import MatchingRepositoryContract, UowFactory
+from saltbitter.testing.contracts.matching import (
+    BlockedMembersContract,
+    CandidateReaderContract,
+    DailySetStoreContract,
+    DiscoverAllowanceContract,
+    MatchStoreContract,
+    ReceivedLikesContract,
+    RequestFactory,
+    SwipeWriterContract,
+)
+from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
 
 
-class TestPostgresMatchingRepository(MatchingRepositoryContract):
+class _Postgres:
     @pytest.fixture
-    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
-        return lambda: SqlaUnitOfWork(engine)
+    def matching_request(self, engine: AsyncEngine) -> RequestFactory:
+        return sql_requests(engine)
+
+
+class TestPostgresBlockedMembers(_Postgres, BlockedMembersContract):
+    pass
+
+
+class TestPostgresCandidateReader(_Postgres, CandidateReaderContract):
+    pass
+
+
+class TestPostgresSwipeWriter(_Postgres, SwipeWriterContract):
+    pass
+
+
+class TestPostgresMatchStore(_Postgres, MatchStoreContract):
+    pass
+
+
+class TestPostgresReceivedLikes(_Postgres, ReceivedLikesContract):
+    pass
+
+
+class TestPostgresDailySetStore(_Postgres, DailySetStoreContract):
+    pass
+
+
+class TestPostgresDiscoverAllowance(_Postgres, DiscoverAllowanceContract):
+    pass

@@ -32,12 +32,12 @@ def test_an_undeclared_table_with_a_member_reference_is_reported(
     upgrade(scratch_postgres_url)
     gaps = _gaps(
         scratch_postgres_url,
-        "CREATE TABLE blocks (blocker_id UUID NOT NULL REFERENCES users (id),"
-        " blocked_user_id UUID NOT NULL)",
+        "CREATE TABLE mutes (muter_id UUID NOT NULL REFERENCES users (id),"
+        " muted_user_id UUID NOT NULL)",
         "CREATE TABLE chat_messages (id SERIAL PRIMARY KEY,"
         " session_id UUID REFERENCES sessions (id))",
     )
     assert gaps == [
-        "blocks: refers to members (blocked_user_id, blocker_id) undeclared",
         "chat_messages: holds rows of declared sessions but is undeclared",
+        "mutes: refers to members (muted_user_id, muter_id) undeclared",
     ]

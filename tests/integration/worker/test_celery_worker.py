@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from saltbitter.adapters.mail import read_eml
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork, create_engine_for
+from saltbitter.adapters.sqlalchemy import SqlaUserRepository, StagedConnection, create_engine_for
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.accounts.dto import RegisterCommand
 from saltbitter.application.accounts.registration import RegisterUser
 from saltbitter.application.accounts.topics import PURGE_UNVERIFIED
@@ -101,18 +102,20 @@ def test_purge_task_deletes_stale_unverified_accounts(
 
     async def store_and_check(expect_stale_gone: bool) -> tuple[bool, bool]:
         engine = create_engine_for(worker_settings.effective_database_url)
+        db = StagedConnection(engine)
         try:
-            async with SqlaUnitOfWork(engine) as uow:
-                if not expect_stale_gone:
-                    uow.users.add(stale)
-                    uow.users.add(fresh)
-                    await uow.commit()
-            async with SqlaUnitOfWork(engine) as uow:
-                return (
-                    await uow.users.get_by_email(stale.email) is not None,
-                    await uow.users.get_by_email(EmailAddress(fresh.email.value)) is not None,
-                )
+            users, transaction = SqlaUserRepository(db), SqlaTransaction(db)
+            if not expect_stale_gone:
+                async with transaction:
+                    users.add(stale)
+                    users.add(fresh)
+                    await transaction.commit()
+            return (
+                await users.get_by_email(stale.email) is not None,
+                await users.get_by_email(EmailAddress(fresh.email.value)) is not None,
+            )
         finally:
+            await db.close()
             await engine.dispose()
 
     assert asyncio.run(store_and_check(False)) == (True, True)

@@ -108,8 +108,10 @@ def _controllers(base: type[Controller] = Controller) -> list[type[Controller]]:
 
 
 def _wants_principal(handler: HTTPRouteHandler) -> bool:
+    # The caller type the edge guard resolves: Principal unless the route names another.
+    caller = handler.opt.get("caller", Principal)
     hints = typing.get_type_hints(handler.fn, include_extras=True)
-    return any(hint is Principal or Principal in typing.get_args(hint) for hint in hints.values())
+    return any(hint is caller or caller in typing.get_args(hint) for hint in hints.values())
 
 
 def test_a_route_declares_the_bearer_token_exactly_when_it_needs_the_caller() -> None:

@@ -13,7 +13,7 @@ from saltbitter.testing.contracts.scopes import RequestScope
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase
 from saltbitter.testing.privacy import in_memory_holders
 from support.container import FakesProvider, FakeWorld
-from support.privacy import MemorySeedPorts, container_scopes, memory_references
+from support.privacy import container_scopes, memory_references
 from support.storage import CAPABILITY_FAKES, InMemoryStorage
 
 
@@ -29,7 +29,6 @@ class TestInMemoryPersonalData(PersonalDataContract):
             FakesProvider(world),
             InMemoryStorage(world.database),
             *(fakes() for fakes in CAPABILITY_FAKES),
-            MemorySeedPorts(),
         )
         yield container_scopes(container)
         await container.close()

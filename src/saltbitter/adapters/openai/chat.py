@@ -1,6 +1,6 @@
 """``LanguageModel`` on OpenAI chat completions (the official ``openai`` SDK).
 
-What is sent is exactly the ``ModelRequest`` (ADR 0020): the system instructions, the
+What is sent is exactly the ``ModelRequest`` (ADR 0024): the system instructions, the
 member's own words in this conversation (and earlier AI replies), plain topic words for
 icebreakers, and a pseudonymous requester hash. Each request asks the provider not to
 keep it (``store=False``) and tags it as not for training in ``metadata``. Every

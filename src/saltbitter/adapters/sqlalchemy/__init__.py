@@ -14,14 +14,12 @@ from saltbitter.adapters.sqlalchemy.engine import async_url, create_engine_for, 
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.schema import metadata
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
-from saltbitter.adapters.sqlalchemy.unit_of_work import SqlaUnitOfWork
 
 __all__ = [
     "SqlaConsentLedger",
     "SqlaOneTimeCodeRepository",
     "SqlaOutbox",
     "SqlaSessionRepository",
-    "SqlaUnitOfWork",
     "SqlaUserRepository",
     "StagedConnection",
     "async_url",

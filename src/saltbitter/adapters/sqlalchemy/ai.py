@@ -1,7 +1,7 @@
 """SQL adapters of the AI capability's ports, one class per port, on the request's
 connection. ``SqlaAiQuotaCounter`` counts in one statement: an upsert whose update only
 happens while the count is below the limit (PostgreSQL and SQLite alike), so concurrent
-messages can never count past it (ADR 0020)."""
+messages can never count past it (ADR 0024)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,6 @@ from saltbitter.application.ports.notifications import (
     Notification,
     NotificationInbox,
     NotificationRecipients,
-    NotificationRepository,
     PagePosition,
     Recipient,
     ScheduledEmail,
@@ -32,7 +31,6 @@ __all__ = [
     "SqlaEmailSchedule",
     "SqlaNotificationInbox",
     "SqlaNotificationRecipients",
-    "SqlaNotificationRepository",
 ]
 
 
@@ -208,12 +206,6 @@ class SqlaEmailSchedule(_OnConnection, EmailSchedule):
             .order_by(scheduled_emails.c.send_after, scheduled_emails.c.id)
         )
         return [_email(row) for row in await self._db.execute(statement)]
-
-
-class SqlaNotificationRepository(SqlaNotificationInbox, SqlaEmailSchedule, NotificationRepository):
-    """Transitional: both halves, for the unit of work until it goes."""
-
-    __slots__ = ()
 
 
 class SqlaNotificationRecipients(NotificationRecipients):

@@ -1,30 +1,15 @@
-"""Blocks as profile views read them: none yet.
-
-Blocking arrives with the safety capability (docs/product-rules.md 7); until its table
-exists no pair is blocked. This module holds only this class so that the safety work can
-replace it with a query of its table without touching the rest of profiles.
-"""
+"""Blocks as profile views read them: the safety capability's ``blocks`` table, on the
+request's connection."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.block_reads import SqlaBlockReads
 from saltbitter.application.ports.profiles import ProfileBlocks
-from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaProfileBlocks"]
 
 
-class SqlaProfileBlocks(ProfileBlocks):
-    __slots__ = ("_db",)
+class SqlaProfileBlocks(SqlaBlockReads, ProfileBlocks):
+    """A block in either direction makes each profile invisible to the other."""
 
-    def __init__(self, db: StagedConnection) -> None:
-        self._db = db
-
-    async def blocked_between(
-        self,
-        viewer_id: UserId,  # noqa: ARG002 - the safety capability's table answers it
-        target_ids: Collection[UserId],  # noqa: ARG002
-    ) -> frozenset[UserId]:
-        return frozenset()
+    __slots__ = ()

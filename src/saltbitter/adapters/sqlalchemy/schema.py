@@ -6,9 +6,15 @@ to the import list below.
 
 from __future__ import annotations
 
-from saltbitter.adapters.sqlalchemy import tables, tables_ai, tables_assessments, tables_members
+from saltbitter.adapters.sqlalchemy import (
+    tables,
+    tables_ai,
+    tables_assessments,
+    tables_members,
+    tables_safety,
+)
 from saltbitter.adapters.sqlalchemy.tables import metadata
 
 __all__ = ["TABLE_MODULES", "metadata"]
 
-TABLE_MODULES = (tables, tables_members, tables_assessments, tables_ai)
+TABLE_MODULES = (tables, tables_members, tables_assessments, tables_safety, tables_ai)

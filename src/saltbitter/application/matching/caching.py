@@ -21,7 +21,7 @@ from typing import TypeVar
 from saltbitter.application.matching.cards import CardData
 from saltbitter.application.matching.views import CompatibilityView
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.matching import MatchingRepository
+from saltbitter.application.ports.matching import CandidateReader
 from saltbitter.domain.compatibility import DocumentFrequencies
 from saltbitter.domain.errors import Unavailable
 from saltbitter.domain.matching import Decision
@@ -99,13 +99,13 @@ class _CachedFrequencies:
 
 
 async def cached_frequencies(
-    cache: Cache, repository: MatchingRepository, ttl_seconds: int
+    cache: Cache, candidates: CandidateReader, ttl_seconds: int
 ) -> DocumentFrequencies:
     """The interest rarity table, from the cache or counted afresh (one aggregate)."""
     cached = await tolerant_get(cache, FREQUENCIES_KEY, _CachedFrequencies)
     if cached is not None:
         return DocumentFrequencies(total_users=cached.total, counts=cached.counts)
-    frequencies = await repository.interest_frequencies()
+    frequencies = await candidates.interest_frequencies()
     await store_frequencies(cache, frequencies, ttl_seconds)
     return frequencies
 

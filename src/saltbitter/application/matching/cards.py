@@ -7,15 +7,14 @@ the ``MemberCard`` a response carries.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from saltbitter.application.matching.views import CompatibilityView, MainPhoto, MemberCard
-from saltbitter.application.ports.matching import MemberRecord
+from saltbitter.application.ports.matching import CandidateReader, MemberRecord, PhotoRef
 from saltbitter.application.ports.photo_storage import PhotoStore
-from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.domain.compatibility import CompatibilityResult, ComponentScores, Gender
-from saltbitter.domain.profiles import Location, ModerationStatus, public_distance_km
+from saltbitter.domain.profiles import Location, public_distance_km
 from saltbitter.domain.shared import UserId
 
 __all__ = [
@@ -25,18 +24,10 @@ __all__ = [
     "card_of",
     "compatibility_view",
     "from_result",
-    "main_photos",
     "signed",
 ]
 
 _DECIMALS = 4
-
-
-@dataclass(frozen=True, slots=True)
-class PhotoRef:
-    key: str
-    width: int
-    height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,24 +66,11 @@ def card_of(viewer: MemberRecord | None, member: MemberRecord, photo: PhotoRef |
     )
 
 
-async def main_photos(uow: UnitOfWork, user_ids: Collection[UserId]) -> dict[UserId, PhotoRef]:
-    """Each member's main photo (the lowest approved position), in one read."""
-    if not user_ids:
-        return {}
-    found: dict[UserId, PhotoRef] = {}
-    for user_id, photos in (await uow.photos.list_for_many(user_ids)).items():
-        approved = [p for p in photos if p.moderation is ModerationStatus.APPROVED]
-        if approved:
-            main = min(approved, key=lambda photo: photo.position)
-            found[user_id] = PhotoRef(main.storage_key, main.width, main.height)
-    return found
-
-
 async def card_data(
-    uow: UnitOfWork, viewer: MemberRecord | None, members: Sequence[MemberRecord]
+    candidates: CandidateReader, viewer: MemberRecord | None, members: Sequence[MemberRecord]
 ) -> dict[UserId, CardData]:
     """Cards of ``members`` as ``viewer`` sees them (their main photos read at once)."""
-    photos = await main_photos(uow, [member.user_id for member in members])
+    photos = await candidates.main_photos([m.user_id for m in members]) if members else {}
     return {
         member.user_id: card_of(viewer, member, photos.get(member.user_id)) for member in members
     }

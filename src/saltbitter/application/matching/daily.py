@@ -10,8 +10,8 @@ first ask (``GetDailySet``). Either way the (member, local date) key stores one 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from saltbitter.application.matching.caching import (
@@ -25,11 +25,9 @@ from saltbitter.application.matching.caching import (
 )
 from saltbitter.application.matching.cards import (
     CardData,
-    PhotoRef,
     card_data,
     card_of,
     compatibility_view,
-    main_photos,
     signed,
 )
 from saltbitter.application.matching.events import DailySetReady
@@ -39,10 +37,19 @@ from saltbitter.application.matching.selection import Selection, select_daily_se
 from saltbitter.application.matching.views import DailyRunSummary, DailySetItem, DailySetView
 from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.matching import DailySet, DailySetEntry, MemberRecord
+from saltbitter.application.ports.events import Outbox
+from saltbitter.application.ports.matching import (
+    BlockedMembers,
+    CandidateReader,
+    DailySet,
+    DailySetEntry,
+    DailySetStore,
+    MemberRecord,
+    PhotoRef,
+)
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     DocumentFrequencies,
@@ -220,7 +227,10 @@ class GenerateDailySets:
     ``on`` fixes the local date for everyone; ``all_timezones`` skips the 06:00 check.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    candidates: CandidateReader
+    daily_sets: DailySetStore
+    outbox: Outbox
     clock: Clock
     cache: Cache
     scorer: BatchScorer
@@ -234,20 +244,22 @@ class GenerateDailySets:
         progress: Progress | None = None,
     ) -> DailyRunSummary:
         now = self.clock.now()
-        async with self.uow as uow:
-            members = await uow.matching.members(now)
-            frequencies = await uow.matching.interest_frequencies()
+        candidates, daily_sets = self.candidates, self.daily_sets
+        # Read in one transaction, left (not held) while the scorer works.
+        async with self.transaction:
+            members = await candidates.members(now)
+            frequencies = await candidates.interest_frequencies()
             pool = _Pool.of(members, frequencies, self.policy)
             targets = {m.user_id: daily_set_due(m.timezone, now, on) for m in pool.members}
-            done = await uow.matching.runs_on({target for target, _ in targets.values()})
+            done = await daily_sets.runs_on({target for target, _ in targets.values()})
             due = [
                 member
                 for member in pool.members
                 if (all_timezones or targets[member.user_id][1])
                 and (member.user_id, targets[member.user_id][0]) not in done
             ]
-            histories = await uow.matching.pair_histories([m.user_id for m in due]) if due else []
-            exposure = await uow.matching.recent_exposure(now - self.policy.exposure_window)
+            histories = await candidates.pair_histories([m.user_id for m in due]) if due else []
+            exposure = await daily_sets.recent_exposure(now - self.policy.exposure_window)
         await store_frequencies(self.cache, frequencies, self.policy.frequencies_ttl_seconds)
         dates = sorted({targets[member.user_id][0] for member in due})
         if progress is not None:
@@ -264,8 +276,8 @@ class GenerateDailySets:
         )
         rows = {member.user_id: row for row, member in enumerate(pool.members)}
         shown = {pool.members[c].user_id for chosen in selection.sets.values() for c in chosen}
-        async with self.uow as uow:  # main photos for the cached sets, read once
-            photos = await main_photos(uow, shown)
+        async with self.transaction:  # main photos for the cached sets, read once
+            photos = await candidates.main_photos(shown) if shown else {}
         created = delivered = finished = 0
         size = self.policy.chunk_size
         for start in range(0, len(due), size):
@@ -311,16 +323,16 @@ class GenerateDailySets:
         sets: list[DailySet],
         pool: _Pool,
         rows: dict[UserId, int],
-        photos: dict[UserId, PhotoRef],
+        photos: Mapping[UserId, PhotoRef],
     ) -> tuple[list[DailySet], dict[UserId, dict[UserId, CardData]]]:
         """Write one chunk in its own transaction; returns the sets this run stored."""
-        async with self.uow as uow:
-            saved = await uow.matching.save_daily_sets(sets)
+        async with self.transaction:
+            saved = await self.daily_sets.save_daily_sets(sets)
             stored = [daily for daily in sets if daily.user_id in saved]
             for daily in stored:
                 if daily.size:
-                    uow.outbox.add(_ready(daily))
-            await uow.commit()
+                    self.outbox.add(_ready(daily))
+            await self.transaction.commit()
         cards: dict[UserId, dict[UserId, CardData]] = {}
         for daily in stored:
             viewer = pool.members[rows[daily.user_id]]
@@ -340,10 +352,14 @@ class GetDailySet:
     A member the daily job has not reached yet gets today's set built on demand, once;
     a paused member gets none (pausing hides them, and they see nobody either). Entries
     whose member is no longer shown (paused, suspended, blocked) are left out; each
-    entry says what the caller decided on them so far.
+    entry says what the caller decided on them so far. Blocks are checked on every
+    read, the cached set's too, so a block hides a member at once.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    candidates: CandidateReader
+    blocked: BlockedMembers
+    daily_sets: DailySetStore
     clock: Clock
     cache: Cache
     scorer: BatchScorer
@@ -355,70 +371,80 @@ class GetDailySet:
         me = principal.user_id
         hit = await tolerant_get(self.cache, daily_key(me), CachedDailySet)
         if hit is not None and self._current(hit.local_date, hit.timezone, now):
-            return await _view(self.store, hit)
-        async with self.uow as uow:
-            found = await uow.matching.members(now, [me])
-            if not found:
-                raise _profile_required()
-            viewer = found[0]
-            today, reached = daily_set_due(viewer.timezone, now)
-            daily = await uow.matching.daily_set(me, today)
-            if daily is None and not reached:
-                daily = await uow.matching.daily_set(me, previous_day(today))
-            if daily is None and viewer.profile.available:
-                daily = await self._build(uow, viewer, today, now)
-            if daily is None:
-                daily = DailySet(me, today, (), now)
-            cached = await self._render(uow, viewer, daily, now)
+            return await _view(self.store, await self._unblocked(me, hit))
+        found = await self.candidates.members(now, [me])
+        if not found:
+            raise _profile_required()
+        viewer = found[0]
+        today, reached = daily_set_due(viewer.timezone, now)
+        daily = await self.daily_sets.daily_set(me, today)
+        if daily is None and not reached:
+            daily = await self.daily_sets.daily_set(me, previous_day(today))
+        if daily is None and viewer.profile.available:
+            daily = await self._build(viewer, today, now)
+        if daily is None:
+            daily = DailySet(me, today, (), now)
+        cached = await self._render(viewer, daily, now)
         await tolerant_set(self.cache, daily_key(me), cached, self.policy.daily_ttl_seconds)
         return await _view(self.store, cached)
+
+    async def _unblocked(self, me: UserId, cached: CachedDailySet) -> CachedDailySet:
+        """The cached set without anyone blocked since it was rendered."""
+        shown = [item.card.user_id for item in cached.items]
+        blocked = await self.blocked.blocked_between(me, shown) if shown else frozenset()
+        if not blocked:
+            return cached
+        items = tuple(item for item in cached.items if item.card.user_id not in blocked)
+        return replace(cached, items=items)
 
     @staticmethod
     def _current(cached_date: date, timezone: str, now: datetime) -> bool:
         today, reached = daily_set_due(timezone, now)
         return cached_date == today or (not reached and cached_date == previous_day(today))
 
-    async def _build(
-        self, uow: UnitOfWork, viewer: MemberRecord, today: date, now: datetime
-    ) -> DailySet:
+    async def _build(self, viewer: MemberRecord, today: date, now: datetime) -> DailySet:
         """Today's set for one member, stored unless a concurrent request stored it first.
 
         Only the members the hard filters may let through are scored (the repository's
         narrowed read): the same candidates the sweep would consider, at a fraction of
-        the cost. No ``daily_set_ready`` event: the member is looking at the set already.
+        the cost; members blocked either way are left out. No ``daily_set_ready`` event:
+        the member is looking at the set already.
         """
+        candidates, daily_sets = self.candidates, self.daily_sets
         frequencies = await cached_frequencies(
-            self.cache, uow.matching, self.policy.frequencies_ttl_seconds
+            self.cache, candidates, self.policy.frequencies_ttl_seconds
         )
-        nearby = await uow.matching.nearby_members(viewer.profile, now, self.policy.compatibility)
-        pool = _Pool.of([viewer, *nearby], frequencies, self.policy)
-        histories = await uow.matching.pair_histories([viewer.user_id])
-        exposure = await uow.matching.recent_exposure(now - self.policy.exposure_window)
+        nearby = await candidates.nearby_members(viewer.profile, now, self.policy.compatibility)
+        blocked = await self.blocked.blocked_between(viewer.user_id, [m.user_id for m in nearby])
+        allowed = [member for member in nearby if member.user_id not in blocked]
+        pool = _Pool.of([viewer, *allowed], frequencies, self.policy)
+        histories = await candidates.pair_histories([viewer.user_id])
+        exposure = await daily_sets.recent_exposure(now - self.policy.exposure_window)
         selection = pool.select(
             [viewer.user_id], histories, exposure, self.scorer, self.policy, _seed(today)
         )
         row = next(r for r, m in enumerate(pool.members) if m.user_id == viewer.user_id)
         daily = pool.daily_set(row, selection.sets[row], today, now, self.policy)
-        if await uow.matching.save_daily_sets([daily]):
-            await uow.commit()
-            return daily
+        async with self.transaction:
+            if await daily_sets.save_daily_sets([daily]):
+                await self.transaction.commit()
+                return daily
         # Another request (or the sweep) stored today's set first: that one counts.
-        stored = await uow.matching.daily_set(viewer.user_id, today)
+        stored = await daily_sets.daily_set(viewer.user_id, today)
         return stored if stored is not None else daily
 
-    async def _render(
-        self, uow: UnitOfWork, viewer: MemberRecord, daily: DailySet, now: datetime
-    ) -> CachedDailySet:
+    async def _render(self, viewer: MemberRecord, daily: DailySet, now: datetime) -> CachedDailySet:
         shown = [entry.candidate_id for entry in daily.entries]
         if not shown:
             return CachedDailySet(daily.local_date, viewer.timezone, ())
-        blocked = await uow.matching.blocked_between(viewer.user_id, shown)
+        candidates = self.candidates
+        blocked = await self.blocked.blocked_between(viewer.user_id, shown)
         members = [
             member
-            for member in await uow.matching.members(now, shown)
+            for member in await candidates.members(now, shown)
             if member.profile.available and member.user_id not in blocked
         ]
-        cards = await card_data(uow, viewer, members)
-        histories = await uow.matching.pair_histories([viewer.user_id], shown)
+        cards = await card_data(candidates, viewer, members)
+        histories = await candidates.pair_histories([viewer.user_id], shown)
         decisions = {other: history for _, other, history in histories}
         return _cached(daily, viewer.timezone, cards, decisions)

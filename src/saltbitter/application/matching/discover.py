@@ -33,10 +33,15 @@ from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
 from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
 from saltbitter.application.ports.cache import Cache
-from saltbitter.application.ports.matching import MemberRecord
+from saltbitter.application.ports.matching import (
+    BlockedMembers,
+    CandidateReader,
+    DiscoverAllowance,
+    MemberRecord,
+)
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     NO_HISTORY,
@@ -75,7 +80,10 @@ class Discover:
     403 ``profile_required`` without a profile, ``profile_paused`` while paused.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    candidates: CandidateReader
+    blocked: BlockedMembers
+    allowance: DiscoverAllowance
     clock: Clock
     cache: Cache
     scorer: BatchScorer
@@ -92,28 +100,27 @@ class Discover:
         size = self.policy.page_size
         ranking = await tolerant_get(self.cache, discover_key(me), DiscoverRanking)
         page, more = ([], False) if ranking is None else _page(ranking, after, size)
-        async with self.uow as uow:
-            wanted = [me, *(candidate for candidate, _ in page)]
-            found = {m.user_id: m for m in await uow.matching.members(now, wanted)}
-            viewer = found.get(me)
-            if viewer is None:
-                raise PermissionDenied(
-                    "Create your profile first: discovery is chosen from it.",
-                    code="profile_required",
-                )
-            if viewer.profile.paused:
-                raise PermissionDenied(
-                    "Your profile is paused: make it visible to discover people.",
-                    code="profile_paused",
-                )
-            today = local_date(viewer.timezone, now)
-            if ranking is None or ranking.local_date != today:
-                ranking = await self._rank(uow, viewer, today, now)
-                page, more = _page(ranking, after, size)
-                fresh = await uow.matching.members(now, [c for c, _ in page])
-                found.update({m.user_id: m for m in fresh})
-            shown = await self._recheck(uow, viewer, [found[c] for c, _ in page if c in found])
-            cards = await card_data(uow, viewer, [member for member, _ in shown])
+        wanted = [me, *(candidate for candidate, _ in page)]
+        found = {m.user_id: m for m in await self.candidates.members(now, wanted)}
+        viewer = found.get(me)
+        if viewer is None:
+            raise PermissionDenied(
+                "Create your profile first: discovery is chosen from it.",
+                code="profile_required",
+            )
+        if viewer.profile.paused:
+            raise PermissionDenied(
+                "Your profile is paused: make it visible to discover people.",
+                code="profile_paused",
+            )
+        today = local_date(viewer.timezone, now)
+        if ranking is None or ranking.local_date != today:
+            ranking = await self._rank(viewer, today, now)
+            page, more = _page(ranking, after, size)
+            fresh = await self.candidates.members(now, [c for c, _ in page])
+            found.update({m.user_id: m for m in fresh})
+        shown = await self._recheck(viewer, [found[c] for c, _ in page if c in found])
+        cards = await card_data(self.candidates, viewer, [member for member, _ in shown])
         items = [
             DiscoverItem(
                 member=await signed(self.store, cards[member.user_id]),
@@ -124,15 +131,16 @@ class Discover:
         next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
         return DiscoverPage(items=items, next_cursor=next_cursor)
 
-    async def _rank(
-        self, uow: UnitOfWork, viewer: MemberRecord, today: date, now: datetime
-    ) -> DiscoverRanking:
+    async def _rank(self, viewer: MemberRecord, today: date, now: datetime) -> DiscoverRanking:
         me = viewer.user_id
         policy = self.policy
-        candidates = await uow.matching.nearby_members(viewer.profile, now, policy.compatibility)
-        histories = await uow.matching.pair_histories([me])
+        nearby = await self.candidates.nearby_members(viewer.profile, now, policy.compatibility)
+        # Blocked members are never ranked, so they take no place in the allowance.
+        blocked = await self.blocked.blocked_between(me, [m.user_id for m in nearby])
+        candidates = [member for member in nearby if member.user_id not in blocked]
+        histories = await self.candidates.pair_histories([me])
         frequencies = await cached_frequencies(
-            self.cache, uow.matching, policy.frequencies_ttl_seconds
+            self.cache, self.candidates, policy.frequencies_ttl_seconds
         )
         population = ScoringPopulation.build(
             [viewer.profile, *(candidate.profile for candidate in candidates)],
@@ -154,27 +162,28 @@ class Discover:
         allowance = entitlements_for(viewer.profile.tier).discover_profiles_per_day
         # The database counts the allowance (atomically, across restarts); committed at
         # once so a concurrent page of the same member waits as briefly as possible.
-        allotted = await uow.matching.allot_discover(
-            me, today, [candidate for candidate, _ in eligible], allowance
-        )
-        await uow.commit()
+        async with self.transaction:
+            allotted = await self.allowance.allot_discover(
+                me, today, [candidate for candidate, _ in eligible], allowance
+            )
+            await self.transaction.commit()
         ranking = DiscoverRanking(today, tuple(entry for entry in eligible if entry[0] in allotted))
         await tolerant_set(self.cache, discover_key(me), ranking, policy.discover_ttl_seconds)
         return ranking
 
     async def _recheck(
-        self, uow: UnitOfWork, viewer: MemberRecord, page: Sequence[MemberRecord]
+        self, viewer: MemberRecord, page: Sequence[MemberRecord]
     ) -> list[tuple[MemberRecord, CompatibilityResult]]:
         """The page's members as they are now: still eligible, scored and explained."""
         if not page:
             return []
         me = viewer.user_id
         ids = [member.user_id for member in page]
-        histories = {other: h for _, other, h in await uow.matching.pair_histories([me], ids)}
-        blocked = await uow.matching.blocked_between(me, ids)
+        histories = {other: h for _, other, h in await self.candidates.pair_histories([me], ids)}
+        blocked = await self.blocked.blocked_between(me, ids)
         policy = self.policy.compatibility
         frequencies = await cached_frequencies(
-            self.cache, uow.matching, self.policy.frequencies_ttl_seconds
+            self.cache, self.candidates, self.policy.frequencies_ttl_seconds
         )
         shown: list[tuple[MemberRecord, CompatibilityResult]] = []
         for member in page:

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from saltbitter.application.matching.caching import forget_daily_sets, forget_members
 from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.matching import DailySetStore
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.domain.shared import UserId
 
 __all__ = ["ForgetMemberCaches"]
@@ -27,14 +27,13 @@ class ForgetMemberCaches:
     were dropped.
     """
 
-    uow: UnitOfWork
+    daily_sets: DailySetStore
     clock: Clock
     cache: Cache
 
     async def __call__(self, user_id: UserId) -> int:
         since = (self.clock.now() - _HOLDER_WINDOW).date()
-        async with self.uow as uow:
-            holders = await uow.matching.daily_set_holders(user_id, since)
+        holders = await self.daily_sets.daily_set_holders(user_id, since)
         others = {holder for holder, _ in holders} - {user_id}
         await forget_members(self.cache, [user_id])
         await forget_daily_sets(self.cache, others)

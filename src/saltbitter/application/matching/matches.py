@@ -17,9 +17,16 @@ from saltbitter.application.matching.views import (
     MatchView,
 )
 from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.events import Outbox
+from saltbitter.application.ports.matching import (
+    BlockedMembers,
+    CandidateReader,
+    MatchStore,
+    ReceivedLikes,
+)
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.system import Clock
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import NotFound, PermissionDenied
 from saltbitter.domain.matching import Match, MatchStatus
@@ -37,7 +44,9 @@ class ListMatches:
     new people, not from their matches); suspended or blocked members drop out.
     """
 
-    uow: UnitOfWork
+    matches: MatchStore
+    candidates: CandidateReader
+    blocked: BlockedMembers
     clock: Clock
     policy: MatchingPolicy
     store: PhotoStore
@@ -47,18 +56,17 @@ class ListMatches:
         before = None if cursor is None else decode_time_cursor(cursor)
         size = self.policy.page_size
         now = self.clock.now()
-        async with self.uow as uow:
-            rows = await uow.matching.active_matches(me, size + 1, before)
-            page = list(rows[:size])
-            others = [match.pair.other(me) for match in page]
-            blocked = await uow.matching.blocked_between(me, others) if others else frozenset()
-            found = {m.user_id: m for m in await uow.matching.members(now, [me, *others])}
-            shown = [
-                found[other]
-                for other in others
-                if other in found and not found[other].profile.suspended and other not in blocked
-            ]
-            cards = await card_data(uow, found.get(me), shown)
+        rows = await self.matches.active_matches(me, size + 1, before)
+        page = list(rows[:size])
+        others = [match.pair.other(me) for match in page]
+        blocked = await self.blocked.blocked_between(me, others) if others else frozenset()
+        found = {m.user_id: m for m in await self.candidates.members(now, [me, *others])}
+        shown = [
+            found[other]
+            for other in others
+            if other in found and not found[other].profile.suspended and other not in blocked
+        ]
+        cards = await card_data(self.candidates, found.get(me), shown)
         items = [
             MatchView(
                 match_id=match.id,
@@ -84,21 +92,23 @@ class Unmatch:
     are never suggested to each other again.
     """
 
-    uow: UnitOfWork
+    transaction: Transaction
+    matches: MatchStore
+    outbox: Outbox
     clock: Clock
     cache: Cache
 
     async def __call__(self, principal: Principal, match_id: UUID) -> None:
         me = principal.user_id
-        async with self.uow as uow:
-            stored = await uow.matching.get_match(match_id)
+        async with self.transaction:
+            stored = await self.matches.get_match(match_id)
             if stored is None or me not in stored.pair:
                 raise NotFound("No such match.", code="match_not_found")
             status = MatchStatus.ACTIVE if stored.active else MatchStatus.ENDED
             Match(stored.pair, status).unmatch(me)  # Conflict once it has ended
             now = self.clock.now()
-            await uow.matching.end_match(match_id, me, now)
-            uow.outbox.add(
+            await self.matches.end_match(match_id, me, now)
+            self.outbox.add(
                 Unmatched(
                     match_id=match_id,
                     user_a=stored.pair.first,
@@ -106,7 +116,7 @@ class Unmatch:
                     by=me,
                 )
             )
-            await uow.commit()
+            await self.transaction.commit()
         await forget_members(self.cache, (stored.pair.first, stored.pair.second))
 
 
@@ -119,7 +129,9 @@ class ListLikesReceived:
     are left out.
     """
 
-    uow: UnitOfWork
+    likes: ReceivedLikes
+    candidates: CandidateReader
+    blocked: BlockedMembers
     clock: Clock
     policy: MatchingPolicy
     store: PhotoStore
@@ -136,18 +148,17 @@ class ListLikesReceived:
             before = (at, UserId(liker))
         size = self.policy.page_size
         now = self.clock.now()
-        async with self.uow as uow:
-            rows = await uow.matching.likes_received(me, size + 1, before)
-            page = list(rows[:size])
-            likers = [like.liker for like in page]
-            blocked = await uow.matching.blocked_between(me, likers) if likers else frozenset()
-            found = {m.user_id: m for m in await uow.matching.members(now, [me, *likers])}
-            shown = [
-                found[liker]
-                for liker in likers
-                if liker in found and found[liker].profile.available and liker not in blocked
-            ]
-            cards = await card_data(uow, found.get(me), shown)
+        rows = await self.likes.likes_received(me, size + 1, before)
+        page = list(rows[:size])
+        likers = [like.liker for like in page]
+        blocked = await self.blocked.blocked_between(me, likers) if likers else frozenset()
+        found = {m.user_id: m for m in await self.candidates.members(now, [me, *likers])}
+        shown = [
+            found[liker]
+            for liker in likers
+            if liker in found and found[liker].profile.available and liker not in blocked
+        ]
+        cards = await card_data(self.candidates, found.get(me), shown)
         items = [
             LikeReceivedView(
                 member=await signed(self.store, cards[like.liker]), liked_at=like.liked_at

@@ -18,8 +18,10 @@ from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import SwipeResult
 from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.events import Outbox
+from saltbitter.application.ports.matching import BlockedMembers, CandidateReader, SwipeWriter
 from saltbitter.application.ports.system import Clock, IdGenerator
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import check_eligibility
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied
@@ -35,19 +37,23 @@ class _Decide:
 
     decision: ClassVar[Decision]
 
-    uow: UnitOfWork
+    transaction: Transaction
+    candidates: CandidateReader
+    blocked: BlockedMembers
+    swipes: SwipeWriter
+    outbox: Outbox
     clock: Clock
     ids: IdGenerator
     cache: Cache
     policy: MatchingPolicy
 
     async def __call__(self, principal: Principal, target: UserId) -> SwipeResult:
-        actor, uow = principal.user_id, self.uow
+        actor, swipes = principal.user_id, self.swipes
         refuse_self(actor, target)
         now = self.clock.now()
         match_id: UUID | None = None
-        async with uow:
-            found = {m.user_id: m for m in await uow.matching.members(now, [actor, target])}
+        async with self.transaction:
+            found = {m.user_id: m for m in await self.candidates.members(now, [actor, target])}
             me, them = found.get(actor), found.get(target)
             if me is None:
                 raise PermissionDenied(
@@ -62,32 +68,30 @@ class _Decide:
             # a profile, paused, suspended, blocked, or outside either member's preferences.
             if (
                 them is None
-                or target in await uow.matching.blocked_between(actor, [target])
+                or target in await self.blocked.blocked_between(actor, [target])
                 or not check_eligibility(me.profile, them.profile, policy=self.policy.compatibility)
             ):
                 raise NotFound("This member is not available to you.", code="member_not_found")
-            await uow.matching.lock_pair(MatchPair(actor, target))
+            await swipes.lock_pair(MatchPair(actor, target))
             # With the pair locked, the state read here is the state the decision acts
             # on: the rule itself refuses a second decision or an existing match.
-            state = await uow.matching.pair_state(actor, target)
+            state = await swipes.pair_state(actor, target)
             outcome = decide(actor, target, self.decision, state)
-            if not await uow.matching.record_swipe(actor, target, outcome.decision, now):
+            if not await swipes.record_swipe(actor, target, outcome.decision, now):
                 # Unreachable while the lock holds; the primary key stays the last word.
                 raise Conflict("You already decided on this member.", code="already_decided")
             if outcome.match is not None:
-                match, created = await uow.matching.create_match(
-                    self.ids.new_id(), outcome.match, now
-                )
+                match, created = await swipes.create_match(self.ids.new_id(), outcome.match, now)
                 match_id = match.id
                 if created:
-                    uow.outbox.add(
+                    self.outbox.add(
                         MatchCreated(
                             match_id=match.id,
                             user_a=match.pair.first,
                             user_b=match.pair.second,
                         )
                     )
-            await uow.commit()
+            await self.transaction.commit()
         # Both members' lists and daily sets now read differently (hidden, matched).
         await forget_members(self.cache, (actor, target))
         return SwipeResult(decision=self.decision, matched=match_id is not None, match_id=match_id)

@@ -1,9 +1,25 @@
-"""Ports of the matching capability (issue 4): swipes, matches, daily sets, candidate reads."""
+"""Ports of the matching capability: small, role-shaped, all on the request's connection.
+
+A use case receives the few it uses (ADR 0019):
+
+- ``CandidateReader``: members as matching sees them, their main photos, interest
+  rarity and pair histories (the cross-capability read matching owns; the SQL adapter
+  joins accounts', profiles' and assessments' tables behind it);
+- ``BlockedMembers``: who is blocked (safety owns blocks; this is matching's read of them);
+- ``SwipeWriter``: one decision on a pair, and the match it may make;
+- ``MatchStore``: matches as their members list and end them;
+- ``ReceivedLikes``: likes awaiting an answer;
+- ``DailySetStore``: daily sets and the exposure they give;
+- ``DiscoverAllowance``: discovery's daily allowance, counted in the database.
+
+Writes that decide a race (a swipe, a match, a daily set, an allotment) run at once, not
+staged, so their outcome is known inside the transaction.
+"""
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -21,12 +37,18 @@ from saltbitter.domain.shared import UserId
 
 __all__ = [
     "BlockedMembers",
+    "CandidateReader",
     "DailySet",
     "DailySetEntry",
+    "DailySetStore",
+    "DiscoverAllowance",
     "LikeReceived",
-    "MatchingRepository",
+    "MatchStore",
     "MemberRecord",
+    "PhotoRef",
+    "ReceivedLikes",
     "StoredMatch",
+    "SwipeWriter",
 ]
 
 
@@ -52,6 +74,15 @@ class MemberRecord:
     @property
     def user_id(self) -> UserId:
         return self.profile.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoRef:
+    """A member's main photo as stored (its storage key, unsigned) and its size."""
+
+    key: str
+    width: int
+    height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +135,9 @@ class DailySet:
 class BlockedMembers(Protocol):
     """Matching's read port onto blocks, which another capability owns (safety).
 
-    Matching owns this port so that it never imports another capability's use cases; the
-    adapter behind it may read (or join) the owner's tables. Until blocking arrives
+    Every read that shows members to a caller filters through it (daily sets, cached
+    ones included, discovery, likes received, matches, like and pass), so a block hides
+    both members from each other everywhere at once. Until blocking arrives
     (docs/product-rules.md 7) no pair is blocked.
     """
 
@@ -116,16 +148,9 @@ class BlockedMembers(Protocol):
         """The targets that ``viewer_id`` blocked or was blocked by."""
 
 
-class MatchingRepository(BlockedMembers, Protocol):
-    """Likes and passes, matches, daily sets and discovery allotments (tables ``swipes``,
-    ``matches``, ``daily_set_runs``, ``daily_set_entries``, ``discover_allotments``), plus
-    the candidate reads scoring needs.
-
-    Writes that decide a race (a swipe, a match, a daily set) run at once, not staged,
-    so their outcome is known inside the transaction.
-    """
-
-    # Candidate reads ---------------------------------------------------------------
+class CandidateReader(Protocol):
+    """Members as matching sees them (accounts, profiles, photos, assessments, consents)
+    and the swipes and matches between them, for scoring and for cards."""
 
     @abstractmethod
     async def members(
@@ -144,6 +169,11 @@ class MatchingRepository(BlockedMembers, Protocol):
         """
 
     @abstractmethod
+    async def main_photos(self, user_ids: Collection[UserId]) -> Mapping[UserId, PhotoRef]:
+        """Each member's main photo: their approved photo with the lowest position
+        (members without an approved photo are absent)."""
+
+    @abstractmethod
     async def interest_frequencies(self) -> DocumentFrequencies:
         """How many profiles list each interest tag, over every profile."""
 
@@ -154,21 +184,23 @@ class MatchingRepository(BlockedMembers, Protocol):
         """(viewer, other, history from the viewer's side) for every pair with a swipe
         or a match between a viewer and anyone (or anyone in ``candidates``)."""
 
-    # Swipes and matches ------------------------------------------------------------
+
+class SwipeWriter(Protocol):
+    """Likes and passes (table ``swipes``) and the match a mutual like makes."""
 
     @abstractmethod
     async def lock_pair(self, pair: MatchPair) -> None:
         """Serialise swipe decisions on one pair until the transaction ends."""
 
     @abstractmethod
+    async def pair_state(self, actor: UserId, target: UserId) -> PairState:
+        """Both decisions on the pair and its match status, from the actor's side."""
+
+    @abstractmethod
     async def record_swipe(
         self, actor: UserId, target: UserId, decision: Decision, at: datetime
     ) -> bool:
         """Insert the actor's decision; False (and no change) when one exists already."""
-
-    @abstractmethod
-    async def pair_state(self, actor: UserId, target: UserId) -> PairState:
-        """Both decisions on the pair and its match status, from the actor's side."""
 
     @abstractmethod
     async def create_match(
@@ -179,12 +211,16 @@ class MatchingRepository(BlockedMembers, Protocol):
         The unique pair decides, so concurrent callers get the same match.
         """
 
+
+class MatchStore(Protocol):
+    """Matches (table ``matches``) as their members list and end them."""
+
     @abstractmethod
     async def get_match(self, match_id: UUID) -> StoredMatch | None: ...
 
     @abstractmethod
     async def end_match(self, match_id: UUID, by: UserId, at: datetime) -> None:
-        """Mark the match unmatched by ``by`` at ``at``."""
+        """Mark the match unmatched by ``by`` at ``at`` (no change once it has ended)."""
 
     @abstractmethod
     async def active_matches(
@@ -193,13 +229,19 @@ class MatchingRepository(BlockedMembers, Protocol):
         """The member's active matches, newest first, strictly after the keyset
         ``before`` = (created_at, id) of the previous page's last item."""
 
+
+class ReceivedLikes(Protocol):
+    """Likes on a member that still await their answer (table ``swipes``)."""
+
     @abstractmethod
     async def likes_received(
         self, user: UserId, limit: int, before: tuple[datetime, UserId] | None = None
     ) -> Sequence[LikeReceived]:
         """Likes on the member that they have not answered (nor matched), newest first."""
 
-    # Daily sets ----------------------------------------------------------------------
+
+class DailySetStore(Protocol):
+    """Daily sets (tables ``daily_set_runs``, ``daily_set_entries``)."""
 
     @abstractmethod
     async def daily_set(self, user: UserId, local_date: date) -> DailySet | None: ...
@@ -226,7 +268,9 @@ class MatchingRepository(BlockedMembers, Protocol):
     ) -> Sequence[tuple[UserId, date]]:
         """(member, local date) of sets from ``since`` on that include ``candidate``."""
 
-    # Discovery -----------------------------------------------------------------------
+
+class DiscoverAllowance(Protocol):
+    """Who discovery has handed each member per local day (table ``discover_allotments``)."""
 
     @abstractmethod
     async def allot_discover(

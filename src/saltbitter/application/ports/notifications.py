@@ -21,7 +21,6 @@ __all__ = [
     "Notification",
     "NotificationInbox",
     "NotificationRecipients",
-    "NotificationRepository",
     "PagePosition",
     "Recipient",
     "ScheduledEmail",
@@ -124,10 +123,6 @@ class EmailSchedule(Protocol):
     @abstractmethod
     async def emails_for(self, user_id: UserId) -> Sequence[ScheduledEmail]:
         """Every scheduled email of the member, in any status, earliest due first."""
-
-
-class NotificationRepository(NotificationInbox, EmailSchedule, Protocol):
-    """Transitional: both halves together, as the unit of work carries them until it goes."""
 
 
 @dataclass(frozen=True, slots=True)

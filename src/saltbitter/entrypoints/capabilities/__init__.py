@@ -15,6 +15,7 @@ from saltbitter.entrypoints.capabilities import (
     matching,
     notifications,
     profiles,
+    safety,
 )
 from saltbitter.entrypoints.capabilities.base import Capability
 
@@ -27,4 +28,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     matching.CAPABILITY,
     notifications.CAPABILITY,
     ai.CAPABILITY,
+    safety.CAPABILITY,
 )

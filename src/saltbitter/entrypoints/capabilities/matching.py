@@ -1,4 +1,5 @@
-"""Wiring of the matching capability (issue 4): scorer, policy, use cases, jobs, Beat."""
+"""Wiring of the matching capability (issue 4): its ports on the request's connection,
+scorer, policy, use cases, jobs, Beat."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
+from saltbitter.adapters.sqlalchemy.matching import (
+    SqlaCandidateReader,
+    SqlaDailySetStore,
+    SqlaDiscoverAllowance,
+    SqlaMatchStore,
+    SqlaReceivedLikes,
+    SqlaSwipeWriter,
+)
 from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
@@ -22,6 +32,15 @@ from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCH
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
+from saltbitter.application.ports.matching import (
+    BlockedMembers,
+    CandidateReader,
+    DailySetStore,
+    DiscoverAllowance,
+    MatchStore,
+    ReceivedLikes,
+    SwipeWriter,
+)
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.matching import AllocationPolicy
 from saltbitter.entrypoints.capabilities.base import Capability, Job
@@ -53,7 +72,8 @@ def matching_policy_for(settings: Settings) -> MatchingPolicy:
 
 
 class MatchingProvider(Provider):
-    """APP scope: the batch scorer and the policy; REQUEST scope: the use cases."""
+    """APP scope: the batch scorer and the policy; REQUEST scope: the ports (on the
+    request's ``StagedConnection``) and the use cases."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -66,6 +86,14 @@ class MatchingProvider(Provider):
     @provide(scope=Scope.APP)
     def policy(self) -> MatchingPolicy:
         return matching_policy_for(self._settings)
+
+    candidates = provide(SqlaCandidateReader, provides=CandidateReader, scope=Scope.REQUEST)
+    blocked = provide(SqlaBlockedMembers, provides=BlockedMembers, scope=Scope.REQUEST)
+    swipes = provide(SqlaSwipeWriter, provides=SwipeWriter, scope=Scope.REQUEST)
+    matches = provide(SqlaMatchStore, provides=MatchStore, scope=Scope.REQUEST)
+    likes = provide(SqlaReceivedLikes, provides=ReceivedLikes, scope=Scope.REQUEST)
+    daily_sets = provide(SqlaDailySetStore, provides=DailySetStore, scope=Scope.REQUEST)
+    allowance = provide(SqlaDiscoverAllowance, provides=DiscoverAllowance, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         LikeMember,

@@ -11,7 +11,15 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.entrypoints.composition import make_container, start_container, stop_container
-from saltbitter.entrypoints.http import ai, assessments, matching, notifications, profiles
+from saltbitter.entrypoints.http import (
+    ai,
+    assessments,
+    matching,
+    moderation,
+    notifications,
+    profiles,
+    safety,
+)
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
@@ -71,6 +79,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *matching.ROUTES,
             *notifications.ROUTES,
             *ai.ROUTES,
+            *safety.ROUTES,
+            *moderation.ROUTES,
         ],
     )
     health = DishkaRouter("", route_handlers=[HealthController])

@@ -6,12 +6,22 @@ from dishka import Provider, Scope, provide
 from litestar import Request
 
 from saltbitter.application.accounts.sessions import Authenticate
+from saltbitter.application.safety.appellants import Appellant, AuthenticateAppellant
 from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.errors import AuthenticationFailed
 from saltbitter.entrypoints.http.middleware import client_ip
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["HttpProvider"]
+
+
+def _bearer_token(request: Request) -> str:  # type: ignore[type-arg]
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed(
+            "Send 'Authorization: Bearer <access token>'.", code="missing_token"
+        )
+    return token.strip()
 
 
 class HttpProvider(Provider):
@@ -23,12 +33,16 @@ class HttpProvider(Provider):
         request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
         authenticate: Authenticate,
     ) -> Principal:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise AuthenticationFailed(
-                "Send 'Authorization: Bearer <access token>'.", code="missing_token"
-            )
-        return await authenticate(token.strip())
+        return await authenticate(_bearer_token(request))
+
+    @provide
+    async def appellant(
+        self,
+        request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
+        authenticate: AuthenticateAppellant,
+    ) -> Appellant:
+        """The appeal route's caller: like ``principal``, but suspended members pass."""
+        return await authenticate(_bearer_token(request))
 
     @provide
     def client_info(

@@ -84,7 +84,9 @@ async def edge_guard(
     if declares_bearer(handler):
         container: Any = connection.state.dishka_container
         # Cached in the request scope: the handler's FromDishka[Principal] gets this one.
-        await container.get(Principal)
+        # A route may name another caller type in ``opt["caller"]`` (the appeal route
+        # admits suspended members as an ``Appellant``).
+        await container.get(handler.opt.get("caller", Principal))
     if takes_json_body(handler):
         media_type, _ = cast("Request[Any, Any, Any]", connection).content_type
         if not is_json_media_type(media_type):

@@ -1,25 +1,43 @@
-"""The matching repository contract, plus builders that seed members for matching tests.
+"""The contracts of matching's ports, plus builders that seed members for matching tests.
 
-Subclass :class:`MatchingRepositoryContract` with a ``uow_factory`` fixture (fresh units
-of work on one empty store). The in-memory fake, SQLite and PostgreSQL run these tests.
+One contract class per port (``CandidateReaderContract``, ``BlockedMembersContract``,
+``SwipeWriterContract``, ``MatchStoreContract``, ``ReceivedLikesContract``,
+``DailySetStoreContract``, ``DiscoverAllowanceContract``). Each needs a
+``matching_request`` fixture: a factory of ``MatchingRequest``, one request's ports built
+on one fresh connection to one empty store, yielded inside its open transaction (leaving
+without ``commit`` rolls back). The in-memory fakes, SQLite and PostgreSQL run them.
 ``seed_member`` writes a member the way the other capabilities would (account, profile,
-assessment, consent) through the unit of work, so matching tests need none of their use
-cases.
+assessment, consent) through their ports, so matching tests need none of their use cases.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from uuid import uuid4
 
 import pytest
 
-from saltbitter.application.ports.assessments import StoredAssessment
-from saltbitter.application.ports.matching import DailySet, DailySetEntry
-from saltbitter.application.ports.unit_of_work import UnitOfWork
+from saltbitter.application.ports.accounts import ConsentLedger, UserRepository
+from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
+from saltbitter.application.ports.matching import (
+    BlockedMembers,
+    CandidateReader,
+    DailySet,
+    DailySetEntry,
+    DailySetStore,
+    DiscoverAllowance,
+    MatchStore,
+    PhotoRef,
+    ReceivedLikes,
+    SwipeWriter,
+)
+from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import AccountStatus, ConsentPurpose, ConsentRecord
 from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.compatibility import (
@@ -32,13 +50,27 @@ from saltbitter.domain.compatibility import (
     check_eligibility,
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
-from saltbitter.domain.profiles import Location, Profile, Visibility
+from saltbitter.domain.profiles import Location, ModerationStatus, Profile, Visibility
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.testing.builders import a_user
+from saltbitter.testing.builders_profiles import a_photo
 
-__all__ = ["T0", "MatchingRepositoryContract", "UowFactory", "a_profile", "seed_member"]
+__all__ = [
+    "T0",
+    "BlockedMembersContract",
+    "CandidateReaderContract",
+    "DailySetStoreContract",
+    "DiscoverAllowanceContract",
+    "MatchStoreContract",
+    "MatchingRequest",
+    "MemberWriters",
+    "ReceivedLikesContract",
+    "RequestFactory",
+    "SwipeWriterContract",
+    "a_profile",
+    "seed_member",
+]
 
-UowFactory = Callable[[], UnitOfWork]
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 BERLIN = (52.52, 13.405)
 
@@ -75,8 +107,46 @@ def a_profile(
     )
 
 
+class MemberWriters(Protocol):
+    """The other capabilities' ports that seed a member (used by tests only)."""
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def profiles(self) -> ProfileRepository: ...
+
+    @property
+    def photos(self) -> PhotoRepository: ...
+
+    @property
+    def assessments(self) -> AssessmentRepository: ...
+
+    @property
+    def consents(self) -> ConsentLedger: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingRequest:
+    """One request's matching ports on one connection, and writers to seed members."""
+
+    transaction: Transaction
+    writers: MemberWriters
+    candidates: CandidateReader
+    blocked: BlockedMembers
+    swipes: SwipeWriter
+    matches: MatchStore
+    likes: ReceivedLikes
+    daily_sets: DailySetStore
+    allowance: DiscoverAllowance
+
+
+RequestFactory = Callable[[], AbstractAsyncContextManager[MatchingRequest]]
+"""A fresh request (connection) on the same store, inside its open transaction."""
+
+
 async def seed_member(
-    uow: UnitOfWork,
+    writers: MemberWriters,
     *,
     birthdate: date = date(1995, 5, 17),
     timezone: str = "Europe/Berlin",
@@ -88,7 +158,7 @@ async def seed_member(
     with_profile: bool = True,
     **profile: object,
 ) -> UserId:
-    """Add a member (inside an open unit of work; the caller commits)."""
+    """Add a member (inside an open transaction; the caller commits)."""
     user = replace(
         a_user(status=status),
         birthdate=birthdate,
@@ -96,11 +166,11 @@ async def seed_member(
         tier=tier,
         display_name=display_name,
     )
-    uow.users.add(user)
+    writers.users.add(user)
     if with_profile:
-        await uow.profiles.save(a_profile(user.id, **profile))  # type: ignore[arg-type]
+        await writers.profiles.save(a_profile(user.id, **profile))  # type: ignore[arg-type]
     if attachment is not None:
-        uow.assessments.add(
+        writers.assessments.add(
             StoredAssessment(
                 id=uuid4(),
                 user_id=user.id,
@@ -115,7 +185,7 @@ async def seed_member(
             )
         )
     if consent is not None:
-        uow.consents.append(
+        writers.consents.append(
             ConsentRecord(user.id, ConsentPurpose.SENSITIVE_DATA, consent, "2026-01", T0)
         )
     return user.id
@@ -130,47 +200,57 @@ def _entry(candidate: UserId, total: float) -> DailySetEntry:
     )
 
 
-class MatchingRepositoryContract:
+class _MatchingContract:
     @pytest.fixture
-    def uow_factory(self) -> UowFactory:
-        raise NotImplementedError("provide a factory of units of work on one empty store")
+    def matching_request(self) -> RequestFactory:
+        raise NotImplementedError("provide fresh requests (connections) on one empty store")
 
-    # Blocks ------------------------------------------------------------------------
 
-    async def test_no_pair_is_blocked_before_blocking_exists(self, uow_factory: UowFactory) -> None:
-        async with uow_factory() as uow:
-            ada = await seed_member(uow)
-            bob = await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,))
-            await uow.commit()
-        async with uow_factory() as uow:
-            blocked = await uow.matching.blocked_between(ada, [bob, UserId(uuid4())])
-            nobody = await uow.matching.blocked_between(ada, [])
+async def _pair(matching_request: RequestFactory) -> tuple[UserId, UserId]:
+    async with matching_request() as r:
+        ada = await seed_member(r.writers)
+        bo = await seed_member(r.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+        await r.transaction.commit()
+    return ada, bo
+
+
+class BlockedMembersContract(_MatchingContract):
+    async def test_no_pair_is_blocked_before_blocking_exists(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            ada = await seed_member(r.writers)
+            bob = await seed_member(r.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+            await r.transaction.commit()
+        async with matching_request() as r:
+            blocked = await r.blocked.blocked_between(ada, [bob, UserId(uuid4())])
+            nobody = await r.blocked.blocked_between(ada, [])
         assert blocked == frozenset()
         assert nobody == frozenset()
 
-    # Candidate reads ---------------------------------------------------------------
 
+class CandidateReaderContract(_MatchingContract):
     async def test_members_are_accounts_with_a_profile_as_the_scorer_sees_them(
-        self, uow_factory: UowFactory
+        self, matching_request: RequestFactory
     ) -> None:
-        async with uow_factory() as uow:
+        async with matching_request() as r:
             ada = await seed_member(
-                uow,
+                r.writers,
                 tier=Tier.PREMIUM,
                 display_name="Ada",
                 interests=("Jazz", "hiking", "chess"),
                 values={value: 1.0 + index % 7 for index, value in enumerate(SchwartzValue)},
                 max_distance_km=25.0,
             )
-            paused = await seed_member(uow, visibility=Visibility.PAUSED)
-            suspended = await seed_member(uow, status=AccountStatus.SUSPENDED)
-            pending = await seed_member(uow, status=AccountStatus.PENDING_VERIFICATION)
-            closed = await seed_member(uow, status=AccountStatus.DEACTIVATED)
-            no_profile = await seed_member(uow, with_profile=False)
-            await uow.commit()
-        async with uow_factory() as uow:
-            everyone = {m.user_id: m for m in await uow.matching.members(T0)}
-            some = await uow.matching.members(T0, [ada, no_profile, pending, uuid4()])  # type: ignore[list-item]
+            paused = await seed_member(r.writers, visibility=Visibility.PAUSED)
+            suspended = await seed_member(r.writers, status=AccountStatus.SUSPENDED)
+            pending = await seed_member(r.writers, status=AccountStatus.PENDING_VERIFICATION)
+            closed = await seed_member(r.writers, status=AccountStatus.DEACTIVATED)
+            no_profile = await seed_member(r.writers, with_profile=False)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            everyone = {m.user_id: m for m in await r.candidates.members(T0)}
+            some = await r.candidates.members(T0, [ada, no_profile, pending, uuid4()])  # type: ignore[list-item]
         assert set(everyone) == {ada, paused, suspended}
         assert [m.user_id for m in some] == [ada]
         member = everyone[ada]
@@ -193,25 +273,29 @@ class MatchingRepositoryContract:
         assert closed not in everyone
         assert pending not in everyone
 
-    async def test_age_counts_on_the_members_own_local_date(self, uow_factory: UowFactory) -> None:
+    async def test_age_counts_on_the_members_own_local_date(
+        self, matching_request: RequestFactory
+    ) -> None:
         # 23:30 UTC on 16 May: already 17 May (the birthday) in Tokyo, not yet in Lima.
         now = datetime(2026, 5, 16, 23, 30, tzinfo=UTC)
-        async with uow_factory() as uow:
-            tokyo = await seed_member(uow, birthdate=date(1990, 5, 17), timezone="Asia/Tokyo")
-            lima = await seed_member(uow, birthdate=date(1990, 5, 17), timezone="America/Lima")
-            await uow.commit()
-        async with uow_factory() as uow:
-            ages = {m.user_id: m.profile.age for m in await uow.matching.members(now)}
+        async with matching_request() as r:
+            tokyo = await seed_member(r.writers, birthdate=date(1990, 5, 17), timezone="Asia/Tokyo")
+            lima = await seed_member(
+                r.writers, birthdate=date(1990, 5, 17), timezone="America/Lima"
+            )
+            await r.transaction.commit()
+        async with matching_request() as r:
+            ages = {m.user_id: m.profile.age for m in await r.candidates.members(now)}
         assert ages == {tokyo: 36, lima: 35}
 
     async def test_attachment_counts_only_with_the_current_sensitive_data_consent(
-        self, uow_factory: UowFactory
+        self, matching_request: RequestFactory
     ) -> None:
-        async with uow_factory() as uow:
-            granted = await seed_member(uow, attachment=(2.5, 3.0), consent=True)
-            never = await seed_member(uow, attachment=(2.5, 3.0), consent=None)
-            withdrawn = await seed_member(uow, attachment=(2.5, 3.0), consent=True)
-            uow.consents.append(
+        async with matching_request() as r:
+            granted = await seed_member(r.writers, attachment=(2.5, 3.0), consent=True)
+            never = await seed_member(r.writers, attachment=(2.5, 3.0), consent=None)
+            withdrawn = await seed_member(r.writers, attachment=(2.5, 3.0), consent=True)
+            r.writers.consents.append(
                 ConsentRecord(
                     withdrawn,
                     ConsentPurpose.SENSITIVE_DATA,
@@ -220,7 +304,7 @@ class MatchingRepositoryContract:
                     T0 + timedelta(days=1),
                 )
             )
-            uow.assessments.add(
+            r.writers.assessments.add(
                 StoredAssessment(
                     uuid4(),
                     granted,
@@ -234,9 +318,9 @@ class MatchingRepositoryContract:
                     T0 + timedelta(days=40),
                 )
             )
-            await uow.commit()
-        async with uow_factory() as uow:
-            found = {m.user_id: m.profile.attachment for m in await uow.matching.members(T0)}
+            await r.transaction.commit()
+        async with matching_request() as r:
+            found = {m.user_id: m.profile.attachment for m in await r.candidates.members(T0)}
         latest = found[granted]
         assert latest is not None
         assert (latest.anxiety, latest.avoidance) == (4.0, 5.5)  # the latest assessment
@@ -244,7 +328,7 @@ class MatchingRepositoryContract:
         assert found[withdrawn] is None
 
     async def test_nearby_members_include_everyone_the_hard_filters_let_through(
-        self, uow_factory: UowFactory
+        self, matching_request: RequestFactory
     ) -> None:
         places = [
             (52.52, 13.405),
@@ -256,7 +340,7 @@ class MatchingRepositoryContract:
             (89.9, 0.0),  # near the pole
             (89.9, 120.0),
         ]
-        async with uow_factory() as uow:
+        async with matching_request() as r:
             ids: list[UserId] = []
             for index in range(48):
                 place = places[index % len(places)]
@@ -264,7 +348,7 @@ class MatchingRepositoryContract:
                 seeks = [(Gender.MAN,), (Gender.WOMAN,), tuple(Gender)][index % 5 % 3]
                 ids.append(
                     await seed_member(
-                        uow,
+                        r.writers,
                         birthdate=date(1960 + index % 40, 1 + index % 12, 1 + index % 27),
                         gender=gender,
                         seeks=seeks,
@@ -275,13 +359,13 @@ class MatchingRepositoryContract:
                         visibility=Visibility.PAUSED if index % 11 == 0 else Visibility.VISIBLE,
                     )
                 )
-            await uow.commit()
-        async with uow_factory() as uow:
-            members = {m.user_id: m for m in await uow.matching.members(T0)}
+            await r.transaction.commit()
+        async with matching_request() as r:
+            members = {m.user_id: m for m in await r.candidates.members(T0)}
             for viewer in members.values():
                 if not viewer.profile.available:
                     continue
-                nearby = await uow.matching.nearby_members(viewer.profile, T0, DEFAULT_POLICY)
+                nearby = await r.candidates.nearby_members(viewer.profile, T0, DEFAULT_POLICY)
                 near_ids = {m.user_id for m in nearby}
                 assert viewer.user_id not in near_ids
                 assert all(m.profile.available for m in nearby)
@@ -293,15 +377,17 @@ class MatchingRepositoryContract:
                 assert eligible <= near_ids, (viewer.profile, eligible - near_ids)
 
     async def test_interest_frequencies_count_each_profile_once(
-        self, uow_factory: UowFactory
+        self, matching_request: RequestFactory
     ) -> None:
-        async with uow_factory() as uow:
-            await seed_member(uow, interests=("jazz", "hiking", "chess"))
-            await seed_member(uow, interests=("jazz", "Hiking", "falconry"))
-            await seed_member(uow, interests=("jazz", "tea", "go"), visibility=Visibility.PAUSED)
-            await uow.commit()
-        async with uow_factory() as uow:
-            frequencies = await uow.matching.interest_frequencies()
+        async with matching_request() as r:
+            await seed_member(r.writers, interests=("jazz", "hiking", "chess"))
+            await seed_member(r.writers, interests=("jazz", "Hiking", "falconry"))
+            await seed_member(
+                r.writers, interests=("jazz", "tea", "go"), visibility=Visibility.PAUSED
+            )
+            await r.transaction.commit()
+        async with matching_request() as r:
+            frequencies = await r.candidates.interest_frequencies()
         assert frequencies.total_users == 3
         assert dict(frequencies.counts) == {
             "jazz": 3,
@@ -312,134 +398,44 @@ class MatchingRepositoryContract:
             "go": 1,
         }
 
-    # Swipes and matches ------------------------------------------------------------
-
-    async def _pair(self, uow_factory: UowFactory) -> tuple[UserId, UserId]:
-        async with uow_factory() as uow:
-            ada = await seed_member(uow)
-            bo = await seed_member(uow, gender=Gender.MAN, seeks=(Gender.WOMAN,))
-            await uow.commit()
-        return ada, bo
-
-    async def test_a_swipe_is_recorded_once_and_seen_from_both_sides(
-        self, uow_factory: UowFactory
+    async def test_main_photos_are_each_members_lowest_approved_photo(
+        self, matching_request: RequestFactory
     ) -> None:
-        ada, bo = await self._pair(uow_factory)
-        async with uow_factory() as uow:
-            await uow.matching.lock_pair(MatchPair(ada, bo))
-            assert await uow.matching.record_swipe(ada, bo, Decision.LIKE, T0)
-            assert not await uow.matching.record_swipe(ada, bo, Decision.PASS, T0)
-            assert await uow.matching.pair_state(ada, bo) == PairState(actor_decision=Decision.LIKE)
-            await uow.commit()
-        async with uow_factory() as uow:
-            assert not await uow.matching.record_swipe(ada, bo, Decision.LIKE, T0)
-            assert await uow.matching.pair_state(bo, ada) == PairState(
-                target_decision=Decision.LIKE
-            )
-            assert await uow.matching.record_swipe(bo, ada, Decision.PASS, T0)
-        async with uow_factory() as uow:  # left without commit: rolled back
-            assert await uow.matching.pair_state(bo, ada) == PairState(
-                target_decision=Decision.LIKE
-            )
-
-    async def test_a_match_exists_once_per_pair_and_ends_once(
-        self, uow_factory: UowFactory
-    ) -> None:
-        ada, bo = await self._pair(uow_factory)
-        first_id, second_id = uuid4(), uuid4()
-        async with uow_factory() as uow:
-            match, created = await uow.matching.create_match(first_id, MatchPair(bo, ada), T0)
-            again, created_again = await uow.matching.create_match(
-                second_id, MatchPair(ada, bo), T0 + timedelta(seconds=1)
-            )
-            await uow.commit()
-        assert created
-        assert not created_again
-        assert match == again
-        assert match.id == first_id
-        assert match.pair == MatchPair(ada, bo)
-        assert match.created_at == T0
-        assert match.active
-        async with uow_factory() as uow:
-            assert await uow.matching.get_match(first_id) == match
-            assert await uow.matching.get_match(second_id) is None
-            state = await uow.matching.pair_state(ada, bo)
-            assert state.match_status is MatchStatus.ACTIVE
-            await uow.matching.end_match(first_id, bo, T0 + timedelta(hours=1))
-            await uow.matching.end_match(first_id, ada, T0 + timedelta(hours=2))  # no-op
-            await uow.commit()
-        async with uow_factory() as uow:
-            ended = await uow.matching.get_match(first_id)
-            state = await uow.matching.pair_state(bo, ada)
-            listed = await uow.matching.active_matches(ada, 10)
-        assert ended is not None
-        assert ended.unmatched_at == T0 + timedelta(hours=1)
-        assert ended.unmatched_by == bo
-        assert not ended.active
-        assert state.match_status is MatchStatus.ENDED
-        assert listed == []
-
-    async def test_active_matches_page_newest_first(self, uow_factory: UowFactory) -> None:
-        async with uow_factory() as uow:
-            me = await seed_member(uow)
-            others = [await seed_member(uow) for _ in range(5)]
-            stranger = await seed_member(uow)
-            await uow.commit()
-        async with uow_factory() as uow:
-            for index, other in enumerate(others):
-                # Two share a time: the id breaks the tie.
-                at = T0 + timedelta(minutes=min(index, 3))
-                await uow.matching.create_match(uuid4(), MatchPair(me, other), at)
-            await uow.matching.create_match(uuid4(), MatchPair(others[0], stranger), T0)
-            await uow.commit()
-        async with uow_factory() as uow:
-            everything = await uow.matching.active_matches(me, 10)
-            first = await uow.matching.active_matches(me, 2)
-            last = first[-1]
-            rest = await uow.matching.active_matches(me, 10, (last.created_at, last.id))
-        assert len(everything) == 5
-        keys = [(m.created_at, m.id) for m in everything]
-        assert keys == sorted(keys, reverse=True)
-        assert [m.id for m in [*first, *rest]] == [m.id for m in everything]
-        assert all(me in m.pair for m in everything)
-
-    async def test_likes_received_are_those_still_unanswered(self, uow_factory: UowFactory) -> None:
-        async with uow_factory() as uow:
-            me = await seed_member(uow)
-            fans = [await seed_member(uow) for _ in range(4)]
-            await uow.commit()
-        async with uow_factory() as uow:
-            for index, fan in enumerate(fans):
-                decision = Decision.PASS if index == 3 else Decision.LIKE
-                await uow.matching.record_swipe(fan, me, decision, T0 + timedelta(minutes=index))
-            await uow.matching.record_swipe(me, fans[0], Decision.PASS, T0)  # answered
-            await uow.matching.record_swipe(me, fans[3], Decision.LIKE, T0)  # not a like in
-            await uow.commit()
-        async with uow_factory() as uow:
-            waiting = await uow.matching.likes_received(me, 10)
-            page = await uow.matching.likes_received(me, 1)
-            rest = await uow.matching.likes_received(me, 10, (page[0].liked_at, page[0].liker))
-        assert [like.liker for like in waiting] == [fans[2], fans[1]]
-        assert waiting[0].liked_at == T0 + timedelta(minutes=2)
-        assert [like.liker for like in [*page, *rest]] == [fans[2], fans[1]]
+        async with matching_request() as r:
+            ada, bo, cy = [await seed_member(r.writers) for _ in range(3)]
+            pending = replace(a_photo(ada, position=0), moderation=ModerationStatus.PENDING)
+            second = a_photo(ada, position=1)
+            third = a_photo(ada, position=2)
+            bos = a_photo(bo, position=0)
+            for photo in (third, pending, second, bos):
+                r.writers.photos.add(photo)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            found = await r.candidates.main_photos([ada, bo, cy, UserId(uuid4())])
+            nobody = await r.candidates.main_photos([])
+        assert dict(found) == {
+            ada: PhotoRef(second.storage_key, second.width, second.height),
+            bo: PhotoRef(bos.storage_key, bos.width, bos.height),
+        }
+        assert dict(nobody) == {}
 
     async def test_pair_histories_describe_each_relation_from_the_viewers_side(
-        self, uow_factory: UowFactory
+        self, matching_request: RequestFactory
     ) -> None:
-        async with uow_factory() as uow:
-            me, liked, passer, matched, other = [await seed_member(uow) for _ in range(5)]
-            await uow.commit()
-        async with uow_factory() as uow:
-            await uow.matching.record_swipe(me, liked, Decision.LIKE, T0)
-            await uow.matching.record_swipe(passer, me, Decision.PASS, T0)
-            await uow.matching.record_swipe(me, matched, Decision.LIKE, T0)
-            await uow.matching.record_swipe(matched, me, Decision.LIKE, T0)
-            await uow.matching.create_match(uuid4(), MatchPair(me, matched), T0)
-            await uow.matching.record_swipe(other, liked, Decision.LIKE, T0)
-            await uow.commit()
-        async with uow_factory() as uow:
-            mine = {(v, o): h for v, o, h in await uow.matching.pair_histories([me])}
-            narrowed = await uow.matching.pair_histories([me], [passer])
+        async with matching_request() as r:
+            me, liked, passer, matched, other = [await seed_member(r.writers) for _ in range(5)]
+            await r.transaction.commit()
+        async with matching_request() as r:
+            await r.swipes.record_swipe(me, liked, Decision.LIKE, T0)
+            await r.swipes.record_swipe(passer, me, Decision.PASS, T0)
+            await r.swipes.record_swipe(me, matched, Decision.LIKE, T0)
+            await r.swipes.record_swipe(matched, me, Decision.LIKE, T0)
+            await r.swipes.create_match(uuid4(), MatchPair(me, matched), T0)
+            await r.swipes.record_swipe(other, liked, Decision.LIKE, T0)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            mine = {(v, o): h for v, o, h in await r.candidates.pair_histories([me])}
+            narrowed = await r.candidates.pair_histories([me], [passer])
         assert mine == {
             (me, liked): PairHistory(viewer_liked=True),
             (me, passer): PairHistory(candidate_passed=True),
@@ -447,34 +443,140 @@ class MatchingRepositoryContract:
         }
         assert list(narrowed) == [(me, passer, PairHistory(candidate_passed=True))]
 
-    # Daily sets ----------------------------------------------------------------------
 
-    async def test_a_daily_set_is_stored_once_per_member_and_date(
-        self, uow_factory: UowFactory
+class SwipeWriterContract(_MatchingContract):
+    async def test_a_swipe_is_recorded_once_and_seen_from_both_sides(
+        self, matching_request: RequestFactory
     ) -> None:
-        async with uow_factory() as uow:
-            me, a, b, c = [await seed_member(uow) for _ in range(4)]
-            await uow.commit()
+        ada, bo = await _pair(matching_request)
+        async with matching_request() as r:
+            await r.swipes.lock_pair(MatchPair(ada, bo))
+            assert await r.swipes.record_swipe(ada, bo, Decision.LIKE, T0)
+            assert not await r.swipes.record_swipe(ada, bo, Decision.PASS, T0)
+            assert await r.swipes.pair_state(ada, bo) == PairState(actor_decision=Decision.LIKE)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            assert not await r.swipes.record_swipe(ada, bo, Decision.LIKE, T0)
+            assert await r.swipes.pair_state(bo, ada) == PairState(target_decision=Decision.LIKE)
+            assert await r.swipes.record_swipe(bo, ada, Decision.PASS, T0)
+        async with matching_request() as r:  # left without commit: rolled back
+            assert await r.swipes.pair_state(bo, ada) == PairState(target_decision=Decision.LIKE)
+
+
+class MatchStoreContract(_MatchingContract):
+    async def test_a_match_exists_once_per_pair_and_ends_once(
+        self, matching_request: RequestFactory
+    ) -> None:
+        ada, bo = await _pair(matching_request)
+        first_id, second_id = uuid4(), uuid4()
+        async with matching_request() as r:
+            match, created = await r.swipes.create_match(first_id, MatchPair(bo, ada), T0)
+            again, created_again = await r.swipes.create_match(
+                second_id, MatchPair(ada, bo), T0 + timedelta(seconds=1)
+            )
+            await r.transaction.commit()
+        assert created
+        assert not created_again
+        assert match == again
+        assert match.id == first_id
+        assert match.pair == MatchPair(ada, bo)
+        assert match.created_at == T0
+        assert match.active
+        async with matching_request() as r:
+            assert await r.matches.get_match(first_id) == match
+            assert await r.matches.get_match(second_id) is None
+            state = await r.swipes.pair_state(ada, bo)
+            assert state.match_status is MatchStatus.ACTIVE
+            await r.matches.end_match(first_id, bo, T0 + timedelta(hours=1))
+            await r.matches.end_match(first_id, ada, T0 + timedelta(hours=2))  # no-op
+            await r.transaction.commit()
+        async with matching_request() as r:
+            ended = await r.matches.get_match(first_id)
+            state = await r.swipes.pair_state(bo, ada)
+            listed = await r.matches.active_matches(ada, 10)
+        assert ended is not None
+        assert ended.unmatched_at == T0 + timedelta(hours=1)
+        assert ended.unmatched_by == bo
+        assert not ended.active
+        assert state.match_status is MatchStatus.ENDED
+        assert listed == []
+
+    async def test_active_matches_page_newest_first(self, matching_request: RequestFactory) -> None:
+        async with matching_request() as r:
+            me = await seed_member(r.writers)
+            others = [await seed_member(r.writers) for _ in range(5)]
+            stranger = await seed_member(r.writers)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            for index, other in enumerate(others):
+                # Two share a time: the id breaks the tie.
+                at = T0 + timedelta(minutes=min(index, 3))
+                await r.swipes.create_match(uuid4(), MatchPair(me, other), at)
+            await r.swipes.create_match(uuid4(), MatchPair(others[0], stranger), T0)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            everything = await r.matches.active_matches(me, 10)
+            first = await r.matches.active_matches(me, 2)
+            last = first[-1]
+            rest = await r.matches.active_matches(me, 10, (last.created_at, last.id))
+        assert len(everything) == 5
+        keys = [(m.created_at, m.id) for m in everything]
+        assert keys == sorted(keys, reverse=True)
+        assert [m.id for m in [*first, *rest]] == [m.id for m in everything]
+        assert all(me in m.pair for m in everything)
+
+
+class ReceivedLikesContract(_MatchingContract):
+    async def test_likes_received_are_those_still_unanswered(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            me = await seed_member(r.writers)
+            fans = [await seed_member(r.writers) for _ in range(4)]
+            await r.transaction.commit()
+        async with matching_request() as r:
+            for index, fan in enumerate(fans):
+                decision = Decision.PASS if index == 3 else Decision.LIKE
+                await r.swipes.record_swipe(fan, me, decision, T0 + timedelta(minutes=index))
+            await r.swipes.record_swipe(me, fans[0], Decision.PASS, T0)  # answered
+            await r.swipes.record_swipe(me, fans[3], Decision.LIKE, T0)  # not a like in
+            await r.transaction.commit()
+        async with matching_request() as r:
+            waiting = await r.likes.likes_received(me, 10)
+            page = await r.likes.likes_received(me, 1)
+            rest = await r.likes.likes_received(me, 10, (page[0].liked_at, page[0].liker))
+        assert [like.liker for like in waiting] == [fans[2], fans[1]]
+        assert waiting[0].liked_at == T0 + timedelta(minutes=2)
+        assert [like.liker for like in [*page, *rest]] == [fans[2], fans[1]]
+
+
+class DailySetStoreContract(_MatchingContract):
+    async def test_a_daily_set_is_stored_once_per_member_and_date(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            me, a, b, c = [await seed_member(r.writers) for _ in range(4)]
+            await r.transaction.commit()
         day = date(2026, 3, 1)
         first = DailySet(me, day, (_entry(b, 0.9), _entry(a, 0.7)), T0)
         other_day = DailySet(me, day + timedelta(days=1), (), T0 + timedelta(days=1))
         theirs = DailySet(a, day, (_entry(b, 0.8),), T0)
-        async with uow_factory() as uow:
-            assert await uow.matching.save_daily_sets([first, theirs]) == {me, a}
-            await uow.commit()
-        async with uow_factory() as uow:
+        async with matching_request() as r:
+            assert await r.daily_sets.save_daily_sets([first, theirs]) == {me, a}
+            await r.transaction.commit()
+        async with matching_request() as r:
             late = DailySet(me, day, (_entry(c, 0.99),), T0 + timedelta(hours=1))
-            assert await uow.matching.save_daily_sets([late, other_day]) == {me}
-            await uow.commit()
-        async with uow_factory() as uow:
-            stored = await uow.matching.daily_set(me, day)
-            empty = await uow.matching.daily_set(me, day + timedelta(days=1))
-            missing = await uow.matching.daily_set(b, day)
-            runs = await uow.matching.runs_on([day, day + timedelta(days=1), date(2030, 1, 1)])
-            exposure = await uow.matching.recent_exposure(T0)
-            later = await uow.matching.recent_exposure(T0 + timedelta(minutes=1))
-            holders = await uow.matching.daily_set_holders(b, day)
-            none_since = await uow.matching.daily_set_holders(b, day + timedelta(days=1))
+            assert await r.daily_sets.save_daily_sets([late, other_day]) == {me}
+            await r.transaction.commit()
+        async with matching_request() as r:
+            stored = await r.daily_sets.daily_set(me, day)
+            empty = await r.daily_sets.daily_set(me, day + timedelta(days=1))
+            missing = await r.daily_sets.daily_set(b, day)
+            runs = await r.daily_sets.runs_on([day, day + timedelta(days=1), date(2030, 1, 1)])
+            exposure = await r.daily_sets.recent_exposure(T0)
+            later = await r.daily_sets.recent_exposure(T0 + timedelta(minutes=1))
+            holders = await r.daily_sets.daily_set_holders(b, day)
+            none_since = await r.daily_sets.daily_set_holders(b, day + timedelta(days=1))
         assert stored == first
         assert stored is not None
         assert stored.entries[0].components == ComponentScores(0.5, 0.25, 0.75, 1.0)
@@ -488,31 +590,31 @@ class MatchingRepositoryContract:
         assert list(none_since) == []
         assert math.isclose(stored.entries[1].total, 0.7)
 
-    # Discovery -----------------------------------------------------------------------
 
+class DiscoverAllowanceContract(_MatchingContract):
     async def test_discover_allotments_count_the_allowance_per_member_and_day(
-        self, uow_factory: UowFactory
+        self, matching_request: RequestFactory
     ) -> None:
-        async with uow_factory() as uow:
-            me, other, a, b, c, d = [await seed_member(uow) for _ in range(6)]
-            await uow.commit()
+        async with matching_request() as r:
+            me, other, a, b, c, d = [await seed_member(r.writers) for _ in range(6)]
+            await r.transaction.commit()
         day = date(2026, 3, 1)
-        async with uow_factory() as uow:
+        async with matching_request() as r:
             # Best first, while the allowance lasts; repeats count once.
-            assert await uow.matching.allot_discover(me, day, [a, a, b, c, d], 3) == {a, b, c}
-            assert await uow.matching.allot_discover(other, day, [d], 3) == {d}
-            await uow.commit()
-        async with uow_factory() as uow:  # a later unit of work (a restart) sees them
-            assert await uow.matching.allot_discover(me, day, [d, a], 3) == {a, b, c}
-            assert await uow.matching.allot_discover(me, day, [d], 4) == {a, b, c, d}
+            assert await r.allowance.allot_discover(me, day, [a, a, b, c, d], 3) == {a, b, c}
+            assert await r.allowance.allot_discover(other, day, [d], 3) == {d}
+            await r.transaction.commit()
+        async with matching_request() as r:  # a later request (a restart) sees them
+            assert await r.allowance.allot_discover(me, day, [d, a], 3) == {a, b, c}
+            assert await r.allowance.allot_discover(me, day, [d], 4) == {a, b, c, d}
             # Not committed: handed out nothing.
-        async with uow_factory() as uow:
-            assert await uow.matching.allot_discover(me, day, [], 10) == {a, b, c}
-            assert await uow.matching.allot_discover(me, day + timedelta(days=1), [d], 1) == {d}
+        async with matching_request() as r:
+            assert await r.allowance.allot_discover(me, day, [], 10) == {a, b, c}
+            assert await r.allowance.allot_discover(me, day + timedelta(days=1), [d], 1) == {d}
             # Two days on, the first day's allotment is gone (nobody asks for it again).
-            assert await uow.matching.allot_discover(me, day + timedelta(days=2), [], 5) == set()
-            await uow.commit()
-        async with uow_factory() as uow:
-            assert await uow.matching.allot_discover(me, day, [], 0) == set()
-            assert await uow.matching.allot_discover(me, day + timedelta(days=1), [], 0) == {d}
-            assert await uow.matching.allot_discover(other, day, [], 0) == {d}
+            assert await r.allowance.allot_discover(me, day + timedelta(days=2), [], 5) == set()
+            await r.transaction.commit()
+        async with matching_request() as r:
+            assert await r.allowance.allot_discover(me, day, [], 0) == set()
+            assert await r.allowance.allot_discover(me, day + timedelta(days=1), [], 0) == {d}
+            assert await r.allowance.allot_discover(other, day, [], 0) == {d}

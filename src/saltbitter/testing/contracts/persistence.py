@@ -10,7 +10,6 @@ PostgreSQL all run these same tests. SQL adapters decode the outbox with
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
@@ -26,7 +25,6 @@ from saltbitter.application.ports.accounts import (
 )
 from saltbitter.application.ports.events import Event, Outbox
 from saltbitter.application.ports.transaction import Transaction
-from saltbitter.application.ports.unit_of_work import UnitOfWork
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.accounts import (
     MAX_CODE_ATTEMPTS,
@@ -42,14 +40,10 @@ from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.testing.builders import a_session, a_user
 from saltbitter.testing.contracts.scopes import Connect, RelayWakes
 
-__all__ = ["CONTRACT_EVENTS", "T0", "AccountsStorageContract", "AccountsStore", "UowFactory"]
+__all__ = ["CONTRACT_EVENTS", "T0", "AccountsStorageContract", "AccountsStore"]
 
 CONTRACT_EVENTS: tuple[type[Event], ...] = (ProfileChanged, MatchCreated)
 """The event types the outbox tests store; SQL fixtures hand them to their codec."""
-
-UowFactory = Callable[[], UnitOfWork]
-"""Transitional: still imported by the contracts of capabilities not yet on the
-``Transaction`` port; it goes with the unit-of-work shim."""
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -38,7 +38,13 @@ from saltbitter.application.ports.ai import (
 )
 from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
 from saltbitter.application.ports.events import JsonScalar
-from saltbitter.application.ports.matching import DailySet, DailySetEntry, MatchingRepository
+from saltbitter.application.ports.matching import (
+    DailySet,
+    DailySetEntry,
+    DailySetStore,
+    DiscoverAllowance,
+    SwipeWriter,
+)
 from saltbitter.application.ports.notifications import (
     EmailSchedule,
     Notification,
@@ -47,6 +53,19 @@ from saltbitter.application.ports.notifications import (
 )
 from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.application.ports.safety import (
+    Appeal,
+    AppealStore,
+    AuditEntry,
+    Block,
+    BlockStore,
+    CheckIn,
+    CheckInStore,
+    MemberStanding,
+    ModerationAudit,
+    Report,
+    ReportStore,
+)
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.privacy.members import EraseMember, ExportMemberData
 from saltbitter.domain.accounts import (
@@ -62,6 +81,7 @@ from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.compatibility import ComponentScores
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
+from saltbitter.domain.safety import ReportReason
 from saltbitter.domain.shared import SessionId, UserId
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.builders_profiles import a_photo, a_profile
@@ -72,6 +92,10 @@ __all__ = ["PersonalDataContract", "ReferenceScan", "World", "seed_world"]
 ReferenceScan = Callable[[UserId], Awaitable[Mapping[str, int]]]
 DAY = date(2026, 3, 1)
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+SAFETY_TABLES = dict.fromkeys(
+    ("appeals", "check_ins", "blocks", "reports", "suspensions", "moderation_audit"), 0
+)
+"""Safety's tables, for members without safety records."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +177,8 @@ async def seed_world(request_scope: RequestScope) -> World:
             await transaction.commit()
     async with request_scope() as r:
         transaction = await r.get(Transaction)
-        matching = await r.get(MatchingRepository)
+        swipe_writer, daily_sets = await r.get(SwipeWriter), await r.get(DailySetStore)
+        allowance = await r.get(DiscoverAllowance)
         inbox, emails = await r.get(NotificationInbox), await r.get(EmailSchedule)
         async with transaction:
             swipes = [
@@ -164,17 +189,17 @@ async def seed_world(request_scope: RequestScope) -> World:
                 (third, other, Decision.LIKE),
             ]
             for actor, target, decision in swipes:
-                await matching.record_swipe(actor, target, decision, T0)
-            match, _ = await matching.create_match(uuid4(), MatchPair(me, other), T0)
-            await matching.save_daily_sets(
+                await swipe_writer.record_swipe(actor, target, decision, T0)
+            match, _ = await swipe_writer.create_match(uuid4(), MatchPair(me, other), T0)
+            await daily_sets.save_daily_sets(
                 [
                     DailySet(me, DAY, (_entry(other, 0.9), _entry(third, 0.8)), T0),
                     DailySet(other, DAY, (_entry(me, 0.9), _entry(third, 0.7)), T0),
                     DailySet(third, DAY, (_entry(other, 0.6),), T0),
                 ]
             )
-            await matching.allot_discover(me, DAY, [other, third], 2)
-            await matching.allot_discover(other, DAY, [me, third], 2)
+            await allowance.allot_discover(me, DAY, [other, third], 2)
+            await allowance.allot_discover(other, DAY, [me, third], 2)
             match_notice = {"match_id": str(match.id), "with_user_id": str(me)}
             await inbox.add(_notification(me, {"local_date": "2026-03-01", "size": 2}))
             await inbox.add(_notification(other, match_notice))
@@ -182,6 +207,14 @@ async def seed_world(request_scope: RequestScope) -> World:
             await emails.schedule_email(_email(me))
             await emails.schedule_email(_email(other))
             await transaction.commit()
+    await _seed_ai(request_scope, me, other)
+    await _seed_safety(request_scope, me, other, third, match.id)
+    return World(me, other, third, my_photo.storage_key)
+
+
+async def _seed_ai(request_scope: RequestScope, me: UserId, other: UserId) -> None:
+    """A practice conversation each for me (two messages) and other (one), and a quota
+    spend each."""
     async with request_scope() as r:
         transaction = await r.get(Transaction)
         history, quota = await r.get(AiHistoryStore), await r.get(AiQuotaCounter)
@@ -195,7 +228,37 @@ async def seed_world(request_scope: RequestScope) -> World:
                     history.add(StoredMessage(uuid4(), conversation.id, role, body, at))
                 assert await quota.try_spend(member, DAY, 50) == 1
             await transaction.commit()
-    return World(me, other, third, my_photo.storage_key)
+
+
+def _report(reporter: UserId, reported: UserId) -> Report:
+    return Report(uuid4(), reporter, reported, ReportReason.SPAM, "details here", 1, T0)
+
+
+async def _seed_safety(
+    request_scope: RequestScope, me: UserId, other: UserId, third: UserId, match_id: UUID
+) -> None:
+    """My block and report, third's block and report on me, my appeal, check-in and
+    suspension, and an audit entry about me by other (as a moderator)."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        blocks, reports = await r.get(BlockStore), await r.get(ReportStore)
+        async with transaction:
+            await blocks.add(Block(me, other, T0))
+            await blocks.add(Block(third, me, T0))
+            await reports.add(_report(me, third))
+            on_me = _report(third, me)
+            await reports.add(on_me)
+            await (await r.get(AppealStore)).add(
+                Appeal(uuid4(), me, on_me.id, "That was not me.", T0)
+            )
+            (await r.get(CheckInStore)).add(
+                CheckIn(uuid4(), me, match_id, T0, T0 + timedelta(hours=2), "Sam", "s@x.org", T0)
+            )
+            await (await r.get(MemberStanding)).suspend(me, T0 + timedelta(days=1), T0)
+            (await r.get(ModerationAudit)).append(
+                AuditEntry(uuid4(), other, "report.suspend", me, on_me.id, "", T0)
+            )
+            await transaction.commit()
 
 
 def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
@@ -250,6 +313,12 @@ class PersonalDataContract:
             "ai_messages": 2,
             "ai_conversations": 1,
             "ai_quota_usage": 1,
+            "appeals": 1,
+            "check_ins": 1,
+            "blocks": 1,  # mine, not third's block on me
+            "reports": 1,  # mine, not third's report about me
+            "suspensions": 1,
+            "moderation_audit": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -301,11 +370,14 @@ class PersonalDataContract:
             "ai_messages": 1,
             "ai_conversations": 1,
             "ai_quota_usage": 1,
+            **SAFETY_TABLES,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))
         assert before_third["swipes"] == 3
-        assert after_third == {**before_third, "swipes": 1}
+        # ... and their block of and report on me.
+        assert (before_third["blocks"], before_third["reports"]) == (1, 1)
+        assert after_third == {**before_third, "swipes": 1, "blocks": 0, "reports": 0}
 
     async def test_erasing_an_unknown_member_changes_nothing(
         self, request_scope: RequestScope

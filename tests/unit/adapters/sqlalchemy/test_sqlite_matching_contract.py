@@ -3,11 +3,48 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import SqlaUnitOfWork
-from saltbitter.testing.contracts.matching import MatchingRepositoryContract, UowFactory
+from saltbitter.testing.contracts.matching import (
+    BlockedMembersContract,
+    CandidateReaderContract,
+    DailySetStoreContract,
+    DiscoverAllowanceContract,
+    MatchStoreContract,
+    ReceivedLikesContract,
+    RequestFactory,
+    SwipeWriterContract,
+)
+from support.matching_ports import sql_requests
 
 
-class TestSqliteMatchingRepository(MatchingRepositoryContract):
+class _Sqlite:
     @pytest.fixture
-    def uow_factory(self, engine: AsyncEngine) -> UowFactory:
-        return lambda: SqlaUnitOfWork(engine)
+    def matching_request(self, engine: AsyncEngine) -> RequestFactory:
+        return sql_requests(engine)
+
+
+class TestSqliteBlockedMembers(_Sqlite, BlockedMembersContract):
+    pass
+
+
+class TestSqliteCandidateReader(_Sqlite, CandidateReaderContract):
+    pass
+
+
+class TestSqliteSwipeWriter(_Sqlite, SwipeWriterContract):
+    pass
+
+
+class TestSqliteMatchStore(_Sqlite, MatchStoreContract):
+    pass
+
+
+class TestSqliteReceivedLikes(_Sqlite, ReceivedLikesContract):
+    pass
+
+
+class TestSqliteDailySetStore(_Sqlite, DailySetStoreContract):
+    pass
+
+
+class TestSqliteDiscoverAllowance(_Sqlite, DiscoverAllowanceContract):
+    pass

@@ -29,19 +29,19 @@ def test_an_undeclared_table_with_a_member_reference_is_reported(
     path = Path(sqlite_url.removeprefix("sqlite+aiosqlite:///"))
     gaps = _gaps(
         path,
-        "CREATE TABLE blocks (blocker_id CHAR(32) NOT NULL REFERENCES users (id),"
-        " blocked_user_id CHAR(32) NOT NULL)",
-        "CREATE TABLE reports (id INTEGER PRIMARY KEY, handled_by CHAR(32))",
+        "CREATE TABLE mutes (muter_id CHAR(32) NOT NULL REFERENCES users (id),"
+        " muted_user_id CHAR(32) NOT NULL)",
+        "CREATE TABLE flags (id INTEGER PRIMARY KEY, handled_by CHAR(32))",
         "CREATE TABLE chat_messages (id INTEGER PRIMARY KEY,"
         " session_id CHAR(32) REFERENCES sessions (id))",
         "ALTER TABLE photos ADD COLUMN approved_by CHAR(32)",
         "CREATE TABLE norms_copy (instrument VARCHAR(32))",
     )
     assert gaps == [
-        "blocks: refers to members (blocked_user_id, blocker_id) undeclared",
         "chat_messages: holds rows of declared sessions but is undeclared",
+        "flags: refers to members (handled_by) undeclared",
+        "mutes: refers to members (muted_user_id, muter_id) undeclared",
         "photos: member columns not declared: approved_by",
-        "reports: refers to members (handled_by) undeclared",
     ]
 
 

@@ -20,10 +20,15 @@ from saltbitter.domain.errors import PermissionDenied
 from saltbitter.domain.matching import AllocationPolicy, DailyQuotas, Decision
 from saltbitter.domain.profiles import Visibility
 from saltbitter.domain.shared import Tier, UserId
-from saltbitter.testing.fakes import InMemoryUnitOfWork, OutboxState
+from saltbitter.testing.fakes import InMemoryOutbox, OutboxState
 from saltbitter.testing.fakes_accounts import AccountsState
-from saltbitter.testing.fakes_matching import MatchingState
-from saltbitter.testing.fakes_profiles import ProfilesState
+from saltbitter.testing.fakes_matching import (
+    InMemoryCandidateReader,
+    InMemoryDailySetStore,
+    MatchingState,
+)
+from saltbitter.testing.memory import InMemoryConnection, InMemoryTransaction
+from support.matching_ports import in_memory_requests
 
 from .conftest import MatchingWorld
 
@@ -172,11 +177,11 @@ async def test_sets_leave_out_everyone_already_decided_on(world: MatchingWorld) 
     assert _candidates(_sets(world)[(ada, date(2026, 1, 15))]) == {fresh}
 
 
-class _CrashingUnitOfWork(InMemoryUnitOfWork):
+class _CrashingTransaction(InMemoryTransaction):
     """Loses the worker at its n-th commit, as a killed process would."""
 
-    def __init__(self, world: MatchingWorld, crash_at: int) -> None:
-        super().__init__(world.database, world.clock, world.ids)
+    def __init__(self, connection: InMemoryConnection, crash_at: int) -> None:
+        super().__init__(connection)
         self.crash_at = crash_at
         self.attempts = 0
 
@@ -190,8 +195,12 @@ class _CrashingUnitOfWork(InMemoryUnitOfWork):
 async def test_a_crashed_run_resumes_where_it_stopped(world: MatchingWorld) -> None:
     world.with_policy(chunk_size=3)
     people = await _people(world, 4, 4)
+    connection = InMemoryConnection(world.database)
     crashing = GenerateDailySets(
-        _CrashingUnitOfWork(world, crash_at=2),
+        _CrashingTransaction(connection, crash_at=2),
+        InMemoryCandidateReader(connection),
+        InMemoryDailySetStore(connection),
+        InMemoryOutbox(connection, world.clock, world.ids),
         world.clock,
         world.cache,
         world.scorer,
@@ -213,11 +222,11 @@ async def test_numpy_and_scalar_scorers_choose_the_same_sets() -> None:
     for n in range(10):
         options = {"display_name": f"P{n}", "at": (52.5 + n / 100, 13.4), **(MAN if n % 2 else {})}
         first = await worlds[0].seed(**options)
-        async with worlds[1].uow() as uow:
+        async with in_memory_requests(worlds[1].database)() as request:
             user = replace(worlds[0].database[AccountsState].users[first])
-            uow.users.add(user)
-            await uow.profiles.save(worlds[0].database[ProfilesState].profiles[first])
-            await uow.commit()
+            request.writers.users.add(user)
+            await request.writers.profiles.save(worlds[0].profile(first))
+            await request.transaction.commit()
     for each in worlds:
         await (await each.get(GenerateDailySets))()
     chosen = [
@@ -270,10 +279,7 @@ async def test_the_set_shows_what_the_caller_decided_and_drops_hidden_members(
     await (await world.get(LikeMember))(world.principal(ada), men[0])
     await (await world.get(LikeMember))(world.principal(men[0]), ada)
     await (await world.get(PassMember))(world.principal(ada), men[1])
-    async with world.uow() as uow:
-        profile = world.database[ProfilesState].profiles[men[2]]
-        await uow.profiles.save(replace(profile, visibility=Visibility.PAUSED))
-        await uow.commit()
+    await world.save_profile(replace(world.profile(men[2]), visibility=Visibility.PAUSED))
     await (await world.get(ForgetMemberCaches))(men[2])
 
     view = await (await world.get(GetDailySet))(world.principal(ada))
@@ -326,5 +332,5 @@ async def test_a_profile_change_drops_the_views_that_show_the_member(
 
 
 async def _members(world: MatchingWorld) -> list[Any]:
-    async with world.uow() as uow:
-        return list(await uow.matching.members(world.clock.now()))
+    async with in_memory_requests(world.database)() as request:
+        return list(await request.candidates.members(world.clock.now()))

@@ -20,7 +20,6 @@ from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import PermissionDenied, Unavailable, ValidationFailed
 from saltbitter.domain.profiles import Visibility
 from saltbitter.domain.shared import Tier, UserId
-from saltbitter.testing.fakes_profiles import ProfilesState
 
 from .conftest import MatchingWorld
 
@@ -126,11 +125,8 @@ async def test_each_page_shows_candidates_as_they_are_now(world: MatchingWorld) 
     await _browse(world, me)
     assert await world.cache.get(discover_key(me)) is not None
     # Changes elsewhere do not touch the caller's cached list, yet the page is current.
-    async with world.uow() as uow:
-        profiles = world.database[ProfilesState].profiles
-        await uow.profiles.save(replace(profiles[men[0]], visibility=Visibility.PAUSED))
-        await uow.profiles.save(replace(profiles[men[1]], bio="Changed my bio."))
-        await uow.commit()
+    await world.save_profile(replace(world.profile(men[0]), visibility=Visibility.PAUSED))
+    await world.save_profile(replace(world.profile(men[1]), bio="Changed my bio."))
     [page] = await _browse(world, me)
     by_id = {item.member.user_id: item for item in page.items}
     assert men[0] not in by_id

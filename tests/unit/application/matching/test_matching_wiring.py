@@ -11,7 +11,9 @@ from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
 from saltbitter.application.matching.discover import Discover
-from saltbitter.application.matching.swipes import LikeMember
+from saltbitter.application.matching.forget import ForgetMemberCaches
+from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
+from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.entrypoints.capabilities.matching import (
@@ -57,10 +59,21 @@ def test_settings_choose_the_scorer_and_the_policy() -> None:
 
 
 async def test_the_container_builds_every_matching_use_case(tmp_path: Path) -> None:
+    # On the SQL ports of the request's one connection (entrypoints/capabilities/matching.py).
     container = make_container(Settings(data_dir=tmp_path, jwt_secret="s" * 40))
     try:
         async with container() as scope:
-            for use_case in (LikeMember, GetDailySet, GenerateDailySets, Discover):
+            for use_case in (
+                LikeMember,
+                PassMember,
+                ListMatches,
+                Unmatch,
+                ListLikesReceived,
+                GetDailySet,
+                GenerateDailySets,
+                Discover,
+                ForgetMemberCaches,
+            ):
                 assert isinstance(await scope.get(use_case), use_case)
     finally:
         await container.close()

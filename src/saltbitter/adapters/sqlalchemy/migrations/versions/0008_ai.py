@@ -1,7 +1,7 @@
 """AI capability: conversations, messages and the daily quota counter.
 
-Revision ID: 0005_ai
-Revises: 0004
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-07 01:10:00.000000
 """
 
@@ -12,8 +12,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_ai"
-down_revision: str | Sequence[str] | None = "0004"
+# Temporarily "0005" while 0006 (conversations) and 0007 (payments) are not on main yet;
+# the merge sets it to "0007", as the docstring says.
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

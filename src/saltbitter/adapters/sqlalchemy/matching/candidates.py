@@ -1,0 +1,275 @@
+"""Matching's candidate reads on SQL: members, main photos, interest rarity, histories.
+
+The member reads join tables other capabilities own (``users``, ``profiles``,
+``photos``, ``assessments``, ``consents``) behind matching's own port, ``CandidateReader``
+(ADR 0019): their columns were fixed together for this.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, and_, bindparam, func, literal, or_, select, text
+from sqlalchemy.sql.expression import ColumnElement
+
+from saltbitter.adapters.sqlalchemy.matching._shared import OnConnection, chunks
+from saltbitter.adapters.sqlalchemy.shared_reads import (
+    current_sensitive_consent,
+    latest_assessment_id,
+)
+from saltbitter.adapters.sqlalchemy.tables import users
+from saltbitter.adapters.sqlalchemy.tables_members import (
+    assessments,
+    matches,
+    photos,
+    profiles,
+    swipes,
+)
+from saltbitter.application.matching.members import member_record
+from saltbitter.application.ports.matching import CandidateReader, MemberRecord, PhotoRef
+from saltbitter.domain.accounts import AccountStatus
+from saltbitter.domain.compatibility import (
+    EARTH_RADIUS_KM,
+    CandidateProfile,
+    CompatibilityPolicy,
+    DocumentFrequencies,
+    PairHistory,
+)
+from saltbitter.domain.matching import Decision
+from saltbitter.domain.profiles import ModerationStatus
+from saltbitter.domain.shared import UserId
+
+__all__ = ["SqlaCandidateReader"]
+
+_MEMBER_STATUSES = (AccountStatus.ACTIVE.value, AccountStatus.SUSPENDED.value)
+# Bounding boxes are widened a little so float rounding never drops someone at the edge.
+_BOX_MARGIN_DEGREES = 0.01
+
+
+def _members_statement() -> Any:
+    latest_assessment = latest_assessment_id()
+    current_consent = current_sensitive_consent()
+    joined = users.join(profiles, profiles.c.user_id == users.c.id).outerjoin(
+        assessments, assessments.c.id == latest_assessment
+    )
+    return (
+        select(
+            users.c.id,
+            users.c.status,
+            users.c.tier,
+            users.c.display_name,
+            users.c.birthdate,
+            users.c.timezone,
+            profiles.c.gender,
+            profiles.c.genders_sought,
+            profiles.c.age_min,
+            profiles.c.age_max,
+            profiles.c.bio,
+            profiles.c.interests,
+            profiles.c.relationship_goal,
+            profiles.c["values"],
+            profiles.c.latitude,
+            profiles.c.longitude,
+            profiles.c.max_distance_km,
+            profiles.c.visibility,
+            profiles.c.updated_at,
+            assessments.c.anxiety,
+            assessments.c.avoidance,
+            current_consent.label("granted"),
+        )
+        .select_from(joined)
+        .where(users.c.status.in_(_MEMBER_STATUSES))
+    )
+
+
+# Built once: a statement object memoizes its cache key, so the hot per-request read of a
+# page of members (``members(now, ids)``) skips rebuilding the correlated subqueries and
+# recomputing the key on every call; the ids go in as an expanding parameter.
+_MEMBERS = _members_statement()
+_MEMBERS_BY_ID = _MEMBERS.where(users.c.id.in_(bindparam("user_ids", expanding=True)))
+
+
+def _member(row: Row[Any], now: datetime) -> MemberRecord | None:
+    mapping = row._mapping
+    return member_record(
+        user_id=UserId(row.id),
+        status=row.status,
+        tier=row.tier,
+        display_name=row.display_name,
+        birthdate=row.birthdate,
+        timezone=row.timezone,
+        gender=row.gender,
+        genders_sought=[g for g in row.genders_sought.split(",") if g],
+        age_min=row.age_min,
+        age_max=row.age_max,
+        bio=row.bio,
+        interests=row.interests,
+        relationship_goal=row.relationship_goal,
+        values=mapping["values"],  # not row.values: keep clear of Row's own names
+        latitude=row.latitude,
+        longitude=row.longitude,
+        max_distance_km=row.max_distance_km,
+        paused=row.visibility == "paused",
+        updated_at=row.updated_at,
+        attachment=None if row.anxiety is None else (row.anxiety, row.avoidance),
+        sensitive_data_consent=bool(row.granted),
+        now=now,
+    )
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def _birthdate_window(youngest: int, oldest: int, now: datetime) -> tuple[date, date]:
+    """Birthdates of everyone aged ``youngest``..``oldest`` on any local date near now."""
+    # A member's local date is within a day of the UTC date; widen by two to be safe.
+    today = now.date()
+    earliest = _years_before(today, oldest + 1) - timedelta(days=2)
+    latest = _years_before(today, youngest) + timedelta(days=2)
+    return earliest, latest
+
+
+def _near(viewer: CandidateProfile) -> ColumnElement[bool]:
+    """A bounding box holding every point within the viewer's max distance.
+
+    On a sphere, points within r of (φ, λ) differ in latitude by at most r/R and in
+    longitude by at most asin(sin(r/R)/cos φ) while the cap does not reach a pole.
+    """
+    angle = viewer.max_distance_km / EARTH_RADIUS_KM
+    dlat = math.degrees(angle) + _BOX_MARGIN_DEGREES
+    lat_low, lat_high = viewer.latitude - dlat, viewer.latitude + dlat
+    conditions: list[ColumnElement[bool]] = [
+        profiles.c.latitude >= lat_low,
+        profiles.c.latitude <= lat_high,
+    ]
+    reach = math.sin(min(angle, math.pi / 2))
+    widest = math.cos(math.radians(min(90.0, max(abs(lat_low), abs(lat_high)))))
+    if lat_low > -90.0 and lat_high < 90.0 and reach < widest:
+        dlon = math.degrees(math.asin(reach / widest)) + _BOX_MARGIN_DEGREES
+        west, east = viewer.longitude - dlon, viewer.longitude + dlon
+        if west < -180.0:
+            conditions.append(
+                or_(profiles.c.longitude >= west + 360.0, profiles.c.longitude <= east)
+            )
+        elif east > 180.0:
+            conditions.append(
+                or_(profiles.c.longitude >= west, profiles.c.longitude <= east - 360.0)
+            )
+        else:
+            conditions.append(profiles.c.longitude.between(west, east))
+    return and_(*conditions)
+
+
+class SqlaCandidateReader(OnConnection, CandidateReader):
+    __slots__ = ()
+
+    async def members(
+        self, now: datetime, user_ids: Collection[UserId] | None = None
+    ) -> Sequence[MemberRecord]:
+        if user_ids is None:
+            rows = list(await self._db.execute(_MEMBERS))
+        else:
+            rows = []
+            for chunk in chunks(set(user_ids)):
+                rows.extend(await self._db.execute(_MEMBERS_BY_ID, {"user_ids": chunk}))
+        found = (_member(row, now) for row in rows)
+        return [member for member in found if member is not None]
+
+    async def nearby_members(
+        self, viewer: CandidateProfile, now: datetime, policy: CompatibilityPolicy
+    ) -> Sequence[MemberRecord]:
+        tolerance = policy.age_tolerance_years
+        earliest, latest = _birthdate_window(
+            viewer.age_min - tolerance, viewer.age_max + tolerance, now
+        )
+        statement = _MEMBERS.where(
+            users.c.status == AccountStatus.ACTIVE.value,
+            profiles.c.visibility == "visible",
+            users.c.id != viewer.user_id,
+            profiles.c.gender.in_([gender.value for gender in viewer.genders_sought]),
+            # genders_sought is comma-joined: delimit it so "man" never matches "woman".
+            (literal(",") + profiles.c.genders_sought + literal(",")).like(
+                f"%,{viewer.gender.value},%"
+            ),
+            users.c.birthdate.between(earliest, latest),
+            profiles.c.age_min - tolerance <= viewer.age,
+            profiles.c.age_max + tolerance >= viewer.age,
+            _near(viewer),
+        )
+        found = (_member(row, now) for row in await self._db.execute(statement))
+        return [member for member in found if member is not None]
+
+    async def main_photos(self, user_ids: Collection[UserId]) -> Mapping[UserId, PhotoRef]:
+        found: dict[UserId, PhotoRef] = {}
+        for chunk in chunks(set(user_ids)):
+            statement = (
+                select(photos.c.user_id, photos.c.storage_key, photos.c.width, photos.c.height)
+                .where(
+                    photos.c.user_id.in_(chunk),
+                    photos.c.moderation == ModerationStatus.APPROVED.value,
+                )
+                .order_by(photos.c.user_id, photos.c.position)
+            )
+            for row in await self._db.execute(statement):
+                # Ordered by position: the first approved photo is the main one.
+                found.setdefault(
+                    UserId(row.user_id), PhotoRef(row.storage_key, row.width, row.height)
+                )
+        return found
+
+    async def interest_frequencies(self) -> DocumentFrequencies:
+        if self._dialect == "postgresql":
+            counting = text(
+                "SELECT tag, count(DISTINCT p.user_id) AS members "
+                "FROM profiles AS p, jsonb_array_elements_text(p.interests) AS tag GROUP BY tag"
+            )
+        else:
+            counting = text(
+                "SELECT tag.value AS tag, count(DISTINCT p.user_id) AS members "
+                "FROM profiles AS p, json_each(p.interests) AS tag GROUP BY tag.value"
+            )
+        counts = {row.tag: int(row.members) for row in await self._db.execute(counting)}
+        total = (await self._db.execute(select(func.count()).select_from(profiles))).scalar_one()
+        return DocumentFrequencies(total_users=int(total), counts=counts)
+
+    async def pair_histories(
+        self, viewers: Collection[UserId], candidates: Collection[UserId] | None = None
+    ) -> Sequence[tuple[UserId, UserId, PairHistory]]:
+        wanted = set(viewers)
+        others = None if candidates is None else list(set(candidates))
+        facts: dict[tuple[UserId, UserId], dict[str, bool]] = {}
+
+        def note(viewer: UserId, other: UserId, fact: str) -> None:
+            if viewer in wanted and (others is None or other in others):
+                facts.setdefault((viewer, other), {})[fact] = True
+
+        for chunk in chunks(wanted):
+            swipe_rows = await self._db.execute(
+                select(swipes.c.actor_id, swipes.c.target_id, swipes.c.decision).where(
+                    or_(swipes.c.actor_id.in_(chunk), swipes.c.target_id.in_(chunk))
+                )
+            )
+            for actor, target, decision in swipe_rows:
+                liked = decision == Decision.LIKE.value
+                note(UserId(actor), UserId(target), "viewer_liked" if liked else "viewer_passed")
+                note(
+                    UserId(target),
+                    UserId(actor),
+                    "candidate_liked" if liked else "candidate_passed",
+                )
+            match_rows = await self._db.execute(
+                select(matches.c.user_low, matches.c.user_high).where(
+                    or_(matches.c.user_low.in_(chunk), matches.c.user_high.in_(chunk))
+                )
+            )
+            for low, high in match_rows:
+                note(UserId(low), UserId(high), "matched")
+                note(UserId(high), UserId(low), "matched")
+        return [(viewer, other, PairHistory(**flags)) for (viewer, other), flags in facts.items()]

@@ -1,0 +1,1 @@
+"""The safety capability: blocks, reports, moderation and date check-ins."""

@@ -1,0 +1,135 @@
+"""Matching's ports for one request, on one connection: in memory and on SQL.
+
+What the matching contracts (``saltbitter.testing.contracts.matching``), the privacy
+contract's seeding and matching's integration tests build their requests from. The
+other capabilities' writers only seed members; they are the one place here that names
+those capabilities' adapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from saltbitter.adapters.sqlalchemy.accounts import SqlaConsentLedger, SqlaUserRepository
+from saltbitter.adapters.sqlalchemy.assessments import SqlaAssessmentRepository
+from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
+from saltbitter.adapters.sqlalchemy.matching import (
+    SqlaCandidateReader,
+    SqlaDailySetStore,
+    SqlaDiscoverAllowance,
+    SqlaMatchStore,
+    SqlaReceivedLikes,
+    SqlaSwipeWriter,
+)
+from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
+from saltbitter.adapters.sqlalchemy.staging import StagedConnection
+from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
+from saltbitter.application.ports.accounts import ConsentLedger, UserRepository
+from saltbitter.application.ports.assessments import AssessmentRepository
+from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.testing.contracts.matching import MatchingRequest, RequestFactory
+from saltbitter.testing.fakes import InMemoryConsentLedger, InMemoryUserRepository
+from saltbitter.testing.fakes_assessments import InMemoryAssessmentRepository
+from saltbitter.testing.fakes_blocked_members import InMemoryBlockedMembers
+from saltbitter.testing.fakes_matching import (
+    InMemoryCandidateReader,
+    InMemoryDailySetStore,
+    InMemoryDiscoverAllowance,
+    InMemoryMatchStore,
+    InMemoryReceivedLikes,
+    InMemorySwipeWriter,
+)
+from saltbitter.testing.fakes_profiles import InMemoryPhotoRepository, InMemoryProfileRepository
+from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
+
+__all__ = [
+    "Writers",
+    "in_memory_requests",
+    "in_memory_writers",
+    "sql_requests",
+    "sql_writers",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Writers:
+    """The other capabilities' ports that seed members (``MemberWriters``)."""
+
+    users: UserRepository
+    profiles: ProfileRepository
+    photos: PhotoRepository
+    assessments: AssessmentRepository
+    consents: ConsentLedger
+
+
+def in_memory_writers(connection: InMemoryConnection) -> Writers:
+    return Writers(
+        InMemoryUserRepository(connection),
+        InMemoryProfileRepository(connection),
+        InMemoryPhotoRepository(connection),
+        InMemoryAssessmentRepository(connection),
+        InMemoryConsentLedger(connection),
+    )
+
+
+def sql_writers(db: StagedConnection) -> Writers:
+    return Writers(
+        SqlaUserRepository(db),
+        SqlaProfileRepository(db),
+        SqlaPhotoRepository(db),
+        SqlaAssessmentRepository(db),
+        SqlaConsentLedger(db),
+    )
+
+
+def in_memory_requests(database: InMemoryDatabase) -> RequestFactory:
+    """Fresh in-memory requests on ``database``, each inside its open transaction."""
+
+    @asynccontextmanager
+    async def request() -> AsyncIterator[MatchingRequest]:
+        connection = InMemoryConnection(database)
+        transaction = InMemoryTransaction(connection)
+        async with transaction:
+            yield MatchingRequest(
+                transaction=transaction,
+                writers=in_memory_writers(connection),
+                candidates=InMemoryCandidateReader(connection),
+                blocked=InMemoryBlockedMembers(connection),
+                swipes=InMemorySwipeWriter(connection),
+                matches=InMemoryMatchStore(connection),
+                likes=InMemoryReceivedLikes(connection),
+                daily_sets=InMemoryDailySetStore(connection),
+                allowance=InMemoryDiscoverAllowance(connection),
+            )
+
+    return request
+
+
+def sql_requests(engine: AsyncEngine) -> RequestFactory:
+    """Fresh SQL requests (one ``StagedConnection`` each), each inside its transaction."""
+
+    @asynccontextmanager
+    async def request() -> AsyncIterator[MatchingRequest]:
+        db = StagedConnection(engine)
+        try:
+            transaction = SqlaTransaction(db)
+            async with transaction:
+                yield MatchingRequest(
+                    transaction=transaction,
+                    writers=sql_writers(db),
+                    candidates=SqlaCandidateReader(db),
+                    blocked=SqlaBlockedMembers(db),
+                    swipes=SqlaSwipeWriter(db),
+                    matches=SqlaMatchStore(db),
+                    likes=SqlaReceivedLikes(db),
+                    daily_sets=SqlaDailySetStore(db),
+                    allowance=SqlaDiscoverAllowance(db),
+                )
+        finally:
+            await db.close()
+
+    return request
