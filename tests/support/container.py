@@ -31,6 +31,7 @@ from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.notifications.delivery import SendDueEmails
 from saltbitter.application.notifications.dto import EmailSweep, NotificationsPolicy
 from saltbitter.application.outbox import RelayOutbox
+from saltbitter.application.ports.ai import LanguageModel
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
 from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.conversations import MessageModerator, RealtimeFanout
@@ -62,6 +63,7 @@ from saltbitter.testing.fakes import (
     OutboxState,
 )
 from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_ai import InMemoryLanguageModel
 from saltbitter.testing.fakes_conversations import InMemoryMessageModerator, InMemoryRealtimeFanout
 from saltbitter.testing.fakes_payments import InMemoryPaymentGateway
 from saltbitter.testing.fakes_profiles import (
@@ -176,6 +178,10 @@ class FakesProvider(Provider):
     def matching_policy(self) -> MatchingPolicy:
         return self._world.matching_policy
 
+    @provide(scope=Scope.APP, override=True)
+    def language_model(self) -> LanguageModel:
+        return self._world.language_model
+
     @provide(scope=Scope.REQUEST, cache=False, override=True)
     def accounts_policy(self) -> AccountsPolicy:
         return self._world.policy
@@ -220,6 +226,7 @@ class FakeWorld:
     message_moderator: InMemoryMessageModerator = field(default_factory=InMemoryMessageModerator)
     fanout: InMemoryRealtimeFanout = field(default_factory=InMemoryRealtimeFanout)
     settings: Settings = field(default_factory=Settings)
+    language_model: InMemoryLanguageModel = field(default_factory=InMemoryLanguageModel)
     store: InMemoryPhotoStore = field(init=False, repr=False)
     payments: InMemoryPaymentGateway = field(init=False, repr=False)
     _container: AsyncContainer | None = field(default=None, init=False, repr=False)

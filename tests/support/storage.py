@@ -16,6 +16,7 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.testing.fakes import InMemoryOutbox
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 from support.fakes_accounts import AccountsFakes
+from support.fakes_ai import AiFakes
 from support.fakes_assessments import AssessmentsFakes
 from support.fakes_conversations import ConversationsFakes
 from support.fakes_matching import MatchingFakes
@@ -60,4 +61,5 @@ CAPABILITY_FAKES: tuple[type[Provider], ...] = (
     ConversationsFakes,
     PaymentsFakes,
     PrivacyFakes,
+    AiFakes,
 )

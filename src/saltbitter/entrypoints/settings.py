@@ -72,12 +72,17 @@ class Settings:
     # Quiet hours for member email, in each member's own timezone (HH:MM; equal = off).
     quiet_hours_start: str = "22:00"
     quiet_hours_end: str = "08:00"
-    # Conversations: messages are screened by OpenAI's moderation when a key is given
-    # (base URL for a compatible endpoint), by the local rules otherwise. While the
-    # service is down messages are delivered unscreened unless fail_closed (ADR 0020).
+    # OpenAI, one account for two uses: conversations screen messages with its moderation
+    # (else the local rules; while it is down messages are delivered unscreened unless
+    # fail_closed, ADR 0020) and the AI coach talks through its chat completions (else
+    # the embedded stand-in, docs/ai.md). The base URL points at a compatible endpoint.
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_moderation_model: str = "omni-moderation-latest"
+    openai_model: str = "gpt-4o-mini"
+    openai_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 20.0
+    openai_max_retries: Annotated[int, msgspec.Meta(ge=0)] = 2
+    openai_max_tokens: Annotated[int, msgspec.Meta(ge=16)] = 400
     moderation_fail_closed: bool = False
     # WebSocket: seconds to send the auth frame; how often an open socket re-checks its
     # session (logout-all closes sockets within this many seconds).

@@ -14,6 +14,7 @@ from enum import Enum
 from uuid import UUID
 
 from saltbitter.application.accounts.personal_data import PERSONAL_DATA as ACCOUNTS
+from saltbitter.application.ai.personal_data import PERSONAL_DATA as AI
 from saltbitter.application.assessments.personal_data import PERSONAL_DATA as ASSESSMENTS
 from saltbitter.application.conversations.personal_data import PERSONAL_DATA as CONVERSATIONS
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING
@@ -30,6 +31,7 @@ from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFI
 from saltbitter.application.safety.personal_data import PERSONAL_DATA as SAFETY
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_ai import AiState
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_conversations import ConversationsState
 from saltbitter.testing.fakes_matching import MatchingState
@@ -41,6 +43,7 @@ from saltbitter.testing.memory import InMemoryConnection
 
 __all__ = [
     "InMemoryAccountsPersonalData",
+    "InMemoryAiPersonalData",
     "InMemoryAssessmentsPersonalData",
     "InMemoryConversationsPersonalData",
     "InMemoryMatchingPersonalData",
@@ -331,6 +334,48 @@ class InMemoryConversationsPersonalData(_Holder):
         return self._report({"messages": len(gone)})
 
 
+class InMemoryAiPersonalData(_Holder):
+    declaration_value = AI
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._connection.state(AiState)
+        mine = sorted(
+            (c for c in state.conversations.values() if c.user_id == member), key=lambda c: c.id
+        )
+        ids = {c.id for c in mine}
+        return {
+            "ai_messages": [
+                _row(m)
+                for m in sorted(state.messages, key=lambda m: m.id)
+                if m.conversation_id in ids
+            ],
+            "ai_conversations": [_row(c) for c in mine],
+            "ai_quota_usage": [
+                {"user_id": str(user), "day": day.isoformat(), "used": used}
+                for (user, day), used in sorted(state.quota.items(), key=lambda item: item[0][1])
+                if user == member
+            ],
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(AiState)
+        ids = {cid for cid, c in state.conversations.items() if c.user_id == member}
+        messages = [m for m in state.messages if m.conversation_id in ids]
+        state.messages = [m for m in state.messages if m.conversation_id not in ids]
+        for cid in ids:
+            del state.conversations[cid]
+        quota = [key for key in state.quota if key[0] == member]
+        for key in quota:
+            del state.quota[key]
+        return self._report(
+            {
+                "ai_messages": len(messages),
+                "ai_conversations": len(ids),
+                "ai_quota_usage": len(quota),
+            }
+        )
+
+
 # Safety's records by table, with their fields standing for the declared member columns.
 _SAFETY_FIELDS: Mapping[str, tuple[str, Mapping[str, str]]] = {
     "appeals": ("appeals", {"member_id": "member_id", "resolved_by": "resolved_by"}),
@@ -427,6 +472,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemoryMatchingPersonalData,
         InMemoryNotificationsPersonalData,
         InMemoryConversationsPersonalData,
+        InMemoryAiPersonalData,
         InMemorySafetyPersonalData,
         InMemoryPaymentsPersonalData,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from saltbitter.adapters.sqlalchemy import (
     tables,
+    tables_ai,
     tables_assessments,
     tables_conversations,
     tables_members,
@@ -25,4 +26,5 @@ TABLE_MODULES = (
     tables_safety,
     tables_conversations,
     tables_payments,
+    tables_ai,
 )

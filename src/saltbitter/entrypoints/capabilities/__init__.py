@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from saltbitter.entrypoints.capabilities import (
     accounts,
+    ai,
     assessments,
     conversations,
     matching,
@@ -30,6 +31,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     conversations.CAPABILITY,
     matching.CAPABILITY,
     notifications.CAPABILITY,
+    ai.CAPABILITY,
     safety.CAPABILITY,
     payments.CAPABILITY,
 )

@@ -14,6 +14,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.entrypoints.composition import make_container, start_container, stop_container
 from saltbitter.entrypoints.http import (
+    ai,
     assessments,
     conversations,
     matching,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *assessments.ROUTES,
             *matching.ROUTES,
             *notifications.ROUTES,
+            *ai.ROUTES,
             *safety.ROUTES,
             *moderation.ROUTES,
             *conversations.ROUTES,

@@ -29,6 +29,14 @@ from saltbitter.application.ports.accounts import (
     SessionRepository,
     UserRepository,
 )
+from saltbitter.application.ports.ai import (
+    AiHistoryStore,
+    AiQuotaCounter,
+    Conversation,
+    ConversationKind,
+    MessageRole,
+    StoredMessage,
+)
 from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
 from saltbitter.application.ports.conversations import MessageWriter
 from saltbitter.application.ports.events import JsonScalar
@@ -204,6 +212,7 @@ async def seed_world(request_scope: RequestScope) -> World:
             await emails.schedule_email(_email(me))
             await emails.schedule_email(_email(other))
             await transaction.commit()
+    await _seed_ai(request_scope, me, other)
     await _seed_safety(request_scope, me, other, third, match.id)
     await _seed_messages(request_scope, me, other, match.id)
     await _seed_payments(request_scope, me, other)
@@ -230,6 +239,24 @@ async def _seed_messages(
                         decision=ModerationDecision.ALLOW,
                     )
                 )
+            await transaction.commit()
+
+
+async def _seed_ai(request_scope: RequestScope, me: UserId, other: UserId) -> None:
+    """A practice conversation each for me (two messages) and other (one), and a quota
+    spend each."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        history, quota = await r.get(AiHistoryStore), await r.get(AiQuotaCounter)
+        async with transaction:
+            for member, said in ((me, ("Hi", "Hello! I'm an AI.")), (other, ("Hey",))):
+                conversation = Conversation(uuid4(), member, ConversationKind.PRACTICE, "shy", T0)
+                history.start(conversation)
+                for i, body in enumerate(said):
+                    role = MessageRole.MEMBER if i % 2 == 0 else MessageRole.AI
+                    at = T0 + timedelta(seconds=i)
+                    history.add(StoredMessage(uuid4(), conversation.id, role, body, at))
+                assert await quota.try_spend(member, DAY, 50) == 1
             await transaction.commit()
 
 
@@ -324,6 +351,9 @@ class PersonalDataContract:
             "discover_allotments": 2,
             "notifications": 1,  # other's notice about our match is other's
             "scheduled_emails": 1,
+            "ai_messages": 2,
+            "ai_conversations": 1,
+            "ai_quota_usage": 1,
             "appeals": 1,
             "check_ins": 1,
             "blocks": 1,  # mine, not third's block on me
@@ -382,6 +412,9 @@ class PersonalDataContract:
             "notifications": 1,
             "scheduled_emails": 1,
             "messages": 0,  # the conversation went with the match
+            "ai_messages": 1,
+            "ai_conversations": 1,
+            "ai_quota_usage": 1,
             **SAFETY_TABLES,
             "payment_subscriptions": 1,
         }

@@ -1,0 +1,1 @@
+"""Use cases of the AI capability: practice personas, the coach, icebreakers, history."""
