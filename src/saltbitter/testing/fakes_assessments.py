@@ -22,6 +22,7 @@ from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord, User
 from saltbitter.domain.attachment import AgeBand
 from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import UserId
+from saltbitter.testing.fakes import InMemoryConsentLedger
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.memory import InMemoryRepository
 
@@ -119,18 +120,8 @@ class _OnAccounts(InMemoryRepository):
         return self._connection.state(AccountsState)
 
 
-class InMemoryMemberConsents(_OnAccounts, MemberConsents):
+class InMemoryMemberConsents(InMemoryConsentLedger, MemberConsents):
     """The accounts' consent ledger, oldest first; only ever appended to."""
-
-    def append(self, record: ConsentRecord) -> None:
-        self._accounts.consents.append(record)
-
-    async def history(self, user_id: UserId) -> Sequence[ConsentRecord]:
-        return [c for c in self._accounts.consents if c.user_id == user_id]
-
-    async def current(self, user_id: UserId, purpose: ConsentPurpose) -> ConsentRecord | None:
-        mine = [c for c in await self.history(user_id) if c.purpose is purpose]
-        return mine[-1] if mine else None
 
 
 class InMemoryMemberBirthdates(_OnAccounts, MemberBirthdates):

@@ -8,13 +8,14 @@ from typing import Any
 
 from sqlalchemy import Row, select, text, update
 
+from saltbitter.adapters.sqlalchemy.accounts import SqlaConsentLedger
 from saltbitter.adapters.sqlalchemy.shared_reads import (
     advisory_lock,
     current_sensitive_consent,
     latest_assessment_id,
 )
 from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
-from saltbitter.adapters.sqlalchemy.tables import consents, users
+from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_assessments import OVERALL_BAND, assessment_norms
 from saltbitter.adapters.sqlalchemy.tables_members import assessments, profiles
 from saltbitter.application.ports.assessments import (
@@ -28,7 +29,6 @@ from saltbitter.application.ports.assessments import (
     PublishedNorms,
     StoredAssessment,
 )
-from saltbitter.domain.accounts import ConsentPurpose, ConsentRecord
 from saltbitter.domain.attachment import AgeBand, AttachmentStyle, Norms, SubscaleNorm
 from saltbitter.domain.compatibility import SchwartzValue, ValueRatings
 from saltbitter.domain.shared import UserId
@@ -227,60 +227,11 @@ class SqlaNormsRepository(NormsRepository):
         )
 
 
-def _consent(row: Row[Any]) -> ConsentRecord:
-    return ConsentRecord(
-        user_id=UserId(row.user_id),
-        purpose=ConsentPurpose(row.purpose),
-        granted=row.granted,
-        policy_version=row.policy_version,
-        recorded_at=row.recorded_at,
-        ip_address=row.ip_address,
-        user_agent=row.user_agent,
-    )
+class SqlaMemberConsents(SqlaConsentLedger, MemberConsents):
+    """Assessments' view of the ``consents`` ledger: the accounts adapter's own queries,
+    append-only by construction (no UPDATE or DELETE)."""
 
-
-_CONSENT_COLUMNS = [column for column in consents.c if column.name != "id"]
-
-
-class SqlaMemberConsents(MemberConsents):
-    """The ``consents`` ledger; append-only by construction (no UPDATE or DELETE)."""
-
-    __slots__ = ("_db",)
-
-    def __init__(self, db: StagedConnection) -> None:
-        self._db = db
-
-    def append(self, record: ConsentRecord) -> None:
-        self._db.stage(
-            consents,
-            {
-                "user_id": record.user_id,
-                "purpose": record.purpose.value,
-                "granted": record.granted,
-                "policy_version": record.policy_version,
-                "recorded_at": record.recorded_at,
-                "ip_address": record.ip_address,
-                "user_agent": record.user_agent,
-            },
-        )
-
-    async def history(self, user_id: UserId) -> Sequence[ConsentRecord]:
-        statement = (
-            select(*_CONSENT_COLUMNS)
-            .where(consents.c.user_id == user_id)
-            .order_by(consents.c.recorded_at, consents.c.id)
-        )
-        return [_consent(row) for row in await self._db.execute(statement)]
-
-    async def current(self, user_id: UserId, purpose: ConsentPurpose) -> ConsentRecord | None:
-        statement = (
-            select(*_CONSENT_COLUMNS)
-            .where(consents.c.user_id == user_id, consents.c.purpose == purpose.value)
-            .order_by(consents.c.recorded_at.desc(), consents.c.id.desc())
-            .limit(1)
-        )
-        row = (await self._db.execute(statement)).one_or_none()
-        return None if row is None else _consent(row)
+    __slots__ = ()
 
 
 class SqlaMemberBirthdates(MemberBirthdates):
