@@ -26,11 +26,13 @@ from saltbitter.adapters.sqlalchemy.matching import (
     SqlaSwipeWriter,
 )
 from saltbitter.adapters.sqlalchemy.profiles import SqlaPhotoRepository, SqlaProfileRepository
+from saltbitter.adapters.sqlalchemy.safety import SqlaBlockStore
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.ports.accounts import ConsentLedger, UserRepository
 from saltbitter.application.ports.assessments import AssessmentRepository
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.application.ports.safety import BlockStore
 from saltbitter.testing.contracts.matching import MatchingRequest, RequestFactory
 from saltbitter.testing.fakes import InMemoryConsentLedger, InMemoryUserRepository
 from saltbitter.testing.fakes_assessments import InMemoryAssessmentRepository
@@ -44,6 +46,7 @@ from saltbitter.testing.fakes_matching import (
     InMemorySwipeWriter,
 )
 from saltbitter.testing.fakes_profiles import InMemoryPhotoRepository, InMemoryProfileRepository
+from saltbitter.testing.fakes_safety import InMemoryBlockStore
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
 
 __all__ = [
@@ -64,6 +67,7 @@ class Writers:
     photos: PhotoRepository
     assessments: AssessmentRepository
     consents: ConsentLedger
+    blocks: BlockStore
 
 
 def in_memory_writers(connection: InMemoryConnection) -> Writers:
@@ -73,6 +77,7 @@ def in_memory_writers(connection: InMemoryConnection) -> Writers:
         InMemoryPhotoRepository(connection),
         InMemoryAssessmentRepository(connection),
         InMemoryConsentLedger(connection),
+        InMemoryBlockStore(connection),
     )
 
 
@@ -83,6 +88,7 @@ def sql_writers(db: StagedConnection) -> Writers:
         SqlaPhotoRepository(db),
         SqlaAssessmentRepository(db),
         SqlaConsentLedger(db),
+        SqlaBlockStore(db),
     )
 
 

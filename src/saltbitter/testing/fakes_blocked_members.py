@@ -3,6 +3,7 @@ state (``SafetyState.blocks``), either direction."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from saltbitter.application.ports.matching import BlockedMembers
@@ -14,6 +15,14 @@ __all__ = ["InMemoryBlockedMembers"]
 
 
 class InMemoryBlockedMembers(InMemoryBlockReads, BlockedMembers):
+    async def blocked_pairs(self, members: Collection[UserId]) -> frozenset[frozenset[UserId]]:
+        wanted = set(members)
+        return frozenset(
+            frozenset((blocker, blocked))
+            for blocker, blocked in self._state.blocks
+            if blocker in wanted or blocked in wanted
+        )
+
     def block(self, blocker: UserId, blocked: UserId) -> None:
         """Test-only shortcut: record a block as safety's store would (committed at once
         outside a transaction)."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import and_, select, union
+from sqlalchemy import and_, or_, select, union
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables_safety import blocks
 from saltbitter.application.ports.safety import BlockReads
 from saltbitter.domain.shared import UserId
 
-__all__ = ["SqlaBlockReads", "blocked_between"]
+__all__ = ["SqlaBlockReads", "blocked_between", "blocked_pairs"]
 
 # Bound parameter lists above this size are split (SQLite's variable limit is 32766).
 _CHUNK = 5000
@@ -36,6 +36,25 @@ async def blocked_between(
             ),
         )
         found.update(UserId(row.member) for row in await db.execute(statement))
+    return frozenset(found)
+
+
+async def blocked_pairs(
+    db: StagedConnection, members: Collection[UserId]
+) -> frozenset[frozenset[UserId]]:
+    """Every block, either direction, with ``members`` on at least one side, as pairs;
+    one statement per chunk of members."""
+    wanted = list(dict.fromkeys(members))
+    found: set[frozenset[UserId]] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        statement = select(blocks.c.blocker_id, blocks.c.blocked_id).where(
+            or_(blocks.c.blocker_id.in_(chunk), blocks.c.blocked_id.in_(chunk))
+        )
+        found.update(
+            frozenset((UserId(row.blocker_id), UserId(row.blocked_id)))
+            for row in await db.execute(statement)
+        )
     return frozenset(found)
 
 

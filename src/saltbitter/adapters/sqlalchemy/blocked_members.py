@@ -3,8 +3,11 @@ request's connection (inside the caller's transaction when one is open)."""
 
 from __future__ import annotations
 
-from saltbitter.adapters.sqlalchemy.block_reads import SqlaBlockReads
+from collections.abc import Collection
+
+from saltbitter.adapters.sqlalchemy.block_reads import SqlaBlockReads, blocked_pairs
 from saltbitter.application.ports.matching import BlockedMembers
+from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaBlockedMembers"]
 
@@ -13,3 +16,8 @@ class SqlaBlockedMembers(SqlaBlockReads, BlockedMembers):
     """Blocks in either direction hide both members from each other."""
 
     __slots__ = ()
+
+    async def blocked_pairs(self, members: Collection[UserId]) -> frozenset[frozenset[UserId]]:
+        if not members:
+            return frozenset()
+        return await blocked_pairs(self._db, members)

@@ -129,19 +129,32 @@ class _Pool:
         self,
         viewers: Collection[UserId],
         histories: Iterable[tuple[UserId, UserId, PairHistory]],
+        blocked: Iterable[Collection[UserId]],
         exposure: dict[UserId, int],
         scorer: BatchScorer,
         policy: MatchingPolicy,
         seed: int,
     ) -> Selection:
+        """The allotment; pairs with an excluding history or a block (either direction)
+        are never allotted, so their slots go to other candidates."""
         population = self.population
         rows = {member.user_id: row for row, member in enumerate(self.members)}
+        exclusions = {
+            row: set(excluded)
+            for row, excluded in exclusions_from_histories(population, histories).items()
+        }
+        for pair in blocked:
+            ends = [rows[member] for member in pair if member in rows]
+            if len(ends) == 2:
+                first, second = ends
+                exclusions.setdefault(first, set()).add(second)
+                exclusions.setdefault(second, set()).add(first)
         return select_daily_sets(
             population,
             sorted(rows[viewer] for viewer in viewers),
             scorer,
             policy,
-            exclusions=exclusions_from_histories(population, histories),
+            exclusions={row: frozenset(excluded) for row, excluded in exclusions.items()},
             prior_exposure={rows[u]: count for u, count in exposure.items() if u in rows},
             seed=seed,
         )
@@ -229,6 +242,7 @@ class GenerateDailySets:
 
     transaction: Transaction
     candidates: CandidateReader
+    blocked: BlockedMembers
     daily_sets: DailySetStore
     outbox: Outbox
     clock: Clock
@@ -259,6 +273,7 @@ class GenerateDailySets:
                 and (member.user_id, targets[member.user_id][0]) not in done
             ]
             histories = await candidates.pair_histories([m.user_id for m in due]) if due else []
+            blocked = await self.blocked.blocked_pairs([m.user_id for m in due]) if due else []
             exposure = await daily_sets.recent_exposure(now - self.policy.exposure_window)
         await store_frequencies(self.cache, frequencies, self.policy.frequencies_ttl_seconds)
         dates = sorted({targets[member.user_id][0] for member in due})
@@ -269,6 +284,7 @@ class GenerateDailySets:
         selection = pool.select(
             [m.user_id for m in due],
             histories,
+            blocked,
             exposure,
             self.scorer,
             self.policy,
@@ -421,7 +437,7 @@ class GetDailySet:
         histories = await candidates.pair_histories([viewer.user_id])
         exposure = await daily_sets.recent_exposure(now - self.policy.exposure_window)
         selection = pool.select(
-            [viewer.user_id], histories, exposure, self.scorer, self.policy, _seed(today)
+            [viewer.user_id], histories, (), exposure, self.scorer, self.policy, _seed(today)
         )
         row = next(r for r, m in enumerate(pool.members) if m.user_id == viewer.user_id)
         daily = pool.daily_set(row, selection.sets[row], today, now, self.policy)

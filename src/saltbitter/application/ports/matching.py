@@ -147,6 +147,14 @@ class BlockedMembers(Protocol):
     ) -> frozenset[UserId]:
         """The targets that ``viewer_id`` blocked or was blocked by."""
 
+    @abstractmethod
+    async def blocked_pairs(self, members: Collection[UserId]) -> frozenset[frozenset[UserId]]:
+        """Every blocked pair, either direction, with at least one member in ``members``.
+
+        One batch read for the daily sweep, which excludes these pairs before allotting
+        (so a blocked member never takes a slot another candidate could fill).
+        """
+
 
 class CandidateReader(Protocol):
     """Members as matching sees them (accounts, profiles, photos, assessments, consents)

@@ -37,6 +37,7 @@ from saltbitter.application.ports.matching import (
     SwipeWriter,
 )
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
+from saltbitter.application.ports.safety import Block, BlockStore
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import AccountStatus, ConsentPurpose, ConsentRecord
 from saltbitter.domain.attachment import AttachmentStyle
@@ -124,6 +125,9 @@ class MemberWriters(Protocol):
 
     @property
     def consents(self) -> ConsentLedger: ...
+
+    @property
+    def blocks(self) -> BlockStore: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +231,52 @@ class BlockedMembersContract(_MatchingContract):
             nobody = await r.blocked.blocked_between(ada, [])
         assert blocked == frozenset()
         assert nobody == frozenset()
+        async with matching_request() as r:
+            assert await r.blocked.blocked_pairs([ada, bob]) == frozenset()
+            assert await r.blocked.blocked_pairs([]) == frozenset()
+
+    async def test_a_block_hides_both_members_in_either_direction(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            ada, bob, cy, dee = [await seed_member(r.writers) for _ in range(4)]
+            await r.writers.blocks.add(Block(ada, bob, T0))
+            await r.writers.blocks.add(Block(cy, ada, T0))
+            await r.transaction.commit()
+        async with matching_request() as r:
+            assert await r.blocked.blocked_between(ada, [bob, cy, dee]) == {bob, cy}
+            assert await r.blocked.blocked_between(bob, [ada, cy]) == {ada}
+            assert await r.blocked.blocked_between(dee, [ada, bob, cy]) == frozenset()
+
+    async def test_blocked_pairs_are_every_block_touching_the_members_either_way(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            ada, bob, cy, dee, eve = [await seed_member(r.writers) for _ in range(5)]
+            await r.writers.blocks.add(Block(ada, bob, T0))
+            await r.writers.blocks.add(Block(bob, ada, T0))  # both ways: one pair
+            await r.writers.blocks.add(Block(cy, ada, T0))
+            await r.writers.blocks.add(Block(dee, eve, T0))
+            await r.transaction.commit()
+        async with matching_request() as r:
+            pairs = await r.blocked.blocked_pairs([ada])
+            among = await r.blocked.blocked_pairs([bob, cy, eve, bob])
+            outside = await r.blocked.blocked_pairs([UserId(uuid4())])
+        assert pairs == {frozenset((ada, bob)), frozenset((ada, cy))}
+        assert among == {frozenset((ada, bob)), frozenset((ada, cy)), frozenset((dee, eve))}
+        assert outside == frozenset()
+
+    async def test_blocked_pairs_read_many_members_in_chunks(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            ada, bob = [await seed_member(r.writers) for _ in range(2)]
+            await r.writers.blocks.add(Block(bob, ada, T0))
+            await r.transaction.commit()
+        strangers = [UserId(uuid4()) for _ in range(12_000)]
+        async with matching_request() as r:
+            pairs = await r.blocked.blocked_pairs([*strangers, ada])
+        assert pairs == {frozenset((ada, bob))}
 
 
 class CandidateReaderContract(_MatchingContract):

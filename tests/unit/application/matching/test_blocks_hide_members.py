@@ -20,7 +20,9 @@ from saltbitter.application.matching.matches import ListLikesReceived, ListMatch
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import NotFound
+from saltbitter.domain.matching import AllocationPolicy, DailyQuotas
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.testing.fakes_matching import MatchingState
 from support.hypothesis_budget import budget
 
 from .conftest import MatchingWorld
@@ -67,6 +69,21 @@ async def test_a_set_the_sweep_cached_hides_a_blocked_member_on_both_sides(
     world.block(men[0], ada)
     assert men[0] not in await _daily_ids(world, ada)
     assert ada not in await _daily_ids(world, men[0])
+
+
+@pytest.mark.parametrize("blocker", ["viewer", "candidate"])
+async def test_the_sweep_allots_a_blocked_members_slot_to_someone_else(
+    world: MatchingWorld, blocker: str
+) -> None:
+    world.with_policy(allocation=AllocationPolicy(quotas=DailyQuotas(free=2), exposure_cap=None))
+    ada = await world.seed(display_name="Ada", tier=Tier.FREE)
+    men = [await world.seed(display_name=f"M{n}", tier=Tier.FREE, **MAN) for n in range(3)]
+    world.block(*((ada, men[0]) if blocker == "viewer" else (men[0], ada)))
+    await (await world.get(GenerateDailySets))()
+    stored = {who: daily for (who, _), daily in world.database[MatchingState].daily_sets.items()}
+    assert {entry.candidate_id for entry in stored[ada].entries} == {men[1], men[2]}  # full
+    assert ada not in {entry.candidate_id for entry in stored[men[0]].entries}
+    assert await _daily_ids(world, ada) == {men[1], men[2]}  # nothing filtered on read
 
 
 async def test_a_set_built_on_demand_leaves_blocked_members_out(world: MatchingWorld) -> None:

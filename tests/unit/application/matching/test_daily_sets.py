@@ -22,6 +22,7 @@ from saltbitter.domain.profiles import Visibility
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.testing.fakes import InMemoryOutbox, OutboxState
 from saltbitter.testing.fakes_accounts import AccountsState
+from saltbitter.testing.fakes_blocked_members import InMemoryBlockedMembers
 from saltbitter.testing.fakes_matching import (
     InMemoryCandidateReader,
     InMemoryDailySetStore,
@@ -199,6 +200,7 @@ async def test_a_crashed_run_resumes_where_it_stopped(world: MatchingWorld) -> N
     crashing = GenerateDailySets(
         _CrashingTransaction(connection, crash_at=2),
         InMemoryCandidateReader(connection),
+        InMemoryBlockedMembers(connection),
         InMemoryDailySetStore(connection),
         InMemoryOutbox(connection, world.clock, world.ids),
         world.clock,
