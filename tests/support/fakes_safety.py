@@ -9,6 +9,7 @@ from saltbitter.application.ports.safety import (
     BlockReads,
     BlockStore,
     CheckInStore,
+    HeldMessageStore,
     MemberDirectory,
     MemberStanding,
     ModerationAudit,
@@ -21,6 +22,7 @@ from saltbitter.testing.fakes_safety import (
     InMemoryBlockReads,
     InMemoryBlockStore,
     InMemoryCheckInStore,
+    InMemoryHeldMessageStore,
     InMemoryMemberDirectory,
     InMemoryMemberStanding,
     InMemoryModerationAudit,
@@ -45,3 +47,4 @@ class SafetyFakes(Provider):
     roles = provide(InMemoryRoleAssignments, provides=RoleAssignments, override=True)
     matches = provide(InMemorySafetyMatches, provides=SafetyMatches, override=True)
     check_ins = provide(InMemoryCheckInStore, provides=CheckInStore, override=True)
+    held_messages = provide(InMemoryHeldMessageStore, provides=HeldMessageStore, override=True)

@@ -231,7 +231,8 @@ def users_revoke_role(
 def moderation_queue(
     cursor: Annotated[str | None, typer.Option(help="next_cursor of the previous page")] = None,
 ) -> None:
-    """Print the open reports as JSON: escalated first, then by severity and age."""
+    """Print the open reports and held messages as JSON: escalated first, then by
+    severity and age."""
     from saltbitter.application.safety.moderation import ModerationQueue
 
     async def work(container: AsyncContainer) -> str:
@@ -262,6 +263,31 @@ def moderation_resolve(
     async def work(container: AsyncContainer) -> str:
         async with container() as scope:
             done = await (await scope.get(ResolveReport))(None, wanted, action, days, note)
+        return json.dumps(asdict(done), default=str, indent=2)
+
+    typer.echo(_with_container(work))
+
+
+@moderation_app.command("resolve-message")
+def moderation_resolve_message(
+    message_id: str,
+    action: Annotated[str, typer.Argument(help="dismiss, warn, suspend or ban")],
+    note: Annotated[str, typer.Option(help="Why (kept in the audit log)")],
+    days: Annotated[int | None, typer.Option(help="Suspension length (suspend only)")] = None,
+) -> None:
+    """Decide a held message about its sender as the operator (audited)."""
+    from uuid import UUID
+
+    from saltbitter.application.safety.moderation import ResolveHeldMessage
+
+    try:
+        wanted = UUID(message_id)
+    except ValueError:
+        raise typer.BadParameter("MESSAGE_ID is a held message's id (a UUID).") from None
+
+    async def work(container: AsyncContainer) -> str:
+        async with container() as scope:
+            done = await (await scope.get(ResolveHeldMessage))(None, wanted, action, days, note)
         return json.dumps(asdict(done), default=str, indent=2)
 
     typer.echo(_with_container(work))

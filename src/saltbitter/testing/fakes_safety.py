@@ -18,6 +18,8 @@ from saltbitter.application.ports.safety import (
     BlockStore,
     CheckIn,
     CheckInStore,
+    HeldMessage,
+    HeldMessageStore,
     MemberDirectory,
     MemberStanding,
     ModerationAudit,
@@ -45,6 +47,7 @@ __all__ = [
     "InMemoryBlockReads",
     "InMemoryBlockStore",
     "InMemoryCheckInStore",
+    "InMemoryHeldMessageStore",
     "InMemoryMemberDirectory",
     "InMemoryMemberStanding",
     "InMemoryModerationAudit",
@@ -65,6 +68,7 @@ class SafetyState:
     audit: list[AuditEntry] = field(default_factory=list)
     suspensions: dict[UserId, datetime | None] = field(default_factory=dict)  # None: ban
     check_ins: dict[UUID, CheckIn] = field(default_factory=dict)
+    held_messages: dict[UUID, HeldMessage] = field(default_factory=dict)
 
     def check(self) -> None:
         """The partial unique index: one open report per reporter and member."""
@@ -357,3 +361,39 @@ class InMemoryCheckInStore(_OnSafety, CheckInStore):
                 )
                 forgotten += 1
         return forgotten
+
+
+class InMemoryHeldMessageStore(_OnSafety, HeldMessageStore):
+    async def add(self, held: HeldMessage) -> bool:
+        if held.message_id in self._state.held_messages:
+            return False
+        self._state.held_messages[held.message_id] = held
+        return True
+
+    async def resolve(
+        self,
+        message_id: UUID,
+        *,
+        by: UserId | None,
+        action: ModerationAction,
+        note: str,
+        now: datetime,
+    ) -> HeldMessage | None:
+        held = self._state.held_messages.get(message_id)
+        if held is None or held.status is not ReportStatus.OPEN:
+            return None
+        resolved = dataclasses.replace(
+            held,
+            status=ReportStatus.RESOLVED,
+            resolved_at=now,
+            resolved_by=by,
+            action=action,
+            note=note,
+        )
+        self._state.held_messages[message_id] = resolved
+        return resolved
+
+    async def queue(self, limit: int) -> Sequence[HeldMessage]:
+        open_held = [h for h in self._state.held_messages.values() if h.status is ReportStatus.OPEN]
+        open_held.sort(key=lambda h: (-h.severity, h.created_at, h.message_id))
+        return open_held[:limit]

@@ -386,6 +386,10 @@ _SAFETY_FIELDS: Mapping[str, tuple[str, Mapping[str, str]]] = {
         {"reporter_id": "reporter_id", "reported_id": "reported_id", "resolved_by": "resolved_by"},
     ),
     "moderation_audit": ("audit", {"actor_id": "actor_id", "subject_id": "subject_id"}),
+    "held_messages": (
+        "held_messages",
+        {"sender_id": "sender_id", "recipient_id": "recipient_id", "resolved_by": "resolved_by"},
+    ),
 }
 
 

@@ -199,11 +199,12 @@ def test_moderators_work_the_queue_and_everyone_else_gets_403(
         ("GET", "/api/v1/moderation/queue"),
         ("GET", "/api/v1/moderation/audit"),
         ("POST", f"/api/v1/moderation/reports/{uuid.uuid4()}/resolve"),
+        ("POST", f"/api/v1/moderation/messages/{uuid.uuid4()}/resolve"),
         ("POST", f"/api/v1/moderation/appeals/{uuid.uuid4()}/resolve"),
     ):
         body = (
             {"action": "dismiss", "note": "x"}
-            if "reports" in path
+            if "appeals" not in path
             else {"upheld": True, "note": "x"}
         )
         response = api.http.request(
@@ -220,6 +221,16 @@ def test_moderators_work_the_queue_and_everyone_else_gets_403(
     assert [i["reported_id"] for i in items] == [target.user_id] * 3 + [lone.user_id]
     assert all(i["escalated"] for i in items[:3])
     assert not items[3]["escalated"]
+    assert {i["kind"] for i in items} == {"report"}
+    _problem(
+        api.http.post(
+            f"/api/v1/moderation/messages/{uuid.uuid4()}/resolve",
+            headers=moderator.headers,
+            json={"action": "dismiss", "note": "x"},
+        ),
+        404,
+        "held_message_not_found",
+    )
     _problem(
         api.http.get("/api/v1/moderation/audit", headers=moderator.headers), 403, "admin_required"
     )

@@ -59,3 +59,10 @@ def test_roles_are_granted_and_revoked_and_the_queue_is_served(cli_env: Path) ->
     assert "report_not_found" in missing.output
     not_an_id = runner.invoke(app, ["moderation", "resolve", "abc", "dismiss", "--note", "x"])
     assert not_an_id.exit_code == 2
+    no_message = runner.invoke(
+        app, ["moderation", "resolve-message", str(uuid4()), "warn", "--note", "Be kind."]
+    )
+    assert no_message.exit_code == 1
+    assert "held_message_not_found" in no_message.output
+    bad_id = runner.invoke(app, ["moderation", "resolve-message", "abc", "ban", "--note", "x"])
+    assert bad_id.exit_code == 2

@@ -34,6 +34,7 @@ from saltbitter.adapters.sqlalchemy.tables_safety import (
     appeals,
     blocks,
     check_ins,
+    held_messages,
     moderation_audit,
     reports,
     suspensions,
@@ -46,6 +47,8 @@ from saltbitter.application.ports.safety import (
     BlockStore,
     CheckIn,
     CheckInStore,
+    HeldMessage,
+    HeldMessageStore,
     MemberDirectory,
     MemberStanding,
     ModerationAudit,
@@ -69,6 +72,7 @@ __all__ = [
     "SqlaAppealStore",
     "SqlaBlockStore",
     "SqlaCheckInStore",
+    "SqlaHeldMessageStore",
     "SqlaMemberDirectory",
     "SqlaMemberStanding",
     "SqlaModerationAudit",
@@ -272,6 +276,85 @@ class SqlaReportStore(_OnConnection, ReportStore):
         )
         rows = await self._db.execute(statement)
         return [QueuedReport(_report(r), int(r.reporters)) for r in rows]
+
+
+def _held(row: Any) -> HeldMessage:
+    return HeldMessage(
+        message_id=row.message_id,
+        match_id=row.match_id,
+        sender_id=UserId(row.sender_id),
+        recipient_id=UserId(row.recipient_id),
+        decision=row.decision,
+        reasons=tuple(r for r in row.reasons.split(",") if r),
+        severity=row.severity,
+        created_at=row.created_at,
+        status=ReportStatus(row.status),
+        resolved_at=row.resolved_at,
+        resolved_by=None if row.resolved_by is None else UserId(row.resolved_by),
+        action=None if row.action is None else ModerationAction(row.action),
+        note=row.note,
+    )
+
+
+class SqlaHeldMessageStore(_OnConnection, HeldMessageStore):
+    async def add(self, held: HeldMessage) -> bool:
+        inserted = await self._db.execute(
+            self._insert(held_messages)
+            .values(
+                message_id=held.message_id,
+                match_id=held.match_id,
+                sender_id=held.sender_id,
+                recipient_id=held.recipient_id,
+                decision=held.decision,
+                reasons=",".join(held.reasons),
+                severity=held.severity,
+                status=held.status.value,
+                created_at=held.created_at,
+            )
+            .returning(held_messages.c.message_id)
+        )
+        return inserted.first() is not None
+
+    async def resolve(
+        self,
+        message_id: UUID,
+        *,
+        by: UserId | None,
+        action: ModerationAction,
+        note: str,
+        now: datetime,
+    ) -> HeldMessage | None:
+        row = (
+            await self._db.execute(
+                update(held_messages)
+                .where(
+                    held_messages.c.message_id == message_id,
+                    held_messages.c.status == ReportStatus.OPEN.value,
+                )
+                .values(
+                    status=ReportStatus.RESOLVED.value,
+                    resolved_at=now,
+                    resolved_by=by,
+                    action=action.value,
+                    note=note,
+                )
+                .returning(*held_messages.c)
+            )
+        ).first()
+        return None if row is None else _held(row)
+
+    async def queue(self, limit: int) -> Sequence[HeldMessage]:
+        rows = await self._db.execute(
+            select(held_messages)
+            .where(held_messages.c.status == ReportStatus.OPEN.value)
+            .order_by(
+                held_messages.c.severity.desc(),
+                held_messages.c.created_at,
+                held_messages.c.message_id,
+            )
+            .limit(limit)
+        )
+        return [_held(r) for r in rows]
 
 
 class SqlaModerationAudit(_OnConnection, ModerationAudit):

@@ -20,7 +20,15 @@ from sqlalchemy import (
 from saltbitter.adapters.sqlalchemy.column_types import UtcDateTime
 from saltbitter.adapters.sqlalchemy.tables import metadata
 
-__all__ = ["appeals", "blocks", "check_ins", "moderation_audit", "reports", "suspensions"]
+__all__ = [
+    "appeals",
+    "blocks",
+    "check_ins",
+    "held_messages",
+    "moderation_audit",
+    "reports",
+    "suspensions",
+]
 
 
 def _member(name: str, *, nullable: bool = False) -> Column[object]:
@@ -82,6 +90,27 @@ appeals = Table(
     Column("upheld", Boolean(), nullable=True),
     Column("note", Text(), nullable=True),
     Index("uq_appeals_report_id", "report_id", unique=True),
+)
+
+held_messages = Table(
+    "held_messages",
+    metadata,
+    # Conversations' message; no FK (its table is conversations'), the id makes a second
+    # delivery of MessageHeld a no-op.
+    Column("message_id", Uuid(), primary_key=True),
+    Column("match_id", Uuid(), nullable=False),
+    _member("sender_id"),
+    _member("recipient_id"),
+    Column("decision", String(16), nullable=False),
+    Column("reasons", Text(), nullable=False),  # comma-separated
+    Column("severity", Integer(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("resolved_at", UtcDateTime(), nullable=True),
+    Column("resolved_by", Uuid(), nullable=True),
+    Column("action", String(16), nullable=True),
+    Column("note", Text(), nullable=True),
+    Index(None, "status", "severity", "created_at"),
 )
 
 moderation_audit = Table(

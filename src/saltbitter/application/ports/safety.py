@@ -32,6 +32,8 @@ __all__ = [
     "BlockStore",
     "CheckIn",
     "CheckInStore",
+    "HeldMessage",
+    "HeldMessageStore",
     "MemberDirectory",
     "MemberStanding",
     "ModerationAudit",
@@ -77,6 +79,25 @@ class QueuedReport:
     @property
     def escalated(self) -> bool:
         return self.open_reporters >= ESCALATION_REPORTERS
+
+
+@dataclass(frozen=True, slots=True)
+class HeldMessage:
+    """A message conversations' screening held or blocked, waiting in the review queue."""
+
+    message_id: UUID
+    match_id: UUID
+    sender_id: UserId
+    recipient_id: UserId
+    decision: str  # "hold" or "block"
+    reasons: tuple[str, ...]
+    severity: int
+    created_at: datetime
+    status: ReportStatus = ReportStatus.OPEN
+    resolved_at: datetime | None = None
+    resolved_by: UserId | None = None
+    action: ModerationAction | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +208,31 @@ class ReportStore(Protocol):
     async def queue(self, offset: int, limit: int) -> Sequence[QueuedReport]:
         """Open reports: escalated members first, then by severity (high first), then
         oldest first."""
+
+
+class HeldMessageStore(Protocol):
+    """The ``held_messages`` table: one row per held message, whatever the deliveries."""
+
+    @abstractmethod
+    async def add(self, held: HeldMessage) -> bool:
+        """Queue a held message; False (and nothing changes) when it is already there."""
+
+    @abstractmethod
+    async def resolve(
+        self,
+        message_id: UUID,
+        *,
+        by: UserId | None,
+        action: ModerationAction,
+        note: str,
+        now: datetime,
+    ) -> HeldMessage | None:
+        """Close an open held message; None when it is not open (resolved, unknown)."""
+
+    @abstractmethod
+    async def queue(self, limit: int) -> Sequence[HeldMessage]:
+        """The first ``limit`` open held messages: severity (high first), then oldest
+        first, the message id breaking ties."""
 
 
 class ModerationAudit(Protocol):

@@ -6,13 +6,17 @@ log is for admins only (``admin_required``). Every decision is audited.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.safety import (
     Appeal,
     AppealStore,
+    HeldMessage,
+    HeldMessageStore,
     MemberStanding,
     ModerationAudit,
     ReportStore,
@@ -34,7 +38,14 @@ from saltbitter.application.safety.views import (
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import EmailAddress
 from saltbitter.domain.errors import NotFound, PermissionDenied, ValidationFailed
-from saltbitter.domain.safety import ModerationAction, ReportStatus, check_resolution
+from saltbitter.domain.safety import (
+    ModerationAction,
+    ReportStatus,
+    Resolution,
+    check_resolution,
+    held_message_severity,
+    queue_key,
+)
 from saltbitter.domain.shared import Role, UserId
 
 __all__ = [
@@ -44,7 +55,9 @@ __all__ = [
     "LiftExpiredSuspensions",
     "ListAudit",
     "ModerationQueue",
+    "QueueHeldMessage",
     "ResolveAppeal",
+    "ResolveHeldMessage",
     "ResolveReport",
     "ensure_admin",
     "ensure_moderator",
@@ -70,18 +83,33 @@ def _report_not_found() -> NotFound:
 
 @dataclass(frozen=True, slots=True)
 class ModerationQueue:
-    """Open reports, escalated members first, then by severity and age (20 a page)."""
+    """Open reports and held messages (20 a page): escalated members first, then by
+    severity and age, whichever kind."""
 
     reports: ReportStore
+    held: HeldMessageStore
 
     async def __call__(self, principal: Principal | None, cursor: str | None = None) -> QueuePage:
         if principal is not None:  # None: the operator's CLI
             ensure_moderator(principal)
         offset = decode_offset(cursor)
-        found = list(await self.reports.queue(offset, PAGE_SIZE + 1))
-        more = len(found) > PAGE_SIZE
-        items = [QueueItemView.of(q) for q in found[:PAGE_SIZE]]
-        return QueuePage(items, encode_offset(offset + PAGE_SIZE) if more else None)
+        wanted = offset + PAGE_SIZE + 1  # both lists are sorted: merge their heads
+        reports = [QueueItemView.of(q) for q in await self.reports.queue(0, wanted)]
+        messages = [QueueItemView.of_message(h) for h in await self.held.queue(wanted)]
+        merged = list(heapq.merge(reports, messages, key=_queue_order))[offset:wanted]
+        more = len(merged) > PAGE_SIZE
+        return QueuePage(merged[:PAGE_SIZE], encode_offset(offset + PAGE_SIZE) if more else None)
+
+
+def _queue_order(item: QueueItemView) -> tuple[object, ...]:
+    # Reports before held messages on a full tie, so that pages stay stable.
+    key = queue_key(
+        escalated=item.escalated,
+        severity=item.severity,
+        created_at=item.created_at,
+        report_id=item.id,
+    )
+    return (*key[:3], item.kind != "report", key.report_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,17 +150,9 @@ class ResolveReport:
             if report is None:
                 raise _report_not_found()
             member = report.reported_id
-            until = resolution.suspended_until(now)
-            if resolution.action is ModerationAction.SUSPEND and until is not None:
-                await self.standing.suspend(member, until, now)
-                self.outbox.add(
-                    MemberSuspended(user_id=member, report_id=report.id, days=resolution.days or 0)
-                )
-            elif resolution.action is ModerationAction.BAN:
-                await self.standing.ban(member, now)
-                self.outbox.add(MemberBanned(user_id=member, report_id=report.id))
-            elif resolution.action is ModerationAction.WARN:
-                self.outbox.add(MemberWarned(user_id=member, report_id=report.id))
+            until = await _act_on_member(
+                self.standing, self.outbox, resolution, member, report.id, now
+            )
             record(
                 self.audit,
                 self.clock,
@@ -141,11 +161,122 @@ class ResolveReport:
                 action=f"report.{resolution.action.value}",
                 subject=member,
                 object_id=report.id,
-                detail=resolution.note
-                + ("" if resolution.days is None else f" ({resolution.days} days)"),
+                detail=_detail(resolution),
             )
             await self.transaction.commit()
         return ResolvedReportView(report.id, member, resolution.action, now, until)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueHeldMessage:
+    """On conversations' MessageHeld (its fields; the wiring reads the event, so that
+    safety's application does not depend on conversations): the message waits in the
+    review queue, once however often the event is delivered."""
+
+    transaction: Transaction
+    held: HeldMessageStore
+    clock: Clock
+
+    async def __call__(
+        self,
+        *,
+        message_id: UUID,
+        match_id: UUID,
+        sender_id: UserId,
+        recipient_id: UserId,
+        decision: str,
+        reasons: tuple[str, ...],
+    ) -> bool:
+        held = HeldMessage(
+            message_id=message_id,
+            match_id=match_id,
+            sender_id=sender_id,
+            recipient_id=recipient_id,
+            decision=decision,
+            reasons=tuple(reasons),
+            severity=held_message_severity(decision),
+            created_at=self.clock.now(),
+        )
+        async with self.transaction:
+            added = await self.held.add(held)
+            await self.transaction.commit()
+        return added
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveHeldMessage:
+    """Decide a held message like a report, about its sender: dismiss (nothing against
+    them; the message stays undelivered), warn, suspend for 1 to 365 days or ban. A
+    message not open in the queue is ``held_message_not_found``."""
+
+    transaction: Transaction
+    held: HeldMessageStore
+    standing: MemberStanding
+    audit: ModerationAudit
+    outbox: Outbox
+    clock: Clock
+    ids: IdGenerator
+
+    async def __call__(
+        self,
+        principal: Principal | None,
+        message_id: UUID,
+        action: str,
+        days: int | None,
+        note: str,
+    ) -> ResolvedReportView:
+        if principal is not None:
+            ensure_moderator(principal)
+        resolution = check_resolution(action, days, note)
+        moderator = None if principal is None else principal.user_id
+        now = self.clock.now()
+        async with self.transaction:
+            held = await self.held.resolve(
+                message_id, by=moderator, action=resolution.action, note=resolution.note, now=now
+            )
+            if held is None:
+                raise NotFound("No such held message.", code="held_message_not_found")
+            until = await _act_on_member(
+                self.standing, self.outbox, resolution, held.sender_id, held.message_id, now
+            )
+            record(
+                self.audit,
+                self.clock,
+                self.ids,
+                actor=moderator,
+                action=f"message.{resolution.action.value}",
+                subject=held.sender_id,
+                object_id=held.message_id,
+                detail=_detail(resolution),
+            )
+            await self.transaction.commit()
+        return ResolvedReportView(held.message_id, held.sender_id, resolution.action, now, until)
+
+
+async def _act_on_member(
+    standing: MemberStanding,
+    outbox: Outbox,
+    resolution: Resolution,
+    member: UserId,
+    decided: UUID,
+    now: datetime,
+) -> datetime | None:
+    """Apply a decision to ``member``; ``decided`` is the report or held message (the
+    events' ``report_id``). Returns the end of a suspension."""
+    until = resolution.suspended_until(now)
+    if resolution.action is ModerationAction.SUSPEND and until is not None:
+        await standing.suspend(member, until, now)
+        outbox.add(MemberSuspended(user_id=member, report_id=decided, days=resolution.days or 0))
+    elif resolution.action is ModerationAction.BAN:
+        await standing.ban(member, now)
+        outbox.add(MemberBanned(user_id=member, report_id=decided))
+    elif resolution.action is ModerationAction.WARN:
+        outbox.add(MemberWarned(user_id=member, report_id=decided))
+    return until
+
+
+def _detail(resolution: Resolution) -> str:
+    return resolution.note + ("" if resolution.days is None else f" ({resolution.days} days)")
 
 
 @dataclass(frozen=True, slots=True)

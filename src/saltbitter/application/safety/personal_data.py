@@ -52,6 +52,15 @@ PERSONAL_DATA = PersonalData(
             exported_by=("reporter_id",),
         ),
         PersonalTable(
+            "held_messages",
+            ("sender_id", "recipient_id", "resolved_by"),
+            Erasure.DELETE,
+            "Messages screening held, waiting for or decided by a moderator: the sender's "
+            "(their message and the decision about it; the text itself is conversations' "
+            "and exported there); erased with either member, as the message is.",
+            exported_by=("sender_id",),
+        ),
+        PersonalTable(
             "suspensions",
             ("member_id",),
             Erasure.DELETE,
@@ -74,5 +83,6 @@ PERSONAL_DATA = PersonalData(
         MemberSuspended.name: ("user_id",),
         MemberBanned.name: ("user_id",),
         topics.SEND_CHECK_IN_ALERT: (),
+        topics.QUEUE_HELD_MESSAGE: ("sender_id", "recipient_id"),
     },
 )

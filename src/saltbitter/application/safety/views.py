@@ -10,6 +10,7 @@ from saltbitter.application.ports.safety import (
     Appeal,
     AuditEntry,
     CheckIn,
+    HeldMessage,
     QueuedReport,
     Report,
 )
@@ -67,18 +68,39 @@ class ReportView:
 
 @dataclass(frozen=True, slots=True)
 class QueueItemView:
-    """A report as moderators see it."""
+    """A report, or a message screening held (kind ``message``: no reporter nor reason,
+    ``reported_id`` is its sender, ``id`` the message's, ``reasons`` screening's), as
+    moderators see it."""
 
     id: UUID
-    reporter_id: UserId
+    reporter_id: UserId | None
     reported_id: UserId
-    reason: ReportReason
+    reason: ReportReason | None
     severity: int
     details: str
     message_id: UUID | None
     created_at: datetime
     escalated: bool
     open_reporters: int
+    kind: str = "report"
+    reasons: tuple[str, ...] = ()
+
+    @classmethod
+    def of_message(cls, held: HeldMessage) -> QueueItemView:
+        return cls(
+            held.message_id,
+            None,
+            held.sender_id,
+            None,
+            held.severity,
+            "",
+            held.message_id,
+            held.created_at,
+            escalated=False,
+            open_reporters=0,
+            kind="message",
+            reasons=held.reasons,
+        )
 
     @classmethod
     def of(cls, queued: QueuedReport) -> QueueItemView:

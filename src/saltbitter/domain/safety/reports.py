@@ -22,6 +22,7 @@ __all__ = [
     "ReportStatus",
     "check_details",
     "ensure_not_self",
+    "held_message_severity",
     "is_escalated",
     "queue_key",
     "severity_of",
@@ -73,6 +74,12 @@ SEVERITY: Mapping[ReportReason, int] = MappingProxyType(
 
 def severity_of(reason: ReportReason) -> int:
     return SEVERITY[reason]
+
+
+def held_message_severity(decision: str) -> int:
+    """Severity of a message conversations' screening held: a blocked message (clear
+    abuse) ranks with harassment (4), a held one (needs a look) with scams (3)."""
+    return 4 if decision == "block" else 3
 
 
 def check_details(details: str, field: str = "details") -> FieldError | None:

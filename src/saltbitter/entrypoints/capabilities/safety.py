@@ -11,6 +11,7 @@ from saltbitter.adapters.sqlalchemy.safety import (
     SqlaAppealStore,
     SqlaBlockStore,
     SqlaCheckInStore,
+    SqlaHeldMessageStore,
     SqlaMemberDirectory,
     SqlaMemberStanding,
     SqlaModerationAudit,
@@ -18,12 +19,14 @@ from saltbitter.adapters.sqlalchemy.safety import (
     SqlaRoleAssignments,
     SqlaSafetyMatches,
 )
+from saltbitter.application.conversations.events import MessageHeld
 from saltbitter.application.matching import topics as matching_topics
 from saltbitter.application.ports.safety import (
     AppealStore,
     BlockReads,
     BlockStore,
     CheckInStore,
+    HeldMessageStore,
     MemberDirectory,
     MemberStanding,
     ModerationAudit,
@@ -59,7 +62,9 @@ from saltbitter.application.safety.moderation import (
     LiftExpiredSuspensions,
     ListAudit,
     ModerationQueue,
+    QueueHeldMessage,
     ResolveAppeal,
+    ResolveHeldMessage,
     ResolveReport,
 )
 from saltbitter.application.safety.personal_data import PERSONAL_DATA as SAFETY_PERSONAL_DATA
@@ -84,6 +89,7 @@ class SafetyProvider(Provider):
     roles = provide(SqlaRoleAssignments, provides=RoleAssignments)
     matches = provide(SqlaSafetyMatches, provides=SafetyMatches)
     check_ins = provide(SqlaCheckInStore, provides=CheckInStore)
+    held_messages = provide(SqlaHeldMessageStore, provides=HeldMessageStore)
 
     use_cases = provide_all(
         BlockMember,
@@ -92,6 +98,8 @@ class SafetyProvider(Provider):
         ReportMember,
         ModerationQueue,
         ResolveReport,
+        QueueHeldMessage,
+        ResolveHeldMessage,
         AuthenticateAppellant,
         FileAppeal,
         ResolveAppeal,
@@ -117,6 +125,18 @@ async def _send_check_in_alert(
             event.check_in_id, panic=True, latitude=event.latitude, longitude=event.longitude
         )
     return await send(event.check_in_id, panic=False)
+
+
+async def _queue_held_message(scope: AsyncContainer, event: MessageHeld) -> object:
+    queue = await scope.get(QueueHeldMessage)
+    return await queue(
+        message_id=event.message_id,
+        match_id=event.match_id,
+        sender_id=event.sender_id,
+        recipient_id=event.recipient_id,
+        decision=event.decision,
+        reasons=tuple(event.reasons),
+    )
 
 
 async def _sweep_overdue(scope: AsyncContainer, _: None) -> object:
@@ -160,9 +180,12 @@ CAPABILITY = Capability(
         MemberBlocked: (matching_topics.FORGET_MEMBER_CACHES,),
         CheckInOverdue: (topics.SEND_CHECK_IN_ALERT,),
         PanicRaised: (topics.SEND_CHECK_IN_ALERT,),
+        # Conversations' screening held or blocked a message: it joins the review queue.
+        MessageHeld: (topics.QUEUE_HELD_MESSAGE,),
     },
     jobs={
         topics.SEND_CHECK_IN_ALERT: Job(_send_check_in_alert),
+        topics.QUEUE_HELD_MESSAGE: Job(_queue_held_message),
         topics.SWEEP_OVERDUE_CHECK_INS: Job(_sweep_overdue),
         topics.FORGET_CHECK_IN_CONTACTS: Job(_forget_contacts),
         topics.LIFT_EXPIRED_SUSPENSIONS: Job(_lift_suspensions),

@@ -18,6 +18,7 @@ from saltbitter.application.safety.moderation import (
     ListAudit,
     ModerationQueue,
     ResolveAppeal,
+    ResolveHeldMessage,
     ResolveReport,
 )
 from saltbitter.application.safety.views import AppealView, AuditPage, QueuePage
@@ -93,7 +94,7 @@ class ModerationController(Controller):
 
     @get(
         "/queue",
-        summary="Open reports: escalated members first, then by severity and age",
+        summary="Open reports and held messages: escalated members first, then by severity and age",
         security=BEARER,
         responses=documented_errors(401, 403, 422, LIMITED),
     )
@@ -120,6 +121,29 @@ class ModerationController(Controller):
         resolve: FromDishka[ResolveReport],
     ) -> ResolvedReport:
         done = await resolve(principal, report_id, data.action, data.days, data.note)
+        return ResolvedReport(
+            done.id,
+            done.reported_id,
+            done.action.value,
+            done.resolved_at.isoformat(),
+            None if done.suspended_until is None else done.suspended_until.isoformat(),
+        )
+
+    @post(
+        "/messages/{message_id:uuid}/resolve",
+        status_code=HTTP_200_OK,
+        summary="Decide a held message about its sender: dismiss, warn, suspend or ban",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 422, LIMITED),
+    )
+    async def resolve_held_message(
+        self,
+        message_id: FromPath[UUID],
+        data: JSONBody[ResolveRequest],
+        principal: FromDishka[Principal],
+        resolve: FromDishka[ResolveHeldMessage],
+    ) -> ResolvedReport:
+        done = await resolve(principal, message_id, data.action, data.days, data.note)
         return ResolvedReport(
             done.id,
             done.reported_id,

@@ -64,6 +64,8 @@ from saltbitter.application.ports.safety import (
     BlockStore,
     CheckIn,
     CheckInStore,
+    HeldMessage,
+    HeldMessageStore,
     MemberStanding,
     ModerationAudit,
     Report,
@@ -97,7 +99,16 @@ ReferenceScan = Callable[[UserId], Awaitable[Mapping[str, int]]]
 DAY = date(2026, 3, 1)
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 SAFETY_TABLES = dict.fromkeys(
-    ("appeals", "check_ins", "blocks", "reports", "suspensions", "moderation_audit"), 0
+    (
+        "appeals",
+        "check_ins",
+        "blocks",
+        "reports",
+        "suspensions",
+        "moderation_audit",
+        "held_messages",
+    ),
+    0,
 )
 """Safety's tables, for members without safety records."""
 
@@ -268,7 +279,8 @@ async def _seed_safety(
     request_scope: RequestScope, me: UserId, other: UserId, third: UserId, match_id: UUID
 ) -> None:
     """My block and report, third's block and report on me, my appeal, check-in and
-    suspension, and an audit entry about me by other (as a moderator)."""
+    suspension, an audit entry about me by other (as a moderator), and a held message
+    each way between me and other."""
     async with request_scope() as r:
         transaction = await r.get(Transaction)
         blocks, reports = await r.get(BlockStore), await r.get(ReportStore)
@@ -288,6 +300,11 @@ async def _seed_safety(
             (await r.get(ModerationAudit)).append(
                 AuditEntry(uuid4(), other, "report.suspend", me, on_me.id, "", T0)
             )
+            held = await r.get(HeldMessageStore)
+            for sender, recipient in ((me, other), (other, me)):
+                await held.add(
+                    HeldMessage(uuid4(), match_id, sender, recipient, "hold", ("spam",), 3, T0)
+                )
             await transaction.commit()
 
 
@@ -360,6 +377,7 @@ class PersonalDataContract:
             "reports": 1,  # mine, not third's report about me
             "suspensions": 1,
             "moderation_audit": 1,
+            "held_messages": 1,  # one I sent, not the one other sent me
             "messages": 2,  # sent and received
             "payment_subscriptions": 1,
         }

@@ -10,6 +10,7 @@ matches that safety's rows refer to.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from saltbitter.application.ports.safety import (
     BlockStore,
     CheckIn,
     CheckInStore,
+    HeldMessage,
+    HeldMessageStore,
     MemberDirectory,
     MemberStanding,
     ModerationAudit,
@@ -60,6 +63,7 @@ class SafetyPorts:
     roles: RoleAssignments
     matches: SafetyMatches
     check_ins: CheckInStore
+    held_messages: HeldMessageStore
     users: UserRepository
     sessions: SessionRepository
     matching: SwipeWriter
@@ -220,6 +224,58 @@ class SafetyContract:
         assert [q.escalated for q in queue] == [True] * 3 + [False] * 3
         assert [q.open_reporters for q in queue] == [3, 3, 3, 1, 2, 2]
         assert [q.report.id for q in second_page] == [q.report.id for q in queue[4:]]
+
+    async def test_a_held_message_is_queued_once_then_resolved(self, ports: PortsFactory) -> None:
+        ada, bo = await _members(ports, 2)
+
+        def held(severity: int, minutes: int) -> HeldMessage:
+            return HeldMessage(
+                message_id=uuid4(),
+                match_id=uuid4(),
+                sender_id=ada,
+                recipient_id=bo,
+                decision="hold",
+                reasons=("harassment", "threat"),
+                severity=severity,
+                created_at=T0 + timedelta(minutes=minutes),
+            )
+
+        old_low, high, new_low = held(3, 0), held(4, 5), held(3, 9)
+        async with ports() as p, p.transaction:
+            assert await p.held_messages.add(new_low)
+            assert await p.held_messages.add(old_low)
+            assert await p.held_messages.add(high)
+            await p.transaction.commit()
+        async with ports() as p, p.transaction:
+            assert not await p.held_messages.add(dataclasses.replace(high, reasons=()))
+            await p.transaction.commit()
+        async with ports() as p:
+            queue = list(await p.held_messages.queue(10))
+            assert [h.message_id for h in await p.held_messages.queue(2)] == [
+                high.message_id,
+                old_low.message_id,
+            ]
+        assert queue == [high, old_low, new_low]
+        async with ports() as p, p.transaction:
+            resolved = await p.held_messages.resolve(
+                high.message_id, by=bo, action=ModerationAction.WARN, note="rude", now=T0
+            )
+            assert resolved is not None
+            assert (resolved.status, resolved.action, resolved.resolved_by) == (
+                ReportStatus.RESOLVED,
+                ModerationAction.WARN,
+                bo,
+            )
+            again = await p.held_messages.resolve(
+                high.message_id, by=bo, action=ModerationAction.BAN, note="x", now=T0
+            )
+            assert again is None
+            await p.transaction.commit()
+        async with ports() as p:
+            assert [h.message_id for h in await p.held_messages.queue(10)] == [
+                old_low.message_id,
+                new_low.message_id,
+            ]
 
     # Moderation ------------------------------------------------------------------
 

@@ -7,7 +7,11 @@ from uuid import uuid4
 
 import pytest
 
+from saltbitter.application.conversations.events import MessageHeld
 from saltbitter.application.matching import topics as matching_topics
+from saltbitter.application.outbox import RelayOutbox
+from saltbitter.application.ports.events import Outbox
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.safety import topics
 from saltbitter.application.safety.blocks import BlockMember, ListBlocks, UnblockMember
 from saltbitter.application.safety.checkins import (
@@ -22,6 +26,7 @@ from saltbitter.application.safety.events import (
     MemberBlocked,
     MemberReported,
     MemberUnblocked,
+    MemberWarned,
 )
 from saltbitter.application.safety.moderation import (
     ChangeRole,
@@ -29,7 +34,9 @@ from saltbitter.application.safety.moderation import (
     LiftExpiredSuspensions,
     ListAudit,
     ModerationQueue,
+    QueueHeldMessage,
     ResolveAppeal,
+    ResolveHeldMessage,
     ResolveReport,
 )
 from saltbitter.application.safety.reports import ReportCommand, ReportMember
@@ -139,6 +146,88 @@ async def test_moderators_decide_and_members_appeal(world: FakeWorld) -> None:
         await (await world.get(ListAudit))(moderator)
     audit = await (await world.get(ListAudit))(_as(moderator, Role.ADMIN))
     assert [e.action for e in audit.items] == ["appeal.upheld", "appeal.filed", "report.suspend"]
+
+
+async def test_a_held_message_is_queued_once_and_decided_about_its_sender(
+    world: FakeWorld,
+) -> None:
+    sender, recipient = await world.member("s@example.org"), await world.member("r@example.org")
+    moderator = _as(await world.member("mod@example.org"), Role.MODERATOR)
+    await (await world.get(ReportMember))(recipient, _report(sender.user_id, block=False))
+    world.clock.advance(timedelta(minutes=1))
+    held = MessageHeld(
+        message_id=uuid4(),
+        match_id=uuid4(),
+        sender_id=sender.user_id,
+        recipient_id=recipient.user_id,
+        decision="block",
+        reasons=("threat",),
+    )
+    async with world.container() as scope:  # conversations' side: the event is published
+        transaction, outbox = await scope.get(Transaction), await scope.get(Outbox)
+        async with transaction:
+            outbox.add(held)
+            await transaction.commit()
+    await (await world.get(RelayOutbox))()
+    world.queue.jobs = world.queue.jobs * 2  # at-least-once: delivered twice
+    ran = await world.deliver_jobs()
+    assert ran.count(topics.QUEUE_HELD_MESSAGE) == 2
+
+    queue = await (await world.get(ModerationQueue))(moderator)
+    # Same severity (harassment 4, a blocked message 4): the older report first.
+    assert [(i.kind, i.id) for i in queue.items][1:] == [("message", held.message_id)]
+    report, message = queue.items
+    assert report.kind == "report"
+    assert (message.reported_id, message.reporter_id, message.reasons, message.severity) == (
+        sender.user_id,
+        None,
+        ("threat",),
+        4,
+    )
+
+    resolve = await world.get(ResolveHeldMessage)
+    with pytest.raises(PermissionDenied):
+        await resolve(recipient, held.message_id, "warn", None, "Be kind")
+    done = await resolve(moderator, held.message_id, "warn", None, "Be kind")
+    assert (done.id, done.reported_id) == (held.message_id, sender.user_id)
+    assert [e.user_id for e in world.events(MemberWarned)] == [sender.user_id]
+    with pytest.raises(NotFound) as again:
+        await (await world.get(ResolveHeldMessage))(moderator, held.message_id, "ban", None, "x")
+    assert again.value.code == "held_message_not_found"
+    assert [i.kind for i in (await (await world.get(ModerationQueue))(moderator)).items] == [
+        "report"
+    ]
+    audit = await (await world.get(ListAudit))(_as(moderator, Role.ADMIN))
+    assert [(e.action, e.object_id) for e in audit.items] == [("message.warn", held.message_id)]
+
+
+async def test_the_queue_pages_across_reports_and_held_messages(world: FakeWorld) -> None:
+    moderator = _as(await world.member("mod@example.org"), Role.MODERATOR)
+    sender = await world.member("s@example.org")
+    queue_held = await world.get(QueueHeldMessage)
+    for n in range(15):
+        reporter = await world.member(f"r{n}@example.org")
+        await (await world.get(ReportMember))(reporter, _report(sender.user_id, block=False))
+        decision = "hold" if n % 2 else "block"
+        assert await queue_held(
+            message_id=uuid4(),
+            match_id=uuid4(),
+            sender_id=sender.user_id,
+            recipient_id=reporter.user_id,
+            decision=decision,
+            reasons=(),
+        )
+        world.clock.advance(timedelta(seconds=1))
+    first = await (await world.get(ModerationQueue))(moderator)
+    assert first.next_cursor is not None
+    second = await (await world.get(ModerationQueue))(moderator, first.next_cursor)
+    assert second.next_cursor is None
+    items = first.items + second.items
+    assert len(items) == len({i.id for i in items}) == 30
+    # Escalated reports (15 reporters) first, then blocked (4) before held (3) messages.
+    assert [i.kind for i in items[:15]] == ["report"] * 15
+    assert [i.severity for i in items[15:]] == [4] * 8 + [3] * 7
+    assert [i.created_at for i in items[15:23]] == sorted(i.created_at for i in items[15:23])
 
 
 async def test_suspensions_end_when_their_time_passes(world: FakeWorld) -> None:
