@@ -195,7 +195,7 @@ class InMemoryPhotoStore(PhotoStore):
             signature = query["signature"][0]
         except (KeyError, ValueError):
             return None
-        if not hmac.compare_digest(signature, self._sign(key, expires)):
+        if not hmac.compare_digest(signature.encode(), self._sign(key, expires).encode()):
             return None
         if self._clock.now().timestamp() >= expires:
             return None

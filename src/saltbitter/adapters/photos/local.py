@@ -141,7 +141,8 @@ class LocalFolderPhotoStore(PhotoStore):
         link past its expiry, so a client knows to ask for a fresh one."""
         if not _KEY.match(key) or ".." in key:
             raise _not_found()
-        if not hmac.compare_digest(signature, self._signature(key, expires)):
+        # Bytes, not str: compare_digest refuses non-ASCII strings with a TypeError (a 500).
+        if not hmac.compare_digest(signature.encode(), self._signature(key, expires).encode()):
             raise _not_found()
         if self._clock.now().timestamp() >= expires:
             raise PermissionDenied(

@@ -127,6 +127,17 @@ async def test_a_store_with_another_key_does_not_accept_the_links(tmp_path: Path
         await theirs.read_signed("u/p.png", int(query["expires"][0]), query["signature"][0])
 
 
+@pytest.mark.parametrize("signature", ["é" * 64, "0" * 63 + "\u00ff", "\u2603"])
+async def test_a_signature_with_non_ascii_characters_is_not_found(
+    tmp_path: Path, signature: str
+) -> None:
+    """Regression: the OpenAPI fuzzer's non-ASCII signature made the comparison raise (500)."""
+    store = LocalFolderPhotoStore(tmp_path, KEY, InMemoryClock())
+    await store.put("u/p.jpg", b"\xff\xd8\xffdata", "image/jpeg")
+    with pytest.raises(NotFound):
+        await store.read_signed("u/p.jpg", 2**40, signature)
+
+
 @pytest.mark.parametrize(
     "key", ["../etc/passwd", "/abs/path.jpg", "a/../../b.jpg", "a//b.jpg", "a/.hidden", ""]
 )

@@ -25,8 +25,6 @@ from saltbitter.entrypoints.composition import make_container
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.testing.builders import a_session, a_user
 
-NOW = datetime.now(UTC)
-
 
 @pytest.fixture
 async def container(sqlite_url: str, tmp_path: Path) -> AsyncIterator[AsyncContainer]:
@@ -37,9 +35,11 @@ async def container(sqlite_url: str, tmp_path: Path) -> AsyncIterator[AsyncConta
 
 
 async def _signed_in_member(container: AsyncContainer) -> str:
-    """A stored active member with a session, and an access token for it."""
-    user = a_user(created_at=NOW)
-    session = a_session(user, at=NOW)
+    """A stored active member with a session, and an access token for it (issued now:
+    a module-level time expired when the suite ran longer than a token lives)."""
+    now = datetime.now(UTC)
+    user = a_user(created_at=now)
+    session = a_session(user, at=now)
     async with container() as request:
         transaction = await request.get(Transaction)
         async with transaction:
@@ -47,7 +47,7 @@ async def _signed_in_member(container: AsyncContainer) -> str:
             (await request.get(SessionRepository)).add(session)
             await transaction.commit()
     codec = await container.get(AccessTokenCodec)
-    return codec.issue(AccessClaims(user.id, session.id, NOW, NOW + ACCESS_TOKEN_LIFETIME))
+    return codec.issue(AccessClaims(user.id, session.id, now, now + ACCESS_TOKEN_LIFETIME))
 
 
 class Checkouts:
