@@ -21,7 +21,12 @@ from saltbitter.application.safety.moderation import (
     ResolveHeldMessage,
     ResolveReport,
 )
-from saltbitter.application.safety.views import AppealView, AuditPage, QueuePage
+from saltbitter.application.safety.views import (
+    AppealView,
+    AuditPage,
+    QueuePage,
+    ResolvedReportView,
+)
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.safety import MAX_NOTE, MAX_SUSPENSION_DAYS, ModerationAction
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
@@ -74,6 +79,16 @@ class ResolvedReport(msgspec.Struct):
     suspended_until: str | None
 
 
+def _resolved(done: ResolvedReportView) -> ResolvedReport:
+    return ResolvedReport(
+        done.id,
+        done.reported_id,
+        done.action.value,
+        done.resolved_at.isoformat(),
+        None if done.suspended_until is None else done.suspended_until.isoformat(),
+    )
+
+
 class AppealRequest(msgspec.Struct, forbid_unknown_fields=True):
     report_id: UUID
     text: Annotated[
@@ -120,14 +135,7 @@ class ModerationController(Controller):
         principal: FromDishka[Principal],
         resolve: FromDishka[ResolveReport],
     ) -> ResolvedReport:
-        done = await resolve(principal, report_id, data.action, data.days, data.note)
-        return ResolvedReport(
-            done.id,
-            done.reported_id,
-            done.action.value,
-            done.resolved_at.isoformat(),
-            None if done.suspended_until is None else done.suspended_until.isoformat(),
-        )
+        return _resolved(await resolve(principal, report_id, data.action, data.days, data.note))
 
     @post(
         "/messages/{message_id:uuid}/resolve",
@@ -143,14 +151,7 @@ class ModerationController(Controller):
         principal: FromDishka[Principal],
         resolve: FromDishka[ResolveHeldMessage],
     ) -> ResolvedReport:
-        done = await resolve(principal, message_id, data.action, data.days, data.note)
-        return ResolvedReport(
-            done.id,
-            done.reported_id,
-            done.action.value,
-            done.resolved_at.isoformat(),
-            None if done.suspended_until is None else done.suspended_until.isoformat(),
-        )
+        return _resolved(await resolve(principal, message_id, data.action, data.days, data.note))
 
     @post(
         "/appeals",
