@@ -125,8 +125,12 @@ def test_deeply_nested_json_is_a_400_and_logs_no_error(api: Api) -> None:
                 entry["event"] == "http.request" and entry["path"] == "/api/v1/assessments"
             ),
         )
+    # The sign-in's own access line (200) is written after its answer and may land inside
+    # the capture (it did in CI): only this test's three requests are compared.
     access = [
-        (entry["path"], entry["status"]) for entry in entries if entry["event"] == "http.request"
+        (entry["path"], entry["status"])
+        for entry in entries
+        if entry["event"] == "http.request" and entry["status"] != 200
     ]
     # The capture saw the access lines (so it was listening), and nothing worse.
     assert access[-3:] == [
