@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -113,9 +114,18 @@ class Settings:
             else:
                 raw[setting.name] = value
         try:
-            return msgspec.convert(raw, cls, strict=False, dec_hook=_decode_path)
+            settings = msgspec.convert(raw, cls, strict=False, dec_hook=_decode_path)
         except msgspec.ValidationError as error:
             raise SystemExit(f"Invalid SaltBitter setting: {error}") from None
+        for proxy in settings.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise SystemExit(
+                    f"Invalid SaltBitter setting: SALTBITTER_TRUSTED_PROXIES: {proxy!r} is "
+                    "neither an address nor a network"
+                ) from None
+        return settings
 
     # Derived choices: each real service is on exactly when its URL is given.
 

@@ -7,6 +7,8 @@ client IP; everything else per user (from a validly signed token) or per IP.
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import time
 import uuid
 from typing import Any
@@ -38,17 +40,34 @@ def is_rate_limited(path: str) -> bool:
     return not path.startswith(_UNLIMITED_PREFIXES)
 
 
+@functools.lru_cache(maxsize=8)
+def _proxy_networks(
+    trusted_proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Trusted proxies as networks: an address, or a range such as a load balancer's
+    subnets (``10.40.0.0/16``), whose addresses change as it scales."""
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in trusted_proxies)
+
+
+def _is_trusted(address: str, trusted_proxies: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _proxy_networks(trusted_proxies))
+
+
 def client_ip(scope: Scope, trusted_proxies: tuple[str, ...]) -> str:
     """The caller's address; X-Forwarded-For is believed only from trusted proxies."""
     client = scope.get("client")
     peer = client[0] if client else "unknown"
-    if peer not in trusted_proxies:
+    if not _is_trusted(peer, trusted_proxies):
         return peer
     forwarded = Headers.from_scope(scope).get("x-forwarded-for")
     if not forwarded:
         return peer
     for hop in reversed([part.strip() for part in forwarded.split(",")]):
-        if hop and hop not in trusted_proxies:
+        if hop and not _is_trusted(hop, trusted_proxies):
             return hop
     return peer
 
