@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck imports unit integration bench clean
+.PHONY: run test check lint typecheck imports infra unit integration bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ run: $(STAMP)
 test: $(STAMP) check
 	$(BIN)/pytest tests
 
-check: lint typecheck imports
+check: lint typecheck imports infra
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -37,6 +37,19 @@ typecheck: $(STAMP)
 
 imports: $(STAMP)
 	$(BIN)/lint-imports
+
+## The container image and Terraform, checked statically (no cloud is reachable from CI).
+## checkov pins its own dependencies (an older boto3), so it lives in a venv of its own.
+CHECKOV_VENV := $(VENV)/checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+$(CHECKOV): | $(BIN)/python
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==3.3.30'
+
+infra: $(STAMP) $(CHECKOV)
+	$(BIN)/hadolint Dockerfile
+	$(CHECKOV) --directory infra/terraform --framework terraform --quiet --compact --skip-download
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit

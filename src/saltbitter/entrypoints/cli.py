@@ -171,6 +171,32 @@ def beat() -> None:
     celery_app_for(settings).Beat(schedule=str(schedule), loglevel="INFO").run()
 
 
+@app.command("queue-metrics")
+def queue_metrics(
+    every: Annotated[float, typer.Option(help="Seconds between measurements.")] = 60.0,
+    once: Annotated[bool, typer.Option(help="Measure once and stop.")] = False,
+) -> None:
+    """Publish the task queue's depth to CloudWatch (SALTBITTER_QUEUE_METRIC_NAMESPACE)."""
+    from saltbitter.entrypoints.logging import configure_logging
+    from saltbitter.entrypoints.queue_metrics import publish_queue_depth
+
+    settings = _settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    def echo(depth: int) -> None:
+        typer.echo(f"{settings.task_queue}: {depth} waiting")
+
+    try:
+        asyncio.run(
+            publish_queue_depth(
+                settings, every_seconds=every, rounds=1 if once else None, echo=echo
+            )
+        )
+    except ValueError as error:
+        typer.secho(str(error), fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from None
+
+
 @users_app.command("show")
 def users_show(email: str) -> None:
     """Print one account as JSON (never its password hash)."""

@@ -51,6 +51,11 @@ class Settings:
     s3_endpoint_url: str | None = None
     s3_bucket: str | None = None
     s3_region: str = "us-east-1"
+    # `saltbitter queue-metrics` publishes the task queue's depth to CloudWatch in this
+    # namespace (unset: it only logs it); the workers' autoscaling follows the metric.
+    queue_metric_namespace: str | None = None
+    cloudwatch_region: str = "us-east-1"
+    cloudwatch_endpoint_url: str | None = None
     photo_url_ttl_seconds: int = 900  # signed photo URLs (local folder and S3) live 15 min
     # Photo decoding runs in this many worker processes ("thread": in the API process);
     # uploads beyond that wait their turn. Blobs without a photos row (a crash between

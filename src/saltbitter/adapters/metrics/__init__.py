@@ -1,0 +1,1 @@
+"""Operational metrics published to a monitoring service."""
