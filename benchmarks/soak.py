@@ -142,8 +142,8 @@ def _mix(clients: Sequence[Client], rng: random.Random) -> Callable[[], tuple[Cl
 
 
 async def _pair_and_consent(url: str, clients: list[Client]) -> int:
-    """Mutual likes between neighbours (a match where preferences allow) and the AI
-    consent for everyone. Returns how many matches were made."""
+    """The AI consent for everyone, and a match for each member whose daily set holds
+    another signed-in, still unmatched member (mutual likes). Returns the matches made."""
     async with httpx.AsyncClient(base_url=url, timeout=30.0) as http:
         for client in clients:
             me = await http.get("/api/v1/me", headers=client.headers)
@@ -151,17 +151,26 @@ async def _pair_and_consent(url: str, clients: list[Client]) -> int:
             await http.put(
                 "/api/v1/me/consents/ai_features", json={"granted": True}, headers=client.headers
             )
+        by_id = {client.user_id: client for client in clients}
         matches = 0
-        for first, second in zip(clients[::2], clients[1::2], strict=False):
-            await http.post(
-                "/api/v1/likes", json={"user_id": second.user_id}, headers=first.headers
-            )
-            answer = await http.post(
-                "/api/v1/likes", json={"user_id": first.user_id}, headers=second.headers
-            )
-            if answer.status_code < 300 and answer.json().get("match_id"):
-                first.match_id = second.match_id = str(answer.json()["match_id"])
-                matches += 1
+        for first in clients:
+            if first.match_id:
+                continue
+            daily = await http.get("/api/v1/matches/daily", headers=first.headers)
+            for item in daily.json().get("items", []):
+                second = by_id.get(str(item["member"]["user_id"]))
+                if second is None or second.match_id or second is first:
+                    continue
+                await http.post(
+                    "/api/v1/likes", json={"user_id": second.user_id}, headers=first.headers
+                )
+                answer = await http.post(
+                    "/api/v1/likes", json={"user_id": first.user_id}, headers=second.headers
+                )
+                if answer.status_code < 300 and answer.json().get("match_id"):
+                    first.match_id = second.match_id = str(answer.json()["match_id"])
+                    matches += 1
+                    break
         return matches
 
 
