@@ -34,5 +34,8 @@ def configured_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         timezone="UTC",
         beat_schedule=periodic_jobs(),
+        # Redis only: how long a job a dead worker held stays invisible before it is
+        # handed out again (a prefork child's death requeues at once, see above).
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout_seconds},
     )
     return app

@@ -51,6 +51,9 @@ class Settings:
     s3_endpoint_url: str | None = None
     s3_bucket: str | None = None
     s3_region: str = "us-east-1"
+    # A job taken by a worker that then died without a word (killed, host lost) goes
+    # back to the queue after this long on Redis; keep it above the longest job's run.
+    broker_visibility_timeout_seconds: int = 3600
     # `saltbitter queue-metrics` publishes the task queue's depth to CloudWatch in this
     # namespace (unset: it only logs it); the workers' autoscaling follows the metric.
     queue_metric_namespace: str | None = None
