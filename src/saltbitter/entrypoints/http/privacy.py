@@ -20,7 +20,7 @@ from litestar.openapi.spec import (
     Operation,
     Schema,
 )
-from litestar.params import QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from saltbitter.adapters.photos import LocalFolderPhotoStore
@@ -79,9 +79,9 @@ class DataExportController(Controller):
         responses=documented_errors(401, 403, 429),
     )
     async def request_export(
-        self, principal: FromDishka[Principal], request: FromDishka[RequestDataExport]
+        self, principal: FromDishka[Principal], start_export: FromDishka[RequestDataExport]
     ) -> DataExportRequested:
-        return DataExportRequested(await request(principal))
+        return DataExportRequested(await start_export(principal))
 
     @get(
         "/{request_id:uuid}",
@@ -92,7 +92,7 @@ class DataExportController(Controller):
     )
     async def export_status(
         self,
-        request_id: UUID,
+        request_id: FromPath[UUID],
         principal: FromDishka[Principal],
         get_export: FromDishka[GetDataExport],
     ) -> DataExportStatus:
@@ -115,8 +115,8 @@ class ExportFilesController(Controller):
     )
     async def archive_file(
         self,
-        key: str,
-        expires: int,
+        key: FromPath[str],
+        expires: FromQuery[int],
         signature: Annotated[str, QueryParameter(max_length=128)],
         store: FromDishka[ExportArchives],
         clock: FromDishka[Clock],
