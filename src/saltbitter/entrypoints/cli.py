@@ -518,14 +518,22 @@ def breach_record(
     )
     aware = _instant(aware_at, "--aware-at")
 
-    async def work(container: AsyncContainer) -> tuple[Breach, tuple[str, ...], tuple[str, ...]]:
+    async def work(
+        container: AsyncContainer, report: Callable[[str, int, int], None]
+    ) -> tuple[Breach, tuple[str, ...], tuple[str, ...]]:
         async with container() as scope_:
             record = await scope_.get(RecordBreach)
-            actor = by or _operator()
-            done = await record(scope, data_class, affected, actor=actor, aware_at=aware)
+            done = await record(
+                scope,
+                data_class,
+                affected,
+                actor=by or _operator(),
+                aware_at=aware,
+                progress=lambda done, total: report("affected members", done, total),
+            )
         return done.breach, done.unknown_emails, tuple(str(i) for i in done.unknown_ids)
 
-    breach, unknown_emails, unknown_ids = _with_container(work)
+    breach, unknown_emails, unknown_ids = _run_with_progress(work)
     typer.echo(f"recorded breach {breach.id}")
     typer.echo(f"  affected members: {breach.affected_members}")
     typer.echo(f"  authority deadline: {breach.authority_deadline:%Y-%m-%d %H:%M} UTC (72 h)")

@@ -88,6 +88,8 @@ class RecordBreach:
     clock: Clock
     ids: IdGenerator
 
+    BATCH_SIZE = 1000  # members added per statement (one transaction for the breach)
+
     async def __call__(
         self,
         scope: str,
@@ -96,6 +98,7 @@ class RecordBreach:
         *,
         actor: str,
         aware_at: datetime | None = None,
+        progress: Progress | None = None,
     ) -> BreachRecorded:
         now = self.clock.now()
         aware = now if aware_at is None else aware_at
@@ -125,7 +128,11 @@ class RecordBreach:
                     {"scope": scope, "data_classes": ", ".join(classes)},
                 )
             )
-            added = await self.members.add(breach.id, members)
+            added = 0
+            for start in range(0, len(members), self.BATCH_SIZE):
+                added += await self.members.add(breach.id, members[start : start + self.BATCH_SIZE])
+                if progress is not None:
+                    progress(min(start + self.BATCH_SIZE, len(members)), len(members))
             if added:
                 self.log.append(
                     BreachLogEntry(

@@ -59,8 +59,20 @@ async def test_record_resolves_emails_and_ids_and_reports_unknown_ones() -> None
 async def test_record_by_query_every_member_or_since_a_time() -> None:
     world, members = await _world()
     record = await world.get(RecordBreach)
-    everyone = await record("s", ["email"], AffectedMembers(all_members=True), actor="ops")
-    assert everyone.breach.affected_members == len(members)
+    seen: list[tuple[int, int]] = []
+    RecordBreach.BATCH_SIZE = 2  # members added in two statements, with progress
+    try:
+        everyone = await record(
+            "s",
+            ["email"],
+            AffectedMembers(all_members=True),
+            actor="ops",
+            progress=lambda done, total: seen.append((done, total)),
+        )
+    finally:
+        RecordBreach.BATCH_SIZE = 1000
+    assert everyone.breach.affected_members == len(members) == 3
+    assert seen == [(2, 3), (3, 3)]
     since = world.clock.now() + timedelta(seconds=1)
     world.clock.advance(timedelta(hours=1))
     await world.member("late@example.org")
