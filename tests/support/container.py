@@ -40,6 +40,7 @@ from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
 from saltbitter.application.ports.mail import Mailer
 from saltbitter.application.ports.payments import PaymentGateway
 from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.privacy_rights import ExportArchives
 from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.profiles.photos import OrphanSweepPolicy
@@ -47,6 +48,7 @@ from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.application.shared.policy import AccountsPolicy
 from saltbitter.domain.accounts import EmailAddress
 from saltbitter.domain.notifications import DEFAULT_QUIET_HOURS
+from saltbitter.domain.privacy.exports import ARCHIVE_LIFETIME
 from saltbitter.domain.shared import Role, SessionId
 from saltbitter.entrypoints.composition import make_container
 from saltbitter.entrypoints.jobs import run_job
@@ -155,6 +157,10 @@ class FakesProvider(Provider):
         return self._world.store
 
     @provide(scope=Scope.APP, override=True)
+    def archives(self) -> ExportArchives:
+        return self._world.archives
+
+    @provide(scope=Scope.APP, override=True)
     def image_processor(self) -> ImageProcessor:
         return self._world.processor
 
@@ -228,11 +234,13 @@ class FakeWorld:
     settings: Settings = field(default_factory=Settings)
     language_model: InMemoryLanguageModel = field(default_factory=InMemoryLanguageModel)
     store: InMemoryPhotoStore = field(init=False, repr=False)
+    archives: InMemoryPhotoStore = field(init=False, repr=False)  # data export archives
     payments: InMemoryPaymentGateway = field(init=False, repr=False)
     _container: AsyncContainer | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.store = InMemoryPhotoStore(self.clock)
+        self.archives = InMemoryPhotoStore(self.clock, ttl=ARCHIVE_LIFETIME)
         self.payments = InMemoryPaymentGateway(self.clock)
 
     @property

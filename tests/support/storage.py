@@ -23,6 +23,7 @@ from support.fakes_matching import MatchingFakes
 from support.fakes_notifications import NotificationsFakes
 from support.fakes_payments import PaymentsFakes
 from support.fakes_privacy import PrivacyFakes
+from support.fakes_privacy_rights import PrivacyRightsFakes
 from support.fakes_profiles import ProfilesFakes
 from support.fakes_safety import SafetyFakes
 
@@ -62,4 +63,5 @@ CAPABILITY_FAKES: tuple[type[Provider], ...] = (
     PaymentsFakes,
     PrivacyFakes,
     AiFakes,
+    PrivacyRightsFakes,
 )

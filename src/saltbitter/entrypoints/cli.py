@@ -7,8 +7,9 @@ import json
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
+from uuid import UUID
 
 import typer
 from dishka import AsyncContainer
@@ -44,6 +45,12 @@ moderation_app = typer.Typer(
 app.add_typer(moderation_app, name="moderation")
 payments_app = typer.Typer(help="Subscriptions and the payment provider.", no_args_is_help=True)
 app.add_typer(payments_app, name="payments")
+breach_app = typer.Typer(
+    help="Personal data breaches: the register, the 72-hour authority deadline and "
+    "member notices (GDPR Art. 33/34).",
+    no_args_is_help=True,
+)
+app.add_typer(breach_app, name="breach")
 
 
 def _settings() -> Settings:
@@ -68,6 +75,8 @@ def _with_container(work: Callable[[AsyncContainer], Awaitable[T]]) -> T:
         return asyncio.run(run())
     except SaltbitterError as error:
         typer.secho(f"{error.code}: {error.message}", fg=typer.colors.RED, err=True)
+        for problem in getattr(error, "errors", ()):
+            typer.secho(f"  {problem.field}: {problem.message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=1) from None
 
 
@@ -440,6 +449,254 @@ def payments_reconcile(
         typer.echo(("would repair " if dry_run else "repaired ") + drift.describe())
     verb = "would repair" if dry_run else "repaired"
     typer.echo(f"{len(drifts)} subscription(s) {verb}" if drifts else "no drift")
+
+
+def _operator() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers)
+        return "operator"
+
+
+def _instant(value: str | None, option: str) -> datetime | None:
+    """An ISO 8601 time from the command line; without a zone it is UTC."""
+    from datetime import UTC
+
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{option} takes an ISO 8601 time such as 2026-12-07T09:30 (UTC unless a zone "
+            "is given).",
+            param_hint=option,
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _breach_id(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise typer.BadParameter("BREACH_ID is a breach's id (a UUID).") from None
+
+
+def _duration(left: timedelta) -> str:
+    sign = "-" if left < timedelta(0) else ""
+    minutes = int(abs(left.total_seconds()) // 60)
+    return f"{sign}{minutes // 60}h {minutes % 60:02d}m"
+
+
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Who acts (kept in the log; default: your login).")
+]
+
+
+@breach_app.command("record")
+def breach_record(
+    scope: Annotated[str, typer.Option(help="What happened, in plain words.")],
+    data_class: Annotated[
+        list[str],
+        typer.Option(
+            "--data-class", help="A class of data involved (repeat: email, messages, photos...)."
+        ),
+    ],
+    email: Annotated[
+        list[str] | None, typer.Option("--email", help="An affected member's email (repeat).")
+    ] = None,
+    member: Annotated[
+        list[str] | None, typer.Option("--member", help="An affected member's id (repeat).")
+    ] = None,
+    all_members: Annotated[
+        bool, typer.Option("--all-members", help="Every member is affected.")
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Members who registered at or after this ISO time are affected."),
+    ] = None,
+    aware_at: Annotated[
+        str | None,
+        typer.Option(help="When we became aware (ISO time; default now): the 72 h start."),
+    ] = None,
+    by: ByOption = None,
+) -> None:
+    """Record a breach in the register; its 72-hour authority clock starts at awareness."""
+    from saltbitter.application.privacy.breaches import AffectedMembers, RecordBreach
+    from saltbitter.domain.privacy.breaches import Breach
+    from saltbitter.domain.shared import UserId
+
+    ids: list[UserId] = []
+    for value in member or []:
+        try:
+            ids.append(UserId(UUID(value)))
+        except ValueError:
+            raise typer.BadParameter(
+                f"{value!r} is not a member id.", param_hint="--member"
+            ) from None
+    affected = AffectedMembers(
+        emails=tuple(email or ()),
+        member_ids=tuple(ids),
+        all_members=all_members,
+        registered_since=_instant(since, "--since"),
+    )
+    aware = _instant(aware_at, "--aware-at")
+
+    async def work(
+        container: AsyncContainer, report: Callable[[str, int, int], None]
+    ) -> tuple[Breach, tuple[str, ...], tuple[str, ...]]:
+        async with container() as scope_:
+            record = await scope_.get(RecordBreach)
+            done = await record(
+                scope,
+                data_class,
+                affected,
+                actor=by or _operator(),
+                aware_at=aware,
+                progress=lambda done, total: report("affected members", done, total),
+            )
+        return done.breach, done.unknown_emails, tuple(str(i) for i in done.unknown_ids)
+
+    breach, unknown_emails, unknown_ids = _run_with_progress(work)
+    typer.echo(f"recorded breach {breach.id}")
+    typer.echo(f"  affected members: {breach.affected_members}")
+    typer.echo(f"  authority deadline: {breach.authority_deadline:%Y-%m-%d %H:%M} UTC (72 h)")
+    for unknown in unknown_emails:
+        typer.secho(f"  no account for {unknown}", fg=typer.colors.YELLOW)
+    for unknown in unknown_ids:
+        typer.secho(f"  no account with id {unknown}", fg=typer.colors.YELLOW)
+
+
+@breach_app.command("list")
+def breach_list() -> None:
+    """Every recorded breach with its authority deadline and the time left."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from saltbitter.application.privacy.breaches import BreachStatus, ListBreaches
+
+    async def work(container: AsyncContainer) -> list[BreachStatus]:
+        async with container() as scope:
+            return await (await scope.get(ListBreaches))()
+
+    statuses = _with_container(work)
+    if not statuses:
+        typer.echo("no breaches recorded")
+        return
+    table = Table("id", "aware at (UTC)", "authority deadline", "time left", "members", "scope")
+    for status in statuses:
+        breach = status.breach
+        if status.time_left is None:
+            assert breach.authority_notified_at is not None
+            left = f"notified {breach.authority_notified_at:%Y-%m-%d %H:%M}" + (
+                " (late)" if breach.notified_late() else ""
+            )
+        elif status.time_left < timedelta(0):
+            left = f"OVERDUE by {_duration(-status.time_left)}"
+        else:
+            left = _duration(status.time_left)
+        table.add_row(
+            str(breach.id),
+            f"{breach.aware_at:%Y-%m-%d %H:%M}",
+            f"{breach.authority_deadline:%Y-%m-%d %H:%M}",
+            left,
+            f"{breach.notified_members}/{breach.affected_members} told",
+            breach.scope,
+        )
+    Console(width=200).print(table)
+
+
+@breach_app.command("notify-authority")
+def breach_notify_authority(
+    breach_id: str,
+    channel: Annotated[
+        str, typer.Option(help="How the authority was told (portal, email, letter...).")
+    ],
+    reference: Annotated[
+        str | None, typer.Option(help="The authority's case number, if any.")
+    ] = None,
+    at: Annotated[str | None, typer.Option(help="When (ISO time; default now).")] = None,
+    by: ByOption = None,
+) -> None:
+    """Record that (and how) the supervisory authority was notified."""
+    from saltbitter.application.privacy.breaches import RecordAuthorityNotice
+    from saltbitter.domain.privacy.breaches import Breach
+
+    wanted = _breach_id(breach_id)
+    when = _instant(at, "--at")
+
+    async def work(container: AsyncContainer) -> Breach:
+        async with container() as scope:
+            record = await scope.get(RecordAuthorityNotice)
+            return await record(
+                wanted, channel, actor=by or _operator(), reference=reference, at=when
+            )
+
+    breach = _with_container(work)
+    assert breach.authority_notified_at is not None
+    late = " (after the 72-hour deadline: say why in the notice)" if breach.notified_late() else ""
+    typer.echo(
+        f"authority notified at {breach.authority_notified_at:%Y-%m-%d %H:%M} UTC "
+        f"by {breach.authority_channel}{late}"
+    )
+
+
+@breach_app.command("notify-members")
+def breach_notify_members(breach_id: str, by: ByOption = None) -> None:
+    """Email every affected member not yet told (once each: a second run tells nobody)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from saltbitter.application.privacy.breaches import NotifyBreachMembers
+
+    wanted = _breach_id(breach_id)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
+        task = bar.add_task("member notices", total=None)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        async def work(container: AsyncContainer) -> int:
+            async with container() as scope:
+                notify = await scope.get(NotifyBreachMembers)
+                return await notify(wanted, actor=by or _operator(), progress=report)
+
+        sent = _with_container(work)
+    typer.echo(
+        f"queued {sent} member notice(s)" if sent else "every affected member was told already"
+    )
+
+
+@breach_app.command("log")
+def breach_log(
+    breach_id: Annotated[str | None, typer.Argument(help="One breach (default: all).")] = None,
+) -> None:
+    """The append-only log of every action on breaches, oldest first."""
+    from saltbitter.application.privacy.breaches import BreachLogView
+    from saltbitter.domain.privacy.breaches import BreachLogEntry
+
+    wanted = None if breach_id is None else _breach_id(breach_id)
+
+    async def work(container: AsyncContainer) -> list[BreachLogEntry]:
+        async with container() as scope:
+            return await (await scope.get(BreachLogView))(wanted)
+
+    entries = _with_container(work)
+    if not entries:
+        typer.echo("the breach log is empty")
+    for entry in entries:
+        details = " ".join(f"{key}={value!r}" for key, value in entry.details.items())
+        typer.echo(
+            f"{entry.at:%Y-%m-%d %H:%M:%S} {entry.breach_id} {entry.action.value} "
+            f"by {entry.actor} {details}".rstrip()
+        )
 
 
 InstrumentOption = Annotated[str, typer.Option(help="Instrument key.")]

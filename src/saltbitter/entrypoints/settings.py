@@ -167,6 +167,11 @@ class Settings:
         return self.data_dir / "photos"
 
     @property
+    def export_folder(self) -> Path:
+        """Members' data export archives in embedded mode (S3 mode: ``exports/`` keys)."""
+        return self.data_dir / "exports"
+
+    @property
     def uses_local_payments(self) -> bool:
         """The embedded test-mode stand-in replaces Stripe while no API key is given."""
         return not self.stripe_api_key
@@ -185,6 +190,12 @@ class Settings:
         (a separate key per purpose: a photo URL signature is never a token signature)."""
         secret = self.effective_jwt_secret().encode()
         return hmac.new(secret, b"saltbitter:photo-urls:v1", hashlib.sha256).digest()
+
+    def export_signing_key(self) -> bytes:
+        """The key of the local folder's signed export links (another purpose, another
+        key: a photo link's signature never opens an archive)."""
+        secret = self.effective_jwt_secret().encode()
+        return hmac.new(secret, b"saltbitter:export-urls:v1", hashlib.sha256).digest()
 
     def effective_jwt_secret(self) -> str:
         """The configured secret; embedded mode keeps a generated one in the data folder."""

@@ -27,6 +27,7 @@ from saltbitter.application.ports.privacy import (
     PersonalData,
     PersonalDataHolder,
 )
+from saltbitter.application.privacy.personal_data import PERSONAL_DATA as PRIVACY
 from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
 from saltbitter.application.safety.personal_data import PERSONAL_DATA as SAFETY
 from saltbitter.domain.shared import UserId
@@ -37,6 +38,7 @@ from saltbitter.testing.fakes_conversations import ConversationsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_notifications import NotificationsState
 from saltbitter.testing.fakes_payments import PaymentsState
+from saltbitter.testing.fakes_privacy_rights import PrivacyRightsState
 from saltbitter.testing.fakes_profiles import ProfilesState
 from saltbitter.testing.fakes_safety import SafetyState
 from saltbitter.testing.memory import InMemoryConnection
@@ -48,6 +50,7 @@ __all__ = [
     "InMemoryConversationsPersonalData",
     "InMemoryMatchingPersonalData",
     "InMemoryNotificationsPersonalData",
+    "InMemoryPrivacyPersonalData",
     "InMemoryProfilesPersonalData",
     "InMemorySafetyPersonalData",
     "in_memory_holders",
@@ -467,6 +470,33 @@ class InMemoryPaymentsPersonalData(_Holder):
         return self._report({"payment_subscriptions": len(mine)})
 
 
+class InMemoryPrivacyPersonalData(_Holder):
+    declaration_value = PRIVACY
+
+    async def export(self, member: UserId) -> MemberExport:
+        state = self._connection.state(PrivacyRightsState)
+        exports = sorted(
+            (e for e in state.exports.values() if e.member_id == member), key=lambda e: e.id
+        )
+        return {
+            "data_exports": [_row(e) for e in exports],
+            "breach_members": [_row(m) for m in state.breach_members if m.member_id == member],
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(PrivacyRightsState)
+        exports = [e for e in state.exports.values() if e.member_id == member]
+        for export in exports:
+            del state.exports[export.id]
+        named = [m for m in state.breach_members if m.member_id == member]
+        for row in named:
+            row.member_id = None
+        return self._report(
+            {"data_exports": len(exports), "breach_members": len(named)},
+            (e.archive_key for e in exports if e.archive_key is not None),
+        )
+
+
 _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
@@ -479,6 +509,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemoryAiPersonalData,
         InMemorySafetyPersonalData,
         InMemoryPaymentsPersonalData,
+        InMemoryPrivacyPersonalData,
     )
 }
 

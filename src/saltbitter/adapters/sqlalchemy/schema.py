@@ -13,6 +13,7 @@ from saltbitter.adapters.sqlalchemy import (
     tables_conversations,
     tables_members,
     tables_payments,
+    tables_privacy,
     tables_safety,
 )
 from saltbitter.adapters.sqlalchemy.tables import metadata
@@ -27,4 +28,5 @@ TABLE_MODULES = (
     tables_conversations,
     tables_payments,
     tables_ai,
+    tables_privacy,
 )

@@ -16,6 +16,7 @@ from saltbitter.entrypoints.capabilities import (
     matching,
     notifications,
     payments,
+    privacy_rights,
     profiles,
     safety,
 )
@@ -34,4 +35,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     ai.CAPABILITY,
     safety.CAPABILITY,
     payments.CAPABILITY,
+    privacy_rights.CAPABILITY,
 )

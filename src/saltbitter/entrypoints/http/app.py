@@ -21,6 +21,7 @@ from saltbitter.entrypoints.http import (
     moderation,
     notifications,
     payments,
+    privacy,
     profiles,
     safety,
 )
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *moderation.ROUTES,
             *conversations.ROUTES,
             *payments.ROUTES,
+            *privacy.ROUTES,
         ],
     )
     member_socket = conversations.socket_handler(

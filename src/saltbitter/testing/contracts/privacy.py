@@ -55,6 +55,11 @@ from saltbitter.application.ports.notifications import (
 )
 from saltbitter.application.ports.payments import SubscriptionStore
 from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
+from saltbitter.application.ports.privacy_rights import (
+    BreachMembers,
+    BreachRegister,
+    ExportRequests,
+)
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 from saltbitter.application.ports.safety import (
     Appeal,
@@ -87,6 +92,8 @@ from saltbitter.domain.compatibility import ComponentScores
 from saltbitter.domain.conversations import Message, ModerationDecision
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
+from saltbitter.domain.privacy.breaches import Breach
+from saltbitter.domain.privacy.exports import DataExport, archive_key_for
 from saltbitter.domain.safety import ReportReason
 from saltbitter.domain.shared import SessionId, UserId
 from saltbitter.testing.builders import a_user
@@ -227,6 +234,7 @@ async def seed_world(request_scope: RequestScope) -> World:
     await _seed_safety(request_scope, me, other, third, match.id)
     await _seed_messages(request_scope, me, other, match.id)
     await _seed_payments(request_scope, me, other)
+    await _seed_privacy_rights(request_scope, me, other)
     return World(me, other, third, my_photo.storage_key, match.id)
 
 
@@ -319,6 +327,24 @@ async def _seed_payments(request_scope: RequestScope, me: UserId, other: UserId)
             await transaction.commit()
 
 
+async def _seed_privacy_rights(request_scope: RequestScope, me: UserId, other: UserId) -> None:
+    """A ready data export each for me and other, and a breach that affected both."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        exports, register = await r.get(ExportRequests), await r.get(BreachRegister)
+        members = await r.get(BreachMembers)
+        async with transaction:
+            for member in (me, other):
+                export_id = uuid4()
+                exports.add(
+                    DataExport(export_id, member, T0).ready(archive_key_for(member, export_id), T0)
+                )
+            breach = Breach(uuid4(), "A test breach", ("email",), T0, T0)
+            register.add(breach)
+            await members.add(breach.id, [me, other])
+            await transaction.commit()
+
+
 def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
     return {table: len(rows) for tables in exported.values() for table, rows in tables.items()}
 
@@ -380,6 +406,8 @@ class PersonalDataContract:
             "held_messages": 1,  # one I sent, not the one other sent me
             "messages": 2,  # sent and received
             "payment_subscriptions": 1,
+            "data_exports": 1,
+            "breach_members": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -408,6 +436,9 @@ class PersonalDataContract:
         )
         by_capability = {report.capability: report for report in reports}
         assert by_capability["profiles"].blob_keys == (world.my_photo_key,)
+        (archive_key,) = by_capability["privacy"].blob_keys
+        assert archive_key.startswith(f"exports/{world.me}/")
+        assert by_capability["privacy"].rows == {"data_exports": 1, "breach_members": 1}
         assert by_capability["accounts"].rows["users"] == 1
         assert by_capability["matching"].rows["swipes"] == 4
         assert by_capability["notifications"].rows["notifications"] == 2
@@ -435,6 +466,8 @@ class PersonalDataContract:
             "ai_quota_usage": 1,
             **SAFETY_TABLES,
             "payment_subscriptions": 1,
+            "data_exports": 1,
+            "breach_members": 1,  # the breach still lists other (and me, anonymised)
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))
