@@ -13,7 +13,9 @@ from saltbitter.adapters.sqlalchemy.accounts import (
 )
 from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
+from saltbitter.application.accounts.deletion import CancelDeletion, RequestDeletion
 from saltbitter.application.accounts.events import (
+    AccountVisibilityChanged,
     PasswordResetRequested,
     RegistrationAttempted,
     VerificationRequested,
@@ -44,6 +46,7 @@ from saltbitter.application.accounts.sessions import (
     RevokeSession,
     TokenMinter,
 )
+from saltbitter.application.matching import topics as matching_topics
 from saltbitter.application.ports.accounts import (
     ConsentLedger,
     OneTimeCodeRepository,
@@ -102,6 +105,8 @@ class AccountsProvider(Provider):
         PurgeUnverifiedAccounts,
         ShowAccount,
         SeedDemoMembers,
+        RequestDeletion,
+        CancelDeletion,
         scope=Scope.REQUEST,
     )
 
@@ -126,11 +131,18 @@ CAPABILITY = Capability(
     name="accounts",
     personal_data=ACCOUNTS_PERSONAL_DATA,
     providers=lambda settings: [AccountsProvider(settings)],
-    events=(VerificationRequested, PasswordResetRequested, RegistrationAttempted),
+    events=(
+        VerificationRequested,
+        PasswordResetRequested,
+        RegistrationAttempted,
+        AccountVisibilityChanged,
+    ),
     handlers={
         VerificationRequested: (topics.SEND_VERIFICATION_CODE,),
         PasswordResetRequested: (topics.SEND_PASSWORD_RESET_CODE,),
         RegistrationAttempted: (topics.SEND_REGISTRATION_NOTICE,),
+        # A member awaiting erasure vanishes from others' cached daily sets at once.
+        AccountVisibilityChanged: (matching_topics.FORGET_MEMBER_CACHES,),
     },
     jobs={
         topics.SEND_VERIFICATION_CODE: Job(_send_verification_code),

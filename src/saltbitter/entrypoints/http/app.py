@@ -25,6 +25,7 @@ from saltbitter.entrypoints.http import (
     safety,
 )
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
+from saltbitter.entrypoints.http.deletion import ROUTES as DELETION_ROUTES
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
 from saltbitter.entrypoints.http.edge import AllowEveryMethod, ApiRequest, edge_guard
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *moderation.ROUTES,
             *conversations.ROUTES,
             *payments.ROUTES,
+            *DELETION_ROUTES,
         ],
     )
     member_socket = conversations.socket_handler(
