@@ -13,7 +13,6 @@ from saltbitter.entrypoints.capabilities import (
     ai,
     assessments,
     conversations,
-    erasure,
     matching,
     notifications,
     payments,
@@ -35,5 +34,4 @@ CAPABILITIES: tuple[Capability, ...] = (
     ai.CAPABILITY,
     safety.CAPABILITY,
     payments.CAPABILITY,
-    erasure.CAPABILITY,
 )

@@ -16,6 +16,7 @@ from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
 from saltbitter.application.accounts.deletion import CancelDeletion, RequestDeletion
 from saltbitter.application.accounts.events import (
     AccountVisibilityChanged,
+    ErasureReminderDue,
     PasswordResetRequested,
     RegistrationAttempted,
     VerificationRequested,
@@ -54,7 +55,9 @@ from saltbitter.application.ports.accounts import (
     UserRepository,
 )
 from saltbitter.application.shared.policy import AccountsPolicy
+from saltbitter.entrypoints.capabilities import erasure
 from saltbitter.entrypoints.capabilities.base import Capability, Job
+from saltbitter.entrypoints.capabilities.erasure import ErasureProvider
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "PURGE_EVERY_SECONDS", "AccountsProvider"]
@@ -130,12 +133,13 @@ async def _purge_unverified(scope: AsyncContainer, _: None) -> object:
 CAPABILITY = Capability(
     name="accounts",
     personal_data=ACCOUNTS_PERSONAL_DATA,
-    providers=lambda settings: [AccountsProvider(settings)],
+    providers=lambda settings: [AccountsProvider(settings), ErasureProvider()],
     events=(
         VerificationRequested,
         PasswordResetRequested,
         RegistrationAttempted,
         AccountVisibilityChanged,
+        ErasureReminderDue,
     ),
     handlers={
         VerificationRequested: (topics.SEND_VERIFICATION_CODE,),
@@ -143,17 +147,20 @@ CAPABILITY = Capability(
         RegistrationAttempted: (topics.SEND_REGISTRATION_NOTICE,),
         # A member awaiting erasure vanishes from others' cached daily sets at once.
         AccountVisibilityChanged: (matching_topics.FORGET_MEMBER_CACHES,),
+        ErasureReminderDue: (topics.SEND_ERASURE_REMINDER,),
     },
     jobs={
         topics.SEND_VERIFICATION_CODE: Job(_send_verification_code),
         topics.SEND_PASSWORD_RESET_CODE: Job(_send_password_reset_code),
         topics.SEND_REGISTRATION_NOTICE: Job(_send_registration_notice),
         topics.PURGE_UNVERIFIED: Job(_purge_unverified),
+        **erasure.JOBS,
     },
     beat_schedule={
         "purge-unverified-hourly": {
             "task": topics.PURGE_UNVERIFIED,
             "schedule": PURGE_EVERY_SECONDS,
-        }
+        },
+        **erasure.BEAT_SCHEDULE,
     },
 )

@@ -1,5 +1,6 @@
 """Wiring of account deletion's jobs (docs/privacy.md): the daily erasure of accounts
-whose grace period is over, and the reminder emails before it.
+whose grace period is over, and the reminder emails before it. Part of the accounts
+capability (its providers, jobs and Beat entries are added there).
 
 The deletion request and its cancellation are accounts' use cases (wired there); the
 erasure walks the personal-data registry (``PrivacyProvider``) and reaches other
@@ -31,9 +32,15 @@ from saltbitter.application.privacy.erasure import (
     EraseAccount,
     ErasureOutcome,
 )
-from saltbitter.entrypoints.capabilities.base import Capability, Job
+from saltbitter.entrypoints.capabilities.base import Job
 
-__all__ = ["CAPABILITY", "ERASURE_EVERY_SECONDS", "ErasureProvider", "erase_claimed"]
+__all__ = [
+    "BEAT_SCHEDULE",
+    "ERASURE_EVERY_SECONDS",
+    "JOBS",
+    "ErasureProvider",
+    "erase_claimed",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -91,24 +98,17 @@ async def _send_reminder(scope: AsyncContainer, event: ErasureReminderDue) -> ob
     return await (await scope.get(SendErasureReminder))(event)
 
 
-CAPABILITY = Capability(
-    name="erasure",
-    providers=lambda _settings: [ErasureProvider()],
-    events=(ErasureReminderDue,),
-    handlers={ErasureReminderDue: (accounts_topics.SEND_ERASURE_REMINDER,)},
-    jobs={
-        ERASE_DUE_ACCOUNTS: Job(_erase_due),
-        accounts_topics.QUEUE_ERASURE_REMINDERS: Job(_queue_reminders),
-        accounts_topics.SEND_ERASURE_REMINDER: Job(_send_reminder),
+JOBS: dict[str, Job] = {
+    ERASE_DUE_ACCOUNTS: Job(_erase_due),
+    accounts_topics.QUEUE_ERASURE_REMINDERS: Job(_queue_reminders),
+    accounts_topics.SEND_ERASURE_REMINDER: Job(_send_reminder),
+}
+"""Accounts' capability runs these (the erasure is the end of an account)."""
+
+BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "erase-due-accounts-daily": {"task": ERASE_DUE_ACCOUNTS, "schedule": ERASURE_EVERY_SECONDS},
+    "queue-erasure-reminders-daily": {
+        "task": accounts_topics.QUEUE_ERASURE_REMINDERS,
+        "schedule": ERASURE_EVERY_SECONDS,
     },
-    beat_schedule={
-        "erase-due-accounts-daily": {
-            "task": ERASE_DUE_ACCOUNTS,
-            "schedule": ERASURE_EVERY_SECONDS,
-        },
-        "queue-erasure-reminders-daily": {
-            "task": accounts_topics.QUEUE_ERASURE_REMINDERS,
-            "schedule": ERASURE_EVERY_SECONDS,
-        },
-    },
-)
+}

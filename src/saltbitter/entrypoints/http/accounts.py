@@ -134,6 +134,7 @@ class AuthController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Close every session; all access tokens stop working at once",
         security=BEARER,
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, LIMITED),
     )
     async def logout_all(
@@ -202,6 +203,7 @@ class MeController(Controller):
             "says when the account will be erased (cancel with DELETE /me/deletion)."
         ),
         security=BEARER,
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, LIMITED),
     )
     async def me(self, owner: FromDishka[AccountOwner], get_me: FromDishka[GetMe]) -> MeView:

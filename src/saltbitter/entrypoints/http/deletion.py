@@ -48,6 +48,7 @@ class DeletionController(Controller):
             "member can cancel. Asking again keeps the first date."
         ),
         security=BEARER,
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, 422, LIMITED),
     )
     async def request_deletion(
@@ -68,6 +69,7 @@ class DeletionController(Controller):
             "deletion is pending; 409 `erasure_started` once the grace period is over."
         ),
         security=BEARER,
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, 404, 409, LIMITED),
     )
     async def cancel_deletion(
