@@ -217,12 +217,12 @@ def users_erase(
     if not yes:
         typer.confirm(f"Erase {email} and everything held about them, now?", abort=True)
 
-    async def work(container: AsyncContainer) -> str:
+    async def work(container: AsyncContainer) -> str | None:
         async with container() as scope:
             claimed = await (await scope.get(ClaimErasureNow))(email)
             outcomes = await erase_claimed(scope, claimed)
         if not outcomes:
-            return f"{email}: the erasure did not complete; see the log, then run it again"
+            return None
         done = outcomes[0]
         return (
             f"erased {email}: {done.rows} row(s), {done.blobs} blob(s), "
@@ -230,7 +230,16 @@ def users_erase(
             f"{done.outbox_messages} outbox message(s); payment records kept anonymised"
         )
 
-    typer.echo(_with_container(work))
+    done = _with_container(work)
+    if done is None:
+        typer.secho(
+            f"{email}: the erasure did not complete (see the log); the account stays "
+            "deactivated and the daily erasure job retries it within a day",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    typer.echo(done)
 
 
 def _change_role(email: str, role: str, *, granted: bool) -> None:

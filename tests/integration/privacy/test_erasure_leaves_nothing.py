@@ -94,7 +94,8 @@ async def database_hits(engine: AsyncEngine, needles: Needles) -> dict[str, list
         tables: dict[str, list[str]] = {}
         for table, column in columns:
             tables.setdefault(table, []).append(column)
-        assert "users" in tables and len(tables) > 20, "the schema was not found"
+        assert "users" in tables, "the schema was not found"
+        assert len(tables) > 20
         for table, names in tables.items():
             selected = ", ".join(f'CAST("{name}" AS TEXT)' for name in names)
             rows = (await connection.execute(text(f'SELECT {selected} FROM "{table}"'))).all()
@@ -235,7 +236,9 @@ async def test_after_the_erasure_nothing_names_the_member(
         await queue.drain()
 
         found = await database_hits(engine, needles)
-        outside = {place: hit for place, hit in found.items() if place.split(".")[0] not in RETAINED}
+        outside = {
+            place: hit for place, hit in found.items() if place.split(".")[0] not in RETAINED
+        }
         assert outside == {}
         # Retained records keep no member column; the provider's own ids stay (the seed's
         # customer id embeds the member id; a real provider's does not).

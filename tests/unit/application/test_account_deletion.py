@@ -195,7 +195,8 @@ async def test_an_operator_erases_at_once_by_email() -> None:
     _, owner = await signed_in(world)
     claimed = await (await world.get(ClaimErasureNow))(EMAIL.upper())
     outcome = await (await world.get(EraseAccount))(claimed.members[0], claimed.claimed_at)
-    assert outcome is not None and outcome.rows > 0
+    assert outcome is not None
+    assert outcome.rows > 0
     assert owner.principal.user_id not in world.database[AccountsState].users
     with pytest.raises(NotFound):
         await (await world.get(ClaimErasureNow))(EMAIL)
