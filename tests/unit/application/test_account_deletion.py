@@ -16,6 +16,7 @@ from saltbitter.application.accounts.deletion import (
     QueueErasureReminders,
     RequestDeletion,
 )
+from saltbitter.application.accounts.passwords import ConfirmPasswordReset, RequestPasswordReset
 from saltbitter.application.accounts.sessions import Authenticate, GetMe, Login
 from saltbitter.application.privacy.erasure import (
     ERASE_DUE_ACCOUNTS,
@@ -200,3 +201,23 @@ async def test_an_operator_erases_at_once_by_email() -> None:
     assert owner.principal.user_id not in world.database[AccountsState].users
     with pytest.raises(NotFound):
         await (await world.get(ClaimErasureNow))(EMAIL)
+
+
+async def test_a_member_who_forgot_their_password_can_still_cancel() -> None:
+    world = FakeWorld()
+    _, owner = await signed_in(world)
+    await (await world.get(RequestDeletion))(owner, PASSWORD)
+    await world.deliver_jobs()
+    world.mailer.sent.clear()
+    await (await world.get(RequestPasswordReset))(EMAIL)
+    await world.deliver_jobs()
+    assert world.mailer.to(EMAIL), "the reset code is mailed during the grace period"
+    new_password = "a brand new passphrase"
+    await (await world.get(ConfirmPasswordReset))(
+        EMAIL, world.secrets.issued_codes[-1], new_password
+    )
+    tokens = await (await world.get(Login))(EMAIL, new_password, DEVICE)
+    assert tokens.deletion_pending
+    again = await (await world.get(Authenticate)).owner(tokens.access_token)
+    await (await world.get(CancelDeletion))(again)
+    assert user(world, owner).status is AccountStatus.ACTIVE
