@@ -231,6 +231,52 @@ def users_purge_unverified() -> None:
     typer.echo(f"purged {_with_container(work)} unverified account(s)")
 
 
+@users_app.command("erase")
+def users_erase(
+    email: str,
+    now: Annotated[
+        bool, typer.Option("--now", help="Erase at once, without the 30-day grace period.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a member's account and everything held about them (docs/privacy.md)."""
+    from saltbitter.application.privacy.erasure import ClaimErasureNow
+    from saltbitter.entrypoints.capabilities.erasure import erase_claimed
+
+    if not now:
+        raise typer.BadParameter(
+            "Members ask for deletion themselves (POST /api/v1/me/deletion, 30 days' "
+            "grace); an operator's erasure is immediate: pass --now.",
+            param_hint="--now",
+        )
+    if not yes:
+        typer.confirm(f"Erase {email} and everything held about them, now?", abort=True)
+
+    async def work(container: AsyncContainer) -> str | None:
+        async with container() as scope:
+            claimed = await (await scope.get(ClaimErasureNow))(email)
+            outcomes = await erase_claimed(scope, claimed)
+        if not outcomes:
+            return None
+        done = outcomes[0]
+        return (
+            f"erased {email}: {done.rows} row(s), {done.blobs} blob(s), "
+            f"{done.cache_keys} cache key(s), {done.customers} payment customer(s), "
+            f"{done.outbox_messages} outbox message(s); payment records kept anonymised"
+        )
+
+    done = _with_container(work)
+    if done is None:
+        typer.secho(
+            f"{email}: the erasure did not complete (see the log); the account stays "
+            "deactivated and the daily erasure job retries it within a day",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(code=1)
+    typer.echo(done)
+
+
 def _change_role(email: str, role: str, *, granted: bool) -> None:
     from saltbitter.application.safety.moderation import ChangeRole
 

@@ -17,6 +17,7 @@ from saltbitter.application.ports.conversations import (
     RealtimeFanout,
 )
 from saltbitter.application.ports.matching import StoredMatch
+from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.conversations import (
     Message,
     MessageCursor,
@@ -51,12 +52,19 @@ class ConversationsState:
             raise Conflict("The message exists already.", code="message_exists")
 
 
-def conversation_is_open(match: StoredMatch, safety: SafetyState) -> bool:
-    """The in-memory twin of the SQL adapter's one "is it open" rule: not unmatched and
-    no block between the two members in either direction."""
+def conversation_is_open(
+    match: StoredMatch, safety: SafetyState, accounts: AccountsState | None = None
+) -> bool:
+    """The in-memory twin of the SQL adapter's one "is it open" rule: not unmatched, no
+    block between the two members in either direction, neither awaiting erasure."""
     first, second = match.pair.first, match.pair.second
     blocked = (first, second) in safety.blocks or (second, first) in safety.blocks
-    return match.active and not blocked
+    leaving = accounts is not None and any(
+        (user := accounts.users.get(member)) is not None
+        and user.status is AccountStatus.PENDING_DELETION
+        for member in (first, second)
+    )
+    return match.active and not blocked and not leaving
 
 
 def _cursor(message: Message) -> MessageCursor:
@@ -181,7 +189,11 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
         return ConversationMembers(
             match.id,
             (match.pair.first, match.pair.second),
-            conversation_is_open(match, self._connection.state(SafetyState)),
+            conversation_is_open(
+                match,
+                self._connection.state(SafetyState),
+                self._connection.state(AccountsState),
+            ),
         )
 
     async def match_between(self, first: UserId, second: UserId) -> UUID | None:
@@ -199,7 +211,9 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
         safety = self._connection.state(SafetyState)
         summaries = []
         for match in self._connection.state(MatchingState).matches.values():
-            if member not in match.pair or not conversation_is_open(match, safety):
+            if member not in match.pair or not conversation_is_open(
+                match, safety, self._connection.state(AccountsState)
+            ):
                 continue
             other = match.pair.other(member)
             user = users.get(other)

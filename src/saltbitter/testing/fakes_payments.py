@@ -130,6 +130,10 @@ class InMemoryPaymentGateway(PaymentGateway):
         self.calls.append(("create_customer", str(member), email))
         return customer
 
+    async def delete_customer(self, customer_id: str) -> bool:
+        self.calls.append(("delete_customer", customer_id))
+        return self.customers.pop(customer_id, None) is not None
+
     async def create_subscription(
         self, customer_id: str, tier: Tier, payment_method_id: str, *, idempotency_key: str
     ) -> GatewaySubscription:

@@ -40,7 +40,16 @@ def test_register_verify_login_and_me(api: Api) -> None:
     _problem(again, 422, "validation_failed")
 
     tokens = api.login(email)
-    assert set(tokens) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert set(tokens) == {
+        "access_token",
+        "refresh_token",
+        "token_type",
+        "expires_in",
+        "deletion_pending",
+        "erasure_due_at",
+    }
+    assert tokens["deletion_pending"] is False
+    assert tokens["erasure_due_at"] is None
     assert tokens["token_type"] == "bearer"
     assert tokens["expires_in"] == 900
 

@@ -231,6 +231,21 @@ async def test_customer_subscription_cancel_resume_and_retrieve(
     await gateway.aclose()
 
 
+async def test_the_erasure_deletes_the_customer_once(
+    api_base: tuple[str, dict[str, Any]],
+) -> None:
+    base, _ = api_base
+    gateway = _gateway(base)
+    customer = await gateway.create_customer(UserId(uuid4()), "leaving@example.org")
+    assert await gateway.delete_customer(customer) is True
+    async with httpx.AsyncClient(base_url=base, auth=(KEY, "")) as http:
+        gone = await http.get(f"/v1/customers/{customer}")
+    assert gone.status_code == 404 or gone.json().get("deleted") is True
+    # Deleting again (a retried erasure) is harmless.
+    assert await gateway.delete_customer(customer) is False
+    await gateway.aclose()
+
+
 async def test_plan_change_checkout_and_portal_through_the_local_endpoint(
     api_base: tuple[str, dict[str, Any]],
 ) -> None:

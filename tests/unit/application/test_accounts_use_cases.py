@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.passwords import ConfirmPasswordReset, RequestPasswordReset
 from saltbitter.application.accounts.purge import PurgeUnverifiedAccounts
 from saltbitter.application.accounts.registration import (
@@ -310,7 +311,7 @@ async def test_login_issues_tokens_that_authenticate(accounts: Accounts) -> None
     await accounts.verified_member()
     tokens = await (await accounts.get(Login))("ADA@example.org", PASSWORD, DEVICE)
     principal = await (await accounts.get(Authenticate))(tokens.access_token)
-    me = await (await accounts.get(GetMe))(principal)
+    me = await (await accounts.get(GetMe))(AccountOwner(principal))
     assert me.email == "ada@example.org"
     assert me.email_verified
     assert tokens.expires_in == 900

@@ -56,3 +56,31 @@ def test_migrate_seed_show_and_purge(cli_env: Path) -> None:
 def test_serve_refuses_several_workers_on_sqlite(cli_env: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--workers", "2"])
     assert result.exit_code != 0
+
+
+def test_an_operator_erases_a_member_at_once(cli_env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["demo", "seed", "--users", "3"]).exit_code == 0
+
+    without_now = runner.invoke(app, ["users", "erase", "demo-2@saltbitter.test"])
+    assert without_now.exit_code == 2
+    assert "--now" in without_now.output
+    declined = runner.invoke(
+        app, ["users", "erase", "demo-2@saltbitter.test", "--now"], input="n\n"
+    )
+    assert declined.exit_code == 1
+    assert runner.invoke(app, ["users", "show", "demo-2@saltbitter.test"]).exit_code == 0
+
+    erased = runner.invoke(app, ["users", "erase", "DEMO-2@saltbitter.test", "--now"], input="y\n")
+    assert erased.exit_code == 0, erased.output
+    assert "erased DEMO-2@saltbitter.test:" in erased.output
+    assert "payment records kept anonymised" in erased.output
+    gone = runner.invoke(app, ["users", "show", "demo-2@saltbitter.test"])
+    assert gone.exit_code == 1
+    assert "user_not_found" in gone.output
+    again = runner.invoke(app, ["users", "erase", "demo-2@saltbitter.test", "--now", "--yes"])
+    assert again.exit_code == 1
+    assert "user_not_found" in again.output
+    # The other members are untouched.
+    assert runner.invoke(app, ["users", "show", "demo-1@saltbitter.test"]).exit_code == 0

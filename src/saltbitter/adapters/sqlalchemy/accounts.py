@@ -58,6 +58,7 @@ def _user_row(user: User) -> dict[str, Any]:
         "roles": ",".join(sorted(role.value for role in user.roles)),
         "created_at": user.created_at,
         "email_verified_at": user.email_verified_at,
+        "erasure_due_at": user.erasure_due_at,
     }
 
 
@@ -74,6 +75,7 @@ def _user(row: Row[Any]) -> User:
         tier=Tier(row.tier),
         roles=frozenset(Role(role) for role in row.roles.split(",") if role),
         email_verified_at=row.email_verified_at,
+        erasure_due_at=row.erasure_due_at,
     )
 
 
@@ -98,6 +100,9 @@ class SqlaUserRepository(UserRepository):
     async def save(self, user: User) -> None:
         values = _user_row(user)
         del values["id"], values["created_at"]
+        if user.erasure_due_at is None:
+            # No deletion pending (never, or cancelled): no reminder or claim either.
+            values |= {"erasure_reminded_days": None, "erasure_claimed_at": None}
         result = await self._db.execute(update(users).where(users.c.id == user.id).values(values))
         if result.rowcount == 0:
             # Writing it back would resurrect an account deleted meanwhile (the purge).

@@ -21,6 +21,7 @@ from saltbitter.application.ports.conversations import (
     ConversationSummary,
     MessageRepository,
 )
+from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.conversations import (
     Message,
     MessageCursor,
@@ -41,7 +42,8 @@ def conversation_is_open() -> ColumnElement[bool]:
     """THE rule for "this match's conversation is open", on ``matches``' columns.
 
     Every query of this module that needs it uses this one clause: not unmatched, and
-    no block (safety's ``blocks``) between the two members in either direction.
+    no block (safety's ``blocks``) between the two members in either direction, and
+    neither account awaiting erasure.
     """
     blocked = exists().where(
         or_(
@@ -55,7 +57,14 @@ def conversation_is_open() -> ColumnElement[bool]:
             ),
         )
     )
-    return and_(matches.c.unmatched_at.is_(None), ~blocked)
+    # A member awaiting erasure is invisible: their conversations close until they cancel.
+    # An alias: the inbox joins ``users`` itself, which would otherwise be correlated.
+    accounts = users.alias("leaving_accounts")
+    leaving = exists().where(
+        accounts.c.id.in_((matches.c.user_low, matches.c.user_high)),
+        accounts.c.status == AccountStatus.PENDING_DELETION.value,
+    )
+    return and_(matches.c.unmatched_at.is_(None), ~blocked, ~leaving)
 
 
 def _visible_to(member: UserId) -> ColumnElement[bool]:

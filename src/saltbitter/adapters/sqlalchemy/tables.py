@@ -73,8 +73,15 @@ users = Table(
     Column("roles", String(200), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("email_verified_at", UtcDateTime(), nullable=True),
+    # Deletion (docs/privacy.md): when the erasure is due, the smallest reminder (days
+    # before) already queued, and when an erasure job claimed the account.
+    Column("erasure_due_at", UtcDateTime(), nullable=True),
+    Column("erasure_reminded_days", Integer(), nullable=True),
+    Column("erasure_claimed_at", UtcDateTime(), nullable=True),
     # The purge job looks for old pending accounts.
     Index(None, "status", "created_at"),
+    # The erasure and reminder jobs look for due deletions.
+    Index(None, "erasure_due_at"),
 )
 
 sessions = Table(

@@ -173,6 +173,15 @@ class StripeGateway(PaymentGateway):
         )
         return str(customer.id)
 
+    async def delete_customer(self, customer_id: str) -> bool:
+        try:
+            await self._call(self._client.v1.customers.delete_async(customer_id))
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404:
+                return False
+            raise
+        return True
+
     async def create_subscription(
         self, customer_id: str, tier: Tier, payment_method_id: str, *, idempotency_key: str
     ) -> GatewaySubscription:

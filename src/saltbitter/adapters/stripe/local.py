@@ -166,6 +166,18 @@ class LocalPaymentGateway(PaymentGateway):
             self._store(state)
         return customer
 
+    async def delete_customer(self, customer_id: str) -> bool:
+        """As Stripe does: the customer (email, member id) goes, their subscriptions end."""
+        async with self._lock:
+            state = self._load()
+            if state["customers"].pop(customer_id, None) is None:
+                return False
+            for subscription in state["subscriptions"].values():
+                if subscription["customer"] == customer_id:
+                    subscription["status"] = "canceled"
+            self._store(state)
+        return True
+
     def _new_subscription(self, customer_id: str, tier: Tier, status: str) -> dict[str, Any]:
         now = self._now()
         return {

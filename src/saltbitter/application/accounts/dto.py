@@ -52,6 +52,9 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "bearer"
+    # Set at sign-in while the account awaits erasure (docs/privacy.md).
+    deletion_pending: bool = False
+    erasure_due_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +76,5 @@ class MeView:
     roles: list[Role]
     created_at: datetime
     timezone: str
+    deletion_pending: bool = False
+    erasure_due_at: datetime | None = None

@@ -43,9 +43,11 @@ class RequestPasswordReset:
             return
         async with self.transaction:
             user = await self.users.get_by_email(email)
+            # A member awaiting erasure may reset too: signing in is how they cancel.
             if user is None or user.status not in (
                 AccountStatus.ACTIVE,
                 AccountStatus.PENDING_VERIFICATION,
+                AccountStatus.PENDING_DELETION,
             ):
                 return
             self.outbox.add(PasswordResetRequested(user_id=user.id))

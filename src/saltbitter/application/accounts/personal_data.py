@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from saltbitter.application.accounts.events import (
+    AccountVisibilityChanged,
+    ErasureReminderDue,
     PasswordResetRequested,
     RegistrationAttempted,
     VerificationRequested,
@@ -62,5 +64,7 @@ PERSONAL_DATA = PersonalData(
         VerificationRequested.name: ("user_id",),
         PasswordResetRequested.name: ("user_id",),
         RegistrationAttempted.name: ("user_id",),
+        AccountVisibilityChanged.name: ("user_id",),
+        ErasureReminderDue.name: ("user_id",),
     },
 )

@@ -237,7 +237,11 @@ class SendOneTimeCode:
 def _code_still_wanted(user: User, purpose: CodePurpose) -> bool:
     if purpose is CodePurpose.VERIFY_EMAIL:
         return user.status is AccountStatus.PENDING_VERIFICATION
-    return user.status in (AccountStatus.ACTIVE, AccountStatus.PENDING_VERIFICATION)
+    return user.status in (
+        AccountStatus.ACTIVE,
+        AccountStatus.PENDING_VERIFICATION,
+        AccountStatus.PENDING_DELETION,
+    )
 
 
 def _code_email(user: User, purpose: CodePurpose, code: str) -> OutgoingEmail:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.dto import MeView, SessionView, TokenPair
 from saltbitter.application.ports.accounts import SessionRepository, UserRepository
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
@@ -119,6 +120,9 @@ class Login:
             self.sessions.add(session)
             tokens = self.minter.mint(session, now)
             await self.transaction.commit()
+        if user.deletion_pending:
+            # Signing in works during the grace period, so the client can offer to cancel.
+            return replace(tokens, deletion_pending=True, erasure_due_at=user.erasure_due_at)
         return tokens
 
 
@@ -233,7 +237,8 @@ class Authenticate:
     """Turn an access token into a principal; revoked sessions fail at once.
 
     Its reads open the request's transaction, which the action that follows joins: one
-    connection and one transaction for an authenticated request.
+    connection and one transaction for an authenticated request. A member whose account
+    awaits erasure gets 403 ``deletion_pending`` here and passes only ``owner``.
     """
 
     sessions: SessionRepository
@@ -242,6 +247,20 @@ class Authenticate:
     clock: Clock
 
     async def __call__(self, access_token: str) -> Principal:
+        principal, user = await self._principal(access_token)
+        if user.deletion_pending:
+            raise PermissionDenied(
+                "This account is scheduled for deletion; cancel the deletion to use it.",
+                code="deletion_pending",
+            )
+        return principal
+
+    async def owner(self, access_token: str) -> AccountOwner:
+        """Like the call, but a member whose account awaits erasure passes too."""
+        principal, _ = await self._principal(access_token)
+        return AccountOwner(principal)
+
+    async def _principal(self, access_token: str) -> tuple[Principal, User]:
         claims = self.codec.decode(access_token, self.clock.now())
         session = await self.sessions.get(claims.session_id)
         user = await self.users.get(claims.user_id)
@@ -250,7 +269,7 @@ class Authenticate:
                 "The session has ended; sign in again.", code="session_revoked"
             )
         _ensure_may_act(user)
-        return Principal(user.id, session.id, user.roles, user.tier, user.email_verified)
+        return Principal(user.id, session.id, user.roles, user.tier, user.email_verified), user
 
 
 def _ensure_may_act(user: User) -> None:
@@ -264,8 +283,8 @@ def _ensure_may_act(user: User) -> None:
 class GetMe:
     users: UserRepository
 
-    async def __call__(self, principal: Principal) -> MeView:
-        user = await self.users.get(principal.user_id)
+    async def __call__(self, owner: AccountOwner) -> MeView:
+        user = await self.users.get(owner.principal.user_id)
         if user is None:
             raise NotFound("No such user.", code="user_not_found")
         return MeView(
@@ -277,4 +296,6 @@ class GetMe:
             roles=sorted(user.roles),
             created_at=user.created_at,
             timezone=user.timezone,
+            deletion_pending=user.deletion_pending,
+            erasure_due_at=user.erasure_due_at,
         )

@@ -115,6 +115,12 @@ class PaymentGateway(Protocol):
     async def billing_portal_url(self, customer_id: str, return_url: str) -> str: ...
 
     @abstractmethod
+    async def delete_customer(self, customer_id: str) -> bool:
+        """Delete the customer at the provider with their details and payment methods
+        (which also cancels their subscriptions at once): the member's erasure. False when
+        the provider no longer knows the customer, so deleting twice is harmless."""
+
+    @abstractmethod
     async def retrieve_subscription(self, subscription_id: str) -> GatewaySubscription | None:
         """None when the provider does not know it (deleted, or another account's)."""
 

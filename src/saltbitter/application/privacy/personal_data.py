@@ -11,9 +11,11 @@ from saltbitter.application.privacy.events import (
     DataExportRequested,
 )
 
-__all__ = ["EXPORTS_TABLE", "PERSONAL_DATA"]
+__all__ = ["EXPORTS_TABLE", "EXPORT_ARCHIVE_PREFIX", "PERSONAL_DATA"]
 
 EXPORTS_TABLE = "data_exports"
+# Archive keys start with this; they live in the export store, not the photo store.
+EXPORT_ARCHIVE_PREFIX = "exports/"
 
 PERSONAL_DATA = PersonalData(
     capability="privacy",
@@ -36,7 +38,7 @@ PERSONAL_DATA = PersonalData(
         ),
     ),
     # Archives live in the export store (not the photo store), one folder per member.
-    blob_prefixes=("exports/{member}/",),
+    blob_prefixes=(EXPORT_ARCHIVE_PREFIX + "{member}/",),
     payloads={
         DataExportRequested.name: ("user_id",),
         DataExportReady.name: ("user_id",),

@@ -4,6 +4,8 @@ from saltbitter.domain.accounts.email import EmailAddress
 from saltbitter.domain.accounts.model import (
     ACCESS_TOKEN_LIFETIME,
     CODE_LIFETIME,
+    ERASURE_GRACE,
+    ERASURE_REMINDER_DAYS,
     MAX_CODE_ATTEMPTS,
     MINIMUM_AGE_YEARS,
     REFRESH_TOKEN_LIFETIME,
@@ -28,6 +30,8 @@ from saltbitter.domain.accounts.passwords import MIN_PASSWORD_LENGTH, password_p
 __all__ = [
     "ACCESS_TOKEN_LIFETIME",
     "CODE_LIFETIME",
+    "ERASURE_GRACE",
+    "ERASURE_REMINDER_DAYS",
     "MAX_CODE_ATTEMPTS",
     "MINIMUM_AGE_YEARS",
     "MIN_PASSWORD_LENGTH",

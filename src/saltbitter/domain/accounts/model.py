@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from saltbitter.domain.accounts.email import EmailAddress
 from saltbitter.domain.errors import (
     AuthenticationFailed,
+    Conflict,
     FieldError,
+    NotFound,
     PermissionDenied,
     QuotaExceeded,
     ValidationFailed,
@@ -22,6 +24,8 @@ from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 __all__ = [
     "ACCESS_TOKEN_LIFETIME",
     "CODE_LIFETIME",
+    "ERASURE_GRACE",
+    "ERASURE_REMINDER_DAYS",
     "MAX_CODE_ATTEMPTS",
     "MINIMUM_AGE_YEARS",
     "REFRESH_TOKEN_LIFETIME",
@@ -48,6 +52,10 @@ MAX_CODE_ATTEMPTS = 5
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
 REFRESH_TOKEN_LIFETIME = timedelta(days=7)
 UNVERIFIED_ACCOUNT_LIFETIME = timedelta(hours=24)
+ERASURE_GRACE = timedelta(days=30)
+"""Between a deletion request and the erasure: the member may change their mind."""
+ERASURE_REMINDER_DAYS = (7, 3, 1)
+"""Reminder emails go this many days before the erasure, each once."""
 _MAX_DISPLAY_NAME = 50
 
 
@@ -56,6 +64,9 @@ class AccountStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     DEACTIVATED = "deactivated"
+    PENDING_DELETION = "pending_deletion"
+    """Deletion requested: invisible to everyone, erased when ``erasure_due_at`` comes;
+    the member may still sign in to cancel."""
 
 
 class CodePurpose(StrEnum):
@@ -125,6 +136,7 @@ class User:
     tier: Tier = Tier.FREE
     roles: frozenset[Role] = field(default_factory=lambda: frozenset({Role.MEMBER}))
     email_verified_at: datetime | None = None
+    erasure_due_at: datetime | None = None
 
     @property
     def email_verified(self) -> bool:
@@ -135,6 +147,34 @@ class User:
             self.email_verified_at = now
         if self.status is AccountStatus.PENDING_VERIFICATION:
             self.status = AccountStatus.ACTIVE
+
+    @property
+    def deletion_pending(self) -> bool:
+        return self.status is AccountStatus.PENDING_DELETION
+
+    def request_deletion(self, now: datetime) -> datetime:
+        """Deactivate now and schedule the erasure after the grace period; asking again
+        keeps the first date (the grace period does not restart)."""
+        if self.status is AccountStatus.PENDING_DELETION and self.erasure_due_at is not None:
+            return self.erasure_due_at
+        if self.status is not AccountStatus.ACTIVE:
+            raise PermissionDenied(
+                "Only an active account can be deleted this way.", code="account_not_active"
+            )
+        self.status = AccountStatus.PENDING_DELETION
+        self.erasure_due_at = now + ERASURE_GRACE
+        return self.erasure_due_at
+
+    def cancel_deletion(self, now: datetime) -> None:
+        """Back to active, visible again, while the grace period lasts."""
+        if self.status is not AccountStatus.PENDING_DELETION or self.erasure_due_at is None:
+            raise NotFound("No deletion is pending for this account.", code="deletion_not_pending")
+        if now >= self.erasure_due_at:
+            raise Conflict(
+                "The grace period is over; the erasure has started.", code="erasure_started"
+            )
+        self.status = AccountStatus.ACTIVE
+        self.erasure_due_at = None
 
     def ensure_may_sign_in(self) -> None:
         if self.status is AccountStatus.PENDING_VERIFICATION:

@@ -13,7 +13,10 @@ from saltbitter.adapters.sqlalchemy.accounts import (
 )
 from saltbitter.application.accounts import topics
 from saltbitter.application.accounts.admin import SeedDemoMembers, ShowAccount
+from saltbitter.application.accounts.deletion import CancelDeletion, RequestDeletion
 from saltbitter.application.accounts.events import (
+    AccountVisibilityChanged,
+    ErasureReminderDue,
     PasswordResetRequested,
     RegistrationAttempted,
     VerificationRequested,
@@ -44,6 +47,7 @@ from saltbitter.application.accounts.sessions import (
     RevokeSession,
     TokenMinter,
 )
+from saltbitter.application.matching import topics as matching_topics
 from saltbitter.application.ports.accounts import (
     ConsentLedger,
     OneTimeCodeRepository,
@@ -51,7 +55,9 @@ from saltbitter.application.ports.accounts import (
     UserRepository,
 )
 from saltbitter.application.shared.policy import AccountsPolicy
+from saltbitter.entrypoints.capabilities import erasure
 from saltbitter.entrypoints.capabilities.base import Capability, Job
+from saltbitter.entrypoints.capabilities.erasure import ErasureProvider
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["CAPABILITY", "PURGE_EVERY_SECONDS", "AccountsProvider"]
@@ -102,6 +108,8 @@ class AccountsProvider(Provider):
         PurgeUnverifiedAccounts,
         ShowAccount,
         SeedDemoMembers,
+        RequestDeletion,
+        CancelDeletion,
         scope=Scope.REQUEST,
     )
 
@@ -125,23 +133,34 @@ async def _purge_unverified(scope: AsyncContainer, _: None) -> object:
 CAPABILITY = Capability(
     name="accounts",
     personal_data=ACCOUNTS_PERSONAL_DATA,
-    providers=lambda settings: [AccountsProvider(settings)],
-    events=(VerificationRequested, PasswordResetRequested, RegistrationAttempted),
+    providers=lambda settings: [AccountsProvider(settings), ErasureProvider()],
+    events=(
+        VerificationRequested,
+        PasswordResetRequested,
+        RegistrationAttempted,
+        AccountVisibilityChanged,
+        ErasureReminderDue,
+    ),
     handlers={
         VerificationRequested: (topics.SEND_VERIFICATION_CODE,),
         PasswordResetRequested: (topics.SEND_PASSWORD_RESET_CODE,),
         RegistrationAttempted: (topics.SEND_REGISTRATION_NOTICE,),
+        # A member awaiting erasure vanishes from others' cached daily sets at once.
+        AccountVisibilityChanged: (matching_topics.FORGET_MEMBER_CACHES,),
+        ErasureReminderDue: (topics.SEND_ERASURE_REMINDER,),
     },
     jobs={
         topics.SEND_VERIFICATION_CODE: Job(_send_verification_code),
         topics.SEND_PASSWORD_RESET_CODE: Job(_send_password_reset_code),
         topics.SEND_REGISTRATION_NOTICE: Job(_send_registration_notice),
         topics.PURGE_UNVERIFIED: Job(_purge_unverified),
+        **erasure.JOBS,
     },
     beat_schedule={
         "purge-unverified-hourly": {
             "task": topics.PURGE_UNVERIFIED,
             "schedule": PURGE_EVERY_SECONDS,
-        }
+        },
+        **erasure.BEAT_SCHEDULE,
     },
 )

@@ -16,6 +16,7 @@ from saltbitter.adapters.sqlalchemy.matching import (
     SqlaReceivedLikes,
     SqlaSwipeWriter,
 )
+from saltbitter.application.accounts.events import AccountVisibilityChanged
 from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
@@ -110,7 +111,7 @@ class MatchingProvider(Provider):
 
 
 async def _forget_member_caches(
-    scope: AsyncContainer, event: ProfileChanged | ConsentChanged
+    scope: AsyncContainer, event: ProfileChanged | ConsentChanged | AccountVisibilityChanged
 ) -> object:
     forget = await scope.get(ForgetMemberCaches)
     return await forget(event.user_id)

@@ -11,6 +11,7 @@ from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.dto import (
     MeView,
     RegisterCommand,
@@ -133,12 +134,13 @@ class AuthController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Close every session; all access tokens stop working at once",
         security=BEARER,
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, LIMITED),
     )
     async def logout_all(
-        self, principal: FromDishka[Principal], logout_everywhere: FromDishka[LogoutEverywhere]
+        self, owner: FromDishka[AccountOwner], logout_everywhere: FromDishka[LogoutEverywhere]
     ) -> None:
-        await logout_everywhere(principal)
+        await logout_everywhere(owner.principal)
 
     @get(
         "/sessions",
@@ -196,8 +198,13 @@ class MeController(Controller):
     @get(
         "/",
         summary="The caller's account",
+        description=(
+            "While a deletion is pending, `deletion_pending` is true and `erasure_due_at` "
+            "says when the account will be erased (cancel with DELETE /me/deletion)."
+        ),
         security=BEARER,
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, LIMITED),
     )
-    async def me(self, principal: FromDishka[Principal], get_me: FromDishka[GetMe]) -> MeView:
-        return await get_me(principal)
+    async def me(self, owner: FromDishka[AccountOwner], get_me: FromDishka[GetMe]) -> MeView:
+        return await get_me(owner)

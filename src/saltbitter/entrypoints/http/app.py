@@ -26,6 +26,7 @@ from saltbitter.entrypoints.http import (
     safety,
 )
 from saltbitter.entrypoints.http.accounts import AuthController, MeController
+from saltbitter.entrypoints.http.deletion import ROUTES as DELETION_ROUTES
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
 from saltbitter.entrypoints.http.edge import AllowEveryMethod, ApiRequest, edge_guard
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *conversations.ROUTES,
             *payments.ROUTES,
             *privacy.ROUTES,
+            *DELETION_ROUTES,
         ],
     )
     member_socket = conversations.socket_handler(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide
 from litestar import Request
 
+from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.sessions import Authenticate
 from saltbitter.application.safety.appellants import Appellant, AuthenticateAppellant
 from saltbitter.application.shared.identity import ClientInfo, Principal
@@ -34,6 +35,16 @@ class HttpProvider(Provider):
         authenticate: Authenticate,
     ) -> Principal:
         return await authenticate(_bearer_token(request))
+
+    @provide
+    async def owner(
+        self,
+        request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
+        authenticate: Authenticate,
+    ) -> AccountOwner:
+        """The caller of routes a member awaiting erasure may use: like ``principal``,
+        but ``deletion_pending`` accounts pass (docs/privacy.md)."""
+        return await authenticate.owner(_bearer_token(request))
 
     @provide
     async def appellant(

@@ -16,6 +16,7 @@ from dishka import AsyncContainer
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.sessions import Authenticate, GetMe, LogoutEverywhere
 from saltbitter.application.ports.accounts import SessionRepository, UserRepository
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec
@@ -71,7 +72,7 @@ async def test_authenticating_then_reading_uses_one_connection(
     try:
         async with container() as request:
             principal = await (await request.get(Authenticate))(token)
-            me = await (await request.get(GetMe))(principal)
+            me = await (await request.get(GetMe))(AccountOwner(principal))
     finally:
         checkouts.close()
     assert me.user_id == principal.user_id
