@@ -99,6 +99,7 @@ class SqlaUserRepository(UserRepository):
         values = _user_row(user)
         del values["id"], values["created_at"]
         result = await self._db.execute(update(users).where(users.c.id == user.id).values(values))
+        self._db.principal_changed(user.id)
         if result.rowcount == 0:
             # Writing it back would resurrect an account deleted meanwhile (the purge).
             raise NotFound("The account no longer exists.", code="user_not_found")
@@ -160,6 +161,7 @@ class SqlaSessionRepository(SessionRepository):
         )
         if (await self._db.execute(statement)).rowcount == 0:
             raise NotFound("The session no longer exists.", code="session_not_found")
+        self._db.principal_changed(session.user_id)
 
     async def list_active(self, user_id: UserId) -> Sequence[Session]:
         statement = (
@@ -175,6 +177,7 @@ class SqlaSessionRepository(SessionRepository):
             .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+        self._db.principal_changed(user_id)
         return (await self._db.execute(statement)).rowcount
 
     def add_refresh_token(self, token: RefreshToken) -> None:
