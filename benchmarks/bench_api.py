@@ -445,7 +445,7 @@ def measure_server(
     pairs: list[tuple[str, str]],
 ) -> None:
     print(
-        f"\n[{server}, {args.workers} worker(s), {args.connections} connections, "
+        f"\n[{label}: {server}, {args.workers} worker(s), {args.connections} connections, "
         f"{args.seconds:g} s per endpoint]  load: {os.getloadavg()[0]:.2f}"
     )
     port = _free_port()
