@@ -57,7 +57,6 @@ from .api_load import (
     _forget_cache,
     _free_port,
     _prepare,
-    _process_tree,
     _server_env,
 )
 from .daily_job import REDIS_URL, _redis_reachable
@@ -243,10 +242,6 @@ class Served:
         self.log.seek(0)
         return "\n".join(self.log.read().decode(errors="replace").splitlines()[-lines:])
 
-    def workers(self) -> list[int]:
-        assert self.process is not None
-        return [pid for pid in _process_tree(self.process.pid) if pid != self.process.pid]
-
 
 def bare_command(server: str, port: int, workers: int) -> list[str]:
     if server == "granian":
@@ -382,6 +377,7 @@ def profiled(pid: int | None, seconds: float, label: str) -> Iterator[None]:
             "--output",
             str(out),
             "--nonblocking",
+            "--subprocesses",
             "--rate",
             "200",
         ],
@@ -393,7 +389,7 @@ def profiled(pid: int | None, seconds: float, label: str) -> Iterator[None]:
     finally:
         recorder.wait(timeout=seconds + 60)
         if out.exists():
-            print(f"      py-spy ({label}, one worker): {out}")
+            print(f"      py-spy ({label}, all workers): {out}")
             for line in top_frames(out.read_text()):
                 print(f"        {line}")
 
@@ -458,11 +454,11 @@ def measure_server(
     port = _free_port()
     readers = list(tokens.values())[: args.tokens]
     with Served(api_command(server, port, args.workers), env, port, "/health/ready") as api:
-        worker = next(iter(api.workers()), None)
+        root = api.process.pid if api.process else None
         for path in GETS:
             _warm(api.url, path, readers)
             before = CpuSample.take(api.process.pid if api.process else 0)
-            with profiled(worker if path != GETS[1] else None, args.profile, path.rsplit("/")[-1]):
+            with profiled(root if path != GETS[1] else None, args.profile, path.rsplit("/")[-1]):
                 figures = run_wrk(
                     wrk,
                     api.url + path,
