@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,7 +71,8 @@ _BIN = Path(sys.executable).parent
 class Figures:
     requests: int
     seconds: float
-    errors: int
+    errors: int  # answered with a status >= 400
+    failures: int  # no answer: connect, read, write errors and timeouts
     p50_ms: float
     p95_ms: float
     p99_ms: float
@@ -183,7 +184,8 @@ def run_wrk(
     return Figures(
         requests=figures["requests"],
         seconds=figures["duration_us"] / 1e6,
-        errors=figures["status_errors"] + figures["socket_errors"],
+        errors=figures["status_errors"],
+        failures=figures["socket_errors"],
         p50_ms=figures["p50_us"] / 1e3,
         p95_ms=figures["p95_us"] / 1e3,
         p99_ms=figures["p99_us"] / 1e3,
@@ -422,13 +424,24 @@ def top_frames(raw: str, count: int = 14) -> list[str]:
 # -- the run ------------------------------------------------------------------------
 
 
-def _row(name: str, figures: Figures, bare: Figures | None) -> str:
+def _row(name: str, figures: Figures, bare: Figures | None, cpu_ms: float) -> str:
     ratio = f"{figures.per_second / bare.per_second:6.1%}" if bare else "     -"
     return (
-        f"    {name:<24} {figures.per_second:>9,.0f} req/s  p50 {figures.p50_ms:7.2f}  "
-        f"p95 {figures.p95_ms:7.2f}  p99 {figures.p99_ms:7.2f} ms  errors {figures.errors:>4}"
-        f"  of bare {ratio}"
+        f"    {name:<22} {figures.per_second:>7,.0f} req/s  p50 {figures.p50_ms:7.2f}  "
+        f"p95 {figures.p95_ms:7.2f}  p99 {figures.p99_ms:7.2f} ms  errors "
+        f"{figures.errors}+{figures.failures}  of bare {ratio}  server CPU {cpu_ms:5.2f} ms/req"
     )
+
+
+def _loaded(pid: int, run: Callable[[], Figures]) -> tuple[Figures, float, str]:
+    """``run``'s figures, the server's CPU milliseconds per request, and where the
+    machine's CPU went meanwhile (on a shared machine the CPU per request is the figure
+    least disturbed by the neighbours)."""
+    before = CpuSample.take(pid)
+    figures = run()
+    after = CpuSample.take(pid)
+    cpu_ms = (after.server - before.server) * 1e3 / max(1, figures.requests)
+    return figures, cpu_ms, _cpu_note(before, after)
 
 
 def measure_server(
@@ -447,34 +460,42 @@ def measure_server(
     port = _free_port()
     bare_env = {key: value for key, value in env.items() if not key.startswith("SALTBITTER_")}
     with Served(bare_command(server, port, args.workers), bare_env, port, "/") as bare_app:
-        bare = run_wrk(
-            wrk, bare_app.url + "/", [("GET", "/", "", "")], args.connections, args.seconds
+        assert bare_app.process is not None
+        bare, cpu_ms, note = _loaded(
+            bare_app.process.pid,
+            lambda: run_wrk(
+                wrk, bare_app.url + "/", [("GET", "/", "", "")], args.connections, args.seconds
+            ),
         )
-    print(_row("bare GET /", bare, None))
+    print(_row("bare GET /", bare, None, cpu_ms))
+    print(f"      {note}")
     port = _free_port()
     readers = list(tokens.values())[: args.tokens]
     with Served(api_command(server, port, args.workers), env, port, "/health/ready") as api:
-        root = api.process.pid if api.process else None
+        assert api.process is not None
+        root = api.process.pid
         for path in GETS:
             _warm(api.url, path, readers)
-            before = CpuSample.take(api.process.pid if api.process else 0)
+            requests = [("GET", path, token, "") for token in readers]
             with profiled(root if path != GETS[1] else None, args.profile, path.rsplit("/")[-1]):
-                figures = run_wrk(
-                    wrk,
-                    api.url + path,
-                    [("GET", path, token, "") for token in readers],
-                    args.connections,
-                    args.seconds,
+                figures, cpu_ms, note = _loaded(
+                    root,
+                    lambda requests=requests, url=api.url + path: run_wrk(
+                        wrk, url, requests, args.connections, args.seconds
+                    ),
                 )
-            after = CpuSample.take(api.process.pid if api.process else 0)
-            print(_row(f"GET {path.removeprefix('/api/v1')}", figures, bare))
-            print(f"      {_cpu_note(before, after)}")
+            print(_row(f"GET {path.removeprefix('/api/v1')}", figures, bare, cpu_ms))
+            print(f"      {note}")
         items = [
             ("POST", LIKES, tokens[liker], json.dumps({"user_id": target}))
             for liker, target in pairs[: args.likes]
         ]
-        figures = run_wrk(wrk, api.url + LIKES, items, args.connections, args.seconds, once=True)
-        print(_row("POST /likes (fresh)", figures, bare))
+        figures, cpu_ms, note = _loaded(
+            root,
+            lambda: run_wrk(wrk, api.url + LIKES, items, args.connections, args.seconds, once=True),
+        )
+        print(_row("POST /likes (fresh)", figures, bare, cpu_ms))
+        print(f"      {note}")
         if figures.requests >= len(items):
             print(f"      (all {len(items):,} fresh pairs used before the time was up)")
         tail = [line for line in api.tail(5).splitlines() if "SaltBitter API on" not in line]
