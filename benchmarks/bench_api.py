@@ -396,10 +396,18 @@ def profiled(pid: int | None, seconds: float, label: str) -> Iterator[None]:
                 print(f"        {line}")
 
 
-def top_frames(raw: str, count: int = 14) -> list[str]:
-    """Share of samples in which each of our (or the framework's) functions is on the
-    stack, from py-spy's collapsed-stack output."""
-    totals: dict[str, int] = {}
+def _where(frame: str) -> tuple[str, str]:
+    """(function, file below site-packages/ or src/) of a py-spy frame."""
+    name, _, rest = frame.partition(" (")
+    path = rest.rsplit(":", 1)[0].split("site-packages/")[-1].split("src/")[-1]
+    return name, path
+
+
+def top_frames(raw: str, count: int = 10) -> list[str]:
+    """From py-spy's collapsed stacks: where the CPU itself went (by package, the
+    innermost frame) and the share of samples under each of our own functions."""
+    own: dict[str, int] = {}
+    inside: dict[str, int] = {}
     samples = 0
     for line in raw.splitlines():
         stack, _, weight = line.rpartition(" ")
@@ -407,18 +415,23 @@ def top_frames(raw: str, count: int = 14) -> list[str]:
             continue
         n = int(weight)
         samples += n
+        frames = [_where(frame) for frame in stack.split(";")]
+        package = "/".join(frames[-1][1].split("/")[:2]) or frames[-1][0]
+        own[package] = own.get(package, 0) + n
         seen = set()
-        for frame in stack.split(";"):
-            name = frame.split(" (")[0]
-            where = frame.split(" (")[1] if " (" in frame else ""
-            key = f"{name} ({where.split(':')[0].split('site-packages/')[-1].split('src/')[-1]}"
-            if key not in seen:
-                seen.add(key)
-                totals[key] = totals.get(key, 0) + n
-    ranked = sorted(totals.items(), key=lambda item: -item[1])
-    boring = ("<module>", "run (", "run_forever", "_run_once", "_run (", "serve", "main (")
-    kept = [(k, v) for k, v in ranked if not k.startswith(boring)][:count]
-    return [f"{v / samples:6.1%}  {k})" for k, v in kept] if samples else []
+        for name, path in frames:
+            if path.startswith("saltbitter/") and "middleware" not in path and name not in seen:
+                seen.add(name)
+                inside[f"{name} ({path})"] = inside.get(f"{name} ({path})", 0) + n
+    if not samples:
+        return []
+    lines = ["self time by package:"]
+    for key, value in sorted(own.items(), key=lambda item: -item[1])[:count]:
+        lines.append(f"  {value / samples:6.1%}  {key}")
+    lines.append("under our functions (inclusive):")
+    for key, value in sorted(inside.items(), key=lambda item: -item[1])[:count]:
+        lines.append(f"  {value / samples:6.1%}  {key}")
+    return lines
 
 
 # -- the run ------------------------------------------------------------------------
