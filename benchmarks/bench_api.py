@@ -511,7 +511,7 @@ def measure_server(
         print(f"      {note}")
         if figures.requests >= len(items):
             print(f"      (all {len(items):,} fresh pairs used before the time was up)")
-        tail = [line for line in api.tail(5).splitlines() if "SaltBitter API on" not in line]
+        tail = [line[:240] for line in api.tail(3).splitlines() if "SaltBitter API on" not in line]
         if tail:
             print("    server log (last lines):\n      " + "\n      ".join(tail))
     del pairs[: args.likes]  # the next server likes other pairs
