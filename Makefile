@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck imports infra unit integration bench clean
+.PHONY: run test check lint typecheck imports infra unit integration bench bench-api clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ integration: $(STAMP)
 ## Benchmarks print figures and ratios; they are never part of the tests.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+## The API against a bare Litestar app (wrk, PostgreSQL + Redis; docs/performance.md).
+bench-api: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_api $(BENCH_API_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

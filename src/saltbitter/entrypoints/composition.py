@@ -7,7 +7,7 @@ never sees the container.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,7 +20,9 @@ from saltbitter.adapters.memory import (
     LimitsRateLimiter,
     in_process_rate_limiter,
 )
+from saltbitter.adapters.memory.principals import LocalPrincipalCache
 from saltbitter.adapters.redis import RedisCache, redis_client, redis_rate_limiter
+from saltbitter.adapters.redis.principals import RedisPrincipalCache
 from saltbitter.adapters.security import Argon2PasswordHasher, JwtAccessTokenCodec
 from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
@@ -29,14 +31,17 @@ from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SecretsGenerator, SystemClock, UuidIdGenerator
 from saltbitter.application.outbox import EventHandlers, RelayOutbox
 from saltbitter.application.ports.cache import Cache, RateLimiter
+from saltbitter.application.ports.conversations import RealtimeFanout
 from saltbitter.application.ports.events import JobQueue, Outbox
 from saltbitter.application.ports.mail import Mailer
-from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher
+from saltbitter.application.ports.security import AccessTokenCodec, PasswordHasher, PrincipalCache
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.transaction import Transaction
+from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.capabilities.privacy import PrivacyProvider
 from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, RELAY_OUTBOX, InProcessJobQueue
+from saltbitter.entrypoints.realtime import SESSION_CHANGED
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["build_container", "make_container", "start_container", "stop_container"]
@@ -67,7 +72,9 @@ class InfrastructureProvider(Provider):
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
         if settings.uses_sqlite:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine_for(settings.effective_database_url)
+        engine = create_engine_for(
+            settings.effective_database_url, pool_pre_ping=settings.database_pool_pre_ping
+        )
         yield engine
         await engine.dispose()
 
@@ -101,6 +108,19 @@ class InfrastructureProvider(Provider):
             await client.aclose()
         else:
             yield InProcessCache()
+
+    @provide
+    async def principals(self, settings: Settings) -> AsyncIterator[PrincipalCache]:
+        if settings.redis_url:
+            client = redis_client(settings.redis_url)
+            yield RedisPrincipalCache(
+                client, settings.redis_key_prefix, settings.principal_cache_seconds
+            )
+            await client.aclose()
+        else:
+            # Embedded mode: the CLI changes members from another process, which could
+            # not tell this one; without a shared stamp store nothing is kept.
+            yield LocalPrincipalCache(0)
 
     @provide
     async def rate_limiter(self, settings: Settings) -> AsyncIterator[RateLimiter]:
@@ -141,8 +161,18 @@ class UseCaseProvider(Provider):
         await connection.close()
 
     @provide
-    def transaction(self, connection: StagedConnection, queue: JobQueue) -> Transaction:
-        return SqlaTransaction(connection, after_commit=_outbox_waker(queue))
+    def transaction(
+        self,
+        connection: StagedConnection,
+        queue: JobQueue,
+        principals: PrincipalCache,
+        fanout: RealtimeFanout,
+    ) -> Transaction:
+        return SqlaTransaction(
+            connection,
+            after_commit=_outbox_waker(queue),
+            principals_changed=_principals_changed(principals, fanout),
+        )
 
     @provide
     def outbox(
@@ -167,6 +197,20 @@ def _outbox_waker(queue: JobQueue) -> Callable[[], None]:
         asyncio.get_running_loop().run_in_executor(None, queue.send, RELAY_OUTBOX, None)
 
     return wake
+
+
+def _principals_changed(
+    principals: PrincipalCache, fanout: RealtimeFanout
+) -> Callable[[Collection[UserId]], Awaitable[None]]:
+    """After a commit that changed members' accounts or sessions: new stamps (every
+    process re-reads them), and a nudge on their channels so that their open sockets
+    re-authenticate now rather than at their next periodic check (ADR 0032)."""
+
+    async def changed(members: Collection[UserId]) -> None:
+        await principals.forget(members)
+        await fanout.publish(sorted(members), SESSION_CHANGED)
+
+    return changed
 
 
 def make_container(settings: Settings, *extra: Provider) -> AsyncContainer:

@@ -22,10 +22,22 @@ from saltbitter.application.ports.conversations import RealtimeFanout
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["ChannelsFanout", "RealtimeChannels", "channels_backend"]
+__all__ = [
+    "SESSION_CHANGED",
+    "SESSION_CHANGED_FRAME",
+    "ChannelsFanout",
+    "RealtimeChannels",
+    "channels_backend",
+]
 
 log = structlog.get_logger(__name__)
 _encoder = msgspec.json.Encoder()
+# Published on a member's channel after a commit that changed their account or sessions
+# (logout-all, ban, suspension, password change...): each of their sockets, in every
+# process, re-authenticates at once instead of at its next periodic check (ADR 0032).
+# Never forwarded to clients.
+SESSION_CHANGED = {"type": "session.changed"}
+SESSION_CHANGED_FRAME = _encoder.encode(SESSION_CHANGED)
 
 
 class RealtimeChannels:

@@ -94,9 +94,13 @@ class Settings:
     openai_max_tokens: Annotated[int, msgspec.Meta(ge=16)] = 400
     moderation_fail_closed: bool = False
     # WebSocket: seconds to send the auth frame; how often an open socket re-checks its
-    # session (logout-all closes sockets within this many seconds).
+    # session anyway (token expiry; revocations close sockets at once, ADR 0032).
     ws_auth_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
-    ws_session_check_seconds: Annotated[float, msgspec.Meta(gt=0)] = 3.0
+    ws_session_check_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    # How long a process reuses a member's principal while its stamp is unchanged (0: off).
+    principal_cache_seconds: Annotated[float, msgspec.Meta(ge=0)] = 30.0
+    # Pool pre-ping (a round trip per checkout); off: a dead connection fails one request.
+    database_pool_pre_ping: bool = False
     # Payments (issue 11): no key = the embedded local stand-in (test mode, no Stripe
     # account); api_base points the real SDK at a Stripe-compatible server (tests).
     stripe_api_key: str | None = None

@@ -104,6 +104,7 @@ class SqlaUserRepository(UserRepository):
             # No deletion pending (never, or cancelled): no reminder or claim either.
             values |= {"erasure_reminded_days": None, "erasure_claimed_at": None}
         result = await self._db.execute(update(users).where(users.c.id == user.id).values(values))
+        self._db.principal_changed(user.id)
         if result.rowcount == 0:
             # Writing it back would resurrect an account deleted meanwhile (the purge).
             raise NotFound("The account no longer exists.", code="user_not_found")
@@ -165,6 +166,7 @@ class SqlaSessionRepository(SessionRepository):
         )
         if (await self._db.execute(statement)).rowcount == 0:
             raise NotFound("The session no longer exists.", code="session_not_found")
+        self._db.principal_changed(session.user_id)
 
     async def list_active(self, user_id: UserId) -> Sequence[Session]:
         statement = (
@@ -180,6 +182,7 @@ class SqlaSessionRepository(SessionRepository):
             .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+        self._db.principal_changed(user_id)
         return (await self._db.execute(statement)).rowcount
 
     def add_refresh_token(self, token: RefreshToken) -> None:

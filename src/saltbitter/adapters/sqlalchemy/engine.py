@@ -45,7 +45,10 @@ def create_engine_for(url: str | URL, **options: Any) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, options)
     settings: dict[str, Any] = {
-        "pool_pre_ping": True,  # survive server restarts and idle-connection reapers
+        # No ping per checkout (a round trip on every request): a connection the server
+        # dropped fails one request, and SQLAlchemy then replaces the whole pool's stale
+        # ones; pool_recycle retires connections before idle reapers do (ADR 0032).
+        "pool_pre_ping": False,
         # Under 64 concurrent requests a 10-connection pool churned overflow connections
         # (506 opened in 20 s); 20 steady ones measured clearly better (benchmarks.api_load).
         "pool_size": 20,

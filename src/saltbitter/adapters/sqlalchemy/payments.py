@@ -151,6 +151,7 @@ class SqlaMemberTiers(MemberTiers):
 
     async def set_tier(self, member: UserId, tier: Tier) -> None:
         await self._db.execute(update(users).where(users.c.id == member).values(tier=tier.value))
+        self._db.principal_changed(member)
 
     async def current_tier(self, member: UserId) -> Tier | None:
         row = (await self._db.execute(select(users.c.tier).where(users.c.id == member))).first()

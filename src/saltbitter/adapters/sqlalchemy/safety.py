@@ -447,6 +447,7 @@ class SqlaMemberStanding(_OnConnection, MemberStanding):
             .where(users.c.id == member_id, users.c.status != AccountStatus.DEACTIVATED.value)
             .values(status=status.value)
         )
+        self._db.principal_changed(member_id)
 
     async def _upsert(self, member_id: UserId, until: datetime | None, now: datetime) -> None:
         current = (
@@ -478,6 +479,7 @@ class SqlaMemberStanding(_OnConnection, MemberStanding):
             .where(sessions.c.user_id == member_id, sessions.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+        self._db.principal_changed(member_id)
         return int(revoked.rowcount)
 
     async def reinstate(self, member_id: UserId) -> None:
@@ -487,6 +489,7 @@ class SqlaMemberStanding(_OnConnection, MemberStanding):
             .where(users.c.id == member_id, users.c.status == AccountStatus.SUSPENDED.value)
             .values(status=AccountStatus.ACTIVE.value)
         )
+        self._db.principal_changed(member_id)
 
     async def lift_expired(self, now: datetime) -> Sequence[UserId]:
         statement = select(suspensions.c.member_id).where(
@@ -524,6 +527,7 @@ class SqlaRoleAssignments(_OnConnection, RoleAssignments):
         await self._db.execute(
             update(users).where(users.c.id == row.id).values(roles=",".join(sorted(roles)))
         )
+        self._db.principal_changed(UserId(row.id))
         return UserId(row.id)
 
 

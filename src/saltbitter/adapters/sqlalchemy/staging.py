@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from saltbitter.domain.errors import Conflict, SaltbitterError, Unavailable
+from saltbitter.domain.shared import UserId
 
 __all__ = ["CONFLICTS", "StagedConnection", "conflict_for", "translated", "translating_errors"]
 
@@ -45,7 +46,14 @@ class StagedConnection:
     violation surfaces at that point, translated into a ``Conflict`` where it means one.
     """
 
-    __slots__ = ("_connection", "_engine", "_pending", "announced", "dialect_name")
+    __slots__ = (
+        "_connection",
+        "_engine",
+        "_pending",
+        "announced",
+        "changed_principals",
+        "dialect_name",
+    )
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -53,6 +61,8 @@ class StagedConnection:
         self._pending: list[tuple[Table, Row]] = []
         self.dialect_name = engine.dialect.name
         self.announced = 0  # outbox messages staged since the last commit or rollback
+        # Members whose account or sessions this transaction changed (ADR 0032).
+        self.changed_principals: set[UserId] = set()
 
     @property
     def in_transaction(self) -> bool:
@@ -67,6 +77,11 @@ class StagedConnection:
             if not connection.in_transaction():
                 await connection.begin()
         return connection
+
+    def principal_changed(self, user_id: UserId) -> None:
+        """``user_id``'s account or sessions change in this transaction: once it commits,
+        cached principals of the member are dropped in every process."""
+        self.changed_principals.add(user_id)
 
     def stage(self, table: Table, row: Row) -> None:
         self._pending.append((table, row))
@@ -105,6 +120,7 @@ class StagedConnection:
     async def rollback(self) -> None:
         self._pending.clear()
         self.announced = 0
+        self.changed_principals.clear()
         if self.in_transaction:
             assert self._connection is not None
             with translating_errors():  # a dropped connection is Unavailable here too

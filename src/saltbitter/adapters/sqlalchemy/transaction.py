@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Collection
 from types import TracebackType
 from typing import Self
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.application.ports.transaction import Transaction
+from saltbitter.domain.shared import UserId
 
 __all__ = ["SqlaTransaction"]
 
@@ -17,15 +18,22 @@ class SqlaTransaction(Transaction):
 
     ``after_commit`` runs after a commit that made outbox messages durable, to wake the
     relay; it must be quick and must not raise, since the commit has already happened.
+    ``principals_changed`` is awaited after a commit that changed members' accounts or
+    sessions (``StagedConnection.principal_changed``), to drop their cached principals
+    everywhere (ADR 0032); it must not raise either.
     """
 
-    __slots__ = ("_after_commit", "_db", "_open")
+    __slots__ = ("_after_commit", "_db", "_open", "_principals_changed")
 
     def __init__(
-        self, db: StagedConnection, after_commit: Callable[[], None] | None = None
+        self,
+        db: StagedConnection,
+        after_commit: Callable[[], None] | None = None,
+        principals_changed: Callable[[Collection[UserId]], Awaitable[None]] | None = None,
     ) -> None:
         self._db = db
         self._after_commit = after_commit
+        self._principals_changed = principals_changed
         self._open = False
 
     async def __aenter__(self) -> Self:
@@ -48,8 +56,11 @@ class SqlaTransaction(Transaction):
         if not self._open:
             raise RuntimeError("commit outside of 'async with'")
         announced = await self._db.commit()
+        changed, self._db.changed_principals = self._db.changed_principals, set()
         if announced and self._after_commit is not None:
             self._after_commit()
+        if changed and self._principals_changed is not None:
+            await self._principals_changed(changed)
 
     async def rollback(self) -> None:
         await self._db.rollback()

@@ -8,7 +8,12 @@ from datetime import datetime
 from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.dto import MeView, SessionView, TokenPair
 from saltbitter.application.ports.accounts import SessionRepository, UserRepository
-from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec, PasswordHasher
+from saltbitter.application.ports.security import (
+    AccessClaims,
+    AccessTokenCodec,
+    PasswordHasher,
+    PrincipalCache,
+)
 from saltbitter.application.ports.system import Clock, IdGenerator, SecretGenerator
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import ClientInfo, Principal
@@ -236,19 +241,28 @@ class RevokeSession:
 class Authenticate:
     """Turn an access token into a principal; revoked sessions fail at once.
 
-    Its reads open the request's transaction, which the action that follows joins: one
-    connection and one transaction for an authenticated request. A member whose account
-    awaits erasure gets 403 ``deletion_pending`` here and passes only ``owner``.
+    A principal this process read a few seconds ago is reused while the member's stamp
+    is unchanged (one Redis read, no database read); any change to the member's account
+    or sessions renews the stamp right after its commit (ADR 0032). Otherwise its reads
+    open the request's transaction, which the action that follows joins: one connection
+    and one transaction for an authenticated request. A member whose account awaits
+    erasure gets 403 ``deletion_pending`` here and passes only ``owner``; their principal
+    is never kept, so the check always reads the account.
     """
 
     sessions: SessionRepository
     users: UserRepository
     codec: AccessTokenCodec
     clock: Clock
+    cache: PrincipalCache
 
     async def __call__(self, access_token: str) -> Principal:
-        principal, user = await self._principal(access_token)
-        if user.deletion_pending:
+        return await self.verified(self.codec.decode(access_token, self.clock.now()))
+
+    async def verified(self, claims: AccessClaims) -> Principal:
+        """For claims the caller already decoded from a valid token (the edge did)."""
+        principal, deletion_pending = await self._principal(claims)
+        if deletion_pending:
             raise PermissionDenied(
                 "This account is scheduled for deletion; cancel the deletion to use it.",
                 code="deletion_pending",
@@ -257,11 +271,16 @@ class Authenticate:
 
     async def owner(self, access_token: str) -> AccountOwner:
         """Like the call, but a member whose account awaits erasure passes too."""
-        principal, _ = await self._principal(access_token)
+        claims = self.codec.decode(access_token, self.clock.now())
+        principal, _ = await self._principal(claims)
         return AccountOwner(principal)
 
-    async def _principal(self, access_token: str) -> tuple[Principal, User]:
-        claims = self.codec.decode(access_token, self.clock.now())
+    async def _principal(self, claims: AccessClaims) -> tuple[Principal, bool]:
+        """The principal and whether the account awaits erasure."""
+        stamp = await self.cache.stamp(claims.user_id)  # before the reads: see the port
+        kept = self.cache.get(claims.session_id, stamp)
+        if kept is not None and kept.user_id == claims.user_id:
+            return kept, False  # only principals of accounts not awaiting erasure are kept
         session = await self.sessions.get(claims.session_id)
         user = await self.users.get(claims.user_id)
         if session is None or not session.active or user is None or session.user_id != user.id:
@@ -269,7 +288,10 @@ class Authenticate:
                 "The session has ended; sign in again.", code="session_revoked"
             )
         _ensure_may_act(user)
-        return Principal(user.id, session.id, user.roles, user.tier, user.email_verified), user
+        principal = Principal(user.id, session.id, user.roles, user.tier, user.email_verified)
+        if not user.deletion_pending:
+            self.cache.keep(principal, stamp)
+        return principal, user.deletion_pending
 
 
 def _ensure_may_act(user: User) -> None:

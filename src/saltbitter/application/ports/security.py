@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import SessionId, UserId
 
-__all__ = ["AccessClaims", "AccessTokenCodec", "PasswordHasher"]
+__all__ = ["AccessClaims", "AccessTokenCodec", "PasswordHasher", "PrincipalCache"]
 
 
 class PasswordHasher(Protocol):
@@ -43,3 +45,27 @@ class AccessTokenCodec(Protocol):
     @abstractmethod
     def decode(self, token: str, now: datetime) -> AccessClaims:
         """The token's claims; raises ``AuthenticationFailed`` when invalid or expired."""
+
+
+class PrincipalCache(Protocol):
+    """Principals kept for a few seconds per process, dropped everywhere the moment a
+    member's account or sessions change (ADR 0032).
+
+    ``stamp`` is the member's current version, shared by every process (one Redis read);
+    a kept principal counts only while the stamp it was kept under is still current.
+    Read the stamp *before* reading the database, and ``forget`` only *after* the commit
+    that changed the member: then no process can keep a stale principal under a new stamp.
+    """
+
+    @abstractmethod
+    async def stamp(self, user_id: UserId) -> str: ...
+
+    @abstractmethod
+    def get(self, session_id: SessionId, stamp: str) -> Principal | None: ...
+
+    @abstractmethod
+    def keep(self, principal: Principal, stamp: str) -> None: ...
+
+    @abstractmethod
+    async def forget(self, user_ids: Collection[UserId]) -> None:
+        """New stamps for ``user_ids``: every process re-reads them on their next request."""

@@ -42,7 +42,7 @@ from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
-from saltbitter.entrypoints.realtime import RealtimeChannels
+from saltbitter.entrypoints.realtime import SESSION_CHANGED_FRAME, RealtimeChannels
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = [
@@ -233,7 +233,8 @@ class _Unauthorised(Exception):
 
 class LiveSocket:
     """One member's socket: forwards their channel's events, answers their frames,
-    re-checks the session every few seconds and closes with 4401 once it ends."""
+    re-checks the session when told it changed (and now and then for token expiry) and
+    closes with 4401 once it ends."""
 
     SENT_MEMORY = 2000
 
@@ -400,6 +401,9 @@ async def serve_socket(
 
         async def forward_events() -> None:
             async for raw in subscriber.iter_events():
+                if raw == SESSION_CHANGED_FRAME:  # revoked, banned...: check now (ADR 0032)
+                    live.principal = await _authenticate(container, live.token)
+                    continue
                 await live.forward(raw)
 
         tasks = [

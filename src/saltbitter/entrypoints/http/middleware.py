@@ -26,12 +26,20 @@ from saltbitter.domain.errors import AuthenticationFailed, Unavailable
 from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem, title_for
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["RateLimitMiddleware", "RequestContextMiddleware", "client_ip", "is_rate_limited"]
+__all__ = [
+    "ACCESS_CLAIMS",
+    "RateLimitMiddleware",
+    "RequestContextMiddleware",
+    "client_ip",
+    "is_rate_limited",
+]
 
 log = structlog.get_logger("saltbitter.http")
 # Signed photo links carry no token; their signature, not a counter, guards them.
 _UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema", "/api/v1/photo-files/")
 AUTH_PREFIX = "/api/v1/auth/"
+# Scope state key: (token, claims) the rate limiter decoded, for authentication to reuse.
+ACCESS_CLAIMS = "saltbitter.access_claims"
 _WINDOW_SECONDS = 60
 
 
@@ -158,11 +166,15 @@ class RateLimitMiddleware:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
+        token = token.strip()
         try:
-            # Signature and expiry only: revocation is checked later, by authentication.
-            return str(codec.decode(token.strip(), clock.now()).user_id)
+            # Signature and expiry only: revocation is checked later, by authentication,
+            # which takes these claims instead of decoding the token again.
+            claims = codec.decode(token, clock.now())
         except AuthenticationFailed:
             return None
+        scope.setdefault("state", {})[ACCESS_CLAIMS] = (token, claims)
+        return str(claims.user_id)
 
     async def _dependencies(
         self, scope: Scope

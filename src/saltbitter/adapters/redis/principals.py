@@ -1,0 +1,67 @@
+"""Principal stamps in Redis, shared by every API process (ADR 0032).
+
+Each member who changed has a key ``<prefix>principal:<user id>`` holding a random
+stamp; a missing key is the stamp ``"-"``. ``forget`` writes a new random stamp (never a
+counter: an expired counter could come back to a value a kept entry still holds) that
+lives longer than any kept entry. Without Redis a stamp cannot be read: the request then
+reads the database and this process drops what it kept, since a revocation may have
+happened meanwhile that it could not learn of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from saltbitter.adapters.memory.principals import KeptPrincipals, new_stamp
+from saltbitter.application.ports.security import PrincipalCache
+from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.shared import SessionId, UserId
+
+__all__ = ["RedisPrincipalCache"]
+
+log = structlog.get_logger(__name__)
+_NO_STAMP = "-"
+
+
+class RedisPrincipalCache(PrincipalCache):
+    __slots__ = ("_client", "_kept", "_lifetime", "_prefix")
+
+    def __init__(self, client: Redis, prefix: str, ttl_seconds: float, limit: int = 50_000) -> None:
+        self._client = client
+        self._prefix = f"{prefix}principal:"
+        self._kept = KeptPrincipals(ttl_seconds, limit)
+        # Far longer than a kept entry, so that an expired stamp can matter to nobody.
+        self._lifetime = max(60, int(ttl_seconds * 4) + 60)
+
+    async def stamp(self, user_id: UserId) -> str:
+        try:
+            value = await self._client.get(f"{self._prefix}{user_id}")
+        except RedisError:
+            self._kept.clear()
+            return new_stamp()  # matches nothing kept: read the database
+        if value is None:
+            return _NO_STAMP
+        return value if isinstance(value, str) else value.decode()
+
+    def get(self, session_id: SessionId, stamp: str) -> Principal | None:
+        return self._kept.get(session_id, stamp)
+
+    def keep(self, principal: Principal, stamp: str) -> None:
+        self._kept.keep(principal, stamp)
+
+    async def forget(self, user_ids: Collection[UserId]) -> None:
+        self._kept.drop(user_ids)
+        if not user_ids:
+            return
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for user_id in user_ids:
+                    pipe.set(f"{self._prefix}{user_id}", new_stamp(), ex=self._lifetime)
+                await pipe.execute()
+        except RedisError:
+            # Other processes keep what they kept for at most the cache's lifetime.
+            log.warning("principal stamps not renewed", members=len(user_ids), exc_info=True)
