@@ -80,17 +80,25 @@ def subscribe(api: Api, headers: dict[str, str], tier: str) -> None:
     )
 
 
+def _next_second() -> int:
+    time.sleep(1.0 - time.time() % 1.0 + 0.01)
+    return int(time.time())
+
+
 def end_subscription(api: Api, settings: Settings, email: str) -> None:
     """Stripe ends the member's subscription (``customer.subscription.deleted``)."""
     state = stand_in_state(settings)
     customer = next(cid for cid, c in state["customers"].items() if c["email"] == email)
-    sub = next(s for s in state["subscriptions"].values() if s["customer"] == customer)
+    # The newest of the member's subscriptions (the stand-in keeps them in creation order).
+    sub = [s for s in state["subscriptions"].values() if s["customer"] == customer][-1]
     event = {
         "id": f"evt_{uuid.uuid4().hex}",
         "object": "event",
         "type": "customer.subscription.deleted",
-        # Stripe stamps whole seconds; one later than anything already applied.
-        "created": int(time.time()) + 1,
+        # Stripe stamps whole seconds: start a fresh second, so the event is not older
+        # than what was applied (a member's own change is stamped to the microsecond)
+        # and the member's next subscription's events are not older than it.
+        "created": _next_second(),
         "data": {"object": {**sub, "status": "canceled"}},
     }
     answer = send_signed(api, settings, event)
