@@ -187,6 +187,10 @@ def _assert_entitled(
         _ok(filtered)
     else:
         _refused(filtered, "upgrade_required")
+    for bad in ({"min_compatibility": 2}, {"relationship_goal": "marriage"}):
+        refused = _discover(api, viewer, **bad)
+        assert refused.status_code == 422, refused.text  # for every tier: checked first
+        assert refused.json()["code"] == "validation_failed"
     received = api.http.get("/api/v1/likes/received", headers=viewer.headers)
     if wanted.see_who_liked_you:
         assert talk.liker.user_id in [i["member"]["user_id"] for i in _ok(received)["items"]]

@@ -61,7 +61,6 @@ from saltbitter.domain.compatibility import (
 from saltbitter.domain.errors import PermissionDenied
 from saltbitter.domain.matching import Decision
 from saltbitter.domain.shared import UserId
-from saltbitter.domain.subscriptions import entitlements_for
 
 __all__ = ["GenerateDailySets", "GetDailySet"]
 
@@ -397,7 +396,8 @@ class GetDailySet:
     async def __call__(self, principal: Principal) -> DailySetView:
         now = self.clock.now()
         me = principal.user_id
-        size = entitlements_for(principal.tier).daily_matches
+        # The tier read for this request; the quotas are the catalog's (policy.tier_quotas).
+        size = self.policy.allocation.quotas.for_tier(principal.tier)
         hit = await tolerant_get(self.cache, daily_key(me), CachedDailySet)
         if hit is not None and self._current(hit.local_date, hit.timezone, now):
             entitled = _within_entitlement(hit, size)
