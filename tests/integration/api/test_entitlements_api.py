@@ -9,9 +9,11 @@ signed webhooks) and ended the way Stripe ends them (a signed
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,7 @@ from saltbitter.domain.shared import Tier
 from saltbitter.domain.subscriptions import Entitlements, entitlements_for
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.testing.contracts.matching import seed_member
+from support.conversations_api import next_event, open_socket
 from support.live_api import Api
 from support.matching_ports import sql_requests
 from support.payments_api import end_subscription, subscribe
@@ -252,3 +255,52 @@ def test_a_downgrade_takes_effect_at_once_caches_included(
     # The cached Elite set is not served: its best ten are, on the very next request.
     assert _daily(api, viewer) == elite[: free.daily_matches]
     _assert_entitled(api, viewer, talk, free, ai_used=1)
+
+
+def _say(api: Api, sender: Member, match_id: str, body: str) -> str:
+    sent = _ok(
+        api.http.post(
+            f"/api/v1/matches/{match_id}/messages",
+            json={"body": body, "client_message_id": uuid.uuid4().hex},
+            headers=sender.headers,
+        )
+    )
+    message_id: str = sent["id"]
+    return message_id
+
+
+def _read(api: Api, reader: Member, match_id: str, message_id: str) -> None:
+    read = api.http.post(
+        f"/api/v1/matches/{match_id}/read",
+        json={"up_to_message_id": message_id},
+        headers=reader.headers,
+    )
+    assert read.status_code == 204, read.text
+
+
+def test_a_downgrade_stops_read_receipts_on_an_open_socket(
+    api: Api, backend_settings: Settings, place: dict[str, float]
+) -> None:
+    viewer = _member(api, place, "woman", "man")
+    subscribe(api, viewer.headers, "elite")
+    talk = _match_and_read(api, viewer, _liked_and_talking(api, place, viewer))
+    token = viewer.headers["authorization"].removeprefix("Bearer ")
+    with ExitStack() as stack:
+        socket = open_socket(stack, str(api.http.base_url), token)
+        first = _say(api, viewer, talk.match_id, "Still there?")
+        _read(api, talk.liker, talk.match_id, first)
+        receipt = next_event(socket, "message.read")
+        assert receipt["reader_id"] == talk.liker.user_id
+
+        end_subscription(api, backend_settings, viewer.email)  # the socket stays open
+
+        second = _say(api, viewer, talk.match_id, "Hello again")
+        _read(api, talk.liker, talk.match_id, second)
+        answer = _say(api, talk.liker, talk.match_id, "Yes!")  # arrives after any receipt
+        seen: list[str] = []
+        while True:
+            event = json.loads(socket.recv(timeout=10))
+            seen.append(event["type"])
+            if event["type"] == "message.new" and event["message"]["id"] == answer:
+                break
+        assert "message.read" not in seen, seen
