@@ -214,6 +214,14 @@ def _cached(
     return CachedDailySet(daily.local_date, timezone, tuple(items))
 
 
+def _within_entitlement(cached: CachedDailySet, size: int) -> CachedDailySet:
+    """The set cut to the tier's ``daily_matches`` (its best entries): a set chosen or
+    cached under a higher tier shrinks at once after a downgrade."""
+    if len(cached.items) <= size:
+        return cached
+    return replace(cached, items=cached.items[:size])
+
+
 async def _view(store: PhotoStore, cached: CachedDailySet) -> DailySetView:
     return DailySetView(
         local_date=cached.local_date,
@@ -369,7 +377,10 @@ class GetDailySet:
     a paused member gets none (pausing hides them, and they see nobody either). Entries
     whose member is no longer shown (paused, suspended, blocked) are left out; each
     entry says what the caller decided on them so far. Blocks are checked on every
-    read, the cached set's too, so a block hides a member at once.
+    read, the cached set's too, so a block hides a member at once. The caller's current
+    tier is read on every request too: a set chosen (or cached) under a higher tier is
+    cut to the tier's ``daily_matches``, so a downgrade shrinks it at once; an upgrade
+    brings the larger set with the next day's sweep.
     """
 
     transaction: Transaction
@@ -385,9 +396,12 @@ class GetDailySet:
     async def __call__(self, principal: Principal) -> DailySetView:
         now = self.clock.now()
         me = principal.user_id
+        # The tier read for this request; the quotas are the catalog's (policy.tier_quotas).
+        size = self.policy.allocation.quotas.for_tier(principal.tier)
         hit = await tolerant_get(self.cache, daily_key(me), CachedDailySet)
         if hit is not None and self._current(hit.local_date, hit.timezone, now):
-            return await _view(self.store, await self._unblocked(me, hit))
+            entitled = _within_entitlement(hit, size)
+            return await _view(self.store, await self._unblocked(me, entitled))
         found = await self.candidates.members(now, [me])
         if not found:
             raise _profile_required()
@@ -402,7 +416,7 @@ class GetDailySet:
             daily = DailySet(me, today, (), now)
         cached = await self._render(viewer, daily, now)
         await tolerant_set(self.cache, daily_key(me), cached, self.policy.daily_ttl_seconds)
-        return await _view(self.store, cached)
+        return await _view(self.store, _within_entitlement(cached, size))
 
     async def _unblocked(self, me: UserId, cached: CachedDailySet) -> CachedDailySet:
         """The cached set without anyone blocked since it was rendered."""

@@ -11,6 +11,12 @@ cache flush hands out a fresh allowance, and concurrent pages never exceed it.
 Each page is checked afresh: its members are read again, refiltered and rescored, so a
 candidate who paused, changed their profile or withdrew consent since the list was
 built is shown as they are now, or not at all.
+
+Entitlements are read from the caller's *current* tier on every page (docs/entitlements.md):
+the list served, cached or rebuilt, is cut to that tier's allowance, so a downgrade
+shrinks it at once; the advanced filters (``DiscoverFilters``) narrow the day's list and
+come with Premium and Elite (Free: 403 ``upgrade_required``). Filters never add anyone:
+they choose among the people the allowance already handed out.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from math import isfinite
 
 from saltbitter.application.matching.caching import (
     DiscoverRanking,
@@ -50,11 +57,12 @@ from saltbitter.domain.compatibility import (
     check_eligibility,
     compatibility,
 )
-from saltbitter.domain.errors import PermissionDenied
+from saltbitter.domain.errors import FieldError, PermissionDenied, ValidationFailed
+from saltbitter.domain.profiles import RelationshipGoal
 from saltbitter.domain.shared import UserId
-from saltbitter.domain.subscriptions import entitlements_for
+from saltbitter.domain.subscriptions import Entitlements, entitlements_for
 
-__all__ = ["Discover"]
+__all__ = ["Discover", "DiscoverFilters"]
 
 Entry = tuple[UserId, float]
 
@@ -74,10 +82,55 @@ def _page(
 
 
 @dataclass(frozen=True, slots=True)
+class DiscoverFilters:
+    """The advanced filters (the ``advanced_filters`` entitlement: Premium and Elite).
+
+    ``min_compatibility``: only candidates whose compatibility total is at least this
+    (0 to 1); ``relationship_goal``: only candidates who state this goal.
+    """
+
+    min_compatibility: float | None = None
+    relationship_goal: str | None = None
+
+    def __post_init__(self) -> None:
+        errors: list[FieldError] = []
+        low = self.min_compatibility
+        if low is not None and not (isfinite(low) and 0.0 <= low <= 1.0):
+            errors.append(FieldError("min_compatibility", "Give a number from 0 to 1.", "invalid"))
+        goals = {goal.value for goal in RelationshipGoal}
+        if self.relationship_goal is not None and self.relationship_goal not in goals:
+            errors.append(FieldError("relationship_goal", "Unknown relationship goal.", "invalid"))
+        if errors:
+            raise ValidationFailed(errors, "The discovery filters are invalid.")
+
+    @property
+    def active(self) -> bool:
+        return self.min_compatibility is not None or self.relationship_goal is not None
+
+
+NO_FILTERS = DiscoverFilters()
+
+
+def _entitled(entitlements: Entitlements, filters: DiscoverFilters) -> None:
+    if filters.active and not entitlements.advanced_filters:
+        raise PermissionDenied(
+            "Advanced discovery filters come with Premium and Elite.", code="upgrade_required"
+        )
+
+
+def _within_allowance(ranking: DiscoverRanking, allowance: int) -> DiscoverRanking:
+    """The list cut to the tier's allowance (best first): a downgrade shrinks it at once."""
+    if len(ranking.ranking) <= allowance:
+        return ranking
+    return DiscoverRanking(ranking.local_date, ranking.ranking[:allowance])
+
+
+@dataclass(frozen=True, slots=True)
 class Discover:
     """One page (20) of the caller's discovery list; ``next_cursor`` for the next one.
 
-    403 ``profile_required`` without a profile, ``profile_paused`` while paused.
+    403 ``profile_required`` without a profile, ``profile_paused`` while paused,
+    ``upgrade_required`` for advanced filters without the entitlement.
     """
 
     transaction: Transaction
@@ -90,7 +143,15 @@ class Discover:
     policy: MatchingPolicy
     store: PhotoStore
 
-    async def __call__(self, principal: Principal, cursor: str | None = None) -> DiscoverPage:
+    async def __call__(
+        self,
+        principal: Principal,
+        cursor: str | None = None,
+        filters: DiscoverFilters = NO_FILTERS,
+    ) -> DiscoverPage:
+        entitlements = entitlements_for(principal.tier)  # the tier read for this request
+        _entitled(entitlements, filters)
+        allowance = entitlements.discover_profiles_per_day
         after = None
         if cursor is not None:
             total, last = decode_score_cursor(cursor)
@@ -99,7 +160,11 @@ class Discover:
         now = self.clock.now()
         size = self.policy.page_size
         ranking = await tolerant_get(self.cache, discover_key(me), DiscoverRanking)
-        page, more = ([], False) if ranking is None else _page(ranking, after, size)
+        if ranking is not None:
+            ranking = _within_allowance(ranking, allowance)
+        # Without filters, a cached list's page is read together with the caller.
+        cached = ranking is not None and not filters.active
+        page, more = _page(ranking, after, size) if ranking and cached else ([], False)
         wanted = [me, *(candidate for candidate, _ in page)]
         found = {m.user_id: m for m in await self.candidates.members(now, wanted)}
         viewer = found.get(me)
@@ -114,11 +179,17 @@ class Discover:
                 code="profile_paused",
             )
         today = local_date(viewer.timezone, now)
-        if ranking is None or ranking.local_date != today:
-            ranking = await self._rank(viewer, today, now)
+        if ranking is None or ranking.local_date != today or filters.active:
+            if ranking is None or ranking.local_date != today:
+                ranking = _within_allowance(
+                    await self._rank(viewer, today, now, allowance), allowance
+                )
+            if filters.active:
+                ranking = await self._filtered(ranking, filters, now)
             page, more = _page(ranking, after, size)
-            fresh = await self.candidates.members(now, [c for c, _ in page])
-            found.update({m.user_id: m for m in fresh})
+            missing = [candidate for candidate, _ in page if candidate not in found]
+            if missing:
+                found.update({m.user_id: m for m in await self.candidates.members(now, missing)})
         shown = await self._recheck(viewer, [found[c] for c, _ in page if c in found])
         cards = await card_data(self.candidates, viewer, [member for member, _ in shown])
         items = [
@@ -131,7 +202,23 @@ class Discover:
         next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
         return DiscoverPage(items=items, next_cursor=next_cursor)
 
-    async def _rank(self, viewer: MemberRecord, today: date, now: datetime) -> DiscoverRanking:
+    async def _filtered(
+        self, ranking: DiscoverRanking, filters: DiscoverFilters, now: datetime
+    ) -> DiscoverRanking:
+        entries = ranking.ranking
+        low = filters.min_compatibility
+        if low is not None:
+            entries = tuple(entry for entry in entries if entry[1] >= low)
+        goal = filters.relationship_goal
+        if goal is not None and entries:
+            members = await self.candidates.members(now, [candidate for candidate, _ in entries])
+            keep = {m.user_id for m in members if m.relationship_goal == goal}
+            entries = tuple(entry for entry in entries if entry[0] in keep)
+        return DiscoverRanking(ranking.local_date, entries)
+
+    async def _rank(
+        self, viewer: MemberRecord, today: date, now: datetime, allowance: int
+    ) -> DiscoverRanking:
         me = viewer.user_id
         policy = self.policy
         nearby = await self.candidates.nearby_members(viewer.profile, now, policy.compatibility)
@@ -159,7 +246,6 @@ class Discover:
             ),
             key=_order,
         )
-        allowance = entitlements_for(viewer.profile.tier).discover_profiles_per_day
         # The database counts the allowance (atomically, across restarts); committed at
         # once so a concurrent page of the same member waits as briefly as possible.
         async with self.transaction:

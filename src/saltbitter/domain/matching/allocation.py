@@ -34,6 +34,7 @@ from types import MappingProxyType
 
 from saltbitter.domain.errors import FieldError, ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import entitlements_for
 
 from .fairness import FairnessReport, compatibility_ratio, exposure_gini
 
@@ -55,11 +56,15 @@ _MAX_QUOTA = 1000
 
 @dataclass(frozen=True, slots=True)
 class DailyQuotas:
-    """How many candidates a member of each tier gets a day (docs/product-rules.md 6 and 9)."""
+    """How many candidates a member of each tier gets a day (docs/product-rules.md 6 and 9).
 
-    free: int = 10
-    premium: int = 25
-    elite: int = 50
+    The defaults are the subscription catalog's ``daily_matches`` (docs/entitlements.md):
+    one table decides, matching types no number of its own.
+    """
+
+    free: int = entitlements_for(Tier.FREE).daily_matches
+    premium: int = entitlements_for(Tier.PREMIUM).daily_matches
+    elite: int = entitlements_for(Tier.ELITE).daily_matches
 
     def __post_init__(self) -> None:
         errors = [

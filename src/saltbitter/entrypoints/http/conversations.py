@@ -284,12 +284,13 @@ class LiveSocket:
                 await self.send(raw)
             self._acknowledge(message)
             return
-        if (
-            kind == "message.read"
-            and event.get("reader_id") != str(self.principal.user_id)
-            and not may_see_receipts(self.principal.tier)
-        ):
-            return
+        if kind == "message.read" and event.get("reader_id") != str(self.principal.user_id):
+            # A receipt is an entitlement of the tier the member has *now*: read afresh,
+            # so a downgrade stops receipts on open sockets at once (and an upgrade
+            # starts them), not only at the next session check.
+            self.principal = await _authenticate(self.container, self.token)
+            if not may_see_receipts(self.principal.tier):
+                return
         async with self.lock:
             await self.send(raw)
 

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from saltbitter.application.matching.daily import GetDailySet
-from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.discover import Discover, DiscoverFilters
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.matching.views import (
@@ -23,7 +23,9 @@ from saltbitter.application.matching.views import (
     SwipeResult,
 )
 from saltbitter.application.shared.identity import Principal
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.profiles import RelationshipGoal
+from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import entitlements_for
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
@@ -46,6 +48,31 @@ Cursor = Annotated[
         description="The next_cursor of the previous page (omit for the first page).",
     ),
 ]
+
+
+MinCompatibility = Annotated[
+    float | None,
+    QueryParameter(
+        ge=0.0,
+        le=1.0,
+        required=False,
+        description="Advanced filter (Premium and Elite): only compatibility totals at least this.",
+    ),
+]
+GoalFilter = Annotated[
+    RelationshipGoal | None,
+    QueryParameter(
+        required=False,
+        description="Advanced filter (Premium and Elite): only members stating this goal.",
+    ),
+]
+
+
+def _allowances() -> str:
+    """The discovery allowances, as the entitlements say (never typed twice)."""
+    return ", ".join(
+        f"{tier.value.title()} {entitlements_for(tier).discover_profiles_per_day}" for tier in Tier
+    )
 
 
 class SwipeRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -168,8 +195,9 @@ class DiscoverController(Controller):
         "/",
         summary="Browse members who fit you both, best first: finite, 20 a page",
         description=(
-            "Limited per day by tier (Free 20, Premium 60, Elite 120). Liked, passed "
-            "and matched members are not shown again."
+            f"Limited per day by tier ({_allowances()}). Liked, passed and matched "
+            "members are not shown again. The advanced filters narrow the day's list "
+            "(Premium and Elite; Free: 403 `upgrade_required`)."
         ),
         security=BEARER,
         responses=documented_errors(401, 403, 422, LIMITED),
@@ -179,8 +207,14 @@ class DiscoverController(Controller):
         principal: FromDishka[Principal],
         discover: FromDishka[Discover],
         cursor: Cursor = None,
+        min_compatibility: MinCompatibility = None,
+        relationship_goal: GoalFilter = None,
     ) -> DiscoverPage:
-        return await discover(principal, cursor)
+        filters = DiscoverFilters(
+            min_compatibility=min_compatibility,
+            relationship_goal=relationship_goal.value if relationship_goal else None,
+        )
+        return await discover(principal, cursor, filters)
 
 
 ROUTES: list[type[Controller]] = [

@@ -51,7 +51,13 @@ from saltbitter.domain.compatibility import (
     check_eligibility,
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
-from saltbitter.domain.profiles import Location, ModerationStatus, Profile, Visibility
+from saltbitter.domain.profiles import (
+    Location,
+    ModerationStatus,
+    Profile,
+    RelationshipGoal,
+    Visibility,
+)
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.builders_profiles import a_photo
@@ -90,6 +96,7 @@ def a_profile(
     visibility: Visibility = Visibility.VISIBLE,
     bio: str = "Curious about people.",
     updated_at: datetime = T0,
+    relationship_goal: RelationshipGoal | None = None,
 ) -> Profile:
     return Profile(
         user_id=user_id,
@@ -99,7 +106,7 @@ def a_profile(
         age_max=age_max,
         bio=bio,
         interests=tuple(interests),
-        relationship_goal=None,
+        relationship_goal=relationship_goal,
         values=None if values is None else ValueRatings.from_mapping(values),
         location=Location(*at),
         max_distance_km=max_distance_km,
