@@ -207,6 +207,8 @@ class SpendingNotices:
     def after(self, month: str, spent_cents: int) -> tuple[SpendingNotices, tuple[int, ...]]:
         """The thresholds to announce now that ``month``'s spending is ``spent_cents``,
         and the state that remembers them."""
+        if self.month is not None and month < self.month:
+            return self, ()  # a late payment of a past month: that month is over
         already = self.notified_cents if self.month == month else 0
         due = tuple(t for t in SPENDING_THRESHOLDS_CENTS if already < t <= spent_cents)
         if not due:
