@@ -18,7 +18,7 @@ from saltbitter.application.payments.events import (
     SubscriptionEnded,
 )
 from saltbitter.application.payments.policy import PaymentsPolicy
-from saltbitter.application.payments.purchases import apply_purchase_status
+from saltbitter.application.payments.purchase_records import apply_purchase_status
 from saltbitter.application.payments.records import (
     apply_snapshot,
     as_domain,
