@@ -53,7 +53,12 @@ from saltbitter.application.ports.notifications import (
     NotificationInbox,
     ScheduledEmail,
 )
-from saltbitter.application.ports.payments import SubscriptionStore
+from saltbitter.application.ports.payments import (
+    PurchaseAccounts,
+    PurchaseRecord,
+    PurchaseStore,
+    SubscriptionStore,
+)
 from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
 from saltbitter.application.ports.profiles import PhotoRepository, ProfileRepository
 from saltbitter.application.ports.safety import (
@@ -89,6 +94,7 @@ from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.safety import ReportReason
 from saltbitter.domain.shared import SessionId, UserId
+from saltbitter.domain.subscriptions import PurchaseItem, PurchaseStatus
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.builders_profiles import a_photo, a_profile
 from saltbitter.testing.contracts.scopes import RequestScope, Resolver
@@ -309,13 +315,32 @@ async def _seed_safety(
 
 
 async def _seed_payments(request_scope: RequestScope, me: UserId, other: UserId) -> None:
-    """A subscription record for me and for other (third never subscribed)."""
+    """A subscription record, a purchase and a purchase account for me and for other
+    (third never paid)."""
     async with request_scope() as r:
         transaction = await r.get(Transaction)
         subscriptions = await r.get(SubscriptionStore)
+        purchases = await r.get(PurchaseStore)
+        accounts = await r.get(PurchaseAccounts)
         async with transaction:
             for member in (me, other):
                 await subscriptions.save(new_record(member, f"cus_{member.hex}", T0))
+                await accounts.lock(member, T0)
+                await purchases.add(
+                    PurchaseRecord(
+                        id=uuid4(),
+                        member=member,
+                        item=PurchaseItem.SUPER_LIKE_PACK,
+                        quantity=1,
+                        amount_cents=499,
+                        currency="USD",
+                        status=PurchaseStatus.SUCCEEDED,
+                        intent_id=f"pi_{uuid4().hex}",
+                        event_id=None,
+                        created_at=T0,
+                        updated_at=T0,
+                    )
+                )
             await transaction.commit()
 
 
@@ -380,6 +405,8 @@ class PersonalDataContract:
             "held_messages": 1,  # one I sent, not the one other sent me
             "messages": 2,  # sent and received
             "payment_subscriptions": 1,
+            "purchases": 1,
+            "purchase_accounts": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -435,6 +462,8 @@ class PersonalDataContract:
             "ai_quota_usage": 1,
             **SAFETY_TABLES,
             "payment_subscriptions": 1,
+            "purchases": 1,
+            "purchase_accounts": 1,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))
