@@ -337,6 +337,7 @@ class LocalPaymentGateway(PaymentGateway):
             id=str(intent["id"]),
             status=status,
             client_secret=str(intent["client_secret"]) if waiting else None,
+            test_confirm_url=self.payment_url(str(intent["id"])) if waiting else None,
         )
 
     def _settle(self, intent: dict[str, Any], *, paid: bool) -> None:

@@ -73,6 +73,8 @@ class PurchaseStarted:
     test_mode: bool
     # Set while the member must confirm the payment (3-D Secure, or no payment method).
     client_secret: str | None = None
+    # Test mode only: the stand-in's page where that confirmation is made.
+    test_confirm_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

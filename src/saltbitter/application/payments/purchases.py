@@ -168,13 +168,15 @@ class StartPurchase:
             await self._record(purchase.id, PurchaseStatus.FAILED, None)
             raise
         status = await self._record(purchase.id, intent.status, intent.id)
+        waiting = status in {PurchaseStatus.PENDING, PurchaseStatus.REQUIRES_ACTION}
         return PurchaseStarted(
             purchase_id=purchase.id,
             status=status.value,
             amount_cents=purchase.amount_cents,
             currency=purchase.currency,
-            client_secret=intent.client_secret if status is not PurchaseStatus.SUCCEEDED else None,
+            client_secret=intent.client_secret if waiting else None,
             test_mode=self.gateway.test_mode,
+            test_confirm_url=intent.test_confirm_url if waiting else None,
         )
 
     async def _record(

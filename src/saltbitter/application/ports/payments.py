@@ -130,6 +130,8 @@ class GatewayPaymentIntent:
     id: str | None
     status: PurchaseStatus
     client_secret: str | None = None
+    # The embedded stand-in's page that confirms a waiting payment (test mode only).
+    test_confirm_url: str | None = None
 
 
 class PaymentGateway(Protocol):
