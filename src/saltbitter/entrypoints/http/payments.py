@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import msgspec
 from dishka.integrations.litestar import FromDishka
 from litestar import Controller, MediaType, Request, Response, delete, get, patch, post, put
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, QueryParameter
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_303_SEE_OTHER
 
@@ -209,7 +209,7 @@ class PurchasesController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 404, 409, 422, LIMITED, 503),
     )
-    async def buy(
+    async def start_purchase(
         self,
         data: JSONBody[PurchaseRequest],
         principal: FromDishka[Principal],
@@ -229,14 +229,13 @@ class PurchasesController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 422, LIMITED),
     )
-    async def history(
+    async def list_purchases(
         self,
         principal: FromDishka[Principal],
         list_purchases: FromDishka[ListPurchases],
         cursor: Annotated[
             str | None,
-            Parameter(
-                query="cursor",
+            QueryParameter(
                 max_length=200,
                 pattern="^[A-Za-z0-9_-]+$",
                 description="next_cursor of a page",
@@ -256,7 +255,7 @@ class SpendingCapController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, LIMITED),
     )
-    async def show(
+    async def show_spending_cap(
         self, principal: FromDishka[Principal], show: FromDishka[ShowSpendingCap]
     ) -> SpendingCapView:
         return await show(principal)
@@ -268,7 +267,7 @@ class SpendingCapController(Controller):
         security=BEARER,
         responses=documented_errors(401, 403, 422, LIMITED),
     )
-    async def change(
+    async def set_spending_cap(
         self,
         data: JSONBody[SpendingCapRequest],
         principal: FromDishka[Principal],
@@ -407,7 +406,7 @@ class TestPaymentController(Controller):
     include_in_schema = False
 
     @get("/", media_type=MediaType.HTML)
-    async def page(
+    async def payment_page(
         self,
         intent_id: Annotated[str, Parameter(max_length=80)],
         gateway: FromDishka[PaymentGateway],
@@ -425,7 +424,7 @@ class TestPaymentController(Controller):
         )
 
     @post("/pay", status_code=HTTP_200_OK, media_type=MediaType.HTML)
-    async def pay(
+    async def pay_payment(
         self,
         intent_id: Annotated[str, Parameter(max_length=80)],
         gateway: FromDishka[PaymentGateway],
@@ -434,7 +433,7 @@ class TestPaymentController(Controller):
         return "<!doctype html><title>Paid</title><p>TEST MODE: paid.</p>"
 
     @post("/fail", status_code=HTTP_200_OK, media_type=MediaType.HTML)
-    async def fail(
+    async def fail_payment(
         self,
         intent_id: Annotated[str, Parameter(max_length=80)],
         gateway: FromDishka[PaymentGateway],
