@@ -78,7 +78,8 @@ class PurchaseRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 class SpendingCapRequest(msgspec.Struct, forbid_unknown_fields=True):
     # Cents a calendar month (UTC); null removes the cap (after the cooling-off).
-    monthly_cents: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] | None
+    # "gt=-1", not "ge=0": Litestar leaves a falsy bound out of the OpenAPI document.
+    monthly_cents: Annotated[int, msgspec.Meta(gt=-1, le=10_000_000)] | None
 
 
 class WebhookReceived(msgspec.Struct, frozen=True):
