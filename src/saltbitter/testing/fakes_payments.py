@@ -25,7 +25,7 @@ from saltbitter.application.ports.payments import (
     WebhookLedger,
 )
 from saltbitter.application.ports.system import Clock
-from saltbitter.domain.errors import Conflict, Unavailable
+from saltbitter.domain.errors import Conflict, Unavailable, ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.domain.subscriptions import (
     PurchaseItem,
@@ -282,9 +282,14 @@ class InMemoryPaymentGateway(PaymentGateway):
 
     async def create_payment_intent(self, request: PaymentIntentRequest) -> GatewayPaymentIntent:
         """``pm_card_chargeDeclined`` fails, ``pm_card_threeDSecureRequired`` needs
-        action, no method waits for the client; any other method succeeds."""
+        action, ``pm_unknown`` is refused, no method waits for the client; any other
+        method succeeds."""
         if self.unavailable:
             raise Unavailable("The payment provider cannot be reached.")
+        if request.payment_method_id == "pm_unknown":
+            raise ValidationFailed.single(
+                "payment_method_id", "No such payment method.", "invalid_payment_method"
+            )
         self.calls.append(("create_payment_intent", request.customer_id, request.idempotency_key))
         for identifier, known in self.intents.items():
             if known.idempotency_key == request.idempotency_key:

@@ -28,6 +28,7 @@ from saltbitter.application.ports.payments import (
     GatewayStatus,
     PaymentIntentRequest,
 )
+from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.domain.subscriptions import Money, PurchaseItem, PurchaseStatus
 
@@ -343,4 +344,7 @@ async def test_payment_intents_succeed_need_3ds_fail_or_wait_for_the_client(
     waiting = await gateway.create_payment_intent(_intent_request(customer, None))
     assert waiting.status is PurchaseStatus.PENDING
     assert waiting.client_secret is not None
+
+    with pytest.raises(ValidationFailed):
+        await gateway.create_payment_intent(_intent_request(customer, "pm_unknown"))
     await gateway.aclose()

@@ -22,7 +22,7 @@ from saltbitter.application.ports.payments import (
     PaymentGateway,
     PaymentIntentRequest,
 )
-from saltbitter.domain.errors import Unavailable
+from saltbitter.domain.errors import Unavailable, ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.domain.subscriptions import PurchaseStatus
 
@@ -323,6 +323,13 @@ class StripeGateway(PaymentGateway):
             body: Any = error.json_body or {}
             found = (body.get("error") or {}).get("payment_intent") or {}
             return GatewayPaymentIntent(id=found.get("id"), status=PurchaseStatus.FAILED)
+        except stripe.InvalidRequestError as error:
+            # An unknown or unusable payment method (the rest of the request is ours).
+            raise ValidationFailed.single(
+                "payment_method_id",
+                "The payment could not be made with this payment method.",
+                "invalid_payment_method",
+            ) from error
         data = intent.to_dict()
         status = intent_status(data)
         waiting = status in {PurchaseStatus.PENDING, PurchaseStatus.REQUIRES_ACTION}

@@ -164,7 +164,8 @@ class StartPurchase:
                     idempotency_key=f"purchase-{purchase.id}",
                 )
             )
-        except Unavailable:
+        except (Unavailable, ValidationFailed):
+            # Nothing was charged: the purchase fails and stops counting toward the cap.
             await self._record(purchase.id, PurchaseStatus.FAILED, None)
             raise
         status = await self._record(purchase.id, intent.status, intent.id)

@@ -131,7 +131,9 @@ async def test_a_declined_card_fails_and_does_not_count_toward_the_cap() -> None
     assert world.events(PurchaseSucceeded)[0].amount_cents == 2900
 
 
-async def test_an_unreachable_provider_fails_the_purchase_and_frees_the_cap() -> None:
+async def test_an_unreachable_provider_or_a_refused_method_fails_the_purchase() -> (
+    None
+):
     world = FakeWorld()
     me = await world.member()
     await (await world.get(SetSpendingCap))(me, 2900)
@@ -139,6 +141,12 @@ async def test_an_unreachable_provider_fails_the_purchase_and_frees_the_cap() ->
     with pytest.raises(Unavailable):
         await _buy(world, me)
     world.payments.unavailable = False
+    with pytest.raises(ValidationFailed):
+        await _buy(world, me, method="pm_unknown")
+    assert [p.status for p in (await (await world.get(ListPurchases))(me)).items] == [
+        "failed",
+        "failed",
+    ]
     assert (await _buy(world, me))[1] == "succeeded"
 
 
