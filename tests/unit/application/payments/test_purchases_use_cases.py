@@ -131,9 +131,7 @@ async def test_a_declined_card_fails_and_does_not_count_toward_the_cap() -> None
     assert world.events(PurchaseSucceeded)[0].amount_cents == 2900
 
 
-async def test_an_unreachable_provider_or_a_refused_method_fails_the_purchase() -> (
-    None
-):
+async def test_an_unreachable_provider_or_a_refused_method_fails_the_purchase() -> None:
     world = FakeWorld()
     me = await world.member()
     await (await world.get(SetSpendingCap))(me, 2900)
