@@ -7,12 +7,16 @@ from dishka import Provider, Scope, provide
 from saltbitter.application.ports.payments import (
     MemberContacts,
     MemberTiers,
+    PurchaseAccounts,
+    PurchaseStore,
     SubscriptionStore,
     WebhookLedger,
 )
 from saltbitter.testing.fakes_payments import (
     InMemoryMemberContacts,
     InMemoryMemberTiers,
+    InMemoryPurchaseAccounts,
+    InMemoryPurchaseStore,
     InMemorySubscriptionStore,
     InMemoryWebhookLedger,
 )
@@ -27,3 +31,5 @@ class PaymentsFakes(Provider):
     ledger = provide(InMemoryWebhookLedger, provides=WebhookLedger, override=True)
     tiers = provide(InMemoryMemberTiers, provides=MemberTiers, override=True)
     contacts = provide(InMemoryMemberContacts, provides=MemberContacts, override=True)
+    purchases = provide(InMemoryPurchaseStore, provides=PurchaseStore, override=True)
+    accounts = provide(InMemoryPurchaseAccounts, provides=PurchaseAccounts, override=True)

@@ -11,6 +11,8 @@ from saltbitter.adapters.sqlalchemy.accounts import SqlaUserRepository
 from saltbitter.adapters.sqlalchemy.payments import (
     SqlaMemberContacts,
     SqlaMemberTiers,
+    SqlaPurchaseAccounts,
+    SqlaPurchaseStore,
     SqlaSubscriptionStore,
     SqlaWebhookLedger,
 )
@@ -33,6 +35,8 @@ def sql_payment_ports(engine: AsyncEngine) -> PortsFactory:
                 ledger=SqlaWebhookLedger(db),
                 tiers=SqlaMemberTiers(db),
                 contacts=SqlaMemberContacts(db),
+                purchases=SqlaPurchaseStore(db),
+                accounts=SqlaPurchaseAccounts(db),
             )
         finally:
             await db.close()

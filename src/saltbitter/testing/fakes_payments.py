@@ -5,21 +5,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from saltbitter.application.ports.payments import (
     CheckoutRequest,
+    GatewayPaymentIntent,
     GatewayStatus,
     GatewaySubscription,
     MemberContacts,
     MemberTiers,
     PaymentGateway,
+    PaymentIntentRequest,
+    PurchaseAccount,
+    PurchaseAccounts,
+    PurchaseRecord,
+    PurchaseStore,
     SubscriptionRecord,
     SubscriptionStore,
     WebhookLedger,
 )
 from saltbitter.application.ports.system import Clock
-from saltbitter.domain.errors import Conflict
+from saltbitter.domain.errors import Conflict, Unavailable, ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import (
+    PurchaseItem,
+    PurchaseStatus,
+    SpendingCap,
+    SpendingNotices,
+)
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.memory import InMemoryRepository
 
@@ -27,6 +40,8 @@ __all__ = [
     "InMemoryMemberContacts",
     "InMemoryMemberTiers",
     "InMemoryPaymentGateway",
+    "InMemoryPurchaseAccounts",
+    "InMemoryPurchaseStore",
     "InMemorySubscriptionStore",
     "InMemoryWebhookLedger",
     "PaymentsState",
@@ -41,8 +56,14 @@ class PaymentsState:
     subscriptions: dict[str, SubscriptionRecord] = field(default_factory=dict)
     anonymised: dict[str, dict[str, object]] = field(default_factory=dict)
     webhook_events: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    purchases: dict[UUID, PurchaseRecord] = field(default_factory=dict)
+    anonymised_purchases: dict[UUID, dict[str, object]] = field(default_factory=dict)
+    purchase_accounts: dict[UserId, PurchaseAccount] = field(default_factory=dict)
 
     def check(self) -> None:
+        intents = [p.intent_id for p in self.purchases.values() if p.intent_id is not None]
+        if len(intents) != len(set(intents)):
+            raise Conflict("A purchase already has this payment.", code="conflict")
         members = [record.member for record in self.subscriptions.values()]
         linked = [r.subscription_id for r in self.subscriptions.values() if r.subscription_id]
         if len(members) != len(set(members)) or len(linked) != len(set(linked)):
@@ -86,6 +107,89 @@ class InMemoryWebhookLedger(_Payments, WebhookLedger):
         return True
 
 
+class InMemoryPurchaseStore(_Payments, PurchaseStore):
+    async def add(self, record: PurchaseRecord) -> None:
+        if record.id in self._state.purchases:
+            raise Conflict("The purchase exists already.", code="conflict")
+        self._state.purchases[record.id] = record
+
+    async def save(self, record: PurchaseRecord) -> None:
+        found = self._state.purchases.get(record.id)
+        if found is not None:
+            self._state.purchases[record.id] = replace(
+                found,
+                status=record.status,
+                intent_id=record.intent_id,
+                updated_at=record.updated_at,
+            )
+
+    async def get(self, purchase_id: UUID) -> PurchaseRecord | None:
+        return self._state.purchases.get(purchase_id)
+
+    async def by_intent(self, intent_id: str) -> PurchaseRecord | None:
+        return next((p for p in self._state.purchases.values() if p.intent_id == intent_id), None)
+
+    async def page(
+        self, member: UserId, before: tuple[datetime, UUID] | None, limit: int
+    ) -> Sequence[PurchaseRecord]:
+        mine = sorted(
+            (p for p in self._state.purchases.values() if p.member == member),
+            key=lambda p: (p.created_at, p.id),
+            reverse=True,
+        )
+        if before is not None:
+            mine = [p for p in mine if (p.created_at, p.id) < before]
+        return mine[:limit]
+
+    async def total_cents(
+        self,
+        member: UserId,
+        since: datetime,
+        until: datetime,
+        statuses: frozenset[PurchaseStatus],
+    ) -> int:
+        return sum(
+            p.amount_cents
+            for p in self._state.purchases.values()
+            if p.member == member and since <= p.created_at < until and p.status in statuses
+        )
+
+    async def succeeded_ticket(self, member: UserId, event_id: str) -> PurchaseRecord | None:
+        found = sorted(
+            (
+                p
+                for p in self._state.purchases.values()
+                if p.member == member
+                and p.event_id == event_id
+                and p.item is PurchaseItem.EVENT_TICKET
+                and p.status is PurchaseStatus.SUCCEEDED
+            ),
+            key=lambda p: p.created_at,
+        )
+        return found[0] if found else None
+
+
+class InMemoryPurchaseAccounts(_Payments, PurchaseAccounts):
+    async def get(self, member: UserId) -> PurchaseAccount | None:
+        return self._state.purchase_accounts.get(member)
+
+    async def lock(self, member: UserId, now: datetime) -> PurchaseAccount:
+        found = self._state.purchase_accounts.get(member)
+        if found is None:
+            found = PurchaseAccount(
+                member=member,
+                cap=SpendingCap(),
+                notices=SpendingNotices(),
+                super_likes=0,
+                updated_at=now,
+            )
+            self._state.purchase_accounts[member] = found
+        return found
+
+    async def save(self, account: PurchaseAccount) -> None:
+        self._state.purchase_accounts[account.member] = account
+
+
 class InMemoryMemberTiers(InMemoryRepository, MemberTiers):
     """Writes the tier of accounts' in-memory users (as the SQL class writes users.tier)."""
 
@@ -114,6 +218,8 @@ class InMemoryPaymentGateway(PaymentGateway):
         self.subscriptions: dict[str, GatewaySubscription] = {}
         self.customers: dict[str, UserId] = {}
         self.calls: list[tuple[str, ...]] = []
+        self.intents: dict[str, PaymentIntentRequest] = {}
+        self.unavailable = False  # True: the next calls raise Unavailable
         self._serial = 0
 
     def _next(self, prefix: str) -> str:
@@ -177,3 +283,30 @@ class InMemoryPaymentGateway(PaymentGateway):
 
     async def retrieve_subscription(self, subscription_id: str) -> GatewaySubscription | None:
         return self.subscriptions.get(subscription_id)
+
+    async def create_payment_intent(self, request: PaymentIntentRequest) -> GatewayPaymentIntent:
+        """``pm_card_chargeDeclined`` fails, ``pm_card_threeDSecureRequired`` needs
+        action, ``pm_unknown`` is refused, no method waits for the client; any other
+        method succeeds."""
+        if self.unavailable:
+            raise Unavailable("The payment provider cannot be reached.")
+        if request.payment_method_id == "pm_unknown":
+            raise ValidationFailed.single(
+                "payment_method_id", "No such payment method.", "invalid_payment_method"
+            )
+        self.calls.append(("create_payment_intent", request.customer_id, request.idempotency_key))
+        for identifier, known in self.intents.items():
+            if known.idempotency_key == request.idempotency_key:
+                return GatewayPaymentIntent(id=identifier, status=PurchaseStatus.PENDING)
+        identifier = self._next("pi")
+        self.intents[identifier] = request
+        method = request.payment_method_id
+        if method is None:
+            return GatewayPaymentIntent(identifier, PurchaseStatus.PENDING, f"{identifier}_secret")
+        if method == "pm_card_threeDSecureRequired":
+            return GatewayPaymentIntent(
+                identifier, PurchaseStatus.REQUIRES_ACTION, f"{identifier}_secret"
+            )
+        if method == "pm_card_chargeDeclined":
+            return GatewayPaymentIntent(identifier, PurchaseStatus.FAILED)
+        return GatewayPaymentIntent(identifier, PurchaseStatus.SUCCEEDED)

@@ -459,7 +459,13 @@ class InMemoryPaymentsPersonalData(_Holder):
     async def export(self, member: UserId) -> MemberExport:
         state = self._connection.state(PaymentsState)
         rows = [_row(r) for r in state.subscriptions.values() if r.member == member]
-        return {"payment_subscriptions": rows}
+        bought = [_row(p) for p in state.purchases.values() if p.member == member]
+        account = state.purchase_accounts.get(member)
+        return {
+            "payment_subscriptions": rows,
+            "purchases": bought,
+            "purchase_accounts": [_row(account)] if account is not None else [],
+        }
 
     async def erase(self, member: UserId) -> ErasureReport:
         state = self._connection.state(PaymentsState)
@@ -467,7 +473,20 @@ class InMemoryPaymentsPersonalData(_Holder):
         for key in mine:
             record = dataclasses.asdict(state.subscriptions.pop(key))
             state.anonymised[key] = {k: v for k, v in record.items() if k != "member"}
-        return self._report({"payment_subscriptions": len(mine)})
+        bought = [key for key, p in state.purchases.items() if p.member == member]
+        for purchase_id in bought:
+            kept = dataclasses.asdict(state.purchases.pop(purchase_id))
+            state.anonymised_purchases[purchase_id] = {
+                k: v for k, v in kept.items() if k != "member"
+            }
+        account = state.purchase_accounts.pop(member, None)
+        return self._report(
+            {
+                "payment_subscriptions": len(mine),
+                "purchases": len(bought),
+                "purchase_accounts": int(account is not None),
+            }
+        )
 
 
 class InMemoryPrivacyPersonalData(_Holder):

@@ -95,6 +95,8 @@ RULES_BEYOND_THE_SCHEMA = {
     "resolveReport": "days exactly for a suspension; the note is not blank",
     "fileAppeal": "the text is measured trimmed",
     "resolveAppeal": "the note is not blank",
+    "startPurchase": "event_id only on an event_ticket",
+    "listPurchases": "a cursor is valid only if the server issued it",
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

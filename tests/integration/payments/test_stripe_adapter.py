@@ -23,8 +23,14 @@ from aiohttp import web
 
 from saltbitter.adapters.stripe import StripeGateway, stripe_gateway
 from saltbitter.adapters.stripe.gateway import lookup_key
-from saltbitter.application.ports.payments import CheckoutRequest, GatewayStatus
+from saltbitter.application.ports.payments import (
+    CheckoutRequest,
+    GatewayStatus,
+    PaymentIntentRequest,
+)
+from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import Money, PurchaseItem, PurchaseStatus
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -282,4 +288,78 @@ async def test_an_unreachable_provider_is_unavailable() -> None:
     gateway = _gateway(f"http://127.0.0.1:{_free_port()}")
     with pytest.raises(Unavailable):
         await gateway.create_customer(UserId(uuid4()), "cy@example.org")
+    await gateway.aclose()
+
+
+async def _card(api_base: str, number: str) -> str:
+    async with httpx.AsyncClient(base_url=api_base, auth=(KEY, "")) as http:
+        answer = await http.post(
+            "/v1/payment_methods",
+            data={
+                "type": "card",
+                "card[number]": number,
+                "card[exp_month]": "12",
+                "card[exp_year]": "2030",
+                "card[cvc]": "123",
+            },
+        )
+        answer.raise_for_status()
+        return str(answer.json()["id"])
+
+
+def _intent_request(customer: str, method: str | None) -> PaymentIntentRequest:
+    return PaymentIntentRequest(
+        customer_id=customer,
+        amount=Money(998, "USD"),
+        purchase_id=uuid4(),
+        member=UserId(uuid4()),
+        item=PurchaseItem.SUPER_LIKE_PACK,
+        quantity=2,
+        event_id=None,
+        payment_method_id=method,
+        idempotency_key=f"purchase-{uuid4()}",
+    )
+
+
+async def test_payment_intents_succeed_need_3ds_fail_or_wait_for_the_client(
+    api_base: tuple[str, dict[str, Any]],
+) -> None:
+    base, _ = api_base
+    gateway = _gateway(base)
+    customer = await gateway.create_customer(UserId(uuid4()), "di@example.org")
+
+    request = _intent_request(customer, await _card(base, "4242424242424242"))
+    paid = await gateway.create_payment_intent(request)
+    assert paid.status is PurchaseStatus.SUCCEEDED
+    assert paid.id is not None
+    assert paid.client_secret is None
+    async with httpx.AsyncClient(base_url=base, auth=(KEY, "")) as http:
+        stored = (await http.get(f"/v1/payment_intents/{paid.id}")).json()
+    assert (stored["amount"], stored["currency"], stored["customer"]) == (998, "usd", customer)
+    assert stored["metadata"] == {
+        "purchase_id": str(request.purchase_id),
+        "member_id": str(request.member),
+        "item": "super_like_pack",
+        "quantity": "2",
+    }
+
+    secure = await gateway.create_payment_intent(
+        _intent_request(customer, await _card(base, "4000000000003220"))
+    )
+    assert secure.status is PurchaseStatus.REQUIRES_ACTION
+    assert secure.client_secret is not None
+    assert secure.client_secret.startswith(f"{secure.id}_secret_")
+
+    declined = await gateway.create_payment_intent(
+        _intent_request(customer, await _card(base, "4000000000000341"))
+    )
+    assert declined.status is PurchaseStatus.FAILED
+    assert declined.client_secret is None
+
+    waiting = await gateway.create_payment_intent(_intent_request(customer, None))
+    assert waiting.status is PurchaseStatus.PENDING
+    assert waiting.client_secret is not None
+
+    with pytest.raises(ValidationFailed):
+        await gateway.create_payment_intent(_intent_request(customer, "pm_unknown"))
     await gateway.aclose()

@@ -12,6 +12,8 @@ from saltbitter.testing.fakes import InMemoryUserRepository
 from saltbitter.testing.fakes_payments import (
     InMemoryMemberContacts,
     InMemoryMemberTiers,
+    InMemoryPurchaseAccounts,
+    InMemoryPurchaseStore,
     InMemorySubscriptionStore,
     InMemoryWebhookLedger,
 )
@@ -33,6 +35,8 @@ class TestInMemoryPayments(PaymentsContract):
                 ledger=InMemoryWebhookLedger(connection),
                 tiers=InMemoryMemberTiers(connection),
                 contacts=InMemoryMemberContacts(connection),
+                purchases=InMemoryPurchaseStore(connection),
+                accounts=InMemoryPurchaseAccounts(connection),
             )
 
         return ports

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Executable, Row, select, update
+from sqlalchemy import Executable, Row, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saltbitter.adapters.sqlalchemy.staging import CONFLICTS, StagedConnection
@@ -14,20 +15,34 @@ from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_payments import (
     payment_subscriptions,
     payment_webhook_events,
+    purchase_accounts,
+    purchases,
 )
 from saltbitter.application.ports.payments import (
     MemberContacts,
     MemberTiers,
+    PurchaseAccount,
+    PurchaseAccounts,
+    PurchaseRecord,
+    PurchaseStore,
     SubscriptionRecord,
     SubscriptionStore,
     WebhookLedger,
 )
 from saltbitter.domain.shared import Tier, UserId
-from saltbitter.domain.subscriptions import SubscriptionState
+from saltbitter.domain.subscriptions import (
+    PurchaseItem,
+    PurchaseStatus,
+    SpendingCap,
+    SpendingNotices,
+    SubscriptionState,
+)
 
 __all__ = [
     "SqlaMemberContacts",
     "SqlaMemberTiers",
+    "SqlaPurchaseAccounts",
+    "SqlaPurchaseStore",
     "SqlaSubscriptionStore",
     "SqlaWebhookLedger",
 ]
@@ -165,3 +180,174 @@ class SqlaMemberContacts(MemberContacts):
     async def email_of(self, member: UserId) -> str | None:
         row = (await self._db.execute(select(users.c.email).where(users.c.id == member))).first()
         return str(row.email) if row is not None else None
+
+
+_P = purchases
+_A = purchase_accounts
+
+
+def _purchase(row: Row[Any]) -> PurchaseRecord:
+    return PurchaseRecord(
+        id=row.id,
+        member=UserId(row.user_id),
+        item=PurchaseItem(row.item),
+        quantity=row.quantity,
+        amount_cents=row.amount_cents,
+        currency=row.currency,
+        status=PurchaseStatus(row.status),
+        intent_id=row.intent_id,
+        event_id=row.event_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class SqlaPurchaseStore(PurchaseStore):
+    """``purchases``; anonymised rows (no member) are kept but never read back here."""
+
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def _one(self, statement: Executable) -> PurchaseRecord | None:
+        row = (await self._db.execute(statement)).first()
+        return _purchase(row) if row is not None else None
+
+    async def add(self, record: PurchaseRecord) -> None:
+        await self._db.execute(
+            _P.insert().values(
+                id=record.id,
+                user_id=record.member,
+                item=record.item.value,
+                quantity=record.quantity,
+                amount_cents=record.amount_cents,
+                currency=record.currency,
+                status=record.status.value,
+                intent_id=record.intent_id,
+                event_id=record.event_id,
+                created_at=record.created_at,
+                updated_at=record.updated_at,
+            )
+        )
+
+    async def save(self, record: PurchaseRecord) -> None:
+        await self._db.execute(
+            update(_P)
+            .where(_P.c.id == record.id)
+            .values(
+                status=record.status.value,
+                intent_id=record.intent_id,
+                updated_at=record.updated_at,
+            )
+        )
+
+    async def get(self, purchase_id: UUID) -> PurchaseRecord | None:
+        return await self._one(select(_P).where(_P.c.id == purchase_id, _P.c.user_id.is_not(None)))
+
+    async def by_intent(self, intent_id: str) -> PurchaseRecord | None:
+        return await self._one(
+            select(_P).where(_P.c.intent_id == intent_id, _P.c.user_id.is_not(None))
+        )
+
+    async def page(
+        self, member: UserId, before: tuple[datetime, UUID] | None, limit: int
+    ) -> Sequence[PurchaseRecord]:
+        statement = (
+            select(_P)
+            .where(_P.c.user_id == member)
+            .order_by(_P.c.created_at.desc(), _P.c.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            at, identifier = before
+            statement = statement.where(
+                or_(_P.c.created_at < at, and_(_P.c.created_at == at, _P.c.id < identifier))
+            )
+        return [_purchase(row) for row in await self._db.execute(statement)]
+
+    async def total_cents(
+        self,
+        member: UserId,
+        since: datetime,
+        until: datetime,
+        statuses: frozenset[PurchaseStatus],
+    ) -> int:
+        statement = select(func.coalesce(func.sum(_P.c.amount_cents), 0)).where(
+            _P.c.user_id == member,
+            _P.c.created_at >= since,
+            _P.c.created_at < until,
+            _P.c.status.in_(sorted(status.value for status in statuses)),
+        )
+        return int((await self._db.execute(statement)).scalar_one())
+
+    async def succeeded_ticket(self, member: UserId, event_id: str) -> PurchaseRecord | None:
+        return await self._one(
+            select(_P)
+            .where(
+                _P.c.user_id == member,
+                _P.c.event_id == event_id,
+                _P.c.item == PurchaseItem.EVENT_TICKET.value,
+                _P.c.status == PurchaseStatus.SUCCEEDED.value,
+            )
+            .order_by(_P.c.created_at)
+            .limit(1)
+        )
+
+
+def _account(row: Row[Any]) -> PurchaseAccount:
+    return PurchaseAccount(
+        member=UserId(row.user_id),
+        cap=SpendingCap(
+            cap_cents=row.cap_cents,
+            pending_cents=row.pending_cap_cents,
+            pending_applies_at=row.pending_cap_applies_at,
+        ),
+        notices=SpendingNotices(month=row.notified_month, notified_cents=row.notified_cents),
+        super_likes=row.super_likes,
+        updated_at=row.updated_at,
+    )
+
+
+def _account_values(account: PurchaseAccount) -> dict[str, Any]:
+    return {
+        "cap_cents": account.cap.cap_cents,
+        "pending_cap_cents": account.cap.pending_cents,
+        "pending_cap_applies_at": account.cap.pending_applies_at,
+        "notified_month": account.notices.month,
+        "notified_cents": account.notices.notified_cents,
+        "super_likes": account.super_likes,
+        "updated_at": account.updated_at,
+    }
+
+
+class SqlaPurchaseAccounts(PurchaseAccounts):
+    def __init__(self, db: StagedConnection) -> None:
+        self._db = db
+
+    async def get(self, member: UserId) -> PurchaseAccount | None:
+        row = (await self._db.execute(select(_A).where(_A.c.user_id == member))).first()
+        return _account(row) if row is not None else None
+
+    async def lock(self, member: UserId, now: datetime) -> PurchaseAccount:
+        """INSERT ... ON CONFLICT DO NOTHING, then SELECT ... FOR UPDATE: the row exists
+        for every member who ever bought, and a second transaction waits on it."""
+        values = {
+            "user_id": member,
+            "notified_cents": 0,
+            "super_likes": 0,
+            "updated_at": now,
+        }
+        statement: Executable
+        if self._db.dialect_name == "postgresql":
+            statement = postgresql.insert(_A).values(values).on_conflict_do_nothing()
+        else:
+            statement = sqlite.insert(_A).values(values).on_conflict_do_nothing()
+        await self._db.execute(statement)
+        query = select(_A).where(_A.c.user_id == member)
+        if self._db.dialect_name == "postgresql":
+            query = query.with_for_update()
+        return _account((await self._db.execute(query)).one())
+
+    async def save(self, account: PurchaseAccount) -> None:
+        await self._db.execute(
+            update(_A).where(_A.c.user_id == account.member).values(_account_values(account))
+        )

@@ -9,14 +9,20 @@ from uuid import UUID
 
 import msgspec
 
-from saltbitter.adapters.stripe.gateway import subscription_snapshot, tier_of_lookup_key
+from saltbitter.adapters.stripe.gateway import (
+    intent_status,
+    subscription_snapshot,
+    tier_of_lookup_key,
+)
 from saltbitter.application.ports.payments import (
     GatewayStatus,
     GatewaySubscription,
+    PaymentIntentFact,
     ProviderEvent,
 )
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import PurchaseStatus
 
 __all__ = ["read_event"]
 
@@ -103,6 +109,26 @@ def read_event(payload: bytes) -> ProviderEvent:
                 customer_id=customer,
                 subscription_id=invoice.id if invoice else None,
                 subscription=invoice,
+            )
+        if kind == "payment_intent":
+            metadata = obj.get("metadata") or {}
+            status = intent_status(obj)
+            if event_type == "payment_intent.payment_failed":
+                status = PurchaseStatus.FAILED
+            elif event_type == "payment_intent.succeeded":
+                status = PurchaseStatus.SUCCEEDED
+            purchase = _member(metadata.get("purchase_id"))
+            return ProviderEvent(
+                id=event_id,
+                type=event_type,
+                created=created,
+                customer_id=customer,
+                member=_member(metadata.get("member_id")),
+                payment_intent=PaymentIntentFact(
+                    intent_id=str(obj["id"]),
+                    purchase_id=purchase,
+                    status=status,
+                ),
             )
         if kind == "checkout.session":
             return ProviderEvent(

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import stripe
 
 from saltbitter.application.ports.payments import (
     CheckoutRequest,
+    GatewayPaymentIntent,
     GatewayStatus,
     GatewaySubscription,
     PaymentGateway,
+    PaymentIntentRequest,
 )
-from saltbitter.domain.errors import Unavailable
+from saltbitter.domain.errors import Unavailable, ValidationFailed
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import PurchaseStatus
 
-__all__ = ["StripeGateway", "lookup_key", "stripe_gateway", "tier_of_lookup_key"]
+__all__ = [
+    "StripeGateway",
+    "intent_status",
+    "lookup_key",
+    "stripe_gateway",
+    "tier_of_lookup_key",
+]
 
 
 def lookup_key(tier: Tier) -> str:
@@ -116,6 +125,34 @@ def subscription_snapshot(data: Any, tiers_by_price: dict[str, Tier]) -> Gateway
         cancel_at_period_end=bool(data.get("cancel_at_period_end")),
         client_secret=client_secret,
     )
+
+
+def intent_status(data: Any) -> PurchaseStatus:
+    """A purchase's status from a Stripe PaymentIntent (as a dict): a failed attempt
+    leaves the intent at ``requires_payment_method`` with a ``last_payment_error``."""
+    status = data.get("status")
+    if status == "succeeded":
+        return PurchaseStatus.SUCCEEDED
+    if status == "requires_action":
+        return PurchaseStatus.REQUIRES_ACTION
+    if status == "canceled" or (
+        status == "requires_payment_method" and data.get("last_payment_error")
+    ):
+        return PurchaseStatus.FAILED
+    return PurchaseStatus.PENDING
+
+
+def intent_metadata(request: PaymentIntentRequest) -> dict[str, str]:
+    """What the intent carries back in its events (ids only, no personal data)."""
+    metadata = {
+        "purchase_id": str(request.purchase_id),
+        "member_id": str(request.member),
+        "item": request.item.value,
+        "quantity": str(request.quantity),
+    }
+    if request.event_id is not None:
+        metadata["event_id"] = request.event_id
+    return metadata
 
 
 class StripeGateway(PaymentGateway):
@@ -272,3 +309,41 @@ class StripeGateway(PaymentGateway):
                 return None
             raise
         return subscription_snapshot(found.to_dict(), await self._tiers_by_price())
+
+    async def create_payment_intent(self, request: PaymentIntentRequest) -> GatewayPaymentIntent:
+        params: dict[str, Any] = {
+            "amount": request.amount.amount_minor,
+            "currency": request.amount.currency.lower(),
+            "customer": request.customer_id,
+            "metadata": intent_metadata(request),
+            "payment_method_types": ["card"],
+        }
+        if request.payment_method_id is not None:
+            params["payment_method"] = request.payment_method_id
+            params["confirm"] = True
+        try:
+            intent = await self._call(
+                self._client.v1.payment_intents.create_async(
+                    cast(Any, params), {"idempotency_key": request.idempotency_key}
+                )
+            )
+        except stripe.CardError as error:
+            # Declined: Stripe's error names the intent it left unpaid, when it made one.
+            body: Any = error.json_body or {}
+            found = (body.get("error") or {}).get("payment_intent") or {}
+            return GatewayPaymentIntent(id=found.get("id"), status=PurchaseStatus.FAILED)
+        except stripe.InvalidRequestError as error:
+            # An unknown or unusable payment method (the rest of the request is ours).
+            raise ValidationFailed.single(
+                "payment_method_id",
+                "The payment could not be made with this payment method.",
+                "invalid_payment_method",
+            ) from error
+        data = intent.to_dict()
+        status = intent_status(data)
+        waiting = status in {PurchaseStatus.PENDING, PurchaseStatus.REQUIRES_ACTION}
+        return GatewayPaymentIntent(
+            id=str(data["id"]),
+            status=status,
+            client_secret=data.get("client_secret") if waiting else None,
+        )

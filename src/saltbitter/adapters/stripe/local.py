@@ -22,17 +22,25 @@ from urllib.parse import urlencode
 
 import httpx
 
-from saltbitter.adapters.stripe.gateway import lookup_key, subscription_snapshot
+from saltbitter.adapters.stripe.gateway import (
+    intent_metadata,
+    intent_status,
+    lookup_key,
+    subscription_snapshot,
+)
 from saltbitter.adapters.stripe.signing import sign_payload
 from saltbitter.application.ports.payments import (
     CheckoutRequest,
+    GatewayPaymentIntent,
     GatewayStatus,
     GatewaySubscription,
     PaymentGateway,
+    PaymentIntentRequest,
 )
 from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import NotFound
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.subscriptions import PurchaseStatus
 
 __all__ = ["DECLINED_CARD", "THREE_D_SECURE_CARD", "LocalPaymentGateway", "http_delivery"]
 
@@ -40,6 +48,7 @@ PERIOD = timedelta(days=30)
 DECLINED_CARD = "pm_card_chargeDeclined"
 THREE_D_SECURE_CARD = "pm_card_threeDSecureRequired"
 CHECKOUT_PATH = "/payments/test-checkout"
+PAYMENT_PATH = "/payments/test-payment"
 
 Deliver = Callable[[bytes, str], Awaitable[None]]
 
@@ -88,7 +97,7 @@ class LocalPaymentGateway(PaymentGateway):
 
     def _load(self) -> dict[str, dict[str, Any]]:
         if not self._path.exists():
-            return {"customers": {}, "sessions": {}, "subscriptions": {}}
+            return {"customers": {}, "sessions": {}, "subscriptions": {}, "payment_intents": {}}
         loaded: dict[str, dict[str, Any]] = json.loads(self._path.read_text("utf-8"))
         return loaded
 
@@ -330,3 +339,86 @@ class LocalPaymentGateway(PaymentGateway):
         if sub["status"] == GatewayStatus.ACTIVE and sub["current_period_end"] <= self._now():
             return subscription_snapshot({**sub, "status": "past_due"}, {})
         return subscription_snapshot(sub, {})
+
+    # --- payment intents (purchases) ------------------------------------------------
+
+    def _intent_answer(self, intent: dict[str, Any]) -> GatewayPaymentIntent:
+        status = intent_status(intent)
+        waiting = status in {PurchaseStatus.PENDING, PurchaseStatus.REQUIRES_ACTION}
+        return GatewayPaymentIntent(
+            id=str(intent["id"]),
+            status=status,
+            client_secret=str(intent["client_secret"]) if waiting else None,
+            test_confirm_url=self.payment_url(str(intent["id"])) if waiting else None,
+        )
+
+    def _settle(self, intent: dict[str, Any], *, paid: bool) -> None:
+        """Pay or decline ``intent`` (in the caller's state) and emit the event."""
+        intent["next_action"] = None
+        if paid:
+            intent["status"] = "succeeded"
+            intent["last_payment_error"] = None
+            self._emit("payment_intent.succeeded", dict(intent))
+        else:
+            intent["status"] = "requires_payment_method"
+            intent["last_payment_error"] = {
+                "code": "card_declined",
+                "message": "Your card was declined (test mode).",
+            }
+            self._emit("payment_intent.payment_failed", dict(intent))
+
+    async def create_payment_intent(self, request: PaymentIntentRequest) -> GatewayPaymentIntent:
+        async with self._lock:
+            state = self._load()
+            intents = state.setdefault("payment_intents", {})
+            for existing in intents.values():
+                if existing.get("idempotency_key") == request.idempotency_key:
+                    return self._intent_answer(existing)
+            identifier = _new_id("pi")
+            method = request.payment_method_id
+            intent: dict[str, Any] = {
+                "id": identifier,
+                "object": "payment_intent",
+                "amount": request.amount.amount_minor,
+                "currency": request.amount.currency.lower(),
+                "customer": request.customer_id,
+                "created": self._now(),
+                "livemode": False,
+                "metadata": intent_metadata(request),
+                "payment_method": method,
+                "client_secret": f"{identifier}_secret_{secrets.token_hex(8)}",
+                "status": "requires_payment_method",
+                "last_payment_error": None,
+                "idempotency_key": request.idempotency_key,
+            }
+            if method == THREE_D_SECURE_CARD:
+                intent["status"] = "requires_action"
+                intent["next_action"] = {"type": "use_stripe_sdk"}
+            elif method is not None:
+                self._settle(intent, paid=method != DECLINED_CARD)
+            intents[identifier] = intent
+            self._store(state)
+        return self._intent_answer(intent)
+
+    def payment_url(self, intent_id: str) -> str:
+        """The stand-in's page where a waiting payment is confirmed (3-D Secure, or no
+        payment method given)."""
+        return f"{self._base}{PAYMENT_PATH}/{intent_id}"
+
+    async def payment_intent(self, intent_id: str) -> dict[str, Any] | None:
+        async with self._lock:
+            found: dict[str, Any] | None = self._load().get("payment_intents", {}).get(intent_id)
+        return found
+
+    async def finish_payment(self, intent_id: str, *, paid: bool) -> None:
+        """The test payment page's buttons: confirm (pay) or fail a waiting payment."""
+        async with self._lock:
+            state = self._load()
+            intent = state.get("payment_intents", {}).get(intent_id)
+            if intent is None or intent_status(intent) not in {
+                PurchaseStatus.PENDING,
+                PurchaseStatus.REQUIRES_ACTION,
+            }:
+                raise NotFound("No waiting test payment.")
+            self._settle(intent, paid=paid)
+            self._store(state)

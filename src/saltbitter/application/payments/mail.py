@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from saltbitter.application.payments.events import (
     PaymentFailed,
+    SpendingThresholdReached,
     SubscriptionActivated,
     SubscriptionEnded,
 )
@@ -14,7 +15,7 @@ from saltbitter.application.ports.payments import MemberContacts
 
 __all__ = ["PaymentEvent", "SendPaymentEmail"]
 
-PaymentEvent = SubscriptionActivated | PaymentFailed | SubscriptionEnded
+PaymentEvent = SubscriptionActivated | PaymentFailed | SubscriptionEnded | SpendingThresholdReached
 
 
 def _message(event: PaymentEvent) -> tuple[str, str]:
@@ -31,6 +32,15 @@ def _message(event: PaymentEvent) -> tuple[str, str]:
                 "Your SaltBitter payment did not go through",
                 "We could not collect your subscription payment. You keep your plan for "
                 "a few days while you update your payment method in the billing portal.",
+            )
+        case SpendingThresholdReached():
+            dollars = event.threshold_cents // 100
+            return (
+                f"You have spent {dollars} USD on SaltBitter this month",
+                f"Your purchases this month ({event.month}, UTC) have reached {dollars} USD. "
+                "This is a reminder, not a limit: you can set a monthly spending cap in "
+                "your account (lowering it applies at once), and nothing you buy changes "
+                "who sees your profile.",
             )
         case SubscriptionEnded():
             return (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from saltbitter.application.payments.events import (
     PaymentFailed,
+    PurchaseSucceeded,
+    SpendingThresholdReached,
     SubscriptionActivated,
     SubscriptionEnded,
 )
@@ -21,10 +23,26 @@ PERSONAL_DATA = PersonalData(
             "Payment records are kept for bookkeeping (the provider's customer and "
             "subscription ids, states and dates); erasure clears the member reference.",
         ),
+        PersonalTable(
+            "purchases",
+            ("user_id",),
+            Erasure.ANONYMISE,
+            "One-off purchases are payment records kept for bookkeeping (item, amount, "
+            "status, the provider's payment id); erasure clears the member reference.",
+        ),
+        PersonalTable(
+            "purchase_accounts",
+            ("user_id",),
+            Erasure.DELETE,
+            "The member's own spending cap, the spending notices already sent this "
+            "month and the super-like balance: not a payment record, so it goes.",
+        ),
     ),
     payloads={
         SubscriptionActivated.name: ("user_id",),
         PaymentFailed.name: ("user_id",),
         SubscriptionEnded.name: ("user_id",),
+        PurchaseSucceeded.name: ("user_id",),
+        SpendingThresholdReached.name: ("user_id",),
     },
 )

@@ -44,6 +44,7 @@ from saltbitter.domain.subscriptions import SubscriptionState, tier_rank
 __all__ = [
     "CancelSubscription",
     "ChangeTier",
+    "Customers",
     "ListPlans",
     "OpenBillingPortal",
     "ResumeSubscription",
@@ -80,7 +81,7 @@ class ListPlans:
 
 
 @dataclass(frozen=True, slots=True)
-class _Customers:
+class Customers:
     """The member's provider customer, created at the first purchase."""
 
     transaction: Transaction
@@ -125,7 +126,7 @@ class StartCheckout:
 
     async def __call__(self, principal: Principal, tier: Tier) -> CheckoutStarted:
         _paid_tier(tier)
-        customers = _Customers(
+        customers = Customers(
             self.transaction, self.subscriptions, self.contacts, self.gateway, self.clock
         )
         record = await customers.ensure(principal)
@@ -160,7 +161,7 @@ class SubscribeWithPaymentMethod:
         self, principal: Principal, tier: Tier, payment_method_id: str
     ) -> SubscriptionStarted:
         _paid_tier(tier)
-        customers = _Customers(
+        customers = Customers(
             self.transaction, self.subscriptions, self.contacts, self.gateway, self.clock
         )
         record = await customers.ensure(principal)

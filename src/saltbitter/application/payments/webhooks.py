@@ -18,6 +18,7 @@ from saltbitter.application.payments.events import (
     SubscriptionEnded,
 )
 from saltbitter.application.payments.policy import PaymentsPolicy
+from saltbitter.application.payments.purchase_records import apply_purchase_status
 from saltbitter.application.payments.records import (
     apply_snapshot,
     as_domain,
@@ -29,6 +30,8 @@ from saltbitter.application.ports.payments import (
     MemberTiers,
     PaymentGateway,
     ProviderEvent,
+    PurchaseAccounts,
+    PurchaseStore,
     SubscriptionRecord,
     SubscriptionStore,
     WebhookLedger,
@@ -37,13 +40,21 @@ from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.subscriptions import SubscriptionState
 
-__all__ = ["HANDLED_EVENTS", "HandleProviderEvent", "Outcome", "store_change"]
+__all__ = [
+    "HANDLED_EVENTS",
+    "PAYMENT_INTENT_EVENTS",
+    "HandleProviderEvent",
+    "Outcome",
+    "store_change",
+]
 
 CHECKOUT_COMPLETED = "checkout.session.completed"
 SUBSCRIPTION_CREATED = "customer.subscription.created"
 INVOICE_EVENTS = frozenset({"invoice.paid", "invoice.payment_failed"})
+PAYMENT_INTENT_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_failed"})
 HANDLED_EVENTS = frozenset(
     {
+        *PAYMENT_INTENT_EVENTS,
         CHECKOUT_COMPLETED,
         SUBSCRIPTION_CREATED,
         "customer.subscription.updated",
@@ -94,6 +105,8 @@ class HandleProviderEvent:
     outbox: Outbox
     clock: Clock
     policy: PaymentsPolicy
+    purchases: PurchaseStore
+    accounts: PurchaseAccounts
 
     async def __call__(self, event: ProviderEvent) -> Outcome:
         snapshot = event.subscription
@@ -120,7 +133,35 @@ class HandleProviderEvent:
                 return await self.subscriptions.for_update(by_customer.member)
         return None
 
+    async def _apply_payment(self, event: ProviderEvent, now: datetime) -> Outcome:
+        """A purchase's payment intent succeeded or failed: found by the intent's
+        ``purchase_id`` metadata (the event may come before our own call's answer was
+        stored), else by the intent id; the status only moves upwards."""
+        fact = event.payment_intent
+        if fact is None:
+            return Outcome.IGNORED
+        found = await self.purchases.get(fact.purchase_id) if fact.purchase_id else None
+        found = found or await self.purchases.by_intent(fact.intent_id)
+        if found is None or (found.intent_id not in {None, fact.intent_id}):
+            return Outcome.IGNORED
+        account = await self.accounts.lock(found.member, now)
+        current = await self.purchases.get(found.id) or found
+        changed = await apply_purchase_status(
+            current,
+            fact.status,
+            fact.intent_id,
+            account=account,
+            now=now,
+            purchases=self.purchases,
+            accounts=self.accounts,
+            outbox=self.outbox,
+            catalog=self.policy.items,
+        )
+        return Outcome.APPLIED if changed else Outcome.STALE
+
     async def _apply(self, event: ProviderEvent, now: datetime) -> Outcome:
+        if event.type in PAYMENT_INTENT_EVENTS:
+            return await self._apply_payment(event, now)
         snapshot = event.subscription
         if event.type not in HANDLED_EVENTS or snapshot is None:
             return Outcome.IGNORED

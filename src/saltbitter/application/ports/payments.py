@@ -9,18 +9,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
+from uuid import UUID
 
 from saltbitter.domain.shared import Tier, UserId
-from saltbitter.domain.subscriptions import SubscriptionState
+from saltbitter.domain.subscriptions import (
+    Money,
+    PurchaseItem,
+    PurchaseStatus,
+    SpendingCap,
+    SpendingNotices,
+    SubscriptionState,
+)
 
 __all__ = [
     "CheckoutRequest",
+    "GatewayPaymentIntent",
     "GatewayStatus",
     "GatewaySubscription",
     "MemberContacts",
     "MemberTiers",
     "PaymentGateway",
+    "PaymentIntentFact",
+    "PaymentIntentRequest",
     "ProviderEvent",
+    "PurchaseAccount",
+    "PurchaseAccounts",
+    "PurchaseRecord",
+    "PurchaseStore",
     "SubscriptionRecord",
     "SubscriptionStore",
     "WebhookLedger",
@@ -55,6 +70,16 @@ class GatewaySubscription:
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentIntentFact:
+    """What a payment_intent event says: the intent, the purchase it pays for (its
+    ``purchase_id`` metadata) and its outcome."""
+
+    intent_id: str
+    purchase_id: UUID | None
+    status: PurchaseStatus
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderEvent:
     """A verified webhook event, read from the provider's format by its adapter.
 
@@ -69,6 +94,7 @@ class ProviderEvent:
     member: UserId | None = None
     subscription_id: str | None = None
     subscription: GatewaySubscription | None = None
+    payment_intent: PaymentIntentFact | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +104,34 @@ class CheckoutRequest:
     tier: Tier
     success_url: str
     cancel_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentIntentRequest:
+    """A one-off payment for a purchase. With ``payment_method_id`` the intent is
+    confirmed at once; without, the client confirms it with the answer's client secret."""
+
+    customer_id: str
+    amount: Money
+    purchase_id: UUID
+    member: UserId
+    item: PurchaseItem
+    quantity: int
+    event_id: str | None
+    payment_method_id: str | None
+    idempotency_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayPaymentIntent:
+    """The provider's answer: ``id`` None when the provider refused before making one;
+    ``client_secret`` while the member must still confirm (3-D Secure, or no method)."""
+
+    id: str | None
+    status: PurchaseStatus
+    client_secret: str | None = None
+    # The embedded stand-in's page that confirms a waiting payment (test mode only).
+    test_confirm_url: str | None = None
 
 
 class PaymentGateway(Protocol):
@@ -123,6 +177,10 @@ class PaymentGateway(Protocol):
     @abstractmethod
     async def retrieve_subscription(self, subscription_id: str) -> GatewaySubscription | None:
         """None when the provider does not know it (deleted, or another account's)."""
+
+    @abstractmethod
+    async def create_payment_intent(self, request: PaymentIntentRequest) -> GatewayPaymentIntent:
+        """A declined card answers status ``failed`` (not an exception)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,3 +242,81 @@ class MemberContacts(Protocol):
     @abstractmethod
     async def email_of(self, member: UserId) -> str | None:
         """The member's address, None once the account is gone."""
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseRecord:
+    """One purchase as stored here (``purchases``); ``member`` None once anonymised."""
+
+    id: UUID
+    member: UserId
+    item: PurchaseItem
+    quantity: int
+    amount_cents: int
+    currency: str
+    status: PurchaseStatus
+    intent_id: str | None
+    event_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PurchaseStore(Protocol):
+    @abstractmethod
+    async def add(self, record: PurchaseRecord) -> None: ...
+
+    @abstractmethod
+    async def save(self, record: PurchaseRecord) -> None:
+        """Store the record's status, intent id and ``updated_at``."""
+
+    @abstractmethod
+    async def get(self, purchase_id: UUID) -> PurchaseRecord | None: ...
+
+    @abstractmethod
+    async def by_intent(self, intent_id: str) -> PurchaseRecord | None: ...
+
+    @abstractmethod
+    async def page(
+        self, member: UserId, before: tuple[datetime, UUID] | None, limit: int
+    ) -> Sequence[PurchaseRecord]:
+        """The member's purchases, newest first, older than ``before`` (created, id)."""
+
+    @abstractmethod
+    async def total_cents(
+        self,
+        member: UserId,
+        since: datetime,
+        until: datetime,
+        statuses: frozenset[PurchaseStatus],
+    ) -> int:
+        """The sum of the member's purchases created in [since, until) with a status in
+        ``statuses``."""
+
+    @abstractmethod
+    async def succeeded_ticket(self, member: UserId, event_id: str) -> PurchaseRecord | None:
+        """The member's succeeded event-ticket purchase for ``event_id`` (for events)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseAccount:
+    """The member's spending safeguards and super-like balance (``purchase_accounts``)."""
+
+    member: UserId
+    cap: SpendingCap
+    notices: SpendingNotices
+    super_likes: int
+    updated_at: datetime
+
+
+class PurchaseAccounts(Protocol):
+    @abstractmethod
+    async def get(self, member: UserId) -> PurchaseAccount | None: ...
+
+    @abstractmethod
+    async def lock(self, member: UserId, now: datetime) -> PurchaseAccount:
+        """The member's account inside a transaction, created when missing and locked
+        (PostgreSQL: ``FOR UPDATE``) so the member's purchases and payment events are
+        applied one at a time."""
+
+    @abstractmethod
+    async def save(self, account: PurchaseAccount) -> None: ...

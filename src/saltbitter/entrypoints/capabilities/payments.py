@@ -13,6 +13,8 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 from saltbitter.adapters.sqlalchemy.payments import (
     SqlaMemberContacts,
     SqlaMemberTiers,
+    SqlaPurchaseAccounts,
+    SqlaPurchaseStore,
     SqlaSubscriptionStore,
     SqlaWebhookLedger,
 )
@@ -21,13 +23,21 @@ from saltbitter.adapters.stripe.local import http_delivery
 from saltbitter.application.payments import topics
 from saltbitter.application.payments.events import (
     PaymentFailed,
+    PurchaseSucceeded,
     ReconcileParameters,
+    SpendingThresholdReached,
     SubscriptionActivated,
     SubscriptionEnded,
 )
 from saltbitter.application.payments.mail import PaymentEvent, SendPaymentEmail
 from saltbitter.application.payments.personal_data import PERSONAL_DATA as PAYMENTS_PERSONAL_DATA
 from saltbitter.application.payments.policy import PaymentsPolicy
+from saltbitter.application.payments.purchases import (
+    ListPurchases,
+    SetSpendingCap,
+    ShowSpendingCap,
+    StartPurchase,
+)
 from saltbitter.application.payments.reconcile import ReconcileSubscriptions
 from saltbitter.application.payments.subscriptions import (
     CancelSubscription,
@@ -44,6 +54,8 @@ from saltbitter.application.ports.payments import (
     MemberContacts,
     MemberTiers,
     PaymentGateway,
+    PurchaseAccounts,
+    PurchaseStore,
     SubscriptionStore,
     WebhookLedger,
 )
@@ -101,6 +113,8 @@ class PaymentsProvider(Provider):
     ledger = provide(SqlaWebhookLedger, provides=WebhookLedger, scope=Scope.REQUEST)
     tiers = provide(SqlaMemberTiers, provides=MemberTiers, scope=Scope.REQUEST)
     contacts = provide(SqlaMemberContacts, provides=MemberContacts, scope=Scope.REQUEST)
+    purchases = provide(SqlaPurchaseStore, provides=PurchaseStore, scope=Scope.REQUEST)
+    accounts = provide(SqlaPurchaseAccounts, provides=PurchaseAccounts, scope=Scope.REQUEST)
 
     use_cases = provide_all(
         ListPlans,
@@ -114,6 +128,10 @@ class PaymentsProvider(Provider):
         HandleProviderEvent,
         ReconcileSubscriptions,
         SendPaymentEmail,
+        StartPurchase,
+        ListPurchases,
+        ShowSpendingCap,
+        SetSpendingCap,
         scope=Scope.REQUEST,
     )
 
@@ -141,8 +159,15 @@ CAPABILITY = Capability(
     name="payments",
     personal_data=PAYMENTS_PERSONAL_DATA,
     providers=lambda settings: [PaymentsProvider(settings)],
-    events=(SubscriptionActivated, PaymentFailed, SubscriptionEnded),
+    events=(
+        SubscriptionActivated,
+        PaymentFailed,
+        SubscriptionEnded,
+        PurchaseSucceeded,
+        SpendingThresholdReached,
+    ),
     handlers={
+        SpendingThresholdReached: (topics.SEND_PAYMENT_EMAIL,),
         SubscriptionActivated: (topics.SEND_PAYMENT_EMAIL,),
         PaymentFailed: (topics.SEND_PAYMENT_EMAIL,),
         SubscriptionEnded: (topics.SEND_PAYMENT_EMAIL,),

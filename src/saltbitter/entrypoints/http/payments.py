@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
-from litestar import Controller, MediaType, Request, Response, delete, get, patch, post
-from litestar.params import JSONBody, Parameter
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post, put
+from litestar.params import JSONBody, Parameter, QueryParameter
 from litestar.response import Redirect
-from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_303_SEE_OTHER
 
 from saltbitter.adapters.stripe import LocalPaymentGateway, verify_signature
 from saltbitter.adapters.stripe.events import read_event
@@ -20,8 +20,17 @@ from saltbitter.application.payments.dto import (
     CheckoutStarted,
     PlansView,
     PortalLink,
+    PurchasePage,
+    PurchaseStarted,
+    SpendingCapView,
     SubscriptionStarted,
     SubscriptionView,
+)
+from saltbitter.application.payments.purchases import (
+    ListPurchases,
+    SetSpendingCap,
+    ShowSpendingCap,
+    StartPurchase,
 )
 from saltbitter.application.payments.subscriptions import (
     CancelSubscription,
@@ -37,6 +46,7 @@ from saltbitter.application.payments.webhooks import HandleProviderEvent
 from saltbitter.application.ports.payments import PaymentGateway
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import Tier
+from saltbitter.domain.subscriptions import MAX_QUANTITY, PurchaseItem
 from saltbitter.entrypoints.capabilities.payments import WEBHOOK_PATH
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import RequestRejected, documented_errors
@@ -54,6 +64,22 @@ class TierRequest(msgspec.Struct, forbid_unknown_fields=True):
 class SubscribeRequest(msgspec.Struct, forbid_unknown_fields=True):
     tier: PaidTier
     payment_method_id: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+
+
+class PurchaseRequest(msgspec.Struct, forbid_unknown_fields=True):
+    item: PurchaseItem
+    quantity: Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)] = 1
+    # Optional: with it the payment is confirmed now; without, the client confirms it
+    # with the answer's client secret.
+    payment_method_id: Annotated[str, msgspec.Meta(min_length=1, max_length=255)] | None = None
+    # For an event_ticket: the community event it is for.
+    event_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+
+
+class SpendingCapRequest(msgspec.Struct, forbid_unknown_fields=True):
+    # Cents a calendar month (UTC); null removes the cap (after the cooling-off).
+    # "gt=-1", not "ge=0": Litestar leaves a falsy bound out of the OpenAPI document.
+    monthly_cents: Annotated[int, msgspec.Meta(gt=-1, le=10_000_000)] | None
 
 
 class WebhookReceived(msgspec.Struct, frozen=True):
@@ -172,6 +198,85 @@ class BillingController(Controller):
         return await open_portal(principal)
 
 
+class PurchasesController(Controller):
+    path = "/purchases"
+    tags = ["payments"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Buy an event ticket, a coaching session or super likes (a payment "
+        "intent); 409 spending_cap_reached when it would pass the monthly cap",
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, 409, 422, LIMITED, 503),
+    )
+    async def start_purchase(
+        self,
+        data: JSONBody[PurchaseRequest],
+        principal: FromDishka[Principal],
+        start: FromDishka[StartPurchase],
+    ) -> PurchaseStarted:
+        return await start(
+            principal,
+            data.item,
+            data.quantity,
+            payment_method_id=data.payment_method_id,
+            event_id=data.event_id,
+        )
+
+    @get(
+        "/",
+        summary="The caller's purchases, newest first, 20 per page",
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def list_purchases(
+        self,
+        principal: FromDishka[Principal],
+        list_purchases: FromDishka[ListPurchases],
+        cursor: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=200,
+                pattern="^[A-Za-z0-9_-]+$",
+                description="next_cursor of a page",
+            ),
+        ] = None,
+    ) -> PurchasePage:
+        return await list_purchases(principal, cursor)
+
+
+class SpendingCapController(Controller):
+    path = "/me/spending-cap"
+    tags = ["payments"]  # noqa: RUF012 - Litestar declares it as an instance attribute
+
+    @get(
+        "/",
+        summary="The caller's monthly spending cap, a pending raise, and this month's spending",
+        security=BEARER,
+        responses=documented_errors(401, 403, LIMITED),
+    )
+    async def show_spending_cap(
+        self, principal: FromDishka[Principal], show: FromDishka[ShowSpendingCap]
+    ) -> SpendingCapView:
+        return await show(principal)
+
+    @put(
+        "/",
+        summary="Set the monthly cap (null: none); lowering applies at once, raising or "
+        "removing after 24 hours",
+        security=BEARER,
+        responses=documented_errors(401, 403, 422, LIMITED),
+    )
+    async def set_spending_cap(
+        self,
+        data: JSONBody[SpendingCapRequest],
+        principal: FromDishka[Principal],
+        set_cap: FromDishka[SetSpendingCap],
+    ) -> SpendingCapView:
+        return await set_cap(principal, data.monthly_cents)
+
+
 class StripeWebhookController(Controller):
     """Stripe's endpoint, not part of the member API: left out of the OpenAPI document
     (no generated client can sign a request; docs/payments.md describes it)."""
@@ -284,6 +389,70 @@ class TestPortalController(Controller):
         return Response(body, media_type=MediaType.HTML)
 
 
-ROUTES: list[type[Controller]] = [PlansController, SubscriptionsController, BillingController]
+_PAYMENT_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>SaltBitter test payment</title></head>
+<body style="font-family:sans-serif;max-width:32rem;margin:3rem auto">
+<p style="background:#fde68a;padding:.5rem 1rem"><strong>TEST MODE</strong>: no card is charged,
+no money moves. This page stands in for the card confirmation (3-D Secure).</p>
+<h1>{item} &times; {quantity}</h1><p>{price}</p>
+<form method="post" action="{base}/pay"><button>Pay (test)</button></form>
+<form method="post" action="{base}/fail"><button>Fail the payment (test)</button></form>
+</body></html>"""
+
+
+class TestPaymentController(Controller):
+    """The embedded stand-in's page confirming a waiting purchase payment (TEST MODE)."""
+
+    path = "/payments/test-payment/{intent_id:str}"
+    include_in_schema = False
+
+    @get("/", media_type=MediaType.HTML)
+    async def payment_page(
+        self,
+        intent_id: Annotated[str, Parameter(max_length=80)],
+        gateway: FromDishka[PaymentGateway],
+    ) -> str:
+        intent = await _local(gateway).payment_intent(intent_id)
+        if intent is None:
+            raise RequestRejected(404, "not_found", "No test payment.")
+        metadata = intent.get("metadata") or {}
+        price = f"{int(intent['amount']) / 100:.2f} {str(intent['currency']).upper()}"
+        return _PAYMENT_PAGE.format(
+            item=html.escape(str(metadata.get("item", "purchase"))),
+            quantity=html.escape(str(metadata.get("quantity", "1"))),
+            price=html.escape(price),
+            base=html.escape(f"/payments/test-payment/{intent_id}"),
+        )
+
+    @post("/pay", status_code=HTTP_200_OK, media_type=MediaType.HTML)
+    async def pay_payment(
+        self,
+        intent_id: Annotated[str, Parameter(max_length=80)],
+        gateway: FromDishka[PaymentGateway],
+    ) -> str:
+        await _local(gateway).finish_payment(intent_id, paid=True)
+        return "<!doctype html><title>Paid</title><p>TEST MODE: paid.</p>"
+
+    @post("/fail", status_code=HTTP_200_OK, media_type=MediaType.HTML)
+    async def fail_payment(
+        self,
+        intent_id: Annotated[str, Parameter(max_length=80)],
+        gateway: FromDishka[PaymentGateway],
+    ) -> str:
+        await _local(gateway).finish_payment(intent_id, paid=False)
+        return "<!doctype html><title>Failed</title><p>TEST MODE: the payment failed.</p>"
+
+
+ROUTES: list[type[Controller]] = [
+    PlansController,
+    SubscriptionsController,
+    BillingController,
+    PurchasesController,
+    SpendingCapController,
+]
 WEBHOOK_ROUTES: list[type[Controller]] = [StripeWebhookController]
-TEST_MODE_ROUTES: list[type[Controller]] = [TestCheckoutController, TestPortalController]
+TEST_MODE_ROUTES: list[type[Controller]] = [
+    TestCheckoutController,
+    TestPortalController,
+    TestPaymentController,
+]

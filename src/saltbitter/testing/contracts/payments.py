@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -20,6 +21,9 @@ from saltbitter.application.ports.accounts import UserRepository
 from saltbitter.application.ports.payments import (
     MemberContacts,
     MemberTiers,
+    PurchaseAccounts,
+    PurchaseRecord,
+    PurchaseStore,
     SubscriptionRecord,
     SubscriptionStore,
     WebhookLedger,
@@ -27,7 +31,13 @@ from saltbitter.application.ports.payments import (
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.errors import Conflict
 from saltbitter.domain.shared import Tier, UserId
-from saltbitter.domain.subscriptions import SubscriptionState
+from saltbitter.domain.subscriptions import (
+    PurchaseItem,
+    PurchaseStatus,
+    SpendingCap,
+    SpendingNotices,
+    SubscriptionState,
+)
 from saltbitter.testing.builders import a_user
 
 __all__ = ["PaymentPorts", "PaymentsContract", "PortsFactory"]
@@ -43,6 +53,8 @@ class PaymentPorts:
     ledger: WebhookLedger
     tiers: MemberTiers
     contacts: MemberContacts
+    purchases: PurchaseStore
+    accounts: PurchaseAccounts
 
 
 PortsFactory = Callable[[], AbstractAsyncContextManager[PaymentPorts]]
@@ -52,6 +64,23 @@ async def _save_and_commit(ports: PaymentPorts, record: SubscriptionRecord) -> N
     """The fakes check uniqueness at commit, the databases at the statement."""
     await ports.subscriptions.save(record)
     await ports.transaction.commit()
+
+
+def a_purchase(member: UserId, at: datetime = T0, **changes: object) -> PurchaseRecord:
+    record = PurchaseRecord(
+        id=uuid4(),
+        member=member,
+        item=PurchaseItem.COACHING_SESSION,
+        quantity=1,
+        amount_cents=2900,
+        currency="USD",
+        status=PurchaseStatus.PENDING,
+        intent_id=None,
+        event_id=None,
+        created_at=at,
+        updated_at=at,
+    )
+    return replace(record, **changes)  # type: ignore[arg-type]
 
 
 class PaymentsContract:
@@ -154,3 +183,96 @@ class PaymentsContract:
             stranger = UserId(a_user().id)
             assert await ports.tiers.current_tier(stranger) is None
             assert await ports.contacts.email_of(stranger) is None
+
+    async def test_purchases_round_trip_and_move_status_and_intent(
+        self, payments: PortsFactory
+    ) -> None:
+        member = await self._member(payments)
+        ticket = a_purchase(member, item=PurchaseItem.EVENT_TICKET, event_id="ev-1", quantity=2)
+        async with payments() as ports, ports.transaction:
+            await ports.purchases.add(ticket)
+            await ports.transaction.commit()
+        paid = replace(
+            ticket,
+            status=PurchaseStatus.SUCCEEDED,
+            intent_id="pi_1",
+            updated_at=T0 + timedelta(seconds=5),
+        )
+        async with payments() as ports:
+            assert await ports.purchases.get(ticket.id) == ticket
+            assert await ports.purchases.succeeded_ticket(member, "ev-1") is None
+            async with ports.transaction:
+                await ports.purchases.save(paid)
+                await ports.transaction.commit()
+        async with payments() as ports:
+            assert await ports.purchases.get(ticket.id) == paid
+            assert await ports.purchases.by_intent("pi_1") == paid
+            assert await ports.purchases.by_intent("pi_2") is None
+            assert await ports.purchases.get(UUID(int=7)) is None
+            assert await ports.purchases.succeeded_ticket(member, "ev-1") == paid
+            assert await ports.purchases.succeeded_ticket(member, "ev-2") is None
+
+    async def test_totals_count_the_members_month_by_status(self, payments: PortsFactory) -> None:
+        me, other = await self._member(payments), await self._member(payments)
+        march, april = T0, T0 + timedelta(days=31)
+        async with payments() as ports, ports.transaction:
+            for record in (
+                a_purchase(me, march),
+                a_purchase(me, march, status=PurchaseStatus.SUCCEEDED, amount_cents=499),
+                a_purchase(me, march, status=PurchaseStatus.FAILED, amount_cents=1500),
+                a_purchase(me, april, amount_cents=1000),
+                a_purchase(other, march, amount_cents=7000),
+            ):
+                await ports.purchases.add(record)
+            await ports.transaction.commit()
+        start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+        reserved = frozenset({PurchaseStatus.PENDING, PurchaseStatus.SUCCEEDED})
+        async with payments() as ports:
+            assert await ports.purchases.total_cents(me, start, end, reserved) == 3399
+            paid = frozenset({PurchaseStatus.SUCCEEDED})
+            assert await ports.purchases.total_cents(me, start, end, paid) == 499
+            assert await ports.purchases.total_cents(
+                me, end, end + timedelta(days=30), reserved
+            ) == (1000)
+            stranger = UserId(a_user().id)
+            assert await ports.purchases.total_cents(stranger, start, end, reserved) == 0
+
+    async def test_history_pages_newest_first_and_only_the_members(
+        self, payments: PortsFactory
+    ) -> None:
+        me, other = await self._member(payments), await self._member(payments)
+        mine = [a_purchase(me, T0 + timedelta(minutes=n // 2)) for n in range(5)]
+        async with payments() as ports, ports.transaction:
+            for record in (*mine, a_purchase(other)):
+                await ports.purchases.add(record)
+            await ports.transaction.commit()
+        expected = sorted(mine, key=lambda p: (p.created_at, p.id), reverse=True)
+        async with payments() as ports:
+            first = await ports.purchases.page(me, None, 2)
+            last = first[-1]
+            rest = await ports.purchases.page(me, (last.created_at, last.id), 10)
+        assert [p.id for p in (*first, *rest)] == [p.id for p in expected]
+
+    async def test_an_account_is_created_on_lock_and_saved(self, payments: PortsFactory) -> None:
+        member = await self._member(payments)
+        async with payments() as ports:
+            assert await ports.accounts.get(member) is None
+            async with ports.transaction:
+                account = await ports.accounts.lock(member, T0)
+                assert (account.cap, account.notices, account.super_likes) == (
+                    SpendingCap(),
+                    SpendingNotices(),
+                    0,
+                )
+                changed = replace(
+                    account,
+                    cap=SpendingCap(2000, None, T0 + timedelta(hours=24)),
+                    notices=SpendingNotices("2026-03", 5000),
+                    super_likes=15,
+                )
+                await ports.accounts.save(changed)
+                await ports.transaction.commit()
+        async with payments() as ports:
+            assert await ports.accounts.get(member) == changed
+            async with ports.transaction:
+                assert await ports.accounts.lock(member, T0 + timedelta(days=1)) == changed

@@ -53,7 +53,12 @@ from saltbitter.application.ports.notifications import (
     NotificationInbox,
     ScheduledEmail,
 )
-from saltbitter.application.ports.payments import SubscriptionStore
+from saltbitter.application.ports.payments import (
+    PurchaseAccounts,
+    PurchaseRecord,
+    PurchaseStore,
+    SubscriptionStore,
+)
 from saltbitter.application.ports.privacy import ErasureReport, MemberExport, PersonalDataHolders
 from saltbitter.application.ports.privacy_rights import (
     BreachMembers,
@@ -96,6 +101,7 @@ from saltbitter.domain.privacy.breaches import Breach
 from saltbitter.domain.privacy.exports import DataExport, archive_key_for
 from saltbitter.domain.safety import ReportReason
 from saltbitter.domain.shared import SessionId, UserId
+from saltbitter.domain.subscriptions import PurchaseItem, PurchaseStatus
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.builders_profiles import a_photo, a_profile
 from saltbitter.testing.contracts.scopes import RequestScope, Resolver
@@ -317,13 +323,32 @@ async def _seed_safety(
 
 
 async def _seed_payments(request_scope: RequestScope, me: UserId, other: UserId) -> None:
-    """A subscription record for me and for other (third never subscribed)."""
+    """A subscription record, a purchase and a purchase account for me and for other
+    (third never paid)."""
     async with request_scope() as r:
         transaction = await r.get(Transaction)
         subscriptions = await r.get(SubscriptionStore)
+        purchases = await r.get(PurchaseStore)
+        accounts = await r.get(PurchaseAccounts)
         async with transaction:
             for member in (me, other):
                 await subscriptions.save(new_record(member, f"cus_{member.hex}", T0))
+                await accounts.lock(member, T0)
+                await purchases.add(
+                    PurchaseRecord(
+                        id=uuid4(),
+                        member=member,
+                        item=PurchaseItem.SUPER_LIKE_PACK,
+                        quantity=1,
+                        amount_cents=499,
+                        currency="USD",
+                        status=PurchaseStatus.SUCCEEDED,
+                        intent_id=f"pi_{uuid4().hex}",
+                        event_id=None,
+                        created_at=T0,
+                        updated_at=T0,
+                    )
+                )
             await transaction.commit()
 
 
@@ -408,6 +433,8 @@ class PersonalDataContract:
             "payment_subscriptions": 1,
             "data_exports": 1,
             "breach_members": 1,
+            "purchases": 1,
+            "purchase_accounts": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -468,6 +495,8 @@ class PersonalDataContract:
             "payment_subscriptions": 1,
             "data_exports": 1,
             "breach_members": 1,  # the breach still lists other (and me, anonymised)
+            "purchases": 1,
+            "purchase_accounts": 1,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))
