@@ -19,6 +19,7 @@ from support.fakes_accounts import AccountsFakes
 from support.fakes_ai import AiFakes
 from support.fakes_assessments import AssessmentsFakes
 from support.fakes_conversations import ConversationsFakes
+from support.fakes_events import EventsFakes
 from support.fakes_matching import MatchingFakes
 from support.fakes_notifications import NotificationsFakes
 from support.fakes_payments import PaymentsFakes
@@ -62,4 +63,5 @@ CAPABILITY_FAKES: tuple[type[Provider], ...] = (
     PaymentsFakes,
     PrivacyFakes,
     AiFakes,
+    EventsFakes,
 )

@@ -11,6 +11,7 @@ from saltbitter.adapters.sqlalchemy import (
     tables_ai,
     tables_assessments,
     tables_conversations,
+    tables_events,
     tables_members,
     tables_payments,
     tables_safety,
@@ -27,4 +28,5 @@ TABLE_MODULES = (
     tables_conversations,
     tables_payments,
     tables_ai,
+    tables_events,
 )

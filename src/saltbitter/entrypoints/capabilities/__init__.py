@@ -13,6 +13,7 @@ from saltbitter.entrypoints.capabilities import (
     ai,
     assessments,
     conversations,
+    events,
     matching,
     notifications,
     payments,
@@ -34,4 +35,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     ai.CAPABILITY,
     safety.CAPABILITY,
     payments.CAPABILITY,
+    events.CAPABILITY,
 )

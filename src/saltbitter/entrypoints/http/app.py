@@ -17,6 +17,7 @@ from saltbitter.entrypoints.http import (
     ai,
     assessments,
     conversations,
+    events,
     matching,
     moderation,
     notifications,
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *moderation.ROUTES,
             *conversations.ROUTES,
             *payments.ROUTES,
+            *events.ROUTES,
         ],
     )
     member_socket = conversations.socket_handler(

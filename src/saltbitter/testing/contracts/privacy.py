@@ -38,6 +38,15 @@ from saltbitter.application.ports.ai import (
     StoredMessage,
 )
 from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
+from saltbitter.application.ports.community_events import (
+    CommunityEvent,
+    EventStore,
+    EventTickets,
+    Registration,
+    RegistrationStore,
+    Survey,
+    SurveyStore,
+)
 from saltbitter.application.ports.conversations import MessageWriter
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.application.ports.matching import (
@@ -85,6 +94,7 @@ from saltbitter.domain.accounts import (
 from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.compatibility import ComponentScores
 from saltbitter.domain.conversations import Message, ModerationDecision
+from saltbitter.domain.events import Admission, EventKind, EventStatus, RegistrationStatus
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.safety import ReportReason
@@ -227,6 +237,7 @@ async def seed_world(request_scope: RequestScope) -> World:
     await _seed_safety(request_scope, me, other, third, match.id)
     await _seed_messages(request_scope, me, other, match.id)
     await _seed_payments(request_scope, me, other)
+    await _seed_events(request_scope, me, other)
     return World(me, other, third, my_photo.storage_key, match.id)
 
 
@@ -319,6 +330,39 @@ async def _seed_payments(request_scope: RequestScope, me: UserId, other: UserId)
             await transaction.commit()
 
 
+async def _seed_events(request_scope: RequestScope, me: UserId, other: UserId) -> None:
+    """A paid event (one seat) where I hold the seat, a ticket, and rated it; other is
+    waitlisted."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        events, registrations = await r.get(EventStore), await r.get(RegistrationStore)
+        async with transaction:
+            event = CommunityEvent(
+                uuid4(),
+                EventKind.WORKSHOP,
+                "Listening well",
+                "",
+                T0,
+                90,
+                1,
+                1500,
+                EventStatus.SCHEDULED,
+                T0,
+                T0,
+            )
+            events.add(event)
+            await (await r.get(EventTickets)).grant(me, event.id, T0)
+            for arrival, (member, status) in enumerate(
+                ((me, RegistrationStatus.REGISTERED), (other, RegistrationStatus.WAITLISTED)),
+                start=1,
+            ):
+                await registrations.save(
+                    Registration(uuid4(), event.id, member, arrival, status, Admission.TICKET, T0)
+                )
+            await (await r.get(SurveyStore)).add(Survey(event.id, me, 5, "Lovely", T0))
+            await transaction.commit()
+
+
 def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
     return {table: len(rows) for tables in exported.values() for table, rows in tables.items()}
 
@@ -380,6 +424,9 @@ class PersonalDataContract:
             "held_messages": 1,  # one I sent, not the one other sent me
             "messages": 2,  # sent and received
             "payment_subscriptions": 1,
+            "event_registrations": 1,
+            "event_surveys": 1,
+            "event_tickets": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -435,6 +482,9 @@ class PersonalDataContract:
             "ai_quota_usage": 1,
             **SAFETY_TABLES,
             "payment_subscriptions": 1,
+            "event_registrations": 1,  # waitlisted (my seat went with me, unpromoted)
+            "event_surveys": 0,
+            "event_tickets": 0,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))
