@@ -276,9 +276,7 @@ async def test_attendance_then_one_survey_by_attendees_only(world: FakeWorld) ->
         await mark(came, event.event_id, [came.user_id])
     with pytest.raises(ValidationFailed) as caught:
         await mark(_admin(admin), event.event_id, [came.user_id, stranger.user_id])
-    assert [(e.field, e.code) for e in caught.value.errors] == [
-        ("member_ids.1", "not_registered")
-    ]
+    assert [(e.field, e.code) for e in caught.value.errors] == [("member_ids.1", "not_registered")]
     assert (await mark(_admin(admin), event.event_id, [came.user_id])).attended == 1
 
     survey = await world.get(SubmitSurvey)
@@ -313,8 +311,10 @@ async def test_upcoming_events_come_in_pages_soonest_first(world: FakeWorld) -> 
         await _event(world, admin, starts_at=world.clock.now() + timedelta(hours=n + 1))
     list_events = await world.get(ListEvents)
     first = await list_events(admin)
-    assert len(first.items) == PAGE_SIZE and first.next_cursor is not None
+    assert len(first.items) == PAGE_SIZE
+    assert first.next_cursor is not None
     second = await list_events(admin, first.next_cursor)
-    assert len(second.items) == 3 and second.next_cursor is None
+    assert len(second.items) == 3
+    assert second.next_cursor is None
     starts = [e.starts_at for e in first.items + second.items]
     assert starts == sorted(starts)

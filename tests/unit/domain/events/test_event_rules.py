@@ -120,9 +120,7 @@ def test_seats_never_oversold_and_the_waitlist_moves_in_arrival_order(
         assert len(seated) <= capacity
         assert not waiting or len(seated) == capacity
         assert waiting == sorted(waiting)
-        assert [waitlist_position(waiting, a) for a in waiting] == list(
-            range(1, len(waiting) + 1)
-        )
+        assert [waitlist_position(waiting, a) for a in waiting] == list(range(1, len(waiting) + 1))
 
 
 @given(st.integers(1, 10), st.integers(0, 10), st.lists(st.integers(), max_size=20))
