@@ -302,10 +302,9 @@ class EventsContract:
         async with ports() as p, p.transaction:
             await p.surveys.add(Survey(event.id, member, 4, "Good", T0))
             await p.transaction.commit()
-        with pytest.raises(Conflict) as caught:
-            async with ports() as p, p.transaction:
+        async with ports() as p, p.transaction:
+            with pytest.raises(Conflict) as caught:
                 await p.surveys.add(Survey(event.id, member, 2, None, T0))
-                await p.transaction.commit()
         assert caught.value.code == "survey_exists"
 
     async def test_tickets_are_granted_once(self, ports: PortsFactory) -> None:
