@@ -14,11 +14,10 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
-from dishka import AsyncContainer, Provider, Scope, provide
+from dishka import AsyncContainer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.application.events.members import CancelRegistration, Register
 from saltbitter.application.events.views import RegistrationView
 from saltbitter.application.ports.community_events import RegistrationStore
@@ -34,22 +33,11 @@ pytestmark = pytest.mark.integration
 
 SEATS = 20
 ARRIVALS = 50
-
-
-class OneConnectionPerArrival(Provider):
-    """The production engine with a pool as large as the crowd: with the usual 30
-    connections the 31st registration would queue on the pool, where its arrival is not
-    observable, instead of on the event's row lock."""
-
-    scope = Scope.APP
-
-    @provide(override=True)
-    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
-        engine = create_engine_for(
-            settings.effective_database_url, pool_size=ARRIVALS + 2, max_overflow=0
-        )
-        yield engine
-        await engine.dispose()
+# The queued test holds one connection per waiting registration; the production pool
+# has 30 (and the PostgreSQL server is shared), so it queues 25 for 10 seats: past the
+# pool a registration would wait for a connection, where its arrival is not observable.
+QUEUED_SEATS = 10
+QUEUED = 25
 
 
 @pytest.fixture
@@ -58,8 +46,7 @@ async def container(
 ) -> AsyncIterator[AsyncContainer]:
     del engine  # emptied the database for this test
     built = await build_container(
-        Settings(data_dir=tmp_path, database_url=migrated_postgres_url, environment="test"),
-        OneConnectionPerArrival(),
+        Settings(data_dir=tmp_path, database_url=migrated_postgres_url, environment="test")
     )
     yield built
     await stop_container(built)
@@ -126,14 +113,14 @@ async def test_fifty_at_once_for_twenty_seats(
 async def test_arrival_order_decides_seats_and_waitlist_and_cancellations_promote_in_order(
     engine: AsyncEngine, container: AsyncContainer
 ) -> None:
-    """Arrivals made observable: while the event's row is held, 50 registrations queue
-    on it one after another; once it is released, the first 20 to arrive hold the seats
-    and the other 30 wait in their arrival order. Cancelling seats then promotes the
+    """Arrivals made observable: while the event's row is held, 25 registrations queue
+    on it one after another; once it is released, the first 10 to arrive hold the seats
+    and the other 15 wait in their arrival order. Cancelling seats then promotes the
     waitlist from its front, one by one."""
     ports = sql_events_ports(engine)
-    people = await members(ports, ARRIVALS)
+    people = await members(ports, QUEUED)
     start = datetime.now(UTC) + timedelta(days=3)
-    event = await add_event(ports, an_event(start, capacity=SEATS))
+    event = await add_event(ports, an_event(start, capacity=QUEUED_SEATS))
 
     tasks: list[asyncio.Task[RegistrationView]] = []
     async with ports() as holder, holder.transaction:
@@ -144,20 +131,22 @@ async def test_arrival_order_decides_seats_and_waitlist_and_cancellations_promot
         await holder.transaction.commit()
     answers = await asyncio.gather(*tasks)
 
-    assert [a.status for a in answers] == [RegistrationStatus.REGISTERED] * SEATS + [
+    assert [a.status for a in answers] == [RegistrationStatus.REGISTERED] * QUEUED_SEATS + [
         RegistrationStatus.WAITLISTED
-    ] * (ARRIVALS - SEATS)
-    assert [a.waitlist_position for a in answers[SEATS:]] == list(range(1, ARRIVALS - SEATS + 1))
+    ] * (QUEUED - QUEUED_SEATS)
+    assert [a.waitlist_position for a in answers[QUEUED_SEATS:]] == list(
+        range(1, QUEUED - QUEUED_SEATS + 1)
+    )
     seated, waiting = await _roster(container, event.id)
-    assert seated == people[:SEATS]
-    assert waiting == people[SEATS:]
+    assert seated == people[:QUEUED_SEATS]
+    assert waiting == people[QUEUED_SEATS:]
 
     for leaving in people[:3]:
         async with container() as scope:
             await (await scope.get(CancelRegistration))(_principal(leaving), event.id)
     seated, waiting = await _roster(container, event.id)
-    assert seated == people[3:SEATS] + people[SEATS : SEATS + 3]
-    assert waiting == people[SEATS + 3 :]
+    assert seated == people[3:QUEUED_SEATS] + people[QUEUED_SEATS : QUEUED_SEATS + 3]
+    assert waiting == people[QUEUED_SEATS + 3 :]
 
 
 async def test_concurrent_cancellations_each_promote_a_different_member(
