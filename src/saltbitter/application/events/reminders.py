@@ -68,7 +68,7 @@ def _message(notice: EventNotice, event: CommunityEvent) -> tuple[str, str]:
             return (
                 f"Cancelled: {event.title}",
                 f"We are sorry: {event.title}, planned for {_when(event)}, is cancelled. "
-                "Your registration ends with it; a ticket you bought for it is refunded.",
+                "Your registration ends with it.",
             )
         case WaitlistPromoted():
             return (
