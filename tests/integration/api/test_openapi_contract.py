@@ -95,6 +95,11 @@ RULES_BEYOND_THE_SCHEMA = {
     "resolveReport": "days exactly for a suspension; the note is not blank",
     "fileAppeal": "the text is measured trimmed",
     "resolveAppeal": "the note is not blank",
+    "listEvents": "a cursor is valid only if the server issued it",
+    "createEvent": "starts_at in the future; a custom event names seats and length",
+    "changeEvent": "starts_at in the future; no fewer seats than are taken",
+    "markAttendance": "each member must hold a seat at an event that has started",
+    "rateEvent": "a rating of 1..5, by an attendee, once",
 }
 CONFIG = SchemathesisConfig.from_dict(
     {
