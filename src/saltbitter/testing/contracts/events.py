@@ -149,7 +149,7 @@ class EventsContract:
             assert [e.id for e in everything] == [soon.id, *(e.id for e in later)]
             first = await p.events.upcoming(T0, None, 2)
             rest = await p.events.upcoming(T0, (first[-1].starts_at, first[-1].id), 2)
-            assert [e.id for e in first + list(rest)] == [e.id for e in everything]
+            assert [e.id for e in [*first, *rest]] == [e.id for e in everything]
 
     async def test_registrations_count_order_and_replace(self, ports: PortsFactory) -> None:
         a, b, c = await members(ports, 3)
