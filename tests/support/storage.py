@@ -20,6 +20,7 @@ from support.fakes_ai import AiFakes
 from support.fakes_assessments import AssessmentsFakes
 from support.fakes_conversations import ConversationsFakes
 from support.fakes_erasure import ErasureFakes
+from support.fakes_events import EventsFakes
 from support.fakes_matching import MatchingFakes
 from support.fakes_notifications import NotificationsFakes
 from support.fakes_payments import PaymentsFakes
@@ -66,4 +67,5 @@ CAPABILITY_FAKES: tuple[type[Provider], ...] = (
     AiFakes,
     PrivacyRightsFakes,
     ErasureFakes,
+    EventsFakes,
 )

@@ -11,12 +11,14 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
+from typing import Any
 from uuid import UUID
 
 from saltbitter.application.accounts.personal_data import PERSONAL_DATA as ACCOUNTS
 from saltbitter.application.ai.personal_data import PERSONAL_DATA as AI
 from saltbitter.application.assessments.personal_data import PERSONAL_DATA as ASSESSMENTS
 from saltbitter.application.conversations.personal_data import PERSONAL_DATA as CONVERSATIONS
+from saltbitter.application.events.personal_data import PERSONAL_DATA as EVENTS
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING
 from saltbitter.application.notifications.personal_data import PERSONAL_DATA as NOTIFICATIONS
 from saltbitter.application.payments.personal_data import PERSONAL_DATA as PAYMENTS
@@ -35,6 +37,7 @@ from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_ai import AiState
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_conversations import ConversationsState
+from saltbitter.testing.fakes_events import EventsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_notifications import NotificationsState
 from saltbitter.testing.fakes_payments import PaymentsState
@@ -48,6 +51,7 @@ __all__ = [
     "InMemoryAiPersonalData",
     "InMemoryAssessmentsPersonalData",
     "InMemoryConversationsPersonalData",
+    "InMemoryEventsPersonalData",
     "InMemoryMatchingPersonalData",
     "InMemoryNotificationsPersonalData",
     "InMemoryPrivacyPersonalData",
@@ -516,6 +520,45 @@ class InMemoryPrivacyPersonalData(_Holder):
         )
 
 
+class InMemoryEventsPersonalData(_Holder):
+    """Registrations, surveys and tickets are keyed by (event, member)."""
+
+    declaration_value = EVENTS
+
+    def _tables(self) -> dict[str, dict[tuple[UUID, UserId], object]]:
+        state = self._connection.state(EventsState)
+        tickets = {
+            key: {"event_id": key[0], "member_id": key[1], "granted_at": at}
+            for key, at in state.tickets.items()
+        }
+        return {
+            "event_surveys": dict(state.surveys),
+            "event_registrations": dict(state.registrations),
+            "event_tickets": dict(tickets),
+        }
+
+    async def export(self, member: UserId) -> MemberExport:
+        return {
+            name: [_row(r) for (_, m), r in sorted(rows.items(), key=str) if m == member]
+            for name, rows in self._tables().items()
+        }
+
+    async def erase(self, member: UserId) -> ErasureReport:
+        state = self._connection.state(EventsState)
+        held: dict[str, dict[tuple[UUID, UserId], Any]] = {
+            "event_surveys": state.surveys,
+            "event_registrations": state.registrations,
+            "event_tickets": state.tickets,
+        }
+        rows: dict[str, int] = {}
+        for name, table in held.items():
+            doomed = [key for key in table if key[1] == member]
+            for key in doomed:
+                del table[key]
+            rows[name] = len(doomed)
+        return self._report(rows)
+
+
 _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
     holder.declaration_value.capability: holder
     for holder in (
@@ -529,6 +572,7 @@ _HOLDERS: Mapping[str, Callable[[InMemoryConnection], PersonalDataHolder]] = {
         InMemorySafetyPersonalData,
         InMemoryPaymentsPersonalData,
         InMemoryPrivacyPersonalData,
+        InMemoryEventsPersonalData,
     )
 }
 

@@ -97,6 +97,11 @@ RULES_BEYOND_THE_SCHEMA = {
     "resolveAppeal": "the note is not blank",
     "startPurchase": "event_id only on an event_ticket",
     "listPurchases": "a cursor is valid only if the server issued it",
+    "listEvents": "a cursor is valid only if the server issued it",
+    "createEvent": "starts_at in the future; a custom event names seats and length",
+    "changeEvent": "starts_at in the future; no fewer seats than are taken",
+    "markAttendance": "each member must hold a seat at an event that has started",
+    "rateEvent": "a rating of 1..5, by an attendee, once",
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -11,6 +11,7 @@ from saltbitter.adapters.sqlalchemy import (
     tables_ai,
     tables_assessments,
     tables_conversations,
+    tables_events,
     tables_members,
     tables_payments,
     tables_privacy,
@@ -29,4 +30,5 @@ TABLE_MODULES = (
     tables_payments,
     tables_ai,
     tables_privacy,
+    tables_events,
 )

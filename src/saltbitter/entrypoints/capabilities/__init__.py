@@ -13,6 +13,7 @@ from saltbitter.entrypoints.capabilities import (
     ai,
     assessments,
     conversations,
+    events,
     matching,
     notifications,
     payments,
@@ -36,4 +37,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     safety.CAPABILITY,
     payments.CAPABILITY,
     privacy_rights.CAPABILITY,
+    events.CAPABILITY,
 )

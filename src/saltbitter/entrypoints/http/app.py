@@ -17,6 +17,7 @@ from saltbitter.entrypoints.http import (
     ai,
     assessments,
     conversations,
+    events,
     matching,
     moderation,
     notifications,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             *payments.ROUTES,
             *privacy.ROUTES,
             *DELETION_ROUTES,
+            *events.ROUTES,
         ],
     )
     member_socket = conversations.socket_handler(

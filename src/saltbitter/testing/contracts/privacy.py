@@ -38,6 +38,15 @@ from saltbitter.application.ports.ai import (
     StoredMessage,
 )
 from saltbitter.application.ports.assessments import AssessmentRepository, StoredAssessment
+from saltbitter.application.ports.community_events import (
+    CommunityEvent,
+    EventStore,
+    EventTickets,
+    Registration,
+    RegistrationStore,
+    Survey,
+    SurveyStore,
+)
 from saltbitter.application.ports.conversations import MessageWriter
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.application.ports.matching import (
@@ -95,6 +104,7 @@ from saltbitter.domain.accounts import (
 from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.compatibility import ComponentScores
 from saltbitter.domain.conversations import Message, ModerationDecision
+from saltbitter.domain.events import Admission, EventKind, EventStatus, RegistrationStatus
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.privacy.breaches import Breach
@@ -241,6 +251,7 @@ async def seed_world(request_scope: RequestScope) -> World:
     await _seed_messages(request_scope, me, other, match.id)
     await _seed_payments(request_scope, me, other)
     await _seed_privacy_rights(request_scope, me, other)
+    await _seed_events(request_scope, me, other)
     return World(me, other, third, my_photo.storage_key, match.id)
 
 
@@ -370,6 +381,39 @@ async def _seed_privacy_rights(request_scope: RequestScope, me: UserId, other: U
             await transaction.commit()
 
 
+async def _seed_events(request_scope: RequestScope, me: UserId, other: UserId) -> None:
+    """A paid event (one seat) where I hold the seat, a ticket, and rated it; other is
+    waitlisted."""
+    async with request_scope() as r:
+        transaction = await r.get(Transaction)
+        events, registrations = await r.get(EventStore), await r.get(RegistrationStore)
+        async with transaction:
+            event = CommunityEvent(
+                uuid4(),
+                EventKind.WORKSHOP,
+                "Listening well",
+                "",
+                T0,
+                90,
+                1,
+                1500,
+                EventStatus.SCHEDULED,
+                T0,
+                T0,
+            )
+            events.add(event)
+            await (await r.get(EventTickets)).grant(me, event.id, T0)
+            for arrival, (member, status) in enumerate(
+                ((me, RegistrationStatus.REGISTERED), (other, RegistrationStatus.WAITLISTED)),
+                start=1,
+            ):
+                await registrations.save(
+                    Registration(uuid4(), event.id, member, arrival, status, Admission.TICKET, T0)
+                )
+            await (await r.get(SurveyStore)).add(Survey(event.id, me, 5, "Lovely", T0))
+            await transaction.commit()
+
+
 def _counts(exported: Mapping[str, MemberExport]) -> dict[str, int]:
     return {table: len(rows) for tables in exported.values() for table, rows in tables.items()}
 
@@ -435,6 +479,9 @@ class PersonalDataContract:
             "breach_members": 1,
             "purchases": 1,
             "purchase_accounts": 1,
+            "event_registrations": 1,
+            "event_surveys": 1,
+            "event_tickets": 1,
         }
         accounts = exported["accounts"]
         assert "password_hash" not in accounts["users"][0]
@@ -497,6 +544,9 @@ class PersonalDataContract:
             "breach_members": 1,  # the breach still lists other (and me, anonymised)
             "purchases": 1,
             "purchase_accounts": 1,
+            "event_registrations": 1,  # waitlisted (my seat went with me, unpromoted)
+            "event_surveys": 0,
+            "event_tickets": 0,
         }
         # Third lost only what named me: my like of them and their pass on me.
         after_third = _counts(await self._export(request_scope, world.third))

@@ -1,0 +1,289 @@
+"""Community events over HTTP against SQLite and PostgreSQL + Redis: admin-only routes,
+registration and the waitlist, paid events, cancellation emails, attendance and surveys,
+and every member route refusing what is not the caller's."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from dishka import AsyncContainer
+from sqlalchemy import Executable, update
+
+from saltbitter.adapters.sqlalchemy import create_engine_for
+from saltbitter.adapters.sqlalchemy.tables import users
+from saltbitter.adapters.sqlalchemy.tables_events import community_events
+from saltbitter.application.safety.moderation import ChangeRole
+from saltbitter.entrypoints.composition import build_container, stop_container
+from saltbitter.entrypoints.settings import Settings
+from support.live_api import Api
+
+PROBLEM = "application/problem+json"
+
+
+@dataclass
+class Member:
+    email: str
+    user_id: str
+    headers: dict[str, str]
+
+
+def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = dict(response.json())
+    assert body["code"] == code, body
+    return body
+
+
+def _member(api: Api) -> Member:
+    email = api.verified_member()
+    headers = api.bearer(api.login(email))
+    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
+    return Member(email, user_id, headers)
+
+
+def _admin(api: Api, settings: Settings) -> Member:
+    admin = _member(api)
+
+    async def grant() -> None:
+        container: AsyncContainer = await build_container(settings)
+        try:
+            async with container() as scope:
+                await (await scope.get(ChangeRole))(admin.email, "admin", granted=True)
+        finally:
+            await stop_container(container)
+
+    asyncio.run(grant())
+    return admin
+
+
+def _sql(settings: Settings, statement: Executable) -> None:
+    """Set what the API cannot (a tier without a payment, a start in the past)."""
+
+    async def run() -> None:
+        engine = create_engine_for(settings.effective_database_url)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(statement)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _in(days: float) -> str:
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
+
+
+def _create(api: Api, admin: Member, **fields: Any) -> dict[str, Any]:
+    body = {"kind": "speed_dating", "title": "Friday speed dating", "starts_at": _in(3)}
+    body.update(fields)
+    response = api.http.post("/api/v1/events", json=body, headers=admin.headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def _register(api: Api, who: Member, event_id: str) -> httpx.Response:
+    return api.http.post(f"/api/v1/events/{event_id}/registration", headers=who.headers)
+
+
+def _mails(api: Api, email: str, subject_start: str, count: int) -> list[Any]:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        found = [m for m in api.mails_to(email) if m.subject.startswith(subject_start)]
+        if len(found) >= count:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{email} never got {count} mail(s) starting {subject_start!r}")
+
+
+def test_admin_routes_refuse_members_and_validate_with_stable_codes(
+    api: Api, backend_settings: Settings
+) -> None:
+    member = _member(api)
+    some_id = uuid.uuid4()
+    for method, path, body in (
+        ("POST", "/api/v1/events", {"kind": "workshop", "title": "x", "starts_at": _in(1)}),
+        ("PATCH", f"/api/v1/events/{some_id}", {"title": "x"}),
+        ("POST", f"/api/v1/events/{some_id}/cancel", None),
+        ("POST", f"/api/v1/events/{some_id}/attendance", {"member_ids": [str(some_id)]}),
+    ):
+        response = api.http.request(method, path, json=body, headers=member.headers)
+        _problem(response, 403, "admin_required")
+
+    admin = _admin(api, backend_settings)
+    workshop = _create(api, admin, kind="workshop", title="Listening well")
+    assert (workshop["capacity"], workshop["duration_minutes"]) == (50, 90)
+    assert (workshop["status"], workshop["seats_left"]) == ("scheduled", 50)
+
+    bad = api.http.post(
+        "/api/v1/events",
+        json={"kind": "custom", "title": "Own", "starts_at": _in(-1), "price_cents": -5},
+        headers=admin.headers,
+    )
+    problem = _problem(bad, 422, "validation_failed")
+    assert {e["field"]: e["code"] for e in problem["errors"]} == {
+        "starts_at": "in_the_past",
+        "capacity": "required",
+        "duration_minutes": "required",
+        "price_cents": "out_of_range",
+    }
+    changed = api.http.patch(
+        f"/api/v1/events/{workshop['event_id']}",
+        json={"title": "Listening, well", "capacity": 60},
+        headers=admin.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["title"], changed.json()["capacity"]) == ("Listening, well", 60)
+    _problem(
+        api.http.patch(f"/api/v1/events/{some_id}", json={"title": "x"}, headers=admin.headers),
+        404,
+        "event_not_found",
+    )
+
+
+def test_registration_waitlist_promotion_and_cancellation_mail(
+    api: Api, backend_settings: Settings
+) -> None:
+    admin = _admin(api, backend_settings)
+    event = _create(api, admin, capacity=1)
+    event_id = event["event_id"]
+    first, second, third = _member(api), _member(api), _member(api)
+
+    listed = api.http.get("/api/v1/events", headers=first.headers)
+    assert listed.status_code == 200
+    assert event_id in {e["event_id"] for e in listed.json()["items"]}
+
+    one = _register(api, first, event_id)
+    assert one.status_code == 201, one.text
+    assert one.json()["status"] == "registered"
+    assert "waitlist_position" not in one.json() or one.json()["waitlist_position"] is None
+    two = _register(api, second, event_id)
+    assert (two.json()["status"], two.json()["waitlist_position"]) == ("waitlisted", 1)
+    three = _register(api, third, event_id)
+    assert three.json()["waitlist_position"] == 2
+    _problem(_register(api, first, event_id), 409, "already_registered")
+
+    # Someone else's registration cannot be cancelled: the caller has none (404).
+    outsider = _member(api)
+    _problem(
+        api.http.delete(f"/api/v1/events/{event_id}/registration", headers=outsider.headers),
+        404,
+        "registration_not_found",
+    )
+    gone = api.http.delete(f"/api/v1/events/{event_id}/registration", headers=first.headers)
+    assert gone.status_code == 204
+    shown = api.http.get(f"/api/v1/events/{event_id}", headers=second.headers).json()
+    assert shown["my_registration"]["status"] == "registered"
+    assert shown["seats_left"] == 0
+    waiting = api.http.get(f"/api/v1/events/{event_id}", headers=third.headers).json()
+    assert waiting["my_registration"]["waitlist_position"] == 1
+    nothing = api.http.get(f"/api/v1/events/{event_id}", headers=outsider.headers).json()
+    assert nothing["my_registration"] is None
+    _mails(api, second.email, "You have a seat", 1)
+
+    cancelled = api.http.post(f"/api/v1/events/{event_id}/cancel", headers=admin.headers)
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled"
+    for registrant in (second, third):
+        _mails(api, registrant.email, "Cancelled:", 1)
+    assert [m for m in api.mails_to(first.email) if m.subject.startswith("Cancelled")] == []
+    _problem(_register(api, outsider, event_id), 409, "event_cancelled")
+    _problem(
+        api.http.get(f"/api/v1/events/{uuid.uuid4()}", headers=first.headers),
+        404,
+        "event_not_found",
+    )
+
+
+def test_paid_events_need_a_ticket_or_the_plans_allowance(
+    api: Api, backend_settings: Settings
+) -> None:
+    admin = _admin(api, backend_settings)
+    paid = _create(api, admin, price_cents=1500)["event_id"]
+    other_paid = _create(api, admin, price_cents=1500, title="Another")["event_id"]
+    member = _member(api)
+    problem = _problem(_register(api, member, paid), 409, "ticket_required")
+    assert "event_ticket" in problem["detail"]
+
+    _sql(
+        backend_settings, update(users).where(users.c.email == member.email).values(tier="premium")
+    )
+    allowed = _register(api, member, paid)
+    assert allowed.status_code == 201, allowed.text
+    assert allowed.json()["admission"] == "allowance"
+    _problem(_register(api, member, other_paid), 409, "ticket_required")
+
+
+def test_attendance_and_one_survey_by_attendees_only(api: Api, backend_settings: Settings) -> None:
+    admin = _admin(api, backend_settings)
+    event_id = _create(api, admin)["event_id"]
+    came, absent = _member(api), _member(api)
+    for who in (came, absent):
+        assert _register(api, who, event_id).status_code == 201
+    mark = f"/api/v1/events/{event_id}/attendance"
+    _problem(
+        api.http.post(mark, json={"member_ids": [came.user_id]}, headers=admin.headers),
+        409,
+        "event_not_started",
+    )
+    _sql(
+        backend_settings,
+        update(community_events)
+        .where(community_events.c.id == uuid.UUID(event_id))
+        .values(starts_at=datetime.now(UTC) - timedelta(minutes=5)),
+    )
+    stranger = _member(api)
+    refused = api.http.post(
+        mark, json={"member_ids": [came.user_id, stranger.user_id]}, headers=admin.headers
+    )
+    problem = _problem(refused, 422, "validation_failed")
+    assert [(e["field"], e["code"]) for e in problem["errors"]] == [
+        ("member_ids.1", "not_registered")
+    ]
+    marked = api.http.post(mark, json={"member_ids": [came.user_id]}, headers=admin.headers)
+    assert marked.status_code == 200, marked.text
+    assert marked.json()["attended"] == 1
+
+    survey = f"/api/v1/events/{event_id}/survey"
+    for who in (absent, stranger):
+        _problem(
+            api.http.post(survey, json={"rating": 4}, headers=who.headers),
+            403,
+            "attendance_required",
+        )
+    _problem(
+        api.http.post(survey, json={"rating": 9}, headers=came.headers), 422, "validation_failed"
+    )
+    rated = api.http.post(survey, json={"rating": 5, "comment": "Great"}, headers=came.headers)
+    assert rated.status_code == 201, rated.text
+    assert (rated.json()["rating"], rated.json()["comment"]) == (5, "Great")
+    _problem(api.http.post(survey, json={"rating": 4}, headers=came.headers), 409, "survey_exists")
+    _problem(
+        api.http.post(
+            f"/api/v1/events/{uuid.uuid4()}/survey", json={"rating": 4}, headers=came.headers
+        ),
+        404,
+        "event_not_found",
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [
+        ("GET", ""),
+        ("POST", "/registration"),
+        ("DELETE", "/registration"),
+        ("POST", "/survey"),
+    ],
+)
+def test_member_routes_need_a_token(api: Api, method: str, suffix: str) -> None:
+    response = api.http.request(method, f"/api/v1/events/{uuid.uuid4()}{suffix}")
+    assert response.status_code == 401
