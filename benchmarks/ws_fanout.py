@@ -196,6 +196,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--pairs", type=int, default=20)
+    parser.add_argument("--profile", default=None)
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -212,7 +213,35 @@ def main() -> None:
         ):
             tokens = asyncio.run(_sign_in(first.url, emails))
             asyncio.run(_idle(second, tokens[-1], args.idle))
+            spies = []
+            if args.profile:
+                import subprocess
+
+                for name, srv in (("a", first), ("b", second)):
+                    spies.append(
+                        subprocess.Popen(
+                            [
+                                "py-spy",
+                                "record",
+                                "--pid",
+                                str(srv.pid),
+                                "--subprocesses",
+                                "--format",
+                                "raw",
+                                "-o",
+                                f"{args.profile}/{name}.txt",
+                                "--duration",
+                                str(int(args.seconds) + 3),
+                                "--rate",
+                                "200",
+                            ],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                        )
+                    )
             asyncio.run(_latency(first, second, tokens, matches, args.rate, args.seconds))
+            for spy in spies:
+                spy.wait()
 
 
 if __name__ == "__main__":
