@@ -282,7 +282,7 @@ class DeliveryReceipts:
     empty until the message is read.
     """
 
-    def __init__(self, linger: float = 0.005, batch: int = 500) -> None:
+    def __init__(self, linger: float = 0.005, batch: int = 400) -> None:
         self.linger = linger
         self.batch = batch
         self._pending: dict[DeliveryReceipt, None] = {}
