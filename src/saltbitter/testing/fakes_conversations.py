@@ -12,6 +12,8 @@ from saltbitter.application.ports.conversations import (
     ConversationMembers,
     ConversationPeer,
     ConversationSummary,
+    Delivered,
+    DeliveryReceipt,
     MessageModerator,
     MessageRepository,
     RealtimeFanout,
@@ -147,17 +149,22 @@ class InMemoryMessageRepository(_OnConversations, MessageRepository):
         self._state.messages[message.id] = message
         return message, True
 
-    async def mark_delivered(self, message_id: UUID, recipient: UserId, at: datetime) -> bool:
-        message = self._state.messages.get(message_id)
-        if (
-            message is None
-            or message.recipient_id != recipient
-            or message.delivered_at is not None
-            or not message.decision.delivers
-        ):
-            return False
-        self._state.messages[message_id] = replace(message, delivered_at=at)
-        return True
+    async def mark_delivered(
+        self, receipts: Sequence[DeliveryReceipt], at: datetime
+    ) -> list[Delivered]:
+        changed = []
+        for receipt in receipts:
+            message = self._state.messages.get(receipt.message_id)
+            if (
+                message is None
+                or message.recipient_id != receipt.recipient
+                or message.delivered_at is not None
+                or not message.decision.delivers
+            ):
+                continue
+            self._state.messages[message.id] = replace(message, delivered_at=at)
+            changed.append(Delivered(message.id, message.match_id, message.sender_id))
+        return changed
 
     async def mark_read(
         self, match_id: UUID, reader: UserId, up_to: MessageCursor, at: datetime

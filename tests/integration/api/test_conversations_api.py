@@ -214,6 +214,31 @@ def test_twenty_concurrent_sends_with_one_key_make_one_message(api: Api) -> None
 # The WebSocket ------------------------------------------------------------------------
 
 
+def test_a_burst_to_many_devices_is_noted_delivered_once_per_message(api: Api) -> None:
+    """Delivery receipts are batched per process: three devices and a burst of five
+    messages still give the sender exactly one ``message.delivered`` per message."""
+    base = str(api.http.base_url)
+    ada, bo, match_id = matched_pair(api)
+    with ExitStack() as stack:
+        devices = [open_socket(stack, base, bo.token) for _ in range(3)]
+        sender_socket = open_socket(stack, base, ada.token)
+        sent = [_send(api, ada, match_id, f"burst {n}").json()["id"] for n in range(5)]
+        for device in devices:
+            got = [next_event(device, "message.new")["message"]["id"] for _ in sent]
+            assert got == sent
+        delivered = [next_event(sender_socket, "message.delivered") for _ in sent]
+        assert sorted(d["message_id"] for d in delivered) == sorted(sent)
+        assert {d["match_id"] for d in delivered} == {match_id}
+        sender_socket.send(json.dumps({"type": "ping"}))
+        later = []
+        while (event := json.loads(sender_socket.recv(timeout=10)))["type"] != "pong":
+            later.append(event["type"])
+        assert "message.delivered" not in later  # no second receipt for any of them
+        history = api.http.get(f"/api/v1/matches/{match_id}/messages", headers=ada.headers)
+        statuses = {m["id"]: (m["status"], m["delivered_at"]) for m in history.json()["items"]}
+        assert all(status == "delivered" and at for status, at in statuses.values())
+
+
 def test_messages_arrive_live_on_every_device_and_resume_fills_gaps(api: Api) -> None:
     base = str(api.http.base_url)
     ada, bo, match_id = matched_pair(api)

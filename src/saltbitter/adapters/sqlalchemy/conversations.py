@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import RowMapping, and_, case, exists, func, or_, select, true, update
+from sqlalchemy import (
+    RowMapping,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -19,6 +31,8 @@ from saltbitter.application.ports.conversations import (
     ConversationMembers,
     ConversationPeer,
     ConversationSummary,
+    Delivered,
+    DeliveryReceipt,
     MessageRepository,
 )
 from saltbitter.domain.accounts import AccountStatus
@@ -218,12 +232,18 @@ class SqlaMessageRepository(MessageRepository):
         assert stored is not None, "the conflicting row is committed and visible"
         return stored, False
 
-    async def mark_delivered(self, message_id: UUID, recipient: UserId, at: datetime) -> bool:
+    async def mark_delivered(
+        self, receipts: Sequence[DeliveryReceipt], at: datetime
+    ) -> list[Delivered]:
+        if not receipts:
+            return []
+        # One UPDATE for the whole batch; RETURNING names the rows it changed, so the
+        # caller needs no second read to tell their senders.
+        pairs = list({(r.message_id, r.recipient) for r in receipts})
         result = await self._db.execute(
             update(messages)
             .where(
-                messages.c.id == message_id,
-                messages.c.recipient_id == recipient,
+                tuple_(messages.c.id, messages.c.recipient_id).in_(pairs),
                 messages.c.delivered_at.is_(None),
                 messages.c.moderation_decision.in_(_DELIVERING),
             )
@@ -234,8 +254,9 @@ class SqlaMessageRepository(MessageRepository):
                     else_=MessageStatus.READ.value,
                 ),
             )
+            .returning(messages.c.id, messages.c.match_id, messages.c.sender_id)
         )
-        return result.rowcount == 1
+        return [Delivered(row.id, row.match_id, UserId(row.sender_id)) for row in result]
 
     async def mark_read(
         self, match_id: UUID, reader: UserId, up_to: MessageCursor, at: datetime

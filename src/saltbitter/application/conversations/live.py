@@ -3,6 +3,7 @@ events trigger."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from saltbitter.application.conversations.views import (
 from saltbitter.application.matching.events import MatchCreated, Unmatched
 from saltbitter.application.ports.conversations import (
     ConversationAccess,
+    DeliveryReceipt,
     MessageReader,
     MessageWriter,
     RealtimeFanout,
@@ -27,7 +29,6 @@ from saltbitter.application.safety.events import MemberBlocked
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.conversations import MessageCursor
 from saltbitter.domain.errors import NotFound
-from saltbitter.domain.shared import UserId
 
 __all__ = [
     "AcknowledgeDelivery",
@@ -76,30 +77,34 @@ class CatchUp:
 
 @dataclass(frozen=True, slots=True)
 class AcknowledgeDelivery:
-    """A message reached one of the recipient's sockets: note it once and tell the
-    sender's devices."""
+    """Messages reached their recipients' sockets: note each delivery once, in one
+    transaction for the whole batch, and tell each sender's devices.
+
+    The sockets of a process hand their receipts to one batcher (a recipient with many
+    devices, or many messages at once, cost one UPDATE, not one transaction each).
+    Answers the ids of the messages whose delivery was noted now.
+    """
 
     transaction: Transaction
     writer: MessageWriter
-    reader: MessageReader
     fanout: RealtimeFanout
     clock: Clock
 
-    async def __call__(self, recipient: UserId, message_id: UUID) -> bool:
+    async def __call__(self, receipts: Sequence[DeliveryReceipt]) -> list[UUID]:
+        if not receipts:
+            return []
         now = self.clock.now()
         async with self.transaction:
-            changed = await self.writer.mark_delivered(message_id, recipient, now)
+            delivered = await self.writer.mark_delivered(receipts, now)
             await self.transaction.commit()
-        if changed:
-            message = await self.reader.get(message_id)
-            if message is not None:
-                await self.fanout.publish(
-                    [message.sender_id],
-                    MessageDelivered(
-                        match_id=message.match_id, message_id=message_id, delivered_at=now
-                    ),
-                )
-        return changed
+        for item in delivered:
+            await self.fanout.publish(
+                [item.sender_id],
+                MessageDelivered(
+                    match_id=item.match_id, message_id=item.message_id, delivered_at=now
+                ),
+            )
+        return [item.message_id for item in delivered]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ __all__ = [
     "ConversationMembers",
     "ConversationPeer",
     "ConversationSummary",
+    "Delivered",
+    "DeliveryReceipt",
     "MessageModerator",
     "MessageReader",
     "MessageRepository",
@@ -55,6 +57,23 @@ class ConversationSummary:
     unread_count: int
     activity_at: datetime
     """The last visible message's time, or the match's when nobody wrote yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReceipt:
+    """Message ``message_id`` reached one of ``recipient``'s sockets."""
+
+    message_id: UUID
+    recipient: UserId
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """A message whose delivery was just noted (for telling its sender)."""
+
+    message_id: UUID
+    match_id: UUID
+    sender_id: UserId
 
 
 class ConversationAccess(Protocol):
@@ -107,8 +126,12 @@ class MessageWriter(Protocol):
         under concurrency (the unique key decides, never a duplicate)."""
 
     @abstractmethod
-    async def mark_delivered(self, message_id: UUID, recipient: UserId, at: datetime) -> bool:
-        """Note delivery to ``recipient``; False when already delivered (or not theirs)."""
+    async def mark_delivered(
+        self, receipts: Sequence[DeliveryReceipt], at: datetime
+    ) -> list[Delivered]:
+        """Note the delivery of every receipt's message to its recipient, all in one go;
+        answers the messages that changed, each once. A message already delivered, not
+        the recipient's, or held or blocked is left alone (and not answered)."""
 
     @abstractmethod
     async def mark_read(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from saltbitter.application.conversations.views import (
     MessageNew,
     MessagesPage,
 )
+from saltbitter.application.ports.conversations import DeliveryReceipt
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.conversations import TypingThrottle
 from saltbitter.domain.errors import SaltbitterError
@@ -48,6 +50,8 @@ from saltbitter.entrypoints.settings import Settings
 __all__ = [
     "ROUTES",
     "ConversationsController",
+    "DeliveryReceipts",
+    "EventCache",
     "MessagesController",
     "ReadRequest",
     "SendMessageRequest",
@@ -231,6 +235,93 @@ class _Unauthorised(Exception):
     pass
 
 
+class _Event(msgspec.Struct, frozen=True):
+    """A channel event as every socket of the process needs it: parsed once, and its
+    text once (a socket sends a text frame)."""
+
+    kind: str | None
+    fields: dict[str, Any]
+    text: str
+
+
+class EventCache:
+    """Parses each published event once per process, not once per socket.
+
+    The channels plugin hands the same ``bytes`` object to every subscriber of a
+    channel, so a member with 10,000 sockets (or 10,000 members with one each, on a
+    shared channel) costs one JSON decode and one UTF-8 decode per event. Bounded: the
+    oldest entries go first.
+    """
+
+    SIZE = 256
+
+    def __init__(self) -> None:
+        self._events: OrderedDict[bytes, _Event] = OrderedDict()
+
+    def get(self, raw: bytes) -> _Event:
+        event = self._events.get(raw)
+        if event is None:
+            fields = msgspec.json.decode(raw)
+            kind = fields.get("type") if isinstance(fields, dict) else None
+            event = _Event(kind, fields if isinstance(fields, dict) else {}, raw.decode())
+            self._events[raw] = event
+            if len(self._events) > self.SIZE:
+                self._events.popitem(last=False)
+        return event
+
+
+class DeliveryReceipts:
+    """The process's delivery receipts, noted in batches.
+
+    A ``message.new`` reaching a recipient's socket hands a receipt here; a single
+    flusher collects what arrives within ``linger`` seconds (at most ``batch`` of them,
+    the same message and recipient once however many of their devices got it) and runs
+    ``AcknowledgeDelivery`` on them: one transaction, one UPDATE, instead of one
+    transaction and two statements per socket. Best effort, as the push itself
+    (ADR 0021): a batch that fails is logged and dropped; ``delivered_at`` then stays
+    empty until the message is read.
+    """
+
+    def __init__(self, linger: float = 0.005, batch: int = 400) -> None:
+        self.linger = linger
+        self.batch = batch
+        self._pending: dict[DeliveryReceipt, None] = {}
+        self._flusher: asyncio.Task[None] | None = None
+        self._container: AsyncContainer | None = None
+
+    def add(self, container: AsyncContainer, receipt: DeliveryReceipt) -> None:
+        """``container``: the application's container (receipts outlive their socket)."""
+        self._container = container
+        self._pending[receipt] = None
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush())
+
+    async def drain(self) -> None:
+        """Wait until every receipt handed so far is noted (or dropped)."""
+        while self._flusher is not None:
+            await asyncio.shield(self._flusher)
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                await asyncio.sleep(self.linger)
+                batch = list(itertools.islice(self._pending, self.batch))
+                for receipt in batch:
+                    del self._pending[receipt]
+                await self._note(batch)
+        finally:
+            self._flusher = None
+
+    async def _note(self, batch: list[DeliveryReceipt]) -> None:
+        container = self._container
+        assert container is not None
+        try:
+            async with container() as request:
+                await (await request.get(AcknowledgeDelivery))(batch)
+        except Exception:  # best effort: read receipts and history still tell the truth
+            log.info("delivery receipts not recorded", exc_info=True, receipts=len(batch))
+
+
 class LiveSocket:
     """One member's socket: forwards their channel's events, answers their frames,
     re-checks the session when told it changed (and now and then for token expiry) and
@@ -245,16 +336,19 @@ class LiveSocket:
         principal: Principal,
         token: str,
         settings: Settings,
+        receipts: DeliveryReceipts | None = None,
+        events: EventCache | None = None,
     ) -> None:
         self.socket = socket
         self.container = container
+        self.receipts = receipts or DeliveryReceipts()
+        self.events = events or EventCache()
         self.principal = principal
         self.token = token
         self.settings = settings
         self.lock = asyncio.Lock()
         self.sent: OrderedDict[str, None] = OrderedDict()
         self.throttle = TypingThrottle()
-        self.background: set[asyncio.Task[None]] = set()
 
     async def run_use_case(self, kind: type[T], call: Callable[[T], Awaitable[Any]]) -> Any:
         async with self.container() as request:
@@ -274,17 +368,17 @@ class LiveSocket:
         return True
 
     async def forward(self, raw: bytes) -> None:
-        event = msgspec.json.decode(raw)
-        kind = event.get("type")
+        event = self.events.get(raw)
+        kind = event.kind
         if kind == "message.new":
-            message = event["message"]
+            message = event.fields["message"]
             async with self.lock:
                 if not self.remember(message["id"]):
                     return
-                await self.send(raw)
+                await self.socket.send_text(event.text)
             self._acknowledge(message)
             return
-        if kind == "message.read" and event.get("reader_id") != str(self.principal.user_id):
+        if kind == "message.read" and event.fields.get("reader_id") != str(self.principal.user_id):
             # A receipt is an entitlement of the tier the member has *now*: read afresh,
             # so a downgrade stops receipts on open sockets at once (and an upgrade
             # starts them), not only at the next session check.
@@ -292,23 +386,15 @@ class LiveSocket:
             if not may_see_receipts(self.principal.tier):
                 return
         async with self.lock:
-            await self.send(raw)
+            await self.socket.send_text(event.text)
 
     def _acknowledge(self, message: dict[str, Any]) -> None:
         if message.get("sender_id") == str(self.principal.user_id):
             return
-        recipient = self.principal.user_id
-        message_id = UUID(message["id"])
-
-        async def acknowledge() -> None:
-            try:
-                await self.run_use_case(AcknowledgeDelivery, lambda use: use(recipient, message_id))
-            except SaltbitterError:
-                log.info("delivery receipt not recorded", message_id=str(message_id))
-
-        task = asyncio.create_task(acknowledge())
-        self.background.add(task)
-        task.add_done_callback(self.background.discard)
+        app_container: AsyncContainer = self.socket.app.state.dishka_container
+        self.receipts.add(
+            app_container, DeliveryReceipt(UUID(message["id"]), self.principal.user_id)
+        )
 
     async def handle(self, text: str) -> None:
         try:
@@ -380,6 +466,8 @@ async def serve_socket(
     plugin: ChannelsPlugin,
     channels: RealtimeChannels,
     settings: Settings,
+    receipts: DeliveryReceipts | None = None,
+    events: EventCache | None = None,
 ) -> None:
     await socket.accept()
     container: AsyncContainer = socket.state.dishka_container
@@ -395,7 +483,7 @@ async def serve_socket(
         return
     except WebSocketDisconnect:
         return
-    live = LiveSocket(socket, container, principal, frame.token, settings)
+    live = LiveSocket(socket, container, principal, frame.token, settings, receipts, events)
     member_channel = channels.member_channel(UserId(principal.user_id))
     async with plugin.start_subscription([member_channel]) as subscriber:
         await live.send('{"type":"ready"}')
@@ -429,10 +517,15 @@ async def serve_socket(
 def socket_handler(
     path: str, plugin: ChannelsPlugin, channels: RealtimeChannels, settings: Settings
 ) -> WebsocketRouteHandler:
-    """The member's socket: first frame {"type": "auth", "token": ...} within 5 s."""
+    """The member's socket: first frame {"type": "auth", "token": ...} within 5 s.
+
+    The sockets of one app share one delivery-receipt batcher and one event cache.
+    """
+    receipts = DeliveryReceipts()
+    events = EventCache()
 
     @websocket(path, include_in_schema=False)
     async def member_socket(socket: WebSocket[Any, Any, Any]) -> None:
-        await serve_socket(socket, plugin, channels, settings)
+        await serve_socket(socket, plugin, channels, settings, receipts, events)
 
     return member_socket

@@ -18,7 +18,12 @@ from uuid import UUID, uuid4
 import pytest
 
 from saltbitter.application.ports.accounts import UserRepository
-from saltbitter.application.ports.conversations import ConversationAccess, MessageRepository
+from saltbitter.application.ports.conversations import (
+    ConversationAccess,
+    Delivered,
+    DeliveryReceipt,
+    MessageRepository,
+)
 from saltbitter.application.ports.matching import MatchStore, SwipeWriter
 from saltbitter.application.ports.safety import Block, BlockStore
 from saltbitter.application.ports.transaction import Transaction
@@ -172,9 +177,13 @@ class ConversationsContract:
         await self._add(store, *messages, mine)
         at = T0 + timedelta(hours=1)
         async with store() as s, s.transaction:
-            assert await s.messages.mark_delivered(messages[0].id, seeded.bo, at)
-            assert not await s.messages.mark_delivered(messages[0].id, seeded.bo, at)
-            assert not await s.messages.mark_delivered(messages[1].id, seeded.ada, at)
+            first = DeliveryReceipt(messages[0].id, seeded.bo)
+            assert await s.messages.mark_delivered([first], at) == [
+                Delivered(messages[0].id, seeded.match_id, seeded.ada)
+            ]
+            assert await s.messages.mark_delivered([first], at) == []
+            not_theirs = DeliveryReceipt(messages[1].id, seeded.ada)
+            assert await s.messages.mark_delivered([not_theirs], at) == []
             read = await s.messages.mark_read(
                 seeded.match_id, seeded.bo, MessageCursor.of(messages[1]), at
             )
@@ -183,12 +192,40 @@ class ConversationsContract:
                 seeded.match_id, seeded.bo, MessageCursor.of(messages[2]), at
             )
             assert again == 1
+
             await s.transaction.commit()
         async with store() as s:
             stored = [await s.messages.get(m.id) for m in (*messages, mine)]
         assert [m.status.value if m else None for m in stored] == ["read", "read", "read", "sent"]
         assert stored[1] is not None
         assert stored[1].delivered_at == at
+
+    async def test_a_batch_of_receipts_notes_each_delivery_once(self, store: StoreFactory) -> None:
+        seeded = await self._seed(store)
+        messages = [message_for(seeded, n) for n in range(3)]
+        held = message_for(seeded, 3, decision=ModerationDecision.HOLD)
+        mine = message_for(seeded, 4, sender=seeded.bo)
+        await self._add(store, *messages, held, mine)
+        at = T0 + timedelta(hours=1)
+        receipts = [
+            DeliveryReceipt(messages[0].id, seeded.bo),
+            DeliveryReceipt(messages[0].id, seeded.bo),  # a second device, same message
+            DeliveryReceipt(messages[1].id, seeded.bo),
+            DeliveryReceipt(messages[2].id, seeded.cy),  # not the recipient
+            DeliveryReceipt(held.id, seeded.bo),  # held: reaches nobody
+            DeliveryReceipt(mine.id, seeded.bo),  # the sender's own
+            DeliveryReceipt(uuid4(), seeded.bo),  # no such message
+        ]
+        async with store() as s, s.transaction:
+            delivered = await s.messages.mark_delivered(receipts, at)
+            await s.transaction.commit()
+        assert sorted(d.message_id for d in delivered) == sorted(m.id for m in messages[:2])
+        assert {(d.match_id, d.sender_id) for d in delivered} == {(seeded.match_id, seeded.ada)}
+        async with store() as s:
+            assert (await s.messages.mark_delivered(receipts, at)) == []
+            assert await s.messages.mark_delivered([], at) == []
+            stored = [await s.messages.get(m.id) for m in (*messages, held)]
+        assert [m.delivered_at if m else "missing" for m in stored] == [at, at, None, None]
 
     async def test_access_knows_the_members_and_whether_it_is_open(
         self, store: StoreFactory

@@ -31,6 +31,7 @@ from saltbitter.application.conversations.views import (
     Typing,
 )
 from saltbitter.application.matching.events import MatchCreated, Unmatched
+from saltbitter.application.ports.conversations import DeliveryReceipt
 from saltbitter.application.ports.matching import StoredMatch
 from saltbitter.application.safety.blocks import BlockMember, UnblockMember
 from saltbitter.application.shared.identity import Principal
@@ -319,11 +320,35 @@ async def test_the_inbox_lists_open_conversations_with_unread_counts(
 async def test_delivery_is_noted_once_and_told_to_the_sender(world: FakeWorld, pair: Pair) -> None:
     sent = await _send(world, pair.ada, pair, "Hi")
     acknowledge = await world.get(AcknowledgeDelivery)
-    assert await acknowledge(pair.bo.user_id, sent.message.id)
-    assert not await acknowledge(pair.bo.user_id, sent.message.id)
-    assert not await acknowledge(pair.cy.user_id, sent.message.id)
+    receipt = DeliveryReceipt(sent.message.id, pair.bo.user_id)
+    assert await acknowledge([receipt]) == [sent.message.id]
+    assert await acknowledge([receipt]) == []
+    assert await acknowledge([DeliveryReceipt(sent.message.id, pair.cy.user_id)]) == []
+    assert await acknowledge([]) == []
     delivered = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessageDelivered)]
     assert len(delivered) == 1
+    assert delivered[0].message_id == sent.message.id
+    assert delivered[0].match_id == pair.match_id
+
+
+async def test_a_batch_of_receipts_tells_each_sender_once_per_message(
+    world: FakeWorld, pair: Pair
+) -> None:
+    first = await _send(world, pair.ada, pair, "one", key="1")
+    second = await _send(world, pair.ada, pair, "two", key="2")
+    reply = await _send(world, pair.bo, pair, "three", key="3")
+    receipts = [
+        DeliveryReceipt(first.message.id, pair.bo.user_id),
+        DeliveryReceipt(first.message.id, pair.bo.user_id),  # two devices
+        DeliveryReceipt(second.message.id, pair.bo.user_id),
+        DeliveryReceipt(reply.message.id, pair.ada.user_id),
+    ]
+    noted = await (await world.get(AcknowledgeDelivery))(receipts)
+    assert sorted(noted) == sorted([first.message.id, second.message.id, reply.message.id])
+    to_ada = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessageDelivered)]
+    to_bo = [e for e in world.fanout.to(pair.bo.user_id) if isinstance(e, MessageDelivered)]
+    assert sorted(e.message_id for e in to_ada) == sorted([first.message.id, second.message.id])
+    assert [e.message_id for e in to_bo] == [reply.message.id]
 
 
 async def test_catch_up_sends_what_was_missed_in_order(world: FakeWorld, pair: Pair) -> None:
