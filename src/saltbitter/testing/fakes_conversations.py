@@ -132,6 +132,14 @@ class InMemoryMessageRepository(_OnConversations, MessageRepository):
         )
         return True
 
+    async def release(self, message_id: UUID) -> Message | None:
+        message = self._state.messages.get(message_id)
+        if message is None or not message.decision.needs_review:
+            return None
+        released = replace(message, decision=ModerationDecision.RELEASED)
+        self._state.messages[message_id] = released
+        return released
+
     async def add_once(self, message: Message) -> tuple[Message, bool]:
         existing = await self.by_client_id(message.sender_id, message.client_message_id)
         if existing is not None:

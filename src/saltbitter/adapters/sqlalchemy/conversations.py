@@ -35,6 +35,7 @@ from saltbitter.domain.shared import UserId
 __all__ = ["SqlaConversationAccess", "SqlaMessageRepository", "conversation_is_open"]
 
 _DELIVERING = [d.value for d in ModerationDecision if d.delivers]
+_REVIEWED = [d.value for d in ModerationDecision if d.needs_review]
 
 
 def conversation_is_open() -> ColumnElement[bool]:
@@ -174,6 +175,17 @@ class SqlaMessageRepository(MessageRepository):
             .values(values)
         )
         return result.rowcount == 1
+
+    async def release(self, message_id: UUID) -> Message | None:
+        result = await self._db.execute(
+            update(messages)
+            .where(messages.c.id == message_id, messages.c.moderation_decision.in_(_REVIEWED))
+            .values(
+                moderation_decision=ModerationDecision.RELEASED.value,
+                status=MessageStatus.SENT.value,
+            )
+        )
+        return await self.get(message_id) if result.rowcount == 1 else None
 
     async def add_once(self, message: Message) -> tuple[Message, bool]:
         row = {

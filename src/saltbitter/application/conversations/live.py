@@ -11,6 +11,7 @@ from saltbitter.application.conversations.views import (
     ConversationClosed,
     MatchNew,
     MessageDelivered,
+    MessageNew,
     MessageView,
     Typing,
 )
@@ -23,7 +24,7 @@ from saltbitter.application.ports.conversations import (
 )
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
-from saltbitter.application.safety.events import MemberBlocked
+from saltbitter.application.safety.events import HeldMessageReleased, MemberBlocked
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.conversations import MessageCursor
 from saltbitter.domain.errors import NotFound
@@ -35,6 +36,7 @@ __all__ = [
     "CatchUp",
     "CloseBlockedConversation",
     "CloseConversation",
+    "ReleaseHeldMessage",
     "SendTyping",
 ]
 
@@ -159,3 +161,32 @@ class CloseBlockedConversation:
             await self.fanout.publish(
                 [event.user_id, event.blocked_id], ConversationClosed(match_id=match_id)
             )
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseHeldMessage:
+    """safety's ``HeldMessageReleased``: a moderator dismissed the review of a held (or
+    blocked) message, so it is delivered after all. From the commit on it is in the
+    recipient's history, unread counts and resume; both members' devices get it as
+    ``message.new`` (the sender's with its new status). A conversation closed meanwhile
+    keeps it hidden like the rest of its history. A second delivery of the event
+    changes nothing and pushes nothing."""
+
+    transaction: Transaction
+    access: ConversationAccess
+    writer: MessageWriter
+    fanout: RealtimeFanout
+
+    async def __call__(self, event: HeldMessageReleased) -> bool:
+        async with self.transaction:
+            released = await self.writer.release(event.message_id)
+            await self.transaction.commit()
+        if released is None:
+            return False
+        found = await self.access.conversation(released.match_id)
+        if found is not None and found.is_open:
+            await self.fanout.publish(
+                [released.sender_id, released.recipient_id],
+                MessageNew(message=MessageView.of(released)),
+            )
+        return True

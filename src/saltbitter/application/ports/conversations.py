@@ -122,6 +122,12 @@ class MessageWriter(Protocol):
         """Store a later screening of an unscreened message; False when it was not
         unscreened (any more)."""
 
+    @abstractmethod
+    async def release(self, message_id: UUID) -> Message | None:
+        """A moderator cleared a held or blocked message: it delivers from now on
+        (decision ``released``). Returns it, or None when it was not held or blocked
+        (any more): releasing twice changes nothing."""
+
 
 class MessageRepository(MessageReader, MessageWriter, Protocol):
     """Both sides of the message log, as one adapter implements them (use cases take

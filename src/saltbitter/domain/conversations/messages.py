@@ -83,10 +83,17 @@ class ModerationDecision(StrEnum):
     """Kept as evidence for the review queue; never delivered."""
     UNSCREENED = "unscreened"
     """The moderation service was down: delivered, and screened again later."""
+    RELEASED = "released"
+    """Held (or blocked), then a moderator dismissed the concern: delivered from then on."""
 
     @property
     def delivers(self) -> bool:
-        return self in {ModerationDecision.ALLOW, ModerationDecision.WARN, self.UNSCREENED}
+        return self in {
+            ModerationDecision.ALLOW,
+            ModerationDecision.WARN,
+            ModerationDecision.UNSCREENED,
+            ModerationDecision.RELEASED,
+        }
 
     @property
     def needs_review(self) -> bool:
@@ -101,6 +108,7 @@ class ModerationDecision(StrEnum):
 _SEVERITY = {
     ModerationDecision.ALLOW: 0,
     ModerationDecision.UNSCREENED: 0,
+    ModerationDecision.RELEASED: 0,
     ModerationDecision.WARN: 1,
     ModerationDecision.HOLD: 2,
     ModerationDecision.BLOCK: 3,

@@ -22,6 +22,7 @@ from saltbitter.application.conversations.live import (
     CatchUp,
     CloseBlockedConversation,
     CloseConversation,
+    ReleaseHeldMessage,
     SendTyping,
 )
 from saltbitter.application.conversations.messages import (
@@ -40,7 +41,7 @@ from saltbitter.application.ports.conversations import (
     MessageWriter,
     RealtimeFanout,
 )
-from saltbitter.application.safety.events import MemberBlocked
+from saltbitter.application.safety.events import HeldMessageReleased, MemberBlocked
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.realtime import ChannelsFanout, RealtimeChannels, channels_backend
 from saltbitter.entrypoints.settings import Settings
@@ -101,6 +102,7 @@ class ConversationsProvider(Provider):
         AnnounceMatch,
         CloseConversation,
         CloseBlockedConversation,
+        ReleaseHeldMessage,
         scope=Scope.REQUEST,
     )
 
@@ -124,6 +126,10 @@ async def _close_blocked_conversation(scope: AsyncContainer, event: MemberBlocke
     return None
 
 
+async def _release_held_message(scope: AsyncContainer, event: HeldMessageReleased) -> object:
+    return await (await scope.get(ReleaseHeldMessage))(event)
+
+
 CAPABILITY = Capability(
     name="conversations",
     personal_data=PERSONAL_DATA,
@@ -133,12 +139,14 @@ CAPABILITY = Capability(
         MatchCreated: (topics.ANNOUNCE_MATCH,),
         Unmatched: (topics.CLOSE_CONVERSATION,),
         MemberBlocked: (topics.CLOSE_BLOCKED_CONVERSATION,),
+        HeldMessageReleased: (topics.RELEASE_HELD_MESSAGE,),
     },
     jobs={
         topics.ANNOUNCE_MATCH: Job(_announce_match),
         topics.CLOSE_CONVERSATION: Job(_close_conversation),
         topics.CLOSE_BLOCKED_CONVERSATION: Job(_close_blocked_conversation),
         topics.SCREEN_UNSCREENED: Job(_screen_unscreened),
+        topics.RELEASE_HELD_MESSAGE: Job(_release_held_message),
     },
     beat_schedule={
         "screen-unscreened-messages": {"task": topics.SCREEN_UNSCREENED, "schedule": 60.0},

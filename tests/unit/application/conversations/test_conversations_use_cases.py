@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from saltbitter.application.conversations import topics
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.inbox import ListConversations
 from saltbitter.application.conversations.live import (
@@ -28,11 +29,15 @@ from saltbitter.application.conversations.views import (
     MessageDelivered,
     MessageNew,
     MessagesRead,
+    MessageView,
     Typing,
 )
 from saltbitter.application.matching.events import MatchCreated, Unmatched
+from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.matching import StoredMatch
 from saltbitter.application.safety.blocks import BlockMember, UnblockMember
+from saltbitter.application.safety.events import HeldMessageReleased
+from saltbitter.application.safety.moderation import ResolveHeldMessage
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from saltbitter.domain.matching import MatchPair
@@ -390,3 +395,70 @@ async def test_messages_sent_while_moderation_was_down_are_screened_later(
     assert held.decision == "hold"
     bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
     assert [m.body for m in bo_sees.items] == ["see you at eight"]
+
+
+def _moderator(world: FakeWorld) -> Principal:
+    moderator = a_user()
+    world.database[AccountsState].users[moderator.id] = moderator
+    return Principal(
+        moderator.id, SessionId(uuid.uuid4()), frozenset({Role.MODERATOR}), Tier.FREE, True
+    )
+
+
+async def _held_and_queued(world: FakeWorld, pair: Pair, key: str = "scam") -> MessageView:
+    held = await _send(world, pair.ada, pair, "Please buy me gift cards, I need money", key)
+    assert held.message.status == "held"
+    await world.deliver_jobs()  # safety queues it
+    world.fanout.pushed.clear()
+    return held.message
+
+
+async def test_a_dismissed_held_message_is_released_to_its_recipient_once(
+    world: FakeWorld, pair: Pair
+) -> None:
+    message = await _held_and_queued(world, pair)
+    resolve = await world.get(ResolveHeldMessage)
+    await resolve(_moderator(world), message.id, "dismiss", None, "A joke between friends")
+    [released] = world.events(HeldMessageReleased)
+    assert released.message_id == message.id
+    await (await world.get(RelayOutbox))()
+    world.queue.jobs = world.queue.jobs * 2  # at-least-once: the event arrives twice
+    ran = await world.deliver_jobs()
+    assert ran.count(topics.RELEASE_HELD_MESSAGE) == 2
+
+    bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    assert [(m.id, m.status) for m in bo_sees.items] == [(message.id, "sent")]
+    pushed = [e for e in world.fanout.to(pair.bo.user_id) if isinstance(e, MessageNew)]
+    assert [e.message.id for e in pushed] == [message.id]  # pushed once, not twice
+    assert [e.message.status for e in pushed] == ["sent"]
+    assert world.fanout.to(pair.ada.user_id) == world.fanout.to(pair.bo.user_id)
+    inbox = await (await world.get(ListConversations))(pair.bo, None)
+    assert inbox.items[0].unread_count == 1
+    # Delivery and resume treat it as any delivered message from now on.
+    assert await (await world.get(AcknowledgeDelivery))(pair.bo.user_id, message.id)
+
+
+@pytest.mark.parametrize("action", ["warn", "suspend", "ban"])
+async def test_other_decisions_keep_a_held_message_hidden(
+    world: FakeWorld, pair: Pair, action: str
+) -> None:
+    message = await _held_and_queued(world, pair)
+    days = 3 if action == "suspend" else None
+    await (await world.get(ResolveHeldMessage))(_moderator(world), message.id, action, days, "No")
+    await world.deliver_jobs()
+    assert world.events(HeldMessageReleased) == []
+    bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    assert bo_sees.items == []
+    assert not [e for e in world.fanout.to(pair.bo.user_id) if isinstance(e, MessageNew)]
+
+
+async def test_a_message_released_after_the_conversation_closed_stays_hidden(
+    world: FakeWorld, pair: Pair
+) -> None:
+    message = await _held_and_queued(world, pair)
+    pair.unmatch()
+    await (await world.get(ResolveHeldMessage))(
+        _moderator(world), message.id, "dismiss", None, "Ok"
+    )
+    await world.deliver_jobs()
+    assert world.fanout.pushed == []
