@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
@@ -25,7 +25,7 @@ from saltbitter.domain.conversations import (
     screen_text,
 )
 from saltbitter.domain.errors import Conflict, Unavailable
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_safety import SafetyState
@@ -191,6 +191,14 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
             (match.pair.first, match.pair.second),
             conversation_is_open(match, self._connection.state(SafetyState)),
         )
+
+    async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
+        found = {match_id: await self.conversation(match_id) for match_id in set(match_ids)}
+        return {match_id: members for match_id, members in found.items() if members is not None}
+
+    async def tiers(self, members: Collection[UserId]) -> dict[UserId, Tier]:
+        users = self._connection.state(AccountsState).users
+        return {member: users[member].tier for member in members if member in users}
 
     async def match_between(self, first: UserId, second: UserId) -> UUID | None:
         return next(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -30,7 +31,7 @@ from saltbitter.domain.conversations import (
     status_after_screening,
 )
 from saltbitter.domain.matching import MatchPair
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 
 __all__ = ["SqlaConversationAccess", "SqlaMessageRepository", "conversation_is_open"]
 
@@ -271,20 +272,33 @@ class SqlaConversationAccess(ConversationAccess):
         self._db = db
 
     async def conversation(self, match_id: UUID) -> ConversationMembers | None:
-        row = (
-            await self._db.execute(
-                select(
-                    matches.c.user_low,
-                    matches.c.user_high,
-                    case((conversation_is_open(), true()), else_=False).label("is_open"),
-                ).where(matches.c.id == match_id)
-            )
-        ).first()
-        if row is None:
-            return None
-        return ConversationMembers(
-            match_id, (UserId(row.user_low), UserId(row.user_high)), bool(row.is_open)
+        return (await self.conversations([match_id])).get(match_id)
+
+    async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
+        if not match_ids:
+            return {}
+        rows = await self._db.execute(
+            select(
+                matches.c.id,
+                matches.c.user_low,
+                matches.c.user_high,
+                case((conversation_is_open(), true()), else_=False).label("is_open"),
+            ).where(matches.c.id.in_(list(match_ids)))
         )
+        return {
+            row.id: ConversationMembers(
+                row.id, (UserId(row.user_low), UserId(row.user_high)), bool(row.is_open)
+            )
+            for row in rows
+        }
+
+    async def tiers(self, members: Collection[UserId]) -> dict[UserId, Tier]:
+        if not members:
+            return {}
+        rows = await self._db.execute(
+            select(users.c.id, users.c.tier).where(users.c.id.in_(list(members)))
+        )
+        return {UserId(row.id): Tier(row.tier) for row in rows}
 
     async def match_between(self, first: UserId, second: UserId) -> UUID | None:
         if first == second:

@@ -65,15 +65,10 @@ class CatchUp:
         ):
             raise NotFound("No such message.", code="message_not_found")
         missed = await self.reader.since(principal.user_id, MessageCursor.of(seen), CATCH_UP_LIMIT)
-        open_matches: dict[UUID, bool] = {}
-        result: list[MessageView] = []
-        for message in missed:
-            if message.match_id not in open_matches:
-                found = await self.access.conversation(message.match_id)
-                open_matches[message.match_id] = found is not None and found.is_open
-            if open_matches[message.match_id]:
-                result.append(MessageView.of(message))
-        return result
+        # One read for every conversation among the missed messages, not one per match.
+        found = await self.access.conversations({message.match_id for message in missed})
+        open_matches = {match_id for match_id, members in found.items() if members.is_open}
+        return [MessageView.of(m) for m in missed if m.match_id in open_matches]
 
 
 @dataclass(frozen=True, slots=True)

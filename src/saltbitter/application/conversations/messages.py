@@ -205,7 +205,10 @@ class ListMessages:
 class MarkRead:
     """Mark the other member's messages read up to one of them (delivered ones too).
 
-    The sender learns it over their sockets when their tier shows read receipts.
+    The sender learns it over their sockets only when their tier shows read receipts:
+    the decision is taken here, when publishing (the sender's tier read now), so a
+    receipt never reaches the devices of a member who may not see it. The reader's own
+    devices always hear it (their other devices clear the unread mark).
     """
 
     transaction: Transaction
@@ -231,8 +234,13 @@ class MarkRead:
             )
             await self.transaction.commit()
         if changed:
+            sender = conversation.other(principal.user_id)
+            tier = (await self.access.tiers([sender])).get(sender)
+            audience = [principal.user_id]
+            if tier is not None and may_see_receipts(tier):
+                audience.insert(0, sender)
             await self.fanout.publish(
-                [conversation.other(principal.user_id), principal.user_id],
+                audience,
                 MessagesRead(
                     match_id=match_id,
                     reader_id=principal.user_id,

@@ -4,14 +4,14 @@ moderation of message text and the real-time fan-out to members' sockets."""
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from saltbitter.domain.conversations import Message, MessageCursor, Screening
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 
 __all__ = [
     "ConversationAccess",
@@ -65,6 +65,16 @@ class ConversationAccess(Protocol):
     @abstractmethod
     async def conversation(self, match_id: UUID) -> ConversationMembers | None:
         """The match's members and whether it is open; None when no such match exists."""
+
+    @abstractmethod
+    async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
+        """``conversation`` for many matches in one read; matches that do not exist are
+        left out."""
+
+    @abstractmethod
+    async def tiers(self, members: Collection[UserId]) -> dict[UserId, Tier]:
+        """The members' current tiers (what their entitlements, such as read receipts,
+        follow); members that do not exist are left out."""
 
     @abstractmethod
     async def inbox(self, member: UserId) -> list[ConversationSummary]:

@@ -24,12 +24,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from saltbitter.application.accounts.sessions import Authenticate
 from saltbitter.application.conversations.inbox import ListConversations
 from saltbitter.application.conversations.live import AcknowledgeDelivery, CatchUp, SendTyping
-from saltbitter.application.conversations.messages import (
-    ListMessages,
-    MarkRead,
-    SendMessage,
-    may_see_receipts,
-)
+from saltbitter.application.conversations.messages import ListMessages, MarkRead, SendMessage
 from saltbitter.application.conversations.views import (
     ConversationsPage,
     MessageNew,
@@ -283,12 +278,8 @@ class LiveSocket:
                 await self.send(raw)
             self._acknowledge(message)
             return
-        if (
-            kind == "message.read"
-            and event.get("reader_id") != str(self.principal.user_id)
-            and not may_see_receipts(self.principal.tier)
-        ):
-            return
+        # Everything else is forwarded as published: who may hear an event (read
+        # receipts follow the tier) is decided by the use case that publishes it.
         async with self.lock:
             await self.send(raw)
 

@@ -321,3 +321,21 @@ class ConversationsContract:
         async with store() as s, s.transaction:
             assert await s.messages.mark_delivered(held.id, seeded.bo, T0 + timedelta(hours=1))
             await s.transaction.commit()
+
+    async def test_many_conversations_and_tiers_in_one_read(self, store: StoreFactory) -> None:
+        seeded = await self._seed(store)
+        async with store() as s, s.transaction:
+            await s.matches.end_match(seeded.other_match_id, seeded.cy, T0 + timedelta(hours=1))
+            await s.transaction.commit()
+        async with store() as s:
+            assert await s.access.conversations([]) == {}
+            found = await s.access.conversations([seeded.match_id, seeded.other_match_id, uuid4()])
+            assert found == {
+                seeded.match_id: await s.access.conversation(seeded.match_id),
+                seeded.other_match_id: await s.access.conversation(seeded.other_match_id),
+            }
+            assert found[seeded.match_id].is_open
+            assert not found[seeded.other_match_id].is_open
+            tiers = await s.access.tiers([seeded.ada, seeded.bo, UserId(uuid4())])
+            assert set(tiers) == {seeded.ada, seeded.bo}
+            assert await s.access.tiers([]) == {}

@@ -284,7 +284,10 @@ async def test_moderation_down_refuses_messages_when_failing_closed(pair: Pair) 
 async def test_read_receipts_follow_the_senders_entitlement(world: FakeWorld, pair: Pair) -> None:
     sent = await _send(world, pair.ada, pair, "Hi")
     await (await world.get(MarkRead))(pair.bo, pair.match_id, sent.message.id)
-    [read] = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessagesRead)]
+    # Decided when publishing: a Free sender's devices never get the receipt, the
+    # reader's own devices always do.
+    assert not [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessagesRead)]
+    [read] = [e for e in world.fanout.to(pair.bo.user_id) if isinstance(e, MessagesRead)]
     assert read.up_to_message_id == sent.message.id
     list_messages = await world.get(ListMessages)
     free = await list_messages(pair.ada, pair.match_id, None, None)
@@ -462,3 +465,46 @@ async def test_a_message_released_after_the_conversation_closed_stays_hidden(
     )
     await world.deliver_jobs()
     assert world.fanout.pushed == []
+
+
+async def test_a_premium_sender_is_told_live_that_their_message_was_read(
+    world: FakeWorld, pair: Pair
+) -> None:
+    users = world.database[AccountsState].users
+    users[pair.ada.user_id] = replace(users[pair.ada.user_id], tier=Tier.PREMIUM)
+    sent = await _send(world, pair.ada, pair, "Hi")
+    await (await world.get(MarkRead))(pair.bo, pair.match_id, sent.message.id)
+    [read] = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessagesRead)]
+    assert (read.reader_id, read.up_to_message_id) == (pair.bo.user_id, sent.message.id)
+
+
+async def test_catch_up_reads_the_conversations_once_for_all_missed_messages(
+    world: FakeWorld, pair: Pair
+) -> None:
+    other = uuid.uuid4()
+    world.database[MatchingState].matches[other] = StoredMatch(
+        other, MatchPair(pair.cy.user_id, pair.bo.user_id), world.clock.now()
+    )
+    first = await _send(world, pair.ada, pair, "first", key="a0")
+    expected = []
+    for n in range(6):
+        world.clock.advance(timedelta(seconds=1))
+        who, match_id = (pair.ada, pair.match_id) if n % 2 else (pair.cy, other)
+        sent = await (await world.get(SendMessage))(who, match_id, f"m{n}", f"k{n}")
+        expected.append(sent.message.id)
+    catch_up = await world.get(CatchUp)
+    reads: list[frozenset[uuid.UUID]] = []
+    original = catch_up.access.conversations
+
+    async def counting(match_ids):  # type: ignore[no-untyped-def]
+        reads.append(frozenset(match_ids))
+        return await original(match_ids)
+
+    object.__setattr__(catch_up.access, "conversations", counting)
+    missed = await catch_up(pair.bo, first.message.id)
+    assert [m.id for m in missed] == expected
+    assert reads == [frozenset({pair.match_id, other})]
+    # A closed conversation's messages are skipped, the open one's still come.
+    pair.unmatch()
+    missed = await (await world.get(CatchUp))(pair.bo, first.message.id)
+    assert [m.match_id for m in missed] == [other] * 3
