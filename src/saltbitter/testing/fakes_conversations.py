@@ -192,6 +192,10 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
             conversation_is_open(match, self._connection.state(SafetyState)),
         )
 
+    async def lock(self, match_id: UUID) -> ConversationMembers | None:
+        # One in-memory transaction at a time: nothing can slip in between.
+        return await self.conversation(match_id)
+
     async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
         found = {match_id: await self.conversation(match_id) for match_id in set(match_ids)}
         return {match_id: members for match_id, members in found.items() if members is not None}

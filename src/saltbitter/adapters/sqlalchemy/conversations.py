@@ -274,6 +274,18 @@ class SqlaConversationAccess(ConversationAccess):
     async def conversation(self, match_id: UUID) -> ConversationMembers | None:
         return (await self.conversations([match_id])).get(match_id)
 
+    async def lock(self, match_id: UUID) -> ConversationMembers | None:
+        if self._db.dialect_name == "postgresql":
+            # FOR SHARE conflicts with the row lock an unmatch's UPDATE and a block
+            # (SqlaBlockStore.add) take on the match: whichever comes second waits for
+            # the first to commit. The check below is a new statement, so under READ
+            # COMMITTED it sees what the first committed. (SQLite runs one writer at a
+            # time already.)
+            await self._db.execute(
+                select(matches.c.id).where(matches.c.id == match_id).with_for_update(read=True)
+            )
+        return await self.conversation(match_id)
+
     async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
         if not match_ids:
             return {}

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from uuid import UUID
 
-from saltbitter.application.conversations.access import open_conversation
+from saltbitter.application.conversations.access import ensure_open, open_conversation
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.views import (
     MessageNew,
@@ -115,6 +115,10 @@ class SendMessage:
             reasons=screening.reasons,
         )
         async with self.transaction:
+            # Checked again holding the match (ConversationAccess.lock): an unmatch or
+            # block that committed since the check above refuses the message, one that
+            # comes now waits until it is stored.
+            ensure_open(await self.access.lock(match_id), principal.user_id)
             stored, created = await self.writer.add_once(message)
             _same_conversation(stored, match_id)
             if created:

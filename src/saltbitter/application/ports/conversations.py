@@ -67,6 +67,13 @@ class ConversationAccess(Protocol):
         """The match's members and whether it is open; None when no such match exists."""
 
     @abstractmethod
+    async def lock(self, match_id: UUID) -> ConversationMembers | None:
+        """``conversation`` read again inside the caller's transaction, holding off any
+        unmatch or block of the two members until it commits (and waiting for one in
+        flight): what the caller stores in that transaction cannot land in a
+        conversation that a concurrent unmatch or block has closed."""
+
+    @abstractmethod
     async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
         """``conversation`` for many matches in one read; matches that do not exist are
         left out."""
