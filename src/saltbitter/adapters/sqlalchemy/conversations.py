@@ -27,6 +27,7 @@ from saltbitter.domain.conversations import (
     MessageCursor,
     MessageStatus,
     ModerationDecision,
+    PhotoAttachment,
     Screening,
     status_after_screening,
 )
@@ -78,6 +79,14 @@ def _message(row: RowMapping) -> Message:
         reasons=tuple(reasons.split(",")) if reasons else (),
         delivered_at=row["delivered_at"],
         read_at=row["read_at"],
+        attachment=None
+        if row["attachment_key"] is None
+        else PhotoAttachment(
+            row["attachment_key"],
+            row["attachment_type"],
+            row["attachment_width"],
+            row["attachment_height"],
+        ),
     )
 
 
@@ -203,6 +212,14 @@ class SqlaMessageRepository(MessageRepository):
             "moderation_decision": message.decision.value,
             "moderation_reasons": ",".join(message.reasons),
         }
+        photo = message.attachment
+        if photo is not None:
+            row |= {
+                "attachment_key": photo.key,
+                "attachment_type": photo.content_type,
+                "attachment_width": photo.width,
+                "attachment_height": photo.height,
+            }
         insert = (
             postgresql.insert(messages)
             if self._db.dialect_name == "postgresql"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from saltbitter.application.conversations.access import open_conversation
+from saltbitter.application.conversations.attachments import AttachmentLinks
 from saltbitter.application.conversations.views import (
     ConversationClosed,
     MatchNew,
@@ -51,6 +52,7 @@ class CatchUp:
 
     access: ConversationAccess
     reader: MessageReader
+    links: AttachmentLinks
 
     async def __call__(self, principal: Principal, last_seen: UUID) -> list[MessageView]:
         seen = await self.reader.get(last_seen)
@@ -68,7 +70,7 @@ class CatchUp:
         # One read for every conversation among the missed messages, not one per match.
         found = await self.access.conversations({message.match_id for message in missed})
         open_matches = {match_id for match_id, members in found.items() if members.is_open}
-        return [MessageView.of(m) for m in missed if m.match_id in open_matches]
+        return await self.links.views([m for m in missed if m.match_id in open_matches])
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,7 @@ class ReleaseHeldMessage:
     access: ConversationAccess
     writer: MessageWriter
     fanout: RealtimeFanout
+    links: AttachmentLinks
 
     async def __call__(self, event: HeldMessageReleased) -> bool:
         async with self.transaction:
@@ -182,6 +185,6 @@ class ReleaseHeldMessage:
         if found is not None and found.is_open:
             await self.fanout.publish(
                 [released.sender_id, released.recipient_id],
-                MessageNew(message=MessageView.of(released)),
+                MessageNew(message=await self.links.view(released)),
             )
         return True

@@ -5,6 +5,7 @@ real-time fan-out, and the pushes matching's and safety's events trigger."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from dishka import AnyOf, AsyncContainer, Provider, Scope, provide, provide_all
 
@@ -14,6 +15,12 @@ from saltbitter.adapters.sqlalchemy.conversations import (
     SqlaMessageRepository,
 )
 from saltbitter.application.conversations import topics
+from saltbitter.application.conversations.attachments import (
+    AttachmentLinks,
+    AttachmentPolicy,
+    GetMessagePhoto,
+    PhotoPipeline,
+)
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.inbox import ListConversations
 from saltbitter.application.conversations.live import (
@@ -31,6 +38,7 @@ from saltbitter.application.conversations.messages import (
     ModerationPolicy,
     ScreenUnscreenedMessages,
     SendMessage,
+    SendPhotoMessage,
 )
 from saltbitter.application.conversations.personal_data import PERSONAL_DATA
 from saltbitter.application.matching.events import MatchCreated, Unmatched
@@ -57,6 +65,10 @@ class ConversationsProvider(Provider):
     @provide(scope=Scope.APP)
     def moderation_policy(self) -> ModerationPolicy:
         return ModerationPolicy(fail_closed=self._settings.moderation_fail_closed)
+
+    @provide(scope=Scope.APP)
+    def attachment_policy(self) -> AttachmentPolicy:
+        return AttachmentPolicy(link_ttl=timedelta(seconds=self._settings.photo_url_ttl_seconds))
 
     @provide(scope=Scope.APP)
     async def moderator(self) -> AsyncIterator[MessageModerator]:
@@ -91,7 +103,11 @@ class ConversationsProvider(Provider):
     access = provide(SqlaConversationAccess, provides=ConversationAccess, scope=Scope.REQUEST)
 
     use_cases = provide_all(
+        AttachmentLinks,
+        PhotoPipeline,
         SendMessage,
+        SendPhotoMessage,
+        GetMessagePhoto,
         ScreenUnscreenedMessages,
         ListMessages,
         MarkRead,
