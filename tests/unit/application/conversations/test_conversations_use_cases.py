@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from saltbitter.application.conversations import topics
+from saltbitter.application.conversations.attachments import GetMessagePhoto
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.inbox import ListConversations
 from saltbitter.application.conversations.live import (
@@ -22,6 +23,7 @@ from saltbitter.application.conversations.messages import (
     ModerationPolicy,
     ScreenUnscreenedMessages,
     SendMessage,
+    SendPhotoMessage,
 )
 from saltbitter.application.conversations.views import (
     ConversationClosed,
@@ -508,3 +510,93 @@ async def test_catch_up_reads_the_conversations_once_for_all_missed_messages(
     pair.unmatch()
     missed = await (await world.get(CatchUp))(pair.bo, first.message.id)
     assert [m.match_id for m in missed] == [other] * 3
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64  # sniffed as JPEG; the fake processor re-encodes
+
+
+async def _send_photo(  # type: ignore[no-untyped-def]
+    world: FakeWorld, who: Principal, pair: Pair, key: str = "p1", caption: str | None = None
+):
+    send = await world.get(SendPhotoMessage)
+    return await send(who, pair.match_id, JPEG, caption, key)
+
+
+async def test_a_photo_message_goes_through_the_photo_pipeline_once(
+    world: FakeWorld, pair: Pair
+) -> None:
+    sent = await _send_photo(world, pair.ada, pair, caption="  Look  ")
+    assert sent.created
+    assert sent.message.body == "Look"
+    attachment = sent.message.attachment
+    assert attachment is not None
+    assert (attachment.kind, attachment.width, attachment.height) == ("photo", 800, 1000)
+    assert attachment.expires_at == world.clock.now() + timedelta(seconds=900)
+    [(key, (data, content_type))] = world.store.blobs.items()
+    assert key == f"{pair.ada.user_id}/messages/{sent.message.id}.jpg"
+    assert (data, content_type) == (b"re-encoded:" + JPEG, "image/jpeg")
+    assert world.processor.calls == 1
+    assert len(world.moderator.screened) == 1
+    assert world.fanout.to(pair.bo.user_id) == [MessageNew(message=sent.message)]
+
+    again = await _send_photo(world, pair.ada, pair)
+    assert not again.created
+    assert again.message.id == sent.message.id
+    assert world.processor.calls == 1  # a retry is answered before any image work
+    assert len(world.store.blobs) == 1
+
+    history = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    [item] = history.items
+    assert item.attachment is not None
+    assert item.attachment.url.startswith("memory://photos/")
+    link = await (await world.get(GetMessagePhoto))(pair.bo, pair.match_id, sent.message.id)
+    assert link.kind == "photo"
+    with pytest.raises(NotFound) as stranger:
+        await (await world.get(GetMessagePhoto))(pair.cy, pair.match_id, sent.message.id)
+    assert stranger.value.code == "match_not_found"
+    pair.unmatch()
+    with pytest.raises(NotFound) as closed:
+        await (await world.get(GetMessagePhoto))(pair.bo, pair.match_id, sent.message.id)
+    assert closed.value.code == "conversation_closed"
+
+
+async def test_a_refused_picture_stores_nothing(world: FakeWorld, pair: Pair) -> None:
+    world.moderator.reject_with("explicit_content", "Nudity is not allowed.")
+    with pytest.raises(ValidationFailed) as refused:
+        await _send_photo(world, pair.ada, pair)
+    assert (refused.value.errors[0].field, refused.value.errors[0].code) == (
+        "file",
+        "explicit_content",
+    )
+    send = await world.get(SendPhotoMessage)
+    with pytest.raises(ValidationFailed):
+        await send(pair.ada, pair.match_id, b"not an image", None, "p2")
+    assert world.store.blobs == {}
+    assert world.events(MessageSent) == []
+
+
+async def test_a_picture_whose_message_is_not_stored_is_removed(
+    world: FakeWorld, pair: Pair
+) -> None:
+    send = await world.get(SendPhotoMessage)
+    original = send.access.lock
+
+    async def closed_meanwhile(match_id: uuid.UUID):  # type: ignore[no-untyped-def]
+        pair.unmatch()  # an unmatch commits after the first check, before the store
+        return await original(match_id)
+
+    object.__setattr__(send.access, "lock", closed_meanwhile)
+    with pytest.raises(NotFound) as closed:
+        await send(pair.ada, pair.match_id, JPEG, None, "p3")
+    assert closed.value.code == "conversation_closed"
+    assert world.processor.calls == 1  # the picture was processed and stored ...
+    assert world.store.blobs == {}  # ... and removed again
+
+
+async def test_a_scam_caption_holds_the_photo_for_review(world: FakeWorld, pair: Pair) -> None:
+    sent = await _send_photo(world, pair.ada, pair, caption="Please buy me gift cards for rent")
+    assert sent.message.status == "held"
+    assert world.fanout.to(pair.bo.user_id) == []
+    with pytest.raises(NotFound) as hidden:
+        await (await world.get(GetMessagePhoto))(pair.bo, pair.match_id, sent.message.id)
+    assert hidden.value.code == "message_not_found"
