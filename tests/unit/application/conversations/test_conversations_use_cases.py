@@ -582,8 +582,9 @@ async def test_a_picture_whose_message_is_not_stored_is_removed(
     original = send.access.lock
 
     async def closed_meanwhile(match_id: uuid.UUID):  # type: ignore[no-untyped-def]
-        pair.unmatch()  # an unmatch commits after the first check, before the store
-        return await original(match_id)
+        # An unmatch committed after the first check, before the message is stored.
+        found = await original(match_id)
+        return replace(found, is_open=False)
 
     object.__setattr__(send.access, "lock", closed_meanwhile)
     with pytest.raises(NotFound) as closed:
