@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
@@ -28,7 +28,7 @@ from saltbitter.domain.conversations import (
     screen_text,
 )
 from saltbitter.domain.errors import Conflict, Unavailable
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_safety import SafetyState
@@ -142,6 +142,14 @@ class InMemoryMessageRepository(_OnConversations, MessageRepository):
         )
         return True
 
+    async def release(self, message_id: UUID) -> Message | None:
+        message = self._state.messages.get(message_id)
+        if message is None or not message.decision.needs_review:
+            return None
+        released = replace(message, decision=ModerationDecision.RELEASED)
+        self._state.messages[message_id] = released
+        return released
+
     async def add_once(self, message: Message) -> tuple[Message, bool]:
         existing = await self.by_client_id(message.sender_id, message.client_message_id)
         if existing is not None:
@@ -202,6 +210,18 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
                 self._connection.state(AccountsState),
             ),
         )
+
+    async def lock(self, match_id: UUID) -> ConversationMembers | None:
+        # One in-memory transaction at a time: nothing can slip in between.
+        return await self.conversation(match_id)
+
+    async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
+        found = {match_id: await self.conversation(match_id) for match_id in set(match_ids)}
+        return {match_id: members for match_id, members in found.items() if members is not None}
+
+    async def tiers(self, members: Collection[UserId]) -> dict[UserId, Tier]:
+        users = self._connection.state(AccountsState).users
+        return {member: users[member].tier for member in members if member in users}
 
     async def match_between(self, first: UserId, second: UserId) -> UUID | None:
         return next(

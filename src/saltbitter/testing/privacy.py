@@ -335,10 +335,11 @@ class InMemoryConversationsPersonalData(_Holder):
 
     async def erase(self, member: UserId) -> ErasureReport:
         state = self._connection.state(ConversationsState)
-        gone = [mid for mid, m in state.messages.items() if member in (m.sender_id, m.recipient_id)]
-        for mid in gone:
-            del state.messages[mid]
-        return self._report({"messages": len(gone)})
+        gone = [m for m in state.messages.values() if member in (m.sender_id, m.recipient_id)]
+        for message in gone:
+            del state.messages[message.id]
+        pictures = [m.attachment.key for m in gone if m.attachment is not None]
+        return self._report({"messages": len(gone)}, pictures)
 
 
 class InMemoryAiPersonalData(_Holder):

@@ -54,6 +54,7 @@ MESSAGE_KEYS = {
     "delivered_at",
     "read_at",
     "status",
+    "attachment",
 }
 
 

@@ -85,6 +85,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "listConversations": "a cursor is valid only if the server issued it",
     "listMessages": "a cursor is valid only if the server issued it",
     "sendMessage": "a body must hold 1..2000 characters once trimmed",
+    "sendPhoto": "a real JPEG/PNG/WebP image; a caption of at most 2000 characters trimmed",
     "listBlocks": "a cursor is valid only if the server issued it",
     "moderationQueue": "a cursor is valid only if the server issued it",
     "auditLog": "a cursor is valid only if the server issued it",

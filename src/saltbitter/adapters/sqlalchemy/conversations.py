@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -41,15 +41,17 @@ from saltbitter.domain.conversations import (
     MessageCursor,
     MessageStatus,
     ModerationDecision,
+    PhotoAttachment,
     Screening,
     status_after_screening,
 )
 from saltbitter.domain.matching import MatchPair
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 
 __all__ = ["SqlaConversationAccess", "SqlaMessageRepository", "conversation_is_open"]
 
 _DELIVERING = [d.value for d in ModerationDecision if d.delivers]
+_REVIEWED = [d.value for d in ModerationDecision if d.needs_review]
 
 
 def conversation_is_open() -> ColumnElement[bool]:
@@ -99,6 +101,14 @@ def _message(row: RowMapping) -> Message:
         reasons=tuple(reasons.split(",")) if reasons else (),
         delivered_at=row["delivered_at"],
         read_at=row["read_at"],
+        attachment=None
+        if row["attachment_key"] is None
+        else PhotoAttachment(
+            row["attachment_key"],
+            row["attachment_type"],
+            row["attachment_width"],
+            row["attachment_height"],
+        ),
     )
 
 
@@ -198,6 +208,17 @@ class SqlaMessageRepository(MessageRepository):
         )
         return result.rowcount == 1
 
+    async def release(self, message_id: UUID) -> Message | None:
+        result = await self._db.execute(
+            update(messages)
+            .where(messages.c.id == message_id, messages.c.moderation_decision.in_(_REVIEWED))
+            .values(
+                moderation_decision=ModerationDecision.RELEASED.value,
+                status=MessageStatus.SENT.value,
+            )
+        )
+        return await self.get(message_id) if result.rowcount == 1 else None
+
     async def add_once(self, message: Message) -> tuple[Message, bool]:
         row = {
             "id": message.id,
@@ -213,6 +234,14 @@ class SqlaMessageRepository(MessageRepository):
             "moderation_decision": message.decision.value,
             "moderation_reasons": ",".join(message.reasons),
         }
+        photo = message.attachment
+        if photo is not None:
+            row |= {
+                "attachment_key": photo.key,
+                "attachment_type": photo.content_type,
+                "attachment_width": photo.width,
+                "attachment_height": photo.height,
+            }
         insert = (
             postgresql.insert(messages)
             if self._db.dialect_name == "postgresql"
@@ -289,20 +318,45 @@ class SqlaConversationAccess(ConversationAccess):
         self._db = db
 
     async def conversation(self, match_id: UUID) -> ConversationMembers | None:
-        row = (
+        return (await self.conversations([match_id])).get(match_id)
+
+    async def lock(self, match_id: UUID) -> ConversationMembers | None:
+        if self._db.dialect_name == "postgresql":
+            # FOR SHARE conflicts with the row lock an unmatch's UPDATE and a block
+            # (SqlaBlockStore.add) take on the match: whichever comes second waits for
+            # the first to commit. The check below is a new statement, so under READ
+            # COMMITTED it sees what the first committed. (SQLite runs one writer at a
+            # time already.)
             await self._db.execute(
-                select(
-                    matches.c.user_low,
-                    matches.c.user_high,
-                    case((conversation_is_open(), true()), else_=False).label("is_open"),
-                ).where(matches.c.id == match_id)
+                select(matches.c.id).where(matches.c.id == match_id).with_for_update(read=True)
             )
-        ).first()
-        if row is None:
-            return None
-        return ConversationMembers(
-            match_id, (UserId(row.user_low), UserId(row.user_high)), bool(row.is_open)
+        return await self.conversation(match_id)
+
+    async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
+        if not match_ids:
+            return {}
+        rows = await self._db.execute(
+            select(
+                matches.c.id,
+                matches.c.user_low,
+                matches.c.user_high,
+                case((conversation_is_open(), true()), else_=False).label("is_open"),
+            ).where(matches.c.id.in_(list(match_ids)))
         )
+        return {
+            row.id: ConversationMembers(
+                row.id, (UserId(row.user_low), UserId(row.user_high)), bool(row.is_open)
+            )
+            for row in rows
+        }
+
+    async def tiers(self, members: Collection[UserId]) -> dict[UserId, Tier]:
+        if not members:
+            return {}
+        rows = await self._db.execute(
+            select(users.c.id, users.c.tier).where(users.c.id.in_(list(members)))
+        )
+        return {UserId(row.id): Tier(row.tier) for row in rows}
 
     async def match_between(self, first: UserId, second: UserId) -> UUID | None:
         if first == second:

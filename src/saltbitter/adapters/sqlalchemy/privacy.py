@@ -93,7 +93,7 @@ class SqlaPersonalData(PersonalDataHolder):
                 keys = await self._db.execute(
                     select(table.c[declared.blob_key_column]).where(naming)
                 )
-                blob_keys.extend(str(key) for key in keys.scalars())
+                blob_keys.extend(str(key) for key in keys.scalars() if key is not None)
             if declared.erasure is Erasure.DELETE:
                 result = await self._db.execute(delete(table).where(naming))
                 counts[declared.name] = result.rowcount

@@ -118,6 +118,27 @@ class SqlaBlockStore(_OnConnection, BlockStore):
             .returning(blocks.c.blocker_id)
         )
         if inserted.first() is not None:
+            if self._locks:
+                # Closing a conversation holds its match row until commit, as an
+                # unmatch's UPDATE does: a message being sent in it right now (which
+                # holds the row shared, conversations' ``lock``) either commits first or
+                # waits and then finds the block.
+                await self._db.execute(
+                    select(matches.c.id)
+                    .where(
+                        or_(
+                            and_(
+                                matches.c.user_low == block.blocker_id,
+                                matches.c.user_high == block.blocked_id,
+                            ),
+                            and_(
+                                matches.c.user_low == block.blocked_id,
+                                matches.c.user_high == block.blocker_id,
+                            ),
+                        )
+                    )
+                    .with_for_update(key_share=True)
+                )
             return block, True
         row = (
             await self._db.execute(

@@ -6,6 +6,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    Integer,
     String,
     Table,
     Text,
@@ -36,6 +37,12 @@ messages = Table(
     # allow | warn | hold | block | unscreened, and the comma-joined reasons.
     Column("moderation_decision", String(16), nullable=False),
     Column("moderation_reasons", String(200), nullable=False, server_default=""),
+    # A photo message's picture (re-encoded, in the photo blob store): its key, media
+    # type and size; all null for a text message.
+    Column("attachment_key", String(200), nullable=True),
+    Column("attachment_type", String(32), nullable=True),
+    Column("attachment_width", Integer(), nullable=True),
+    Column("attachment_height", Integer(), nullable=True),
     # The idempotency key: a retried send finds the stored message, never a second one.
     UniqueConstraint("sender_id", "client_message_id"),
     # History pages and resume walk (match, time, id); unread counts by recipient.

@@ -8,7 +8,7 @@ from saltbitter.application.ports.conversations import ConversationAccess, Conve
 from saltbitter.domain.errors import NotFound
 from saltbitter.domain.shared import UserId
 
-__all__ = ["open_conversation"]
+__all__ = ["ensure_open", "open_conversation"]
 
 
 async def open_conversation(
@@ -21,7 +21,11 @@ async def open_conversation(
     members; the history is hidden with it (docs/product-rules.md 12: the conversation is closed for
     both, and nothing there says it stays readable).
     """
-    found = await access.conversation(match_id)
+    return ensure_open(await access.conversation(match_id), member)
+
+
+def ensure_open(found: ConversationMembers | None, member: UserId) -> ConversationMembers:
+    """The rule of ``open_conversation`` on a conversation already read."""
     if found is None or member not in found.members:
         raise NotFound("No such match.", code="match_not_found")
     if not found.is_open:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from saltbitter.application.conversations.attachments import AttachmentLinks
 from saltbitter.application.conversations.messages import may_see_receipts
 from saltbitter.application.conversations.views import (
     ConversationsPage,
     ConversationView,
     MemberView,
-    MessageView,
 )
 from saltbitter.application.ports.conversations import ConversationAccess
 from saltbitter.application.shared.identity import Principal
@@ -24,6 +24,7 @@ class ListConversations:
     how many are unread, 30 a page, newest activity first (ties by match id)."""
 
     access: ConversationAccess
+    links: AttachmentLinks
 
     async def __call__(self, principal: Principal, cursor: str | None) -> ConversationsPage:
         after = None if cursor is None else MessageCursor.decode(cursor, field="cursor")
@@ -41,7 +42,7 @@ class ListConversations:
                 MemberView(s.member.user_id, s.member.display_name),
                 None
                 if s.last_message is None
-                else MessageView.of(
+                else await self.links.view(
                     s.last_message.as_seen_by(principal.user_id, read_receipts=receipts)
                 ),
                 s.unread_count,

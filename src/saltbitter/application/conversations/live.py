@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from saltbitter.application.conversations.access import open_conversation
+from saltbitter.application.conversations.attachments import AttachmentLinks
 from saltbitter.application.conversations.views import (
     ConversationClosed,
     MatchNew,
     MessageDelivered,
+    MessageNew,
     MessageView,
     Typing,
 )
@@ -25,7 +27,7 @@ from saltbitter.application.ports.conversations import (
 )
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
-from saltbitter.application.safety.events import MemberBlocked
+from saltbitter.application.safety.events import HeldMessageReleased, MemberBlocked
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.conversations import MessageCursor
 from saltbitter.domain.errors import NotFound
@@ -36,6 +38,7 @@ __all__ = [
     "CatchUp",
     "CloseBlockedConversation",
     "CloseConversation",
+    "ReleaseHeldMessage",
     "SendTyping",
 ]
 
@@ -50,6 +53,7 @@ class CatchUp:
 
     access: ConversationAccess
     reader: MessageReader
+    links: AttachmentLinks
 
     async def __call__(self, principal: Principal, last_seen: UUID) -> list[MessageView]:
         seen = await self.reader.get(last_seen)
@@ -64,15 +68,10 @@ class CatchUp:
         ):
             raise NotFound("No such message.", code="message_not_found")
         missed = await self.reader.since(principal.user_id, MessageCursor.of(seen), CATCH_UP_LIMIT)
-        open_matches: dict[UUID, bool] = {}
-        result: list[MessageView] = []
-        for message in missed:
-            if message.match_id not in open_matches:
-                found = await self.access.conversation(message.match_id)
-                open_matches[message.match_id] = found is not None and found.is_open
-            if open_matches[message.match_id]:
-                result.append(MessageView.of(message))
-        return result
+        # One read for every conversation among the missed messages, not one per match.
+        found = await self.access.conversations({message.match_id for message in missed})
+        open_matches = {match_id for match_id, members in found.items() if members.is_open}
+        return await self.links.views([m for m in missed if m.match_id in open_matches])
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +163,33 @@ class CloseBlockedConversation:
             await self.fanout.publish(
                 [event.user_id, event.blocked_id], ConversationClosed(match_id=match_id)
             )
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseHeldMessage:
+    """safety's ``HeldMessageReleased``: a moderator dismissed the review of a held (or
+    blocked) message, so it is delivered after all. From the commit on it is in the
+    recipient's history, unread counts and resume; both members' devices get it as
+    ``message.new`` (the sender's with its new status). A conversation closed meanwhile
+    keeps it hidden like the rest of its history. A second delivery of the event
+    changes nothing and pushes nothing."""
+
+    transaction: Transaction
+    access: ConversationAccess
+    writer: MessageWriter
+    fanout: RealtimeFanout
+    links: AttachmentLinks
+
+    async def __call__(self, event: HeldMessageReleased) -> bool:
+        async with self.transaction:
+            released = await self.writer.release(event.message_id)
+            await self.transaction.commit()
+        if released is None:
+            return False
+        found = await self.access.conversation(released.match_id)
+        if found is not None and found.is_open:
+            await self.fanout.publish(
+                [released.sender_id, released.recipient_id],
+                MessageNew(message=await self.links.view(released)),
+            )
+        return True

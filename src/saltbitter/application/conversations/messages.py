@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass, replace
 from uuid import UUID
 
-from saltbitter.application.conversations.access import open_conversation
+from saltbitter.application.conversations.access import ensure_open, open_conversation
+from saltbitter.application.conversations.attachments import AttachmentLinks, PhotoPipeline
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.views import (
     MessageNew,
@@ -31,6 +32,7 @@ from saltbitter.domain.conversations import (
     MessageCursor,
     ModerationDecision,
     Screening,
+    caption,
     client_message_id,
     message_body,
     page_size,
@@ -45,6 +47,7 @@ __all__ = [
     "ModerationPolicy",
     "ScreenUnscreenedMessages",
     "SendMessage",
+    "SendPhotoMessage",
     "may_see_receipts",
 ]
 
@@ -101,8 +104,9 @@ class SendMessage:
         conversation = await open_conversation(self.access, match_id, principal.user_id)
         earlier = await self.reader.by_client_id(principal.user_id, client_id)
         if earlier is not None:
-            return self._answer(_same_conversation(earlier, match_id), created=False)
-        screening = await self._screen(body)
+            same = _same_conversation(earlier, match_id)
+            return SentMessage(MessageView.of(same), False, _NOTICES.get(same.decision))
+        screening = await _screen(self.moderator, self.policy, body)
         message = Message(
             id=self.ids.new_id(),
             match_id=match_id,
@@ -114,38 +118,131 @@ class SendMessage:
             decision=screening.decision,
             reasons=screening.reasons,
         )
-        async with self.transaction:
-            stored, created = await self.writer.add_once(message)
-            _same_conversation(stored, match_id)
-            if created:
-                self.outbox.add(_event_for(stored))
-            await self.transaction.commit()
+        stored, created = await _store(
+            self.transaction, self.access, self.writer, self.outbox, message
+        )
+        view = MessageView.of(stored)
         if created:
-            # Pushed straight after the commit (ADR 0021): the fastest path to the
-            # recipient; a lost push is recovered by history and resume.
-            audience = (
-                [stored.sender_id, stored.recipient_id]
-                if stored.decision.delivers
-                else [stored.sender_id]
-            )
-            await self.fanout.publish(audience, MessageNew(message=MessageView.of(stored)))
-        return self._answer(stored, created=created)
+            await _push(self.fanout, stored, view)
+        return SentMessage(view, created, _NOTICES.get(stored.decision))
 
-    async def _screen(self, body: str) -> Screening:
+
+@dataclass(frozen=True, slots=True)
+class SendPhotoMessage:
+    """Send a picture (with an optional caption of up to 2000 characters) to the other
+    member of an open match.
+
+    The picture goes through profile photos' pipeline (``PhotoPipeline``: checked by
+    its bytes, decoded within bounds, re-encoded without metadata, screened by photo
+    moderation: a rejection is 422 on ``file`` and nothing is stored), the caption
+    through message screening like any text. Idempotent per ``client_message_id`` like
+    ``SendMessage``: a retry answers the stored message and its picture is not kept
+    twice. The stored bytes are removed again when the message is not stored.
+    """
+
+    transaction: Transaction
+    access: ConversationAccess
+    reader: MessageReader
+    writer: MessageWriter
+    moderator: MessageModerator
+    policy: ModerationPolicy
+    outbox: Outbox
+    fanout: RealtimeFanout
+    clock: Clock
+    ids: IdGenerator
+    pipeline: PhotoPipeline
+    links: AttachmentLinks
+
+    async def __call__(
+        self,
+        principal: Principal,
+        match_id: UUID,
+        data: bytes,
+        raw_caption: str | None,
+        raw_client_id: str,
+    ) -> SentMessage:
+        text = caption(raw_caption)
+        client_id = client_message_id(raw_client_id)
+        conversation = await open_conversation(self.access, match_id, principal.user_id)
+        earlier = await self.reader.by_client_id(principal.user_id, client_id)
+        if earlier is not None:
+            same = _same_conversation(earlier, match_id)
+            return SentMessage(await self.links.view(same), False, _NOTICES.get(same.decision))
+        screening = (
+            await _screen(self.moderator, self.policy, text)
+            if text
+            else Screening(ModerationDecision.ALLOW, ())
+        )
+        message_id = self.ids.new_id()
+        photo = await self.pipeline.store_picture(data, principal.user_id, message_id)
+        message = Message(
+            id=message_id,
+            match_id=match_id,
+            sender_id=principal.user_id,
+            recipient_id=conversation.other(principal.user_id),
+            body=text,
+            client_message_id=client_id,
+            created_at=self.clock.now(),
+            decision=screening.decision,
+            reasons=screening.reasons,
+            attachment=photo,
+        )
         try:
-            return await self.moderator.screen(body)
-        except Unavailable:
-            if self.policy.fail_closed:
-                raise Unavailable(
-                    "Messages cannot be checked right now; try again shortly.",
-                    code="moderation_unavailable",
-                ) from None
-            log.warning("message moderation unavailable: delivering unscreened")
-            return Screening(ModerationDecision.UNSCREENED, ("moderation_unavailable",))
+            stored, created = await _store(
+                self.transaction, self.access, self.writer, self.outbox, message
+            )
+        except BaseException:
+            await self.pipeline.discard(photo)  # nothing refers to these bytes
+            raise
+        if not created:
+            await self.pipeline.discard(photo)  # a concurrent retry stored its own
+        view = await self.links.view(stored)
+        if created:
+            await _push(self.fanout, stored, view)
+        return SentMessage(view, created, _NOTICES.get(stored.decision))
 
-    @staticmethod
-    def _answer(message: Message, *, created: bool) -> SentMessage:
-        return SentMessage(MessageView.of(message), created, _NOTICES.get(message.decision))
+
+async def _screen(moderator: MessageModerator, policy: ModerationPolicy, body: str) -> Screening:
+    try:
+        return await moderator.screen(body)
+    except Unavailable:
+        if policy.fail_closed:
+            raise Unavailable(
+                "Messages cannot be checked right now; try again shortly.",
+                code="moderation_unavailable",
+            ) from None
+        log.warning("message moderation unavailable: delivering unscreened")
+        return Screening(ModerationDecision.UNSCREENED, ("moderation_unavailable",))
+
+
+async def _store(
+    transaction: Transaction,
+    access: ConversationAccess,
+    writer: MessageWriter,
+    outbox: Outbox,
+    message: Message,
+) -> tuple[Message, bool]:
+    async with transaction:
+        # Checked again holding the match (ConversationAccess.lock): an unmatch or
+        # block that committed since the first check refuses the message, one that
+        # comes now waits until it is stored.
+        ensure_open(await access.lock(message.match_id), message.sender_id)
+        stored, created = await writer.add_once(message)
+        _same_conversation(stored, message.match_id)
+        if created:
+            outbox.add(_event_for(stored))
+        await transaction.commit()
+    return stored, created
+
+
+async def _push(fanout: RealtimeFanout, stored: Message, view: MessageView) -> None:
+    # Pushed straight after the commit (ADR 0021): the fastest path to the recipient;
+    # a lost push is recovered by history and resume. Held and blocked messages reach
+    # their sender's devices only.
+    audience = (
+        [stored.sender_id, stored.recipient_id] if stored.decision.delivers else [stored.sender_id]
+    )
+    await fanout.publish(audience, MessageNew(message=view))
 
 
 def _same_conversation(message: Message, match_id: UUID) -> Message:
@@ -185,6 +282,7 @@ class ListMessages:
 
     access: ConversationAccess
     reader: MessageReader
+    links: AttachmentLinks
 
     async def __call__(
         self, principal: Principal, match_id: UUID, before: str | None, limit: int | None
@@ -196,7 +294,9 @@ class ListMessages:
         page = found[:size]
         receipts = may_see_receipts(principal.tier)
         return MessagesPage(
-            [MessageView.of(m.as_seen_by(principal.user_id, read_receipts=receipts)) for m in page],
+            await self.links.views(
+                [m.as_seen_by(principal.user_id, read_receipts=receipts) for m in page]
+            ),
             MessageCursor.of(page[-1]).encode() if len(found) > size else None,
         )
 
@@ -205,7 +305,10 @@ class ListMessages:
 class MarkRead:
     """Mark the other member's messages read up to one of them (delivered ones too).
 
-    The sender learns it over their sockets when their tier shows read receipts.
+    The sender learns it over their sockets only when their tier shows read receipts:
+    the decision is taken here, when publishing (the sender's tier read now), so a
+    receipt never reaches the devices of a member who may not see it. The reader's own
+    devices always hear it (their other devices clear the unread mark).
     """
 
     transaction: Transaction
@@ -231,8 +334,13 @@ class MarkRead:
             )
             await self.transaction.commit()
         if changed:
+            sender = conversation.other(principal.user_id)
+            tier = (await self.access.tiers([sender])).get(sender)
+            audience = [principal.user_id]
+            if tier is not None and may_see_receipts(tier):
+                audience.insert(0, sender)
             await self.fanout.publish(
-                [conversation.other(principal.user_id), principal.user_id],
+                audience,
                 MessagesRead(
                     match_id=match_id,
                     reader_id=principal.user_id,

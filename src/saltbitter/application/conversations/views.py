@@ -12,6 +12,7 @@ from saltbitter.domain.conversations import Message
 from saltbitter.domain.shared import UserId
 
 __all__ = [
+    "AttachmentView",
     "ConversationClosed",
     "ConversationView",
     "ConversationsPage",
@@ -28,6 +29,18 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentView:
+    """A photo message's picture as a member gets it: a signed link that works until
+    ``expires_at`` (GET .../messages/{id}/photo gives a fresh one)."""
+
+    url: str
+    expires_at: datetime
+    width: int
+    height: int
+    kind: Literal["photo"] = "photo"
+
+
+@dataclass(frozen=True, slots=True)
 class MessageView:
     id: UUID
     match_id: UUID
@@ -37,9 +50,11 @@ class MessageView:
     delivered_at: datetime | None
     read_at: datetime | None
     status: str
+    attachment: AttachmentView | None = None
+    """The picture of a photo message (null for a text message)."""
 
     @classmethod
-    def of(cls, message: Message) -> MessageView:
+    def of(cls, message: Message, attachment: AttachmentView | None = None) -> MessageView:
         return cls(
             message.id,
             message.match_id,
@@ -49,6 +64,7 @@ class MessageView:
             message.delivered_at,
             message.read_at,
             message.status.value,
+            attachment,
         )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from typing import ClassVar
+from typing import ClassVar, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from saltbitter.application.notifications.dto import (
@@ -38,9 +38,32 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.notifications import NotificationKind, notification_id
 
-__all__ = ["NotifyDailySetReady", "NotifyNewMatch", "SendDueEmails", "member_zone"]
+__all__ = [
+    "ACCOUNT_NOTICE_KINDS",
+    "BANNED",
+    "SUSPENDED",
+    "WARNED",
+    "NotifyDailySetReady",
+    "NotifyNewMatch",
+    "SendDueEmails",
+    "member_zone",
+]
 
 _NEW_MATCH_EMAIL = "email:new_match"
+
+# Emails about moderation decisions (application/notifications/moderation.py).
+WARNED: Final = "moderation_warned"
+SUSPENDED: Final = "moderation_suspended"
+BANNED: Final = "moderation_banned"
+ACCOUNT_NOTICE_KINDS: Final = frozenset({WARNED, SUSPENDED, BANNED})
+"""Email kinds sent to suspended accounts as well as to active ones: a suspension or a
+ban must not silence the email that explains it."""
+
+
+def _may_receive(kind: str, status: AccountStatus) -> bool:
+    if status is AccountStatus.ACTIVE:
+        return True
+    return status is AccountStatus.SUSPENDED and kind in ACCOUNT_NOTICE_KINDS
 
 
 def member_zone(name: str) -> tzinfo:
@@ -137,7 +160,8 @@ class SendDueEmails:
 
     Quiet hours are checked again at sending time, in the member's current timezone
     (they may have moved): an email that became quiet is postponed, not sent. Emails of
-    accounts that are no longer active are skipped. When the mail transport fails, the
+    accounts that are no longer active are skipped, except account notices (moderation
+    decisions) to suspended accounts. When the mail transport fails, the
     emails sent so far are recorded, the rest stay pending, and the error propagates so
     the job is retried: at least once, and a duplicate only if the process dies between
     sending and committing.
@@ -162,7 +186,7 @@ class SendDueEmails:
             due = await self.emails.claim_due_emails(now, self.BATCH_SIZE)
             for email in due:
                 user = await self.recipients.get(email.user_id)
-                if user is None or user.status is not AccountStatus.ACTIVE:
+                if user is None or not _may_receive(email.kind, user.status):
                     skipped.append(email)
                     continue
                 release = self.policy.quiet_hours.release(now, member_zone(user.timezone))

@@ -12,7 +12,13 @@ from collections.abc import Mapping
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.domain.notifications import NotificationKind
 
-__all__ = ["NEW_MATCH_SUBJECT", "new_match_email", "notification_text"]
+__all__ = [
+    "MODERATION_SUBJECTS",
+    "NEW_MATCH_SUBJECT",
+    "moderation_email",
+    "new_match_email",
+    "notification_text",
+]
 
 NEW_MATCH_SUBJECT = "You have a new match on SaltBitter"
 
@@ -36,3 +42,37 @@ def new_match_email(display_name: str) -> tuple[str, str]:
         "SaltBitter\n"
     )
     return NEW_MATCH_SUBJECT, body
+
+
+MODERATION_SUBJECTS = {
+    "moderation_warned": "A note about your conduct on SaltBitter",
+    "moderation_suspended": "Your SaltBitter account is suspended for a while",
+    "moderation_banned": "Your SaltBitter account is closed",
+}
+
+_MODERATION_BODIES = {
+    "moderation_warned": (
+        "A moderator looked at a report about your account or one of your messages and "
+        "decided to give you a warning. Please read the community rules again; another "
+        "breach may lead to a suspension."
+    ),
+    "moderation_suspended": (
+        "A moderator looked at a report about your account or one of your messages and "
+        "suspended your account for {days}. Other members cannot see you in that time, "
+        "and you cannot use the app. Your account opens again by itself afterwards."
+    ),
+    "moderation_banned": (
+        "A moderator looked at a report about your account or one of your messages and "
+        "closed your account for good. You have been signed out everywhere."
+    ),
+}
+
+
+def moderation_email(kind: str, display_name: str, days: int | None) -> tuple[str, str]:
+    """Subject and plain-text body of the email about a moderation decision (``kind``
+    is one of ``MODERATION_SUBJECTS``)."""
+    span = "1 day" if days == 1 else f"{days} days"
+    text = _MODERATION_BODIES[kind].format(days=span)
+    appeal = "If you think the decision is a mistake, you may appeal it."
+    body = f"Hi {display_name},\n\n{text}\n\n{appeal}\n\nSaltBitter\n"
+    return MODERATION_SUBJECTS[kind], body

@@ -8,3 +8,4 @@ from typing import Final
 NOTIFY_NEW_MATCH: Final = "notifications.notify_new_match"
 NOTIFY_DAILY_SET_READY: Final = "notifications.notify_daily_set_ready"
 SEND_DUE_EMAILS: Final = "notifications.send_due_emails"
+NOTIFY_MODERATION_DECISION: Final = "notifications.notify_moderation_decision"

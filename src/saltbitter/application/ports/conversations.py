@@ -4,14 +4,14 @@ moderation of message text and the real-time fan-out to members' sockets."""
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from saltbitter.domain.conversations import Message, MessageCursor, Screening
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 
 __all__ = [
     "ConversationAccess",
@@ -86,6 +86,23 @@ class ConversationAccess(Protocol):
         """The match's members and whether it is open; None when no such match exists."""
 
     @abstractmethod
+    async def lock(self, match_id: UUID) -> ConversationMembers | None:
+        """``conversation`` read again inside the caller's transaction, holding off any
+        unmatch or block of the two members until it commits (and waiting for one in
+        flight): what the caller stores in that transaction cannot land in a
+        conversation that a concurrent unmatch or block has closed."""
+
+    @abstractmethod
+    async def conversations(self, match_ids: Collection[UUID]) -> dict[UUID, ConversationMembers]:
+        """``conversation`` for many matches in one read; matches that do not exist are
+        left out."""
+
+    @abstractmethod
+    async def tiers(self, members: Collection[UserId]) -> dict[UserId, Tier]:
+        """The members' current tiers (what their entitlements, such as read receipts,
+        follow); members that do not exist are left out."""
+
+    @abstractmethod
     async def inbox(self, member: UserId) -> list[ConversationSummary]:
         """Every open conversation of ``member``, newest activity first."""
 
@@ -144,6 +161,12 @@ class MessageWriter(Protocol):
     async def record_screening(self, message_id: UUID, screening: Screening) -> bool:
         """Store a later screening of an unscreened message; False when it was not
         unscreened (any more)."""
+
+    @abstractmethod
+    async def release(self, message_id: UUID) -> Message | None:
+        """A moderator cleared a held or blocked message: it delivers from now on
+        (decision ``released``). Returns it, or None when it was not held or blocked
+        (any more): releasing twice changes nothing."""
 
 
 class MessageRepository(MessageReader, MessageWriter, Protocol):

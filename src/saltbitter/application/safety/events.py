@@ -10,6 +10,7 @@ from saltbitter.domain.shared import UserId
 
 __all__ = [
     "CheckInOverdue",
+    "HeldMessageReleased",
     "MemberBanned",
     "MemberBlocked",
     "MemberReported",
@@ -85,3 +86,13 @@ class PanicRaised(Event):
     check_in_id: UUID
     latitude: float | None = None
     longitude: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeldMessageReleased(Event):
+    """A moderator dismissed a held (or blocked) message's review: nothing is wrong with
+    it, so conversations delivers it to its recipient after all."""
+
+    name = "safety.held_message_released"
+    message_id: UUID
+    match_id: UUID

@@ -26,7 +26,12 @@ from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.safety.audit import record
 from saltbitter.application.safety.cursors import decode_offset, encode_offset
-from saltbitter.application.safety.events import MemberBanned, MemberSuspended, MemberWarned
+from saltbitter.application.safety.events import (
+    HeldMessageReleased,
+    MemberBanned,
+    MemberSuspended,
+    MemberWarned,
+)
 from saltbitter.application.safety.views import (
     AppealView,
     AuditEntryView,
@@ -206,8 +211,9 @@ class QueueHeldMessage:
 @dataclass(frozen=True, slots=True)
 class ResolveHeldMessage:
     """Decide a held message like a report, about its sender: dismiss (nothing against
-    them; the message stays undelivered), warn, suspend for 1 to 365 days or ban. A
-    message not open in the queue is ``held_message_not_found``."""
+    them, and nothing wrong with the message: ``HeldMessageReleased`` has conversations
+    deliver it), warn, suspend for 1 to 365 days or ban (the message stays undelivered).
+    A message not open in the queue is ``held_message_not_found``."""
 
     transaction: Transaction
     held: HeldMessageStore
@@ -239,6 +245,10 @@ class ResolveHeldMessage:
             until = await _act_on_member(
                 self.standing, self.outbox, resolution, held.sender_id, held.message_id, now
             )
+            if resolution.action is ModerationAction.DISMISS:
+                self.outbox.add(
+                    HeldMessageReleased(message_id=held.message_id, match_id=held.match_id)
+                )
             record(
                 self.audit,
                 self.clock,

@@ -23,7 +23,9 @@ __all__ = [
     "MessageCursor",
     "MessageStatus",
     "ModerationDecision",
+    "PhotoAttachment",
     "TypingThrottle",
+    "caption",
     "client_message_id",
     "message_body",
     "page_size",
@@ -50,6 +52,17 @@ def message_body(raw: str) -> str:
             "The message is too long.",
         )
     return body
+
+
+def caption(raw: str | None) -> str:
+    """A photo message's text: trimmed, 0..2000 characters (the photo is the message)."""
+    text = (raw or "").strip()
+    if len(text) > MAX_BODY_CHARS:
+        raise ValidationFailed(
+            [FieldError("body", f"At most {MAX_BODY_CHARS} characters.", "too_long")],
+            "The caption is too long.",
+        )
+    return text
 
 
 def client_message_id(raw: str) -> str:
@@ -83,10 +96,17 @@ class ModerationDecision(StrEnum):
     """Kept as evidence for the review queue; never delivered."""
     UNSCREENED = "unscreened"
     """The moderation service was down: delivered, and screened again later."""
+    RELEASED = "released"
+    """Held (or blocked), then a moderator dismissed the concern: delivered from then on."""
 
     @property
     def delivers(self) -> bool:
-        return self in {ModerationDecision.ALLOW, ModerationDecision.WARN, self.UNSCREENED}
+        return self in {
+            ModerationDecision.ALLOW,
+            ModerationDecision.WARN,
+            ModerationDecision.UNSCREENED,
+            ModerationDecision.RELEASED,
+        }
 
     @property
     def needs_review(self) -> bool:
@@ -101,6 +121,7 @@ class ModerationDecision(StrEnum):
 _SEVERITY = {
     ModerationDecision.ALLOW: 0,
     ModerationDecision.UNSCREENED: 0,
+    ModerationDecision.RELEASED: 0,
     ModerationDecision.WARN: 1,
     ModerationDecision.HOLD: 2,
     ModerationDecision.BLOCK: 3,
@@ -123,6 +144,17 @@ def status_after_screening(decision: ModerationDecision) -> MessageStatus:
     return MessageStatus.SENT
 
 
+@dataclass(frozen=True, slots=True)
+class PhotoAttachment:
+    """The picture of a photo message: where its re-encoded bytes are stored (a key of
+    the photo blob store, never shown to members), its media type and size."""
+
+    key: str
+    content_type: str
+    width: int
+    height: int
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Message:
     """One message of a conversation (the match it belongs to)."""
@@ -138,6 +170,7 @@ class Message:
     reasons: tuple[str, ...] = ()
     delivered_at: datetime | None = None
     read_at: datetime | None = None
+    attachment: PhotoAttachment | None = None
 
     @property
     def status(self) -> MessageStatus:

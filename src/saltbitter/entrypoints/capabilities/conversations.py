@@ -5,6 +5,7 @@ real-time fan-out, and the pushes matching's and safety's events trigger."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from dishka import AnyOf, AsyncContainer, Provider, Scope, provide, provide_all
 
@@ -14,6 +15,12 @@ from saltbitter.adapters.sqlalchemy.conversations import (
     SqlaMessageRepository,
 )
 from saltbitter.application.conversations import topics
+from saltbitter.application.conversations.attachments import (
+    AttachmentLinks,
+    AttachmentPolicy,
+    GetMessagePhoto,
+    PhotoPipeline,
+)
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.inbox import ListConversations
 from saltbitter.application.conversations.live import (
@@ -22,6 +29,7 @@ from saltbitter.application.conversations.live import (
     CatchUp,
     CloseBlockedConversation,
     CloseConversation,
+    ReleaseHeldMessage,
     SendTyping,
 )
 from saltbitter.application.conversations.messages import (
@@ -30,6 +38,7 @@ from saltbitter.application.conversations.messages import (
     ModerationPolicy,
     ScreenUnscreenedMessages,
     SendMessage,
+    SendPhotoMessage,
 )
 from saltbitter.application.conversations.personal_data import PERSONAL_DATA
 from saltbitter.application.matching.events import MatchCreated, Unmatched
@@ -40,7 +49,7 @@ from saltbitter.application.ports.conversations import (
     MessageWriter,
     RealtimeFanout,
 )
-from saltbitter.application.safety.events import MemberBlocked
+from saltbitter.application.safety.events import HeldMessageReleased, MemberBlocked
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.realtime import ChannelsFanout, RealtimeChannels, channels_backend
 from saltbitter.entrypoints.settings import Settings
@@ -56,6 +65,10 @@ class ConversationsProvider(Provider):
     @provide(scope=Scope.APP)
     def moderation_policy(self) -> ModerationPolicy:
         return ModerationPolicy(fail_closed=self._settings.moderation_fail_closed)
+
+    @provide(scope=Scope.APP)
+    def attachment_policy(self) -> AttachmentPolicy:
+        return AttachmentPolicy(link_ttl=timedelta(seconds=self._settings.photo_url_ttl_seconds))
 
     @provide(scope=Scope.APP)
     async def moderator(self) -> AsyncIterator[MessageModerator]:
@@ -90,7 +103,11 @@ class ConversationsProvider(Provider):
     access = provide(SqlaConversationAccess, provides=ConversationAccess, scope=Scope.REQUEST)
 
     use_cases = provide_all(
+        AttachmentLinks,
+        PhotoPipeline,
         SendMessage,
+        SendPhotoMessage,
+        GetMessagePhoto,
         ScreenUnscreenedMessages,
         ListMessages,
         MarkRead,
@@ -101,6 +118,7 @@ class ConversationsProvider(Provider):
         AnnounceMatch,
         CloseConversation,
         CloseBlockedConversation,
+        ReleaseHeldMessage,
         scope=Scope.REQUEST,
     )
 
@@ -124,6 +142,10 @@ async def _close_blocked_conversation(scope: AsyncContainer, event: MemberBlocke
     return None
 
 
+async def _release_held_message(scope: AsyncContainer, event: HeldMessageReleased) -> object:
+    return await (await scope.get(ReleaseHeldMessage))(event)
+
+
 CAPABILITY = Capability(
     name="conversations",
     personal_data=PERSONAL_DATA,
@@ -133,12 +155,14 @@ CAPABILITY = Capability(
         MatchCreated: (topics.ANNOUNCE_MATCH,),
         Unmatched: (topics.CLOSE_CONVERSATION,),
         MemberBlocked: (topics.CLOSE_BLOCKED_CONVERSATION,),
+        HeldMessageReleased: (topics.RELEASE_HELD_MESSAGE,),
     },
     jobs={
         topics.ANNOUNCE_MATCH: Job(_announce_match),
         topics.CLOSE_CONVERSATION: Job(_close_conversation),
         topics.CLOSE_BLOCKED_CONVERSATION: Job(_close_blocked_conversation),
         topics.SCREEN_UNSCREENED: Job(_screen_unscreened),
+        topics.RELEASE_HELD_MESSAGE: Job(_release_held_message),
     },
     beat_schedule={
         "screen-unscreened-messages": {"task": topics.SCREEN_UNSCREENED, "schedule": 60.0},

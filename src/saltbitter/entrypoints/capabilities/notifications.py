@@ -18,6 +18,7 @@ from saltbitter.application.notifications.delivery import (
 )
 from saltbitter.application.notifications.dto import NotificationsPolicy
 from saltbitter.application.notifications.inbox import ListNotifications, MarkNotificationsRead
+from saltbitter.application.notifications.moderation import NotifyModerationDecision
 from saltbitter.application.notifications.personal_data import (
     PERSONAL_DATA as NOTIFICATIONS_PERSONAL_DATA,
 )
@@ -26,6 +27,7 @@ from saltbitter.application.ports.notifications import (
     NotificationInbox,
     NotificationRecipients,
 )
+from saltbitter.application.safety.events import MemberBanned, MemberSuspended, MemberWarned
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.notifications import QuietHours
 from saltbitter.entrypoints.capabilities.base import Capability, Job
@@ -66,6 +68,7 @@ class NotificationsProvider(Provider):
         NotifyNewMatch,
         NotifyDailySetReady,
         SendDueEmails,
+        NotifyModerationDecision,
         scope=Scope.REQUEST,
     )
 
@@ -79,6 +82,14 @@ async def _notify_new_match(scope: AsyncContainer, event: MatchCreated) -> objec
 
 async def _notify_daily_set_ready(scope: AsyncContainer, event: DailySetReady) -> object:
     return await (await scope.get(NotifyDailySetReady))(event)
+
+
+async def _notify_moderation_decision(
+    scope: AsyncContainer, event: MemberWarned | MemberSuspended | MemberBanned
+) -> object:
+    created = await (await scope.get(NotifyModerationDecision))(event)
+    await _send_due_emails(scope, None)
+    return created
 
 
 async def _send_due_emails(scope: AsyncContainer, _nothing: None) -> object:
@@ -99,11 +110,15 @@ CAPABILITY = Capability(
     handlers={
         MatchCreated: (topics.NOTIFY_NEW_MATCH,),
         DailySetReady: (topics.NOTIFY_DAILY_SET_READY,),
+        MemberWarned: (topics.NOTIFY_MODERATION_DECISION,),
+        MemberSuspended: (topics.NOTIFY_MODERATION_DECISION,),
+        MemberBanned: (topics.NOTIFY_MODERATION_DECISION,),
     },
     jobs={
         topics.NOTIFY_NEW_MATCH: Job(_notify_new_match),
         topics.NOTIFY_DAILY_SET_READY: Job(_notify_daily_set_ready),
         topics.SEND_DUE_EMAILS: Job(_send_due_emails),
+        topics.NOTIFY_MODERATION_DECISION: Job(_notify_moderation_decision),
     },
     beat_schedule={
         # Releases emails held for quiet hours within a minute of their end.

@@ -48,6 +48,7 @@ from saltbitter.application.safety.checkins import (
 )
 from saltbitter.application.safety.events import (
     CheckInOverdue,
+    HeldMessageReleased,
     MemberBanned,
     MemberBlocked,
     MemberReported,
@@ -172,6 +173,7 @@ CAPABILITY = Capability(
         MemberBanned,
         CheckInOverdue,
         PanicRaised,
+        HeldMessageReleased,
     ),
     handlers={
         # A block drops the blocker's cached discovery list and daily set and the cached

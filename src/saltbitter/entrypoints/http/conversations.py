@@ -7,6 +7,7 @@ import contextlib
 import itertools
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
@@ -15,34 +16,47 @@ import msgspec
 import structlog
 from dishka import AsyncContainer
 from dishka.integrations.litestar import FromDishka
-from litestar import Controller, Response, WebSocket, get, post, websocket
+from litestar import Controller, Request, Response, WebSocket, get, post, websocket
 from litestar.channels import ChannelsPlugin
 from litestar.exceptions import WebSocketDisconnect
 from litestar.handlers import WebsocketRouteHandler
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    Reference,
+    RequestBody,
+    Schema,
+)
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from saltbitter.application.accounts.sessions import Authenticate
+from saltbitter.application.conversations.attachments import GetMessagePhoto
 from saltbitter.application.conversations.inbox import ListConversations
 from saltbitter.application.conversations.live import AcknowledgeDelivery, CatchUp, SendTyping
 from saltbitter.application.conversations.messages import (
     ListMessages,
     MarkRead,
     SendMessage,
-    may_see_receipts,
+    SendPhotoMessage,
 )
 from saltbitter.application.conversations.views import (
+    AttachmentView,
     ConversationsPage,
     MessageNew,
     MessagesPage,
+    SentMessage,
 )
 from saltbitter.application.ports.conversations import DeliveryReceipt
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.conversations import TypingThrottle
-from saltbitter.domain.errors import SaltbitterError
+from saltbitter.domain.errors import SaltbitterError, ValidationFailed
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
+from saltbitter.entrypoints.http.profiles import UPLOAD_BODY_LIMIT, read_photo_form
 from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
 from saltbitter.entrypoints.realtime import SESSION_CHANGED_FRAME, RealtimeChannels
 from saltbitter.entrypoints.settings import Settings
@@ -96,7 +110,60 @@ class SentMessageResponse(msgspec.Struct):
     delivered_at: datetime | None
     read_at: datetime | None
     status: str
+    attachment: AttachmentView | None = None
+    """A photo message's picture: {kind: "photo", url, expires_at, width, height}."""
     notice: str | None = None
+
+    @classmethod
+    def of(cls, sent: SentMessage) -> SentMessageResponse:
+        view = sent.message
+        return cls(
+            view.id,
+            view.match_id,
+            view.sender_id,
+            view.body,
+            view.created_at,
+            view.delivered_at,
+            view.read_at,
+            view.status,
+            view.attachment,
+            sent.notice,
+        )
+
+
+@dataclass
+class MessagePhotoOperation(Operation):
+    """Documents the photo message's multipart body, which the handler reads itself."""
+
+    def __post_init__(self) -> None:
+        fields: dict[str, Reference | Schema] = {
+            "file": Schema(
+                type=OpenAPIType.STRING,
+                format=OpenAPIFormat.BINARY,
+                description="A JPEG, PNG or WebP image of at most 10 MB (type read from the bytes)",
+            ),
+            "client_message_id": Schema(
+                type=OpenAPIType.STRING,
+                min_length=1,
+                max_length=64,
+                description="The sender's idempotency key, as for text messages",
+            ),
+            "body": Schema(
+                type=OpenAPIType.STRING, max_length=8000, description="An optional caption"
+            ),
+        }
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        properties=fields,
+                        required=["file", "client_message_id"],
+                    )
+                )
+            },
+        )
 
 
 class ConversationsController(Controller):
@@ -170,21 +237,65 @@ class MessagesController(Controller):
         send_message: FromDishka[SendMessage],
     ) -> Response[SentMessageResponse]:
         sent = await send_message(principal, match_id, data.body, data.client_message_id)
-        view = sent.message
         return Response(
-            SentMessageResponse(
-                view.id,
-                view.match_id,
-                view.sender_id,
-                view.body,
-                view.created_at,
-                view.delivered_at,
-                view.read_at,
-                view.status,
-                sent.notice,
-            ),
+            SentMessageResponse.of(sent),
             status_code=HTTP_201_CREATED if sent.created else HTTP_200_OK,
         )
+
+    @post(
+        "/messages/photos",
+        status_code=HTTP_201_CREATED,
+        summary="Send a photo (multipart: `file`, `client_message_id`, optional `body`)",
+        description=(
+            "The picture goes through the profile photos' pipeline (JPEG, PNG or WebP by "
+            "its bytes, at most 10 MB, re-encoded without metadata, screened: 422 on "
+            "`file` when refused). 201 with the message, whose `attachment` holds a "
+            "short-lived signed link; the same `client_message_id` again answers the "
+            "stored message with 200."
+        ),
+        security=BEARER,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+        operation_class=MessagePhotoOperation,
+        responses=documented_errors(401, 403, 404, 409, 413, 422, LIMITED, 503),
+    )
+    async def send_photo(
+        self,
+        match_id: FromPath[UUID],
+        request: Request[Any, Any, Any],
+        principal: FromDishka[Principal],
+        send_photo: FromDishka[SendPhotoMessage],
+    ) -> Response[SentMessageResponse]:
+        # Read here, after authentication (``principal`` is resolved before this runs).
+        content, fields = await read_photo_form(request)
+        client_id = fields.get("client_message_id")
+        if client_id is None:
+            raise ValidationFailed.single(
+                "client_message_id", "Send the idempotency key as a form field.", "required"
+            )
+        sent = await send_photo(principal, match_id, content, fields.get("body"), client_id)
+        return Response(
+            SentMessageResponse.of(sent),
+            status_code=HTTP_201_CREATED if sent.created else HTTP_200_OK,
+        )
+
+    @get(
+        "/messages/{message_id:uuid}/photo",
+        summary="A fresh short-lived link to a photo message's picture",
+        description=(
+            "For the two members of an open match only: another member's match is 404 "
+            "`match_not_found`, a closed conversation 404 `conversation_closed`."
+        ),
+        security=BEARER,
+        responses=documented_errors(401, 403, 404, LIMITED),
+    )
+    async def message_photo(
+        self,
+        match_id: FromPath[UUID],
+        message_id: FromPath[UUID],
+        principal: FromDishka[Principal],
+        get_photo: FromDishka[GetMessagePhoto],
+    ) -> AttachmentView:
+        return await get_photo(principal, match_id, message_id)
 
     @post(
         "/read",
@@ -378,13 +489,8 @@ class LiveSocket:
                 await self.socket.send_text(event.text)
             self._acknowledge(message)
             return
-        if kind == "message.read" and event.fields.get("reader_id") != str(self.principal.user_id):
-            # A receipt is an entitlement of the tier the member has *now*: read afresh,
-            # so a downgrade stops receipts on open sockets at once (and an upgrade
-            # starts them), not only at the next session check.
-            self.principal = await _authenticate(self.container, self.token)
-            if not may_see_receipts(self.principal.tier):
-                return
+        # Everything else is forwarded as published: who may hear an event (read
+        # receipts follow the tier) is decided by the use case that publishes it.
         async with self.lock:
             await self.socket.send_text(event.text)
 

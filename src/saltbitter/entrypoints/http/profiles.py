@@ -75,6 +75,7 @@ from saltbitter.entrypoints.http.schemas import DisplayName, PhotoList, document
 
 __all__ = [
     "ROUTES",
+    "UPLOAD_BODY_LIMIT",
     "MyPhotosController",
     "MyProfileController",
     "PhotoFilesController",
@@ -82,6 +83,7 @@ __all__ = [
     "PhotoUploadOperation",
     "ProfileRequest",
     "ProfilesController",
+    "read_photo_form",
 ]
 
 # Streaming stops (413) as soon as the body passes this: the photo limit plus room for
@@ -225,6 +227,32 @@ class PhotoFileOperation(Operation):
         )
 
 
+async def read_photo_form(request: Request[Any, Any, Any]) -> tuple[bytes, dict[str, str]]:
+    """A photo upload's multipart body: the bytes of the field ``file`` (at most 10 MB:
+    413 otherwise) and the other fields' text values. Call it only once the caller is
+    authenticated (it reads the whole body); the route sets ``UPLOAD_BODY_LIMIT``.
+    Profile photos and photo messages upload alike."""
+    # The whole body first: past the limit this raises 413 before the multipart
+    # parser has opened any temporary file (it would leave a half-written one open).
+    await request.body()
+    form = await request.form()
+    try:
+        part = form.get("file")
+        if not isinstance(part, UploadFile):
+            raise ValidationFailed.single(
+                "file", "Send the photo as the multipart field 'file'.", "required"
+            )
+        content = await part.read()
+        fields = {name: value for name, value in form.items() if isinstance(value, str)}
+    finally:
+        await form.close()
+    if len(content) > MAX_PHOTO_BYTES:
+        raise ClientException(
+            "Photos may be at most 10 MB.", status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
+    return content, fields
+
+
 class PhotoOrder(msgspec.Struct, forbid_unknown_fields=True):
     photo_ids: Annotated[list[UUID], msgspec.Meta(max_length=MAX_PHOTOS * 2)]
 
@@ -328,21 +356,7 @@ class MyPhotosController(Controller):
         # take in 10 MB. ``principal`` is resolved before this line runs.
         # The whole body first: past the limit this raises 413 before the multipart
         # parser has opened any temporary file (it would leave a half-written one open).
-        await request.body()
-        form = await request.form()
-        try:
-            part = form.get("file")
-            if not isinstance(part, UploadFile):
-                raise ValidationFailed.single(
-                    "file", "Send the photo as the multipart field 'file'.", "required"
-                )
-            content = await part.read()
-        finally:
-            await form.close()
-        if len(content) > MAX_PHOTO_BYTES:
-            raise ClientException(
-                "Photos may be at most 10 MB.", status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE
-            )
+        content, _fields = await read_photo_form(request)
         return await upload(principal, content)
 
     @put(

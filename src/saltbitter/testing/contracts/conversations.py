@@ -333,3 +333,49 @@ class ConversationsContract:
         assert held.decision is ModerationDecision.HOLD
         assert held.reasons == ("scam_pattern",)
         assert held.status.value == "held"
+
+    async def test_a_released_message_delivers_once(self, store: StoreFactory) -> None:
+        seeded = await self._seed(store)
+        held = message_for(seeded, 1, decision=ModerationDecision.HOLD, reasons=("scam",))
+        blocked = message_for(seeded, 2, decision=ModerationDecision.BLOCK)
+        fine = message_for(seeded, 3)
+        await self._add(store, held, blocked, fine)
+        async with store() as s, s.transaction:
+            released = await s.messages.release(held.id)
+            assert await s.messages.release(held.id) is None  # twice: nothing more
+            assert await s.messages.release(fine.id) is None  # never held
+            assert await s.messages.release(uuid4()) is None
+            assert await s.messages.release(blocked.id) is not None
+            await s.transaction.commit()
+        assert released is not None
+        assert released.decision is ModerationDecision.RELEASED
+        assert released.status.value == "sent"
+        assert released.reasons == ("scam",)  # why it was held stays on record
+        async with store() as s:
+            bo_sees = await s.messages.history(seeded.match_id, seeded.bo, None, 10)
+            assert [m.id for m in bo_sees] == [fine.id, blocked.id, held.id]
+            assert await s.messages.get(held.id) == released
+        async with store() as s, s.transaction:
+            delivered = await s.messages.mark_delivered(
+                [DeliveryReceipt(held.id, seeded.bo)], T0 + timedelta(hours=1)
+            )
+            assert [d.message_id for d in delivered] == [held.id]
+            await s.transaction.commit()
+
+    async def test_many_conversations_and_tiers_in_one_read(self, store: StoreFactory) -> None:
+        seeded = await self._seed(store)
+        async with store() as s, s.transaction:
+            await s.matches.end_match(seeded.other_match_id, seeded.cy, T0 + timedelta(hours=1))
+            await s.transaction.commit()
+        async with store() as s:
+            assert await s.access.conversations([]) == {}
+            found = await s.access.conversations([seeded.match_id, seeded.other_match_id, uuid4()])
+            assert found == {
+                seeded.match_id: await s.access.conversation(seeded.match_id),
+                seeded.other_match_id: await s.access.conversation(seeded.other_match_id),
+            }
+            assert found[seeded.match_id].is_open
+            assert not found[seeded.other_match_id].is_open
+            tiers = await s.access.tiers([seeded.ada, seeded.bo, UserId(uuid4())])
+            assert set(tiers) == {seeded.ada, seeded.bo}
+            assert await s.access.tiers([]) == {}

@@ -103,7 +103,7 @@ from saltbitter.domain.accounts import (
 )
 from saltbitter.domain.attachment import AttachmentStyle
 from saltbitter.domain.compatibility import ComponentScores
-from saltbitter.domain.conversations import Message, ModerationDecision
+from saltbitter.domain.conversations import Message, ModerationDecision, PhotoAttachment
 from saltbitter.domain.events import Admission, EventKind, EventStatus, RegistrationStatus
 from saltbitter.domain.matching import Decision, MatchPair
 from saltbitter.domain.notifications import NotificationKind
@@ -258,14 +258,21 @@ async def seed_world(request_scope: RequestScope) -> World:
 async def _seed_messages(
     request_scope: RequestScope, me: UserId, other: UserId, match: UUID
 ) -> None:
-    """One message each way in the match of ``me`` and ``other`` (conversations')."""
+    """One message each way in the match of ``me`` and ``other`` (conversations'); the
+    one ``other`` sent is a photo message (its picture under ``other``'s folder)."""
     async with request_scope() as r:
         transaction, messages = await r.get(Transaction), await r.get(MessageWriter)
         async with transaction:
             for n, (sender, recipient) in enumerate(((me, other), (other, me))):
+                message_id = uuid4()
+                photo = (
+                    PhotoAttachment(message_photo_key(other, message_id), "image/jpeg", 4, 3)
+                    if sender == other
+                    else None
+                )
                 await messages.add_once(
                     Message(
-                        id=uuid4(),
+                        id=message_id,
                         match_id=match,
                         sender_id=sender,
                         recipient_id=recipient,
@@ -273,9 +280,14 @@ async def _seed_messages(
                         client_message_id=f"c-{n}",
                         created_at=T0 + timedelta(minutes=n),
                         decision=ModerationDecision.ALLOW,
+                        attachment=photo,
                     )
                 )
             await transaction.commit()
+
+
+def message_photo_key(sender: UserId, message_id: UUID) -> str:
+    return f"{sender}/messages/{message_id}.jpg"
 
 
 async def _seed_ai(request_scope: RequestScope, me: UserId, other: UserId) -> None:
@@ -517,6 +529,9 @@ class PersonalDataContract:
         assert by_capability["matching"].rows["swipes"] == 4
         assert by_capability["notifications"].rows["notifications"] == 2
         assert by_capability["conversations"].rows["messages"] == 2
+        # The picture other sent me goes with the message (it is under other's folder).
+        [picture] = by_capability["conversations"].blob_keys
+        assert picture.startswith(f"{world.other}/messages/")
         other = _counts(await self._export(request_scope, world.other))
         assert other == {
             "users": 1,

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from saltbitter.application.conversations import topics
+from saltbitter.application.conversations.attachments import GetMessagePhoto
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.inbox import ListConversations
 from saltbitter.application.conversations.live import (
@@ -21,6 +23,7 @@ from saltbitter.application.conversations.messages import (
     ModerationPolicy,
     ScreenUnscreenedMessages,
     SendMessage,
+    SendPhotoMessage,
 )
 from saltbitter.application.conversations.views import (
     ConversationClosed,
@@ -28,12 +31,16 @@ from saltbitter.application.conversations.views import (
     MessageDelivered,
     MessageNew,
     MessagesRead,
+    MessageView,
     Typing,
 )
 from saltbitter.application.matching.events import MatchCreated, Unmatched
+from saltbitter.application.outbox import RelayOutbox
 from saltbitter.application.ports.conversations import DeliveryReceipt
 from saltbitter.application.ports.matching import StoredMatch
 from saltbitter.application.safety.blocks import BlockMember, UnblockMember
+from saltbitter.application.safety.events import HeldMessageReleased
+from saltbitter.application.safety.moderation import ResolveHeldMessage
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from saltbitter.domain.matching import MatchPair
@@ -280,7 +287,10 @@ async def test_moderation_down_refuses_messages_when_failing_closed(pair: Pair) 
 async def test_read_receipts_follow_the_senders_entitlement(world: FakeWorld, pair: Pair) -> None:
     sent = await _send(world, pair.ada, pair, "Hi")
     await (await world.get(MarkRead))(pair.bo, pair.match_id, sent.message.id)
-    [read] = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessagesRead)]
+    # Decided when publishing: a Free sender's devices never get the receipt, the
+    # reader's own devices always do.
+    assert not [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessagesRead)]
+    [read] = [e for e in world.fanout.to(pair.bo.user_id) if isinstance(e, MessagesRead)]
     assert read.up_to_message_id == sent.message.id
     list_messages = await world.get(ListMessages)
     free = await list_messages(pair.ada, pair.match_id, None, None)
@@ -415,3 +425,204 @@ async def test_messages_sent_while_moderation_was_down_are_screened_later(
     assert held.decision == "hold"
     bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
     assert [m.body for m in bo_sees.items] == ["see you at eight"]
+
+
+def _moderator(world: FakeWorld) -> Principal:
+    moderator = a_user()
+    world.database[AccountsState].users[moderator.id] = moderator
+    return Principal(
+        moderator.id, SessionId(uuid.uuid4()), frozenset({Role.MODERATOR}), Tier.FREE, True
+    )
+
+
+async def _held_and_queued(world: FakeWorld, pair: Pair, key: str = "scam") -> MessageView:
+    held = await _send(world, pair.ada, pair, "Please buy me gift cards, I need money", key)
+    assert held.message.status == "held"
+    await world.deliver_jobs()  # safety queues it
+    world.fanout.pushed.clear()
+    return held.message
+
+
+async def test_a_dismissed_held_message_is_released_to_its_recipient_once(
+    world: FakeWorld, pair: Pair
+) -> None:
+    message = await _held_and_queued(world, pair)
+    resolve = await world.get(ResolveHeldMessage)
+    await resolve(_moderator(world), message.id, "dismiss", None, "A joke between friends")
+    [released] = world.events(HeldMessageReleased)
+    assert released.message_id == message.id
+    await (await world.get(RelayOutbox))()
+    world.queue.jobs = world.queue.jobs * 2  # at-least-once: the event arrives twice
+    ran = await world.deliver_jobs()
+    assert ran.count(topics.RELEASE_HELD_MESSAGE) == 2
+
+    bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    assert [(m.id, m.status) for m in bo_sees.items] == [(message.id, "sent")]
+    pushed = [e for e in world.fanout.to(pair.bo.user_id) if isinstance(e, MessageNew)]
+    assert [e.message.id for e in pushed] == [message.id]  # pushed once, not twice
+    assert [e.message.status for e in pushed] == ["sent"]
+    assert world.fanout.to(pair.ada.user_id) == world.fanout.to(pair.bo.user_id)
+    inbox = await (await world.get(ListConversations))(pair.bo, None)
+    assert inbox.items[0].unread_count == 1
+    # Delivery and resume treat it as any delivered message from now on.
+    assert await (await world.get(AcknowledgeDelivery))(pair.bo.user_id, message.id)
+
+
+@pytest.mark.parametrize("action", ["warn", "suspend", "ban"])
+async def test_other_decisions_keep_a_held_message_hidden(
+    world: FakeWorld, pair: Pair, action: str
+) -> None:
+    message = await _held_and_queued(world, pair)
+    days = 3 if action == "suspend" else None
+    await (await world.get(ResolveHeldMessage))(_moderator(world), message.id, action, days, "No")
+    await world.deliver_jobs()
+    assert world.events(HeldMessageReleased) == []
+    bo_sees = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    assert bo_sees.items == []
+    assert not [e for e in world.fanout.to(pair.bo.user_id) if isinstance(e, MessageNew)]
+
+
+async def test_a_message_released_after_the_conversation_closed_stays_hidden(
+    world: FakeWorld, pair: Pair
+) -> None:
+    message = await _held_and_queued(world, pair)
+    pair.unmatch()
+    await (await world.get(ResolveHeldMessage))(
+        _moderator(world), message.id, "dismiss", None, "Ok"
+    )
+    await world.deliver_jobs()
+    assert world.fanout.pushed == []
+
+
+async def test_a_premium_sender_is_told_live_that_their_message_was_read(
+    world: FakeWorld, pair: Pair
+) -> None:
+    users = world.database[AccountsState].users
+    users[pair.ada.user_id] = replace(users[pair.ada.user_id], tier=Tier.PREMIUM)
+    sent = await _send(world, pair.ada, pair, "Hi")
+    await (await world.get(MarkRead))(pair.bo, pair.match_id, sent.message.id)
+    [read] = [e for e in world.fanout.to(pair.ada.user_id) if isinstance(e, MessagesRead)]
+    assert (read.reader_id, read.up_to_message_id) == (pair.bo.user_id, sent.message.id)
+
+
+async def test_catch_up_reads_the_conversations_once_for_all_missed_messages(
+    world: FakeWorld, pair: Pair
+) -> None:
+    other = uuid.uuid4()
+    world.database[MatchingState].matches[other] = StoredMatch(
+        other, MatchPair(pair.cy.user_id, pair.bo.user_id), world.clock.now()
+    )
+    first = await _send(world, pair.ada, pair, "first", key="a0")
+    expected = []
+    for n in range(6):
+        world.clock.advance(timedelta(seconds=1))
+        who, match_id = (pair.ada, pair.match_id) if n % 2 else (pair.cy, other)
+        sent = await (await world.get(SendMessage))(who, match_id, f"m{n}", f"k{n}")
+        expected.append(sent.message.id)
+    catch_up = await world.get(CatchUp)
+    reads: list[frozenset[uuid.UUID]] = []
+    original = catch_up.access.conversations
+
+    async def counting(match_ids):  # type: ignore[no-untyped-def]
+        reads.append(frozenset(match_ids))
+        return await original(match_ids)
+
+    object.__setattr__(catch_up.access, "conversations", counting)
+    missed = await catch_up(pair.bo, first.message.id)
+    assert [m.id for m in missed] == expected
+    assert reads == [frozenset({pair.match_id, other})]
+    # A closed conversation's messages are skipped, the open one's still come.
+    pair.unmatch()
+    missed = await (await world.get(CatchUp))(pair.bo, first.message.id)
+    assert [m.match_id for m in missed] == [other] * 3
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"0" * 64  # sniffed as JPEG; the fake processor re-encodes
+
+
+async def _send_photo(  # type: ignore[no-untyped-def]
+    world: FakeWorld, who: Principal, pair: Pair, key: str = "p1", caption: str | None = None
+):
+    send = await world.get(SendPhotoMessage)
+    return await send(who, pair.match_id, JPEG, caption, key)
+
+
+async def test_a_photo_message_goes_through_the_photo_pipeline_once(
+    world: FakeWorld, pair: Pair
+) -> None:
+    sent = await _send_photo(world, pair.ada, pair, caption="  Look  ")
+    assert sent.created
+    assert sent.message.body == "Look"
+    attachment = sent.message.attachment
+    assert attachment is not None
+    assert (attachment.kind, attachment.width, attachment.height) == ("photo", 800, 1000)
+    assert attachment.expires_at == world.clock.now() + timedelta(seconds=900)
+    [(key, (data, content_type))] = world.store.blobs.items()
+    assert key == f"{pair.ada.user_id}/messages/{sent.message.id}.jpg"
+    assert (data, content_type) == (b"re-encoded:" + JPEG, "image/jpeg")
+    assert world.processor.calls == 1
+    assert len(world.moderator.screened) == 1
+    assert world.fanout.to(pair.bo.user_id) == [MessageNew(message=sent.message)]
+
+    again = await _send_photo(world, pair.ada, pair)
+    assert not again.created
+    assert again.message.id == sent.message.id
+    assert world.processor.calls == 1  # a retry is answered before any image work
+    assert len(world.store.blobs) == 1
+
+    history = await (await world.get(ListMessages))(pair.bo, pair.match_id, None, None)
+    [item] = history.items
+    assert item.attachment is not None
+    assert item.attachment.url.startswith("memory://photos/")
+    link = await (await world.get(GetMessagePhoto))(pair.bo, pair.match_id, sent.message.id)
+    assert link.kind == "photo"
+    with pytest.raises(NotFound) as stranger:
+        await (await world.get(GetMessagePhoto))(pair.cy, pair.match_id, sent.message.id)
+    assert stranger.value.code == "match_not_found"
+    pair.unmatch()
+    with pytest.raises(NotFound) as closed:
+        await (await world.get(GetMessagePhoto))(pair.bo, pair.match_id, sent.message.id)
+    assert closed.value.code == "conversation_closed"
+
+
+async def test_a_refused_picture_stores_nothing(world: FakeWorld, pair: Pair) -> None:
+    world.moderator.reject_with("explicit_content", "Nudity is not allowed.")
+    with pytest.raises(ValidationFailed) as refused:
+        await _send_photo(world, pair.ada, pair)
+    assert (refused.value.errors[0].field, refused.value.errors[0].code) == (
+        "file",
+        "explicit_content",
+    )
+    send = await world.get(SendPhotoMessage)
+    with pytest.raises(ValidationFailed):
+        await send(pair.ada, pair.match_id, b"not an image", None, "p2")
+    assert world.store.blobs == {}
+    assert world.events(MessageSent) == []
+
+
+async def test_a_picture_whose_message_is_not_stored_is_removed(
+    world: FakeWorld, pair: Pair
+) -> None:
+    send = await world.get(SendPhotoMessage)
+    original = send.access.lock
+
+    async def closed_meanwhile(match_id: uuid.UUID):  # type: ignore[no-untyped-def]
+        # An unmatch committed after the first check, before the message is stored.
+        found = await original(match_id)
+        return replace(found, is_open=False)
+
+    object.__setattr__(send.access, "lock", closed_meanwhile)
+    with pytest.raises(NotFound) as closed:
+        await send(pair.ada, pair.match_id, JPEG, None, "p3")
+    assert closed.value.code == "conversation_closed"
+    assert world.processor.calls == 1  # the picture was processed and stored ...
+    assert world.store.blobs == {}  # ... and removed again
+
+
+async def test_a_scam_caption_holds_the_photo_for_review(world: FakeWorld, pair: Pair) -> None:
+    sent = await _send_photo(world, pair.ada, pair, caption="Please buy me gift cards for rent")
+    assert sent.message.status == "held"
+    assert world.fanout.to(pair.bo.user_id) == []
+    with pytest.raises(NotFound) as hidden:
+        await (await world.get(GetMessagePhoto))(pair.bo, pair.match_id, sent.message.id)
+    assert hidden.value.code == "message_not_found"

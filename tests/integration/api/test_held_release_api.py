@@ -1,0 +1,75 @@
+"""A held message a moderator dismisses reaches its recipient (history and socket);
+another decision keeps it hidden. SQLite and PostgreSQL + Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from contextlib import ExitStack
+
+import pytest
+
+from saltbitter.application.safety.moderation import ChangeRole
+from saltbitter.entrypoints.composition import build_container, stop_container
+from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import Member, matched_pair, member, next_event, open_socket
+from support.live_api import Api
+
+SCAM = "Please buy me gift cards, I need money for rent"
+
+
+def _moderator(api: Api, settings: Settings) -> dict[str, str]:
+    email = api.verified_member()
+
+    async def grant() -> None:
+        container = await build_container(settings)
+        try:
+            async with container() as scope:
+                await (await scope.get(ChangeRole))(email, "moderator", granted=True)
+        finally:
+            await stop_container(container)
+
+    asyncio.run(grant())
+    return api.bearer(api.login(email))
+
+
+def _history(api: Api, who: Member, match_id: str) -> list[dict[str, object]]:
+    response = api.http.get(f"/api/v1/matches/{match_id}/messages", headers=who.headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+@pytest.mark.parametrize("action", ["dismiss", "warn"])
+def test_a_dismissed_held_message_is_released_to_the_recipient(
+    api: Api, backend_settings: Settings, action: str
+) -> None:
+    moderator = _moderator(api, backend_settings)
+    ada, bo, match_id = matched_pair(api)
+    sent = api.http.post(
+        f"/api/v1/matches/{match_id}/messages",
+        json={"body": SCAM, "client_message_id": uuid.uuid4().hex},
+        headers=ada.headers,
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["status"] == "held"
+    message_id = sent.json()["id"]
+    assert _history(api, bo, match_id) == []
+
+    with ExitStack() as stack:
+        socket = open_socket(stack, str(api.http.base_url).rstrip("/"), bo.token)
+        resolved = api.http.post(
+            f"/api/v1/moderation/messages/{message_id}/resolve",
+            json={"action": action, "note": "Checked."},
+            headers=moderator,
+        )
+        assert resolved.status_code == 200, resolved.text
+        if action == "dismiss":
+            pushed = next_event(socket, "message.new")["message"]
+            assert (pushed["id"], pushed["status"]) == (message_id, "sent")
+    seen = [item["id"] for item in _history(api, bo, match_id)]
+    assert seen == ([message_id] if action == "dismiss" else [])
+    stranger = member(api, "woman", "man")
+    assert (
+        api.http.get(f"/api/v1/matches/{match_id}/messages", headers=stranger.headers).status_code
+        == 404
+    )
