@@ -465,7 +465,10 @@ async def test_a_dismissed_held_message_is_released_to_its_recipient_once(
     inbox = await (await world.get(ListConversations))(pair.bo, None)
     assert inbox.items[0].unread_count == 1
     # Delivery and resume treat it as any delivered message from now on.
-    assert await (await world.get(AcknowledgeDelivery))(pair.bo.user_id, message.id)
+    acknowledged = await (await world.get(AcknowledgeDelivery))(
+        [DeliveryReceipt(message.id, pair.bo.user_id)]
+    )
+    assert acknowledged == [message.id]
 
 
 @pytest.mark.parametrize("action", ["warn", "suspend", "ban"])
