@@ -50,6 +50,7 @@ PUBLIC = {
     "requestPasswordReset": "answers alike whether or not the address exists",
     "confirmPasswordReset": "the emailed code is the credential",
     "getPhotoFile": "a signed, expiring link: the signature is the credential",
+    "archiveFile": "a signed, expiring link to a data export: the signature is the credential",
     "listPlans": "prices are public",
     "liveness": "the load balancer's probe",
     "readiness": "the load balancer's probe",
@@ -63,6 +64,11 @@ NOT_OWNED = {
     ("getInstrument", "key"): "instruments are public questionnaires",
     ("practice", "persona_id"): "the AI personas are shared, not owned",
     ("getPhotoFile", "key"): "public by signature (above)",
+    ("archiveFile", "key"): "public by signature (above)",
+    ("showEvent", "event_id"): "community events are open to every member",
+    ("registerForEvent", "event_id"): "registers the caller, for an event open to all",
+    ("cancelRegistration", "event_id"): "cancels the caller's own registration only",
+    ("rateEvent", "event_id"): "rates as the caller, an attendee or refused",
 }
 
 
@@ -150,6 +156,7 @@ def owner(api: Api) -> Owner:
             headers=ada.headers,
         )
     )
+    export = _ok(http.post("/api/v1/me/data-export", headers=ada.headers))
     _ok(http.put("/api/v1/me/consents/ai_features", json={"granted": True}, headers=ada.headers))
     _ok(http.post("/api/v1/ai/practice/shy/messages", json={"body": "Hi"}, headers=ada.headers))
     conversations = _ok(http.get("/api/v1/ai/history", headers=ada.headers))["items"]
@@ -177,6 +184,9 @@ def owner(api: Api) -> Owner:
             "conversation_id": conversations[0]["id"],
             "report_id": report["id"],
             "appeal_id": str(uuid.uuid4()),  # only the reported member may appeal
+            "request_id": export["request_id"],
+            # Events are shared; only admins change them (the intruder is none).
+            "event_id": str(uuid.uuid4()),
             "user_id": ada.user_id,
             "purpose": "ai_features",
             "key": "ecr-r",
@@ -194,6 +204,8 @@ def _body(operation_id: str, owner: Owner) -> dict[str, Any] | None:
         "resolveReport": {"action": "dismiss", "note": "x"},
         "resolveHeldMessage": {"action": "dismiss", "note": "x"},
         "resolveAppeal": {"upheld": True, "note": "x"},
+        "changeEvent": {"title": "Taken over"},
+        "markAttendance": {"member_ids": [ids["user_id"]]},
         "icebreakers": {"match_id": ids["match_id"]},
         "draftFeedback": {"match_id": ids["match_id"], "draft": "Hey, how was your week?"},
         "scheduleCheckIn": {
@@ -254,12 +266,20 @@ def test_another_member_cannot_reach_the_first_members_objects(
             continue
         unknown = [name for name in owned if name not in owner.ids]
         assert not unknown, f"{operation_id}: whose object is {unknown}? add it to the matrix"
-        response = api.http.request(
-            method,
-            _path(path, operation, owner.ids),
-            json=_body(operation_id, owner),
-            headers=intruder.headers,
-        )
+        if operation_id == "sendPhoto":  # multipart, as a real client sends it
+            response = api.http.post(
+                _path(path, operation, owner.ids),
+                files={"file": ("p.jpg", generated_photo(3, size=(300, 300)), "image/jpeg")},
+                data={"client_message_id": uuid.uuid4().hex},
+                headers=intruder.headers,
+            )
+        else:
+            response = api.http.request(
+                method,
+                _path(path, operation, owner.ids),
+                json=_body(operation_id, owner),
+                headers=intruder.headers,
+            )
         assert response.status_code in {403, 404}, (method, path, response.text)
         checked.append(operation_id)
     assert len(checked) >= 12, checked
