@@ -1,10 +1,12 @@
 """Community events over HTTP against SQLite and PostgreSQL + Redis: admin-only routes,
-registration and the waitlist, paid events, cancellation emails, attendance and surveys,
-and every member route refusing what is not the caller's."""
+registration and the waitlist, paid events and tickets bought through /purchases (paid
+on the embedded stand-in or by a signed webhook), cancellation emails, attendance and
+surveys, and every member route refusing what is not the caller's."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -14,11 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from dishka import AsyncContainer
-from sqlalchemy import Executable, update
+from sqlalchemy import Executable, func, select, update
 
 from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.tables import users
-from saltbitter.adapters.sqlalchemy.tables_events import community_events
+from saltbitter.adapters.sqlalchemy.tables_events import community_events, event_tickets
+from saltbitter.adapters.stripe import sign_payload
 from saltbitter.application.safety.moderation import ChangeRole
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
@@ -220,6 +223,110 @@ def test_paid_events_need_a_ticket_or_the_plans_allowance(
     assert allowed.status_code == 201, allowed.text
     assert allowed.json()["admission"] == "allowance"
     _problem(_register(api, member, other_paid), 409, "ticket_required")
+
+
+def _tickets_held(settings: Settings, event_id: str) -> int:
+    async def run() -> int:
+        engine = create_engine_for(settings.effective_database_url)
+        try:
+            async with engine.connect() as connection:
+                query = select(func.count()).where(event_tickets.c.event_id == uuid.UUID(event_id))
+                return int((await connection.execute(query)).scalar_one())
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _buy_ticket(api: Api, who: Member, event_id: str, **body: Any) -> dict[str, Any]:
+    answer = api.http.post(
+        "/api/v1/purchases",
+        json={"item": "event_ticket", "event_id": event_id, **body},
+        headers=who.headers,
+    )
+    assert answer.status_code == 201, answer.text
+    return dict(answer.json())
+
+
+def _signed_success(api: Api, settings: Settings, purchase_id: str) -> dict[str, Any]:
+    """payment_intent.succeeded for the purchase's intent, as Stripe signs and sends it."""
+    state = json.loads((settings.data_dir / "payments-test-mode.json").read_text("utf-8"))
+    intent = next(
+        i for i in state["payment_intents"].values() if i["metadata"]["purchase_id"] == purchase_id
+    )
+    return {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "object": "event",
+        "type": "payment_intent.succeeded",
+        "created": int(time.time()),
+        "data": {"object": {**intent, "status": "succeeded"}},
+    }
+
+
+def _deliver(api: Api, settings: Settings, event: dict[str, Any]) -> None:
+    payload = json.dumps(event).encode()
+    signature = sign_payload(payload, settings.effective_stripe_webhook_secret(), int(time.time()))
+    answer = api.http.post(
+        "/webhooks/stripe",
+        content=payload,
+        headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def _registered_once_granted(api: Api, who: Member, event_id: str) -> httpx.Response:
+    """Register as soon as the ticket job (run after the payment, off the request) granted."""
+    deadline = time.monotonic() + 15
+    while True:
+        answer = _register(api, who, event_id)
+        if answer.status_code != 409 or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.05)
+
+
+def test_a_ticket_paid_by_webhook_opens_its_paid_event_once_and_no_other(
+    api: Api, backend_settings: Settings
+) -> None:
+    admin = _admin(api, backend_settings)
+    event_a = _create(api, admin, price_cents=1500, title="Ticketed A")["event_id"]
+    event_b = _create(api, admin, price_cents=1500, title="Ticketed B")["event_id"]
+    member = _member(api)
+    _problem(_register(api, member, event_a), 409, "ticket_required")
+
+    started = _buy_ticket(api, member, event_a)  # no method: the client confirms
+    assert (started["status"], started["amount_cents"]) == ("pending", 1500)
+    success = _signed_success(api, backend_settings, started["purchase_id"])
+    for _ in range(3):  # Stripe redelivers: one ticket all the same
+        _deliver(api, backend_settings, success)
+    _deliver(api, backend_settings, _signed_success(api, backend_settings, started["purchase_id"]))
+
+    registered = _registered_once_granted(api, member, event_a)
+    assert registered.status_code == 201, registered.text
+    assert (registered.json()["status"], registered.json()["admission"]) == (
+        "registered",
+        "ticket",
+    )
+    assert _tickets_held(backend_settings, event_a) == 1
+    _problem(_register(api, member, event_b), 409, "ticket_required")
+    assert _tickets_held(backend_settings, event_b) == 0
+
+
+def test_a_ticket_paid_on_the_test_payment_page_opens_the_event(
+    api: Api, backend_settings: Settings
+) -> None:
+    admin = _admin(api, backend_settings)
+    event_id = _create(api, admin, price_cents=1500, title="Ticketed C")["event_id"]
+    member = _member(api)
+    started = _buy_ticket(api, member, event_id, payment_method_id="pm_card_threeDSecureRequired")
+    assert started["status"] == "requires_action"
+    page = httpx.URL(started["test_confirm_url"]).path
+    assert api.http.post(f"{page}/pay").status_code == 200
+
+    registered = _registered_once_granted(api, member, event_id)
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["admission"] == "ticket"
+    shown = api.http.get(f"/api/v1/events/{event_id}", headers=member.headers).json()
+    assert shown["my_registration"]["admission"] == "ticket"
 
 
 def test_attendance_and_one_survey_by_attendees_only(api: Api, backend_settings: Settings) -> None:

@@ -164,8 +164,9 @@ class SurveyStore(Protocol):
 
 
 class EventTickets(Protocol):
-    """Tickets members bought for paid events. Purchases are another capability's; its
-    payment webhook grants the ticket here (docs/events.md, "Tickets")."""
+    """Tickets members bought for paid events. Purchases are another capability's: the
+    events job on its ``PurchaseSucceeded`` grants the ticket here (docs/events.md,
+    "Tickets bought through payments")."""
 
     @abstractmethod
     async def holds_ticket(self, member_id: UserId, event_id: UUID) -> bool: ...

@@ -1,5 +1,5 @@
 """Wiring of the events capability (issue 11): community events, registrations and
-waitlists, reminders, attendance and surveys."""
+waitlists, reminders, attendance and surveys, and tickets bought through payments."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ from saltbitter.application.events.reminders import (
     SendEventEmail,
     SendEventReminders,
 )
+from saltbitter.application.events.tickets import GrantPurchasedTicket
+from saltbitter.application.payments.events import PurchaseSucceeded
 from saltbitter.application.ports.community_events import (
     EventMembers,
     EventStore,
@@ -74,6 +76,7 @@ class EventsProvider(Provider):
         SubmitSurvey,
         SendEventReminders,
         SendEventEmail,
+        GrantPurchasedTicket,
     )
 
 
@@ -83,6 +86,10 @@ async def _send_email(scope: AsyncContainer, notice: EventNotice) -> object:
 
 async def _send_reminders(scope: AsyncContainer, _: None) -> object:
     return await (await scope.get(SendEventReminders))()
+
+
+async def _grant_purchased_ticket(scope: AsyncContainer, purchase: PurchaseSucceeded) -> object:
+    return await (await scope.get(GrantPurchasedTicket))(purchase)
 
 
 def _every_minute() -> Any:
@@ -102,10 +109,12 @@ CAPABILITY = Capability(
         EventCancelledForMember: (topics.SEND_EVENT_EMAIL,),
         WaitlistPromoted: (topics.SEND_EVENT_EMAIL,),
         EventReminderDue: (topics.SEND_EVENT_EMAIL,),
+        PurchaseSucceeded: (topics.GRANT_PURCHASED_TICKET,),
     },
     jobs={
         topics.SEND_EVENT_EMAIL: Job(_send_email),
         topics.SEND_REMINDERS: Job(_send_reminders),
+        topics.GRANT_PURCHASED_TICKET: Job(_grant_purchased_ticket),
     },
     beat_schedule={
         "events-reminders-every-minute": {
