@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from saltbitter.application.events.admin import event_not_found, promote
-from saltbitter.application.events.cursors import decode_time, encode_time
 from saltbitter.application.events.views import (
     EventsPage,
     EventView,
@@ -29,6 +28,7 @@ from saltbitter.application.ports.community_events import (
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.transaction import Transaction
+from saltbitter.application.shared.cursors import decode_time, encode_time
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied
 from saltbitter.domain.events import (

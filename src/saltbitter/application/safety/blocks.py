@@ -8,9 +8,9 @@ from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.safety import Block, BlockStore, MemberDirectory
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
-from saltbitter.application.safety.cursors import decode_time, encode_time
 from saltbitter.application.safety.events import MemberBlocked, MemberUnblocked
 from saltbitter.application.safety.views import BlocksPage, BlockView
+from saltbitter.application.shared.cursors import decode_time, encode_time
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import NotFound
 from saltbitter.domain.safety import ensure_not_self

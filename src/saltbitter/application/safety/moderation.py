@@ -25,7 +25,6 @@ from saltbitter.application.ports.safety import (
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.safety.audit import record
-from saltbitter.application.safety.cursors import decode_offset, encode_offset
 from saltbitter.application.safety.events import (
     HeldMessageReleased,
     MemberBanned,
@@ -40,6 +39,7 @@ from saltbitter.application.safety.views import (
     QueuePage,
     ResolvedReportView,
 )
+from saltbitter.application.shared.cursors import decode_offset, encode_offset
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.accounts import EmailAddress
 from saltbitter.domain.errors import NotFound, PermissionDenied, ValidationFailed

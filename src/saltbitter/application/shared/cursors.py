@@ -1,4 +1,5 @@
-"""Opaque page cursors of the event lists: a keyset (time, id)."""
+"""Opaque page cursors of member-facing lists (blocks, events, the moderation queue):
+a keyset (time, id) or an offset. Clients pass back the `next_cursor` they were given."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from uuid import UUID
 
 from saltbitter.domain.errors import ValidationFailed
 
-__all__ = ["decode_time", "encode_time"]
+__all__ = ["decode_offset", "decode_time", "encode_offset", "encode_time"]
 
 
 def _invalid() -> ValidationFailed:
@@ -42,3 +43,16 @@ def decode_time(cursor: str) -> tuple[datetime, UUID]:
     if at.utcoffset() is None:
         raise _invalid()
     return at, key
+
+
+def encode_offset(offset: int) -> str:
+    return _encode(f"o{offset}")
+
+
+def decode_offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    text = _decode(cursor)
+    if not text.startswith("o") or not text[1:].isdigit():
+        raise _invalid()
+    return int(text[1:])
