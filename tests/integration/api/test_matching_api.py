@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from saltbitter.adapters.sqlalchemy import SqlaUserRepository, StagedConnection, create_engine_for
-from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
+from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
 from support.live_api import Api
 
@@ -62,19 +63,22 @@ def _man(api: Api, **profile: Any) -> Member:
 
 
 def _set_tier(settings: Settings, user_id: str, tier: Tier) -> None:
+    """Change the tier as payments does: through the production container, whose
+    transaction renews the member's principal stamp after the commit (ADR 0032), so the
+    running server sees the new tier on the next request."""
+
     async def work() -> None:
-        engine = create_engine_for(settings.effective_database_url)
-        db = StagedConnection(engine)
+        container = await build_container(settings)
         try:
-            users, transaction = SqlaUserRepository(db), SqlaTransaction(db)
-            async with transaction:
-                user = await users.get(UserId(uuid.UUID(user_id)))
-                assert user is not None
-                await users.save(replace(user, tier=tier))
-                await transaction.commit()
+            async with container() as scope:
+                users = await scope.get(UserRepository)
+                async with await scope.get(Transaction) as transaction:
+                    user = await users.get(UserId(uuid.UUID(user_id)))
+                    assert user is not None
+                    await users.save(replace(user, tier=tier))
+                    await transaction.commit()
         finally:
-            await db.close()
-            await engine.dispose()
+            await stop_container(container)
 
     asyncio.run(work())
 
