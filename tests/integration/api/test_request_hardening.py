@@ -26,7 +26,14 @@ DEEP = "[" * 1000 + "]" * 1000  # 2 KB, deeper than the interpreter's recursion 
 MiB = 1024 * 1024
 METHODS = ("get", "put", "post", "delete", "patch")
 # Operations that need no token live only here; anything else must declare BearerToken.
-PUBLIC_PREFIXES = ("/api/v1/auth/", "/health/", "/api/v1/photo-files/", "/api/v1/plans")
+# Signed links (photos, data exports) carry their permission in the signature.
+PUBLIC_PREFIXES = (
+    "/api/v1/auth/",
+    "/health/",
+    "/api/v1/photo-files/",
+    "/api/v1/export-files/",
+    "/api/v1/plans",
+)
 # The JSON routes that once decoded a stranger's body before answering 401.
 PROTECTED_JSON_ROUTES = (
     ("PUT", "/api/v1/me/profile"),
