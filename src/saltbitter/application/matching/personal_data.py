@@ -23,9 +23,13 @@ PERSONAL_DATA = PersonalData(
         PersonalTable(
             "matches",
             ("user_low", "user_high", "unmatched_by"),
-            Erasure.DELETE,
-            "A match is shared, but it only means anything while both members exist; "
-            "the other member loses it as if unmatched.",
+            Erasure.ANONYMISE,
+            "A match is shared: an open one stays with the member's side cleared, so the "
+            "other member keeps reading the conversation's history, shown with a deleted "
+            "member (ADR 0036); it is closed for good. A closed (unmatched) match goes, "
+            "as its history is hidden from both anyway; so does a match naming nobody.",
+            kept_if={"unmatched_at": (None,)},
+            deleted_when_unnamed=("user_low", "user_high"),
         ),
         PersonalTable(
             "daily_set_runs",
