@@ -258,7 +258,10 @@ class InMemoryMatchingPersonalData(_Holder):
         for mid in matches:
             match = state.matches[mid]
             other = match.pair.other(member) if member in match.pair else None
-            if match.active and other is not None and other != DELETED_MEMBER:
+            blocked = {(member, other), (other, member)} & set(
+                self._connection.state(SafetyState).blocks
+            )
+            if match.active and other is not None and other != DELETED_MEMBER and not blocked:
                 state.matches[mid] = dataclasses.replace(
                     match, pair=MatchPair(DELETED_MEMBER, other)
                 )
@@ -357,7 +360,9 @@ class InMemoryConversationsPersonalData(_Holder):
         for message in [
             m for m in state.messages.values() if member in (m.sender_id, m.recipient_id)
         ]:
-            if not message.decision.delivers:
+            blocks = self._connection.state(SafetyState).blocks
+            pair = (message.sender_id, message.recipient_id)
+            if not message.decision.delivers or pair in blocks or pair[::-1] in blocks:
                 touched += 1
                 del state.messages[message.id]
                 if message.attachment is not None:

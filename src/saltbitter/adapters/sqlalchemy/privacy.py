@@ -20,10 +20,12 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
+    exists,
     false,
     inspect,
     or_,
     select,
+    true,
     update,
 )
 
@@ -34,6 +36,7 @@ from saltbitter.application.ports.privacy import (
     ErasureReport,
     ExportedRow,
     MemberExport,
+    PairedIn,
     PersonalData,
     PersonalDataHolder,
     PersonalTable,
@@ -115,9 +118,11 @@ class SqlaPersonalData(PersonalDataHolder):
         blob_keys: list[str],
     ) -> int:
         touched = 0
-        if declared.kept_if:
+        if declared.kept_if or declared.dropped_if_paired_in:
             kept = and_(
-                *(_one_of(table, name, allowed) for name, allowed in declared.kept_if.items())
+                true(),
+                *(_one_of(table, name, allowed) for name, allowed in declared.kept_if.items()),
+                *(~_paired(table, paired) for paired in declared.dropped_if_paired_in),
             )
             dropped = and_(naming, ~kept)
             blob_keys.extend(await self._blob_keys(declared, dropped))
@@ -171,6 +176,15 @@ class SqlaPersonalData(PersonalDataHolder):
         parent_rows = self._owned(parent, member) if own else self._naming(parent, member)
         keys = select(parent_table.c[via.key]).where(parent_rows)
         return metadata.tables[declared.name].c[via.column].in_(keys)
+
+
+def _paired(table: Table, paired: PairedIn) -> ColumnElement[bool]:
+    other = metadata.tables[paired.table]
+    first, second = (other.c[name] for name in paired.columns)
+    low, high = (table.c[name] for name in paired.pair)
+    return exists().where(
+        or_(and_(first == low, second == high), and_(first == high, second == low))
+    )
 
 
 def _one_of(table: Table, name: str, allowed: tuple[str | None, ...]) -> ColumnElement[bool]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
-from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
+from saltbitter.application.ports.privacy import Erasure, PairedIn, PersonalData, PersonalTable
 from saltbitter.domain.conversations import ModerationDecision
 
 __all__ = ["PERSONAL_DATA"]
@@ -20,7 +20,8 @@ PERSONAL_DATA = PersonalData(
             "from a deleted member, without its body or picture (the member's own words "
             "go, the picture's key is reported); one they received stays the other "
             "member's, with the recipient cleared. Held and blocked messages go (a report "
-            "keeps its own copy); so does a message left naming nobody, and every message "
+            "keeps its own copy), and so does every message between two members with a "
+            "block between them; so does a message left naming nobody, and every message "
             "of a closed match goes with it (its foreign key cascades).",
             blob_key_column="attachment_key",
             # Only what the other member could see stays (held and blocked go).
@@ -35,6 +36,11 @@ PERSONAL_DATA = PersonalData(
                     "attachment_type": None,
                 }
             },
+            # A blocked conversation's history was hidden from both: it goes (with the
+            # pictures' keys reported), as its match does.
+            dropped_if_paired_in=(
+                PairedIn("blocks", ("blocker_id", "blocked_id"), ("sender_id", "recipient_id")),
+            ),
             deleted_when_unnamed=("sender_id", "recipient_id"),
         ),
     ),

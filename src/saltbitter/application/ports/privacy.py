@@ -22,6 +22,7 @@ __all__ = [
     "ErasureReport",
     "ExportedRow",
     "MemberExport",
+    "PairedIn",
     "PersonalData",
     "PersonalDataHolder",
     "PersonalDataHolders",
@@ -58,6 +59,17 @@ class ReachedThrough:
 
 
 @dataclass(frozen=True, slots=True)
+class PairedIn:
+    """Rows of a table naming two members (``pair``) that another table (``table``)
+    also names together in ``columns``, either way round (a match whose members have a
+    block between them)."""
+
+    table: str
+    columns: tuple[str, str]
+    pair: tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class PersonalTable:
     """One table holding member data.
 
@@ -88,6 +100,9 @@ class PersonalTable:
     # ANONYMISE only. Rows naming the member are kept only when every column here holds
     # one of the listed values (None: SQL null); the others are deleted.
     kept_if: Mapping[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # ANONYMISE only. Rows naming the member whose pair is also in one of these tables
+    # are deleted rather than kept (a blocked conversation's history stays hidden).
+    dropped_if_paired_in: tuple[PairedIn, ...] = ()
     # ANONYMISE only. When a member column is cleared, these columns of the same rows
     # are overwritten too (the member's own words in a message they sent).
     cleared_with: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)

@@ -535,8 +535,10 @@ class PersonalDataContract:
         assert by_capability["matching"].rows["swipes"] == 4
         assert by_capability["notifications"].rows["notifications"] == 2
         assert by_capability["conversations"].rows["messages"] == 2
-        # The picture other sent me stays: the message is other's history (ADR 0036).
-        assert by_capability["conversations"].blob_keys == ()
+        # I had blocked other: our conversation's history was hidden from both, so it
+        # goes with the match (ADR 0036), and the picture other sent me with it.
+        [picture] = by_capability["conversations"].blob_keys
+        assert picture.startswith(f"{world.other}/messages/")
         other = _counts(await self._export(request_scope, world.other))
         assert other == {
             "users": 1,
@@ -548,13 +550,13 @@ class PersonalDataContract:
             "photos": 1,
             "assessments": 1,
             "swipes": 1,  # third's like survives
-            "matches": 1,  # kept for its history, with my side cleared (ADR 0036)
+            "matches": 0,  # blocked: no history to keep (ADR 0036)
             "daily_set_runs": 1,
             "daily_set_entries": 1,  # third stays in other's set, I leave it
             "discover_allotments": 1,
             "notifications": 1,
             "scheduled_emails": 1,
-            "messages": 2,  # other's history: theirs, and mine without a body
+            "messages": 0,  # the blocked conversation went with the match
             "ai_messages": 1,
             "ai_conversations": 1,
             "ai_quota_usage": 1,
@@ -579,6 +581,7 @@ class PersonalDataContract:
         self, request_scope: RequestScope, references: ReferenceScan
     ) -> None:
         world = await seed_world(request_scope)
+        await self._unblock(request_scope, world.me, world.other)
         my_photo_message = uuid4()
         my_picture = message_photo_key(world.me, my_photo_message)
         async with request_scope() as r:
@@ -646,10 +649,18 @@ class PersonalDataContract:
         # It is no match any more: only the conversation's history stays.
         assert list(matches) == []
 
+    async def _unblock(self, request_scope: RequestScope, blocker: UserId, blocked: UserId) -> None:
+        async with request_scope() as r:
+            transaction, blocks = await r.get(Transaction), await r.get(BlockStore)
+            async with transaction:
+                assert await blocks.remove(blocker, blocked)
+                await transaction.commit()
+
     async def test_erasing_both_members_leaves_nothing_of_their_match(
         self, request_scope: RequestScope
     ) -> None:
         world = await seed_world(request_scope)
+        await self._unblock(request_scope, world.me, world.other)
         await self._erase(request_scope, world.me)
         await self._erase(request_scope, world.other)
         async with request_scope() as r:
