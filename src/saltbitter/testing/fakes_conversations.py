@@ -28,7 +28,7 @@ from saltbitter.domain.conversations import (
     screen_text,
 )
 from saltbitter.domain.errors import Conflict, Unavailable
-from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.shared import DELETED_MEMBER, Tier, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.fakes_safety import SafetyState
@@ -41,6 +41,7 @@ __all__ = [
     "InMemoryMessageRepository",
     "InMemoryRealtimeFanout",
     "conversation_is_open",
+    "history_kept",
 ]
 
 
@@ -49,7 +50,12 @@ class ConversationsState:
     messages: dict[UUID, Message] = field(default_factory=dict)
 
     def check(self) -> None:
-        keys = [(m.sender_id, m.client_message_id) for m in self.messages.values()]
+        # An erased sender is null in SQL, and nulls never collide.
+        keys = [
+            (m.sender_id, m.client_message_id)
+            for m in self.messages.values()
+            if m.sender_id != DELETED_MEMBER
+        ]
         if len(keys) != len(set(keys)):
             raise Conflict("The message exists already.", code="message_exists")
 
@@ -66,7 +72,14 @@ def conversation_is_open(
         and user.status is AccountStatus.PENDING_DELETION
         for member in (first, second)
     )
-    return match.active and not blocked and not leaving
+    erased = DELETED_MEMBER in match.pair
+    return match.active and not blocked and not leaving and not erased
+
+
+def history_kept(match: StoredMatch) -> bool:
+    """The in-memory twin of the SQL ``history_kept``: one member erased while the match
+    was open (ADR 0036)."""
+    return match.active and DELETED_MEMBER in match.pair
 
 
 def _cursor(message: Message) -> MessageCursor:
@@ -209,6 +222,7 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
                 self._connection.state(SafetyState),
                 self._connection.state(AccountsState),
             ),
+            history_kept(match),
         )
 
     async def lock(self, match_id: UUID) -> ConversationMembers | None:
@@ -238,13 +252,14 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
         safety = self._connection.state(SafetyState)
         summaries = []
         for match in self._connection.state(MatchingState).matches.values():
-            if member not in match.pair or not conversation_is_open(
-                match, safety, self._connection.state(AccountsState)
+            if member not in match.pair or not (
+                conversation_is_open(match, safety, self._connection.state(AccountsState))
+                or history_kept(match)
             ):
                 continue
             other = match.pair.other(member)
             user = users.get(other)
-            if user is None:
+            if user is None and other != DELETED_MEMBER:
                 continue
             mine = [
                 m
@@ -260,7 +275,7 @@ class InMemoryConversationAccess(_OnConversations, ConversationAccess):
             summaries.append(
                 ConversationSummary(
                     match.id,
-                    ConversationPeer(other, user.display_name),
+                    ConversationPeer.of(other, None if user is None else user.display_name),
                     last,
                     unread,
                     match.created_at if last is None else last.created_at,

@@ -37,7 +37,7 @@ from saltbitter.domain.compatibility import (
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
 from saltbitter.domain.profiles import ModerationStatus
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import DELETED_MEMBER, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.fakes_profiles import ProfilesState
@@ -180,6 +180,8 @@ class InMemoryCandidateReader(_OnMatching, CandidateReader):
             note(actor, target, "viewer_liked" if liked else "viewer_passed")
             note(target, actor, "candidate_liked" if liked else "candidate_passed")
         for match in self._state.matches.values():
+            if DELETED_MEMBER in match.pair:  # kept only for its history (ADR 0036)
+                continue
             note(match.pair.first, match.pair.second, "matched")
             note(match.pair.second, match.pair.first, "matched")
         return [(viewer, other, PairHistory(**flags)) for (viewer, other), flags in facts.items()]
@@ -234,7 +236,11 @@ class InMemoryMatchStore(_OnMatching, MatchStore):
     async def active_matches(
         self, user: UserId, limit: int, before: tuple[datetime, UUID] | None = None
     ) -> Sequence[StoredMatch]:
-        mine = [m for m in self._state.matches.values() if user in m.pair and m.active]
+        mine = [
+            m
+            for m in self._state.matches.values()
+            if user in m.pair and m.active and DELETED_MEMBER not in m.pair
+        ]
         if before is not None:
             mine = [m for m in mine if (m.created_at, m.id) < before]
         mine.sort(key=lambda m: (m.created_at, m.id), reverse=True)

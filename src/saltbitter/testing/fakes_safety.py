@@ -37,7 +37,7 @@ from saltbitter.domain.safety import (
     is_escalated,
     queue_key,
 )
-from saltbitter.domain.shared import Role, UserId
+from saltbitter.domain.shared import DELETED_MEMBER, Role, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_matching import MatchingState
 from saltbitter.testing.memory import InMemoryRepository
@@ -305,6 +305,8 @@ class InMemorySafetyMatches(InMemoryRepository, SafetyMatches):
     async def partner(self, member_id: UserId, match_id: UUID) -> UserId | None:
         match = self._connection.state(MatchingState).matches.get(match_id)
         if match is None or not match.active or member_id not in match.pair:
+            return None
+        if DELETED_MEMBER in match.pair:  # the partner was erased (ADR 0036)
             return None
         return match.pair.other(member_id)
 

@@ -32,7 +32,8 @@ from saltbitter.application.ports.privacy import (
 from saltbitter.application.privacy.personal_data import PERSONAL_DATA as PRIVACY
 from saltbitter.application.profiles.personal_data import PERSONAL_DATA as PROFILES
 from saltbitter.application.safety.personal_data import PERSONAL_DATA as SAFETY
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.matching import MatchPair
+from saltbitter.domain.shared import DELETED_MEMBER, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_ai import AiState
 from saltbitter.testing.fakes_assessments import AssessmentsState
@@ -69,7 +70,8 @@ def plain(value: object) -> object:
     if isinstance(value, Enum):
         return plain(value.value)
     if isinstance(value, UUID):
-        return str(value)
+        # An erased member is null in SQL (ADR 0036).
+        return None if value == DELETED_MEMBER else str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -247,11 +249,26 @@ class InMemoryMatchingPersonalData(_Holder):
         swipes = [pair for pair in state.swipes if member in pair]
         for pair in swipes:
             del state.swipes[pair]
+        # Open matches keep the other member's side (ADR 0036); closed ones and those
+        # left naming nobody go, with their messages (the SQL foreign key cascades).
         matches = [
             mid for mid, m in state.matches.items() if member in m.pair or m.unmatched_by == member
         ]
+        conversations = self._connection.state(ConversationsState)
         for mid in matches:
+            match = state.matches[mid]
+            other = match.pair.other(member) if member in match.pair else None
+            blocked = {(member, other), (other, member)} & set(
+                self._connection.state(SafetyState).blocks
+            )
+            if match.active and other is not None and other != DELETED_MEMBER and not blocked:
+                state.matches[mid] = dataclasses.replace(
+                    match, pair=MatchPair(DELETED_MEMBER, other)
+                )
+                continue
             del state.matches[mid]
+            for message in [m for m in conversations.messages.values() if m.match_id == mid]:
+                del conversations.messages[message.id]
         runs = entries = 0
         for key, daily in list(state.daily_sets.items()):
             if key[0] == member:
@@ -334,12 +351,39 @@ class InMemoryConversationsPersonalData(_Holder):
         }
 
     async def erase(self, member: UserId) -> ErasureReport:
+        # As the declaration says (ADR 0036): held and blocked messages go; a delivered
+        # message the member sent stays without body or picture, one they received
+        # stays the other member's; a message left naming nobody goes.
         state = self._connection.state(ConversationsState)
-        gone = [m for m in state.messages.values() if member in (m.sender_id, m.recipient_id)]
-        for message in gone:
-            del state.messages[message.id]
-        pictures = [m.attachment.key for m in gone if m.attachment is not None]
-        return self._report({"messages": len(gone)}, pictures)
+        touched = 0
+        pictures: list[str] = []
+        for message in [
+            m for m in state.messages.values() if member in (m.sender_id, m.recipient_id)
+        ]:
+            blocks = self._connection.state(SafetyState).blocks
+            pair = (message.sender_id, message.recipient_id)
+            if not message.decision.delivers or pair in blocks or pair[::-1] in blocks:
+                touched += 1
+                del state.messages[message.id]
+                if message.attachment is not None:
+                    pictures.append(message.attachment.key)
+                continue
+            kept = message
+            if message.sender_id == member:
+                touched += 1
+                if message.attachment is not None:
+                    pictures.append(message.attachment.key)
+                kept = dataclasses.replace(
+                    kept, sender_id=DELETED_MEMBER, body="", reasons=(), attachment=None
+                )
+            if message.recipient_id == member:
+                touched += 1
+                kept = dataclasses.replace(kept, recipient_id=DELETED_MEMBER)
+            if kept.sender_id == kept.recipient_id == DELETED_MEMBER:
+                del state.messages[message.id]
+            else:
+                state.messages[message.id] = kept
+        return self._report({"messages": touched}, pictures)
 
 
 class InMemoryAiPersonalData(_Holder):

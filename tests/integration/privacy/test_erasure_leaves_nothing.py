@@ -51,7 +51,8 @@ RETAINED = frozenset(
     for table in declaration.tables
     if table.erasure is Erasure.ANONYMISE
 )
-"""Tables whose rows the law makes us keep, anonymised (payment records)."""
+"""Tables whose rows stay anonymised: payment records (the law), and matches and
+messages the other member keeps as their history (ADR 0036)."""
 RETAINED_MEMBER_COLUMNS = frozenset(
     f"{table.name}.{column}"
     for declaration in PERSONAL_DATA

@@ -229,6 +229,8 @@ class SqlaAiMatchReader(AiMatchReader):
         statement = select(matches.c.user_low, matches.c.user_high).where(
             matches.c.id == match_id,
             matches.c.unmatched_at.is_(None),
+            matches.c.user_low.is_not(None),
+            matches.c.user_high.is_not(None),
             or_(matches.c.user_low == user, matches.c.user_high == user),
         )
         pair = (await self._db.execute(statement)).first()

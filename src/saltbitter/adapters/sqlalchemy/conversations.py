@@ -46,9 +46,14 @@ from saltbitter.domain.conversations import (
     status_after_screening,
 )
 from saltbitter.domain.matching import MatchPair
-from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.shared import DELETED_MEMBER, Tier, UserId
 
-__all__ = ["SqlaConversationAccess", "SqlaMessageRepository", "conversation_is_open"]
+__all__ = [
+    "SqlaConversationAccess",
+    "SqlaMessageRepository",
+    "conversation_is_open",
+    "history_kept",
+]
 
 _DELIVERING = [d.value for d in ModerationDecision if d.delivers]
 _REVIEWED = [d.value for d in ModerationDecision if d.needs_review]
@@ -80,7 +85,27 @@ def conversation_is_open() -> ColumnElement[bool]:
         accounts.c.id.in_((matches.c.user_low, matches.c.user_high)),
         accounts.c.status == AccountStatus.PENDING_DELETION.value,
     )
-    return and_(matches.c.unmatched_at.is_(None), ~blocked, ~leaving)
+    return and_(
+        matches.c.unmatched_at.is_(None),
+        matches.c.user_low.is_not(None),
+        matches.c.user_high.is_not(None),
+        ~blocked,
+        ~leaving,
+    )
+
+
+def history_kept() -> ColumnElement[bool]:
+    """One member was erased and the match was open then (ADR 0036): closed for good,
+    but the remaining member still reads the history (until they unmatch it)."""
+    return and_(
+        matches.c.unmatched_at.is_(None),
+        or_(matches.c.user_low.is_(None), matches.c.user_high.is_(None)),
+    )
+
+
+def _member(value: UUID | None) -> UserId:
+    """A member column as read: null is an erased member."""
+    return DELETED_MEMBER if value is None else UserId(value)
 
 
 def _visible_to(member: UserId) -> ColumnElement[bool]:
@@ -92,8 +117,8 @@ def _message(row: RowMapping) -> Message:
     return Message(
         id=row["id"],
         match_id=row["match_id"],
-        sender_id=UserId(row["sender_id"]),
-        recipient_id=UserId(row["recipient_id"]),
+        sender_id=_member(row["sender_id"]),
+        recipient_id=_member(row["recipient_id"]),
         body=row["body"],
         client_message_id=row["client_message_id"],
         created_at=row["created_at"],
@@ -341,11 +366,15 @@ class SqlaConversationAccess(ConversationAccess):
                 matches.c.user_low,
                 matches.c.user_high,
                 case((conversation_is_open(), true()), else_=False).label("is_open"),
+                case((history_kept(), true()), else_=False).label("history_kept"),
             ).where(matches.c.id.in_(list(match_ids)))
         )
         return {
             row.id: ConversationMembers(
-                row.id, (UserId(row.user_low), UserId(row.user_high)), bool(row.is_open)
+                row.id,
+                (_member(row.user_low), _member(row.user_high)),
+                bool(row.is_open),
+                bool(row.history_kept),
             )
             for row in rows
         }
@@ -383,10 +412,10 @@ class SqlaConversationAccess(ConversationAccess):
         rows = (
             await self._db.execute(
                 select(matches.c.id, matches.c.created_at, other, users.c.display_name)
-                .join(users, users.c.id == other)
+                .outerjoin(users, users.c.id == other)
                 .where(
                     or_(matches.c.user_low == member, matches.c.user_high == member),
-                    conversation_is_open(),
+                    or_(conversation_is_open(), history_kept()),
                 )
             )
         ).all()
@@ -429,7 +458,7 @@ class SqlaConversationAccess(ConversationAccess):
             summaries.append(
                 ConversationSummary(
                     row.id,
-                    ConversationPeer(UserId(row.other_id), row.display_name),
+                    ConversationPeer.of(_member(row.other_id), row.display_name),
                     message,
                     int(unread.get(row.id, 0)),
                     row.created_at if message is None else message.created_at,

@@ -20,10 +20,12 @@ from sqlalchemy import (
     Table,
     and_,
     delete,
+    exists,
     false,
     inspect,
     or_,
     select,
+    true,
     update,
 )
 
@@ -34,6 +36,7 @@ from saltbitter.application.ports.privacy import (
     ErasureReport,
     ExportedRow,
     MemberExport,
+    PairedIn,
     PersonalData,
     PersonalDataHolder,
     PersonalTable,
@@ -89,25 +92,51 @@ class SqlaPersonalData(PersonalDataHolder):
         for declared in self._declaration.tables:
             table = metadata.tables[declared.name]
             naming = self._naming(declared, member)
-            if declared.blob_key_column is not None:
-                keys = await self._db.execute(
-                    select(table.c[declared.blob_key_column]).where(naming)
-                )
-                blob_keys.extend(str(key) for key in keys.scalars() if key is not None)
             if declared.erasure is Erasure.DELETE:
+                blob_keys.extend(await self._blob_keys(declared, naming))
                 result = await self._db.execute(delete(table).where(naming))
                 counts[declared.name] = result.rowcount
             else:
-                counts[declared.name] = await self._anonymise(table, declared, member)
+                counts[declared.name] = await self._anonymise(
+                    table, declared, member, naming, blob_keys
+                )
         return ErasureReport(self._declaration.capability, counts, tuple(sorted(blob_keys)))
 
-    async def _anonymise(self, table: Table, declared: PersonalTable, member: UserId) -> int:
+    async def _blob_keys(self, declared: PersonalTable, where: ColumnElement[bool]) -> list[str]:
+        if declared.blob_key_column is None:
+            return []
+        table = metadata.tables[declared.name]
+        keys = await self._db.execute(select(table.c[declared.blob_key_column]).where(where))
+        return [str(key) for key in keys.scalars() if key is not None]
+
+    async def _anonymise(
+        self,
+        table: Table,
+        declared: PersonalTable,
+        member: UserId,
+        naming: ColumnElement[bool],
+        blob_keys: list[str],
+    ) -> int:
         touched = 0
-        for name in declared.member_columns:
-            result = await self._db.execute(
-                update(table).where(table.c[name] == member).values({name: None})
+        if declared.kept_if or declared.dropped_if_paired_in:
+            kept = and_(
+                true(),
+                *(_one_of(table, name, allowed) for name, allowed in declared.kept_if.items()),
+                *(~_paired(table, paired) for paired in declared.dropped_if_paired_in),
             )
+            dropped = and_(naming, ~kept)
+            blob_keys.extend(await self._blob_keys(declared, dropped))
+            touched += (await self._db.execute(delete(table).where(dropped))).rowcount
+        for name in declared.member_columns:
+            rows = table.c[name] == member
+            also = dict(declared.cleared_with.get(name, {}))
+            if declared.blob_key_column in also:
+                blob_keys.extend(await self._blob_keys(declared, rows))
+            result = await self._db.execute(update(table).where(rows).values({name: None, **also}))
             touched += result.rowcount
+        if declared.deleted_when_unnamed:
+            unnamed = and_(*(table.c[name].is_(None) for name in declared.deleted_when_unnamed))
+            await self._db.execute(delete(table).where(unnamed))
         return touched
 
     def _owned(self, declared: PersonalTable, member: UserId) -> ColumnElement[bool]:
@@ -147,6 +176,23 @@ class SqlaPersonalData(PersonalDataHolder):
         parent_rows = self._owned(parent, member) if own else self._naming(parent, member)
         keys = select(parent_table.c[via.key]).where(parent_rows)
         return metadata.tables[declared.name].c[via.column].in_(keys)
+
+
+def _paired(table: Table, paired: PairedIn) -> ColumnElement[bool]:
+    other = metadata.tables[paired.table]
+    first, second = (other.c[name] for name in paired.columns)
+    low, high = (table.c[name] for name in paired.pair)
+    return exists().where(
+        or_(and_(first == low, second == high), and_(first == high, second == low))
+    )
+
+
+def _one_of(table: Table, name: str, allowed: tuple[str | None, ...]) -> ColumnElement[bool]:
+    values = [value for value in allowed if value is not None]
+    clauses: list[ColumnElement[bool]] = [table.c[name].in_(values)] if values else []
+    if None in allowed:
+        clauses.append(table.c[name].is_(None))
+    return or_(false(), *clauses)
 
 
 def personal_data_gaps(connection: Connection, declarations: Sequence[PersonalData]) -> list[str]:
@@ -215,5 +261,10 @@ def _declared_columns(table: PersonalTable) -> Iterable[str]:
     yield from table.export_only_if
     if table.blob_key_column is not None:
         yield table.blob_key_column
+    yield from table.kept_if
+    yield from table.cleared_with
+    for cleared in table.cleared_with.values():
+        yield from cleared
+    yield from table.deleted_when_unnamed
     if table.reached_through is not None:
         yield table.reached_through.column

@@ -559,6 +559,8 @@ class SqlaSafetyMatches(_OnConnection, SafetyMatches):
                 select(matches.c.user_low, matches.c.user_high).where(
                     matches.c.id == match_id,
                     matches.c.unmatched_at.is_(None),
+                    matches.c.user_low.is_not(None),
+                    matches.c.user_high.is_not(None),
                     or_(matches.c.user_low == member_id, matches.c.user_high == member_id),
                 )
             )

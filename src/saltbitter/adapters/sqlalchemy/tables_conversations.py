@@ -25,8 +25,10 @@ messages = Table(
     Column("id", Uuid(), primary_key=True),
     # A message lives and dies with its match (erasure of a member removes the match).
     Column("match_id", Uuid(), ForeignKey("matches.id", ondelete="CASCADE"), nullable=False),
-    Column("sender_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("recipient_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    # Null: that member was erased (ADR 0036); a message the erased member sent keeps no
+    # body and no picture, one they received stays the other member's.
+    Column("sender_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
+    Column("recipient_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
     Column("body", Text(), nullable=False),
     Column("client_message_id", String(64), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),

@@ -41,9 +41,9 @@ __all__ = [
 ]
 
 
-def _member(name: str, *, index: bool = False) -> Column[object]:
+def _member(name: str, *, index: bool = False, nullable: bool = False) -> Column[object]:
     return Column(
-        name, Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=index
+        name, Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=nullable, index=index
     )
 
 
@@ -119,8 +119,10 @@ matches = Table(
     Column("id", Uuid(), primary_key=True),
     # The unordered pair, smaller id first: the unique constraint makes a match exist
     # exactly once even when both members like each other at the same moment.
-    _member("user_low"),
-    _member("user_high", index=True),
+    # Null: that member was erased; the other one keeps the conversation's history
+    # (ADR 0036). A match naming nobody is deleted.
+    _member("user_low", nullable=True),
+    _member("user_high", index=True, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("unmatched_at", UtcDateTime(), nullable=True),
     Column("unmatched_by", Uuid(), nullable=True),

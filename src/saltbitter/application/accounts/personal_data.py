@@ -60,6 +60,9 @@ PERSONAL_DATA = PersonalData(
             withheld=("password_hash",),
         ),
     ),
+    # The principal stamp every API process reads (ADR 0032): it names the member until
+    # it expires, so erasure deletes it.
+    cache_keys=("principal:{member}",),
     payloads={
         VerificationRequested.name: ("user_id",),
         PasswordResetRequested.name: ("user_id",),

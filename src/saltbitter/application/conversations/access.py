@@ -8,7 +8,7 @@ from saltbitter.application.ports.conversations import ConversationAccess, Conve
 from saltbitter.domain.errors import NotFound
 from saltbitter.domain.shared import UserId
 
-__all__ = ["ensure_open", "open_conversation"]
+__all__ = ["ensure_open", "open_conversation", "readable_conversation"]
 
 
 async def open_conversation(
@@ -31,3 +31,16 @@ def ensure_open(found: ConversationMembers | None, member: UserId) -> Conversati
     if not found.is_open:
         raise NotFound("This conversation is closed.", code="conversation_closed")
     return found
+
+
+async def readable_conversation(
+    access: ConversationAccess, match_id: UUID, member: UserId
+) -> ConversationMembers:
+    """The conversation when ``member`` may read its history: it is open, or the other
+    member was erased while it was open (ADR 0036: the remaining member keeps their
+    history, shown with a deleted member, though nothing can be sent there any more).
+    Otherwise the answers of ``open_conversation``."""
+    found = await access.conversation(match_id)
+    if found is not None and found.history_kept and member in found.members:
+        return found
+    return ensure_open(found, member)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
-from saltbitter.application.conversations.access import open_conversation
+from saltbitter.application.conversations.access import readable_conversation
 from saltbitter.application.conversations.views import AttachmentView, MessageView
 from saltbitter.application.ports.conversations import ConversationAccess, MessageReader
 from saltbitter.application.ports.images import ImageProcessor, PhotoModerator
@@ -108,7 +108,7 @@ class GetMessagePhoto:
     async def __call__(
         self, principal: Principal, match_id: UUID, message_id: UUID
     ) -> AttachmentView:
-        await open_conversation(self.access, match_id, principal.user_id)
+        await readable_conversation(self.access, match_id, principal.user_id)
         message = await self.reader.get(message_id)
         if (
             message is None

@@ -20,7 +20,8 @@ __all__ = ["ListConversations"]
 
 @dataclass(frozen=True, slots=True)
 class ListConversations:
-    """Open conversations with the other member, the last message either may see and
+    """Open conversations (and those whose other member was erased, ADR 0036) with the
+    other member, the last message either may see and
     how many are unread, 30 a page, newest activity first (ties by match id)."""
 
     access: ConversationAccess
@@ -39,7 +40,11 @@ class ListConversations:
         items = [
             ConversationView(
                 s.match_id,
-                MemberView(s.member.user_id, s.member.display_name),
+                MemberView(
+                    None if s.member.deleted else s.member.user_id,
+                    s.member.display_name,
+                    s.member.deleted,
+                ),
                 None
                 if s.last_message is None
                 else await self.links.view(

@@ -6,7 +6,11 @@ import logging
 from dataclasses import dataclass, replace
 from uuid import UUID
 
-from saltbitter.application.conversations.access import ensure_open, open_conversation
+from saltbitter.application.conversations.access import (
+    ensure_open,
+    open_conversation,
+    readable_conversation,
+)
 from saltbitter.application.conversations.attachments import AttachmentLinks, PhotoPipeline
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
 from saltbitter.application.conversations.views import (
@@ -289,7 +293,7 @@ class ListMessages:
     ) -> MessagesPage:
         size = page_size(limit)
         cursor = None if before is None else MessageCursor.decode(before)
-        await open_conversation(self.access, match_id, principal.user_id)
+        await readable_conversation(self.access, match_id, principal.user_id)
         found = await self.reader.history(match_id, principal.user_id, cursor, size + 1)
         page = found[:size]
         receipts = may_see_receipts(principal.tier)
@@ -319,7 +323,7 @@ class MarkRead:
     clock: Clock
 
     async def __call__(self, principal: Principal, match_id: UUID, up_to: UUID) -> None:
-        conversation = await open_conversation(self.access, match_id, principal.user_id)
+        conversation = await readable_conversation(self.access, match_id, principal.user_id)
         message = await self.reader.get(up_to)
         if (
             message is None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
-from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
+from saltbitter.application.ports.privacy import Erasure, PairedIn, PersonalData, PersonalTable
+from saltbitter.domain.conversations import ModerationDecision
 
 __all__ = ["PERSONAL_DATA"]
 
@@ -13,18 +14,39 @@ PERSONAL_DATA = PersonalData(
         PersonalTable(
             "messages",
             ("sender_id", "recipient_id"),
-            Erasure.DELETE,
-            "Messages the member sent and received are exported; erasure deletes both, "
-            "as the match they belong to goes with the member (its foreign key cascades). "
-            "Held and blocked messages go too: a report keeps its own copy. A photo "
-            "message's picture is in the photo blob store: erasure reports its key "
-            "(either member's erasure deletes the message, so its picture goes too).",
+            Erasure.ANONYMISE,
+            "Messages the member sent and received are exported. Erasure keeps the other "
+            "member's history (ADR 0036): a delivered message the member sent stays as "
+            "from a deleted member, without its body or picture (the member's own words "
+            "go, the picture's key is reported); one they received stays the other "
+            "member's, with the recipient cleared. Held and blocked messages go (a report "
+            "keeps its own copy), and so does every message between two members with a "
+            "block between them; so does a message left naming nobody, and every message "
+            "of a closed match goes with it (its foreign key cascades).",
             blob_key_column="attachment_key",
+            # Only what the other member could see stays (held and blocked go).
+            kept_if={
+                "moderation_decision": tuple(d.value for d in ModerationDecision if d.delivers)
+            },
+            cleared_with={
+                "sender_id": {
+                    "body": "",
+                    "moderation_reasons": "",
+                    "attachment_key": None,
+                    "attachment_type": None,
+                }
+            },
+            # A blocked conversation's history was hidden from both: it goes (with the
+            # pictures' keys reported), as its match does.
+            dropped_if_paired_in=(
+                PairedIn("blocks", ("blocker_id", "blocked_id"), ("sender_id", "recipient_id")),
+            ),
+            deleted_when_unnamed=("sender_id", "recipient_id"),
         ),
     ),
     # Pictures of photo messages live under the sender's folder (profiles' "{member}/"
-    # prefix covers the sender); the recipient's erasure reaches them through the
-    # rows' attachment_key.
+    # prefix covers the sender); the sender's erasure also reports the rows' keys. The
+    # recipient's erasure keeps the picture: it is the sender's.
     blob_prefixes=("{member}/messages/",),
     payloads={
         MessageSent.name: ("sender_id", "recipient_id"),

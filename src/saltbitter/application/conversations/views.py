@@ -9,7 +9,7 @@ from typing import Literal
 from uuid import UUID
 
 from saltbitter.domain.conversations import Message
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import DELETED_MEMBER, UserId
 
 __all__ = [
     "AttachmentView",
@@ -44,7 +44,8 @@ class AttachmentView:
 class MessageView:
     id: UUID
     match_id: UUID
-    sender_id: UserId
+    sender_id: UserId | None
+    """Null when the sender was erased (ADR 0036): the message keeps no body either."""
     body: str
     created_at: datetime
     delivered_at: datetime | None
@@ -58,7 +59,7 @@ class MessageView:
         return cls(
             message.id,
             message.match_id,
-            message.sender_id,
+            None if message.sender_id == DELETED_MEMBER else message.sender_id,
             message.body,
             message.created_at,
             message.delivered_at,
@@ -84,8 +85,10 @@ class MessagesPage:
 
 @dataclass(frozen=True, slots=True)
 class MemberView:
-    user_id: UserId
+    user_id: UserId | None
+    """Null for an erased member, shown as "Deleted member" (ADR 0036)."""
     display_name: str
+    deleted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.events import DailySetReady, MatchCreated, Unmatched
-from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
+from saltbitter.application.ports.privacy import Erasure, PairedIn, PersonalData, PersonalTable
 
 __all__ = ["PERSONAL_DATA"]
 
@@ -23,9 +23,18 @@ PERSONAL_DATA = PersonalData(
         PersonalTable(
             "matches",
             ("user_low", "user_high", "unmatched_by"),
-            Erasure.DELETE,
-            "A match is shared, but it only means anything while both members exist; "
-            "the other member loses it as if unmatched.",
+            Erasure.ANONYMISE,
+            "A match is shared: an open one stays with the member's side cleared, so the "
+            "other member keeps reading the conversation's history, shown with a deleted "
+            "member (ADR 0036); it is closed for good. A closed (unmatched) match goes, "
+            "as its history is hidden from both anyway, and so does one with a block "
+            "between the two; so does a match naming nobody.",
+            kept_if={"unmatched_at": (None,)},
+            # A blocked conversation's history was hidden from both: it stays hidden.
+            dropped_if_paired_in=(
+                PairedIn("blocks", ("blocker_id", "blocked_id"), ("user_low", "user_high")),
+            ),
+            deleted_when_unnamed=("user_low", "user_high"),
         ),
         PersonalTable(
             "daily_set_runs",

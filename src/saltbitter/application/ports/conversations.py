@@ -11,7 +11,7 @@ from typing import Protocol
 from uuid import UUID
 
 from saltbitter.domain.conversations import Message, MessageCursor, Screening
-from saltbitter.domain.shared import Tier, UserId
+from saltbitter.domain.shared import DELETED_MEMBER, DELETED_MEMBER_NAME, Tier, UserId
 
 __all__ = [
     "ConversationAccess",
@@ -30,11 +30,17 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ConversationMembers:
-    """Who is in a match's conversation and whether it is still open."""
+    """Who is in a match's conversation and whether it is still open.
+
+    ``history_kept``: the other member was erased (they are ``DELETED_MEMBER`` in
+    ``members``); the conversation is closed for good but the remaining member still
+    reads its history (ADR 0036).
+    """
 
     match_id: UUID
     members: tuple[UserId, UserId]
     is_open: bool
+    history_kept: bool = False
 
     def other(self, member: UserId) -> UserId:
         first, second = self.members
@@ -47,6 +53,18 @@ class ConversationPeer:
 
     user_id: UserId
     display_name: str
+
+    @property
+    def deleted(self) -> bool:
+        """The other member was erased (ADR 0036)."""
+        return self.user_id == DELETED_MEMBER
+
+    @classmethod
+    def of(cls, user_id: UserId, display_name: str | None) -> ConversationPeer:
+        """The peer as read; an erased member has no name: "Deleted member"."""
+        if user_id == DELETED_MEMBER or display_name is None:
+            return cls(DELETED_MEMBER, DELETED_MEMBER_NAME)
+        return cls(user_id, display_name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ __all__ = [
     "ErasureReport",
     "ExportedRow",
     "MemberExport",
+    "PairedIn",
     "PersonalData",
     "PersonalDataHolder",
     "PersonalDataHolders",
@@ -41,8 +42,10 @@ class Erasure(StrEnum):
     DELETE = "delete"
     """Every row that names the member goes."""
     ANONYMISE = "anonymise"
-    """Rows stay (the law or another member needs them) with the member columns cleared.
-    Reserved for payment-like records; no table uses it yet."""
+    """Rows stay (the law or another member needs them) with the member columns cleared
+    (set to null, with the table's ``cleared_with`` columns overwritten in the same rows).
+    Rows failing the table's ``kept_if`` go instead, and so do rows left naming nobody in
+    its ``deleted_when_unnamed`` columns (ADR 0036)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,17 @@ class ReachedThrough:
     column: str
     table: str
     key: str = "id"
+
+
+@dataclass(frozen=True, slots=True)
+class PairedIn:
+    """Rows of a table naming two members (``pair``) that another table (``table``)
+    also names together in ``columns``, either way round (a match whose members have a
+    block between them)."""
+
+    table: str
+    columns: tuple[str, str]
+    pair: tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +94,21 @@ class PersonalTable:
     # JSON columns whose keys hold a member id as a string. A row naming the member only
     # there belongs to someone else (a match notice about them): erased, not exported.
     json_member_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # A column holding blob storage keys: erasure reports the keys of the rows it erased.
+    # A column holding blob storage keys: erasure reports the keys of the rows it erased
+    # (deleted, or anonymised with the key column cleared by ``cleared_with``).
     blob_key_column: str | None = None
+    # ANONYMISE only. Rows naming the member are kept only when every column here holds
+    # one of the listed values (None: SQL null); the others are deleted.
+    kept_if: Mapping[str, tuple[str | None, ...]] = field(default_factory=dict)
+    # ANONYMISE only. Rows naming the member whose pair is also in one of these tables
+    # are deleted rather than kept (a blocked conversation's history stays hidden).
+    dropped_if_paired_in: tuple[PairedIn, ...] = ()
+    # ANONYMISE only. When a member column is cleared, these columns of the same rows
+    # are overwritten too (the member's own words in a message they sent).
+    cleared_with: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    # ANONYMISE only. A kept row whose columns here are all null after clearing names
+    # nobody any more (both members of a match erased): it is deleted.
+    deleted_when_unnamed: tuple[str, ...] = ()
 
     @property
     def exporting_columns(self) -> tuple[str, ...]:

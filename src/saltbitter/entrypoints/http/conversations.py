@@ -117,6 +117,8 @@ class SentMessageResponse(msgspec.Struct):
     @classmethod
     def of(cls, sent: SentMessage) -> SentMessageResponse:
         view = sent.message
+        if view.sender_id is None:  # the caller just sent it: never an erased member
+            raise ValueError("A sent message names its sender.")
         return cls(
             view.id,
             view.match_id,

@@ -47,13 +47,19 @@ from saltbitter.application.ports.community_events import (
     Survey,
     SurveyStore,
 )
-from saltbitter.application.ports.conversations import MessageWriter
+from saltbitter.application.ports.conversations import (
+    ConversationAccess,
+    ConversationPeer,
+    MessageReader,
+    MessageWriter,
+)
 from saltbitter.application.ports.events import JsonScalar
 from saltbitter.application.ports.matching import (
     DailySet,
     DailySetEntry,
     DailySetStore,
     DiscoverAllowance,
+    MatchStore,
     SwipeWriter,
 )
 from saltbitter.application.ports.notifications import (
@@ -110,7 +116,7 @@ from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.privacy.breaches import Breach
 from saltbitter.domain.privacy.exports import DataExport, archive_key_for
 from saltbitter.domain.safety import ReportReason
-from saltbitter.domain.shared import SessionId, UserId
+from saltbitter.domain.shared import DELETED_MEMBER, DELETED_MEMBER_NAME, SessionId, UserId
 from saltbitter.domain.subscriptions import PurchaseItem, PurchaseStatus
 from saltbitter.testing.builders import a_user
 from saltbitter.testing.builders_profiles import a_photo, a_profile
@@ -529,7 +535,8 @@ class PersonalDataContract:
         assert by_capability["matching"].rows["swipes"] == 4
         assert by_capability["notifications"].rows["notifications"] == 2
         assert by_capability["conversations"].rows["messages"] == 2
-        # The picture other sent me goes with the message (it is under other's folder).
+        # I had blocked other: our conversation's history was hidden from both, so it
+        # goes with the match (ADR 0036), and the picture other sent me with it.
         [picture] = by_capability["conversations"].blob_keys
         assert picture.startswith(f"{world.other}/messages/")
         other = _counts(await self._export(request_scope, world.other))
@@ -543,13 +550,13 @@ class PersonalDataContract:
             "photos": 1,
             "assessments": 1,
             "swipes": 1,  # third's like survives
-            "matches": 0,
+            "matches": 0,  # blocked: no history to keep (ADR 0036)
             "daily_set_runs": 1,
             "daily_set_entries": 1,  # third stays in other's set, I leave it
             "discover_allotments": 1,
             "notifications": 1,
             "scheduled_emails": 1,
-            "messages": 0,  # the conversation went with the match
+            "messages": 0,  # the blocked conversation went with the match
             "ai_messages": 1,
             "ai_conversations": 1,
             "ai_quota_usage": 1,
@@ -569,6 +576,97 @@ class PersonalDataContract:
         # ... and their block of and report on me.
         assert (before_third["blocks"], before_third["reports"]) == (1, 1)
         assert after_third == {**before_third, "swipes": 1, "blocks": 0, "reports": 0}
+
+    async def test_erasure_keeps_the_other_members_history_with_a_deleted_member(
+        self, request_scope: RequestScope, references: ReferenceScan
+    ) -> None:
+        world = await seed_world(request_scope)
+        await self._unblock(request_scope, world.me, world.other)
+        my_photo_message = uuid4()
+        my_picture = message_photo_key(world.me, my_photo_message)
+        async with request_scope() as r:
+            transaction, writer = await r.get(Transaction), await r.get(MessageWriter)
+            async with transaction:
+                await writer.add_once(
+                    Message(
+                        id=my_photo_message,
+                        match_id=world.match_id,
+                        sender_id=world.me,
+                        recipient_id=world.other,
+                        body="Me at the lake, Ada",
+                        client_message_id="c-photo",
+                        created_at=T0 + timedelta(minutes=5),
+                        decision=ModerationDecision.WARN,
+                        reasons=("contact",),
+                        attachment=PhotoAttachment(my_picture, "image/jpeg", 4, 3),
+                    )
+                )
+                await writer.add_once(
+                    Message(
+                        id=uuid4(),
+                        match_id=world.match_id,
+                        sender_id=world.me,
+                        recipient_id=world.other,
+                        body="held words",
+                        client_message_id="c-held",
+                        created_at=T0 + timedelta(minutes=6),
+                        decision=ModerationDecision.HOLD,
+                    )
+                )
+                await transaction.commit()
+
+        reports = await self._erase(request_scope, world.me)
+
+        assert {name: n for name, n in (await references(world.me)).items() if n} == {}
+        by_capability = {report.capability: report for report in reports}
+        # My pictures go (deleted after the commit); other's stays, it is theirs.
+        assert by_capability["conversations"].blob_keys == (my_picture,)
+        async with request_scope() as r:
+            access, reader = await r.get(ConversationAccess), await r.get(MessageReader)
+            conversation = await access.conversation(world.match_id)
+            history = await reader.history(world.match_id, world.other, None, 50)
+            inbox = await access.inbox(world.other)
+            matches = await (await r.get(MatchStore)).active_matches(world.other, 10)
+        assert conversation is not None
+        assert set(conversation.members) == {DELETED_MEMBER, world.other}
+        assert (conversation.is_open, conversation.history_kept) == (False, True)
+        # Newest first: my photo message (no body, no picture, no reasons), other's
+        # photo message intact, my first message without its body. The held one went.
+        mine_photo, theirs, mine = history
+        assert mine_photo.id == my_photo_message
+        assert (mine_photo.sender_id, mine_photo.recipient_id) == (DELETED_MEMBER, world.other)
+        assert (mine_photo.body, mine_photo.attachment, mine_photo.reasons) == ("", None, ())
+        assert (theirs.sender_id, theirs.recipient_id) == (world.other, DELETED_MEMBER)
+        assert theirs.body == "Hello"
+        assert theirs.attachment is not None
+        assert theirs.attachment.key.startswith(f"{world.other}/messages/")
+        assert (mine.sender_id, mine.body) == (DELETED_MEMBER, "")
+        [summary] = inbox
+        assert summary.match_id == world.match_id
+        assert summary.member == ConversationPeer(DELETED_MEMBER, DELETED_MEMBER_NAME)
+        assert summary.last_message is not None
+        assert summary.last_message.id == my_photo_message
+        # It is no match any more: only the conversation's history stays.
+        assert list(matches) == []
+
+    async def _unblock(self, request_scope: RequestScope, blocker: UserId, blocked: UserId) -> None:
+        async with request_scope() as r:
+            transaction, blocks = await r.get(Transaction), await r.get(BlockStore)
+            async with transaction:
+                assert await blocks.remove(blocker, blocked)
+                await transaction.commit()
+
+    async def test_erasing_both_members_leaves_nothing_of_their_match(
+        self, request_scope: RequestScope
+    ) -> None:
+        world = await seed_world(request_scope)
+        await self._unblock(request_scope, world.me, world.other)
+        await self._erase(request_scope, world.me)
+        await self._erase(request_scope, world.other)
+        async with request_scope() as r:
+            access, reader = await r.get(ConversationAccess), await r.get(MessageReader)
+            assert await access.conversation(world.match_id) is None
+            assert await reader.history(world.match_id, DELETED_MEMBER, None, 50) == []
 
     async def test_erasing_an_unknown_member_changes_nothing(
         self, request_scope: RequestScope

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.application.ports.matching import StoredMatch
 from saltbitter.domain.matching import MatchPair
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import DELETED_MEMBER, UserId
 
 __all__ = ["OnConnection", "chunks", "stored_match"]
 
@@ -28,7 +28,11 @@ def chunks(items: Iterable[_T]) -> list[list[_T]]:
 def stored_match(row: Row[Any]) -> StoredMatch:
     return StoredMatch(
         id=row.id,
-        pair=MatchPair(UserId(row.user_low), UserId(row.user_high)),
+        # Null: an erased member, whose partner keeps the match's history (ADR 0036).
+        pair=MatchPair(
+            DELETED_MEMBER if row.user_low is None else UserId(row.user_low),
+            DELETED_MEMBER if row.user_high is None else UserId(row.user_high),
+        ),
         created_at=row.created_at,
         unmatched_at=row.unmatched_at,
         unmatched_by=None if row.unmatched_by is None else UserId(row.unmatched_by),

@@ -266,7 +266,10 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
                 )
             match_rows = await self._db.execute(
                 select(matches.c.user_low, matches.c.user_high).where(
-                    or_(matches.c.user_low.in_(chunk), matches.c.user_high.in_(chunk))
+                    or_(matches.c.user_low.in_(chunk), matches.c.user_high.in_(chunk)),
+                    # A match kept for an erased member's partner pairs nobody now.
+                    matches.c.user_low.is_not(None),
+                    matches.c.user_high.is_not(None),
                 )
             )
             for low, high in match_rows:
