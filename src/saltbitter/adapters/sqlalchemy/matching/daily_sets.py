@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, func, select
 
 from saltbitter.adapters.sqlalchemy.matching._shared import OnConnection, chunks
+from saltbitter.adapters.sqlalchemy.staging import translating_errors
 from saltbitter.adapters.sqlalchemy.tables_members import daily_set_entries, daily_set_runs
 from saltbitter.application.ports.matching import DailySet, DailySetEntry, DailySetStore
 from saltbitter.domain.compatibility import ComponentScores
@@ -23,6 +25,17 @@ def _components(raw: Mapping[str, float]) -> ComponentScores:
         values=float(raw["values"]),
         demographics=float(raw["demographics"]),
     )
+
+
+_ENTRY_COLUMNS = (
+    "user_id",
+    "local_date",
+    "position",
+    "candidate_id",
+    "total",
+    "components",
+    "reasons",
+)
 
 
 class SqlaDailySetStore(OnConnection, DailySetStore):
@@ -105,11 +118,44 @@ class SqlaDailySetStore(OnConnection, DailySetStore):
             for user in saved
             for position, entry in enumerate(by_user[user].entries)
         ]
-        if entries:
-            # One executemany (psycopg pipelines it): measured no slower than multi-row
-            # VALUES, whose compilation costs more than the round trips it saves.
+        if not entries:
+            return saved
+        if self._dialect == "postgresql":
+            await self._copy_entries(entries)
+        else:
+            # One executemany: measured no slower than multi-row VALUES, whose
+            # compilation costs more than the round trips it saves.
             await self._db.execute(daily_set_entries.insert(), entries)
         return saved
+
+    async def _copy_entries(self, entries: list[dict[str, Any]]) -> None:
+        """PostgreSQL: the entries through ``COPY ... FROM STDIN`` on the transaction's
+        own connection (one stream instead of one bound statement per row; 100,000 sets
+        carry over a million entries). Only sets this run's ``daily_set_runs`` insert
+        claimed get here, so the entries' primary key can never collide."""
+        from psycopg.types.json import Jsonb  # PostgreSQL only (an extra)
+
+        connection = await self._db.begin()
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection  # psycopg's AsyncConnection
+        columns = ", ".join(f'"{column}"' for column in _ENTRY_COLUMNS)
+        with translating_errors():
+            async with (
+                driver.cursor() as cursor,
+                cursor.copy(f"COPY daily_set_entries ({columns}) FROM STDIN") as copy,
+            ):
+                for entry in entries:
+                    await copy.write_row(
+                        (
+                            entry["user_id"],
+                            entry["local_date"],
+                            entry["position"],
+                            entry["candidate_id"],
+                            entry["total"],
+                            Jsonb(entry["components"]),
+                            Jsonb(entry["reasons"]),
+                        )
+                    )
 
     async def recent_exposure(self, since: datetime) -> dict[UserId, int]:
         joined = daily_set_entries.join(
