@@ -20,7 +20,6 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
-import hashlib  # noqa: E402
 import multiprocessing  # noqa: E402
 import time  # noqa: E402
 from array import array  # noqa: E402
@@ -30,16 +29,11 @@ from dataclasses import dataclass, replace  # noqa: E402
 from saltbitter.adapters.numpy_scoring import NumpyBatchScorer  # noqa: E402
 from saltbitter.application.matching.policy import MatchingPolicy  # noqa: E402
 from saltbitter.application.matching.selection import select_daily_sets  # noqa: E402
+from saltbitter.application.matching.shards import shard_cap, shard_of  # noqa: E402
 from saltbitter.domain.compatibility import ScoringPopulation  # noqa: E402
 from saltbitter.domain.matching import exposure_gini  # noqa: E402
 
 from .synthetic import synthetic_profiles  # noqa: E402
-
-
-def shard_of(user_id: object, shards: int) -> int:
-    """A stable hash partition (the same in every process, unlike ``hash``)."""
-    digest = hashlib.blake2b(str(user_id).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % shards
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +75,7 @@ def run(
     """(wall seconds, exposure Gini, delivered/unconstrained, fill rate, max exposure)."""
     global _STATE  # noqa: PLW0603 - inherited by the forked workers
     cap = policy.allocation.exposure_cap
-    share = None if cap is None else max(1, cap // shards)
+    share = None if cap is None else shard_cap(cap, shards, {}).cap
     shard_policy = replace(policy, allocation=replace(policy.allocation, exposure_cap=share))
     _STATE = (population, shard_policy, seed)
     viewers = [r for r, p in enumerate(population.profiles) if p.available]
