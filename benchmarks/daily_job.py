@@ -175,12 +175,15 @@ async def _run(settings: Settings, members: int, seed: int) -> None:
             statements.clear()
             async with container() as scope:
                 generate = await scope.get(GenerateDailySets)
-                started = time.perf_counter()
+                load = os.getloadavg()[0]
+                started, cpu = time.perf_counter(), time.process_time()
                 summary = await generate(all_timezones=True)
                 seconds = time.perf_counter() - started
+                cpu = time.process_time() - cpu
             kinds = ", ".join(f"{kind} {count}" for kind, count in statements.most_common())
             print(
-                f"\n[{label}] {seconds:.2f} s, {sum(statements.values())} SQL statements ({kinds})"
+                f"\n[{label}] {seconds:.2f} s wall, {cpu:.2f} s CPU in this process (load "
+                f"{load:.1f} at the start), {sum(statements.values())} SQL statements ({kinds})"
             )
             print(
                 f"  members {summary.members:,}, due {summary.due:,}, sets stored "

@@ -6,6 +6,8 @@ runs can share one Redis. Values are raw bytes; entries expire with Redis' own `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -68,6 +70,20 @@ class RedisCache(Cache):
 
     async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
         await self.set(key, encode_value(value), ttl_seconds)
+
+    async def set_values(self, items: Sequence[tuple[str, object]], ttl_seconds: int) -> None:
+        """One pipelined round trip (no MULTI): the daily job caches sets chunk by chunk."""
+        if ttl_seconds < 1:
+            raise ValueError("ttl_seconds must be at least 1")
+        if not items:
+            return
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for key, value in items:
+                    pipe.set(self.prefix + key, encode_value(value), ex=ttl_seconds)
+                await pipe.execute()
+        except RedisError as error:
+            raise _unavailable(error) from error
 
     async def ping(self) -> bool:
         try:

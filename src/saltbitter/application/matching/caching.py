@@ -13,7 +13,7 @@ The entries are plain dataclasses; the cache adapter encodes them (``Cache.set_v
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -40,6 +40,7 @@ __all__ = [
     "store_frequencies",
     "tolerant_get",
     "tolerant_set",
+    "tolerant_set_many",
 ]
 
 FREQUENCIES_KEY = "matching:interest-frequencies"
@@ -67,6 +68,15 @@ async def tolerant_set(cache: Cache, key: str, value: object, ttl_seconds: int) 
         await cache.set_value(key, value, ttl_seconds)
     except Unavailable:
         return  # the next read rebuilds it
+
+
+async def tolerant_set_many(
+    cache: Cache, items: Sequence[tuple[str, object]], ttl_seconds: int
+) -> None:
+    try:
+        await cache.set_values(items, ttl_seconds)
+    except Unavailable:
+        return  # the next reads rebuild them
 
 
 async def forget_members(cache: Cache, users: Iterable[UserId]) -> None:

@@ -22,6 +22,7 @@ from saltbitter.application.matching.caching import (
     store_frequencies,
     tolerant_get,
     tolerant_set,
+    tolerant_set_many,
 )
 from saltbitter.application.matching.cards import (
     CardData,
@@ -319,15 +320,21 @@ class GenerateDailySets:
             stored, cards = await self._store(sets, pool, rows, photos)
             created += len(stored)
             delivered += sum(daily.size for daily in stored)
-            for daily in stored:
-                viewer = pool.members[rows[daily.user_id]]
-                cached = _cached(daily, viewer.timezone, cards[daily.user_id])
-                await tolerant_set(
-                    self.cache,
-                    daily_key(daily.user_id),
-                    cached,
-                    self.policy.daily_ttl_seconds,
-                )
+            await tolerant_set_many(
+                self.cache,
+                [
+                    (
+                        daily_key(daily.user_id),
+                        _cached(
+                            daily,
+                            pool.members[rows[daily.user_id]].timezone,
+                            cards[daily.user_id],
+                        ),
+                    )
+                    for daily in stored
+                ],
+                self.policy.daily_ttl_seconds,
+            )
             finished += len(chunk)
             if progress is not None:
                 progress(finished, len(due))

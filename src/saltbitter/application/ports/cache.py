@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -34,6 +35,11 @@ class Cache(Protocol):
     @abstractmethod
     async def ping(self) -> bool:
         """True when the cache answers (readiness)."""
+
+    async def set_values(self, items: Sequence[tuple[str, object]], ttl_seconds: int) -> None:
+        """``set_value`` for many keys; an adapter may send them in one round trip."""
+        for key, value in items:
+            await self.set_value(key, value, ttl_seconds)
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,6 +129,8 @@ class ValueRatings:
     universalism: float
     unit_profile: tuple[float, ...] | None = field(init=False, repr=False, compare=False)
     """The centred profile scaled to length 1, or None when the profile is flat."""
+    centred_profile: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    """``centred()``, computed once: explanations compare it for every delivered pair."""
 
     def __post_init__(self) -> None:
         ratings = self.as_tuple()
@@ -147,6 +149,7 @@ class ValueRatings:
             norm = math.sqrt(norm_squared)
             unit = tuple(score / norm for score in centred)
         object.__setattr__(self, "unit_profile", unit)
+        object.__setattr__(self, "centred_profile", centred)
 
     @classmethod
     def from_mapping(
@@ -242,7 +245,7 @@ def shared_value_priorities(
         return ()
     strengths = [
         (min(a, b), value)
-        for value, a, b in zip(_ORDER, first.centred(), second.centred(), strict=True)
+        for value, a, b in zip(_ORDER, first.centred_profile, second.centred_profile, strict=True)
         if a >= _PRIORITY_MARGIN and b >= _PRIORITY_MARGIN
     ]
     strengths.sort(key=lambda item: (-item[0], _ORDER.index(item[1])))

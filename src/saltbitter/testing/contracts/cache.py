@@ -116,6 +116,18 @@ class CacheContract:
             assert await cache.get_value(key, type(value)) == value
         assert await cache.get_value(_unique("missing"), DiscoverRanking) is None
 
+    async def test_set_values_stores_every_entry_with_its_ttl(self, cache: Cache) -> None:
+        days = [CachedDailySet(date(2026, 3, day), "UTC", ()) for day in (1, 2, 3)]
+        keys = [_unique("many") for _ in days]
+        await cache.set_values(list(zip(keys, days, strict=True)), ttl_seconds=60)
+        await cache.set_values([], ttl_seconds=60)
+        for key, value in zip(keys, days, strict=True):
+            assert await cache.get_value(key, CachedDailySet) == value
+        short = _unique("many-short")
+        await cache.set_values([(short, days[0])], ttl_seconds=1)
+        await asyncio.sleep(1.1)
+        assert await cache.get_value(short, CachedDailySet) is None
+
     async def test_an_entry_unreadable_as_the_type_asked_for_is_missing(self, cache: Cache) -> None:
         # Garbage, another type's entry, or one written by an older release: rebuilt.
         older = b'{"date":"2026-03-01","ranking":[]}'

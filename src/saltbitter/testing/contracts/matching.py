@@ -647,6 +647,33 @@ class DailySetStoreContract(_MatchingContract):
         assert list(none_since) == []
         assert math.isclose(stored.entries[1].total, 0.7)
 
+    async def test_stored_entries_keep_every_character_and_digit(
+        self, matching_request: RequestFactory
+    ) -> None:
+        # PostgreSQL streams entries with COPY: its text format's escapes must not leak.
+        async with matching_request() as r:
+            me, other = [await seed_member(r.writers) for _ in range(2)]
+            await r.transaction.commit()
+        awkward = (
+            'tab\there, new\nline, back\\slash \\N, "quoted", zoë ☕',
+            "\\.",
+            "",
+        )
+        entry = DailySetEntry(
+            candidate_id=other,
+            total=0.1 + 0.2,
+            components=ComponentScores(1 / 3, 2 / 3, 0.0, 1e-300),
+            reasons=awkward,
+        )
+        daily = DailySet(me, date(2026, 3, 2), (entry,), T0)
+        async with matching_request() as r:
+            assert await r.daily_sets.save_daily_sets([daily]) == {me}
+            await r.transaction.commit()
+        async with matching_request() as r:
+            stored = await r.daily_sets.daily_set(me, date(2026, 3, 2))
+        assert stored is not None
+        assert stored.entries == (entry,)
+
 
 class DiscoverAllowanceContract(_MatchingContract):
     async def test_discover_allotments_count_the_allowance_per_member_and_day(

@@ -302,3 +302,8 @@ def test_haversine_is_symmetric_and_bounded(
     d = haversine_km(lat1, lon1, lat2, lon2)
     assert 0.0 <= d <= math.pi * 6371.0 + 1e-9
     assert d == pytest.approx(haversine_km(lat2, lon2, lat1, lon1), abs=1e-9)
+
+
+@given(value_ratings())
+def test_the_kept_centred_profile_is_the_centred_ratings(ratings: ValueRatings) -> None:
+    assert ratings.centred_profile == ratings.centred()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
+import msgspec
 from sqlalchemy import and_, func, select
 
 from saltbitter.adapters.sqlalchemy.matching._shared import OnConnection, chunks
+from saltbitter.adapters.sqlalchemy.staging import translating_errors
 from saltbitter.adapters.sqlalchemy.tables_members import daily_set_entries, daily_set_runs
 from saltbitter.application.ports.matching import DailySet, DailySetEntry, DailySetStore
 from saltbitter.domain.compatibility import ComponentScores
@@ -23,6 +26,37 @@ def _components(raw: Mapping[str, float]) -> ComponentScores:
         values=float(raw["values"]),
         demographics=float(raw["demographics"]),
     )
+
+
+_ENTRY_COLUMNS = (
+    "user_id",
+    "local_date",
+    "position",
+    "candidate_id",
+    "total",
+    "components",
+    "reasons",
+)
+
+
+_COPY_LINES = 4096
+_JSON = msgspec.json.Encoder()
+
+
+def _copy_text(document: bytes) -> bytes:
+    """A JSON document as a COPY text field: JSON never holds a raw tab, newline or
+    carriage return (msgspec escapes control characters), so only backslashes need
+    doubling."""
+    return document.replace(b"\\", b"\\\\")
+
+
+def _components_document(components: ComponentScores) -> dict[str, float]:
+    return {
+        "attachment": components.attachment,
+        "interests": components.interests,
+        "values": components.values,
+        "demographics": components.demographics,
+    }
 
 
 class SqlaDailySetStore(OnConnection, DailySetStore):
@@ -87,29 +121,63 @@ class SqlaDailySetStore(OnConnection, DailySetStore):
                 .returning(daily_set_runs.c.user_id)
             )
             saved.update(UserId(row.user_id) for row in await self._db.execute(statement))
-        entries = [
-            {
-                "user_id": user,
-                "local_date": by_user[user].local_date,
-                "position": position,
-                "candidate_id": entry.candidate_id,
-                "total": entry.total,
-                "components": {
-                    "attachment": entry.components.attachment,
-                    "interests": entry.components.interests,
-                    "values": entry.components.values,
-                    "demographics": entry.components.demographics,
-                },
-                "reasons": list(entry.reasons),
-            }
-            for user in saved
-            for position, entry in enumerate(by_user[user].entries)
-        ]
-        if entries:
-            # One executemany (psycopg pipelines it): measured no slower than multi-row
-            # VALUES, whose compilation costs more than the round trips it saves.
-            await self._db.execute(daily_set_entries.insert(), entries)
+        stored = [by_user[user] for user in saved]
+        if not any(daily.entries for daily in stored):
+            return saved
+        if self._dialect == "postgresql":
+            await self._copy_entries(stored)
+        else:
+            # One executemany: measured no slower than multi-row VALUES, whose
+            # compilation costs more than the round trips it saves.
+            await self._db.execute(
+                daily_set_entries.insert(),
+                [
+                    {
+                        "user_id": daily.user_id,
+                        "local_date": daily.local_date,
+                        "position": position,
+                        "candidate_id": entry.candidate_id,
+                        "total": entry.total,
+                        "components": _components_document(entry.components),
+                        "reasons": list(entry.reasons),
+                    }
+                    for daily in stored
+                    for position, entry in enumerate(daily.entries)
+                ],
+            )
         return saved
+
+    async def _copy_entries(self, stored: Sequence[DailySet]) -> None:
+        """PostgreSQL: the entries through ``COPY ... FROM STDIN`` (text format) on the
+        transaction's own connection: one stream instead of one bound statement per row
+        (100,000 sets carry over a million entries), the lines formatted here with the
+        JSON documents encoded by msgspec. Only sets this run's ``daily_set_runs`` insert
+        claimed get here, so the entries' primary key can never collide."""
+        connection = await self._db.begin()
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection  # psycopg's AsyncConnection
+        columns = ", ".join(f'"{column}"' for column in _ENTRY_COLUMNS)
+        lines: list[bytes] = []
+        for daily in stored:
+            head = f"{daily.user_id}\t{daily.local_date.isoformat()}\t".encode()
+            for position, entry in enumerate(daily.entries):
+                components = _JSON.encode(_components_document(entry.components))
+                reasons = _JSON.encode(entry.reasons)
+                lines.append(
+                    head
+                    + f"{position}\t{entry.candidate_id}\t{entry.total!r}\t".encode()
+                    + _copy_text(components)
+                    + b"\t"
+                    + _copy_text(reasons)
+                    + b"\n"
+                )
+        with translating_errors():
+            async with (
+                driver.cursor() as cursor,
+                cursor.copy(f"COPY daily_set_entries ({columns}) FROM STDIN") as copy,
+            ):
+                for start in range(0, len(lines), _COPY_LINES):
+                    await copy.write(b"".join(lines[start : start + _COPY_LINES]))
 
     async def recent_exposure(self, since: datetime) -> dict[UserId, int]:
         joined = daily_set_entries.join(
