@@ -11,7 +11,7 @@ __all__ = ["DELETED_MEMBER", "DELETED_MEMBER_NAME", "Role", "SessionId", "Tier",
 UserId = NewType("UserId", UUID)
 DELETED_MEMBER = UserId(UUID(int=0))
 """Stands for an erased member where a kept row named them (the other side of a
-conversation, the sender of a message): no account ever has this id (ADR 0036). The
+conversation, the sender of a message): no account ever has this id (ADR 0035). The
 database stores null there; adapters read null as this placeholder."""
 DELETED_MEMBER_NAME = "Deleted member"
 """How an erased member is shown where their name was."""

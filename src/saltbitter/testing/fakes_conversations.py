@@ -78,7 +78,7 @@ def conversation_is_open(
 
 def history_kept(match: StoredMatch) -> bool:
     """The in-memory twin of the SQL ``history_kept``: one member erased while the match
-    was open (ADR 0036)."""
+    was open (ADR 0035)."""
     return match.active and DELETED_MEMBER in match.pair
 
 

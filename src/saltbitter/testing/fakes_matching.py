@@ -180,7 +180,7 @@ class InMemoryCandidateReader(_OnMatching, CandidateReader):
             note(actor, target, "viewer_liked" if liked else "viewer_passed")
             note(target, actor, "candidate_liked" if liked else "candidate_passed")
         for match in self._state.matches.values():
-            if DELETED_MEMBER in match.pair:  # kept only for its history (ADR 0036)
+            if DELETED_MEMBER in match.pair:  # kept only for its history (ADR 0035)
                 continue
             note(match.pair.first, match.pair.second, "matched")
             note(match.pair.second, match.pair.first, "matched")

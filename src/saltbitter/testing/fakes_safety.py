@@ -306,7 +306,7 @@ class InMemorySafetyMatches(InMemoryRepository, SafetyMatches):
         match = self._connection.state(MatchingState).matches.get(match_id)
         if match is None or not match.active or member_id not in match.pair:
             return None
-        if DELETED_MEMBER in match.pair:  # the partner was erased (ADR 0036)
+        if DELETED_MEMBER in match.pair:  # the partner was erased (ADR 0035)
             return None
         return match.pair.other(member_id)
 

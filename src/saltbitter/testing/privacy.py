@@ -70,7 +70,7 @@ def plain(value: object) -> object:
     if isinstance(value, Enum):
         return plain(value.value)
     if isinstance(value, UUID):
-        # An erased member is null in SQL (ADR 0036).
+        # An erased member is null in SQL (ADR 0035).
         return None if value == DELETED_MEMBER else str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -249,7 +249,7 @@ class InMemoryMatchingPersonalData(_Holder):
         swipes = [pair for pair in state.swipes if member in pair]
         for pair in swipes:
             del state.swipes[pair]
-        # Open matches keep the other member's side (ADR 0036); closed ones and those
+        # Open matches keep the other member's side (ADR 0035); closed ones and those
         # left naming nobody go, with their messages (the SQL foreign key cascades).
         matches = [
             mid for mid, m in state.matches.items() if member in m.pair or m.unmatched_by == member
@@ -351,7 +351,7 @@ class InMemoryConversationsPersonalData(_Holder):
         }
 
     async def erase(self, member: UserId) -> ErasureReport:
-        # As the declaration says (ADR 0036): held and blocked messages go; a delivered
+        # As the declaration says (ADR 0035): held and blocked messages go; a delivered
         # message the member sent stays without body or picture, one they received
         # stays the other member's; a message left naming nobody goes.
         state = self._connection.state(ConversationsState)

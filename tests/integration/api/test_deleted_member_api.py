@@ -1,4 +1,4 @@
-"""After a member is erased, the other member keeps the conversation's history (ADR 0036):
+"""After a member is erased, the other member keeps the conversation's history (ADR 0035):
 the erased member's messages show as from a deleted member, with no body and no picture;
 the remaining member's own messages are intact; nothing can be sent there any more."""
 

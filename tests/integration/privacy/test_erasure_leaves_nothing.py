@@ -52,7 +52,7 @@ RETAINED = frozenset(
     if table.erasure is Erasure.ANONYMISE
 )
 """Tables whose rows stay anonymised: payment records (the law), and matches and
-messages the other member keeps as their history (ADR 0036)."""
+messages the other member keeps as their history (ADR 0035)."""
 RETAINED_MEMBER_COLUMNS = frozenset(
     f"{table.name}.{column}"
     for declaration in PERSONAL_DATA

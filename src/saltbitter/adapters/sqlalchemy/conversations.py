@@ -95,7 +95,7 @@ def conversation_is_open() -> ColumnElement[bool]:
 
 
 def history_kept() -> ColumnElement[bool]:
-    """One member was erased and the match was open then (ADR 0036): closed for good,
+    """One member was erased and the match was open then (ADR 0035): closed for good,
     but the remaining member still reads the history (until they unmatch it)."""
     return and_(
         matches.c.unmatched_at.is_(None),

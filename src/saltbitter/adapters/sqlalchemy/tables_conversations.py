@@ -25,7 +25,7 @@ messages = Table(
     Column("id", Uuid(), primary_key=True),
     # A message lives and dies with its match (erasure of a member removes the match).
     Column("match_id", Uuid(), ForeignKey("matches.id", ondelete="CASCADE"), nullable=False),
-    # Null: that member was erased (ADR 0036); a message the erased member sent keeps no
+    # Null: that member was erased (ADR 0035); a message the erased member sent keeps no
     # body and no picture, one they received stays the other member's.
     Column("sender_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=True),
     Column("recipient_id", Uuid(), ForeignKey("users.id", ondelete="CASCADE"), nullable=True),

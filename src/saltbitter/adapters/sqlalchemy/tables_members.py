@@ -120,7 +120,7 @@ matches = Table(
     # The unordered pair, smaller id first: the unique constraint makes a match exist
     # exactly once even when both members like each other at the same moment.
     # Null: that member was erased; the other one keeps the conversation's history
-    # (ADR 0036). A match naming nobody is deleted.
+    # (ADR 0035). A match naming nobody is deleted.
     _member("user_low", nullable=True),
     _member("user_high", index=True, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),

@@ -37,7 +37,7 @@ async def readable_conversation(
     access: ConversationAccess, match_id: UUID, member: UserId
 ) -> ConversationMembers:
     """The conversation when ``member`` may read its history: it is open, or the other
-    member was erased while it was open (ADR 0036: the remaining member keeps their
+    member was erased while it was open (ADR 0035: the remaining member keeps their
     history, shown with a deleted member, though nothing can be sent there any more).
     Otherwise the answers of ``open_conversation``."""
     found = await access.conversation(match_id)

@@ -20,7 +20,7 @@ __all__ = ["ListConversations"]
 
 @dataclass(frozen=True, slots=True)
 class ListConversations:
-    """Open conversations (and those whose other member was erased, ADR 0036) with the
+    """Open conversations (and those whose other member was erased, ADR 0035) with the
     other member, the last message either may see and
     how many are unread, 30 a page, newest activity first (ties by match id)."""
 

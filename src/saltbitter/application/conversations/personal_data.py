@@ -16,7 +16,7 @@ PERSONAL_DATA = PersonalData(
             ("sender_id", "recipient_id"),
             Erasure.ANONYMISE,
             "Messages the member sent and received are exported. Erasure keeps the other "
-            "member's history (ADR 0036): a delivered message the member sent stays as "
+            "member's history (ADR 0035): a delivered message the member sent stays as "
             "from a deleted member, without its body or picture (the member's own words "
             "go, the picture's key is reported); one they received stays the other "
             "member's, with the recipient cleared. Held and blocked messages go (a report "

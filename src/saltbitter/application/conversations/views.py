@@ -45,7 +45,7 @@ class MessageView:
     id: UUID
     match_id: UUID
     sender_id: UserId | None
-    """Null when the sender was erased (ADR 0036): the message keeps no body either."""
+    """Null when the sender was erased (ADR 0035): the message keeps no body either."""
     body: str
     created_at: datetime
     delivered_at: datetime | None
@@ -86,7 +86,7 @@ class MessagesPage:
 @dataclass(frozen=True, slots=True)
 class MemberView:
     user_id: UserId | None
-    """Null for an erased member, shown as "Deleted member" (ADR 0036)."""
+    """Null for an erased member, shown as "Deleted member" (ADR 0035)."""
     display_name: str
     deleted: bool = False
 

@@ -26,7 +26,7 @@ PERSONAL_DATA = PersonalData(
             Erasure.ANONYMISE,
             "A match is shared: an open one stays with the member's side cleared, so the "
             "other member keeps reading the conversation's history, shown with a deleted "
-            "member (ADR 0036); it is closed for good. A closed (unmatched) match goes, "
+            "member (ADR 0035); it is closed for good. A closed (unmatched) match goes, "
             "as its history is hidden from both anyway, and so does one with a block "
             "between the two; so does a match naming nobody.",
             kept_if={"unmatched_at": (None,)},

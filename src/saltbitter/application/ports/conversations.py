@@ -34,7 +34,7 @@ class ConversationMembers:
 
     ``history_kept``: the other member was erased (they are ``DELETED_MEMBER`` in
     ``members``); the conversation is closed for good but the remaining member still
-    reads its history (ADR 0036).
+    reads its history (ADR 0035).
     """
 
     match_id: UUID
@@ -56,7 +56,7 @@ class ConversationPeer:
 
     @property
     def deleted(self) -> bool:
-        """The other member was erased (ADR 0036)."""
+        """The other member was erased (ADR 0035)."""
         return self.user_id == DELETED_MEMBER
 
     @classmethod

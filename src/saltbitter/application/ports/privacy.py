@@ -45,7 +45,7 @@ class Erasure(StrEnum):
     """Rows stay (the law or another member needs them) with the member columns cleared
     (set to null, with the table's ``cleared_with`` columns overwritten in the same rows).
     Rows failing the table's ``kept_if`` go instead, and so do rows left naming nobody in
-    its ``deleted_when_unnamed`` columns (ADR 0036)."""
+    its ``deleted_when_unnamed`` columns (ADR 0035)."""
 
 
 @dataclass(frozen=True, slots=True)

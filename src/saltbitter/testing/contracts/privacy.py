@@ -536,7 +536,7 @@ class PersonalDataContract:
         assert by_capability["notifications"].rows["notifications"] == 2
         assert by_capability["conversations"].rows["messages"] == 2
         # I had blocked other: our conversation's history was hidden from both, so it
-        # goes with the match (ADR 0036), and the picture other sent me with it.
+        # goes with the match (ADR 0035), and the picture other sent me with it.
         [picture] = by_capability["conversations"].blob_keys
         assert picture.startswith(f"{world.other}/messages/")
         other = _counts(await self._export(request_scope, world.other))
@@ -550,7 +550,7 @@ class PersonalDataContract:
             "photos": 1,
             "assessments": 1,
             "swipes": 1,  # third's like survives
-            "matches": 0,  # blocked: no history to keep (ADR 0036)
+            "matches": 0,  # blocked: no history to keep (ADR 0035)
             "daily_set_runs": 1,
             "daily_set_entries": 1,  # third stays in other's set, I leave it
             "discover_allotments": 1,

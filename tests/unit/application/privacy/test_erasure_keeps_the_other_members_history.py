@@ -1,4 +1,4 @@
-"""The law of erasing one member of a conversation (ADR 0036), for any conversation: no
+"""The law of erasing one member of a conversation (ADR 0035), for any conversation: no
 message names the erased member afterwards; the other member's delivered messages stay
 exactly as they were (but for the cleared recipient); the erased member's delivered
 messages stay from a deleted member with no body and no picture; everything the other

@@ -28,7 +28,7 @@ def chunks(items: Iterable[_T]) -> list[list[_T]]:
 def stored_match(row: Row[Any]) -> StoredMatch:
     return StoredMatch(
         id=row.id,
-        # Null: an erased member, whose partner keeps the match's history (ADR 0036).
+        # Null: an erased member, whose partner keeps the match's history (ADR 0035).
         pair=MatchPair(
             DELETED_MEMBER if row.user_low is None else UserId(row.user_low),
             DELETED_MEMBER if row.user_high is None else UserId(row.user_high),

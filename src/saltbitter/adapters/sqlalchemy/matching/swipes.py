@@ -124,7 +124,7 @@ class SqlaMatchStore(OnConnection, MatchStore):
         statement = select(matches).where(
             or_(matches.c.user_low == user, matches.c.user_high == user),
             matches.c.unmatched_at.is_(None),
-            # A match whose other member was erased is no match any more (ADR 0036);
+            # A match whose other member was erased is no match any more (ADR 0035);
             # only its conversation's history stays.
             matches.c.user_low.is_not(None),
             matches.c.user_high.is_not(None),

@@ -1,5 +1,5 @@
 """Matches and messages outlive one member's erasure: their member columns may be null
-(the erased side), so the other member keeps the history they took part in (ADR 0036).
+(the erased side), so the other member keeps the history they took part in (ADR 0035).
 
 Revision ID: 0015
 Revises: 0014
