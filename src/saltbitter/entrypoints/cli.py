@@ -18,6 +18,7 @@ from rich.progress import TaskID
 
 from saltbitter.application.assessments.norms import NormsRun
 from saltbitter.application.matching.views import DailyRunSummary
+from saltbitter.application.safety.moderation import ResolveHeldMessage, ResolveReport
 from saltbitter.domain.errors import SaltbitterError
 from saltbitter.entrypoints.settings import Settings
 
@@ -356,6 +357,29 @@ def moderation_queue(
     typer.echo(_with_container(work))
 
 
+def _resolve_as_operator(
+    use_case: type[ResolveReport | ResolveHeldMessage],
+    raw_id: str,
+    what: str,
+    decision: tuple[str, int | None, str],
+) -> None:
+    """Run a moderation decision as the operator (audited with no moderator named)."""
+    from uuid import UUID
+
+    try:
+        wanted = UUID(raw_id)
+    except ValueError:
+        raise typer.BadParameter(f"{what.upper()}_ID is a {what}'s id (a UUID).") from None
+    action, days, note = decision
+
+    async def work(container: AsyncContainer) -> str:
+        async with container() as scope:
+            done = await (await scope.get(use_case))(None, wanted, action, days, note)
+        return json.dumps(asdict(done), default=str, indent=2)
+
+    typer.echo(_with_container(work))
+
+
 @moderation_app.command("resolve")
 def moderation_resolve(
     report_id: str,
@@ -364,21 +388,7 @@ def moderation_resolve(
     days: Annotated[int | None, typer.Option(help="Suspension length (suspend only)")] = None,
 ) -> None:
     """Decide a report as the operator (audited with no moderator named)."""
-    from uuid import UUID
-
-    from saltbitter.application.safety.moderation import ResolveReport
-
-    try:
-        wanted = UUID(report_id)
-    except ValueError:
-        raise typer.BadParameter("REPORT_ID is a report's id (a UUID).") from None
-
-    async def work(container: AsyncContainer) -> str:
-        async with container() as scope:
-            done = await (await scope.get(ResolveReport))(None, wanted, action, days, note)
-        return json.dumps(asdict(done), default=str, indent=2)
-
-    typer.echo(_with_container(work))
+    _resolve_as_operator(ResolveReport, report_id, "report", (action, days, note))
 
 
 @moderation_app.command("resolve-message")
@@ -389,21 +399,7 @@ def moderation_resolve_message(
     days: Annotated[int | None, typer.Option(help="Suspension length (suspend only)")] = None,
 ) -> None:
     """Decide a held message about its sender as the operator (audited)."""
-    from uuid import UUID
-
-    from saltbitter.application.safety.moderation import ResolveHeldMessage
-
-    try:
-        wanted = UUID(message_id)
-    except ValueError:
-        raise typer.BadParameter("MESSAGE_ID is a held message's id (a UUID).") from None
-
-    async def work(container: AsyncContainer) -> str:
-        async with container() as scope:
-            done = await (await scope.get(ResolveHeldMessage))(None, wanted, action, days, note)
-        return json.dumps(asdict(done), default=str, indent=2)
-
-    typer.echo(_with_container(work))
+    _resolve_as_operator(ResolveHeldMessage, message_id, "message", (action, days, note))
 
 
 @demo_app.command("seed")
