@@ -1,35 +1,27 @@
 """Photo links through CloudFront: canned-policy signed URLs, checked as CloudFront does.
 
-``CloudFrontEdge`` plays the distribution: it rebuilds the canned policy from the URL,
-verifies the RSA-SHA1 signature with the public key of its trusted key group, refuses
-expired links (by the test clock), and serves the wrapped store's bytes under the
-path. It is written from CloudFront's documented rules, not from botocore's code.
+``CloudFrontEdge`` plays the distribution: it checks a link by CloudFront's documented
+rules (``support.cdn_keys.cloudfront_accepts``: canned policy rebuilt from the URL,
+RSA-SHA1 signature verified with the key group's public key, expiry by the test clock)
+and serves the wrapped store's bytes under the URL's path.
 """
 
 from __future__ import annotations
 
-import base64
 from datetime import timedelta
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from saltbitter.adapters.photos import CloudFrontSignedPhotoLinks, cloudfront_url_signer
 from saltbitter.testing.contracts.photo_store import Fetch, Now, PhotoStoreContract, Wait
 from saltbitter.testing.fakes import InMemoryClock
 from saltbitter.testing.fakes_profiles import InMemoryPhotoStore
-from support.cdn_keys import KEY_PAIR_ID, private_pem
+from support.cdn_keys import KEY_PAIR_ID, cloudfront_accepts, private_pem
 
 BASE_URL = "https://photos.saltbitter.test"
 TTL = timedelta(minutes=15)
-
-
-def cloudfront_b64decode(text: str) -> bytes:
-    """CloudFront's URL-safe base64: '+' '=' '/' are sent as '-' '_' '~'."""
-    return base64.b64decode(text.replace("-", "+").replace("_", "=").replace("~", "/"))
 
 
 class CloudFrontEdge:
@@ -38,30 +30,7 @@ class CloudFrontEdge:
         self.trusted = {KEY_PAIR_ID: public_key}
 
     def accepts(self, url: str) -> bool:
-        parts = urlsplit(url)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        if set(query) != {"Expires", "Signature", "Key-Pair-Id"}:
-            return False
-        public_key = self.trusted.get(query["Key-Pair-Id"])
-        if public_key is None or not query["Expires"].isdigit():
-            return False
-        expires = int(query["Expires"])
-        resource = f"{parts.scheme}://{parts.netloc}{parts.path}"
-        # The canned policy: this exact JSON, no whitespace, Resource before Condition.
-        policy = (
-            '{"Statement":[{"Resource":"' + resource + '","Condition":'
-            '{"DateLessThan":{"AWS:EpochTime":' + str(expires) + "}}}]}"
-        )
-        try:
-            public_key.verify(
-                cloudfront_b64decode(query["Signature"]),
-                policy.encode(),
-                padding.PKCS1v15(),
-                hashes.SHA1(),
-            )
-        except (InvalidSignature, ValueError):
-            return False
-        return self.origin._clock.now().timestamp() < expires
+        return cloudfront_accepts(url, self.origin._clock.now().timestamp(), self.trusted)
 
     async def fetch(self, url: str) -> tuple[bytes, str] | None:
         if not self.accepts(url):
