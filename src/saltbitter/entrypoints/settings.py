@@ -252,6 +252,8 @@ def _check_cdn(settings: Settings) -> None:
         cloudfront_url_signer,
     )
 
+    if not str(settings.cdn_key_pair_id).strip():
+        raise SystemExit("Invalid SaltBitter setting: SALTBITTER_CDN_KEY_PAIR_ID is blank")
     try:
         check_cdn_base_url(str(settings.cdn_base_url))
     except ValueError as error:

@@ -78,6 +78,11 @@ def test_a_missing_setting_of_the_three_stops_the_start(missing: str) -> None:
     assert message.endswith(f"missing: {missing}")
 
 
+def test_a_blank_key_pair_id_stops_the_start() -> None:
+    message = refusal(cdn_environ(SALTBITTER_CDN_KEY_PAIR_ID="  "))
+    assert message == "Invalid SaltBitter setting: SALTBITTER_CDN_KEY_PAIR_ID is blank"
+
+
 def test_the_cdn_needs_the_s3_bucket() -> None:
     environ = cdn_environ()
     del environ["SALTBITTER_S3_BUCKET"]

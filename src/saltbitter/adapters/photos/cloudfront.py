@@ -11,7 +11,7 @@ embedded mode needs neither.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
@@ -42,8 +42,11 @@ def check_cdn_base_url(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def _rsa_private_key(pem: str) -> object:
-    from cryptography.hazmat.primitives.asymmetric import rsa
+def _rsa_sha1_signer(pem: str) -> Callable[[bytes], bytes]:
+    """Signs with the PEM's key as CloudFront verifies canned policies: RSA, PKCS#1 v1.5,
+    SHA-1 (its documented scheme; botocore's signer leaves the algorithm to us)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     # Secrets keep their newlines; a value pasted into a one-line variable may carry
@@ -60,28 +63,20 @@ def _rsa_private_key(pem: str) -> object:
         raise InvalidCloudFrontSigningKey(
             f"CloudFront key groups take 2048-bit RSA keys, not {key.key_size}-bit"
         )
-    return key
+    rsa_key = key
+
+    def sign(message: bytes) -> bytes:
+        return rsa_key.sign(message, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
+
+    return sign
 
 
 def cloudfront_url_signer(key_pair_id: str, private_key_pem: str) -> UrlSigner:
     """A signer of canned-policy URLs; raises :class:`InvalidCloudFrontSigningKey` when
     the key cannot be used (so a bad key stops the process at start, not at a request)."""
-    from datetime import UTC, datetime
-
     from botocore.signers import CloudFrontSigner
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-    if not key_pair_id.strip():
-        raise InvalidCloudFrontSigningKey("the key's id (CloudFront public key id) is empty")
-    key = _rsa_private_key(private_key_pem)
-    assert isinstance(key, rsa.RSAPrivateKey)
-
-    def rsa_sha1(message: bytes) -> bytes:
-        # CloudFront's canned policies are verified with SHA-1 (its documented scheme).
-        return key.sign(message, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
-
-    signer = CloudFrontSigner(key_pair_id.strip(), rsa_sha1)
+    signer = CloudFrontSigner(key_pair_id.strip(), _rsa_sha1_signer(private_key_pem))
 
     def sign(url: str, expires: int) -> str:
         signed: str = signer.generate_presigned_url(
