@@ -59,7 +59,12 @@ class Settings:
     queue_metric_namespace: str | None = None
     cloudwatch_region: str = "us-east-1"
     cloudwatch_endpoint_url: str | None = None
-    photo_url_ttl_seconds: int = 900  # signed photo URLs (local folder and S3) live 15 min
+    photo_url_ttl_seconds: int = 900  # signed photo URLs (local folder, S3, CDN) live 15 min
+    # Photo links through CloudFront (S3 mode; ADR 0038): all three or none. The key id
+    # is the CloudFront public key's id; the private key (PEM) comes from Secrets Manager.
+    cdn_base_url: str | None = None
+    cdn_key_pair_id: str | None = None
+    cdn_private_key: str | None = field(default=None, repr=False)
     # Photo decoding runs in this many worker processes ("thread": in the API process);
     # uploads beyond that wait their turn. Blobs without a photos row (a crash between
     # store and commit) are swept once older than the grace period.
@@ -137,6 +142,7 @@ class Settings:
                     f"Invalid SaltBitter setting: SALTBITTER_TRUSTED_PROXIES: {proxy!r} is "
                     "neither an address nor a network"
                 ) from None
+        _check_cdn(settings)
         return settings
 
     # Derived choices: each real service is on exactly when its URL is given.
@@ -176,6 +182,11 @@ class Settings:
         return self.data_dir / "exports"
 
     @property
+    def uses_cdn(self) -> bool:
+        """Photo links are CloudFront signed URLs (``from_environ`` checked the three)."""
+        return bool(self.cdn_base_url and self.cdn_key_pair_id and self.cdn_private_key)
+
+    @property
     def uses_local_payments(self) -> bool:
         """The embedded test-mode stand-in replaces Stripe while no API key is given."""
         return not self.stripe_api_key
@@ -213,6 +224,46 @@ class Settings:
             path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip()
+
+
+_CDN_SETTINGS = ("cdn_base_url", "cdn_key_pair_id", "cdn_private_key")
+
+
+def _check_cdn(settings: Settings) -> None:
+    """The photo CDN's settings go together, serve the S3 bucket, and hold a usable key.
+
+    Messages name settings, never the key's value."""
+    given = {name for name in _CDN_SETTINGS if getattr(settings, name)}
+    if not given:
+        return
+    names = ", ".join(PREFIX + name.upper() for name in _CDN_SETTINGS)
+    if missing := [PREFIX + name.upper() for name in _CDN_SETTINGS if name not in given]:
+        raise SystemExit(
+            f"Invalid SaltBitter setting: {names} go together; missing: {', '.join(missing)}"
+        )
+    if not settings.s3_bucket:
+        raise SystemExit(
+            f"Invalid SaltBitter setting: {names} need SALTBITTER_S3_BUCKET "
+            "(CloudFront serves the photos of the bucket)"
+        )
+    from saltbitter.adapters.photos.cloudfront import (
+        InvalidCloudFrontSigningKey,
+        check_cdn_base_url,
+        cloudfront_url_signer,
+    )
+
+    if not str(settings.cdn_key_pair_id).strip():
+        raise SystemExit("Invalid SaltBitter setting: SALTBITTER_CDN_KEY_PAIR_ID is blank")
+    try:
+        check_cdn_base_url(str(settings.cdn_base_url))
+    except ValueError as error:
+        raise SystemExit(f"Invalid SaltBitter setting: SALTBITTER_CDN_BASE_URL: {error}") from None
+    try:
+        cloudfront_url_signer(str(settings.cdn_key_pair_id), str(settings.cdn_private_key))
+    except InvalidCloudFrontSigningKey as error:
+        raise SystemExit(
+            f"Invalid SaltBitter setting: SALTBITTER_CDN_PRIVATE_KEY: {error}"
+        ) from None
 
 
 def _decode_path(kind: type, value: object) -> object:

@@ -97,6 +97,42 @@ class TestS3PhotoStore(PhotoStoreContract):
         return wait
 
 
+class TestS3PhotoStoreUnderAPrefix(TestS3PhotoStore):
+    """Photos in production: the ``photos/`` prefix of a bucket shared with exports."""
+
+    @pytest.fixture
+    def store(self, s3: S3Client, bucket: str) -> S3PhotoStore:
+        return S3PhotoStore(s3, bucket, prefix="photos/")
+
+    @pytest.fixture
+    def short_lived_store(self, s3: S3Client, bucket: str) -> S3PhotoStore:
+        return S3PhotoStore(s3, bucket, ttl=SHORT_TTL, prefix="photos/")
+
+
+async def test_a_prefixed_store_keeps_to_its_prefix(s3: S3Client) -> None:
+    bucket = f"saltbitter-prefix-{uuid.uuid4().hex[:8]}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    photos = S3PhotoStore(s3, bucket, prefix="photos/")
+    whole_bucket = S3PhotoStore(s3, bucket)
+    await whole_bucket.put("exports/m/archive.zip", b"archive", "application/zip")
+    await photos.put("m/p.jpg", b"photo", "image/jpeg")
+
+    listed = [blob.key async for page in photos.list_blobs() for blob in page]
+    url = await photos.signed_url("m/p.jpg")
+
+    assert listed == ["m/p.jpg"]
+    assert await whole_bucket.get("photos/m/p.jpg") == b"photo"
+    assert await photos.get("exports/m/archive.zip") is None
+    assert f"/{bucket}/photos/m/p.jpg?" in url
+    await photos.delete("m/p.jpg")
+    assert await whole_bucket.get("photos/m/p.jpg") is None
+
+
+def test_a_prefix_is_a_folder(s3: S3Client) -> None:
+    with pytest.raises(ValueError, match="ends with '/'"):
+        S3PhotoStore(s3, "bucket", prefix="photos")
+
+
 async def test_presigned_urls_carry_the_lifetime(s3: S3Client, bucket: str) -> None:
     url = await S3PhotoStore(s3, bucket, ttl=timedelta(minutes=15)).signed_url("a/b.jpg")
     assert f"/{bucket}/a/b.jpg?" in url

@@ -250,7 +250,8 @@ async def test_after_the_erasure_nothing_names_the_member(
             ).scalar_one()
         assert kept >= 1, "payment records are kept, anonymised"
         assert bucket_hits(s3, bucket, needles) == {}
-        assert f"{world.other}/kept.webp" in {
+        # Photos live under the bucket's photos/ prefix (the photo CDN's origin path).
+        assert f"photos/{world.other}/kept.webp" in {
             item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])
         }
         assert await redis_hits(settings.redis_url or "", needles) == {}

@@ -19,10 +19,13 @@ from typing import Any
 import hcl2
 import pytest
 
+from saltbitter.entrypoints.capabilities.profiles import S3_PHOTO_PREFIX
 from saltbitter.entrypoints.settings import PREFIX, Settings
 
 ROOT = Path(__file__).resolve().parents[3] / "infra" / "terraform"
-SECRET_LIKE = re.compile(r"SECRET|PASSWORD|TOKEN|API_KEY|DATABASE_URL|REDIS_URL|BROKER_URL")
+SECRET_LIKE = re.compile(
+    r"SECRET|PASSWORD|TOKEN|API_KEY|PRIVATE_KEY|DATABASE_URL|REDIS_URL|BROKER_URL"
+)
 
 
 def _clean(value: Any) -> Any:
@@ -156,6 +159,63 @@ def secrets_come_from_secrets_manager(root: Path) -> list[str]:
     return problems
 
 
+def photo_cdn_wired(root: Path) -> list[str]:
+    """The tasks sign photo links for the distribution that serves exactly the app's
+    photo prefix: base URL and key id from the storage module, the private key from a
+    Secrets Manager secret Terraform never fills, and an origin path that is the prefix
+    the API writes photos under (so exports, outside it, are never reachable)."""
+    modules = _modules(root)
+    problems: list[str] = []
+    environment = modules["compute"]["locals"]["base_environment"]
+    for setting, variable in (
+        ("SALTBITTER_CDN_BASE_URL", "cdn_base_url"),
+        ("SALTBITTER_CDN_KEY_PAIR_ID", "cdn_key_pair_id"),
+    ):
+        if environment.get(setting) != f"${{var.{variable}}}":
+            problems.append(f"compute: {setting} is not var.{variable}")
+    compute = modules["stack"]["module"]["compute"]
+    for variable, output in (
+        ("cdn_base_url", "photos_base_url"),
+        ("cdn_key_pair_id", "photos_signing_key_id"),
+    ):
+        if compute.get(variable) != f"${{module.storage.{output}}}":
+            problems.append(f"stack: compute {variable} is not module.storage.{output}")
+    storage = modules["storage"]
+    if storage["output"]["photos_signing_key_id"]["value"] != (
+        "${aws_cloudfront_public_key.photos[var.cloudfront_signing_key].id}"
+    ):
+        problems.append("storage: the signing key id is not one of the trusted public keys")
+    arns = modules["secrets"]["output"]["secret_arns"]["value"]
+    private_key = arns.get("SALTBITTER_CDN_PRIVATE_KEY", "")
+    match = re.fullmatch(r"\$\{aws_secretsmanager_secret\.(\w+)\.arn\}", private_key)
+    if match is None:
+        problems.append("secrets: SALTBITTER_CDN_PRIVATE_KEY is not a Secrets Manager secret")
+    else:
+        versions = modules["secrets"]["resource"].get("aws_secretsmanager_secret_version", {})
+        if any(f"aws_secretsmanager_secret.{match[1]}." in str(v) for v in versions.values()):
+            problems.append("secrets: Terraform writes the CDN private key (an operator must)")
+    distribution = storage["resource"]["aws_cloudfront_distribution"]["photos"]
+    (origin,) = distribution["origin"]
+    if origin.get("origin_path") != "/" + S3_PHOTO_PREFIX.rstrip("/"):
+        problems.append(
+            f"storage: origin_path {origin.get('origin_path')!r} is not the app's photo "
+            f"prefix {S3_PHOTO_PREFIX!r}"
+        )
+    (behaviour,) = distribution["default_cache_behavior"]
+    if behaviour.get("trusted_key_groups") != ["${aws_cloudfront_key_group.photos.id}"]:
+        problems.append("storage: the distribution does not require signed URLs")
+    statements = storage["data"]["aws_iam_policy_document"]["media"]["statement"]
+    readable = [
+        resource
+        for statement in statements
+        if any("cloudfront" in str(p.get("identifiers")) for p in statement.get("principals", []))
+        for resource in statement["resources"]
+    ]
+    if readable != [f"${{aws_s3_bucket.media.arn}}/{S3_PHOTO_PREFIX}*"]:
+        problems.append(f"storage: CloudFront may read {readable}, not {S3_PHOTO_PREFIX} only")
+    return problems
+
+
 def exactly_one_beat(root: Path) -> list[str]:
     beat = _modules(root)["compute"]["resource"]["aws_ecs_service"]["beat"]
     expected = {
@@ -196,6 +256,7 @@ RULES = [
     data_stores_not_public,
     buckets_block_public_access,
     secrets_come_from_secrets_manager,
+    photo_cdn_wired,
     exactly_one_beat,
     everything_documented,
     checkov_skips_justified,
@@ -225,6 +286,11 @@ def test_every_setting_given_to_the_tasks_exists() -> None:
     known = {PREFIX + setting.name.upper() for setting in fields(Settings)}
     assert names - known == set()
     assert {"SALTBITTER_DATABASE_URL", "SALTBITTER_REDIS_URL", "SALTBITTER_JWT_SECRET"} <= names
+    assert {
+        "SALTBITTER_CDN_BASE_URL",
+        "SALTBITTER_CDN_KEY_PAIR_ID",
+        "SALTBITTER_CDN_PRIVATE_KEY",
+    } <= names
 
 
 def test_both_environments_use_the_whole_stack() -> None:
@@ -285,6 +351,44 @@ BREAKAGES = [
         "value       = aws_secretsmanager_secret.url.arn",
         "value       = aws_ssm_parameter.url.arn",
         "module.database.url_secret_arn: ${aws_ssm_parameter.url.arn} is not a Secrets Manager ARN",
+    ),
+    (
+        photo_cdn_wired,
+        "modules/storage/main.tf",
+        'origin_path = "/photos"',
+        'origin_path = ""',
+        "storage: origin_path '' is not the app's photo prefix 'photos/'",
+    ),
+    (
+        photo_cdn_wired,
+        "modules/storage/main.tf",
+        'resources = ["${aws_s3_bucket.media.arn}/photos/*"]',
+        'resources = ["${aws_s3_bucket.media.arn}/*"]',
+        "storage: CloudFront may read",
+    ),
+    (
+        photo_cdn_wired,
+        "modules/compute/main.tf",
+        "SALTBITTER_CDN_KEY_PAIR_ID = var.cdn_key_pair_id",
+        'SALTBITTER_CDN_KEY_PAIR_ID = "K2HARDCODED"',
+        "compute: SALTBITTER_CDN_KEY_PAIR_ID is not var.cdn_key_pair_id",
+    ),
+    (
+        photo_cdn_wired,
+        "modules/secrets/outputs.tf",
+        "SALTBITTER_CDN_PRIVATE_KEY       = aws_secretsmanager_secret.cloudfront_private_key.arn",
+        "SALTBITTER_CDN_PRIVATE_KEY       = aws_ssm_parameter.cdn.arn",
+        "secrets: SALTBITTER_CDN_PRIVATE_KEY is not a Secrets Manager secret",
+    ),
+    (
+        photo_cdn_wired,
+        "modules/secrets/main.tf",
+        "# Keys issued by third parties:",
+        'resource "aws_secretsmanager_secret_version" "cdn" {\n'
+        "  secret_id     = aws_secretsmanager_secret.cloudfront_private_key.id\n"
+        '  secret_string = "pem"\n'
+        "}\n\n# Keys issued by third parties:",
+        "secrets: Terraform writes the CDN private key",
     ),
     (
         exactly_one_beat,

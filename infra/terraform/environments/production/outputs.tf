@@ -8,6 +8,11 @@ output "photos_distribution_domain" {
   value       = module.saltbitter.photos_distribution_domain
 }
 
+output "photos_public_key_ids" {
+  description = "Name -> id of every public key the photo CDN trusts (rotation, docs/operations.md)."
+  value       = module.saltbitter.photos_public_key_ids
+}
+
 output "cluster_name" {
   description = "ECS cluster."
   value       = module.saltbitter.cluster_name

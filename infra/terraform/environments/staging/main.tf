@@ -11,7 +11,8 @@ module "saltbitter" {
   api_certificate_arn        = var.api_certificate_arn
   photos_domain_name         = var.photos_domain_name
   cloudfront_certificate_arn = var.cloudfront_certificate_arn
-  cloudfront_public_key_pem  = var.cloudfront_public_key_pem
+  cloudfront_public_keys     = var.cloudfront_public_keys
+  cloudfront_signing_key     = var.cloudfront_signing_key
   mail_from_address          = var.mail_from_address
   alarm_emails               = var.alarm_emails
 

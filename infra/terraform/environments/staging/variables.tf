@@ -34,8 +34,13 @@ variable "cloudfront_certificate_arn" {
   type        = string
 }
 
-variable "cloudfront_public_key_pem" {
-  description = "Public key (PEM) verifying signed photo URLs."
+variable "cloudfront_public_keys" {
+  description = "Name -> public key (PEM) verifying signed photo URLs; two during a rotation (docs/operations.md)."
+  type        = map(string)
+}
+
+variable "cloudfront_signing_key" {
+  description = "Which of cloudfront_public_keys the tasks sign with."
   type        = string
 }
 

@@ -23,6 +23,9 @@ locals {
     SALTBITTER_TRUSTED_PROXIES     = var.vpc_cidr_block
     SALTBITTER_QUEUE_METRIC_NAMESPACE = var.queue_metric_namespace
     SALTBITTER_CLOUDWATCH_REGION      = data.aws_region.current.name
+    # Photo links through CloudFront; the private key arrives as a secret.
+    SALTBITTER_CDN_BASE_URL    = var.cdn_base_url
+    SALTBITTER_CDN_KEY_PAIR_ID = var.cdn_key_pair_id
   }
   environment = [
     for key, value in merge(local.base_environment, var.extra_environment) : { name = key, value = value }

@@ -39,13 +39,23 @@ variable "secret_arns" {
   type        = map(string)
 }
 
+variable "cdn_base_url" {
+  description = "Base of the signed photo URLs, https://<photo CDN host> (SALTBITTER_CDN_BASE_URL)."
+  type        = string
+}
+
+variable "cdn_key_pair_id" {
+  description = "Id of the CloudFront public key whose private half (secret SALTBITTER_CDN_PRIVATE_KEY) signs photo URLs."
+  type        = string
+}
+
 variable "extra_environment" {
   description = "Further non-secret settings (SALTBITTER_* name -> value). Never put a credential here."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for key in keys(var.extra_environment) : !can(regex("(SECRET|PASSWORD|TOKEN|API_KEY|DATABASE_URL|REDIS_URL|BROKER_URL)", key))])
+    condition     = alltrue([for key in keys(var.extra_environment) : !can(regex("(SECRET|PASSWORD|TOKEN|API_KEY|PRIVATE_KEY|DATABASE_URL|REDIS_URL|BROKER_URL)", key))])
     error_message = "Credentials go in secret_arns (Secrets Manager), not in the plain environment."
   }
 }

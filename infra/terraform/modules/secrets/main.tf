@@ -77,6 +77,17 @@ resource "aws_secretsmanager_secret_version" "jwt" {
   secret_string = random_password.jwt.result
 }
 
+# The private half of the photo CDN's signing key (SALTBITTER_CDN_PRIVATE_KEY, PEM): made
+# by an operator with openssl and put here (docs/operations.md), so Terraform and its state
+# never hold it; its public half is a variable of the storage module.
+resource "aws_secretsmanager_secret" "cloudfront_private_key" {
+  #checkov:skip=CKV2_AWS_57: the key is rotated by the runbook in docs/operations.md (a new public key must be trusted by CloudFront first), not by a Lambda
+  name                    = "${var.name}/cloudfront-private-key"
+  description             = "SALTBITTER_CDN_PRIVATE_KEY: signs photo URLs for CloudFront (RSA 2048, PEM)"
+  kms_key_id              = aws_kms_key.this.arn
+  recovery_window_in_days = var.recovery_window_days
+}
+
 # Keys issued by third parties: Terraform creates the secret, an operator puts the value
 # (`aws secretsmanager put-secret-value`, docs/operations.md); Terraform never sees it.
 resource "aws_secretsmanager_secret" "external" {

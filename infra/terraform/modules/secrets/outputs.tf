@@ -10,5 +10,6 @@ output "secret_arns" {
     SALTBITTER_STRIPE_API_KEY        = aws_secretsmanager_secret.external["stripe-api-key"].arn
     SALTBITTER_STRIPE_WEBHOOK_SECRET = aws_secretsmanager_secret.external["stripe-webhook-secret"].arn
     SALTBITTER_OPENAI_API_KEY        = aws_secretsmanager_secret.external["openai-api-key"].arn
+    SALTBITTER_CDN_PRIVATE_KEY       = aws_secretsmanager_secret.cloudfront_private_key.arn
   }
 }

@@ -48,7 +48,8 @@ module "storage" {
   log_retention_days         = var.log_retention_days
   photos_domain_name         = var.photos_domain_name
   cloudfront_certificate_arn = var.cloudfront_certificate_arn
-  cloudfront_public_key_pem  = var.cloudfront_public_key_pem
+  cloudfront_public_keys     = var.cloudfront_public_keys
+  cloudfront_signing_key     = var.cloudfront_signing_key
 }
 
 module "edge" {
@@ -76,6 +77,8 @@ module "compute" {
   kms_key_arn             = module.secrets.kms_key_arn
   public_base_url         = "https://${var.api_domain_name}"
   mail_from_address       = var.mail_from_address
+  cdn_base_url            = module.storage.photos_base_url
+  cdn_key_pair_id         = module.storage.photos_signing_key_id
   log_retention_days      = var.log_retention_days
   extra_environment       = merge({ SALTBITTER_MAIL_SENDER = "SaltBitter <${var.mail_from_address}>" }, var.extra_environment)
   api_min_tasks           = var.api_min_tasks

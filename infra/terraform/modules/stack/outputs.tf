@@ -8,6 +8,11 @@ output "photos_distribution_domain" {
   value       = module.storage.photos_distribution_domain
 }
 
+output "photos_public_key_ids" {
+  description = "Name -> id of every public key the photo CDN trusts."
+  value       = module.storage.photos_public_key_ids
+}
+
 output "media_bucket_name" {
   description = "The private media bucket."
   value       = module.storage.media_bucket_name

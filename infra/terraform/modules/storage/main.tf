@@ -236,15 +236,18 @@ resource "aws_cloudfront_origin_access_control" "media" {
   signing_protocol                  = "sigv4"
 }
 
+# One public key per name, so adding the next key during a rotation never replaces the
+# current one (its id is what the tasks sign with). The key group trusts all of them.
 resource "aws_cloudfront_public_key" "photos" {
-  name        = "${var.name}-photos"
-  comment     = "Verifies the API's signed photo URLs"
-  encoded_key = var.cloudfront_public_key_pem
+  for_each    = var.cloudfront_public_keys
+  name        = "${var.name}-photos-${each.key}"
+  comment     = "Verifies the API's signed photo URLs (${each.key})"
+  encoded_key = each.value
 }
 
 resource "aws_cloudfront_key_group" "photos" {
   name  = "${var.name}-photos"
-  items = [aws_cloudfront_public_key.photos.id]
+  items = [for key in aws_cloudfront_public_key.photos : key.id]
 }
 
 resource "aws_cloudfront_response_headers_policy" "photos" {
@@ -285,7 +288,9 @@ resource "aws_cloudfront_distribution" "photos" {
     domain_name              = aws_s3_bucket.media.bucket_regional_domain_name
     origin_id                = "media"
     origin_access_control_id = aws_cloudfront_origin_access_control.media.id
-    origin_path              = ""
+    # The API keeps photos under photos/ and signs https://<photos host>/<key>: the
+    # distribution reaches nothing outside photos/ (exports are never served).
+    origin_path = "/photos"
   }
 
   default_cache_behavior {

@@ -35,8 +35,18 @@ variable "cloudfront_certificate_arn" {
   type        = string
 }
 
-variable "cloudfront_public_key_pem" {
-  description = "Public key (PEM) whose private half signs photo URLs; the private half is a secret, never here."
+variable "cloudfront_public_keys" {
+  description = "Name -> public key (PEM, RSA 2048) trusted for signed photo URLs; two during a rotation (docs/operations.md). The private halves are secrets, never here."
+  type        = map(string)
+
+  validation {
+    condition     = length(var.cloudfront_public_keys) >= 1 && alltrue([for pem in values(var.cloudfront_public_keys) : can(regex("^-----BEGIN PUBLIC KEY-----", trimspace(pem)))])
+    error_message = "Give at least one public key, in PEM (-----BEGIN PUBLIC KEY-----); never a private key."
+  }
+}
+
+variable "cloudfront_signing_key" {
+  description = "Which of cloudfront_public_keys the tasks sign with (its private half is the cloudfront-private-key secret)."
   type        = string
 }
 

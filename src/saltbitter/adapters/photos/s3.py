@@ -1,9 +1,11 @@
 """Photos in Amazon S3 (or any S3-compatible endpoint) through boto3.
 
 Clients get presigned GET URLs (signature version 4) with a short lifetime, so the
-bucket stays private. boto3 is synchronous, so transfers run in worker threads (boto3
-clients are thread-safe); presigning is local computation and runs inline. boto3 and
-botocore are imported when first used, so embedded mode works without the ``aws`` extra.
+bucket stays private. A store may own one prefix of a shared bucket (photos live under
+``photos/``, the only prefix CloudFront may read; ADR 0038): its keys are relative to it.
+boto3 is synchronous, so transfers run in worker threads (boto3 clients are
+thread-safe); presigning is local computation and runs inline. boto3 and botocore are
+imported when first used, so embedded mode works without the ``aws`` extra.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
 class _ListObjectsPaginator(Protocol):
-    def paginate(self, *, Bucket: str) -> Iterable[Mapping[str, Any]]: ...
+    def paginate(self, *, Bucket: str, Prefix: str) -> Iterable[Mapping[str, Any]]: ...
 
 
 class S3Api(Protocol):
@@ -83,12 +85,26 @@ def _unavailable(error: Exception) -> Unavailable:
 
 
 class S3PhotoStore(PhotoStore):
+    """``prefix`` (empty, or ending in ``/``) is where this store's keys live in the bucket."""
+
     def __init__(
-        self, client: S3Api, bucket: str, *, ttl: timedelta = timedelta(minutes=15)
+        self,
+        client: S3Api,
+        bucket: str,
+        *,
+        ttl: timedelta = timedelta(minutes=15),
+        prefix: str = "",
     ) -> None:
+        if prefix and not prefix.endswith("/"):
+            raise ValueError(f"an S3 key prefix ends with '/': {prefix!r}")
         self._client = client
         self.bucket = bucket
+        self.prefix = prefix
         self._ttl_seconds = max(1, int(ttl.total_seconds()))
+
+    def object_key(self, key: str) -> str:
+        """The S3 object key of one of this store's keys."""
+        return self.prefix + key
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -97,7 +113,7 @@ class S3PhotoStore(PhotoStore):
             await asyncio.to_thread(
                 self._client.put_object,
                 Bucket=self.bucket,
-                Key=key,
+                Key=self.object_key(key),
                 Body=data,
                 ContentType=content_type,
                 CacheControl="private, max-age=86400, immutable",
@@ -110,7 +126,7 @@ class S3PhotoStore(PhotoStore):
 
         def read() -> bytes | None:
             try:
-                response = self._client.get_object(Bucket=self.bucket, Key=key)
+                response = self._client.get_object(Bucket=self.bucket, Key=self.object_key(key))
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") in _MISSING:
                     return None
@@ -127,7 +143,9 @@ class S3PhotoStore(PhotoStore):
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:  # S3 answers a delete of a missing key with success: idempotent as required
-            await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=key)
+            await asyncio.to_thread(
+                self._client.delete_object, Bucket=self.bucket, Key=self.object_key(key)
+            )
         except (BotoCoreError, ClientError) as error:
             raise _unavailable(error) from error
 
@@ -135,7 +153,9 @@ class S3PhotoStore(PhotoStore):
         from botocore.exceptions import BotoCoreError, ClientError
 
         # Each page is one ListObjectsV2 call (up to 1,000 keys), fetched in a thread.
-        pages = iter(self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket))
+        paginator = self._client.get_paginator("list_objects_v2")
+        pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=self.prefix))
+        start = len(self.prefix)
         while True:
             try:
                 page = await asyncio.to_thread(next, pages, None)
@@ -144,13 +164,13 @@ class S3PhotoStore(PhotoStore):
             if page is None:
                 return
             yield [
-                StoredBlob(item["Key"], item["LastModified"].astimezone(UTC))
+                StoredBlob(item["Key"][start:], item["LastModified"].astimezone(UTC))
                 for item in page.get("Contents", [])
             ]
 
     async def signed_url(self, key: str) -> str:
         return self._client.generate_presigned_url(
             "get_object",
-            Params={"Bucket": self.bucket, "Key": key},
+            Params={"Bucket": self.bucket, "Key": self.object_key(key)},
             ExpiresIn=self._ttl_seconds,
         )

@@ -9,9 +9,11 @@ from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from saltbitter.adapters.images import PillowImageProcessor
 from saltbitter.adapters.photos import (
+    CloudFrontSignedPhotoLinks,
     LocalFolderPhotoStore,
     RuleBasedPhotoModerator,
     S3PhotoStore,
+    cloudfront_url_signer,
     s3_client,
 )
 from saltbitter.adapters.sqlalchemy.profile_blocks import SqlaProfileBlocks
@@ -48,13 +50,24 @@ from saltbitter.application.profiles.views import PublicProfiles
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["CAPABILITY", "ORPHAN_SWEEP_SECONDS", "PHOTO_FILES_PATH", "ProfilesProvider"]
+__all__ = [
+    "CAPABILITY",
+    "ORPHAN_SWEEP_SECONDS",
+    "PHOTO_FILES_PATH",
+    "S3_PHOTO_PREFIX",
+    "ProfilesProvider",
+]
 
 ORPHAN_SWEEP_SECONDS = 3600.0
 """How often orphaned photo bytes are looked for (hourly is plenty: they only cost disk)."""
 
 PHOTO_FILES_PATH = "/api/v1/photo-files"
 """Where the API serves the local folder's photos (see ``http/profiles.py``)."""
+
+
+S3_PHOTO_PREFIX = "photos/"
+"""Where photos (profile and message pictures) live in the bucket: the only prefix the
+photo CDN may read, so it can never serve an export archive (``exports/``; ADR 0038)."""
 
 
 class ProfilesProvider(Provider):
@@ -71,7 +84,19 @@ class ProfilesProvider(Provider):
         ttl = timedelta(seconds=settings.photo_url_ttl_seconds)
         if settings.s3_bucket:
             client = s3_client(settings.s3_region, endpoint_url=settings.s3_endpoint_url)
-            return S3PhotoStore(client, settings.s3_bucket, ttl=ttl)
+            store = S3PhotoStore(client, settings.s3_bucket, ttl=ttl, prefix=S3_PHOTO_PREFIX)
+            if not settings.uses_cdn:
+                return store
+            # The distribution's origin path is the prefix, so a CDN URL names the key.
+            return CloudFrontSignedPhotoLinks(
+                store,
+                base_url=str(settings.cdn_base_url),
+                sign=cloudfront_url_signer(
+                    str(settings.cdn_key_pair_id), str(settings.cdn_private_key)
+                ),
+                ttl=ttl,
+                clock=clock,
+            )
         return LocalFolderPhotoStore(
             settings.photo_folder,
             settings.photo_signing_key(),
