@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypedDict
 
 from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
 from saltbitter.domain.errors import Unavailable
@@ -21,8 +21,18 @@ __all__ = ["S3Api", "S3PhotoStore", "s3_client"]
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
+class _PaginationConfig(TypedDict, total=False):
+    """botocore's paginator settings (as its type stubs spell them)."""
+
+    MaxItems: int
+    PageSize: int
+    StartingToken: str
+
+
 class _ListObjectsPaginator(Protocol):
-    def paginate(self, *, Bucket: str) -> Iterable[Mapping[str, Any]]: ...
+    def paginate(
+        self, *, Bucket: str, Prefix: str, PaginationConfig: _PaginationConfig
+    ) -> Iterable[Mapping[str, Any]]: ...
 
 
 class S3Api(Protocol):
@@ -84,11 +94,17 @@ def _unavailable(error: Exception) -> Unavailable:
 
 class S3PhotoStore(PhotoStore):
     def __init__(
-        self, client: S3Api, bucket: str, *, ttl: timedelta = timedelta(minutes=15)
+        self,
+        client: S3Api,
+        bucket: str,
+        *,
+        ttl: timedelta = timedelta(minutes=15),
+        page_size: int = 1000,
     ) -> None:
         self._client = client
         self.bucket = bucket
         self._ttl_seconds = max(1, int(ttl.total_seconds()))
+        self._page_size = page_size  # keys per ListObjectsV2 call (S3 returns 1,000 at most)
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -131,11 +147,19 @@ class S3PhotoStore(PhotoStore):
         except (BotoCoreError, ClientError) as error:
             raise _unavailable(error) from error
 
-    async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
+    async def list_blobs(self, prefix: str = "") -> AsyncIterator[Sequence[StoredBlob]]:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        # Each page is one ListObjectsV2 call (up to 1,000 keys), fetched in a thread.
-        pages = iter(self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket))
+        # Each page is one ListObjectsV2 call (up to 1,000 keys), fetched in a thread; S3
+        # filters by the prefix itself, so a member's folder costs a call, not the bucket.
+        paginator = self._client.get_paginator("list_objects_v2")
+        pages = iter(
+            paginator.paginate(
+                Bucket=self.bucket,
+                Prefix=prefix,
+                PaginationConfig={"PageSize": self._page_size},
+            )
+        )
         while True:
             try:
                 page = await asyncio.to_thread(next, pages, None)
