@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
+from uuid import uuid4
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -17,8 +19,20 @@ from saltbitter.adapters.sqlalchemy.events import (
 )
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
-from saltbitter.testing.contracts.events import EventsPorts, PortsFactory
-from saltbitter.testing.fakes import InMemoryUserRepository
+from saltbitter.application.events.members import ListEvents
+from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.events import RegistrationStatus
+from saltbitter.domain.shared import Role, SessionId, Tier, UserId
+from saltbitter.testing.contracts.events import (
+    T0,
+    EventsPorts,
+    PortsFactory,
+    a_registration,
+    add_event,
+    an_event,
+    members,
+)
+from saltbitter.testing.fakes import InMemoryClock, InMemoryUserRepository
 from saltbitter.testing.fakes_events import (
     InMemoryEventMembers,
     InMemoryEventStore,
@@ -27,8 +41,14 @@ from saltbitter.testing.fakes_events import (
     InMemorySurveyStore,
 )
 from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMemoryTransaction
+from support.statements import counting_statements
 
-__all__ = ["in_memory_events_ports", "sql_events_ports"]
+__all__ = [
+    "add_upcoming_events",
+    "in_memory_events_ports",
+    "sql_events_ports",
+    "statements_to_list_events",
+]
 
 
 def sql_events_ports(engine: AsyncEngine) -> PortsFactory:
@@ -66,3 +86,31 @@ def in_memory_events_ports(database: InMemoryDatabase) -> PortsFactory:
         )
 
     return scope
+
+
+async def add_upcoming_events(engine: AsyncEngine, count: int) -> None:
+    """``count`` more upcoming events, each with a seat taken and one member waitlisted."""
+    ports = sql_events_ports(engine)
+    seated, waiting = await members(ports, 2)
+    for _ in range(count):
+        event = await add_event(ports, an_event(T0 + timedelta(days=1), capacity=1))
+        async with ports() as p, p.transaction:
+            await p.registrations.save(a_registration(event.id, seated, 1))
+            await p.registrations.save(
+                a_registration(event.id, waiting, 2, RegistrationStatus.WAITLISTED)
+            )
+            await p.transaction.commit()
+
+
+async def statements_to_list_events(engine: AsyncEngine) -> tuple[int, int]:
+    """The statements one ``GET /events`` page (``ListEvents``) runs, and its length."""
+    ports = sql_events_ports(engine)
+    caller = Principal(
+        UserId(uuid4()), SessionId(uuid4()), frozenset({Role.MEMBER}), Tier.FREE, True
+    )
+    async with ports() as p:
+        list_events = ListEvents(p.events, p.registrations, InMemoryClock(T0))
+        with counting_statements(engine) as count:
+            page = await list_events(caller)
+    assert all((e.registered, e.waitlisted) == (1, 1) for e in page.items)
+    return count.statements, len(page.items)
