@@ -19,7 +19,7 @@ from saltbitter.adapters.sqlalchemy.events import (
 )
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
-from saltbitter.application.events.members import ListEvents
+from saltbitter.application.events.members import PAGE_SIZE, ListEvents
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.events import RegistrationStatus
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
@@ -44,10 +44,9 @@ from saltbitter.testing.memory import InMemoryConnection, InMemoryDatabase, InMe
 from support.statements import counting_statements
 
 __all__ = [
-    "add_upcoming_events",
+    "assert_an_events_page_costs_the_same_statements_at_any_length",
     "in_memory_events_ports",
     "sql_events_ports",
-    "statements_to_list_events",
 ]
 
 
@@ -88,7 +87,7 @@ def in_memory_events_ports(database: InMemoryDatabase) -> PortsFactory:
     return scope
 
 
-async def add_upcoming_events(engine: AsyncEngine, count: int) -> None:
+async def _add_upcoming_events(engine: AsyncEngine, count: int) -> None:
     """``count`` more upcoming events, each with a seat taken and one member waitlisted."""
     ports = sql_events_ports(engine)
     seated, waiting = await members(ports, 2)
@@ -102,7 +101,7 @@ async def add_upcoming_events(engine: AsyncEngine, count: int) -> None:
             await p.transaction.commit()
 
 
-async def statements_to_list_events(engine: AsyncEngine) -> tuple[int, int]:
+async def _statements_to_list_events(engine: AsyncEngine) -> tuple[int, int]:
     """The statements one ``GET /events`` page (``ListEvents``) runs, and its length."""
     ports = sql_events_ports(engine)
     caller = Principal(
@@ -114,3 +113,20 @@ async def statements_to_list_events(engine: AsyncEngine) -> tuple[int, int]:
             page = await list_events(caller)
     assert all((e.registered, e.waitlisted) == (1, 1) for e in page.items)
     return count.statements, len(page.items)
+
+
+async def assert_an_events_page_costs_the_same_statements_at_any_length(
+    engine: AsyncEngine,
+) -> None:
+    """A page of 1 event, a full page, and a full page of many more events run the same
+    statements: the counts of a page come in one query, not one per event (N+1)."""
+    await _add_upcoming_events(engine, 1)
+    one = await _statements_to_list_events(engine)
+    await _add_upcoming_events(engine, PAGE_SIZE - 1)
+    full_page = await _statements_to_list_events(engine)
+    await _add_upcoming_events(engine, PAGE_SIZE + 5)
+    more_than_a_page = await _statements_to_list_events(engine)
+
+    assert (one[1], full_page[1], more_than_a_page[1]) == (1, PAGE_SIZE, PAGE_SIZE)
+    assert full_page[0] == one[0]
+    assert more_than_a_page[0] == one[0]
