@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
@@ -63,6 +66,61 @@ def _consumes(settings: Settings) -> Callable[[], bool]:
     return ready
 
 
+def worker_settings_for(
+    database_url: str, redis_url: str, data_dir: Path, **overrides: Any
+) -> Settings:
+    """Settings of a test's own worker: Celery on Redis with a queue and key prefix of its
+    own (tests sharing a Redis never take each other's jobs), results in Redis so tests
+    wait for jobs by their results; ``overrides`` replace any of these."""
+    fields: dict[str, Any] = {
+        "data_dir": data_dir,
+        "environment": "test",
+        "database_url": database_url,
+        "redis_url": redis_url,
+        "redis_key_prefix": f"sbtest:{uuid.uuid4().hex[:8]}:",
+        "tasks": "celery",
+        "task_queue": f"saltbitter-test-{uuid.uuid4().hex[:8]}",
+        "result_backend": redis_url,
+        "jwt_secret": "worker-test-secret-" + "w" * 32,
+    }
+    return Settings(**(fields | overrides))
+
+
+def start_worker(
+    settings: Settings,
+    log_path: Path,
+    extra_env: Mapping[str, str] | None = None,
+    *,
+    own_process_group: bool = False,
+) -> subprocess.Popen[bytes]:
+    """``saltbitter worker`` with two prefork children, its output appended to
+    ``log_path``; ``own_process_group`` lets a test kill it with all its children."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "saltbitter.entrypoints.cli", "worker", "--concurrency", "2"],
+            env=worker_environment(settings, extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=own_process_group,
+        )
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    """A warm shutdown; past its grace period, kill (the whole group when the worker has
+    one of its own) and reap it: an unreaped child is a ResourceWarning, an error here."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        if os.getpgid(process.pid) == process.pid:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+        process.wait(timeout=30)
+
+
 @contextmanager
 def running_worker(
     settings: Settings, extra_env: Mapping[str, str] | None = None
@@ -72,22 +130,9 @@ def running_worker(
     Give ``settings`` a ``result_backend`` to wait for jobs by their results.
     """
     log_path = settings.data_dir / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "saltbitter.entrypoints.cli", "worker", "--concurrency", "2"],
-            env=worker_environment(settings, extra_env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until(_consumes(settings), 60, log_path)
-            yield log_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                # A warm shutdown waits for running jobs; past the grace period, kill and
-                # reap it (an unreaped child is a ResourceWarning, an error in this suite).
-                process.kill()
-                process.wait(timeout=30)
+    process = start_worker(settings, log_path, extra_env)
+    try:
+        wait_until(_consumes(settings), 60, log_path)
+        yield log_path
+    finally:
+        stop_worker(process)

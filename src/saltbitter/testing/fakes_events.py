@@ -4,7 +4,7 @@ accounts state they read, as the SQL adapters read ``users``)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
@@ -119,6 +119,9 @@ class InMemoryRegistrationStore(_OnEvents, RegistrationStore):
             registered=len(self._of(event_id, RegistrationStatus.REGISTERED)),
             waitlisted=len(self._of(event_id, RegistrationStatus.WAITLISTED)),
         )
+
+    async def counts_of(self, event_ids: Collection[UUID]) -> Mapping[UUID, RosterCounts]:
+        return {event_id: await self.counts(event_id) for event_id in event_ids}
 
     async def last_arrival(self, event_id: UUID) -> int:
         return max(

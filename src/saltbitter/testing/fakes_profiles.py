@@ -159,6 +159,7 @@ class InMemoryPhotoStore(PhotoStore):
     def __init__(self, clock: Clock, *, ttl: timedelta = timedelta(minutes=15)) -> None:
         self.blobs: dict[str, tuple[bytes, str]] = {}
         self.written_at: dict[str, datetime] = {}  # by the clock: tests age blobs with it
+        self.listed_prefixes: list[str] = []  # what each listing asked for ("": everything)
         self._clock = clock
         self._ttl = ttl
         self._secret = b"in-memory-photo-store"
@@ -175,9 +176,14 @@ class InMemoryPhotoStore(PhotoStore):
         self.blobs.pop(key, None)
         self.written_at.pop(key, None)
 
-    async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
+    async def list_blobs(self, prefix: str = "") -> AsyncIterator[Sequence[StoredBlob]]:
+        self.listed_prefixes.append(prefix)
         now = self._clock.now()  # a blob put into ``blobs`` directly counts as new
-        listed = [StoredBlob(key, self.written_at.get(key, now)) for key in self.blobs]
+        listed = [
+            StoredBlob(key, self.written_at.get(key, now))
+            for key in self.blobs
+            if key.startswith(prefix)
+        ]
         for start in range(0, len(listed), 2):  # tiny pages: the paging gets exercised
             yield listed[start : start + 2]
 

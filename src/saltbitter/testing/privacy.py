@@ -102,9 +102,15 @@ class _Holder(PersonalDataHolder):
     def declaration(self) -> PersonalData:
         return self.declaration_value
 
-    def _report(self, rows: Mapping[str, int], blob_keys: Iterable[str] = ()) -> ErasureReport:
+    def _report(
+        self, rows: Mapping[str, int], blob_keys: Mapping[str, Iterable[str]] | None = None
+    ) -> ErasureReport:
+        """``blob_keys``: the erased keys per table (tables without any are left out)."""
+        keys = {table: tuple(sorted(found)) for table, found in (blob_keys or {}).items()}
         return ErasureReport(
-            self.declaration_value.capability, dict(rows), tuple(sorted(blob_keys))
+            self.declaration_value.capability,
+            dict(rows),
+            {table: found for table, found in keys.items() if found},
         )
 
 
@@ -176,7 +182,8 @@ class InMemoryProfilesPersonalData(_Holder):
             del state.photos[photo.id]
         profiles = 1 if state.profiles.pop(member, None) is not None else 0
         return self._report(
-            {"profiles": profiles, "photos": len(photos)}, (p.storage_key for p in photos)
+            {"profiles": profiles, "photos": len(photos)},
+            {"photos": (p.storage_key for p in photos)},
         )
 
 
@@ -383,7 +390,7 @@ class InMemoryConversationsPersonalData(_Holder):
                 del state.messages[message.id]
             else:
                 state.messages[message.id] = kept
-        return self._report({"messages": touched}, pictures)
+        return self._report({"messages": touched}, {"messages": pictures})
 
 
 class InMemoryAiPersonalData(_Holder):
@@ -561,7 +568,7 @@ class InMemoryPrivacyPersonalData(_Holder):
             row.member_id = None
         return self._report(
             {"data_exports": len(exports), "breach_members": len(named)},
-            (e.archive_key for e in exports if e.archive_key is not None),
+            {"data_exports": (e.archive_key for e in exports if e.archive_key is not None)},
         )
 
 

@@ -22,7 +22,7 @@ from mypy_boto3_s3 import S3Client
 from saltbitter.adapters.images import generated_photo
 from saltbitter.adapters.photos import s3_client
 from saltbitter.entrypoints.settings import Settings
-from support.live_api import Api
+from support.live_api import PASSWORD, Api
 
 PROBLEM = "application/problem+json"
 
@@ -154,3 +154,41 @@ def test_export_routes_need_a_member(api: Api) -> None:
         404,
         "data_export_not_found",
     )
+
+
+def test_a_member_awaiting_deletion_still_exports_and_downloads_their_data(api: Api) -> None:
+    # The right of access lasts until the erasure (ADR 0031): the grace period's token
+    # admits the export routes as it admits /me, and still only for the member's own.
+    email, headers, user_id = _member(api)
+    _, other_headers, _ = _member(api)
+    asked = api.http.post("/api/v1/me/deletion", json={"password": PASSWORD}, headers=headers)
+    assert asked.status_code == 202, asked.text
+    pending = api.bearer(api.login(email))
+    _problem(api.http.get("/api/v1/matches", headers=pending), 403, "deletion_pending")
+
+    started = api.http.post("/api/v1/me/data-export", headers=pending)
+    assert started.status_code == 202, started.text
+    request_id = started.json()["request_id"]
+    _problem(
+        api.http.get(f"/api/v1/me/data-export/{request_id}", headers=other_headers),
+        404,
+        "data_export_not_found",
+    )
+    other_export = api.http.post("/api/v1/me/data-export", headers=other_headers)
+    assert other_export.status_code == 202, other_export.text
+    _problem(
+        api.http.get(
+            f"/api/v1/me/data-export/{other_export.json()['request_id']}", headers=pending
+        ),
+        404,
+        "data_export_not_found",
+    )
+
+    ready = _ready(api, pending, request_id)
+    assert ready["status"] == "ready", ready
+    download = api.http.get(ready["url"])
+    assert download.status_code == 200, download.text
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        accounts = json.loads(archive.read("accounts.json"))
+    [me] = accounts["tables"]["users"]
+    assert (me["email"], me["id"], me["status"]) == (email, user_id, "pending_deletion")

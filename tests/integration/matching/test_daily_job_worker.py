@@ -25,7 +25,7 @@ from saltbitter.domain.shared import Tier, UserId
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
-from support.celery_worker import running_worker
+from support.celery_worker import running_worker, worker_settings_for
 from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
@@ -39,17 +39,9 @@ TAGS = ("hiking", "jazz", "cooking", "chess", "tea", "go", "climbing", "opera", 
 def settings(
     migrated_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
-    return Settings(
-        data_dir=tmp_path_factory.mktemp("daily-worker"),
-        environment="test",
-        database_url=migrated_url,
-        redis_url=redis_url,
-        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
-        tasks="celery",
-        task_queue=f"saltbitter-daily-{uuid.uuid4().hex[:8]}",
-        result_backend=redis_url,  # the test waits for the job by its result
-        jwt_secret="daily-worker-secret-" + "z" * 32,
-        log_json=True,
+    # Results in Redis: the test waits for the job by its result.
+    return worker_settings_for(
+        migrated_url, redis_url, tmp_path_factory.mktemp("daily-worker"), log_json=True
     )
 
 

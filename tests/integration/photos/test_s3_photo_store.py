@@ -85,6 +85,10 @@ class TestS3PhotoStore(PhotoStoreContract):
         return S3PhotoStore(s3, bucket, ttl=SHORT_TTL)
 
     @pytest.fixture
+    def small_pages_store(self, s3: S3Client, bucket: str) -> S3PhotoStore:
+        return S3PhotoStore(s3, bucket, page_size=2)  # ListObjectsV2's continuation tokens
+
+    @pytest.fixture
     def fetch(self) -> Fetch:
         return follow
 

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from saltbitter.adapters.mail import read_eml
 from saltbitter.adapters.sqlalchemy import SqlaUserRepository, StagedConnection, create_engine_for
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.accounts.dto import RegisterCommand
 from saltbitter.application.accounts.registration import RegisterUser
@@ -23,35 +19,7 @@ from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
-from support.celery_worker import running_worker, wait_until
-
-
-@pytest.fixture(scope="module")
-def worker_settings(
-    postgres_databases: object, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Settings:
-    make_database = postgres_databases
-    assert callable(make_database)
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("worker"),
-        environment="test",
-        database_url=make_database(),
-        redis_url=redis_url,
-        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
-        tasks="celery",
-        task_queue=f"saltbitter-test-{uuid.uuid4().hex[:8]}",
-        result_backend=redis_url,  # the tests wait for jobs by their results
-        jwt_secret="worker-test-secret-" + "y" * 32,
-    )
-    upgrade(settings.effective_database_url)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def worker(worker_settings: Settings) -> Iterator[Path]:
-    """``saltbitter worker`` as its own process, with two prefork children."""
-    with running_worker(worker_settings) as log_path:
-        yield log_path
+from support.celery_worker import wait_until
 
 
 def test_registration_mail_is_sent_by_the_worker(worker: Path, worker_settings: Settings) -> None:

@@ -6,53 +6,22 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from saltbitter.adapters.mail import read_eml
 from saltbitter.adapters.sqlalchemy import create_engine_for
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.ports.safety import CheckIn
 from saltbitter.application.safety.topics import SWEEP_OVERDUE_CHECK_INS
 from saltbitter.domain.matching import MatchPair
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
-from support.celery_worker import running_worker, wait_until
+from support.celery_worker import wait_until
 from support.safety import sql_safety_ports
 
 CHECK_INS = 12
 SWEEPS = 6
-
-
-@pytest.fixture(scope="module")
-def worker_settings(
-    postgres_databases: object, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Settings:
-    make_database = postgres_databases
-    assert callable(make_database)
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("checkin-worker"),
-        environment="test",
-        database_url=make_database(),
-        redis_url=redis_url,
-        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
-        tasks="celery",
-        task_queue=f"saltbitter-test-{uuid.uuid4().hex[:8]}",
-        result_backend=redis_url,
-        jwt_secret="worker-test-secret-" + "z" * 32,
-    )
-    upgrade(settings.effective_database_url)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def worker(worker_settings: Settings) -> Iterator[Path]:
-    with running_worker(worker_settings) as log_path:
-        yield log_path
 
 
 async def _overdue_check_ins(settings: Settings) -> list[str]:

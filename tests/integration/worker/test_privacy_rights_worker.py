@@ -9,15 +9,12 @@ import io
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
-import pytest
 from dishka import AsyncContainer
 
 from saltbitter.adapters.mail import read_eml
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.ports.accounts import UserRepository
 from saltbitter.application.ports.privacy_rights import ExportArchives
 from saltbitter.application.ports.transaction import Transaction
@@ -33,36 +30,9 @@ from saltbitter.domain.shared import Role, SessionId, UserId
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.testing.builders import a_user
-from support.celery_worker import running_worker, wait_until
+from support.celery_worker import wait_until
 
 MEMBERS = 7
-
-
-@pytest.fixture(scope="module")
-def worker_settings(
-    postgres_databases: object, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Settings:
-    make_database = postgres_databases
-    assert callable(make_database)
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("privacy-worker"),
-        environment="test",
-        database_url=make_database(),
-        redis_url=redis_url,
-        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
-        tasks="celery",
-        task_queue=f"saltbitter-test-{uuid.uuid4().hex[:8]}",
-        result_backend=redis_url,
-        jwt_secret="worker-test-secret-" + "z" * 32,
-    )
-    upgrade(settings.effective_database_url)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def worker(worker_settings: Settings) -> Iterator[Path]:
-    with running_worker(worker_settings) as log_path:
-        yield log_path
 
 
 async def _members(container: AsyncContainer, count: int) -> list[tuple[UserId, str]]:

@@ -14,10 +14,9 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -35,7 +34,7 @@ from saltbitter.entrypoints.jobs import EVENTS, RELAY_OUTBOX
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
-from support.celery_worker import wait_until, worker_environment
+from support.celery_worker import start_worker, stop_worker, wait_until, worker_settings_for
 
 pytestmark = pytest.mark.integration
 
@@ -44,18 +43,14 @@ VISIBILITY_SECONDS = 5
 
 
 @pytest.fixture
-def settings(postgres_databases: object, redis_url: str, tmp_path: Path) -> Settings:
-    make_database = postgres_databases
-    assert callable(make_database)
-    settings = Settings(
-        data_dir=tmp_path,
-        environment="test",
-        database_url=make_database(),
-        redis_url=redis_url,
-        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
-        tasks="celery",
-        task_queue=f"saltbitter-test-{uuid.uuid4().hex[:8]}",
-        jwt_secret="worker-killed-secret-" + "k" * 32,
+def settings(postgres_databases: Callable[[], str], redis_url: str, tmp_path: Path) -> Settings:
+    # Its own worker per test (it kills it), with a short visibility timeout and no
+    # result backend: the effects are counted in the database.
+    settings = worker_settings_for(
+        postgres_databases(),
+        redis_url,
+        tmp_path,
+        result_backend=None,
         broker_visibility_timeout_seconds=VISIBILITY_SECONDS,
     )
     upgrade(settings.effective_database_url)
@@ -71,24 +66,12 @@ class Worker:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        with self._log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "saltbitter.entrypoints.cli",
-                    "worker",
-                    "--concurrency",
-                    "2",
-                ],
-                env=worker_environment(
-                    self._settings,
-                    {"SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS)},
-                ),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = start_worker(
+            self._settings,
+            self._log,
+            {"SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS)},
+            own_process_group=True,
+        )
 
     def children(self) -> list[int]:
         assert self.process is not None
@@ -105,14 +88,8 @@ class Worker:
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
+        if self.process is not None:
+            stop_worker(self.process)
 
 
 @pytest.fixture

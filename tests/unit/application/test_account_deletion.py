@@ -4,6 +4,7 @@ period, the reminders and the erasure job (docs/privacy.md)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +29,7 @@ from saltbitter.application.privacy.exports import RequestDataExport
 from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.accounts import ERASURE_GRACE, AccountStatus
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied
+from saltbitter.domain.privacy.exports import archive_key_for
 from saltbitter.entrypoints.jobs import run_job
 from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import PASSWORD, FakeWorld
@@ -241,3 +243,37 @@ async def test_the_erasure_deletes_the_members_export_archives_from_the_export_s
     assert outcome is not None
     assert outcome.blobs >= 1
     assert not [key for key in world.archives.blobs if str(member) in key]
+
+
+async def test_an_archive_no_row_names_is_erased_from_the_export_store() -> None:
+    # An archive uploaded by a build whose final save failed has no row naming it: only
+    # the declared prefix finds it, and it must be listed in the store the declaration
+    # names (listing the photo store never saw the separate archive folder).
+    world = FakeWorld()
+    _, owner = await signed_in(world)
+    member = owner.principal.user_id
+    orphan = archive_key_for(member, uuid4())
+    await world.archives.put(orphan, b"PK\x05\x06" + bytes(18), "application/zip")
+
+    claimed = await (await world.get(ClaimErasureNow))(EMAIL)
+    outcome = await (await world.get(EraseAccount))(member, claimed.claimed_at)
+
+    assert outcome is not None
+    assert orphan not in world.archives.blobs
+
+
+async def test_the_erasure_lists_only_the_members_own_folders() -> None:
+    world = FakeWorld()
+    _, owner = await signed_in(world)
+    member = owner.principal.user_id
+    theirs = f"{uuid4()}/{uuid4()}.jpg"
+    await world.store.put(theirs, b"\xff\xd8\xff\xd9", "image/jpeg")
+
+    claimed = await (await world.get(ClaimErasureNow))(EMAIL)
+    await (await world.get(EraseAccount))(member, claimed.claimed_at)
+
+    # Never the whole store: each listing asked for one of the member's prefixes.
+    listed = [*world.store.listed_prefixes, *world.archives.listed_prefixes]
+    assert listed
+    assert all(prefix.startswith((f"{member}/", f"exports/{member}/")) for prefix in listed)
+    assert theirs in world.store.blobs

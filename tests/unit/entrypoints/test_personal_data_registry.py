@@ -4,7 +4,9 @@ import dataclasses
 from uuid import uuid4
 
 from saltbitter.application.matching import caching
-from saltbitter.application.ports.privacy import PersonalTable
+from saltbitter.application.ports.privacy import BlobStore, PersonalTable
+from saltbitter.application.privacy.personal_data import EXPORTS_TABLE
+from saltbitter.domain.privacy.exports import archive_key_for
 from saltbitter.domain.profiles import ImageType, PhotoId, storage_key_for
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.capabilities import CAPABILITIES
@@ -35,7 +37,28 @@ def test_the_photo_blob_prefix_covers_the_keys_photos_are_stored_under() -> None
     member = UserId(uuid4())
     key = storage_key_for(member, PhotoId(uuid4()), ImageType.JPEG)
     profiles = next(d for d in PERSONAL_DATA if d.capability == "profiles")
-    assert [p for p in profiles.blob_prefixes if key.startswith(p.format(member=member))]
+    assert [
+        p
+        for p in profiles.blob_prefixes
+        if p.store is BlobStore.PHOTOS and key.startswith(p.for_member(member))
+    ]
+
+
+def test_export_archives_are_declared_in_the_export_store() -> None:
+    member = UserId(uuid4())
+    key = archive_key_for(member, uuid4())
+    privacy = next(d for d in PERSONAL_DATA if d.capability == "privacy")
+    assert [p for p in privacy.blob_prefixes if key.startswith(p.for_member(member))]
+    assert {p.store for p in privacy.blob_prefixes} == {BlobStore.EXPORTS}
+    assert privacy.table(EXPORTS_TABLE).blob_store is BlobStore.EXPORTS
+    # Nothing else claims a key under the archives' folder in the photo store.
+    photo_prefixes = [
+        p.for_member(member)
+        for d in PERSONAL_DATA
+        for p in d.blob_prefixes
+        if p.store is BlobStore.PHOTOS
+    ]
+    assert not [p for p in photo_prefixes if key.startswith(p) or p.startswith("exports/")]
 
 
 def test_every_table_says_why_its_erasure_is_right() -> None:

@@ -119,8 +119,8 @@ class CloudFrontSignedPhotoLinks(PhotoStore):
     async def delete(self, key: str) -> None:
         await self._store.delete(key)
 
-    def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
-        return self._store.list_blobs()
+    def list_blobs(self, prefix: str = "") -> AsyncIterator[Sequence[StoredBlob]]:
+        return self._store.list_blobs(prefix)
 
     async def signed_url(self, key: str) -> str:
         # Keys are [A-Za-z0-9._-] segments; quoting keeps that promise from mattering.

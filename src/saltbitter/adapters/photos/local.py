@@ -107,20 +107,27 @@ class LocalFolderPhotoStore(PhotoStore):
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
 
-    async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
-        listed = await asyncio.to_thread(self._scan)
+    async def list_blobs(self, prefix: str = "") -> AsyncIterator[Sequence[StoredBlob]]:
+        listed = await asyncio.to_thread(self._scan, prefix)
         for start in range(0, len(listed), _PAGE):
             yield listed[start : start + _PAGE]
 
-    def _scan(self) -> list[StoredBlob]:
-        """Every photo file under the root with its modification time; temporary files
-        of writes in progress (``.upload-*``) and anything not key-shaped are skipped."""
+    def _scan(self, prefix: str) -> list[StoredBlob]:
+        """Every photo file under the prefix with its modification time; temporary files
+        of writes in progress (``.upload-*``) and anything not key-shaped are skipped.
+        Only the prefix's folder is walked, not the whole root."""
+        folder_of_prefix, _, _ = prefix.rpartition("/")
+        top = (
+            self.root.joinpath(*_checked(folder_of_prefix).split("/"))
+            if folder_of_prefix
+            else self.root
+        )
         found: list[StoredBlob] = []
-        for folder, _dirs, files in os.walk(self.root):
+        for folder, _dirs, files in os.walk(top):
             relative = Path(folder).relative_to(self.root)
             for name in files:
                 key = (relative / name).as_posix()
-                if not _KEY.match(key):
+                if not _KEY.match(key) or not key.startswith(prefix):
                     continue
                 try:
                     modified = Path(folder, name).stat().st_mtime

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypedDict
 
 from saltbitter.application.ports.photo_storage import PhotoStore, StoredBlob
 from saltbitter.domain.errors import Unavailable
@@ -23,8 +23,18 @@ __all__ = ["S3Api", "S3PhotoStore", "s3_client"]
 _MISSING = frozenset({"NoSuchKey", "404", "NotFound"})
 
 
+class _PaginationConfig(TypedDict, total=False):
+    """botocore's paginator settings (as its type stubs spell them)."""
+
+    MaxItems: int
+    PageSize: int
+    StartingToken: str
+
+
 class _ListObjectsPaginator(Protocol):
-    def paginate(self, *, Bucket: str, Prefix: str) -> Iterable[Mapping[str, Any]]: ...
+    def paginate(
+        self, *, Bucket: str, Prefix: str, PaginationConfig: _PaginationConfig
+    ) -> Iterable[Mapping[str, Any]]: ...
 
 
 class S3Api(Protocol):
@@ -94,6 +104,7 @@ class S3PhotoStore(PhotoStore):
         *,
         ttl: timedelta = timedelta(minutes=15),
         prefix: str = "",
+        page_size: int = 1000,
     ) -> None:
         if prefix and not prefix.endswith("/"):
             raise ValueError(f"an S3 key prefix ends with '/': {prefix!r}")
@@ -101,6 +112,7 @@ class S3PhotoStore(PhotoStore):
         self.bucket = bucket
         self.prefix = prefix
         self._ttl_seconds = max(1, int(ttl.total_seconds()))
+        self._page_size = page_size  # keys per ListObjectsV2 call (S3 returns 1,000 at most)
 
     def object_key(self, key: str) -> str:
         """The S3 object key of one of this store's keys."""
@@ -149,12 +161,19 @@ class S3PhotoStore(PhotoStore):
         except (BotoCoreError, ClientError) as error:
             raise _unavailable(error) from error
 
-    async def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
+    async def list_blobs(self, prefix: str = "") -> AsyncIterator[Sequence[StoredBlob]]:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        # Each page is one ListObjectsV2 call (up to 1,000 keys), fetched in a thread.
+        # Each page is one ListObjectsV2 call (up to 1,000 keys), fetched in a thread; S3
+        # filters by the prefix itself, so a member's folder costs a call, not the bucket.
         paginator = self._client.get_paginator("list_objects_v2")
-        pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=self.prefix))
+        pages = iter(
+            paginator.paginate(
+                Bucket=self.bucket,
+                Prefix=self.object_key(prefix),
+                PaginationConfig={"PageSize": self._page_size},
+            )
+        )
         start = len(self.prefix)
         while True:
             try:

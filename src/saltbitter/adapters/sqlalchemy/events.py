@@ -7,7 +7,7 @@ has one writer at a time anyway.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -207,16 +207,28 @@ class SqlaRegistrationStore(_OnConnection, RegistrationStore):
         )
 
     async def counts(self, event_id: UUID) -> RosterCounts:
+        return (await self.counts_of([event_id]))[event_id]
+
+    async def counts_of(self, event_ids: Collection[UUID]) -> Mapping[UUID, RosterCounts]:
+        wanted = list(dict.fromkeys(event_ids))
+        found: dict[UUID, dict[str, int]] = {event_id: {} for event_id in wanted}
+        if not wanted:
+            return {}
+        registrations = event_registrations.c
         rows = await self._db.execute(
-            select(event_registrations.c.status, func.count())
-            .where(event_registrations.c.event_id == event_id)
-            .group_by(event_registrations.c.status)
+            select(registrations.event_id, registrations.status, func.count())
+            .where(registrations.event_id.in_(wanted))
+            .group_by(registrations.event_id, registrations.status)
         )
-        found = {row[0]: int(row[1]) for row in rows}
-        return RosterCounts(
-            registered=found.get(RegistrationStatus.REGISTERED.value, 0),
-            waitlisted=found.get(RegistrationStatus.WAITLISTED.value, 0),
-        )
+        for event_id, status, count in rows:
+            found[event_id][status] = int(count)
+        return {
+            event_id: RosterCounts(
+                registered=by_status.get(RegistrationStatus.REGISTERED.value, 0),
+                waitlisted=by_status.get(RegistrationStatus.WAITLISTED.value, 0),
+            )
+            for event_id, by_status in found.items()
+        }
 
     async def last_arrival(self, event_id: UUID) -> int:
         value = (

@@ -88,19 +88,20 @@ class SqlaPersonalData(PersonalDataHolder):
 
     async def erase(self, member: UserId) -> ErasureReport:
         counts: dict[str, int] = {}
-        blob_keys: list[str] = []
+        blob_keys: dict[str, tuple[str, ...]] = {}
         for declared in self._declaration.tables:
             table = metadata.tables[declared.name]
             naming = self._naming(declared, member)
+            keys: list[str] = []
             if declared.erasure is Erasure.DELETE:
-                blob_keys.extend(await self._blob_keys(declared, naming))
+                keys.extend(await self._blob_keys(declared, naming))
                 result = await self._db.execute(delete(table).where(naming))
                 counts[declared.name] = result.rowcount
             else:
-                counts[declared.name] = await self._anonymise(
-                    table, declared, member, naming, blob_keys
-                )
-        return ErasureReport(self._declaration.capability, counts, tuple(sorted(blob_keys)))
+                counts[declared.name] = await self._anonymise(table, declared, member, naming, keys)
+            if keys:
+                blob_keys[declared.name] = tuple(sorted(keys))
+        return ErasureReport(self._declaration.capability, counts, blob_keys)
 
     async def _blob_keys(self, declared: PersonalTable, where: ColumnElement[bool]) -> list[str]:
         if declared.blob_key_column is None:

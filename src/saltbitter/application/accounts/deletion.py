@@ -32,8 +32,9 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class AccountOwner:
     """The caller of the few routes a member whose account awaits erasure may still use
-    (``GET /me``, cancelling the deletion, signing out everywhere). Every other route
-    takes a ``Principal``, which such a member cannot get (403 ``deletion_pending``)."""
+    (``GET /me``, cancelling the deletion, signing out everywhere, exporting their data).
+    Every other route takes a ``Principal``, which such a member cannot get (403
+    ``deletion_pending``)."""
 
     principal: Principal
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from saltbitter.application.conversations.events import MessageHeld, MessageSent
-from saltbitter.application.ports.privacy import Erasure, PairedIn, PersonalData, PersonalTable
+from saltbitter.application.ports.privacy import (
+    BlobPrefix,
+    BlobStore,
+    Erasure,
+    PairedIn,
+    PersonalData,
+    PersonalTable,
+)
 from saltbitter.domain.conversations import ModerationDecision
 
 __all__ = ["PERSONAL_DATA"]
@@ -47,7 +54,7 @@ PERSONAL_DATA = PersonalData(
     # Pictures of photo messages live under the sender's folder (profiles' "{member}/"
     # prefix covers the sender); the sender's erasure also reports the rows' keys. The
     # recipient's erasure keeps the picture: it is the sender's.
-    blob_prefixes=("{member}/messages/",),
+    blob_prefixes=(BlobPrefix("{member}/messages/", BlobStore.PHOTOS),),
     payloads={
         MessageSent.name: ("sender_id", "recipient_id"),
         MessageHeld.name: ("sender_id", "recipient_id"),

@@ -68,7 +68,8 @@ class ListEvents:
         found = list(await self.events.upcoming(self.clock.now(), after, PAGE_SIZE + 1))
         more = len(found) > PAGE_SIZE
         page = found[:PAGE_SIZE]
-        items = [EventView.of(e, await self.registrations.counts(e.id)) for e in page]
+        counts = await self.registrations.counts_of([e.id for e in page])
+        items = [EventView.of(e, counts[e.id]) for e in page]
         last = page[-1] if more else None
         return EventsPage(items, None if last is None else encode_time(last.starts_at, last.id))
 

@@ -6,7 +6,7 @@ The module is not ``ports/events.py``: that name is the outbox's event port.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -122,6 +122,11 @@ class RegistrationStore(Protocol):
 
     @abstractmethod
     async def counts(self, event_id: UUID) -> RosterCounts: ...
+
+    @abstractmethod
+    async def counts_of(self, event_ids: Collection[UUID]) -> Mapping[UUID, RosterCounts]:
+        """Each event's counts (zero for an event without registrations), in one query:
+        a page of events must not cost a query per event."""
 
     @abstractmethod
     async def last_arrival(self, event_id: UUID) -> int:

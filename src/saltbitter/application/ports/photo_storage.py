@@ -45,6 +45,8 @@ class PhotoStore(Protocol):
         """A URL that serves ``key`` until it expires (it does not check that it exists)."""
 
     @abstractmethod
-    def list_blobs(self) -> AsyncIterator[Sequence[StoredBlob]]:
-        """Every blob in the store, page by page, in no particular order (a blob written
-        or deleted during the listing may or may not appear)."""
+    def list_blobs(self, prefix: str = "") -> AsyncIterator[Sequence[StoredBlob]]:
+        """Every blob whose key starts with ``prefix`` (by default: every blob in the
+        store), page by page, in no particular order (a blob written or deleted during
+        the listing may or may not appear). The store looks only under the prefix: a
+        member's folder is listed without reading the whole store."""

@@ -18,6 +18,8 @@ from typing import Protocol
 from saltbitter.domain.shared import UserId
 
 __all__ = [
+    "BlobPrefix",
+    "BlobStore",
     "Erasure",
     "ErasureReport",
     "ExportedRow",
@@ -46,6 +48,28 @@ class Erasure(StrEnum):
     (set to null, with the table's ``cleared_with`` columns overwritten in the same rows).
     Rows failing the table's ``kept_if`` go instead, and so do rows left naming nobody in
     its ``deleted_when_unnamed`` columns (ADR 0035)."""
+
+
+class BlobStore(StrEnum):
+    """Which blob store a declared key lives in: each is a port of its own, and the
+    two may be different places (embedded mode keeps archives in a folder of their own)."""
+
+    PHOTOS = "photos"
+    """``PhotoStore``: profile photos and message pictures."""
+    EXPORTS = "exports"
+    """``ExportArchives``: data export archives."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlobPrefix:
+    """A key template in one blob store (``{member}`` is the member id) under which
+    everything is the member's: erasure lists the store by it and deletes what it finds."""
+
+    template: str
+    store: BlobStore
+
+    def for_member(self, member: UserId) -> str:
+        return self.template.format(member=member)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +119,10 @@ class PersonalTable:
     # there belongs to someone else (a match notice about them): erased, not exported.
     json_member_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # A column holding blob storage keys: erasure reports the keys of the rows it erased
-    # (deleted, or anonymised with the key column cleared by ``cleared_with``).
+    # (deleted, or anonymised with the key column cleared by ``cleared_with``). They live
+    # in ``blob_store``.
     blob_key_column: str | None = None
+    blob_store: BlobStore = BlobStore.PHOTOS
     # ANONYMISE only. Rows naming the member are kept only when every column here holds
     # one of the listed values (None: SQL null); the others are deleted.
     kept_if: Mapping[str, tuple[str | None, ...]] = field(default_factory=dict)
@@ -119,14 +145,14 @@ class PersonalTable:
 class PersonalData:
     """Everything one capability holds about members, outside and inside the database.
 
-    ``blob_prefixes`` are key templates in blob storage (``{member}`` is the member id),
-    ``cache_keys`` cache key templates, ``payloads`` the outbox topics and jobs whose
-    payloads carry member ids (with the keys that do).
+    ``blob_prefixes`` are key templates in a named blob store, ``cache_keys`` cache key
+    templates (``{member}`` is the member id), ``payloads`` the outbox topics and jobs
+    whose payloads carry member ids (with the keys that do).
     """
 
     capability: str
     tables: tuple[PersonalTable, ...]
-    blob_prefixes: tuple[str, ...] = ()
+    blob_prefixes: tuple[BlobPrefix, ...] = ()
     cache_keys: tuple[str, ...] = ()
     payloads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -136,13 +162,14 @@ class PersonalData:
 
 @dataclass(frozen=True, slots=True)
 class ErasureReport:
-    """What ``erase`` did: rows per table, and blob keys the caller must delete once the
-    transaction has committed (deleting bytes first could lose photos of a rolled-back
-    erasure; a key left behind is an orphan the photo sweep removes anyway)."""
+    """What ``erase`` did: rows per table, and per table the blob keys (in the table's
+    ``blob_store``) the caller must delete once the transaction has committed (deleting
+    bytes first could lose photos of a rolled-back erasure; a key left behind is an
+    orphan the photo sweep removes anyway)."""
 
     capability: str
     rows: Mapping[str, int]
-    blob_keys: tuple[str, ...] = ()
+    blob_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class PersonalDataHolder(Protocol):

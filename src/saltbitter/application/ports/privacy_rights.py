@@ -4,12 +4,13 @@ register and the member lookups they need."""
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from saltbitter.application.ports.photo_storage import StoredBlob
 from saltbitter.domain.privacy.breaches import Breach, BreachLogEntry
 from saltbitter.domain.privacy.exports import DataExport
 from saltbitter.domain.shared import UserId
@@ -59,6 +60,11 @@ class ExportArchives(Protocol):
 
     @abstractmethod
     async def signed_url(self, key: str) -> str: ...
+
+    @abstractmethod
+    def list_blobs(self, prefix: str = "") -> AsyncIterator[Sequence[StoredBlob]]:
+        """The archives whose keys start with ``prefix``, page by page (as
+        ``PhotoStore.list_blobs``)."""
 
 
 @dataclass(frozen=True, slots=True)

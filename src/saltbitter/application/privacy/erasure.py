@@ -25,11 +25,15 @@ from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.erasure import ErasureSchedule, OutboxPurge, PaymentCustomers
 from saltbitter.application.ports.payments import PaymentGateway
 from saltbitter.application.ports.photo_storage import PhotoStore
-from saltbitter.application.ports.privacy import PersonalDataHolders
+from saltbitter.application.ports.privacy import (
+    BlobStore,
+    ErasureReport,
+    PersonalData,
+    PersonalDataHolders,
+)
 from saltbitter.application.ports.privacy_rights import ExportArchives
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
-from saltbitter.application.privacy.personal_data import EXPORT_ARCHIVE_PREFIX
 from saltbitter.domain.accounts import EmailAddress
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.domain.shared import UserId
@@ -133,19 +137,7 @@ class EraseAccount:
             purged = await self.outbox_purge.purge_naming(member)
             await self.transaction.commit()
         declarations = [holder.declaration for holder in self.holders.holders]
-        keys = {key for report in reports for key in report.blob_keys}
-        prefixes = tuple(
-            prefix.format(member=member)
-            for declaration in declarations
-            for prefix in declaration.blob_prefixes
-        )
-        if prefixes:
-            async for page in self.blobs.list_blobs():
-                keys.update(blob.key for blob in page if blob.key.startswith(prefixes))
-        for key in sorted(keys):
-            # Export archives are kept by the export store (its own folder when embedded).
-            store = self.archives if key.startswith(EXPORT_ARCHIVE_PREFIX) else self.blobs
-            await store.delete(key)
+        blobs = await self._erase_blobs(member, declarations, reports)
         cache_keys = [
             template.format(member=member)
             for declaration in declarations
@@ -156,8 +148,29 @@ class EraseAccount:
         return ErasureOutcome(
             member=member,
             rows=sum(sum(report.rows.values()) for report in reports),
-            blobs=len(keys),
+            blobs=blobs,
             cache_keys=len(cache_keys),
             customers=len(customers),
             outbox_messages=purged,
         )
+
+    async def _erase_blobs(
+        self, member: UserId, declarations: Sequence[PersonalData], reports: Sequence[ErasureReport]
+    ) -> int:
+        """Delete the reported keys and everything under the declared prefixes, each in
+        the store its declaration names; returns how many keys went."""
+        stores: dict[BlobStore, PhotoStore | ExportArchives] = {
+            BlobStore.PHOTOS: self.blobs,
+            BlobStore.EXPORTS: self.archives,
+        }
+        keys: dict[BlobStore, set[str]] = {store: set() for store in stores}
+        for declaration, report in zip(declarations, reports, strict=True):
+            for table, reported in report.blob_keys.items():
+                keys[declaration.table(table).blob_store].update(reported)
+            for prefix in declaration.blob_prefixes:
+                async for page in stores[prefix.store].list_blobs(prefix.for_member(member)):
+                    keys[prefix.store].update(blob.key for blob in page)
+        for store, found in keys.items():
+            for key in sorted(found):
+                await stores[store].delete(key)
+        return sum(len(found) for found in keys.values())

@@ -16,7 +16,7 @@ from uuid import UUID
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.application.ports.photo_storage import PhotoStore
-from saltbitter.application.ports.privacy import PersonalDataHolders
+from saltbitter.application.ports.privacy import BlobStore, PersonalDataHolders
 from saltbitter.application.ports.privacy_rights import (
     ExportArchives,
     ExportRequests,
@@ -27,7 +27,6 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.privacy.archive import ArchiveFile, build_archive, photo_path
 from saltbitter.application.privacy.events import DataExportReady, DataExportRequested
 from saltbitter.application.privacy.members import ExportMemberData
-from saltbitter.application.privacy.personal_data import EXPORTS_TABLE
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import NotFound
 from saltbitter.domain.privacy.exports import (
@@ -146,9 +145,10 @@ class BuildDataExport:
         for capability, tables in exported.items():
             declaration = declarations[capability]
             for table_name, rows in tables.items():
-                column = declaration.table(table_name).blob_key_column
-                # Earlier archives are not photos: never pack an archive into another.
-                if column is None or table_name == EXPORTS_TABLE:
+                declared = declaration.table(table_name)
+                column = declared.blob_key_column
+                # Only photo-store blobs: earlier archives are never packed into another.
+                if column is None or declared.blob_store is not BlobStore.PHOTOS:
                     continue
                 for row in rows:
                     key = row.get(column)

@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
-from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
+from saltbitter.application.ports.privacy import (
+    BlobPrefix,
+    BlobStore,
+    Erasure,
+    PersonalData,
+    PersonalTable,
+)
 from saltbitter.application.privacy import topics
 from saltbitter.application.privacy.events import (
     BreachNoticeDue,
@@ -14,7 +20,7 @@ from saltbitter.application.privacy.events import (
 __all__ = ["EXPORTS_TABLE", "EXPORT_ARCHIVE_PREFIX", "PERSONAL_DATA"]
 
 EXPORTS_TABLE = "data_exports"
-# Archive keys start with this; they live in the export store, not the photo store.
+# Archive keys start with this (``archive_key_for``); where they live is declared below.
 EXPORT_ARCHIVE_PREFIX = "exports/"
 
 PERSONAL_DATA = PersonalData(
@@ -27,6 +33,7 @@ PERSONAL_DATA = PersonalData(
             "The member's own requests for a copy of their data; the archives they name "
             "are reported for deletion with them.",
             blob_key_column="archive_key",
+            blob_store=BlobStore.EXPORTS,
         ),
         PersonalTable(
             "breach_members",
@@ -38,7 +45,7 @@ PERSONAL_DATA = PersonalData(
         ),
     ),
     # Archives live in the export store (not the photo store), one folder per member.
-    blob_prefixes=(EXPORT_ARCHIVE_PREFIX + "{member}/",),
+    blob_prefixes=(BlobPrefix(EXPORT_ARCHIVE_PREFIX + "{member}/", BlobStore.EXPORTS),),
     payloads={
         DataExportRequested.name: ("user_id",),
         DataExportReady.name: ("user_id",),

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from saltbitter.application.ports.privacy import Erasure, PersonalData, PersonalTable
+from saltbitter.application.ports.privacy import (
+    BlobPrefix,
+    BlobStore,
+    Erasure,
+    PersonalData,
+    PersonalTable,
+)
 from saltbitter.application.profiles import topics
 from saltbitter.application.profiles.events import PhotoDeleted, ProfileChanged
 
@@ -26,7 +32,7 @@ PERSONAL_DATA = PersonalData(
         ),
     ),
     # storage_key_for: one folder per member, so the whole prefix can go.
-    blob_prefixes=("{member}/",),
+    blob_prefixes=(BlobPrefix("{member}/", BlobStore.PHOTOS),),
     payloads={
         ProfileChanged.name: ("user_id",),
         PhotoDeleted.name: ("user_id", "storage_key"),

@@ -24,10 +24,10 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_202_ACCEPTED
 
 from saltbitter.adapters.photos import LocalFolderPhotoStore
+from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.ports.privacy_rights import ExportArchives
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.privacy.exports import GetDataExport, RequestDataExport
-from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import NotFound, PermissionDenied
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.problems import documented_errors
@@ -73,30 +73,34 @@ class DataExportController(Controller):
             "A job builds one ZIP: a JSON file per area of the product, the caller's "
             "photo files and a README.md describing each file. The caller gets an email "
             "when it is ready. A second request within 24 hours answers 429 "
-            "`export_rate_limited` with Retry-After."
+            "`export_rate_limited` with Retry-After. A member whose account awaits "
+            "deletion may still ask, and fetch the archive, until the erasure."
         ),
         security=BEARER,
+        # The right of access lasts through the deletion grace period (ADR 0031).
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, 429),
     )
     async def request_export(
-        self, principal: FromDishka[Principal], start_export: FromDishka[RequestDataExport]
+        self, owner: FromDishka[AccountOwner], start_export: FromDishka[RequestDataExport]
     ) -> DataExportRequested:
-        return DataExportRequested(await start_export(principal))
+        return DataExportRequested(await start_export(owner.principal))
 
     @get(
         "/{request_id:uuid}",
         summary="The status of one of the caller's data exports (anyone else's: 404)",
         description="While ready and not expired, `url` is a signed link valid 7 days.",
         security=BEARER,
+        opt={"caller": AccountOwner},
         responses=documented_errors(401, 403, 404, LIMITED),
     )
     async def export_status(
         self,
         request_id: FromPath[UUID],
-        principal: FromDishka[Principal],
+        owner: FromDishka[AccountOwner],
         get_export: FromDishka[GetDataExport],
     ) -> DataExportStatus:
-        view = await get_export(principal, request_id)
+        view = await get_export(owner.principal, request_id)
         return DataExportStatus(view.request_id, view.status.value, view.url, view.expires_at)
 
 

@@ -189,6 +189,30 @@ class EventsContract:
             assert [r.member_id for r in await p.registrations.waitlist(event.id)] == [b, c, a]
             assert await p.registrations.get(event.id, UserId(uuid4())) is None
 
+    async def test_counts_of_several_events_at_once(self, ports: PortsFactory) -> None:
+        a, b, c = await members(ports, 3)
+        busy = await add_event(ports, an_event(capacity=1))
+        quiet = await add_event(ports, an_event(capacity=5))
+        empty = await add_event(ports, an_event(capacity=5))
+        async with ports() as p, p.transaction:
+            await p.registrations.save(a_registration(busy.id, a, 1))
+            await p.registrations.save(a_registration(busy.id, b, 2, RegistrationStatus.WAITLISTED))
+            await p.registrations.save(
+                a_registration(busy.id, c, 3, RegistrationStatus.CANCELLED, cancelled_at=T0)
+            )
+            await p.registrations.save(a_registration(quiet.id, c, 1))
+            await p.transaction.commit()
+        async with ports() as p:
+            counts = await p.registrations.counts_of([busy.id, quiet.id, empty.id, busy.id])
+            assert counts == {
+                busy.id: RosterCounts(1, 1),
+                quiet.id: RosterCounts(1, 0),
+                empty.id: RosterCounts(),
+            }
+            for event in (busy, quiet, empty):
+                assert await p.registrations.counts(event.id) == counts[event.id]
+            assert await p.registrations.counts_of([]) == {}
+
     async def test_allowance_used_counts_this_months_live_allowance_seats(
         self, ports: PortsFactory
     ) -> None:

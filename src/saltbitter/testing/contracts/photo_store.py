@@ -10,7 +10,9 @@ Subclass :class:`PhotoStoreContract` and provide:
   and ``outlive_short_links``: an async callable that waits (or moves a test clock)
   until links minted by it have expired;
 - ``store_now`` (optional): the store's notion of the current time, by default the
-  system clock's (a store that stamps blobs with a test clock says so here).
+  system clock's (a store that stamps blobs with a test clock says so here);
+- ``small_pages_store`` (optional): the store listing a few keys per page, so that a
+  listing by prefix is seen to follow its pages (by default ``store``).
 
 Keys are unique per test, so a shared backend (one bucket for the run) is fine.
 """
@@ -68,6 +70,10 @@ class PhotoStoreContract:
     @pytest.fixture
     def store_now(self) -> Now:
         return lambda: datetime.now(UTC)
+
+    @pytest.fixture
+    def small_pages_store(self, store: PhotoStore) -> PhotoStore:
+        return store
 
     async def test_put_then_get_returns_the_same_bytes(self, store: PhotoStore) -> None:
         key = _key()
@@ -169,6 +175,28 @@ class PhotoStoreContract:
         await store.put(key, PNG_BYTES, "image/png")
         second = await _written_at(store, key)
         assert first <= second <= store_now() + _STAMP_SLACK
+
+    async def test_a_listing_by_prefix_names_only_the_blobs_under_it(
+        self, small_pages_store: PhotoStore
+    ) -> None:
+        store = small_pages_store
+        member = str(uuid.uuid4())
+        photos = [f"{member}/{uuid.uuid4()}.jpg" for _ in range(3)]
+        pictures = [f"{member}/messages/{uuid.uuid4()}.png" for _ in range(2)]
+        # A neighbour whose folder name starts with the member's: not under "member/".
+        neighbour = f"{member}0/{uuid.uuid4()}.jpg"
+        for key in [*photos, *pictures, neighbour]:
+            await store.put(key, JPEG_BYTES, "image/jpeg")
+
+        async def listed(prefix: str) -> list[str]:
+            return [blob.key async for page in store.list_blobs(prefix) for blob in page]
+
+        under_member = await listed(f"{member}/")
+        assert sorted(under_member) == sorted([*photos, *pictures])  # each once, all pages
+        assert sorted(await listed(f"{member}/messages/")) == sorted(pictures)
+        assert sorted(await listed(member)) == sorted([*photos, *pictures, neighbour])
+        assert await listed(f"{uuid.uuid4()}/") == []
+        assert {*photos, *pictures, neighbour} <= set(await listed(""))
 
 
 async def _written_at(store: PhotoStore, key: str) -> datetime:

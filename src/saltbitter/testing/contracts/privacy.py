@@ -527,8 +527,8 @@ class PersonalDataContract:
             _counts(await self._export(request_scope, world.other)), 0
         )
         by_capability = {report.capability: report for report in reports}
-        assert by_capability["profiles"].blob_keys == (world.my_photo_key,)
-        (archive_key,) = by_capability["privacy"].blob_keys
+        assert by_capability["profiles"].blob_keys == {"photos": (world.my_photo_key,)}
+        (archive_key,) = by_capability["privacy"].blob_keys["data_exports"]
         assert archive_key.startswith(f"exports/{world.me}/")
         assert by_capability["privacy"].rows == {"data_exports": 1, "breach_members": 1}
         assert by_capability["accounts"].rows["users"] == 1
@@ -537,7 +537,7 @@ class PersonalDataContract:
         assert by_capability["conversations"].rows["messages"] == 2
         # I had blocked other: our conversation's history was hidden from both, so it
         # goes with the match (ADR 0035), and the picture other sent me with it.
-        [picture] = by_capability["conversations"].blob_keys
+        [picture] = by_capability["conversations"].blob_keys["messages"]
         assert picture.startswith(f"{world.other}/messages/")
         other = _counts(await self._export(request_scope, world.other))
         assert other == {
@@ -620,7 +620,7 @@ class PersonalDataContract:
         assert {name: n for name, n in (await references(world.me)).items() if n} == {}
         by_capability = {report.capability: report for report in reports}
         # My pictures go (deleted after the commit); other's stays, it is theirs.
-        assert by_capability["conversations"].blob_keys == (my_picture,)
+        assert by_capability["conversations"].blob_keys == {"messages": (my_picture,)}
         async with request_scope() as r:
             access, reader = await r.get(ConversationAccess), await r.get(MessageReader)
             conversation = await access.conversation(world.match_id)

@@ -1,0 +1,39 @@
+"""One real ``saltbitter worker`` per test module, on a fresh PostgreSQL database and its
+own Redis queue and key prefix: ``worker_settings`` and ``worker`` (the path of its log).
+
+A module that needs other settings overrides ``worker_settings`` (built with
+``worker_settings_for``); one that must kill or restart its worker starts it itself
+(``start_worker``/``stop_worker`` in ``support.celery_worker``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.entrypoints.settings import Settings
+from support.celery_worker import running_worker, worker_settings_for
+
+
+@pytest.fixture(scope="module")
+def worker_settings(
+    postgres_databases: Callable[[], str],
+    redis_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Settings:
+    data_dir = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    settings = worker_settings_for(postgres_databases(), redis_url, data_dir)
+    upgrade(settings.effective_database_url)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def worker(worker_settings: Settings) -> Iterator[Path]:
+    """``saltbitter worker`` as its own process, with two prefork children, consuming the
+    module's queue; stopped (and reaped) after the module's tests."""
+    with running_worker(worker_settings) as log_path:
+        yield log_path
