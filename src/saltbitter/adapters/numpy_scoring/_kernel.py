@@ -5,26 +5,37 @@ rearranged so that per-member parts are precomputed (``_layout``):
 
 - attachment (docs/science.md 3.3) is linear in the candidate's scores for a fixed viewer:
   1 − K0 − K1·x̂B − K2·v̂B; written as neutral + hasA·hasB·(1 − K0 − neutral) −
-  hasA·(K1·x̂B + K2·v̂B) with x̂ = v̂ = 0 when missing, it needs no branch per pair;
+  hasA·(K1·x̂B + K2·v̂B) with x̂ = v̂ = 0 when missing, it is one matrix-vector product
+  with the candidate's feature rows [has, x̂, v̂, 1] (no branch, no pass per term);
 - interests (4.1): shared / (W_A + W_B − shared), the shared IDF weight coming from an
   inverted index, shrunk toward the prior only when someone lists few interests;
-- values (4.2): (1 + r)/2 = ½·uA·uB + ½ over unit centred profiles (zero if missing);
+- values (4.2): (1 + r)/2 = ½·1 + ½uA·uB over unit centred profiles (zero if missing),
+  one product with the feature rows [1, u…];
 - demographics (5.1-5.2): with the distance score 1/(1 + e), half the harmonic mean of
   the age score a and the distance score is 1/(1/a + 1 + e). The kernel keeps these
   reciprocals ("denominators"): a table gives 1/a + 1 (inf for an age or gender
-  dealbreaker), the distance adds e, and a huge e marks a pair beyond a limit;
-- reciprocity (5.3): with S' = 2·S, HM(S_f, S_b) = S'_f·S'_b/(S'_f + S'_b).
+  dealbreaker), the distance adds e, and a huge e marks a pair beyond a limit. The
+  forward table is indexed by the candidate's (gender, age), the backward one (per
+  viewer age and gender) by the candidate's window among the population's distinct ones;
+- reciprocity (5.3): with S' = 2·S, HM(S_f, S_b) = S'_f·S'_b/(S'_f + S'_b);
+- hard filters: a dealbreaker makes a denominator ≥ ~1e34 (or inf), real ones stay
+  below ~1e8, so one comparison of their sum with a per-candidate limit (−inf when the
+  candidate is unavailable) gives eligibility.
 
 When only totals are needed (top-k), 2·(w_a·attachment + w_v·values) and the constant
-terms are a single dot product with per-candidate feature rows [1, has, x̂, v̂, u…].
+terms are a single product with all feature rows [has, x̂, v̂, 1, u…].
 
-Speed: candidates are processed in chunks that stay in cache, every ufunc writes into
-a preallocated buffer, and calls pass ``out`` positionally with 0-d array operands,
-which halves NumPy's per-call overhead. Measured alternatives that were slower: a 2-D
-(viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
+Speed: the kernel is bound by passes over memory, not arithmetic (docs/performance.md,
+batch scorer): about 45 NumPy calls per chunk, each streaming chunk-sized buffers through
+the L2 cache, plus ~190 bytes (float64) or ~100 bytes (float32) of candidate columns per
+pair from main memory. Candidates are processed in chunks that stay in cache, every ufunc
+writes into a preallocated buffer, and calls pass ``out`` positionally with 0-d array
+operands, which halves NumPy's per-call overhead. Measured alternatives that were slower:
+a 2-D (viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
 element in NumPy), ``putmask``/``where`` for dealbreakers (replaced by the reciprocal
-form above), and letting exp overflow to inf (NumPy's exp then takes a slow path, so
-blown-up exponents are clamped). The loop is deliberately one flat function.
+form above), and letting float64 exp overflow to inf (NumPy's float64 exp then takes a
+slow path, ~15 ns per element, so blown-up exponents are clamped; float32's does not, so
+float32 skips the clamp). The loop is deliberately one flat function.
 """
 
 from __future__ import annotations
