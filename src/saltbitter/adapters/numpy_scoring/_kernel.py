@@ -5,26 +5,37 @@ rearranged so that per-member parts are precomputed (``_layout``):
 
 - attachment (docs/science.md 3.3) is linear in the candidate's scores for a fixed viewer:
   1 − K0 − K1·x̂B − K2·v̂B; written as neutral + hasA·hasB·(1 − K0 − neutral) −
-  hasA·(K1·x̂B + K2·v̂B) with x̂ = v̂ = 0 when missing, it needs no branch per pair;
+  hasA·(K1·x̂B + K2·v̂B) with x̂ = v̂ = 0 when missing, it is one matrix-vector product
+  with the candidate's feature rows [has, x̂, v̂, 1] (no branch, no pass per term);
 - interests (4.1): shared / (W_A + W_B − shared), the shared IDF weight coming from an
   inverted index, shrunk toward the prior only when someone lists few interests;
-- values (4.2): (1 + r)/2 = ½·uA·uB + ½ over unit centred profiles (zero if missing);
+- values (4.2): (1 + r)/2 = ½·1 + ½uA·uB over unit centred profiles (zero if missing),
+  one product with the feature rows [1, u…];
 - demographics (5.1-5.2): with the distance score 1/(1 + e), half the harmonic mean of
   the age score a and the distance score is 1/(1/a + 1 + e). The kernel keeps these
   reciprocals ("denominators"): a table gives 1/a + 1 (inf for an age or gender
-  dealbreaker), the distance adds e, and a huge e marks a pair beyond a limit;
-- reciprocity (5.3): with S' = 2·S, HM(S_f, S_b) = S'_f·S'_b/(S'_f + S'_b).
+  dealbreaker), the distance adds e, and a huge e marks a pair beyond a limit. The
+  forward table is indexed by the candidate's (gender, age), the backward one (per
+  viewer age and gender) by the candidate's window among the population's distinct ones;
+- reciprocity (5.3): with S' = 2·S, HM(S_f, S_b) = S'_f·S'_b/(S'_f + S'_b);
+- hard filters: a dealbreaker makes a denominator ≥ ~1e34 (or inf), real ones stay
+  below ~1e8, so one comparison of their sum with a per-candidate limit (−inf when the
+  candidate is unavailable) gives eligibility.
 
 When only totals are needed (top-k), 2·(w_a·attachment + w_v·values) and the constant
-terms are a single dot product with per-candidate feature rows [1, has, x̂, v̂, u…].
+terms are a single product with all feature rows [has, x̂, v̂, 1, u…].
 
-Speed: candidates are processed in chunks that stay in cache, every ufunc writes into
-a preallocated buffer, and calls pass ``out`` positionally with 0-d array operands,
-which halves NumPy's per-call overhead. Measured alternatives that were slower: a 2-D
-(viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
+Speed: the kernel is bound by passes over memory, not arithmetic (docs/performance.md,
+batch scorer): about 45 NumPy calls per chunk, each streaming chunk-sized buffers through
+the L2 cache, plus ~190 bytes (float64) or ~100 bytes (float32) of candidate columns per
+pair from main memory. Candidates are processed in chunks that stay in cache, every ufunc
+writes into a preallocated buffer, and calls pass ``out`` positionally with 0-d array
+operands, which halves NumPy's per-call overhead. Measured alternatives that were slower:
+a 2-D (viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
 element in NumPy), ``putmask``/``where`` for dealbreakers (replaced by the reciprocal
-form above), and letting exp overflow to inf (NumPy's exp then takes a slow path, so
-blown-up exponents are clamped). The loop is deliberately one flat function.
+form above), and letting float64 exp overflow to inf (NumPy's float64 exp then takes a
+slow path, ~15 ns per element, so blown-up exponents are clamped; float32's does not, so
+float32 skips the clamp). The loop is deliberately one flat function.
 """
 
 from __future__ import annotations
@@ -37,7 +48,7 @@ from numpy.typing import NDArray
 
 from saltbitter.domain.compatibility import VALUE_DIMENSIONS, CompatibilityPolicy
 
-from ._layout import Layout, ViewerConstants
+from ._layout import ATTACHMENT_ROWS, VALUES_ROWS, Layout, ViewerConstants
 
 __all__ = ["KernelConstants", "ViewerTerms", "Workspace", "score_range"]
 
@@ -199,6 +210,10 @@ class ViewerTerms:
     age: IntArray
     forward_ages: FloatArray
     """1/a + 1 by candidate (gender, age) for this viewer's window (``Layout.age_key``)."""
+    attachment_weights: FloatArray
+    """Weights of the ``ATTACHMENT_ROWS`` [has, x̂, v̂, 1]: hasA·term, −K1, −K2, neutral."""
+    values_weights: FloatArray
+    """Weights of the ``VALUES_ROWS`` [1, u…]: ½ and the half unit profile."""
     fused_weights: FloatArray
     """Weights of ``Layout.features`` giving 2·(w_a·attachment + w_v·values) at once."""
 
@@ -221,11 +236,14 @@ class ViewerTerms:
         profile = viewer.values_half_profile
         two_wa = float(constants.two_attachment)
         two_wv = float(constants.two_values)
-        # 2·w_a·(neutral + has·term − K1·x̂ − K2·v̂) + 2·w_v·(½ + ½uA·uB) as one dot
-        # product with the candidate's feature rows [1, has, x̂, v̂, uB…].
-        fused = [two_wa * neutral + 0.5 * two_wv, two_wa * term]
-        fused += [-two_wa * anxiety_slope, -two_wa * avoidance_slope]
-        fused += [two_wv * u for u in (profile or (0.0,) * VALUE_DIMENSIONS)]
+        half_profile = list(profile or (0.0,) * VALUE_DIMENSIONS)
+        # attachment = neutral + has·term − K1·x̂ − K2·v̂ and values = ½ + ½uA·uB are dot
+        # products with the candidate's feature rows [has, x̂, v̂, 1, uB…]; so is
+        # 2·w_a·attachment + 2·w_v·values.
+        attachment = [term, -anxiety_slope, -avoidance_slope, neutral]
+        values = [0.5, *half_profile]
+        fused = [two_wa * weight for weight in attachment[:3]]
+        fused += [two_wa * neutral + two_wv * 0.5, *(two_wv * u for u in half_profile)]
         return cls(
             viewer=viewer,
             anxiety_slope=scalar(anxiety_slope),
@@ -245,8 +263,27 @@ class ViewerTerms:
             decay_slope=scalar(viewer.decay_slope),
             age=np.asarray(viewer.age, dtype=np.intp),
             forward_ages=forward_ages,
+            attachment_weights=np.asarray(attachment, dtype=dtype),
+            values_weights=np.asarray(values, dtype=dtype),
             fused_weights=np.asarray(fused, dtype=dtype),
         )
+
+
+def _backward_table(
+    layout: Layout, constants: KernelConstants, viewer: ViewerConstants
+) -> FloatArray:
+    """1/a + 1 for the viewer's age against each distinct window (``Layout.window_key``)
+    of a member, for the viewer's gender; inf where a = 0 (cached per age and gender)."""
+    key = (viewer.age, viewer.gender)
+    table = layout.backward_tables.get(key)
+    if table is None:
+        # Years outside the window plus AGE_OFFSET, as the table ``backward_ages`` expects.
+        years = np.maximum(
+            layout.window_starts[viewer.gender] - viewer.age, viewer.age - layout.window_ends
+        )
+        table = constants.backward_ages.take(years, None, None, "wrap")
+        layout.backward_tables[key] = table
+    return table
 
 
 def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docstring
@@ -269,26 +306,27 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
     demographics). The viewer must be available (the caller handles suspended/paused).
     """
     add, subtract, multiply, divide = np.add, np.subtract, np.multiply, np.divide
-    maximum, minimum, logical_and, less = np.maximum, np.minimum, np.logical_and, np.less
+    maximum, minimum, matmul = np.maximum, np.minimum, np.matmul
     k = constants
     viewer = terms.viewer
     shrink = viewer.interest_evidence < 1.0 or not layout.full_interest_evidence
     fix_missing_values = k.neutral_values != 0.5 and (
         viewer.values_half_profile is None or layout.any_missing_values
     )
+    # NumPy's float64 exp is slow on overflow, so exponents are capped; float32's is not.
+    capped = workspace.dtype == np.float64
     forward_ages = terms.forward_ages
-    # The fused path assumes the neutral values score is ½ (a zero profile gives ½).
-    fused = layout.features if k.neutral_values == 0.5 else None
+    backward_ages = _backward_table(layout, k, viewer)
+    features = layout.features
+    # Top-k: the fused path assumes the neutral values score is ½ (a zero profile gives ½).
+    fused = components is None and k.neutral_values == 0.5
     # Candidate columns.
-    anxiety, avoidance, has_scores = layout.anxiety, layout.avoidance, layout.has_attachment
-    any_missing_attachment = layout.any_missing_attachment
     weight_total, evidence = layout.interest_weight_total, layout.interest_evidence
-    values_by_dimension, missing_values = layout.values_by_dimension, layout.missing_values
+    missing_values = layout.missing_values
     cand_x, cand_y, cand_z = layout.half_x, layout.half_y, layout.half_z
-    cand_slope, age_key, window_end = layout.decay_slope, layout.age_key, layout.window_end
-    window_start = layout.window_start_by_gender[viewer.gender]
-    candidate_available = layout.available
-    backward_ages = k.backward_ages
+    cand_slope, age_key, window_key = layout.decay_slope, layout.age_key, layout.window_key
+    eligibility_limit = layout.eligibility_limit
+    two_interests_prior = k.two_interests * k.prior
 
     for low in range(start, stop, workspace.chunk):
         high = min(low + workspace.chunk, stop)
@@ -296,73 +334,54 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         at = slice(low - start, high - start)
         b = workspace.buffers(size)
         t1, t2, base, theta, forward, backward = b.t1, b.t2, b.base, b.theta, b.forward, b.backward
-        if components is None and fused is not None:
-            # Top-k: only the total is needed. 2·(w_a·att + w_v·val) is one dot product
-            # over the candidate's feature rows; interests are added separately.
-            np.matmul(terms.fused_weights, fused[:, low:high], base)
+        if components is None:
+            attachment, interests, values = b.attachment, b.interests, b.values
+        else:
+            attachment = components[0][at]
+            interests = components[1][at]
+            values = components[2][at]
+
+        # Interests (4.1): shared / (W_A + W_B − shared), shrunk toward the prior.
+        if shared is not None:
+            common = shared[at]
+            add(weight_total[low:high], terms.weight_total, t1)
+            subtract(t1, common, t1)
+            divide(common, t1, interests)
+            if shrink:
+                minimum(evidence[low:high], terms.evidence, out=t1)
+                subtract(interests, k.prior, interests)
+                multiply(interests, t1, interests)
+                add(interests, k.prior, interests)
+        elif components is not None:
+            interests.fill(float(k.prior))
+
+        if fused:
+            # Twice the direction-independent part of S in one product, plus interests.
+            matmul(terms.fused_weights, features[:, low:high], base)
             if shared is not None:
-                interests = b.interests
-                common = shared[at]
-                add(weight_total[low:high], terms.weight_total, t1)
-                subtract(t1, common, t1)
-                divide(common, t1, interests)
-                if shrink:
-                    minimum(evidence[low:high], terms.evidence, out=t1)
-                    subtract(interests, k.prior, interests)
-                    multiply(interests, t1, interests)
-                    add(interests, k.prior, interests)
                 multiply(interests, k.two_interests, t1)
                 add(base, t1, base)
             else:
-                add(base, k.two_interests * k.prior, base)
+                add(base, two_interests_prior, base)
         else:
-            if components is None:
-                attachment, interests, values = b.attachment, b.interests, b.values
-            else:
-                attachment = components[0][at]
-                interests = components[1][at]
-                values = components[2][at]
-
-            # Attachment (3.3).
-            multiply(anxiety[low:high], terms.anxiety_slope, attachment)
-            multiply(avoidance[low:high], terms.avoidance_slope, t1)
-            add(attachment, t1, attachment)
-            if any_missing_attachment:
-                multiply(has_scores[low:high], terms.attachment_term, t1)
-                subtract(t1, attachment, attachment)
-                add(attachment, k.neutral_attachment, attachment)
-            else:
-                subtract(terms.attachment_constant, attachment, attachment)
-
-            # Interests (4.1).
-            if shared is not None:
-                common = shared[at]
-                add(weight_total[low:high], terms.weight_total, t1)
-                subtract(t1, common, t1)
-                divide(common, t1, interests)
-                if shrink:
-                    minimum(evidence[low:high], terms.evidence, out=t1)
-                    subtract(interests, k.prior, interests)
-                    multiply(interests, t1, interests)
-                    add(interests, k.prior, interests)
-            else:
-                interests.fill(float(k.prior))
-
-            # Values (4.2): zero profiles (missing or flat) give exactly ½.
-            np.matmul(terms.values, values_by_dimension[:, low:high], values)
-            add(values, k.half, values)
+            # Attachment (3.3) and values (4.2) as products with the feature rows; zero
+            # value profiles (missing or flat) give exactly ½.
+            matmul(terms.attachment_weights, features[ATTACHMENT_ROWS, low:high], attachment)
+            matmul(terms.values_weights, features[VALUES_ROWS, low:high], values)
             if fix_missing_values:
                 if viewer.values_half_profile is None:
                     values.fill(k.neutral_values)
                 else:
                     np.putmask(values, missing_values[low:high], k.neutral_values)
-
             # Twice the direction-independent part of S (doubling is exact).
             multiply(attachment, k.two_attachment, base)
-            multiply(interests, k.two_interests, t1)
-            add(base, t1, base)
             multiply(values, k.two_values, t1)
             add(base, t1, base)
+            if shared is not None:
+                multiply(interests, k.two_interests, t1)
+                add(base, t1, base)
+            else:
+                add(base, two_interests_prior, base)
 
         # Distance (5.2): |P_B − P_A|² is the haversine a; θ = asin(√a), d = 2R·θ.
         subtract(cand_x[low:high], terms.half_x, t1)
@@ -377,27 +396,25 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         np.arcsin(t1, theta)
 
         # Forward denominator: the candidate against the viewer's window and limit.
-        # e = exp(θ·K − 1/f); past the limit max(x, x·huge) then the cap give e ≈ 1e304.
+        # e = exp(θ·K − 1/f); past the limit max(x, x·huge) makes e huge (or inf).
         forward_ages.take(age_key[low:high], None, forward, "wrap")
         multiply(theta, terms.decay_slope, t1)
         subtract(t1, k.inverse_width, t1)
         multiply(t1, k.beyond, t2)
         maximum(t1, t2, out=t1)
-        minimum(t1, b.exponent_cap, out=t1)
+        if capped:
+            minimum(t1, b.exponent_cap, out=t1)
         np.exp(t1, t1)
         add(forward, t1, forward)
 
         # Backward denominator: the viewer against the candidate's window and limit.
-        years, years2 = b.years, b.years2
-        subtract(window_start[low:high], terms.age, years)
-        subtract(terms.age, window_end[low:high], years2)
-        maximum(years, years2, out=years)  # years outside the window, plus an offset
-        backward_ages.take(years, None, backward, "wrap")
+        backward_ages.take(window_key[low:high], None, backward, "wrap")
         multiply(theta, cand_slope[low:high], t1)
         subtract(t1, k.inverse_width, t1)
         multiply(t1, k.beyond, t2)
         maximum(t1, t2, out=t1)
-        minimum(t1, b.exponent_cap, out=t1)
+        if capped:
+            minimum(t1, b.exponent_cap, out=t1)
         np.exp(t1, t1)
         add(backward, t1, backward)
 
@@ -412,15 +429,10 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         add(t1, k.tiny, t1)
         divide(out_total, t1, out_total)
 
+        # Hard filters: no dealbreaker either way (gender, age, distance) and available,
+        # in one comparison of the denominators' sum (see ``Layout.eligibility_limit``).
+        add(forward, backward, t1)
+        np.less(t1, eligibility_limit[low:high], eligible[at])
         if components is not None:
             # Reciprocal demographics: HM(2h_f, 2h_b) = 4/(1/h_f + 1/h_b).
-            demographics = components[3][at]
-            add(forward, backward, demographics)
-            divide(k.four, demographics, demographics)
-
-        # Hard filters: no dealbreaker either way (gender, age, distance), available.
-        out_eligible = eligible[at]
-        less(forward, k.dealbreaker, b.ok)
-        less(backward, k.dealbreaker, out_eligible)
-        logical_and(out_eligible, b.ok, out_eligible)
-        logical_and(out_eligible, candidate_available[low:high], out_eligible)
+            divide(k.four, t1, components[3][at])

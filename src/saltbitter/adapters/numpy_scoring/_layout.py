@@ -12,12 +12,18 @@ per-pair kernel is pure arithmetic on contiguous arrays:
   ``score_for_years_outside`` (so table values are bit-identical to the scalar rule);
 - interests become posting lists (tag → ascending member positions): an inverted index
   that yields the shared IDF weight of a viewer and every candidate in one pass per tag;
-- values become unit centred profiles (from the domain), stored dimension-major.
+- values become unit centred profiles (from the domain), stored dimension-major;
+- attachment scores and value profiles share one feature matrix (rows ``FEATURE_ROWS``),
+  so one matrix-vector product gives a component, with no pass per term;
+- a candidate's age window (per sought gender) becomes one key into the distinct windows
+  of the population, so the backward age score is one lookup in a per-viewer-age table;
+- availability becomes an eligibility limit (−inf for an unavailable member), so the
+  hard filters are a single comparison.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,6 +39,8 @@ from saltbitter.domain.compatibility import (
 
 __all__ = [
     "AGE_OFFSET",
+    "ATTACHMENT_ROWS",
+    "ELIGIBLE_BELOW",
     "GENDER_COUNT",
     "Layout",
     "PopulationArrays",
@@ -53,6 +61,13 @@ GENDER_COUNT = 3
 DENSE_TAGS = 32
 DENSE_SHARE = 0.04
 """A tag held by this share of members is cheaper as a dense column than as postings."""
+ATTACHMENT_ROWS = slice(0, 4)
+"""Rows [has, x̂, v̂, 1] of ``Layout.features``: attachment is linear in them."""
+VALUES_ROWS = slice(3, None)
+"""Rows [1, u…] of ``Layout.features``: the values score is linear in them."""
+ELIGIBLE_BELOW = 1e20
+"""Sums of the two directions' demographics denominators below this have no dealbreaker:
+real ones stay below ~1e8, a dealbreaker's is at least exp(80) ≈ 5e34 (or inf)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -136,8 +151,19 @@ class Layout:
     dense_weights: FloatArray
     """DENSE_TAGS rows × n: the IDF weight of a very common tag where the member lists
     it, else 0 (adding a row beats a bincount over a long posting list)."""
-    features: FloatArray | None
-    """For the fused top-k path: rows [1, has, x̂, v̂, unit values…] × n (see _kernel)."""
+    features: FloatArray
+    """Rows [has, x̂, v̂, 1, unit values…] × n: attachment (``ATTACHMENT_ROWS``), values
+    (``VALUES_ROWS``) and, for top-k, their weighted sum are matrix-vector products."""
+    window_key: IntArray
+    """Index of the member's age window (all genders) in ``window_starts``/``window_ends``."""
+    window_starts: tuple[IntArray, ...]
+    """Per gender: ``window_start_by_gender`` of each distinct window."""
+    window_ends: IntArray
+    """``window_end`` of each distinct window."""
+    eligibility_limit: FloatArray
+    """``ELIGIBLE_BELOW`` where the member is available, else −inf."""
+    backward_tables: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
+    """Cache of the kernel's backward age tables by viewer (age, gender)."""
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -168,8 +194,12 @@ class _RawColumns:
     dense_codes: IntArray
     """The most common tags, handled as dense columns (see ``Layout.dense_weights``)."""
 
-    def layout(self, rows: IntArray, dtype: np.dtype[Any], *, features: bool = False) -> Layout:
-        """These columns in the order ``rows`` (a permutation of all rows)."""
+    def layout(self, rows: IntArray, dtype: np.dtype[Any], *, features: bool = True) -> Layout:
+        """These columns in the order ``rows`` (a permutation of all rows).
+
+        ``features`` is accepted for older callers: the feature rows are always built
+        (the components path uses them too)."""
+        del features
         size = len(rows)
         positions = np.empty(size, dtype=np.intp)
         positions[rows] = np.arange(size, dtype=np.intp)
@@ -200,17 +230,23 @@ class _RawColumns:
         dense[held[common], owner_position[common]] = self.vocabulary_weights[
             self.interest_codes[common]
         ]
-        feature_rows = None
-        if features:
-            feature_rows = np.vstack(
+        # Row-major (vstack of a transposed block may not be): the kernel's products
+        # read row slices, which are ~7× slower from a column-major matrix.
+        feature_rows = np.ascontiguousarray(
+            np.vstack(
                 (
-                    np.ones(size),
                     (~missing_attachment).astype(np.float64),
                     self.anxiety[rows],
                     self.avoidance[rows],
+                    np.ones(size),
                     self.value_profiles[rows].T,
                 )
-            ).astype(dtype)
+            ),
+            dtype=dtype,
+        )
+        windows = np.stack((*self.window_start_by_gender, self.window_end))
+        distinct, window_key = np.unique(windows, axis=1, return_inverse=True)
+        eligibility_limit = np.where(self.available[rows], ELIGIBLE_BELOW, -np.inf)
         return Layout(
             rows=rows,
             positions=positions,
@@ -239,6 +275,12 @@ class _RawColumns:
             + posting_positions,
             dense_weights=dense,
             features=feature_rows,
+            window_key=ints(window_key.reshape(-1)),
+            window_starts=tuple(
+                np.ascontiguousarray(row, dtype=np.intp) for row in distinct[:GENDER_COUNT]
+            ),
+            window_ends=np.ascontiguousarray(distinct[GENDER_COUNT], dtype=np.intp),
+            eligibility_limit=eligibility_limit.astype(dtype),
         )
 
 
@@ -287,7 +329,7 @@ class PopulationArrays:
             raw=raw,
         )
 
-    def layout(self, rows: IntArray, *, features: bool = False) -> Layout:
+    def layout(self, rows: IntArray, *, features: bool = True) -> Layout:
         return self.raw.layout(rows, self.dtype, features=features)
 
 
