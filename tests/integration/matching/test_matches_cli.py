@@ -57,3 +57,22 @@ def test_generate_makes_the_due_sets_once_with_a_progress_report(cli_env: Path) 
 
     bad = runner.invoke(app, ["matches", "generate", "--date", "01/02/2030"])
     assert bad.exit_code != 0
+
+
+def test_generate_in_forced_shards_makes_every_due_set_once(cli_env: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    _seed(cli_env / "saltbitter.sqlite3")
+    command = ["matches", "generate", "--date", "2030-02-01", "--all-timezones", "--shards", "2"]
+
+    first = runner.invoke(app, command)
+    assert first.exit_code == 0, first.output
+    assert "processed 6 member(s) of 6 in 2 shard(s)" in first.output
+    assert "6 new set(s)" in first.output
+
+    again = runner.invoke(app, command)
+    assert again.exit_code == 0, again.output
+    assert "processed 0 member(s) of 6 in 0 shard(s)" in again.output
+
+    too_many = runner.invoke(app, [*command[:-1], "31"])  # more than the exposure cap
+    assert too_many.exit_code != 0

@@ -23,9 +23,11 @@ __all__ = ["DailySweepPlan", "PlanDailySweep"]
 
 @dataclass(frozen=True, slots=True)
 class DailySweepPlan:
-    """``due`` members (at ``as_of``) split into ``shards``; none when nobody is due."""
+    """``due`` of the ``members`` available (at ``as_of``) split into ``shards``; none
+    when nobody is due."""
 
     as_of: datetime
+    members: int
     due: int
     shards: tuple[DailyShard, ...]
 
@@ -64,4 +66,4 @@ class PlanDailySweep:
         )
         count = shards or shard_count(due, self.policy.shard_members, cap)
         planned = tuple(DailyShard(index, count, as_of) for index in range(count)) if due else ()
-        return DailySweepPlan(as_of=as_of, due=due, shards=planned)
+        return DailySweepPlan(as_of=as_of, members=len(members), due=due, shards=planned)
