@@ -161,9 +161,7 @@ def test_a_shard_killed_between_chunks_completes_exactly_once(
     assert CHUNK <= done_at_kill < len(mine)  # killed between chunks, mid-shard
 
     worker.start()
-    started = time.monotonic()
     wait_until(lambda: made(people) == MEMBERS, 30, log)
-    assert time.monotonic() - started < 30
     time.sleep(VISIBILITY_SECONDS + 1)  # a duplicate delivery would have run by now
     app.close()
 
