@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -40,7 +41,7 @@ class _Interrupted(Exception):
     """A shard's attempt dies here (a killed worker), after some chunks are committed."""
 
 
-def _dies_after(chunks: int) -> object:
+def _dies_after(chunks: int) -> Callable[[int, int], None]:
     reports = 0
 
     def progress(_done: int, _total: int) -> None:
@@ -107,7 +108,7 @@ def test_shards_in_any_order_with_retries_give_everyone_one_set_within_the_cap(
                     DAY_TWO,
                     all_timezones=True,
                     shard=plan.shards[index],
-                    progress=None if final else _dies_after(stops[position]),  # type: ignore[arg-type]
+                    progress=None if final else _dies_after(stops[position]),
                 )
             except _Interrupted:
                 assert not final
@@ -185,7 +186,7 @@ async def test_a_retried_shard_counts_what_its_interrupted_attempt_placed() -> N
     plan = await (await world.get(PlanDailySweep))(shards=1)
     generate = await world.get(GenerateDailySets)
     with pytest.raises(_Interrupted):
-        await generate(shard=plan.shards[0], progress=_dies_after(1))  # type: ignore[arg-type]
+        await generate(shard=plan.shards[0], progress=_dies_after(1))
     assert 0 < len(world.database[MatchingState].daily_sets) < len(people)
     world.clock.advance(timedelta(minutes=5))
     await (await world.get(GenerateDailySets))(shard=plan.shards[0])
