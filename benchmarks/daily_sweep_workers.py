@@ -59,7 +59,7 @@ def _plain(url: str) -> str:
 
 def _scalar(url: str, sql: str) -> float:
     with psycopg.connect(_plain(url)) as connection:
-        row = connection.execute(sql).fetchone()  # type: ignore[arg-type]
+        row = connection.execute(sql).fetchone()
     return float(row[0]) if row and row[0] is not None else 0.0
 
 

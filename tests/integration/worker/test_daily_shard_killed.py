@@ -112,7 +112,7 @@ def _plain(settings: Settings) -> str:
 
 def _scalar(settings: Settings, sql: str, *args: object) -> int:
     with psycopg.connect(_plain(settings)) as connection:
-        row = connection.execute(sql, args).fetchone()  # type: ignore[arg-type]
+        row = connection.execute(sql, args).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 
