@@ -76,6 +76,7 @@ def test_generate_in_forced_shards_makes_every_due_set_once(cli_env: Path) -> No
     first = runner.invoke(app, command)
     assert first.exit_code == 0, first.output
     assert "processed 6 member(s) of 6 in 2 shard(s)" in first.output
+    assert "6/6" in first.output  # one bar over both shards
     assert "6 new set(s)" in first.output
 
     again = runner.invoke(app, command)
