@@ -5,15 +5,18 @@ The pause point is real and observed, not timed: the test holds, in an open tran
 the ``daily_set_runs`` key of the shard's last member (its last chunk, members are
 written in id order), so the shard commits its first chunks and then waits on that row
 lock. The test sees both (committed rows, a backend waiting on a lock), kills the whole
-worker, lets the key go and starts a fresh worker; the broker hands the shard out again
-after its visibility timeout, and the rerun skips the members who have their set and
-counts what the killed attempt placed against the shard's quota.
+worker (then starts a fresh one; the broker hands the shard out again after its
+visibility timeout) or only its prefork children (the parent requeues the shard at
+once), and lets the key go; the rerun skips the members who have their set and counts
+what the killed attempt placed against the shard's quota.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import signal
 import time
 import uuid
 from collections.abc import Iterator
@@ -116,8 +119,9 @@ def _scalar(settings: Settings, sql: str, *args: object) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+@pytest.mark.parametrize("kill", ["worker", "children"])
 def test_a_shard_killed_between_chunks_completes_exactly_once(
-    settings: Settings, worker: Worker
+    settings: Settings, worker: Worker, kill: str
 ) -> None:
     people = _seed(str(settings.database_url))
     mine = [p for p in people if shard_of(p, SHARDS) == 0]
@@ -153,14 +157,19 @@ def test_a_shard_killed_between_chunks_completes_exactly_once(
             queue=settings.task_queue,
         )
         wait_until(lambda: made(mine) >= CHUNK and waiting_on_a_lock(), 30, log)
-        worker.kill_everything()
+        if kill == "worker":  # the host is gone: redelivered after the visibility timeout
+            worker.kill_everything()
+        else:  # the prefork children die: the parent requeues the shard at once
+            for child in worker.children():
+                os.kill(child, signal.SIGKILL)
         done_at_kill = made(mine)
         hold.rollback()  # the killed attempt's open chunk then dies with its connection
     finally:
         hold.close()
     assert CHUNK <= done_at_kill < len(mine)  # killed between chunks, mid-shard
 
-    worker.start()
+    if kill == "worker":
+        worker.start()
     wait_until(lambda: made(people) == MEMBERS, 30, log)
     time.sleep(VISIBILITY_SECONDS + 1)  # a duplicate delivery would have run by now
     app.close()
