@@ -25,6 +25,7 @@ from saltbitter.application.matching.sweep import PlanDailySweep
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.matching import AllocationPolicy, DailyQuotas
+from saltbitter.domain.profiles import Visibility
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.jobs import run_job
 from saltbitter.testing.fakes_matching import MatchingState
@@ -192,3 +193,31 @@ async def test_a_retried_shard_counts_what_its_interrupted_attempt_placed() -> N
     await (await world.get(GenerateDailySets))(shard=plan.shards[0])
     assert len(world.database[MatchingState].daily_sets) == len(people)
     assert max(_exposure(world).values()) <= 2
+
+
+@settings(max_examples=budget(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(berlin=st.integers(1, 8), west=st.integers(0, 4), paused=st.integers(0, 2), data=st.data())
+def test_the_shards_together_make_the_sets_of_exactly_the_members_one_run_would(
+    berlin: int, west: int, paused: int, data: st.DataObject
+) -> None:
+    count = data.draw(st.integers(1, 5), label="shards")
+
+    async def scenario() -> None:
+        world, due = await _world(berlin, 5)
+        for n in range(west):  # 04:00 in Los Angeles: not due yet
+            await world.seed(display_name=f"W{n}", timezone="America/Los_Angeles")
+        for n in range(paused):
+            await world.seed(display_name=f"Q{n}", visibility=Visibility.PAUSED)
+        plan = await (await world.get(PlanDailySweep))(shards=count)
+        assert plan.due == berlin
+        made = 0
+        for shard in plan.shards:
+            summary = await (await world.get(GenerateDailySets))(shard=shard)
+            assert summary.due == summary.created == sum(1 for p in due if shard.holds(p))
+            made += summary.created
+        assert made == berlin
+        assert set(world.database[MatchingState].daily_sets) == {(p, DAY_ONE) for p in due}
+        again = await (await world.get(GenerateDailySets))()  # one run: nobody is left
+        assert again.due == 0
+
+    asyncio.run(scenario())
