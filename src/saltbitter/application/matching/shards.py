@@ -55,6 +55,8 @@ class DailyShard:
     def __post_init__(self) -> None:
         if self.count < 1 or not 0 <= self.index < self.count:
             raise ValidationFailed.single("shard", "index must be in 0..count-1")
+        if self.as_of.utcoffset() is None:  # compared with stored, aware instants
+            raise ValidationFailed.single("as_of", "must carry a timezone")
 
     def holds(self, member: UUID) -> bool:
         return shard_of(member, self.count) == self.index
