@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -92,65 +91,3 @@ def running_worker(
                 # reap it (an unreaped child is a ResourceWarning, an error in this suite).
                 process.kill()
                 process.wait(timeout=30)
-
-
-class Worker:
-    """``saltbitter worker`` (two prefork children) in a process group of its own, to be
-    killed (children or all of it) and started again; ``visibility_seconds`` is the
-    broker's, for the jobs a killed worker held."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        log: Path,
-        visibility_seconds: int,
-        extra_env: Mapping[str, str] | None = None,
-    ) -> None:
-        self._settings = settings
-        self._log = log
-        self._env = {
-            "SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(visibility_seconds),
-            **(extra_env or {}),
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self._log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "saltbitter.entrypoints.cli",
-                    "worker",
-                    "--concurrency",
-                    "2",
-                ],
-                env=worker_environment(self._settings, self._env),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def children(self) -> list[int]:
-        assert self.process is not None
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except OSError:
-            return []
-
-    def kill_everything(self) -> None:
-        """SIGKILL the worker and its children at once: no warm shutdown, no requeue."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)

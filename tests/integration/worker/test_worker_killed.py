@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,7 +35,7 @@ from saltbitter.entrypoints.jobs import EVENTS, RELAY_OUTBOX
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
-from support.celery_worker import Worker, wait_until
+from support.celery_worker import wait_until, worker_environment
 
 pytestmark = pytest.mark.integration
 
@@ -60,9 +62,62 @@ def settings(postgres_databases: object, redis_url: str, tmp_path: Path) -> Sett
     return settings
 
 
+class Worker:
+    """``saltbitter worker`` (two prefork children) in a process group of its own."""
+
+    def __init__(self, settings: Settings, log: Path) -> None:
+        self._settings = settings
+        self._log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self._log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "saltbitter.entrypoints.cli",
+                    "worker",
+                    "--concurrency",
+                    "2",
+                ],
+                env=worker_environment(
+                    self._settings,
+                    {"SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS)},
+                ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def children(self) -> list[int]:
+        assert self.process is not None
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def kill_everything(self) -> None:
+        """SIGKILL the worker and its children at once: no warm shutdown, no requeue."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+
 @pytest.fixture
 def worker(settings: Settings) -> Iterator[Worker]:
-    worker = Worker(settings, settings.data_dir / "worker.log", VISIBILITY_SECONDS)
+    worker = Worker(settings, settings.data_dir / "worker.log")
     yield worker
     worker.stop()
 
