@@ -456,6 +456,15 @@ def matches_generate(
             "--all-timezones", help="Everyone now, not only members whose 06:00 has come."
         ),
     ] = False,
+    shards: Annotated[
+        int | None,
+        typer.Option(
+            "--shards",
+            min=1,
+            help="Split the sweep into this many shards (default: one per "
+            "SALTBITTER_MATCHING_SHARD_MEMBERS due members); run here, one after the other.",
+        ),
+    ] = None,
 ) -> None:
     """Make the daily sets that are due now (the hourly job does this on its own)."""
     import time
@@ -463,7 +472,9 @@ def matches_generate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from saltbitter.application.matching.daily import GenerateDailySets
+    from saltbitter.application.matching.sweep import PlanDailySweep
 
+    day = None if on is None else on.date()
     started = time.perf_counter()
     with Progress(
         "[progress.description]{task.description}",
@@ -474,22 +485,44 @@ def matches_generate(
     ) as bar:
         task = bar.add_task("daily sets", total=None)
 
-        def report(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        async def work(container: AsyncContainer) -> DailyRunSummary:
+        async def work(container: AsyncContainer) -> tuple[int, list[DailyRunSummary]]:
             async with container() as scope:
-                generate = await scope.get(GenerateDailySets)
-                return await generate(
-                    None if on is None else on.date(), all_timezones=all_timezones, progress=report
+                plan = await (await scope.get(PlanDailySweep))(
+                    day, all_timezones=all_timezones, shards=shards
                 )
+            # One bar over every shard: the plan's due members, the shards' own counts
+            # replacing its estimate as each shard reports.
+            finished: list[DailyRunSummary] = []
+            bar.update(task, completed=0, total=plan.due)
+            for shard in plan.shards:
+                # Shards still to come: their share of the plan's estimate.
+                ahead = plan.due * (len(plan.shards) - 1 - shard.index) // len(plan.shards)
 
-        summary = _with_container(work)
+                def report(done: int, total: int, ahead: int = ahead) -> None:
+                    behind = sum(summary.due for summary in finished)
+                    bar.update(task, completed=behind + done, total=behind + total + ahead)
+
+                async with container() as scope:
+                    generate = await scope.get(GenerateDailySets)
+                    finished.append(
+                        await generate(
+                            day, all_timezones=all_timezones, progress=report, shard=shard
+                        )
+                    )
+            due = sum(summary.due for summary in finished)
+            bar.update(task, completed=due, total=due)
+            return plan.members, finished
+
+        members, summaries = _with_container(work)
     seconds = time.perf_counter() - started
-    dates = ", ".join(day.isoformat() for day in summary.local_dates) or "none"
+    dates = sorted({day for summary in summaries for day in summary.local_dates})
+    listed = ", ".join(day.isoformat() for day in dates) or "none"
+    due = sum(summary.due for summary in summaries)
+    created = sum(summary.created for summary in summaries)
+    delivered = sum(summary.delivered for summary in summaries)
     typer.echo(
-        f"processed {summary.due} member(s) of {summary.members} in {seconds:.1f} s: "
-        f"{summary.created} new set(s), {summary.delivered} candidate(s), dates {dates}"
+        f"processed {due} member(s) of {members} in {len(summaries)} shard(s), "
+        f"{seconds:.1f} s: {created} new set(s), {delivered} candidate(s), dates {listed}"
     )
 
 

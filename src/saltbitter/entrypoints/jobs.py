@@ -7,7 +7,7 @@ own, exactly as an HTTP request does.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any, Final
 
 import structlog
@@ -99,6 +99,16 @@ class InProcessJobQueue(JobQueue):
         if job not in JOBS:
             raise KeyError(f"unknown job {job!r}")
         self._spawn(self._run(job, job_input))
+
+    async def fan_out(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        """Embedded: the jobs run here, one after the other, each in its own scope (the
+        same code path a worker runs); a failure is raised to the caller."""
+        if job not in JOBS:
+            raise KeyError(f"unknown job {job!r}")
+        if self._container is None:
+            raise RuntimeError("InProcessJobQueue used before bind()")
+        for job_input in job_inputs:
+            await run_job(self._container, job, job_input)
 
     def wake_relay(self) -> None:
         """Called after a commit that wrote outbox messages; coalesces bursts."""

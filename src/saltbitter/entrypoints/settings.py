@@ -76,10 +76,12 @@ class Settings:
     trusted_proxies: tuple[str, ...] = field(default=("127.0.0.1",))
     # Matching: nobody appears in more daily sets than this within 24 h (popularity
     # fairness); sets are written and committed this many members at a time; the batch
-    # scorer is NumPy's when installed ("auto") or the scalar reference loop.
+    # scorer is NumPy's when installed ("auto") or the scalar reference loop. The hourly
+    # sweep runs one shard (one worker task) per matching_shard_members due members.
     matching_exposure_cap: int = 30
     matching_chunk_size: int = 500
     matching_scorer: Literal["auto", "numpy", "scalar"] = "auto"
+    matching_shard_members: Annotated[int, msgspec.Meta(ge=1)] = 25_000
     # Assessments: platform norms replace the published priors once this many complete,
     # careful responses (members with a current sensitive_data consent) are stored.
     norms_min_sample: Annotated[int, msgspec.Meta(ge=2)] = 300

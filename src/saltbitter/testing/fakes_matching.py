@@ -8,7 +8,7 @@ their own (``saltbitter.testing.fakes_blocked_members``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -132,6 +132,13 @@ class InMemoryCandidateReader(_OnMatching, CandidateReader):
         )
         found = (self._member(user_id, now) for user_id in wanted)
         return [member for member in found if member is not None]
+
+    async def available_timezones(self, now: datetime) -> Sequence[tuple[UserId, str]]:
+        return [
+            (member.user_id, member.timezone)
+            for member in await self.members(now)
+            if member.profile.available
+        ]
 
     async def nearby_members(
         self,
@@ -280,10 +287,23 @@ class InMemoryDailySetStore(_OnMatching, DailySetStore):
                 saved.add(daily.user_id)
         return saved
 
-    async def recent_exposure(self, since: datetime) -> dict[UserId, int]:
+    async def recent_exposure(
+        self, since: datetime, until: datetime | None = None
+    ) -> dict[UserId, int]:
+        return self._exposure(
+            lambda daily: since <= daily.created_at and (until is None or daily.created_at < until)
+        )
+
+    async def exposure_from(
+        self, viewers: Collection[UserId], since: datetime
+    ) -> dict[UserId, int]:
+        wanted = set(viewers)
+        return self._exposure(lambda daily: daily.user_id in wanted and daily.created_at >= since)
+
+    def _exposure(self, counted: Callable[[DailySet], bool]) -> dict[UserId, int]:
         exposure: dict[UserId, int] = {}
         for daily in self._state.daily_sets.values():
-            if daily.created_at >= since:
+            if counted(daily):
                 for entry in daily.entries:
                     exposure[entry.candidate_id] = exposure.get(entry.candidate_id, 0) + 1
         return exposure

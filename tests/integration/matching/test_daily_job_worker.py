@@ -1,5 +1,6 @@
 """The daily job through a real Celery worker on Redis and PostgreSQL, for a few hundred
-members: the first run stores every set, the second changes nothing."""
+members: the sweep fans out into shard tasks (ADR 0034), which store every set once; a
+second sweep changes nothing."""
 
 from __future__ import annotations
 
@@ -20,17 +21,19 @@ from saltbitter.adapters.sqlalchemy.tables_members import daily_set_entries, dai
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.caching import CachedDailySet, daily_key
 from saltbitter.application.matching.events import DailySetReady
+from saltbitter.application.matching.shards import shard_of
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
-from support.celery_worker import running_worker, worker_settings_for
+from support.celery_worker import running_worker, wait_until, worker_settings_for
 from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
 
 MEMBERS = 300
+SHARD_MEMBERS = 120  # three shards
 CITIES = ((52.52, 13.405), (53.55, 9.99), (48.14, 11.58))
 TAGS = ("hiking", "jazz", "cooking", "chess", "tea", "go", "climbing", "opera", "film")
 
@@ -47,7 +50,11 @@ def settings(
 
 @pytest.fixture(scope="module")
 def worker(settings: Settings) -> Iterator[Path]:
-    with running_worker(settings, {"SALTBITTER_MATCHING_CHUNK_SIZE": "64"}) as log_path:
+    env = {
+        "SALTBITTER_MATCHING_CHUNK_SIZE": "64",
+        "SALTBITTER_MATCHING_SHARD_MEMBERS": str(SHARD_MEMBERS),
+    }
+    with running_worker(settings, env) as log_path:
         yield log_path
 
 
@@ -123,7 +130,7 @@ def _cached(settings: Settings, user_id: uuid.UUID) -> CachedDailySet | None:
     return asyncio.run(work())
 
 
-def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
+def test_the_daily_job_fans_out_in_the_worker_once_per_member_and_date(
     worker: Path, settings: Settings
 ) -> None:
     url = str(settings.database_url)
@@ -132,9 +139,14 @@ def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
     payload = {"date": date.today().isoformat(), "all_timezones": True}
 
     first = celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
-    assert first.get(timeout=120) == {"due": MEMBERS, "created": MEMBERS}
+    assert first.get(timeout=60) == {"due": MEMBERS, "shards": 3}  # ceil(300 / 120)
+    # The coordinator returns once the shards are queued; they finish on their own.
+    wait_until(lambda: len(_snapshot(url)[0]) == MEMBERS, 60, worker)
     runs, entries, ready = _snapshot(url)
     assert len(runs) == MEMBERS  # everyone has a set (possibly empty) for the date
+    # Each shard task made its own members' sets, at its own time.
+    made = {(shard_of(run[0], 3), run[3]) for run in runs}
+    assert sorted(shard for shard, _ in made) == [0, 1, 2]
     assert {run[1] for run in runs} == {date.today()}
     assert sum(run[2] for run in runs) == len(entries) > MEMBERS
     assert ready == sum(1 for run in runs if run[2] > 0)
@@ -144,5 +156,5 @@ def test_the_daily_job_runs_in_the_worker_once_per_member_and_date(
     assert cached.local_date == date.today()
 
     again = celery.send_task(topics.GENERATE_DAILY_SETS, kwargs={"payload": payload})
-    assert again.get(timeout=120)["created"] == 0
+    assert again.get(timeout=60) == {"due": 0, "shards": 0}
     assert _snapshot(url) == (runs, entries, ready)

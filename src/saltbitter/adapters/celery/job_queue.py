@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
-from celery import Celery
+from celery import Celery, group
 from kombu.exceptions import OperationalError
 
 from saltbitter.adapters.events import EventCodec
@@ -25,12 +26,27 @@ class CeleryJobQueue(JobQueue):
         # send_task blocks on the broker connection, so it runs off the event loop.
         await asyncio.to_thread(self.send, job, job_input)
 
+    async def fan_out(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        await asyncio.to_thread(self.send_group, job, job_inputs)
+
     def send(self, job: str, job_input: JobInput | None = None) -> None:
-        tag, fields = EventCodec.encode(job_input)
-        kwargs: dict[str, object] = {"payload": fields}
-        if tag is not None:
-            kwargs["event"] = tag
         try:
-            self._app.send_task(job, kwargs=kwargs)
+            self._app.send_task(job, kwargs=_task_kwargs(job_input))
         except OperationalError as error:
             raise Unavailable("The job queue is unreachable.", code="queue_unavailable") from error
+
+    def send_group(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        """One Celery ``group``: its tasks go to whichever workers are free."""
+        tasks = group(self._app.signature(job, kwargs=_task_kwargs(i)) for i in job_inputs)
+        try:
+            tasks.apply_async()
+        except OperationalError as error:
+            raise Unavailable("The job queue is unreachable.", code="queue_unavailable") from error
+
+
+def _task_kwargs(job_input: JobInput | None) -> dict[str, object]:
+    tag, fields = EventCodec.encode(job_input)
+    kwargs: dict[str, object] = {"payload": fields}
+    if tag is not None:
+        kwargs["event"] = tag
+    return kwargs

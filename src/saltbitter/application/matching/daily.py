@@ -35,6 +35,7 @@ from saltbitter.application.matching.events import DailySetReady
 from saltbitter.application.matching.members import daily_set_due, previous_day
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.selection import Selection, select_daily_sets
+from saltbitter.application.matching.shards import DailyShard, shard_cap
 from saltbitter.application.matching.views import DailyRunSummary, DailySetItem, DailySetView
 from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
 from saltbitter.application.ports.cache import Cache
@@ -247,6 +248,12 @@ class GenerateDailySets:
     and a rerun after a crash only works on members without a set. Each stored set is
     cached for 24 h and announced with ``matching.daily_set_ready`` (when not empty).
     ``on`` fixes the local date for everyone; ``all_timezones`` skips the 06:00 check.
+
+    With a ``shard`` (ADR 0034) the run makes the sets of that shard's members only, due
+    as of the sweep's ``as_of``, under the shard's quota of the exposure cap: the share
+    of each candidate's room left by sets made before ``as_of``, less what this shard's
+    earlier (interrupted) attempts placed, so the shards together, run in any order and
+    retried any number of times, never exceed the cap.
     """
 
     transaction: Transaction
@@ -265,25 +272,33 @@ class GenerateDailySets:
         *,
         all_timezones: bool = False,
         progress: Progress | None = None,
+        shard: DailyShard | None = None,
     ) -> DailyRunSummary:
         now = self.clock.now()
+        as_of = now if shard is None else shard.as_of
+        policy = self.policy
         candidates, daily_sets = self.candidates, self.daily_sets
         # Read in one transaction, left (not held) while the scorer works.
         async with self.transaction:
             members = await candidates.members(now)
             frequencies = await candidates.interest_frequencies()
             pool = _Pool.of(members, frequencies, self.policy)
-            targets = {m.user_id: daily_set_due(m.timezone, now, on) for m in pool.members}
+            targets = {m.user_id: daily_set_due(m.timezone, as_of, on) for m in pool.members}
             done = await daily_sets.runs_on({target for target, _ in targets.values()})
             due = [
                 member
                 for member in pool.members
                 if (all_timezones or targets[member.user_id][1])
                 and (member.user_id, targets[member.user_id][0]) not in done
+                and (shard is None or shard.holds(member.user_id))
             ]
             histories = await candidates.pair_histories([m.user_id for m in due]) if due else []
             blocked = await self.blocked.blocked_pairs([m.user_id for m in due]) if due else []
-            exposure = await daily_sets.recent_exposure(now - self.policy.exposure_window)
+            if shard is None:
+                exposure = await daily_sets.recent_exposure(now - policy.exposure_window)
+            else:
+                policy, exposure = await self._shard_quota(shard, done)
+                due.sort(key=lambda member: member.user_id)  # the same chunks on a rerun
         await store_frequencies(self.cache, frequencies, self.policy.frequencies_ttl_seconds)
         dates = sorted({targets[member.user_id][0] for member in due})
         if progress is not None:
@@ -296,8 +311,8 @@ class GenerateDailySets:
             blocked,
             exposure,
             self.scorer,
-            self.policy,
-            _seed(now.date()),
+            policy,
+            _seed(as_of.date()),
         )
         rows = {member.user_id: row for row, member in enumerate(pool.members)}
         shown = {pool.members[c].user_id for chosen in selection.sets.values() for c in chosen}
@@ -348,6 +363,26 @@ class GenerateDailySets:
             exposure_gini=report.exposure_gini,
             compatibility_ratio=report.compatibility_ratio,
         )
+
+    async def _shard_quota(
+        self, shard: DailyShard, done: Collection[tuple[UserId, date]]
+    ) -> tuple[MatchingPolicy, dict[UserId, int]]:
+        """The shard's allocation policy (its share of the cap) and starting exposure:
+        what leaves each candidate its share of the room that sets made before the
+        sweep left, less what this shard's earlier attempts placed since."""
+        cap = self.policy.allocation.exposure_cap
+        since = shard.as_of - self.policy.exposure_window
+        prior = await self.daily_sets.recent_exposure(since, shard.as_of)
+        mine = [member for member, _ in done if shard.holds(member)]
+        placed = await self.daily_sets.exposure_from(mine, shard.as_of) if mine else {}
+        if cap is None:
+            return self.policy, prior
+        quota = shard_cap(cap, shard.count, prior)
+        exposure = dict(quota.initial)
+        for candidate, count in placed.items():
+            exposure[candidate] = exposure.get(candidate, 0) + count
+        allocation = replace(self.policy.allocation, exposure_cap=quota.cap)
+        return replace(self.policy, allocation=allocation), exposure
 
     async def _store(
         self,

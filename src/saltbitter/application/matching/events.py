@@ -10,7 +10,13 @@ from uuid import UUID
 from saltbitter.application.ports.events import Event, JobParameters
 from saltbitter.domain.shared import UserId
 
-__all__ = ["DailySetReady", "GenerateDailySetsParameters", "MatchCreated", "Unmatched"]
+__all__ = [
+    "DailySetReady",
+    "GenerateDailySetShardParameters",
+    "GenerateDailySetsParameters",
+    "MatchCreated",
+    "Unmatched",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,3 +57,16 @@ class GenerateDailySetsParameters(JobParameters):
 
     date: dt.date | None = None
     all_timezones: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GenerateDailySetShardParameters(JobParameters):
+    """One shard of a sweep (ADR 0034), as its coordinator planned it: the sweep's
+    parameters, the shard's ``index`` of ``count`` and the sweep's start ``as_of``
+    (None: the shard's own start, for a shard run by hand)."""
+
+    date: dt.date | None = None
+    all_timezones: bool = False
+    index: int = 0
+    count: int = 1
+    as_of: dt.datetime | None = None

@@ -34,6 +34,8 @@ class MatchingPolicy:
     - ``candidates_per_quota``: each member's ranked list holds this many candidates per
       set place, so the allocation has room to spread exposure.
     - ``page_size``: finite pages (docs/product-rules.md 8).
+    - ``shard_members``: the hourly sweep runs one shard (one worker task) per this many
+      due members (ADR 0034).
     """
 
     allocation: AllocationPolicy = field(
@@ -47,6 +49,7 @@ class MatchingPolicy:
     daily_ttl_seconds: int = 24 * 3600
     discover_ttl_seconds: int = 600
     frequencies_ttl_seconds: int = 3600
+    shard_members: int = 25_000
 
     def __post_init__(self) -> None:
         errors = [
@@ -58,6 +61,7 @@ class MatchingPolicy:
                 "daily_ttl_seconds",
                 "discover_ttl_seconds",
                 "frequencies_ttl_seconds",
+                "shard_members",
             )
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1
         ]

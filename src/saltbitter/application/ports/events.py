@@ -66,3 +66,10 @@ class JobQueue(Protocol):
 
     @abstractmethod
     async def enqueue(self, job: str, job_input: JobInput | None = None) -> None: ...
+
+    async def fan_out(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        """One ``job`` per input, to run in parallel where the queue has workers (Celery:
+        one group, returns once queued; embedded: one after the other in this process,
+        returns when they are done). The default enqueues them one by one."""
+        for job_input in job_inputs:
+            await self.enqueue(job, job_input)

@@ -167,6 +167,11 @@ class CandidateReader(Protocol):
         """Members (see ``MemberRecord``) among ``user_ids``, or all of them when None."""
 
     @abstractmethod
+    async def available_timezones(self, now: datetime) -> Sequence[tuple[UserId, str]]:
+        """(id, timezone) of every available member (``profile.available``): who may be
+        due for a daily set, read without building member records (the sweep's plan)."""
+
+    @abstractmethod
     async def nearby_members(
         self, viewer: CandidateProfile, now: datetime, policy: CompatibilityPolicy
     ) -> Sequence[MemberRecord]:
@@ -267,8 +272,18 @@ class DailySetStore(Protocol):
         """
 
     @abstractmethod
-    async def recent_exposure(self, since: datetime) -> dict[UserId, int]:
-        """In how many daily sets made since ``since`` each member appears."""
+    async def recent_exposure(
+        self, since: datetime, until: datetime | None = None
+    ) -> dict[UserId, int]:
+        """In how many daily sets made since ``since`` (and before ``until``, when given)
+        each member appears."""
+
+    @abstractmethod
+    async def exposure_from(
+        self, viewers: Collection[UserId], since: datetime
+    ) -> dict[UserId, int]:
+        """In how many of ``viewers``' daily sets made since ``since`` each member appears
+        (a shard's own placements so far, ADR 0034)."""
 
     @abstractmethod
     async def daily_set_holders(

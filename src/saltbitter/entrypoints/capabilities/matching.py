@@ -23,6 +23,7 @@ from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.events import (
     DailySetReady,
+    GenerateDailySetShardParameters,
     GenerateDailySetsParameters,
     MatchCreated,
     Unmatched,
@@ -31,8 +32,11 @@ from saltbitter.application.matching.forget import ForgetMemberCaches
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING_PERSONAL_DATA
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
+from saltbitter.application.matching.shards import DailyShard
+from saltbitter.application.matching.sweep import PlanDailySweep
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
+from saltbitter.application.ports.events import JobQueue
 from saltbitter.application.ports.matching import (
     BlockedMembers,
     CandidateReader,
@@ -42,6 +46,7 @@ from saltbitter.application.ports.matching import (
     ReceivedLikes,
     SwipeWriter,
 )
+from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.matching import AllocationPolicy
 from saltbitter.entrypoints.capabilities.base import Capability, Job
@@ -69,6 +74,7 @@ def matching_policy_for(settings: Settings) -> MatchingPolicy:
             quotas=tier_quotas(), exposure_cap=settings.matching_exposure_cap
         ),
         chunk_size=settings.matching_chunk_size,
+        shard_members=settings.matching_shard_members,
     )
 
 
@@ -104,6 +110,7 @@ class MatchingProvider(Provider):
         ListLikesReceived,
         GetDailySet,
         GenerateDailySets,
+        PlanDailySweep,
         Discover,
         ForgetMemberCaches,
         scope=Scope.REQUEST,
@@ -120,9 +127,34 @@ async def _forget_member_caches(
 async def _generate_daily_sets(
     scope: AsyncContainer, parameters: GenerateDailySetsParameters
 ) -> object:
+    """The sweep's coordinator (ADR 0034): plans the shards, hands them to the queue as
+    one group (a worker each; embedded, one after the other here) and returns."""
+    plan = await (await scope.get(PlanDailySweep))(
+        parameters.date, all_timezones=parameters.all_timezones
+    )
+    shards = [
+        GenerateDailySetShardParameters(
+            date=parameters.date,
+            all_timezones=parameters.all_timezones,
+            index=shard.index,
+            count=shard.count,
+            as_of=plan.as_of,
+        )
+        for shard in plan.shards
+    ]
+    if shards:
+        await (await scope.get(JobQueue)).fan_out(topics.GENERATE_DAILY_SET_SHARD, shards)
+    return {"due": plan.due, "shards": len(shards)}
+
+
+async def _generate_daily_set_shard(
+    scope: AsyncContainer, parameters: GenerateDailySetShardParameters
+) -> object:
     generate = await scope.get(GenerateDailySets)
-    summary = await generate(parameters.date, all_timezones=parameters.all_timezones)
-    return {"due": summary.due, "created": summary.created}
+    as_of = parameters.as_of or (await scope.get(Clock)).now()
+    shard = DailyShard(parameters.index, parameters.count, as_of)
+    summary = await generate(parameters.date, all_timezones=parameters.all_timezones, shard=shard)
+    return {"shard": shard.index, "due": summary.due, "created": summary.created}
 
 
 def _hourly() -> Any:
@@ -146,6 +178,9 @@ CAPABILITY = Capability(
     jobs={
         topics.FORGET_MEMBER_CACHES: Job(_forget_member_caches),
         topics.GENERATE_DAILY_SETS: Job(_generate_daily_sets, GenerateDailySetsParameters),
+        topics.GENERATE_DAILY_SET_SHARD: Job(
+            _generate_daily_set_shard, GenerateDailySetShardParameters
+        ),
     },
     beat_schedule={
         "matching-daily-sets-hourly": {

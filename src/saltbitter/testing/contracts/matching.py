@@ -330,6 +330,25 @@ class CandidateReaderContract(_MatchingContract):
         assert closed not in everyone
         assert pending not in everyone
 
+    async def test_available_timezones_are_the_members_who_may_be_due(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            berlin = await seed_member(r.writers)
+            tokyo = await seed_member(r.writers, timezone="Asia/Tokyo")
+            await seed_member(r.writers, visibility=Visibility.PAUSED)
+            await seed_member(r.writers, status=AccountStatus.SUSPENDED)
+            await seed_member(r.writers, status=AccountStatus.PENDING_VERIFICATION)
+            await seed_member(r.writers, with_profile=False)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            found = await r.candidates.available_timezones(T0)
+            members = await r.candidates.members(T0)
+        assert sorted(found) == sorted([(berlin, "Europe/Berlin"), (tokyo, "Asia/Tokyo")])
+        assert sorted(found) == sorted(
+            (m.user_id, m.timezone) for m in members if m.profile.available
+        )
+
     async def test_age_counts_on_the_members_own_local_date(
         self, matching_request: RequestFactory
     ) -> None:
@@ -632,6 +651,11 @@ class DailySetStoreContract(_MatchingContract):
             runs = await r.daily_sets.runs_on([day, day + timedelta(days=1), date(2030, 1, 1)])
             exposure = await r.daily_sets.recent_exposure(T0)
             later = await r.daily_sets.recent_exposure(T0 + timedelta(minutes=1))
+            before = await r.daily_sets.recent_exposure(T0, T0 + timedelta(hours=1))
+            bounded = await r.daily_sets.recent_exposure(T0 - timedelta(hours=1), T0)
+            mine = await r.daily_sets.exposure_from([me], T0)
+            mine_later = await r.daily_sets.exposure_from([me, c], T0 + timedelta(minutes=1))
+            of_others = await r.daily_sets.exposure_from([a, b], T0)
             holders = await r.daily_sets.daily_set_holders(b, day)
             none_since = await r.daily_sets.daily_set_holders(b, day + timedelta(days=1))
         assert stored == first
@@ -643,6 +667,11 @@ class DailySetStoreContract(_MatchingContract):
         assert runs == {(me, day), (a, day), (me, day + timedelta(days=1))}
         assert exposure == {b: 2, a: 1}
         assert later == {}
+        assert before == {b: 2, a: 1}
+        assert bounded == {}  # ``until`` is exclusive: made at T0, not before it
+        assert mine == {b: 1, a: 1}
+        assert mine_later == {}
+        assert of_others == {b: 1}
         assert sorted(holders) == sorted([(me, day), (a, day)])
         assert list(none_since) == []
         assert math.isclose(stored.entries[1].total, 0.7)

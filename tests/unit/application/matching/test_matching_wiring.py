@@ -53,9 +53,16 @@ def test_settings_choose_the_scorer_and_the_policy() -> None:
     assert policy.chunk_size == 7
     quotas = policy.allocation.quotas
     assert (quotas.free, quotas.premium, quotas.elite) == (10, 25, 50)
-    environ = {"SALTBITTER_MATCHING_EXPOSURE_CAP": "12", "SALTBITTER_MATCHING_SCORER": "scalar"}
+    assert policy.shard_members == 25_000
+    assert matching_policy_for(Settings(matching_shard_members=9)).shard_members == 9
+    environ = {
+        "SALTBITTER_MATCHING_EXPOSURE_CAP": "12",
+        "SALTBITTER_MATCHING_SCORER": "scalar",
+        "SALTBITTER_MATCHING_SHARD_MEMBERS": "4000",
+    }
     read = Settings.from_environ(environ)
     assert (read.matching_exposure_cap, read.matching_scorer) == (12, "scalar")
+    assert read.matching_shard_members == 4000
 
 
 async def test_the_container_builds_every_matching_use_case(tmp_path: Path) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saltbitter.application.matching.shards import shard_cap, shard_of
+from saltbitter.application.matching.shards import DailyShard, shard_cap, shard_count, shard_of
 from saltbitter.domain.errors import ValidationFailed
 
 
@@ -34,6 +36,29 @@ def test_one_shard_is_the_single_allocation() -> None:
     quota = shard_cap(30, 1, {1: 10, 2: 0, 3: 40})
     assert quota.cap == 30
     assert quota.initial == {1: 10, 3: 30}
+
+
+def test_a_shard_is_one_of_its_count_as_of_an_aware_instant() -> None:
+    now = datetime(2026, 1, 15, 12, tzinfo=UTC)
+    with pytest.raises(ValidationFailed):
+        DailyShard(2, 2, now)
+    with pytest.raises(ValidationFailed):
+        DailyShard(0, 0, now)
+    with pytest.raises(ValidationFailed):
+        DailyShard(0, 1, now.replace(tzinfo=None))
+    member = uuid.uuid4()
+    assert DailyShard(shard_of(member, 3), 3, now).holds(member)
+
+
+@given(st.integers(0, 20_000), st.integers(1, 5_000), st.none() | st.integers(1, 60))
+def test_a_sweep_gets_one_shard_per_shard_members_at_most_the_cap(
+    due: int, members: int, cap: int | None
+) -> None:
+    count = shard_count(due, members, cap)
+    assert count >= 1
+    assert cap is None or count <= cap
+    if cap is None or math.ceil(due / members) <= cap:
+        assert count == max(1, math.ceil(due / members))
 
 
 def test_more_shards_than_places_are_refused() -> None:

@@ -182,6 +182,15 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
         found = (_member(row, now) for row in rows)
         return [member for member in found if member is not None]
 
+    async def available_timezones(self, now: datetime) -> Sequence[tuple[UserId, str]]:
+        del now  # ages do not decide availability
+        rows = await self._db.execute(
+            select(users.c.id, users.c.timezone)
+            .select_from(users.join(profiles, profiles.c.user_id == users.c.id))
+            .where(users.c.status == AccountStatus.ACTIVE.value, profiles.c.visibility != "paused")
+        )
+        return [(UserId(row.id), row.timezone) for row in rows]
+
     async def nearby_members(
         self, viewer: CandidateProfile, now: datetime, policy: CompatibilityPolicy
     ) -> Sequence[MemberRecord]:

@@ -179,7 +179,27 @@ class SqlaDailySetStore(OnConnection, DailySetStore):
                 for start in range(0, len(lines), _COPY_LINES):
                     await copy.write(b"".join(lines[start : start + _COPY_LINES]))
 
-    async def recent_exposure(self, since: datetime) -> dict[UserId, int]:
+    async def recent_exposure(
+        self, since: datetime, until: datetime | None = None
+    ) -> dict[UserId, int]:
+        made = [daily_set_runs.c.created_at >= since]
+        if until is not None:
+            made.append(daily_set_runs.c.created_at < until)
+        return await self._exposure(*made)
+
+    async def exposure_from(
+        self, viewers: Collection[UserId], since: datetime
+    ) -> dict[UserId, int]:
+        exposure: dict[UserId, int] = {}
+        for chunk in chunks(set(viewers)):
+            found = await self._exposure(
+                daily_set_runs.c.user_id.in_(chunk), daily_set_runs.c.created_at >= since
+            )
+            for candidate, count in found.items():
+                exposure[candidate] = exposure.get(candidate, 0) + count
+        return exposure
+
+    async def _exposure(self, *made: Any) -> dict[UserId, int]:
         joined = daily_set_entries.join(
             daily_set_runs,
             and_(
@@ -190,7 +210,7 @@ class SqlaDailySetStore(OnConnection, DailySetStore):
         rows = await self._db.execute(
             select(daily_set_entries.c.candidate_id, func.count())
             .select_from(joined)
-            .where(daily_set_runs.c.created_at >= since)
+            .where(*made)
             .group_by(daily_set_entries.c.candidate_id)
         )
         return {UserId(candidate): int(count) for candidate, count in rows}
