@@ -121,6 +121,41 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=30)
 
 
+class KillableWorker:
+    """``saltbitter worker`` (two prefork children) in a process group of its own, to be
+    killed (its children, or all of it at once) and started again; ``extra_env`` is
+    added to its environment (e.g. a short broker visibility timeout)."""
+
+    def __init__(
+        self, settings: Settings, log: Path, extra_env: Mapping[str, str] | None = None
+    ) -> None:
+        self._settings = settings
+        self._log = log
+        self._env = dict(extra_env or {})
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = start_worker(self._settings, self._log, self._env, own_process_group=True)
+
+    def children(self) -> list[int]:
+        assert self.process is not None
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def kill_everything(self) -> None:
+        """SIGKILL the worker and its children at once: no warm shutdown, no requeue."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_worker(self.process)
+
+
 @contextmanager
 def running_worker(
     settings: Settings, extra_env: Mapping[str, str] | None = None

@@ -17,11 +17,9 @@ import asyncio
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -37,7 +35,7 @@ from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
-from support.celery_worker import wait_until, worker_environment
+from support.celery_worker import KillableWorker, wait_until
 from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
@@ -48,68 +46,6 @@ CHUNK = 10
 CAP = 4  # tight: 160 members want ~500 places, the cap leaves 640 minus the rounding
 VISIBILITY_SECONDS = 3
 DAY = date(2031, 3, 1)
-
-
-class _Worker:
-    """``saltbitter worker`` (two prefork children) in a process group of its own, to be
-    killed (children or all of it) and started again, as in test_worker_killed.py;
-    ``visibility_seconds`` is the broker's, for the jobs a killed worker held."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        log: Path,
-        visibility_seconds: int,
-        extra_env: Mapping[str, str] | None = None,
-    ) -> None:
-        self._settings = settings
-        self._log = log
-        self._env = {
-            "SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(visibility_seconds),
-            **(extra_env or {}),
-        }
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self._log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "saltbitter.entrypoints.cli",
-                    "worker",
-                    "--concurrency",
-                    "2",
-                ],
-                env=worker_environment(self._settings, self._env),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def children(self) -> list[int]:
-        assert self.process is not None
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except OSError:
-            return []
-
-    def kill_everything(self) -> None:
-        """SIGKILL the worker and its children at once: no warm shutdown, no requeue."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -132,12 +68,12 @@ def settings(postgres_databases: object, redis_url: str, tmp_path: Path) -> Sett
 
 
 @pytest.fixture
-def worker(settings: Settings) -> Iterator[_Worker]:
-    worker = _Worker(
+def worker(settings: Settings) -> Iterator[KillableWorker]:
+    worker = KillableWorker(
         settings,
         settings.data_dir / "worker.log",
-        VISIBILITY_SECONDS,
         {
+            "SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
             "SALTBITTER_MATCHING_CHUNK_SIZE": str(CHUNK),
             "SALTBITTER_MATCHING_SHARD_MEMBERS": str(MEMBERS // SHARDS),
             "SALTBITTER_MATCHING_EXPOSURE_CAP": str(CAP),
@@ -185,7 +121,7 @@ def _scalar(settings: Settings, sql: str, *args: object) -> int:
 
 @pytest.mark.parametrize("kill", ["worker", "children"])
 def test_a_shard_killed_between_chunks_completes_exactly_once(
-    settings: Settings, worker: _Worker, kill: str
+    settings: Settings, worker: KillableWorker, kill: str
 ) -> None:
     people = _seed(str(settings.database_url))
     mine = [p for p in people if shard_of(p, SHARDS) == 0]

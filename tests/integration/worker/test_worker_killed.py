@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,7 +33,7 @@ from saltbitter.entrypoints.jobs import EVENTS, RELAY_OUTBOX
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
-from support.celery_worker import start_worker, stop_worker, wait_until, worker_settings_for
+from support.celery_worker import KillableWorker, wait_until, worker_settings_for
 
 pytestmark = pytest.mark.integration
 
@@ -57,44 +56,13 @@ def settings(postgres_databases: Callable[[], str], redis_url: str, tmp_path: Pa
     return settings
 
 
-class Worker:
-    """``saltbitter worker`` (two prefork children) in a process group of its own."""
-
-    def __init__(self, settings: Settings, log: Path) -> None:
-        self._settings = settings
-        self._log = log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = start_worker(
-            self._settings,
-            self._log,
-            {"SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS)},
-            own_process_group=True,
-        )
-
-    def children(self) -> list[int]:
-        assert self.process is not None
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except OSError:
-            return []
-
-    def kill_everything(self) -> None:
-        """SIGKILL the worker and its children at once: no warm shutdown, no requeue."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            stop_worker(self.process)
-
-
 @pytest.fixture
-def worker(settings: Settings) -> Iterator[Worker]:
-    worker = Worker(settings, settings.data_dir / "worker.log")
+def worker(settings: Settings) -> Iterator[KillableWorker]:
+    worker = KillableWorker(
+        settings,
+        settings.data_dir / "worker.log",
+        {"SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS)},
+    )
     yield worker
     worker.stop()
 
@@ -125,7 +93,7 @@ def _count(settings: Settings, sql: str) -> int:
 
 
 def test_jobs_survive_killed_children_and_a_killed_worker_exactly_once(
-    settings: Settings, worker: Worker
+    settings: Settings, worker: KillableWorker
 ) -> None:
     asyncio.run(_matches_in_the_outbox(settings))
     app = celery_app_for(settings)
