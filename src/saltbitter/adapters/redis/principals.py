@@ -21,10 +21,22 @@ from saltbitter.application.ports.security import PrincipalCache
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import SessionId, UserId
 
-__all__ = ["RedisPrincipalCache"]
+__all__ = ["RedisPrincipalCache", "principal_stamp_key", "stamp_from"]
 
 log = structlog.get_logger(__name__)
 _NO_STAMP = "-"
+
+
+def principal_stamp_key(prefix: str, user_id: UserId) -> str:
+    """Where a member's stamp lives (the rate limiter reads it too, ADR 0036)."""
+    return f"{prefix}principal:{user_id}"
+
+
+def stamp_from(value: bytes | str | None) -> str:
+    """A stamp as Redis returned it; a missing key is the stamp ``"-"``."""
+    if value is None:
+        return _NO_STAMP
+    return value if isinstance(value, str) else value.decode()
 
 
 class RedisPrincipalCache(PrincipalCache):
@@ -32,20 +44,18 @@ class RedisPrincipalCache(PrincipalCache):
 
     def __init__(self, client: Redis, prefix: str, ttl_seconds: float, limit: int = 50_000) -> None:
         self._client = client
-        self._prefix = f"{prefix}principal:"
+        self._prefix = prefix
         self._kept = KeptPrincipals(ttl_seconds, limit)
         # Far longer than a kept entry, so that an expired stamp can matter to nobody.
         self._lifetime = max(60, int(ttl_seconds * 4) + 60)
 
     async def stamp(self, user_id: UserId) -> str:
         try:
-            value = await self._client.get(f"{self._prefix}{user_id}")
+            value = await self._client.get(principal_stamp_key(self._prefix, user_id))
         except RedisError:
             self._kept.clear()
             return new_stamp()  # matches nothing kept: read the database
-        if value is None:
-            return _NO_STAMP
-        return value if isinstance(value, str) else value.decode()
+        return stamp_from(value)
 
     def get(self, session_id: SessionId, stamp: str) -> Principal | None:
         return self._kept.get(session_id, stamp)
@@ -60,7 +70,9 @@ class RedisPrincipalCache(PrincipalCache):
         try:
             async with self._client.pipeline(transaction=False) as pipe:
                 for user_id in user_ids:
-                    pipe.set(f"{self._prefix}{user_id}", new_stamp(), ex=self._lifetime)
+                    pipe.set(
+                        principal_stamp_key(self._prefix, user_id), new_stamp(), ex=self._lifetime
+                    )
                 await pipe.execute()
         except RedisError:
             # Other processes keep what they kept for at most the cache's lifetime.

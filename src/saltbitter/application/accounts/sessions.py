@@ -259,9 +259,10 @@ class Authenticate:
     async def __call__(self, access_token: str) -> Principal:
         return await self.verified(self.codec.decode(access_token, self.clock.now()))
 
-    async def verified(self, claims: AccessClaims) -> Principal:
-        """For claims the caller already decoded from a valid token (the edge did)."""
-        principal, deletion_pending = await self._principal(claims)
+    async def verified(self, claims: AccessClaims, stamp: str | None = None) -> Principal:
+        """For claims the caller already decoded from a valid token (the edge did), and
+        the member's stamp if it was read meanwhile (with the rate limit, ADR 0036)."""
+        principal, deletion_pending = await self._principal(claims, stamp)
         if deletion_pending:
             raise PermissionDenied(
                 "This account is scheduled for deletion; cancel the deletion to use it.",
@@ -271,13 +272,18 @@ class Authenticate:
 
     async def owner(self, access_token: str) -> AccountOwner:
         """Like the call, but a member whose account awaits erasure passes too."""
-        claims = self.codec.decode(access_token, self.clock.now())
-        principal, _ = await self._principal(claims)
+        return await self.verified_owner(self.codec.decode(access_token, self.clock.now()))
+
+    async def verified_owner(self, claims: AccessClaims, stamp: str | None = None) -> AccountOwner:
+        """``owner`` for claims already decoded, as ``verified``."""
+        principal, _ = await self._principal(claims, stamp)
         return AccountOwner(principal)
 
-    async def _principal(self, claims: AccessClaims) -> tuple[Principal, bool]:
-        """The principal and whether the account awaits erasure."""
-        stamp = await self.cache.stamp(claims.user_id)  # before the reads: see the port
+    async def _principal(self, claims: AccessClaims, stamp: str | None) -> tuple[Principal, bool]:
+        """The principal and whether the account awaits erasure. ``stamp`` must have been
+        read before this call's database reads (it was: before the request's handler)."""
+        if stamp is None:
+            stamp = await self.cache.stamp(claims.user_id)  # before the reads: see the port
         kept = self.cache.get(claims.session_id, stamp)
         if kept is not None and kept.user_id == claims.user_id:
             return kept, False  # only principals of accounts not awaiting erasure are kept
