@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import ScalarSelect, Select, bindparam, func, select
 
+from saltbitter.adapters.sqlalchemy.staging import NEEDS_TRANSACTION
 from saltbitter.adapters.sqlalchemy.tables import consents, users
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
 from saltbitter.domain.accounts import ConsentPurpose
@@ -26,7 +27,8 @@ def advisory_key(namespace: bytes, *ids: UUID) -> int:
 def advisory_lock(namespace: bytes, *ids: UUID) -> Select[Any]:
     """PostgreSQL: take the transaction-scoped advisory lock named by ``ids``; it is held
     until commit or rollback."""
-    return select(func.pg_advisory_xact_lock(advisory_key(namespace, *ids)))
+    lock = select(func.pg_advisory_xact_lock(advisory_key(namespace, *ids)))
+    return lock.execution_options(**{NEEDS_TRANSACTION: True})  # never in autocommit
 
 
 def latest_assessment_id(*, per_instrument: bool = False) -> ScalarSelect[Any]:
