@@ -11,12 +11,13 @@ happened meanwhile that it could not learn of.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TypeVar
 
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from saltbitter.adapters.memory.principals import KeptPrincipals, new_stamp
+from saltbitter.adapters.memory.principals import KeptPrincipals, KeptViews, new_stamp
 from saltbitter.application.ports.security import PrincipalCache
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import SessionId, UserId
@@ -25,6 +26,7 @@ __all__ = ["RedisPrincipalCache", "principal_stamp_key", "stamp_from"]
 
 log = structlog.get_logger(__name__)
 _NO_STAMP = "-"
+T = TypeVar("T")
 
 
 def principal_stamp_key(prefix: str, user_id: UserId) -> str:
@@ -40,12 +42,13 @@ def stamp_from(value: bytes | str | None) -> str:
 
 
 class RedisPrincipalCache(PrincipalCache):
-    __slots__ = ("_client", "_kept", "_lifetime", "_prefix")
+    __slots__ = ("_client", "_kept", "_lifetime", "_prefix", "_views")
 
     def __init__(self, client: Redis, prefix: str, ttl_seconds: float, limit: int = 50_000) -> None:
         self._client = client
         self._prefix = prefix
         self._kept = KeptPrincipals(ttl_seconds, limit)
+        self._views = KeptViews(ttl_seconds, limit)
         # Far longer than a kept entry, so that an expired stamp can matter to nobody.
         self._lifetime = max(60, int(ttl_seconds * 4) + 60)
 
@@ -54,6 +57,7 @@ class RedisPrincipalCache(PrincipalCache):
             value = await self._client.get(principal_stamp_key(self._prefix, user_id))
         except RedisError:
             self._kept.clear()
+            self._views.clear()
             return new_stamp()  # matches nothing kept: read the database
         return stamp_from(value)
 
@@ -63,8 +67,15 @@ class RedisPrincipalCache(PrincipalCache):
     def keep(self, principal: Principal, stamp: str) -> None:
         self._kept.keep(principal, stamp)
 
+    def kept_view(self, user_id: UserId, stamp: str, kind: type[T]) -> T | None:
+        return self._views.get(user_id, stamp, kind)
+
+    def keep_view(self, user_id: UserId, stamp: str, view: object) -> None:
+        self._views.keep(user_id, stamp, view)
+
     async def forget(self, user_ids: Collection[UserId]) -> None:
         self._kept.drop(user_ids)
+        self._views.drop(user_ids)
         if not user_ids:
             return
         try:

@@ -294,7 +294,9 @@ class Authenticate:
                 "The session has ended; sign in again.", code="session_revoked"
             )
         _ensure_may_act(user)
-        principal = Principal(user.id, session.id, user.roles, user.tier, user.email_verified)
+        principal = Principal(
+            user.id, session.id, user.roles, user.tier, user.email_verified, stamp=stamp
+        )
         if not user.deletion_pending:
             self.cache.keep(principal, stamp)
         return principal, user.deletion_pending
@@ -309,9 +311,25 @@ def _ensure_may_act(user: User) -> None:
 
 @dataclass(frozen=True, slots=True)
 class GetMe:
+    """The caller's own account. Served from this process while the member's stamp is
+    the one it was read under (ADR 0036): every write of what it shows (the ``users``
+    row, through the adapters) renews the stamp after its commit, as for principals."""
+
     users: UserRepository
+    cache: PrincipalCache
 
     async def __call__(self, owner: AccountOwner) -> MeView:
+        principal = owner.principal
+        if principal.stamp is not None:
+            kept = self.cache.kept_view(principal.user_id, principal.stamp, MeView)
+            if kept is not None:
+                return kept
+        view = await self._read(owner)
+        if principal.stamp is not None:
+            self.cache.keep_view(principal.user_id, principal.stamp, view)
+        return view
+
+    async def _read(self, owner: AccountOwner) -> MeView:
         user = await self.users.get(owner.principal.user_id)
         if user is None:
             raise NotFound("No such user.", code="user_not_found")
