@@ -12,7 +12,20 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, any_, bindparam, func, literal, or_, select, text
+from sqlalchemy import (
+    Row,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -261,34 +274,34 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
 
         dialect = self._dialect
         for chunk in chunks(wanted):
-            swipe_rows = await self._db.execute(
-                select(swipes.c.actor_id, swipes.c.target_id, swipes.c.decision).where(
-                    or_(
-                        among(swipes.c.actor_id, chunk, dialect),
-                        among(swipes.c.target_id, chunk, dialect),
-                    )
+            # One round trip: the swipes (with their decision) and the matches (none).
+            swiped = select(swipes.c.actor_id, swipes.c.target_id, swipes.c.decision).where(
+                or_(
+                    among(swipes.c.actor_id, chunk, dialect),
+                    among(swipes.c.target_id, chunk, dialect),
                 )
             )
-            for actor, target, decision in swipe_rows:
+            matched = select(
+                matches.c.user_low, matches.c.user_high, type_coerce(null(), swipes.c.decision.type)
+            ).where(
+                or_(
+                    among(matches.c.user_low, chunk, dialect),
+                    among(matches.c.user_high, chunk, dialect),
+                ),
+                # A match kept for an erased member's partner pairs nobody now.
+                matches.c.user_low.is_not(None),
+                matches.c.user_high.is_not(None),
+            )
+            for first, second, decision in await self._db.execute(union_all(swiped, matched)):
+                if decision is None:
+                    note(UserId(first), UserId(second), "matched")
+                    note(UserId(second), UserId(first), "matched")
+                    continue
                 liked = decision == Decision.LIKE.value
-                note(UserId(actor), UserId(target), "viewer_liked" if liked else "viewer_passed")
+                note(UserId(first), UserId(second), "viewer_liked" if liked else "viewer_passed")
                 note(
-                    UserId(target),
-                    UserId(actor),
+                    UserId(second),
+                    UserId(first),
                     "candidate_liked" if liked else "candidate_passed",
                 )
-            match_rows = await self._db.execute(
-                select(matches.c.user_low, matches.c.user_high).where(
-                    or_(
-                        among(matches.c.user_low, chunk, dialect),
-                        among(matches.c.user_high, chunk, dialect),
-                    ),
-                    # A match kept for an erased member's partner pairs nobody now.
-                    matches.c.user_low.is_not(None),
-                    matches.c.user_high.is_not(None),
-                )
-            )
-            for low, high in match_rows:
-                note(UserId(low), UserId(high), "matched")
-                note(UserId(high), UserId(low), "matched")
         return [(viewer, other, PairHistory(**flags)) for (viewer, other), flags in facts.items()]
