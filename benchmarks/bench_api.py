@@ -15,8 +15,8 @@ loaded with ``wrk`` (installed with apt-get when missing and allowed) at
 Access tokens are minted with the run's secret for sessions written straight into the
 database (signing 2,000 members in through argon2 would take minutes on two cores).
 Printed per endpoint: requests/s, p50/p95/p99, errors, and the ratio to the bare app.
-``--profile SECONDS`` records the first API worker with py-spy during ``GET /me`` and
-``GET /discover`` and prints the top frames (needs root or ptrace rights).
+``--profile SECONDS`` records the API's workers with py-spy during each GET and prints the
+top frames (needs root or ptrace rights); ``--endpoints me,daily`` loads only those.
 """
 
 from __future__ import annotations
@@ -488,9 +488,12 @@ def measure_server(
         assert api.process is not None
         root = api.process.pid
         for path in GETS:
+            name = path.rsplit("/")[-1]
+            if name not in args.endpoints:
+                continue
             _warm(api.url, path, readers)
             requests = [("GET", path, token, "") for token in readers]
-            with profiled(root if path != GETS[1] else None, args.profile, path.rsplit("/")[-1]):
+            with profiled(root, args.profile, name):
                 figures, cpu_ms, note = _loaded(
                     root,
                     lambda requests=requests, url=api.url + path: run_wrk(
@@ -499,22 +502,35 @@ def measure_server(
                 )
             print(_row(f"GET {path.removeprefix('/api/v1')}", figures, bare, cpu_ms))
             print(f"      {note}")
-        items = [
-            ("POST", LIKES, tokens[liker], json.dumps({"user_id": target}))
-            for liker, target in pairs[: args.likes]
-        ]
-        figures, cpu_ms, note = _loaded(
-            root,
-            lambda: run_wrk(wrk, api.url + LIKES, items, args.connections, args.seconds, once=True),
-        )
-        print(_row("POST /likes (fresh)", figures, bare, cpu_ms))
-        print(f"      {note}")
-        if figures.requests >= len(items):
-            print(f"      (all {len(items):,} fresh pairs used before the time was up)")
+        if "likes" in args.endpoints:
+            _measure_likes(api.url, root, args, wrk, bare, tokens, pairs)
         tail = [line[:240] for line in api.tail(3).splitlines() if "SaltBitter API on" not in line]
         if tail:
             print("    server log (last lines):\n      " + "\n      ".join(tail))
     del pairs[: args.likes]  # the next server likes other pairs
+
+
+def _measure_likes(
+    url: str,
+    root: int,
+    args: argparse.Namespace,
+    wrk: str,
+    bare: Figures,
+    tokens: dict[str, str],
+    pairs: list[tuple[str, str]],
+) -> None:
+    items = [
+        ("POST", LIKES, tokens[liker], json.dumps({"user_id": target}))
+        for liker, target in pairs[: args.likes]
+    ]
+    figures, cpu_ms, note = _loaded(
+        root,
+        lambda: run_wrk(wrk, url + LIKES, items, args.connections, args.seconds, once=True),
+    )
+    print(_row("POST /likes (fresh)", figures, bare, cpu_ms))
+    print(f"      {note}")
+    if figures.requests >= len(items):
+        print(f"      (all {len(items):,} fresh pairs used before the time was up)")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -527,6 +543,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--servers", default="uvicorn,granian")
     parser.add_argument("--likes", type=int, default=6_000, help="fresh pairs per server")
     parser.add_argument("--profile", type=float, default=0.0, help="py-spy seconds (0: off)")
+    parser.add_argument(
+        "--endpoints",
+        type=lambda value: {part.strip() for part in value.split(",") if part.strip()},
+        default={"me", "daily", "discover", "likes"},
+        help="which to load, e.g. me,daily (default: me,daily,discover,likes)",
+    )
     parser.add_argument(
         "--before",
         action="store_true",

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from litestar.testing import AsyncTestClient
@@ -37,11 +39,23 @@ from saltbitter.entrypoints.settings import Settings
 
 from .daily_job import ADMIN_URL
 
+_WIRE = re.compile(r"\tF\t\d+\t(Execute|Query)\b")
+
 
 @contextmanager
 def counting(engine: Engine) -> Iterator[Counter[str]]:
-    """Counts statements, pool checkouts and transaction ends on ``engine`` meanwhile."""
+    """Counts statements, pool checkouts and transaction ends on ``engine`` meanwhile, and
+    the commands PostgreSQL ran (libpq's protocol trace: an Execute per statement, a
+    Query per simple command such as BEGIN, COMMIT or ROLLBACK; each one a round trip,
+    besides psycopg's occasional extra one to prepare a statement)."""
     counts: Counter[str] = Counter()
+    trace = tempfile.TemporaryFile("w+")  # noqa: SIM115  # closed below, after the hooks
+
+    def traced(dbapi_connection: Any, *_args: object) -> None:
+        dbapi_connection._connection.pgconn.trace(trace.fileno())
+
+    def untraced(dbapi_connection: Any, *_args: object) -> None:
+        dbapi_connection._connection.pgconn.untrace()
 
     def statement(*_args: object) -> None:
         counts["statements"] += 1
@@ -57,6 +71,8 @@ def counting(engine: Engine) -> Iterator[Counter[str]]:
         (engine.pool, "checkout", checkout),
         (engine, "commit", ended),
         (engine, "rollback", ended),
+        (engine.pool, "checkout", traced),
+        (engine.pool, "checkin", untraced),
     ]
     for target, name, hook in hooks:
         event.listen(target, name, hook)
@@ -65,6 +81,9 @@ def counting(engine: Engine) -> Iterator[Counter[str]]:
     finally:
         for target, name, hook in hooks:
             event.remove(target, name, hook)
+        trace.seek(0)
+        counts["round_trips"] = len(_WIRE.findall(trace.read()))
+        trace.close()
 
 
 async def measure(members: int) -> None:
@@ -103,6 +122,12 @@ async def measure(members: int) -> None:
                 target = warm.json()["items"][0]["member"]["user_id"]
                 with counting(engine) as daily:
                     (await client.get("/api/v1/matches/daily", headers=auth)).raise_for_status()
+                (await client.get("/api/v1/discover", headers=auth)).raise_for_status()
+                with counting(engine) as discover:
+                    (await client.get("/api/v1/discover", headers=auth)).raise_for_status()
+                (await client.get("/api/v1/me", headers=auth)).raise_for_status()
+                with counting(engine) as me:
+                    (await client.get("/api/v1/me", headers=auth)).raise_for_status()
                 with counting(engine) as like:
                     answer = await client.post(
                         "/api/v1/likes", json={"user_id": target}, headers=auth
@@ -112,13 +137,16 @@ async def measure(members: int) -> None:
                     await asyncio.sleep(1.0)  # the outbox relay and its jobs, in-process
             print(f"members seeded: {members}")
             for label, counts in (
+                ("GET /api/v1/me (warm)", me),
                 ("GET /api/v1/matches/daily (warm)", daily),
+                ("GET /api/v1/discover (warm)", discover),
                 ("POST /api/v1/likes", like),
                 ("  jobs in the second after the like", after),
             ):
                 print(
                     f"{label:36} statements {counts['statements']:3}  "
-                    f"checkouts {counts['checkouts']:2}  transactions {counts['transactions']:2}"
+                    f"checkouts {counts['checkouts']:2}  transactions {counts['transactions']:2}  "
+                    f"commands sent {counts['round_trips']:3}"
                 )
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:

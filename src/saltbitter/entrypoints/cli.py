@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import typer
@@ -113,16 +113,23 @@ def serve(
         return
     import uvicorn
 
-    uvicorn.run(
-        "saltbitter.entrypoints.http.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
-    )
+    uvicorn.run(**uvicorn_options(settings, host, port, workers))
+
+
+def uvicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict[str, Any]:
+    """``uvicorn.run``'s arguments for the API: structlog does the logging (no access
+    log), and WebSocket compression only when the settings ask for it."""
+    return {
+        "app": "saltbitter.entrypoints.http.app:create_app",
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": False,
+        "ws_per_message_deflate": settings.ws_per_message_deflate,
+    }
 
 
 def _serve_granian(host: str, port: int, workers: int) -> None:

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from saltbitter.adapters.events import EventCodec
 from saltbitter.adapters.mail import FileMailer, SesMailer, ses_client
 from saltbitter.adapters.memory import (
+    ClosableRateLimiter,
     FallbackRateLimiter,
     InProcessCache,
-    LimitsRateLimiter,
     in_process_rate_limiter,
 )
 from saltbitter.adapters.memory.principals import LocalPrincipalCache
@@ -125,7 +125,7 @@ class InfrastructureProvider(Provider):
     @provide
     async def rate_limiter(self, settings: Settings) -> AsyncIterator[RateLimiter]:
         # With Redis, a Redis outage degrades to per-process counting (ADR 0011).
-        limiter: FallbackRateLimiter | LimitsRateLimiter = (
+        limiter: ClosableRateLimiter = (
             FallbackRateLimiter(
                 redis_rate_limiter(settings.redis_url, settings.redis_key_prefix),
                 in_process_rate_limiter(),

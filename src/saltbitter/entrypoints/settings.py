@@ -104,6 +104,10 @@ class Settings:
     # session anyway (token expiry; revocations close sockets at once, ADR 0032).
     ws_auth_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     ws_session_check_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    # permessage-deflate under uvicorn: off, since each compressed socket keeps a zlib
+    # compressor (81.8 -> 41.7 KiB per socket measured, docs/conversations.md; ADR 0036);
+    # our frames are small JSON events that compress little.
+    ws_per_message_deflate: bool = False
     # How long a process reuses a member's principal while its stamp is unchanged (0: off).
     principal_cache_seconds: Annotated[float, msgspec.Meta(ge=0)] = 30.0
     # Pool pre-ping (a round trip per checkout); off: a dead connection fails one request.

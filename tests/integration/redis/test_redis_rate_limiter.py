@@ -5,8 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from saltbitter.adapters.memory import LimitsRateLimiter
-from saltbitter.adapters.redis import redis_rate_limiter
+from saltbitter.adapters.redis import RedisRateLimiter, redis_rate_limiter
 from saltbitter.domain.errors import Unavailable
 from saltbitter.testing.contracts.cache import RateLimiterContract
 
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-async def shared_limiter(redis_url: str, redis_prefix: str) -> AsyncIterator[LimitsRateLimiter]:
+async def shared_limiter(redis_url: str, redis_prefix: str) -> AsyncIterator[RedisRateLimiter]:
     limiter = redis_rate_limiter(redis_url, redis_prefix)
     yield limiter
     await limiter.aclose()
@@ -22,12 +21,12 @@ async def shared_limiter(redis_url: str, redis_prefix: str) -> AsyncIterator[Lim
 
 class TestRedisRateLimiter(RateLimiterContract):
     @pytest.fixture
-    def limiter(self, shared_limiter: LimitsRateLimiter) -> LimitsRateLimiter:
+    def limiter(self, shared_limiter: RedisRateLimiter) -> RedisRateLimiter:
         return shared_limiter
 
 
 async def test_counters_are_shared_between_limiters_on_one_redis(
-    redis_url: str, redis_prefix: str, shared_limiter: LimitsRateLimiter
+    redis_url: str, redis_prefix: str, shared_limiter: RedisRateLimiter
 ) -> None:
     # Two processes (two limiters, two connection pools) see one count.
     other = redis_rate_limiter(redis_url, redis_prefix)
@@ -40,7 +39,7 @@ async def test_counters_are_shared_between_limiters_on_one_redis(
 
 
 async def test_counters_live_under_the_prefix(
-    redis: Redis, redis_prefix: str, shared_limiter: LimitsRateLimiter
+    redis: Redis, redis_prefix: str, shared_limiter: RedisRateLimiter
 ) -> None:
     await shared_limiter.hit("where:am:i", limit=5, window_seconds=60)
     keys = [key async for key in redis.scan_iter(match=f"{redis_prefix}ratelimit:*where:am:i*")]

@@ -34,3 +34,19 @@ def test_serve_on_a_busy_port_fails_in_one_line_before_starting_anything(
     assert f"127.0.0.1:{port}" in line
     assert "in use" in line
     assert list(tmp_path.iterdir()) == []  # no startup ran: not even the database exists
+
+
+def test_uvicorn_serves_websockets_without_compression_unless_asked(tmp_path: Path) -> None:
+    import uvicorn
+
+    from saltbitter.entrypoints.cli import uvicorn_options
+    from saltbitter.entrypoints.settings import Settings
+
+    default = uvicorn_options(Settings(data_dir=tmp_path), "127.0.0.1", 8000, 2)
+    asked = uvicorn_options(
+        Settings(data_dir=tmp_path, ws_per_message_deflate=True), "127.0.0.1", 8000, 2
+    )
+    assert default["ws_per_message_deflate"] is False
+    assert asked["ws_per_message_deflate"] is True
+    # Every option is one uvicorn takes.
+    assert uvicorn.Config(**default).ws_per_message_deflate is False

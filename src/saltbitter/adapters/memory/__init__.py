@@ -2,9 +2,16 @@
 
 from saltbitter.adapters.memory.cache import InProcessCache
 from saltbitter.adapters.memory.rate_limit import (
+    ClosableRateLimiter,
     FallbackRateLimiter,
     LimitsRateLimiter,
     in_process_rate_limiter,
 )
 
-__all__ = ["FallbackRateLimiter", "InProcessCache", "LimitsRateLimiter", "in_process_rate_limiter"]
+__all__ = [
+    "ClosableRateLimiter",
+    "FallbackRateLimiter",
+    "InProcessCache",
+    "LimitsRateLimiter",
+    "in_process_rate_limiter",
+]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import structlog
 from limits import RateLimitItemPerSecond
@@ -30,10 +31,21 @@ from limits.errors import StorageError
 
 from saltbitter.application.ports.cache import RateDecision, RateLimiter
 from saltbitter.domain.errors import Unavailable
+from saltbitter.domain.shared import UserId
 
-__all__ = ["FallbackRateLimiter", "LimitsRateLimiter", "in_process_rate_limiter"]
+__all__ = [
+    "ClosableRateLimiter",
+    "FallbackRateLimiter",
+    "LimitsRateLimiter",
+    "in_process_rate_limiter",
+]
 
 log = structlog.get_logger(__name__)
+
+
+class ClosableRateLimiter(RateLimiter, Protocol):
+    async def aclose(self) -> None:
+        """Release what the limiter holds (a connection pool)."""
 
 
 class LimitsRateLimiter(RateLimiter):
@@ -64,7 +76,14 @@ class LimitsRateLimiter(RateLimiter):
         if self._close is not None:
             await self._close()
 
-    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+    async def hit(
+        self,
+        key: str,
+        limit: int,
+        window_seconds: int,
+        *,
+        stamp_of: UserId | None = None,  # noqa: ARG002  # no stamps here: authentication reads them
+    ) -> RateDecision:
         if limit < 1 or window_seconds < 1:
             raise ValueError("limit and window_seconds must be at least 1")
         item = RateLimitItemPerSecond(limit, window_seconds)
@@ -105,8 +124,8 @@ class FallbackRateLimiter(RateLimiter):
 
     def __init__(
         self,
-        primary: LimitsRateLimiter,
-        fallback: LimitsRateLimiter,
+        primary: ClosableRateLimiter,
+        fallback: ClosableRateLimiter,
         *,
         retry_seconds: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
@@ -122,10 +141,12 @@ class FallbackRateLimiter(RateLimiter):
         """True while the counts are kept in this process only."""
         return self._retry_at is not None
 
-    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
+    async def hit(
+        self, key: str, limit: int, window_seconds: int, *, stamp_of: UserId | None = None
+    ) -> RateDecision:
         if self._retry_at is None or self._monotonic() >= self._retry_at:
             try:
-                decision = await self._primary.hit(key, limit, window_seconds)
+                decision = await self._primary.hit(key, limit, window_seconds, stamp_of=stamp_of)
             except Unavailable as outage:
                 self._went_down(outage)
             else:

@@ -7,6 +7,7 @@ from collections.abc import Collection
 
 from sqlalchemy import and_, or_, select, union
 
+from saltbitter.adapters.sqlalchemy.shared_reads import among
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables_safety import blocks
 from saltbitter.application.ports.safety import BlockReads
@@ -25,14 +26,21 @@ async def blocked_between(
     connection (inside its transaction when one is open)."""
     wanted = list(dict.fromkeys(target_ids))
     found: set[UserId] = set()
+    dialect = db.dialect_name
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         statement = union(
             select(blocks.c.blocked_id.label("member")).where(
-                and_(blocks.c.blocker_id == viewer_id, blocks.c.blocked_id.in_(chunk))
+                and_(
+                    blocks.c.blocker_id == viewer_id,
+                    among(blocks.c.blocked_id, chunk, dialect),
+                )
             ),
             select(blocks.c.blocker_id.label("member")).where(
-                and_(blocks.c.blocked_id == viewer_id, blocks.c.blocker_id.in_(chunk))
+                and_(
+                    blocks.c.blocked_id == viewer_id,
+                    among(blocks.c.blocker_id, chunk, dialect),
+                )
             ),
         )
         found.update(UserId(row.member) for row in await db.execute(statement))
@@ -49,7 +57,10 @@ async def blocked_pairs(
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         statement = select(blocks.c.blocker_id, blocks.c.blocked_id).where(
-            or_(blocks.c.blocker_id.in_(chunk), blocks.c.blocked_id.in_(chunk))
+            or_(
+                among(blocks.c.blocker_id, chunk, db.dialect_name),
+                among(blocks.c.blocked_id, chunk, db.dialect_name),
+            )
         )
         found.update(
             frozenset((UserId(row.blocker_id), UserId(row.blocked_id)))

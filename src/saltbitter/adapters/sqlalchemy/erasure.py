@@ -77,7 +77,10 @@ class SqlaErasureSchedule(ErasureSchedule):
             .values(status=_PENDING, erasure_due_at=now, erasure_claimed_at=now)
             .returning(users.c.id)
         )
-        return (await self._db.execute(statement)).first() is not None
+        claimed = (await self._db.execute(statement)).first() is not None
+        if claimed:
+            self._db.principal_changed(member)  # the account's status changed
+        return claimed
 
     async def holds_claim(self, member: UserId, claimed_at: datetime) -> bool:
         statement = select(users.c.id).where(

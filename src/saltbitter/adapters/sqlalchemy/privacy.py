@@ -87,6 +87,8 @@ class SqlaPersonalData(PersonalDataHolder):
         return exported
 
     async def erase(self, member: UserId) -> ErasureReport:
+        # Kept principals and views of the member go everywhere once this commits.
+        self._db.principal_changed(member)
         counts: dict[str, int] = {}
         blob_keys: dict[str, tuple[str, ...]] = {}
         for declared in self._declaration.tables:

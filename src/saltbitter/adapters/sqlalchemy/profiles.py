@@ -263,6 +263,7 @@ class SqlaProfileMembers(ProfileMembers):
     async def rename(self, user_id: UserId, display_name: str) -> None:
         statement = update(users).where(users.c.id == user_id).values(display_name=display_name)
         await self._db.execute(statement)
+        self._db.principal_changed(user_id)  # GET /me shows it (kept views, ADR 0036)
 
 
 class SqlaAssessmentCompletion(AssessmentCompletion):

@@ -4,16 +4,35 @@ advisory-lock keys, written once so that every read applies the same rule."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ScalarSelect, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, any_, bindparam, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
+from saltbitter.adapters.sqlalchemy.staging import NEEDS_TRANSACTION
 from saltbitter.adapters.sqlalchemy.tables import consents, users
 from saltbitter.adapters.sqlalchemy.tables_members import assessments
 from saltbitter.domain.accounts import ConsentPurpose
 
-__all__ = ["advisory_key", "advisory_lock", "current_sensitive_consent", "latest_assessment_id"]
+__all__ = [
+    "advisory_key",
+    "advisory_lock",
+    "among",
+    "current_sensitive_consent",
+    "latest_assessment_id",
+]
+
+
+def among(column: ColumnElement[Any], values: Collection[Any], dialect: str) -> ColumnElement[bool]:
+    """``column IN values``. On PostgreSQL one array parameter (``= ANY(:values)``): the
+    statement's text is the same whatever the length, so SQLAlchemy compiles it once and
+    skips the per-call expansion of an ``IN`` list (ADR 0036). Elsewhere (SQLite, which
+    has no arrays) the expanding ``IN``."""
+    if dialect == "postgresql":
+        return column == any_(literal(list(values), ARRAY(column.type)))
+    return column.in_(list(values))
 
 
 def advisory_key(namespace: bytes, *ids: UUID) -> int:
@@ -26,7 +45,8 @@ def advisory_key(namespace: bytes, *ids: UUID) -> int:
 def advisory_lock(namespace: bytes, *ids: UUID) -> Select[Any]:
     """PostgreSQL: take the transaction-scoped advisory lock named by ``ids``; it is held
     until commit or rollback."""
-    return select(func.pg_advisory_xact_lock(advisory_key(namespace, *ids)))
+    lock = select(func.pg_advisory_xact_lock(advisory_key(namespace, *ids)))
+    return lock.execution_options(**{NEEDS_TRANSACTION: True})  # never in autocommit
 
 
 def latest_assessment_id(*, per_instrument: bool = False) -> ScalarSelect[Any]:

@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from saltbitter.domain.errors import Conflict, SaltbitterError, Unavailable
 from saltbitter.domain.shared import UserId
 
-__all__ = ["CONFLICTS", "StagedConnection", "conflict_for", "translated", "translating_errors"]
+__all__ = [
+    "CONFLICTS",
+    "NEEDS_TRANSACTION",
+    "StagedConnection",
+    "conflict_for",
+    "translated",
+    "translating_errors",
+]
 
 Row = dict[str, Any]
 Result = CursorResult[*tuple[Any, ...]]
@@ -29,6 +36,10 @@ CONFLICTS: dict[str, tuple[str, str]] = {
     "uq_users_email": ("An account with this email already exists.", "email_taken"),
     "pk_users": ("The user exists already.", "user_exists"),
 }
+
+# Execution option of a SELECT that must run inside the transaction although it writes
+# nothing (a transaction-scoped advisory lock): it begins one like a write does.
+NEEDS_TRANSACTION = "saltbitter_needs_transaction"
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w.]+(?:, [\w.]+)*)")
 
@@ -44,12 +55,22 @@ class StagedConnection:
     Ports stage inserts synchronously (``users.add``); running them before the next query
     and at commit means a transaction always reads its own writes, and a constraint
     violation surfaces at that point, translated into a ``Conflict`` where it means one.
+
+    On PostgreSQL, plain SELECTs before anything else (authentication's reads, a read-only
+    request's whole work) run on the connection in autocommit: no ``BEGIN`` and no
+    ``ROLLBACK`` round trips (ADR 0036). Every other statement (a write, ``FOR UPDATE``, a
+    ``NEEDS_TRANSACTION`` select such as an advisory lock), a staged row or ``begin``
+    (``async with transaction``) leaves autocommit for the rest of the request, so writes
+    still run in one transaction that commits once. Under READ COMMITTED each statement
+    reads its own snapshot either way, so the earlier reads see nothing different.
     """
 
     __slots__ = (
+        "_autocommit_reads",
         "_connection",
         "_engine",
         "_pending",
+        "_reading",
         "announced",
         "changed_principals",
         "dialect_name",
@@ -63,10 +84,14 @@ class StagedConnection:
         self.announced = 0  # outbox messages staged since the last commit or rollback
         # Members whose account or sessions this transaction changed (ADR 0032).
         self.changed_principals: set[UserId] = set()
+        # SQLite begins without a round trip: autocommit would only change its locking.
+        self._autocommit_reads = self.dialect_name == "postgresql"
+        self._reading = False  # the connection is in autocommit, for reads only
 
     @property
     def in_transaction(self) -> bool:
-        return self._connection is not None and self._connection.in_transaction()
+        connection = self._connection
+        return connection is not None and not self._reading and connection.in_transaction()
 
     async def begin(self) -> AsyncConnection:
         """The connection, inside a transaction (checked out and begun if need be)."""
@@ -74,9 +99,28 @@ class StagedConnection:
         with translating_errors():
             if connection is None:
                 connection = self._connection = await self._engine.connect()
+            elif self._reading:
+                # Out of autocommit (no round trip: psycopg applies it at the next BEGIN).
+                self._reading = False
+                if connection.in_transaction():
+                    await connection.commit()  # SQLAlchemy's bookkeeping; sends nothing
+                await connection.execution_options(
+                    isolation_level=connection.default_isolation_level
+                )
             if not connection.in_transaction():
                 await connection.begin()
         return connection
+
+    async def _reader(self) -> AsyncConnection:
+        """The connection for a plain read: in autocommit unless a transaction is open."""
+        connection = self._connection
+        if connection is None:
+            with translating_errors():
+                connection = self._connection = await self._engine.connect()
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            self._reading = True
+            return connection
+        return connection if self._reading else await self.begin()
 
     def principal_changed(self, user_id: UserId) -> None:
         """``user_id``'s account or sessions change in this transaction: once it commits,
@@ -103,7 +147,10 @@ class StagedConnection:
         parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     ) -> Result:
         await self.flush()
-        connection = await self.begin()
+        if self._autocommit_reads and _is_plain_read(statement):
+            connection = await self._reader()
+        else:
+            connection = await self.begin()
         with translating_errors():
             return await connection.execute(statement, parameters)
 
@@ -133,8 +180,18 @@ class StagedConnection:
             await self.rollback()
         finally:
             self._connection = None
+            self._reading = False
             if connection is not None:
-                await connection.close()
+                await connection.close()  # the pool puts its isolation level back
+
+
+def _is_plain_read(statement: Executable) -> bool:
+    """A SELECT that locks nothing and needs no transaction of its own."""
+    return (
+        getattr(statement, "is_select", False)
+        and getattr(statement, "_for_update_arg", None) is None
+        and not statement.get_execution_options().get(NEEDS_TRANSACTION, False)
+    )
 
 
 _ORDER_CACHE: dict[int, tuple[int, dict[Table, int]]] = {}

@@ -259,9 +259,10 @@ class Authenticate:
     async def __call__(self, access_token: str) -> Principal:
         return await self.verified(self.codec.decode(access_token, self.clock.now()))
 
-    async def verified(self, claims: AccessClaims) -> Principal:
-        """For claims the caller already decoded from a valid token (the edge did)."""
-        principal, deletion_pending = await self._principal(claims)
+    async def verified(self, claims: AccessClaims, stamp: str | None = None) -> Principal:
+        """For claims the caller already decoded from a valid token (the edge did), and
+        the member's stamp if it was read meanwhile (with the rate limit, ADR 0036)."""
+        principal, deletion_pending = await self._principal(claims, stamp)
         if deletion_pending:
             raise PermissionDenied(
                 "This account is scheduled for deletion; cancel the deletion to use it.",
@@ -271,13 +272,18 @@ class Authenticate:
 
     async def owner(self, access_token: str) -> AccountOwner:
         """Like the call, but a member whose account awaits erasure passes too."""
-        claims = self.codec.decode(access_token, self.clock.now())
-        principal, _ = await self._principal(claims)
+        return await self.verified_owner(self.codec.decode(access_token, self.clock.now()))
+
+    async def verified_owner(self, claims: AccessClaims, stamp: str | None = None) -> AccountOwner:
+        """``owner`` for claims already decoded, as ``verified``."""
+        principal, _ = await self._principal(claims, stamp)
         return AccountOwner(principal)
 
-    async def _principal(self, claims: AccessClaims) -> tuple[Principal, bool]:
-        """The principal and whether the account awaits erasure."""
-        stamp = await self.cache.stamp(claims.user_id)  # before the reads: see the port
+    async def _principal(self, claims: AccessClaims, stamp: str | None) -> tuple[Principal, bool]:
+        """The principal and whether the account awaits erasure. ``stamp`` must have been
+        read before this call's database reads (it was: before the request's handler)."""
+        if stamp is None:
+            stamp = await self.cache.stamp(claims.user_id)  # before the reads: see the port
         kept = self.cache.get(claims.session_id, stamp)
         if kept is not None and kept.user_id == claims.user_id:
             return kept, False  # only principals of accounts not awaiting erasure are kept
@@ -288,7 +294,9 @@ class Authenticate:
                 "The session has ended; sign in again.", code="session_revoked"
             )
         _ensure_may_act(user)
-        principal = Principal(user.id, session.id, user.roles, user.tier, user.email_verified)
+        principal = Principal(
+            user.id, session.id, user.roles, user.tier, user.email_verified, stamp=stamp
+        )
         if not user.deletion_pending:
             self.cache.keep(principal, stamp)
         return principal, user.deletion_pending
@@ -303,9 +311,25 @@ def _ensure_may_act(user: User) -> None:
 
 @dataclass(frozen=True, slots=True)
 class GetMe:
+    """The caller's own account. Served from this process while the member's stamp is
+    the one it was read under (ADR 0036): every write of what it shows (the ``users``
+    row, through the adapters) renews the stamp after its commit, as for principals."""
+
     users: UserRepository
+    cache: PrincipalCache
 
     async def __call__(self, owner: AccountOwner) -> MeView:
+        principal = owner.principal
+        if principal.stamp is not None:
+            kept = self.cache.kept_view(principal.user_id, principal.stamp, MeView)
+            if kept is not None:
+                return kept
+        view = await self._read(owner)
+        if principal.stamp is not None:
+            self.cache.keep_view(principal.user_id, principal.stamp, view)
+        return view
+
+    async def _read(self, owner: AccountOwner) -> MeView:
         user = await self.users.get(owner.principal.user_id)
         if user is None:
             raise NotFound("No such user.", code="user_not_found")

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from saltbitter.domain.shared import UserId
+
 __all__ = ["Cache", "RateDecision", "RateLimiter"]
 
 T = TypeVar("T")
@@ -47,12 +49,21 @@ class RateDecision:
     allowed: bool
     remaining: int
     retry_after_seconds: int
+    # The member's principal stamp (ADR 0032), when ``hit`` was asked for it and the
+    # limiter shares the principal cache's store; None otherwise (ADR 0036).
+    stamp: str | None = None
 
 
 class RateLimiter(Protocol):
     @abstractmethod
-    async def hit(self, key: str, limit: int, window_seconds: int) -> RateDecision:
-        """Count one request for ``key``; refuse once ``limit`` is reached in the window."""
+    async def hit(
+        self, key: str, limit: int, window_seconds: int, *, stamp_of: UserId | None = None
+    ) -> RateDecision:
+        """Count one request for ``key``; refuse once ``limit`` is reached in the window.
+
+        With ``stamp_of``, a limiter that can read ``stamp_of``'s principal stamp in the
+        same round trip returns it in the decision (the request path's one Redis call,
+        ADR 0036); others leave it None and authentication reads it itself."""
 
     @abstractmethod
     async def check(self) -> bool:

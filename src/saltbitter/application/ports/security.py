@@ -6,12 +6,14 @@ from abc import abstractmethod
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import SessionId, UserId
 
 __all__ = ["AccessClaims", "AccessTokenCodec", "PasswordHasher", "PrincipalCache"]
+
+T = TypeVar("T")
 
 
 class PasswordHasher(Protocol):
@@ -69,3 +71,12 @@ class PrincipalCache(Protocol):
     @abstractmethod
     async def forget(self, user_ids: Collection[UserId]) -> None:
         """New stamps for ``user_ids``: every process re-reads them on their next request."""
+
+    @abstractmethod
+    def kept_view(self, user_id: UserId, stamp: str, kind: type[T]) -> T | None:
+        """A view of the member's own account (``GetMe``'s) this process kept under
+        ``stamp``, while that is still the member's stamp (ADR 0036). Only views built
+        from data whose every change renews the stamp may be kept."""
+
+    @abstractmethod
+    def keep_view(self, user_id: UserId, stamp: str, view: object) -> None: ...

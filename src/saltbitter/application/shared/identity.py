@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 
@@ -18,6 +18,9 @@ class Principal:
     roles: frozenset[Role]
     tier: Tier
     email_verified: bool
+    # The member's principal stamp this principal was read or matched under (ADR 0032),
+    # for views kept under the same stamp (ADR 0036); None when there is none.
+    stamp: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from saltbitter.application.accounts.sessions import Authenticate
 from saltbitter.application.safety.appellants import Appellant, AuthenticateAppellant
 from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.errors import AuthenticationFailed
-from saltbitter.entrypoints.http.middleware import ACCESS_CLAIMS, client_ip
+from saltbitter.entrypoints.http.middleware import ACCESS_CLAIMS, DecodedAccess, client_ip
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["HttpProvider"]
@@ -25,6 +25,11 @@ def _bearer_token(request: Request) -> str:  # type: ignore[type-arg]
     return token.strip()
 
 
+def _decoded(request: Request, token: str) -> DecodedAccess | None:  # type: ignore[type-arg]
+    decoded = request.scope.get("state", {}).get(ACCESS_CLAIMS)
+    return decoded if isinstance(decoded, DecodedAccess) and decoded.token == token else None
+
+
 class HttpProvider(Provider):
     scope = Scope.REQUEST
 
@@ -35,9 +40,9 @@ class HttpProvider(Provider):
         authenticate: Authenticate,
     ) -> Principal:
         token = _bearer_token(request)
-        decoded = request.scope.get("state", {}).get(ACCESS_CLAIMS)
-        if decoded is not None and decoded[0] == token:
-            return await authenticate.verified(decoded[1])  # the rate limiter decoded it
+        decoded = _decoded(request, token)
+        if decoded is not None:  # the rate limiter decoded it and read the stamp
+            return await authenticate.verified(decoded.claims, decoded.stamp)
         return await authenticate(token)
 
     @provide
@@ -48,7 +53,11 @@ class HttpProvider(Provider):
     ) -> AccountOwner:
         """The caller of routes a member awaiting erasure may use: like ``principal``,
         but ``deletion_pending`` accounts pass (docs/privacy.md)."""
-        return await authenticate.owner(_bearer_token(request))
+        token = _bearer_token(request)
+        decoded = _decoded(request, token)
+        if decoded is not None:
+            return await authenticate.verified_owner(decoded.claims, decoded.stamp)
+        return await authenticate.owner(token)
 
     @provide
     async def appellant(

@@ -11,6 +11,7 @@ import functools
 import ipaddress
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -20,7 +21,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from saltbitter.application.ports.cache import RateLimiter
-from saltbitter.application.ports.security import AccessTokenCodec
+from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec
 from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import AuthenticationFailed, Unavailable
 from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem, title_for
@@ -28,6 +29,7 @@ from saltbitter.entrypoints.settings import Settings
 
 __all__ = [
     "ACCESS_CLAIMS",
+    "DecodedAccess",
     "RateLimitMiddleware",
     "RequestContextMiddleware",
     "client_ip",
@@ -38,8 +40,21 @@ log = structlog.get_logger("saltbitter.http")
 # Signed photo links carry no token; their signature, not a counter, guards them.
 _UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema", "/api/v1/photo-files/")
 AUTH_PREFIX = "/api/v1/auth/"
-# Scope state key: (token, claims) the rate limiter decoded, for authentication to reuse.
+# Scope state key: the ``DecodedAccess`` the rate limiter made, for authentication to reuse.
 ACCESS_CLAIMS = "saltbitter.access_claims"
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedAccess:
+    """A validly signed, unexpired access token as the rate limiter decoded it, and the
+    member's principal stamp read in the rate limit's round trip (None when the limiter
+    could not read it: authentication then reads it itself; ADR 0036)."""
+
+    token: str
+    claims: AccessClaims
+    stamp: str | None
+
+
 _WINDOW_SECONDS = 60
 
 
@@ -136,19 +151,27 @@ class RateLimitMiddleware:
             return
         limiter, codec, clock, settings = await self._dependencies(scope)
         ip = client_ip(scope, settings.trusted_proxies)
+        caller: tuple[str, AccessClaims] | None = None
         if path.startswith(AUTH_PREFIX):
             key, limit = f"rl:auth:ip:{ip}", settings.auth_rate_limit_per_minute
         else:
-            key = f"rl:user:{self._caller(scope, codec, clock) or 'ip:' + ip}"
+            caller = self._caller(scope, codec, clock)
+            key = f"rl:user:{caller[1].user_id}" if caller else f"rl:user:ip:{ip}"
             limit = settings.user_rate_limit_per_minute
         try:
-            decision = await limiter.hit(key, limit, _WINDOW_SECONDS)
+            decision = await limiter.hit(
+                key, limit, _WINDOW_SECONDS, stamp_of=caller[1].user_id if caller else None
+            )
         except Unavailable:
             await _send_problem(
                 scope, send, 503, "unavailable", "A dependency is down; try again shortly."
             )
             return
         if decision.allowed:
+            if caller is not None:
+                scope.setdefault("state", {})[ACCESS_CLAIMS] = DecodedAccess(
+                    caller[0], caller[1], decision.stamp
+                )
             await self.app(scope, receive, send)
             return
         await _send_problem(
@@ -161,7 +184,9 @@ class RateLimitMiddleware:
         )
 
     @staticmethod
-    def _caller(scope: Scope, codec: AccessTokenCodec, clock: Clock) -> str | None:
+    def _caller(
+        scope: Scope, codec: AccessTokenCodec, clock: Clock
+    ) -> tuple[str, AccessClaims] | None:
         authorization = Headers.from_scope(scope).get("authorization", "")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -173,8 +198,7 @@ class RateLimitMiddleware:
             claims = codec.decode(token, clock.now())
         except AuthenticationFailed:
             return None
-        scope.setdefault("state", {})[ACCESS_CLAIMS] = (token, claims)
-        return str(claims.user_id)
+        return token, claims
 
     async def _dependencies(
         self, scope: Scope

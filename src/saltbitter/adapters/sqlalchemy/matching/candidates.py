@@ -12,11 +12,26 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, literal, or_, select, text
+from sqlalchemy import (
+    Row,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement
 
 from saltbitter.adapters.sqlalchemy.matching._shared import OnConnection, chunks
 from saltbitter.adapters.sqlalchemy.shared_reads import (
+    among,
     current_sensitive_consent,
     latest_assessment_id,
 )
@@ -87,9 +102,15 @@ def _members_statement() -> Any:
 
 # Built once: a statement object memoizes its cache key, so the hot per-request read of a
 # page of members (``members(now, ids)``) skips rebuilding the correlated subqueries and
-# recomputing the key on every call; the ids go in as an expanding parameter.
+# recomputing the key on every call; the ids go in as one array parameter on PostgreSQL
+# (no per-call IN-list expansion, ADR 0036), as an expanding parameter on SQLite.
 _MEMBERS = _members_statement()
-_MEMBERS_BY_ID = _MEMBERS.where(users.c.id.in_(bindparam("user_ids", expanding=True)))
+_MEMBERS_BY_ID = {
+    "postgresql": _MEMBERS.where(
+        users.c.id == any_(bindparam("user_ids", type_=ARRAY(users.c.id.type)))
+    ),
+    "sqlite": _MEMBERS.where(users.c.id.in_(bindparam("user_ids", expanding=True))),
+}
 
 
 def _member(row: Row[Any], now: datetime) -> MemberRecord | None:
@@ -177,8 +198,9 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
             rows = list(await self._db.execute(_MEMBERS))
         else:
             rows = []
+            by_id = _MEMBERS_BY_ID[self._dialect]
             for chunk in chunks(set(user_ids)):
-                rows.extend(await self._db.execute(_MEMBERS_BY_ID, {"user_ids": chunk}))
+                rows.extend(await self._db.execute(by_id, {"user_ids": chunk}))
         found = (_member(row, now) for row in rows)
         return [member for member in found if member is not None]
 
@@ -221,7 +243,7 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
             statement = (
                 select(photos.c.user_id, photos.c.storage_key, photos.c.width, photos.c.height)
                 .where(
-                    photos.c.user_id.in_(chunk),
+                    among(photos.c.user_id, chunk, self._dialect),
                     photos.c.moderation == ModerationStatus.APPROVED.value,
                 )
                 .order_by(photos.c.user_id, photos.c.position)
@@ -259,29 +281,36 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
             if viewer in wanted and (others is None or other in others):
                 facts.setdefault((viewer, other), {})[fact] = True
 
+        dialect = self._dialect
         for chunk in chunks(wanted):
-            swipe_rows = await self._db.execute(
-                select(swipes.c.actor_id, swipes.c.target_id, swipes.c.decision).where(
-                    or_(swipes.c.actor_id.in_(chunk), swipes.c.target_id.in_(chunk))
+            # One round trip: the swipes (with their decision) and the matches (none).
+            swiped = select(swipes.c.actor_id, swipes.c.target_id, swipes.c.decision).where(
+                or_(
+                    among(swipes.c.actor_id, chunk, dialect),
+                    among(swipes.c.target_id, chunk, dialect),
                 )
             )
-            for actor, target, decision in swipe_rows:
+            matched = select(
+                matches.c.user_low, matches.c.user_high, type_coerce(null(), swipes.c.decision.type)
+            ).where(
+                or_(
+                    among(matches.c.user_low, chunk, dialect),
+                    among(matches.c.user_high, chunk, dialect),
+                ),
+                # A match kept for an erased member's partner pairs nobody now.
+                matches.c.user_low.is_not(None),
+                matches.c.user_high.is_not(None),
+            )
+            for first, second, decision in await self._db.execute(union_all(swiped, matched)):
+                if decision is None:
+                    note(UserId(first), UserId(second), "matched")
+                    note(UserId(second), UserId(first), "matched")
+                    continue
                 liked = decision == Decision.LIKE.value
-                note(UserId(actor), UserId(target), "viewer_liked" if liked else "viewer_passed")
+                note(UserId(first), UserId(second), "viewer_liked" if liked else "viewer_passed")
                 note(
-                    UserId(target),
-                    UserId(actor),
+                    UserId(second),
+                    UserId(first),
                     "candidate_liked" if liked else "candidate_passed",
                 )
-            match_rows = await self._db.execute(
-                select(matches.c.user_low, matches.c.user_high).where(
-                    or_(matches.c.user_low.in_(chunk), matches.c.user_high.in_(chunk)),
-                    # A match kept for an erased member's partner pairs nobody now.
-                    matches.c.user_low.is_not(None),
-                    matches.c.user_high.is_not(None),
-                )
-            )
-            for low, high in match_rows:
-                note(UserId(low), UserId(high), "matched")
-                note(UserId(high), UserId(low), "matched")
         return [(viewer, other, PairHistory(**flags)) for (viewer, other), flags in facts.items()]
