@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import NewType
 from uuid import UUID
 
-__all__ = ["DELETED_MEMBER", "DELETED_MEMBER_NAME", "Role", "SessionId", "Tier", "UserId"]
+__all__ = [
+    "DELETED_MEMBER",
+    "DELETED_MEMBER_NAME",
+    "Role",
+    "SessionId",
+    "Tier",
+    "UserId",
+    "retry_after_seconds",
+]
 
 UserId = NewType("UserId", UUID)
 DELETED_MEMBER = UserId(UUID(int=0))
@@ -30,3 +39,11 @@ class Role(StrEnum):
     MEMBER = "member"
     MODERATOR = "moderator"
     ADMIN = "admin"
+
+
+def retry_after_seconds(wait: timedelta) -> int:
+    """Whole seconds to wait (a Retry-After value): ``wait`` rounded up exactly, at least 1.
+
+    Integer arithmetic on the timedelta: adding 0.999 to a float rounds 1.000999 s down to
+    1, and a retry after that second is refused again."""
+    return max(1, -(-wait // timedelta(seconds=1)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from saltbitter.domain.shared import Tier
+from saltbitter.domain.shared import Tier, retry_after_seconds
 from saltbitter.domain.subscriptions.catalog import DEFAULT_CATALOG, Catalog
 
 __all__ = ["daily_ai_quota", "quota_day", "quota_resets_at", "seconds_until_reset"]
@@ -27,4 +27,4 @@ def quota_resets_at(now: datetime) -> datetime:
 
 def seconds_until_reset(now: datetime) -> int:
     """Whole seconds until the reset, at least 1 (a Retry-After value)."""
-    return max(1, int((quota_resets_at(now) - now).total_seconds() + 0.999999))
+    return retry_after_seconds(quota_resets_at(now) - now)

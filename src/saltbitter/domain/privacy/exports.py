@@ -11,7 +11,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from saltbitter.domain.errors import QuotaExceeded
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import UserId, retry_after_seconds
 
 __all__ = [
     "ARCHIVE_LIFETIME",
@@ -75,7 +75,7 @@ def check_export_allowed(last_requested_at: datetime | None, now: datetime) -> N
         raise QuotaExceeded(
             "You can ask for one data export per 24 hours.",
             code="export_rate_limited",
-            retry_after_seconds=max(1, int(wait.total_seconds() + 0.999)),
+            retry_after_seconds=retry_after_seconds(wait),
         )
 
 
