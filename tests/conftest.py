@@ -1,4 +1,4 @@
-"""Settings shared by the unit and integration tests: hypothesis profiles and logging."""
+"""Settings shared by the unit and integration tests: hypothesis profiles, logging, temp root."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hypothesis import settings
 
 from support.hypothesis_budget import PROFILE
 from support.logs import configure_test_logging, isolated_logging
+from support.temp_root import prefer_a_temp_root_in_memory
 
 # The thorough profile (SALTBITTER_HYPOTHESIS_PROFILE=thorough) raises the default budget
 # and gives expensive properties their full one (support.hypothesis_budget).
@@ -21,6 +22,7 @@ settings.load_profile(PROFILE)
 
 def pytest_configure(config: pytest.Config) -> None:
     configure_test_logging()
+    prefer_a_temp_root_in_memory()
 
 
 @pytest.fixture(autouse=True)
