@@ -22,9 +22,15 @@ run: $(STAMP)
 	$(BIN)/saltbitter demo seed --users 40
 	$(BIN)/saltbitter serve --host $(HOST) --port $(PORT)
 
+# The unit tests run on UNIT_WORKERS pytest-xdist processes (ADR 0037); 0 runs them in one.
+# The integration tests share real services and stay in one process.
+UNIT_WORKERS ?= 2
+UNIT_PYTEST := $(BIN)/pytest tests/unit -n $(UNIT_WORKERS) --dist worksteal
+
 ## Install, lint, type-check, check layering, run unit and integration tests.
 test: $(STAMP) check
-	$(BIN)/pytest tests
+	$(UNIT_PYTEST)
+	$(BIN)/pytest tests/integration
 
 check: lint typecheck imports infra
 
@@ -52,7 +58,7 @@ infra: $(STAMP) $(CHECKOV)
 	$(CHECKOV) --directory infra/terraform --framework terraform --quiet --compact --skip-download
 
 unit: $(STAMP)
-	$(BIN)/pytest tests/unit
+	$(UNIT_PYTEST)
 
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration

@@ -4,9 +4,11 @@ It answers ``POST /v1/chat/completions`` and ``POST /v1/moderations`` in the sha
 OpenAI documents (a ``chat.completion`` object; a moderation object with ``results``),
 records every request body, and can be told to fail: ``fail_next(status, times)`` makes
 the next requests answer that status with an OpenAI error body, ``delay_seconds`` makes
-each answer wait (for timeouts). With ``response_format`` of type ``json_schema`` it
-answers a JSON document ``{"items": [...]}`` from ``items``. Use it as a context manager;
-``base_url`` is what an ``AsyncOpenAI(base_url=...)`` client takes.
+each answer wait (for timeouts). Failures carry OpenAI's ``retry-after-ms`` header
+(``retry_after_ms``, 1 ms by default), which the SDK honours instead of its own backoff
+of half a second and more, so retry tests do not wait. With ``response_format`` of type
+``json_schema`` it answers a JSON document ``{"items": [...]}`` from ``items``. Use it as
+a context manager; ``base_url`` is what an ``AsyncOpenAI(base_url=...)`` client takes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class FakeOpenAI:
     items: list[str] = field(default_factory=lambda: ["Opener one?", "Opener two?"])
     flag_words: tuple[str, ...] = ("kill myself",)
     delay_seconds: float = 0.0
+    retry_after_ms: int | None = 1
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     _failures: list[int] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
@@ -63,12 +66,17 @@ class FakeOpenAI:
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(payload)))
+                if status >= 400 and fake.retry_after_ms is not None:
+                    self.send_header("retry-after-ms", str(fake.retry_after_ms))
                 self.end_headers()
                 self.wfile.write(payload)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # shutdown() waits for the loop's next poll: the default 0.5 s cost every test that.
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
         return self
 
     def __exit__(

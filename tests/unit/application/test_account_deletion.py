@@ -33,6 +33,7 @@ from saltbitter.domain.privacy.exports import archive_key_for
 from saltbitter.entrypoints.jobs import run_job
 from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import PASSWORD, FakeWorld
+from support.hypothesis_budget import budget
 
 EMAIL = "ada@example.org"
 DEVICE = ClientInfo("198.51.100.4", "test laptop")
@@ -134,7 +135,7 @@ async def test_reminders_go_7_3_and_1_days_before_each_once() -> None:
     assert [subject.rsplit(" in ", 1)[1] for subject in subjects] == ["7 days", "3 days", "1 day"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(min_value=1, max_value=30 * 24), min_size=1, max_size=12))
 def test_reminders_never_repeat_and_never_come_early(run_hours: list[int]) -> None:
     """Whenever the job runs, each reminder goes at most once, nearer ones after farther

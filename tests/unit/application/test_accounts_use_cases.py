@@ -50,6 +50,7 @@ from saltbitter.testing.fakes import InMemoryPasswordHasher
 from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import PASSWORD, registration
 from support.container import FakeWorld as Accounts
+from support.hypothesis_budget import budget
 
 DEVICE = ClientInfo("198.51.100.4", "test laptop")
 
@@ -193,7 +194,7 @@ locals_ = st.from_regex(r"[a-z0-9][a-z0-9.]{0,10}[a-z0-9]", fullmatch=True).filt
 )
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=budget(30), deadline=None)
 @given(
     local=locals_,
     upper=st.booleans(),

@@ -2,13 +2,17 @@
 
 Subclass :class:`CacheContract` with a ``cache`` fixture, and :class:`RateLimiterContract`
 with a ``limiter`` fixture. The in-process and the Redis adapters run the same tests; keys
-are unique per test, so a shared store (one Redis for the whole run) is fine.
+are unique per test, so a shared store (one Redis for the whole run) is fine. Expiry tests
+wait through the ``let_time_pass`` fixture: a real sleep by default (a server's clock
+cannot be moved); an adapter that takes its clock as an argument overrides it to move a
+manual clock instead, so its run waits for nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
@@ -25,7 +29,9 @@ from saltbitter.domain.compatibility import ComponentScores, Gender
 from saltbitter.domain.matching import Decision
 from saltbitter.domain.shared import UserId
 
-__all__ = ["CacheContract", "RateLimiterContract"]
+__all__ = ["CacheContract", "LetTimePass", "RateLimiterContract"]
+
+LetTimePass = Callable[[float], Awaitable[None]]
 
 
 def _unique(name: str) -> str:
@@ -60,6 +66,10 @@ class CacheContract:
     def cache(self) -> Cache:
         raise NotImplementedError("provide the Cache under test")
 
+    @pytest.fixture
+    def let_time_pass(self) -> LetTimePass:
+        return asyncio.sleep
+
     async def test_set_then_get_returns_the_same_bytes(self, cache: Cache) -> None:
         key = _unique("round-trip")
         value = bytes(range(256)) + "zoë ☕".encode()
@@ -90,12 +100,14 @@ class CacheContract:
         assert await cache.get(gone_two) is None
         assert await cache.get(kept) == b"x"
 
-    async def test_entries_expire_after_their_ttl(self, cache: Cache) -> None:
+    async def test_entries_expire_after_their_ttl(
+        self, cache: Cache, let_time_pass: LetTimePass
+    ) -> None:
         short, long = _unique("short"), _unique("long")
         await cache.set(short, b"x", ttl_seconds=1)
         await cache.set(long, b"y", ttl_seconds=60)
         assert await cache.get(short) == b"x"
-        await asyncio.sleep(1.1)
+        await let_time_pass(1.1)
         assert await cache.get(short) is None
         assert await cache.get(long) == b"y"
 
@@ -116,7 +128,9 @@ class CacheContract:
             assert await cache.get_value(key, type(value)) == value
         assert await cache.get_value(_unique("missing"), DiscoverRanking) is None
 
-    async def test_set_values_stores_every_entry_with_its_ttl(self, cache: Cache) -> None:
+    async def test_set_values_stores_every_entry_with_its_ttl(
+        self, cache: Cache, let_time_pass: LetTimePass
+    ) -> None:
         days = [CachedDailySet(date(2026, 3, day), "UTC", ()) for day in (1, 2, 3)]
         keys = [_unique("many") for _ in days]
         await cache.set_values(list(zip(keys, days, strict=True)), ttl_seconds=60)
@@ -125,7 +139,7 @@ class CacheContract:
             assert await cache.get_value(key, CachedDailySet) == value
         short = _unique("many-short")
         await cache.set_values([(short, days[0])], ttl_seconds=1)
-        await asyncio.sleep(1.1)
+        await let_time_pass(1.1)
         assert await cache.get_value(short, CachedDailySet) is None
 
     async def test_an_entry_unreadable_as_the_type_asked_for_is_missing(self, cache: Cache) -> None:

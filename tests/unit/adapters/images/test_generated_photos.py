@@ -19,6 +19,7 @@ from saltbitter.adapters.photos import RuleBasedPhotoModerator
 from saltbitter.application.demo import plan_demo_community
 from saltbitter.application.ports.images import ModerationVerdict, ProcessedImage
 from saltbitter.domain.profiles import ImageType
+from support.hypothesis_budget import budget
 
 moderator = RuleBasedPhotoModerator()
 
@@ -37,7 +38,7 @@ def test_the_demo_members_whose_photos_were_refused_now_pass(number: int) -> Non
         assert screened(generated_photo(photo_seed)).approved
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=budget(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=2**31 - 1))
 def test_every_seed_makes_a_photo_moderation_approves(seed: int) -> None:
     verdict = screened(generated_photo(seed))

@@ -3,13 +3,7 @@ from __future__ import annotations
 import pytest
 
 from saltbitter.adapters.memory import InProcessCache
-from saltbitter.testing.contracts.cache import CacheContract
-
-
-class TestInProcessCache(CacheContract):
-    @pytest.fixture
-    def cache(self) -> InProcessCache:
-        return InProcessCache()
+from saltbitter.testing.contracts.cache import CacheContract, LetTimePass
 
 
 class ManualClock:
@@ -18,6 +12,23 @@ class ManualClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+class TestInProcessCache(CacheContract):
+    @pytest.fixture
+    def clock(self) -> ManualClock:
+        return ManualClock()
+
+    @pytest.fixture
+    def cache(self, clock: ManualClock) -> InProcessCache:
+        return InProcessCache(monotonic=clock)
+
+    @pytest.fixture
+    def let_time_pass(self, clock: ManualClock) -> LetTimePass:
+        async def move_the_clock(seconds: float) -> None:
+            clock.now += seconds
+
+        return move_the_clock
 
 
 async def test_an_entry_lives_exactly_its_ttl() -> None:

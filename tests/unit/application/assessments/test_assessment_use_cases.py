@@ -24,6 +24,7 @@ from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied, Valid
 from saltbitter.testing.fakes_assessments import AssessmentsState
 from saltbitter.testing.strategies.attachment import ecr_r_answers
 from support.container import FakeWorld as Members
+from support.hypothesis_budget import budget
 
 REVERSED = {9, 11, 20, 22, 26, 27, 28, 29, 30, 31, 33, 34, 35, 36}
 
@@ -217,7 +218,7 @@ async def test_the_instrument_shows_items_scale_and_instructions_but_not_the_key
         await GetInstrument()("ecr-rs")  # not offered: no norms of its own yet
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=budget(40), deadline=None)
 @given(answers=ecr_r_answers())
 def test_stored_scores_are_the_keyed_means_of_any_complete_answers(
     answers: dict[int, int],
@@ -238,7 +239,7 @@ def test_stored_scores_are_the_keyed_means_of_any_complete_answers(
     asyncio.run(run())
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=budget(30), deadline=None)
 @given(days=st.lists(st.integers(0, 70), min_size=1, max_size=6))
 def test_retakes_succeed_exactly_when_thirty_days_have_passed(days: list[int]) -> None:
     async def run() -> None:

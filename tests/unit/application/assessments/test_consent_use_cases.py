@@ -19,6 +19,7 @@ from saltbitter.testing.fakes import OutboxState
 from saltbitter.testing.fakes_accounts import AccountsState
 from support.container import PHONE
 from support.container import FakeWorld as Members
+from support.hypothesis_budget import budget
 
 OPTIONAL = [ConsentPurpose.SENSITIVE_DATA, ConsentPurpose.AI_FEATURES, ConsentPurpose.MARKETING]
 
@@ -151,7 +152,7 @@ async def test_one_members_choices_do_not_touch_anothers(members: Members) -> No
     assert bo_state[ConsentPurpose.SENSITIVE_DATA] is False
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=budget(50), deadline=None)
 @given(changes=st.lists(st.tuples(st.sampled_from(OPTIONAL), st.booleans()), max_size=12))
 def test_the_listed_state_is_the_last_answer_and_events_mark_each_flip(
     changes: list[tuple[ConsentPurpose, bool]],

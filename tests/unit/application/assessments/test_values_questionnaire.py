@@ -17,6 +17,7 @@ from saltbitter.testing.builders_profiles import a_profile, some_values
 from saltbitter.testing.fakes import OutboxState
 from saltbitter.testing.fakes_profiles import ProfilesState
 from support.container import FakeWorld as Members
+from support.hypothesis_budget import budget
 
 ANSWERS = {str(number): 1 + number % 6 for number in range(1, 22)}
 
@@ -45,7 +46,7 @@ async def test_answers_become_the_profiles_ratings_and_announce_the_change(
     assert members.database[OutboxState].messages[-1].event == ProfileChanged(user_id=ada.user_id)
 
 
-@settings(max_examples=30)
+@settings(max_examples=budget(30))
 @given(
     bad=st.dictionaries(
         st.one_of(st.integers(-5, 30).map(str), st.text(max_size=3)),

@@ -35,6 +35,7 @@ from saltbitter.testing.fakes import InMemoryMailer
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_notifications import NotificationsState
 from support.container import FakeWorld as World
+from support.hypothesis_budget import budget
 
 NOON_LONDON = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # members register in Europe/London
 ELEVEN_PM_LONDON = datetime(2026, 1, 15, 23, 0, tzinfo=UTC)
@@ -316,7 +317,7 @@ def test_member_facing_wording_has_no_urgency_or_streaks() -> None:
     assert "Robin" in body
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=budget(40), deadline=None)
 @given(
     offsets=st.lists(st.integers(0, 5), max_size=50),
     others=st.integers(0, 5),
