@@ -19,8 +19,10 @@ from numpy.typing import NDArray
 
 from saltbitter.domain.compatibility import (
     EARTH_RADIUS_KM,
+    GRID_DEGREES,
     VALUE_DIMENSIONS,
     ScoringPopulation,
+    public_distance_km,
     score_for_years_outside,
 )
 
@@ -100,6 +102,7 @@ class PairResult:
     interests: Floats
     values: Floats
     demographics: Floats
+    shown_distance_km: Ints
 
 
 def _harmonic_mean(first: Floats, second: Floats) -> Floats:
@@ -202,15 +205,11 @@ def score_pairs(
         (1.0 + np.minimum(1.0, np.maximum(-1.0, correlation))) / 2.0,
         policy.neutral_values,
     )
-    # Demographics (demographics.directional_demographics, _numeric.haversine_km).
-    phi1 = np.radians(columns.latitude[viewers])
-    phi2 = np.radians(columns.latitude[candidates])
-    half_dphi = np.sin((phi2 - phi1) / 2.0)
-    half_dlambda = np.sin(
-        np.radians(columns.longitude[candidates] - columns.longitude[viewers]) / 2.0
+    # Demographics (demographics.directional_demographics).
+    latitude, longitude = columns.latitude, columns.longitude
+    distance = _haversine_km(
+        latitude[viewers], longitude[viewers], latitude[candidates], longitude[candidates]
     )
-    a = half_dphi * half_dphi + np.cos(phi1) * np.cos(phi2) * half_dlambda * half_dlambda
-    distance = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     forward_fit = _directional(columns, population, viewers, candidates, distance)
     backward_fit = _directional(columns, population, candidates, viewers, distance)
     demographics = _harmonic_mean(forward_fit, backward_fit)
@@ -230,4 +229,45 @@ def score_pairs(
         interests=interests,
         values=values,
         demographics=demographics,
+        shown_distance_km=_shown_distance_km(columns, viewers, candidates),
     )
+
+
+def _haversine_km(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floats:
+    """``_numeric.haversine_km``, operation for operation."""
+    phi1 = np.radians(lat1)
+    phi2 = np.radians(lat2)
+    half_dphi = np.sin((phi2 - phi1) / 2.0)
+    half_dlambda = np.sin(np.radians(lon2 - lon1) / 2.0)
+    a = half_dphi * half_dphi + np.cos(phi1) * np.cos(phi2) * half_dlambda * half_dlambda
+    distance: Floats = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return distance
+
+
+def _snapped(degrees: Floats) -> Floats:
+    # round() and np.rint both round half to even: the same grid cell as snap_degrees.
+    snapped: Floats = np.rint(degrees / GRID_DEGREES) * GRID_DEGREES
+    return snapped
+
+
+def _shown_distance_km(columns: PairColumns, viewers: Ints, candidates: Ints) -> Ints:
+    """``public_distance_km`` of every pair, exactly: where NumPy's trigonometry could
+    round a distance to the other whole kilometre (within 1e-6 km of a half), the
+    domain's scalar function decides."""
+    latitude, longitude = columns.latitude, columns.longitude
+    raw = _haversine_km(
+        _snapped(latitude[viewers]),
+        _snapped(longitude[viewers]),
+        _snapped(latitude[candidates]),
+        _snapped(longitude[candidates]),
+    )
+    shown = np.maximum(1, np.rint(raw)).astype(np.int64)
+    for index in np.flatnonzero(np.abs(raw - np.floor(raw) - 0.5) < 1e-6).tolist():
+        viewer, candidate = int(viewers[index]), int(candidates[index])
+        shown[index] = public_distance_km(
+            float(latitude[viewer]),
+            float(longitude[viewer]),
+            float(latitude[candidate]),
+            float(longitude[candidate]),
+        )
+    return shown

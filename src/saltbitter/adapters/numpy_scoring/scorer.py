@@ -399,6 +399,7 @@ class NumpyBatchScorer(BatchScorer):
             interests=_as_sequence(result.interests),
             values=_as_sequence(result.values),
             demographics=_as_sequence(result.demographics),
+            shown_distance_km=_as_sequence(result.shown_distance_km),
         )
 
     # -- everyone's top k --------------------------------------------------------------

@@ -26,6 +26,7 @@ from saltbitter.domain.compatibility import (
     ScoringPopulation,
     check_eligibility,
     compatibility,
+    public_distance_km,
 )
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.matching import RankedCandidateLists
@@ -77,8 +78,9 @@ class PairScores:
 
     Entry i is about the pair ``(viewers[i], candidates[i])``: its reciprocal ``total``
     and the four components (``demographics`` is the reciprocal one), what the scalar
-    ``compatibility`` gives for that pair (to 1e-9). Columns may be any sequence; treat
-    them as read-only.
+    ``compatibility`` gives for that pair (to 1e-9), and the distance the two are shown
+    (``public_distance_km``, exactly). Columns may be any sequence; treat them as
+    read-only.
     """
 
     viewers: Sequence[int]
@@ -88,6 +90,7 @@ class PairScores:
     interests: Sequence[float]
     values: Sequence[float]
     demographics: Sequence[float]
+    shown_distance_km: Sequence[int]
 
     def __len__(self) -> int:
         return len(self.viewers)
@@ -238,6 +241,15 @@ class ScalarBatchScorer(BatchScorer):
             interests=[result.components.interests for result in results],
             values=[result.components.values for result in results],
             demographics=[result.components.demographics for result in results],
+            shown_distance_km=[
+                public_distance_km(
+                    profiles[viewer].latitude,
+                    profiles[viewer].longitude,
+                    profiles[candidate].latitude,
+                    profiles[candidate].longitude,
+                )
+                for viewer, candidate in zip(viewers, candidates, strict=True)
+            ],
         )
 
     def top_candidates(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from ._numeric import harmonic_mean
 from .attachment import attachment_compatibility
@@ -34,6 +35,8 @@ __all__ = [
     "ComponentScores",
     "MatchReason",
     "compatibility",
+    "explain",
+    "explanation_is_stable",
 ]
 
 MAX_REASONS = 3
@@ -145,12 +148,62 @@ def _interest_text(count: int, tags: tuple[str, ...], rare: int) -> str:
     return f"{text} ({listed}{', …' if count > MAX_REASONS else ''})"
 
 
+def explain(
+    first: CandidateProfile,
+    second: CandidateProfile,
+    components: ComponentScores,
+    frequencies: DocumentFrequencies = NO_FREQUENCIES,
+    policy: CompatibilityPolicy = DEFAULT_POLICY,
+    *,
+    shown_distance_km: int | None = None,
+) -> tuple[MatchReason, ...]:
+    """The reasons ``compatibility`` gives a pair, from components already computed (by a
+    batch scorer, say) and optionally the pair's ``public_distance_km`` already known.
+
+    With the pair's exact components this is exactly ``compatibility(...).reasons``.
+    Components that agree to 1e-9 give the same reasons whenever
+    ``explanation_is_stable`` says so for them.
+    """
+    return _reasons(first, second, components, frequencies, policy, shown_distance_km)
+
+
+def _saliences(components: ComponentScores, policy: CompatibilityPolicy) -> tuple[float, ...]:
+    """Every salience ``_reasons`` may compare, whichever reasons apply to the pair."""
+    weights = policy.weights
+    values = weights.values * components.values
+    saliences = [
+        values,
+        values * 0.9,
+        weights.interests * max(components.interests, 0.5),
+        weights.attachment * components.attachment,
+    ]
+    if components.demographics > 0.0:  # exactly 0 only for a dealbreaker: no reason then
+        demographics = weights.demographics * components.demographics
+        saliences += [demographics, demographics * 0.9]
+    return tuple(saliences)
+
+
+def explanation_is_stable(
+    components: ComponentScores, policy: CompatibilityPolicy = DEFAULT_POLICY, margin: float = 1e-9
+) -> bool:
+    """Whether components off by up to ``margin`` each still give the same reasons: no
+    two saliences within a few margins of each other, and attachment not at its
+    threshold. When False, recompute the pair with ``compatibility``."""
+    if abs(components.attachment - _GOOD_ATTACHMENT_FIT) <= 4 * margin:
+        return False
+    if 0.0 < components.demographics <= 4 * margin:
+        return False
+    ranked = sorted(_saliences(components, policy))
+    return all(high - low > 4 * margin for low, high in pairwise(ranked))
+
+
 def _reasons(
     first: CandidateProfile,
     second: CandidateProfile,
     components: ComponentScores,
     frequencies: DocumentFrequencies,
     policy: CompatibilityPolicy,
+    shown_distance_km: int | None = None,
 ) -> tuple[MatchReason, ...]:
     """Up to three reasons, the ones behind the largest weighted components first."""
     weights = policy.weights
@@ -185,9 +238,11 @@ def _reasons(
         salience = weights.demographics * components.demographics
         # The shown distance (grid-snapped, whole km), never the precise one: the card
         # next to this reason says the same number.
-        shown = public_distance_km(
-            first.latitude, first.longitude, second.latitude, second.longitude
-        )
+        shown = shown_distance_km
+        if shown is None:
+            shown = public_distance_km(
+                first.latitude, first.longitude, second.latitude, second.longitude
+            )
         text = distance_phrase(shown)
         ranked.append((salience, 3, MatchReason(Component.DEMOGRAPHICS, text)))
         both_in_window = (

@@ -131,6 +131,9 @@ class ValueRatings:
     """The centred profile scaled to length 1, or None when the profile is flat."""
     centred_profile: tuple[float, ...] = field(init=False, repr=False, compare=False)
     """``centred()``, computed once: explanations compare it for every delivered pair."""
+    priorities: tuple[tuple[int, float], ...] = field(init=False, repr=False, compare=False)
+    """(value index, centred rating) of the values rated clearly above the member's own
+    mean: the only candidates for a shared priority, so a pair compares just these."""
 
     def __post_init__(self) -> None:
         ratings = self.as_tuple()
@@ -150,6 +153,11 @@ class ValueRatings:
             unit = tuple(score / norm for score in centred)
         object.__setattr__(self, "unit_profile", unit)
         object.__setattr__(self, "centred_profile", centred)
+        object.__setattr__(
+            self,
+            "priorities",
+            tuple((i, score) for i, score in enumerate(centred) if score >= _PRIORITY_MARGIN),
+        )
 
     @classmethod
     def from_mapping(
@@ -241,12 +249,9 @@ def shared_value_priorities(
     first: ValueRatings | None, second: ValueRatings | None
 ) -> tuple[SchwartzValue, ...]:
     """Values both members rate clearly above their own mean, strongest shared first."""
-    if first is None or second is None:
+    if first is None or second is None or not first.priorities or not second.priorities:
         return ()
-    strengths = [
-        (min(a, b), value)
-        for value, a, b in zip(_ORDER, first.centred_profile, second.centred_profile, strict=True)
-        if a >= _PRIORITY_MARGIN and b >= _PRIORITY_MARGIN
-    ]
-    strengths.sort(key=lambda item: (-item[0], _ORDER.index(item[1])))
-    return tuple(value for _, value in strengths)
+    theirs = dict(second.priorities)
+    strengths = [(min(a, theirs[index]), index) for index, a in first.priorities if index in theirs]
+    strengths.sort(key=lambda item: (-item[0], item[1]))
+    return tuple(_ORDER[index] for _, index in strengths)

@@ -25,6 +25,7 @@ from saltbitter.domain.compatibility import (
     ScoringPopulation,
     check_eligibility,
     compatibility,
+    public_distance_km,
 )
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.shared import UserId
@@ -281,6 +282,10 @@ def test_scored_pairs_agree_with_the_scalar_rule(
             got, want = scored.components_at(position), expected.components
             for name in ("attachment", "interests", "values", "demographics"):
                 assert getattr(got, name) == pytest.approx(getattr(want, name), abs=TOLERANCE)
+            me, other = population.profiles[viewer], population.profiles[candidate]
+            assert scored.shown_distance_km[position] == public_distance_km(
+                me.latitude, me.longitude, other.latitude, other.longitude
+            )
 
 
 @pytest.mark.parametrize("scorer", [ScalarBatchScorer(), NumpyBatchScorer()])
