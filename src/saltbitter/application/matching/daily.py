@@ -275,7 +275,11 @@ def _cached(
     timezone: str,
     cards: dict[UserId, CardData],
     decisions: dict[UserId, PairHistory] | None = None,
+    *,
+    just_scored: bool = False,
 ) -> CachedDailySet:
+    """``just_scored``: the set was scored with the cards' distances a moment ago (the
+    daily job), so its distance reasons already say the cards' numbers."""
     items: list[CachedDailyItem] = []
     for entry in daily.entries:
         card = cards.get(entry.candidate_id)
@@ -294,7 +298,9 @@ def _cached(
                 compatibility=compatibility_view(
                     entry.total,
                     entry.components,
-                    restate_distance(entry.reasons, card.distance_km),
+                    entry.reasons
+                    if just_scored
+                    else restate_distance(entry.reasons, card.distance_km),
                 ),
                 decision=decision,
                 matched=history is not None and history.matched,
@@ -420,6 +426,7 @@ class GenerateDailySets:
                             daily,
                             pool.members[rows[daily.user_id]].timezone,
                             cards[daily.user_id],
+                            just_scored=True,
                         ),
                     )
                     for daily in stored

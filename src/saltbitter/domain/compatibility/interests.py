@@ -134,13 +134,19 @@ def shared_interests(
     policy: CompatibilityPolicy = DEFAULT_POLICY,
 ) -> SharedInterests:
     """Shared tags ordered rarest first (ties by name), and which of them are rare."""
-    tags = tuple(sorted(first & second, key=lambda tag: (-frequencies.weight(tag), tag)))
+    common = first & second
+    if not common:
+        return _NOTHING_SHARED
+    weight = frequencies.weight
+    tags = tuple(sorted(common, key=lambda tag: (-weight(tag), tag)))
     if frequencies.total_users == 0:
         # Nobody counted: rarity is unknown, so no shared interest is called rare.
         return SharedInterests(tags=tags, rare_tags=())
     rare = tuple(tag for tag in tags if frequencies.share(tag) <= policy.rare_interest_share)
     return SharedInterests(tags=tags, rare_tags=rare)
 
+
+_NOTHING_SHARED = SharedInterests(tags=(), rare_tags=())
 
 NO_FREQUENCIES = DocumentFrequencies(total_users=0, counts={})
 """No population counted: every interest weighs the same (plain Jaccard) and none is

@@ -253,14 +253,25 @@ def _reasons(
             text = "you are each in the other's age range"
             ranked.append((salience * 0.9, 4, MatchReason(Component.DEMOGRAPHICS, text)))
 
-    ranked.sort(key=lambda item: (-item[0], item[1]))
+    ranked.sort(key=_most_salient_first)
     # One reason per component first, so three reasons tell three different things;
-    # then fill any free slot with the next most salient reason.
+    # then fill any free slot with the next most salient reason. The tie-break order
+    # names the component (3 and 4 are both demographics): an int set, not the enums'
+    # Python-level hashing, since the daily job explains over a million pairs.
     picked: list[int] = []
-    seen: set[Component] = set()
-    for position, (_, _, reason) in enumerate(ranked):
-        if reason.component not in seen:
+    others: list[int] = []
+    seen = 0
+    for position, (_, order, _) in enumerate(ranked):
+        component = 1 << min(order, 3)
+        if seen & component:
+            others.append(position)
+        else:
             picked.append(position)
-            seen.add(reason.component)
-    picked.extend(position for position in range(len(ranked)) if position not in picked)
-    return tuple(ranked[position][2] for position in sorted(picked[:MAX_REASONS]))
+            seen |= component
+    chosen = (picked + others)[:MAX_REASONS]
+    chosen.sort()
+    return tuple(ranked[position][2] for position in chosen)
+
+
+def _most_salient_first(item: tuple[float, int, MatchReason]) -> tuple[float, int]:
+    return -item[0], item[1]
