@@ -106,6 +106,8 @@ PVQ21_SCALE: tuple[tuple[int, str], ...] = (
 """The six ESS answers to "How much like you is this person?" (ESS coding)."""
 
 _ORDER = tuple(SchwartzValue)
+_NAMES = tuple(value.value for value in _ORDER)
+_NAME_SET = frozenset(_NAMES)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -166,18 +168,16 @@ class ValueRatings:
         """Build from a mapping that names all ten values, by ``SchwartzValue`` or by its
         string (``"self_direction"``, as in JSON); other names are refused."""
         by_name: dict[str, float] = {str(name): rating for name, rating in ratings.items()}
-        names = {value.value for value in _ORDER}
-        errors = [
-            FieldError(value.value, "is required") for value in _ORDER if value not in by_name
-        ]
-        errors.extend(
-            FieldError(name, "is not one of the ten Schwartz values", "unknown_value")
-            for name in by_name
-            if name not in names
-        )
-        if errors:
+        if len(by_name) != len(_NAMES) or not _NAME_SET.issuperset(by_name):
+            errors = [FieldError(name, "is required") for name in _NAMES if name not in by_name]
+            errors.extend(
+                FieldError(name, "is not one of the ten Schwartz values", "unknown_value")
+                for name in by_name
+                if name not in _NAME_SET
+            )
             raise ValidationFailed(errors, "All ten values need a rating.")
-        return cls(**{value.value: float(by_name[value.value]) for value in _ORDER})
+        # Plain names, not the enum's ``.value``: every member's profile is built this way.
+        return cls(**{name: float(by_name[name]) for name in _NAMES})
 
     @classmethod
     def from_pvq21(cls, answers: Mapping[int, int]) -> ValueRatings:
