@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 
 from ._numeric import harmonic_mean
@@ -138,6 +139,21 @@ def compatibility(
     )
 
 
+# The reasons whose words never vary, made once (the daily job explains a million pairs).
+_VALUE_REASONS = {
+    value: MatchReason(Component.VALUES, phrase) for value, phrase in VALUE_PHRASES.items()
+}
+_ATTACHMENT_REASON = MatchReason(
+    Component.ATTACHMENT, "your answers about closeness and independence fit well together"
+)
+_AGE_WINDOW_REASON = MatchReason(Component.DEMOGRAPHICS, "you are each in the other's age range")
+
+
+@lru_cache(maxsize=4096)
+def _distance_reason(shown_km: int) -> MatchReason:
+    return MatchReason(Component.DEMOGRAPHICS, distance_phrase(shown_km))
+
+
 def _interest_text(count: int, tags: tuple[str, ...], rare: int) -> str:
     if count == 1:
         return f"1 shared interest: {tags[0]}" + (", a rare one" if rare else "")
@@ -213,7 +229,7 @@ def _reasons(
     priorities = shared_value_priorities(first.values, second.values)
     for rank, value in enumerate(priorities[:2]):
         salience = weights.values * components.values * (1.0 - 0.1 * rank)
-        ranked.append((salience, 0, MatchReason(Component.VALUES, VALUE_PHRASES[value])))
+        ranked.append((salience, 0, _VALUE_REASONS[value]))
 
     shared = shared_interests(first.interests, second.interests, frequencies, policy)
     if shared.count:
@@ -229,10 +245,7 @@ def _reasons(
         and second.attachment is not None
         and components.attachment >= _GOOD_ATTACHMENT_FIT
     ):
-        text = "your answers about closeness and independence fit well together"
-        ranked.append(
-            (weights.attachment * components.attachment, 2, MatchReason(Component.ATTACHMENT, text))
-        )
+        ranked.append((weights.attachment * components.attachment, 2, _ATTACHMENT_REASON))
 
     if components.demographics > 0.0:
         salience = weights.demographics * components.demographics
@@ -243,15 +256,13 @@ def _reasons(
             shown = public_distance_km(
                 first.latitude, first.longitude, second.latitude, second.longitude
             )
-        text = distance_phrase(shown)
-        ranked.append((salience, 3, MatchReason(Component.DEMOGRAPHICS, text)))
+        ranked.append((salience, 3, _distance_reason(shown)))
         both_in_window = (
             age_years_outside(second.age, first.age_min, first.age_max) == 0
             and age_years_outside(first.age, second.age_min, second.age_max) == 0
         )
         if both_in_window:
-            text = "you are each in the other's age range"
-            ranked.append((salience * 0.9, 4, MatchReason(Component.DEMOGRAPHICS, text)))
+            ranked.append((salience * 0.9, 4, _AGE_WINDOW_REASON))
 
     ranked.sort(key=_most_salient_first)
     # One reason per component first, so three reasons tell three different things;
