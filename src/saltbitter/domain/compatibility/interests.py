@@ -45,6 +45,9 @@ class DocumentFrequencies:
     counts: Mapping[str, int]
     _weights: Mapping[str, float] = field(init=False, repr=False, compare=False)
     _unknown_weight: float = field(init=False, repr=False, compare=False)
+    _rarest_first_keys: Mapping[str, tuple[float, str]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if isinstance(self.total_users, bool) or self.total_users < 0:
@@ -64,6 +67,11 @@ class DocumentFrequencies:
             MappingProxyType({tag: self._idf(count) for tag, count in counts.items()}),
         )
         object.__setattr__(self, "_unknown_weight", self._idf(0))
+        object.__setattr__(
+            self,
+            "_rarest_first_keys",
+            {tag: (-weight, tag) for tag, weight in self._weights.items()},
+        )
 
     def _idf(self, count: int) -> float:
         return math.log((self.total_users + 1) / (count + 1)) + 1.0
@@ -82,6 +90,14 @@ class DocumentFrequencies:
     def weight(self, tag: str) -> float:
         """idf(tag) = ln((N + 1)/(n_t + 1)) + 1, always at least 1."""
         return self._weights.get(tag, self._unknown_weight)
+
+    def rarest_first(self, tags: Iterable[str]) -> tuple[str, ...]:
+        """``tags`` by descending weight, ties by name (sort keys made once per table)."""
+        keys = self._rarest_first_keys
+        try:
+            return tuple(sorted(tags, key=keys.__getitem__))
+        except KeyError:  # a tag nobody was counted with
+            return tuple(sorted(tags, key=lambda tag: (-self.weight(tag), tag)))
 
     def share(self, tag: str) -> float:
         """The share of members listing ``tag`` (0 when nobody is counted)."""
@@ -137,12 +153,13 @@ def shared_interests(
     common = first & second
     if not common:
         return _NOTHING_SHARED
-    weight = frequencies.weight
-    tags = tuple(sorted(common, key=lambda tag: (-weight(tag), tag)))
-    if frequencies.total_users == 0:
+    tags = frequencies.rarest_first(common)
+    total = frequencies.total_users
+    if total == 0:
         # Nobody counted: rarity is unknown, so no shared interest is called rare.
         return SharedInterests(tags=tags, rare_tags=())
-    rare = tuple(tag for tag in tags if frequencies.share(tag) <= policy.rare_interest_share)
+    counts, threshold = frequencies.counts, policy.rare_interest_share
+    rare = tuple(tag for tag in tags if counts.get(tag, 0) / total <= threshold)
     return SharedInterests(tags=tags, rare_tags=rare)
 
 
