@@ -48,6 +48,7 @@ class DocumentFrequencies:
     _rarest_first_keys: Mapping[str, tuple[float, str]] = field(
         init=False, repr=False, compare=False
     )
+    _common_by_share: dict[float, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.total_users, bool) or self.total_users < 0:
@@ -72,6 +73,7 @@ class DocumentFrequencies:
             "_rarest_first_keys",
             {tag: (-weight, tag) for tag, weight in self._weights.items()},
         )
+        object.__setattr__(self, "_common_by_share", {})
 
     def _idf(self, count: int) -> float:
         return math.log((self.total_users + 1) / (count + 1)) + 1.0
@@ -98,6 +100,15 @@ class DocumentFrequencies:
             return tuple(sorted(tags, key=keys.__getitem__))
         except KeyError:  # a tag nobody was counted with
             return tuple(sorted(tags, key=lambda tag: (-self.weight(tag), tag)))
+
+    def common_tags(self, rare_share: float) -> frozenset[str]:
+        """The tags listed by more than ``rare_share`` of the members (every other tag,
+        uncounted ones too, is rare); made once per threshold."""
+        common = self._common_by_share.get(rare_share)
+        if common is None:
+            common = frozenset(tag for tag in self.counts if self.share(tag) > rare_share)
+            self._common_by_share[rare_share] = common
+        return common
 
     def share(self, tag: str) -> float:
         """The share of members listing ``tag`` (0 when nobody is counted)."""
@@ -154,12 +165,13 @@ def shared_interests(
     if not common:
         return _NOTHING_SHARED
     tags = frequencies.rarest_first(common)
-    total = frequencies.total_users
-    if total == 0:
+    if frequencies.total_users == 0:
         # Nobody counted: rarity is unknown, so no shared interest is called rare.
         return SharedInterests(tags=tags, rare_tags=())
-    counts, threshold = frequencies.counts, policy.rare_interest_share
-    rare = tuple(tag for tag in tags if counts.get(tag, 0) / total <= threshold)
+    common_tags = frequencies.common_tags(policy.rare_interest_share)
+    if common_tags.issuperset(common):
+        return SharedInterests(tags=tags, rare_tags=())
+    rare = tuple(tag for tag in tags if tag not in common_tags)
     return SharedInterests(tags=tags, rare_tags=rare)
 
 
