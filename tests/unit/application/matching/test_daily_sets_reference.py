@@ -105,3 +105,20 @@ def test_unstable_components_are_left_to_the_scalar_rule() -> None:
     assert not explanation_is_stable(at_threshold)
     assert not explanation_is_stable(tied)  # values 0.2·0.625 = interests 0.25·0.5
     assert explanation_is_stable(clear)
+
+
+async def test_tied_totals_are_ordered_as_the_scalar_rule_orders_them() -> None:
+    """Identical candidates tie exactly: the set is ordered by member id, as the
+    reference orders ties (a set with near-equal totals is left to the scalar rule)."""
+    world = MatchingWorld(scorer=NumpyBatchScorer())
+    viewer = await world.seed(display_name="Viewer", values=dict.fromkeys(SchwartzValue, 5.0))
+    twins = [
+        await world.seed(
+            display_name=f"Twin {n}", gender=Gender.MAN, seeks=(Gender.WOMAN,), at=(52.53, 13.41)
+        )
+        for n in range(3)
+    ]
+    await (await world.get(GenerateDailySets))(all_timezones=True)
+    daily = world.database[MatchingState].daily_sets[(viewer, date(2026, 1, 15))]
+    assert [entry.candidate_id for entry in daily.entries] == sorted(twins)
+    assert len({entry.total for entry in daily.entries}) == 1
