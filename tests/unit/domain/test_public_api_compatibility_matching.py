@@ -47,6 +47,8 @@ EXPECTED = {
         "attachment_compatibility",
         "check_eligibility",
         "compatibility",
+        "explain",
+        "explanation_is_stable",
         "directional_demographics",
         "distance_phrase",
         "distance_score",
@@ -87,6 +89,7 @@ EXPECTED = {
     "saltbitter.application.ports.batch_scoring": {
         "BatchScorer",
         "OneToManyScores",
+        "PairScores",
         "ScalarBatchScorer",
         "exclusions_from_histories",
     },

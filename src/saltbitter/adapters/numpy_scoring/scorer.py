@@ -29,7 +29,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from saltbitter.application.ports.batch_scoring import BatchScorer, OneToManyScores
+from saltbitter.application.ports.batch_scoring import BatchScorer, OneToManyScores, PairScores
 from saltbitter.domain.compatibility import AGE_SLOTS, EARTH_RADIUS_KM, ScoringPopulation
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.matching import RankedCandidateLists
@@ -42,6 +42,8 @@ from ._layout import (
     ViewerConstants,
     harmonic_denominators,
 )
+from ._pairs import PairColumns
+from ._pairs import score_pairs as _score_pairs
 
 __all__ = ["NumpyBatchScorer"]
 
@@ -203,6 +205,7 @@ class NumpyBatchScorer(BatchScorer):
         self._constants: KernelConstants | None = None
         self._blocks: _BlockIndex | None = None
         self._age_tables: dict[tuple[int, int, int], FloatArray] = {}
+        self._pair_columns: tuple[ScoringPopulation, PairColumns] | None = None
         # Shrinks half unit vectors a hair so that |ΔP|² never exceeds 1 by rounding
         # (asin would be NaN); the effect on distances is ~1e-14 in float64.
         self._unit_shrink = 1.0 - 64.0 * float(np.finfo(self._dtype).eps)
@@ -367,6 +370,36 @@ class NumpyBatchScorer(BatchScorer):
             interests=_as_sequence(columns[3]),
             values=_as_sequence(columns[4]),
             demographics=_as_sequence(columns[5]),
+        )
+
+    # -- given pairs -----------------------------------------------------------------
+
+    def score_pairs(
+        self, population: ScoringPopulation, viewers: Sequence[int], candidates: Sequence[int]
+    ) -> PairScores:
+        """Always float64: these are the stored scores, whatever ``precision`` ranks with."""
+        size = len(population)
+        first = np.asarray(viewers, dtype=np.int64).reshape(-1)
+        second = np.asarray(candidates, dtype=np.int64).reshape(-1)
+        if len(first) != len(second):
+            raise ValidationFailed.single("candidates", "must be as many as the viewers")
+        for name, rows in (("viewers", first), ("candidates", second)):
+            if len(rows) and (int(rows.min()) < 0 or int(rows.max()) >= size):
+                raise ValidationFailed.single(name, f"rows must be between 0 and {size - 1}")
+        cached = self._pair_columns
+        if cached is None or cached[0] is not population:
+            cached = (population, PairColumns.of(population))
+            self._pair_columns = cached
+        result = _score_pairs(population, cached[1], first, second)
+        return PairScores(
+            viewers=_as_sequence(first),
+            candidates=_as_sequence(second),
+            total=_as_sequence(result.total),
+            attachment=_as_sequence(result.attachment),
+            interests=_as_sequence(result.interests),
+            values=_as_sequence(result.values),
+            demographics=_as_sequence(result.demographics),
+            shown_distance_km=_as_sequence(result.shown_distance_km),
         )
 
     # -- everyone's top k --------------------------------------------------------------

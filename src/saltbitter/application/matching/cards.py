@@ -49,16 +49,24 @@ def _location(member: MemberRecord) -> Location:
     return Location(member.profile.latitude, member.profile.longitude)
 
 
-def card_of(viewer: MemberRecord | None, member: MemberRecord, photo: PhotoRef | None) -> CardData:
+def card_of(
+    viewer: MemberRecord | None,
+    member: MemberRecord,
+    photo: PhotoRef | None,
+    *,
+    distance_km: int | None = None,
+) -> CardData:
+    """``distance_km``: the pair's ``public_distance_km`` when the caller has it already
+    (the daily job gets it from the batch scorer); otherwise it is computed here."""
+    if viewer is not None and distance_km is None:
+        # Rounded on the public grid (domain.profiles): never the coordinates.
+        distance_km = public_distance_km(_location(viewer), _location(member))
     return CardData(
         user_id=member.user_id,
         display_name=member.display_name,
         age=member.profile.age,
         gender=member.profile.gender,
-        # Rounded on the public grid (domain.profiles): never the coordinates.
-        distance_km=(
-            None if viewer is None else public_distance_km(_location(viewer), _location(member))
-        ),
+        distance_km=None if viewer is None else distance_km,
         bio=member.bio,
         interests=member.interests,
         relationship_goal=member.relationship_goal,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import pairwise
 
 from saltbitter.application.matching.caching import (
     CachedDailyItem,
@@ -37,7 +38,11 @@ from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.selection import Selection, select_daily_sets
 from saltbitter.application.matching.shards import DailyShard, shard_cap
 from saltbitter.application.matching.views import DailyRunSummary, DailySetItem, DailySetView
-from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
+from saltbitter.application.ports.batch_scoring import (
+    BatchScorer,
+    PairScores,
+    exclusions_from_histories,
+)
 from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.matching import (
@@ -54,10 +59,13 @@ from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
+    ComponentScores,
     DocumentFrequencies,
     PairHistory,
     ScoringPopulation,
     compatibility,
+    explain,
+    explanation_is_stable,
     restate_distance,
 )
 from saltbitter.domain.errors import PermissionDenied
@@ -99,6 +107,58 @@ def _entries(
         )
         for candidate, result in scored
     )
+
+
+# Totals closer than this are ordered by the scalar rule, not the batch's rounding.
+_TIE_MARGIN = 4e-9
+
+
+def _batch_entries(
+    viewer: MemberRecord,
+    chosen: Sequence[MemberRecord],
+    scores: PairScores,
+    first: int,
+    frequencies: DocumentFrequencies,
+    policy: MatchingPolicy,
+) -> tuple[DailySetEntry, ...]:
+    """``_entries`` from pairs the batch scorer scored (``scores[first:first + len]``):
+    the reasons come from the batch's components, and any pair whose reasons a rounding
+    could change (``explanation_is_stable``), or any set with near-equal totals, is left
+    to the scalar rule, so the stored sets are the reference rule's."""
+    rule = policy.compatibility
+    profile = viewer.profile
+    entries: list[DailySetEntry] = []
+    for offset, candidate in enumerate(chosen):
+        at = first + offset
+        components = ComponentScores(
+            attachment=scores.attachment[at],
+            interests=scores.interests[at],
+            values=scores.values[at],
+            demographics=scores.demographics[at],
+        )
+        if not explanation_is_stable(components, rule):
+            entries.extend(_entries(viewer, (candidate,), frequencies, policy))
+            continue
+        reasons = explain(
+            profile,
+            candidate.profile,
+            components,
+            frequencies,
+            rule,
+            shown_distance_km=scores.shown_distance_km[at],
+        )
+        entries.append(
+            DailySetEntry(
+                candidate_id=candidate.user_id,
+                total=scores.total[at],
+                components=components,
+                reasons=tuple(reason.text for reason in reasons),
+            )
+        )
+    entries.sort(key=lambda entry: (-entry.total, entry.candidate_id))
+    if any(high.total - low.total <= _TIE_MARGIN for high, low in pairwise(entries)):
+        return _entries(viewer, chosen, frequencies, policy)
+    return tuple(entries)
 
 
 def _seed(day: date) -> int:
@@ -161,6 +221,34 @@ class _Pool:
             seed=seed,
         )
 
+    def daily_sets(
+        self,
+        wanted: Sequence[tuple[int, Sequence[int], date]],
+        now: datetime,
+        scorer: BatchScorer,
+        policy: MatchingPolicy,
+    ) -> tuple[list[DailySet], dict[UserId, dict[UserId, int]]]:
+        """The sets for (viewer row, chosen rows, local date), all their pairs scored in
+        one batch; and each viewer's shown distance to each of its candidates."""
+        viewers = [viewer for viewer, chosen, _ in wanted for _ in chosen]
+        candidates = [row for _, chosen, _ in wanted for row in chosen]
+        scores = scorer.score_pairs(self.population, viewers, candidates)
+        members, frequencies = self.members, self.frequencies
+        sets: list[DailySet] = []
+        shown: dict[UserId, dict[UserId, int]] = {}
+        first = 0
+        for viewer_row, chosen_rows, local_date in wanted:
+            viewer = members[viewer_row]
+            chosen = [members[row] for row in chosen_rows]
+            entries = _batch_entries(viewer, chosen, scores, first, frequencies, policy)
+            shown[viewer.user_id] = {
+                member.user_id: scores.shown_distance_km[first + offset]
+                for offset, member in enumerate(chosen)
+            }
+            first += len(chosen)
+            sets.append(DailySet(viewer.user_id, local_date, entries, now))
+        return sets, shown
+
     def daily_set(
         self,
         viewer_row: int,
@@ -188,7 +276,11 @@ def _cached(
     timezone: str,
     cards: dict[UserId, CardData],
     decisions: dict[UserId, PairHistory] | None = None,
+    *,
+    just_scored: bool = False,
 ) -> CachedDailySet:
+    """``just_scored``: the set was scored with the cards' distances a moment ago (the
+    daily job), so its distance reasons already say the cards' numbers."""
     items: list[CachedDailyItem] = []
     for entry in daily.entries:
         card = cards.get(entry.candidate_id)
@@ -207,7 +299,9 @@ def _cached(
                 compatibility=compatibility_view(
                     entry.total,
                     entry.components,
-                    restate_distance(entry.reasons, card.distance_km),
+                    entry.reasons
+                    if just_scored
+                    else restate_distance(entry.reasons, card.distance_km),
                 ),
                 decision=decision,
                 matched=history is not None and history.matched,
@@ -322,17 +416,20 @@ class GenerateDailySets:
         size = self.policy.chunk_size
         for start in range(0, len(due), size):
             chunk = due[start : start + size]
-            sets = [
-                pool.daily_set(
-                    rows[member.user_id],
-                    selection.sets[rows[member.user_id]],
-                    targets[member.user_id][0],
-                    now,
-                    self.policy,
-                )
-                for member in chunk
-            ]
-            stored, cards = await self._store(sets, pool, rows, photos)
+            sets, shown_km = pool.daily_sets(
+                [
+                    (
+                        rows[member.user_id],
+                        selection.sets[rows[member.user_id]],
+                        targets[member.user_id][0],
+                    )
+                    for member in chunk
+                ],
+                now,
+                self.scorer,
+                self.policy,
+            )
+            stored, cards = await self._store(sets, pool, rows, photos, shown_km)
             created += len(stored)
             delivered += sum(daily.size for daily in stored)
             await tolerant_set_many(
@@ -344,6 +441,7 @@ class GenerateDailySets:
                             daily,
                             pool.members[rows[daily.user_id]].timezone,
                             cards[daily.user_id],
+                            just_scored=True,
                         ),
                     )
                     for daily in stored
@@ -390,6 +488,7 @@ class GenerateDailySets:
         pool: _Pool,
         rows: dict[UserId, int],
         photos: Mapping[UserId, PhotoRef],
+        shown_km: Mapping[UserId, Mapping[UserId, int]],
     ) -> tuple[list[DailySet], dict[UserId, dict[UserId, CardData]]]:
         """Write one chunk in its own transaction; returns the sets this run stored."""
         async with self.transaction:
@@ -402,9 +501,13 @@ class GenerateDailySets:
         cards: dict[UserId, dict[UserId, CardData]] = {}
         for daily in stored:
             viewer = pool.members[rows[daily.user_id]]
+            distances = shown_km[daily.user_id]
             cards[daily.user_id] = {
                 entry.candidate_id: card_of(
-                    viewer, pool.members[rows[entry.candidate_id]], photos.get(entry.candidate_id)
+                    viewer,
+                    pool.members[rows[entry.candidate_id]],
+                    photos.get(entry.candidate_id),
+                    distance_km=distances[entry.candidate_id],
                 )
                 for entry in daily.entries
             }

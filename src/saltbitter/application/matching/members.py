@@ -18,7 +18,6 @@ from saltbitter.domain.compatibility import (
     AttachmentScores,
     CandidateProfile,
     Gender,
-    SchwartzValue,
     ValueRatings,
 )
 from saltbitter.domain.shared import Tier, UserId
@@ -36,6 +35,12 @@ DAILY_SET_HOUR = time(6, 0)
 """Daily sets are made at 06:00 in each member's own timezone (docs/product-rules.md 6)."""
 
 _CANDIDATE_STATUSES = frozenset({AccountStatus.ACTIVE, AccountStatus.SUSPENDED})
+# Stored strings to enum members by a dict lookup: calling the enum is a Python-level
+# function, and the daily job builds every member's record (an unknown string still
+# goes through the enum, which refuses it as before).
+_STATUSES = {status.value: status for status in AccountStatus}
+_GENDERS = {gender.value: gender for gender in Gender}
+_TIERS = {tier.value: tier for tier in Tier}
 
 
 @lru_cache(maxsize=1024)
@@ -99,15 +104,15 @@ def member_record(
     are, flagged, so that the hard filters (not the caller) decide they are never shown.
     Attachment scores count only while the ``sensitive_data`` consent is granted.
     """
-    account_status = AccountStatus(status)
+    account_status = _STATUSES.get(status) or AccountStatus(status)
     if account_status not in _CANDIDATE_STATUSES:
         return None
     listed = tuple(interests)
     profile = CandidateProfile(
         user_id=user_id,
         age=age_on(birthdate, local_date(timezone, now)),
-        gender=Gender(gender),
-        genders_sought=frozenset(Gender(g) for g in genders_sought),
+        gender=_GENDERS.get(gender) or Gender(gender),
+        genders_sought=frozenset(_GENDERS.get(g) or Gender(g) for g in genders_sought),
         age_min=age_min,
         age_max=age_max,
         latitude=latitude,
@@ -116,13 +121,14 @@ def member_record(
         interests=frozenset(listed),
         values=None
         if values is None
-        else ValueRatings.from_mapping({SchwartzValue(k): float(v) for k, v in values.items()}),
+        # By name: from_mapping refuses any name that is not one of the ten values.
+        else ValueRatings.from_mapping({k: float(v) for k, v in values.items()}),
         attachment=(
             AttachmentScores(anxiety=attachment[0], avoidance=attachment[1])
             if attachment is not None and sensitive_data_consent
             else None
         ),
-        tier=Tier(tier),
+        tier=_TIERS.get(tier) or Tier(tier),
         suspended=account_status is AccountStatus.SUSPENDED,
         paused=paused,
     )

@@ -26,6 +26,7 @@ from saltbitter.domain.compatibility import (
     ScoringPopulation,
     check_eligibility,
     compatibility,
+    public_distance_km,
 )
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.matching import RankedCandidateLists
@@ -34,6 +35,7 @@ from saltbitter.domain.shared import UserId
 __all__ = [
     "BatchScorer",
     "OneToManyScores",
+    "PairScores",
     "ScalarBatchScorer",
     "exclusions_from_histories",
 ]
@@ -60,6 +62,38 @@ class OneToManyScores:
 
     def __len__(self) -> int:
         return len(self.candidates)
+
+    def components_at(self, position: int) -> ComponentScores:
+        return ComponentScores(
+            attachment=self.attachment[position],
+            interests=self.interests[position],
+            values=self.values[position],
+            demographics=self.demographics[position],
+        )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PairScores:
+    """Given (viewer, candidate) pairs scored, as parallel columns.
+
+    Entry i is about the pair ``(viewers[i], candidates[i])``: its reciprocal ``total``
+    and the four components (``demographics`` is the reciprocal one), what the scalar
+    ``compatibility`` gives for that pair (to 1e-9), and the distance the two are shown
+    (``public_distance_km``, exactly). Columns may be any sequence; treat them as
+    read-only.
+    """
+
+    viewers: Sequence[int]
+    candidates: Sequence[int]
+    total: Sequence[float]
+    attachment: Sequence[float]
+    interests: Sequence[float]
+    values: Sequence[float]
+    demographics: Sequence[float]
+    shown_distance_km: Sequence[int]
+
+    def __len__(self) -> int:
+        return len(self.viewers)
 
     def components_at(self, position: int) -> ComponentScores:
         return ComponentScores(
@@ -103,6 +137,13 @@ class BatchScorer(Protocol):
         means everyone); equal totals are ordered by lower row first. ``exclusions`` maps
         a viewer row to the candidate rows the relation filters rule out.
         """
+
+    @abstractmethod
+    def score_pairs(
+        self, population: ScoringPopulation, viewers: Sequence[int], candidates: Sequence[int]
+    ) -> PairScores:
+        """Score each pair (``viewers[i]``, ``candidates[i]``): totals and components only,
+        no eligibility (the daily job scores the pairs it has already chosen)."""
 
 
 def exclusions_from_histories(
@@ -172,6 +213,43 @@ class ScalarBatchScorer(BatchScorer):
             values=values,
             demographics=demographics,
             eligible=eligible,
+        )
+
+    def score_pairs(
+        self, population: ScoringPopulation, viewers: Sequence[int], candidates: Sequence[int]
+    ) -> PairScores:
+        if len(viewers) != len(candidates):
+            raise ValidationFailed.single("candidates", "must be as many as the viewers")
+        _check_rows(population, viewers, "viewers")
+        _check_rows(population, candidates, "candidates")
+        profiles = population.profiles
+        results = [
+            compatibility(
+                profiles[viewer],
+                profiles[candidate],
+                population.frequencies,
+                population.policy,
+                explain=False,
+            )
+            for viewer, candidate in zip(viewers, candidates, strict=True)
+        ]
+        return PairScores(
+            viewers=list(viewers),
+            candidates=list(candidates),
+            total=[result.total for result in results],
+            attachment=[result.components.attachment for result in results],
+            interests=[result.components.interests for result in results],
+            values=[result.components.values for result in results],
+            demographics=[result.components.demographics for result in results],
+            shown_distance_km=[
+                public_distance_km(
+                    profiles[viewer].latitude,
+                    profiles[viewer].longitude,
+                    profiles[candidate].latitude,
+                    profiles[candidate].longitude,
+                )
+                for viewer, candidate in zip(viewers, candidates, strict=True)
+            ],
         )
 
     def top_candidates(

@@ -52,6 +52,8 @@ from .scoring import (
     ComponentScores,
     MatchReason,
     compatibility,
+    explain,
+    explanation_is_stable,
 )
 from .values import (
     PVQ21_ESS_CODES,
@@ -105,6 +107,8 @@ __all__ = [
     "directional_demographics",
     "distance_phrase",
     "distance_score",
+    "explain",
+    "explanation_is_stable",
     "harmonic_mean",
     "haversine_km",
     "interest_similarity",

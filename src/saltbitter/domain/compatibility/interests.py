@@ -45,6 +45,10 @@ class DocumentFrequencies:
     counts: Mapping[str, int]
     _weights: Mapping[str, float] = field(init=False, repr=False, compare=False)
     _unknown_weight: float = field(init=False, repr=False, compare=False)
+    _rarest_first_keys: Mapping[str, tuple[float, str]] = field(
+        init=False, repr=False, compare=False
+    )
+    _common_by_share: dict[float, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.total_users, bool) or self.total_users < 0:
@@ -64,6 +68,12 @@ class DocumentFrequencies:
             MappingProxyType({tag: self._idf(count) for tag, count in counts.items()}),
         )
         object.__setattr__(self, "_unknown_weight", self._idf(0))
+        object.__setattr__(
+            self,
+            "_rarest_first_keys",
+            {tag: (-weight, tag) for tag, weight in self._weights.items()},
+        )
+        object.__setattr__(self, "_common_by_share", {})
 
     def _idf(self, count: int) -> float:
         return math.log((self.total_users + 1) / (count + 1)) + 1.0
@@ -82,6 +92,23 @@ class DocumentFrequencies:
     def weight(self, tag: str) -> float:
         """idf(tag) = ln((N + 1)/(n_t + 1)) + 1, always at least 1."""
         return self._weights.get(tag, self._unknown_weight)
+
+    def rarest_first(self, tags: Iterable[str]) -> tuple[str, ...]:
+        """``tags`` by descending weight, ties by name (sort keys made once per table)."""
+        keys = self._rarest_first_keys
+        try:
+            return tuple(sorted(tags, key=keys.__getitem__))
+        except KeyError:  # a tag nobody was counted with
+            return tuple(sorted(tags, key=lambda tag: (-self.weight(tag), tag)))
+
+    def common_tags(self, rare_share: float) -> frozenset[str]:
+        """The tags listed by more than ``rare_share`` of the members (every other tag,
+        uncounted ones too, is rare); made once per threshold."""
+        common = self._common_by_share.get(rare_share)
+        if common is None:
+            common = frozenset(tag for tag in self.counts if self.share(tag) > rare_share)
+            self._common_by_share[rare_share] = common
+        return common
 
     def share(self, tag: str) -> float:
         """The share of members listing ``tag`` (0 when nobody is counted)."""
@@ -134,13 +161,21 @@ def shared_interests(
     policy: CompatibilityPolicy = DEFAULT_POLICY,
 ) -> SharedInterests:
     """Shared tags ordered rarest first (ties by name), and which of them are rare."""
-    tags = tuple(sorted(first & second, key=lambda tag: (-frequencies.weight(tag), tag)))
+    common = first & second
+    if not common:
+        return _NOTHING_SHARED
+    tags = frequencies.rarest_first(common)
     if frequencies.total_users == 0:
         # Nobody counted: rarity is unknown, so no shared interest is called rare.
         return SharedInterests(tags=tags, rare_tags=())
-    rare = tuple(tag for tag in tags if frequencies.share(tag) <= policy.rare_interest_share)
+    common_tags = frequencies.common_tags(policy.rare_interest_share)
+    if common_tags.issuperset(common):
+        return SharedInterests(tags=tags, rare_tags=())
+    rare = tuple(tag for tag in tags if tag not in common_tags)
     return SharedInterests(tags=tags, rare_tags=rare)
 
+
+_NOTHING_SHARED = SharedInterests(tags=(), rare_tags=())
 
 NO_FREQUENCIES = DocumentFrequencies(total_users=0, counts={})
 """No population counted: every interest weighs the same (plain Jaccard) and none is

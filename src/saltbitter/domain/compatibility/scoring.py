@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from itertools import pairwise
 
 from ._numeric import harmonic_mean
 from .attachment import attachment_compatibility
@@ -34,6 +36,8 @@ __all__ = [
     "ComponentScores",
     "MatchReason",
     "compatibility",
+    "explain",
+    "explanation_is_stable",
 ]
 
 MAX_REASONS = 3
@@ -135,6 +139,21 @@ def compatibility(
     )
 
 
+# The reasons whose words never vary, made once (the daily job explains a million pairs).
+_VALUE_REASONS = {
+    value: MatchReason(Component.VALUES, phrase) for value, phrase in VALUE_PHRASES.items()
+}
+_ATTACHMENT_REASON = MatchReason(
+    Component.ATTACHMENT, "your answers about closeness and independence fit well together"
+)
+_AGE_WINDOW_REASON = MatchReason(Component.DEMOGRAPHICS, "you are each in the other's age range")
+
+
+@lru_cache(maxsize=4096)
+def _distance_reason(shown_km: int) -> MatchReason:
+    return MatchReason(Component.DEMOGRAPHICS, distance_phrase(shown_km))
+
+
 def _interest_text(count: int, tags: tuple[str, ...], rare: int) -> str:
     if count == 1:
         return f"1 shared interest: {tags[0]}" + (", a rare one" if rare else "")
@@ -145,12 +164,62 @@ def _interest_text(count: int, tags: tuple[str, ...], rare: int) -> str:
     return f"{text} ({listed}{', …' if count > MAX_REASONS else ''})"
 
 
+def explain(
+    first: CandidateProfile,
+    second: CandidateProfile,
+    components: ComponentScores,
+    frequencies: DocumentFrequencies = NO_FREQUENCIES,
+    policy: CompatibilityPolicy = DEFAULT_POLICY,
+    *,
+    shown_distance_km: int | None = None,
+) -> tuple[MatchReason, ...]:
+    """The reasons ``compatibility`` gives a pair, from components already computed (by a
+    batch scorer, say) and optionally the pair's ``public_distance_km`` already known.
+
+    With the pair's exact components this is exactly ``compatibility(...).reasons``.
+    Components that agree to 1e-9 give the same reasons whenever
+    ``explanation_is_stable`` says so for them.
+    """
+    return _reasons(first, second, components, frequencies, policy, shown_distance_km)
+
+
+def _saliences(components: ComponentScores, policy: CompatibilityPolicy) -> tuple[float, ...]:
+    """Every salience ``_reasons`` may compare, whichever reasons apply to the pair."""
+    weights = policy.weights
+    values = weights.values * components.values
+    saliences = [
+        values,
+        values * 0.9,
+        weights.interests * max(components.interests, 0.5),
+        weights.attachment * components.attachment,
+    ]
+    if components.demographics > 0.0:  # exactly 0 only for a dealbreaker: no reason then
+        demographics = weights.demographics * components.demographics
+        saliences += [demographics, demographics * 0.9]
+    return tuple(saliences)
+
+
+def explanation_is_stable(
+    components: ComponentScores, policy: CompatibilityPolicy = DEFAULT_POLICY, margin: float = 1e-9
+) -> bool:
+    """Whether components off by up to ``margin`` each still give the same reasons: no
+    two saliences within a few margins of each other, and attachment not at its
+    threshold. When False, recompute the pair with ``compatibility``."""
+    if abs(components.attachment - _GOOD_ATTACHMENT_FIT) <= 4 * margin:
+        return False
+    if 0.0 < components.demographics <= 4 * margin:
+        return False
+    ranked = sorted(_saliences(components, policy))
+    return all(high - low > 4 * margin for low, high in pairwise(ranked))
+
+
 def _reasons(
     first: CandidateProfile,
     second: CandidateProfile,
     components: ComponentScores,
     frequencies: DocumentFrequencies,
     policy: CompatibilityPolicy,
+    shown_distance_km: int | None = None,
 ) -> tuple[MatchReason, ...]:
     """Up to three reasons, the ones behind the largest weighted components first."""
     weights = policy.weights
@@ -160,7 +229,7 @@ def _reasons(
     priorities = shared_value_priorities(first.values, second.values)
     for rank, value in enumerate(priorities[:2]):
         salience = weights.values * components.values * (1.0 - 0.1 * rank)
-        ranked.append((salience, 0, MatchReason(Component.VALUES, VALUE_PHRASES[value])))
+        ranked.append((salience, 0, _VALUE_REASONS[value]))
 
     shared = shared_interests(first.interests, second.interests, frequencies, policy)
     if shared.count:
@@ -176,36 +245,44 @@ def _reasons(
         and second.attachment is not None
         and components.attachment >= _GOOD_ATTACHMENT_FIT
     ):
-        text = "your answers about closeness and independence fit well together"
-        ranked.append(
-            (weights.attachment * components.attachment, 2, MatchReason(Component.ATTACHMENT, text))
-        )
+        ranked.append((weights.attachment * components.attachment, 2, _ATTACHMENT_REASON))
 
     if components.demographics > 0.0:
         salience = weights.demographics * components.demographics
         # The shown distance (grid-snapped, whole km), never the precise one: the card
         # next to this reason says the same number.
-        shown = public_distance_km(
-            first.latitude, first.longitude, second.latitude, second.longitude
-        )
-        text = distance_phrase(shown)
-        ranked.append((salience, 3, MatchReason(Component.DEMOGRAPHICS, text)))
+        shown = shown_distance_km
+        if shown is None:
+            shown = public_distance_km(
+                first.latitude, first.longitude, second.latitude, second.longitude
+            )
+        ranked.append((salience, 3, _distance_reason(shown)))
         both_in_window = (
             age_years_outside(second.age, first.age_min, first.age_max) == 0
             and age_years_outside(first.age, second.age_min, second.age_max) == 0
         )
         if both_in_window:
-            text = "you are each in the other's age range"
-            ranked.append((salience * 0.9, 4, MatchReason(Component.DEMOGRAPHICS, text)))
+            ranked.append((salience * 0.9, 4, _AGE_WINDOW_REASON))
 
-    ranked.sort(key=lambda item: (-item[0], item[1]))
+    ranked.sort(key=_most_salient_first)
     # One reason per component first, so three reasons tell three different things;
-    # then fill any free slot with the next most salient reason.
+    # then fill any free slot with the next most salient reason. The tie-break order
+    # names the component (3 and 4 are both demographics): an int set, not the enums'
+    # Python-level hashing, since the daily job explains over a million pairs.
     picked: list[int] = []
-    seen: set[Component] = set()
-    for position, (_, _, reason) in enumerate(ranked):
-        if reason.component not in seen:
+    others: list[int] = []
+    seen = 0
+    for position, (_, order, _) in enumerate(ranked):
+        component = 1 << min(order, 3)
+        if seen & component:
+            others.append(position)
+        else:
             picked.append(position)
-            seen.add(reason.component)
-    picked.extend(position for position in range(len(ranked)) if position not in picked)
-    return tuple(ranked[position][2] for position in sorted(picked[:MAX_REASONS]))
+            seen |= component
+    chosen = (picked + others)[:MAX_REASONS]
+    chosen.sort()
+    return tuple(ranked[position][2] for position in chosen)
+
+
+def _most_salient_first(item: tuple[float, int, MatchReason]) -> tuple[float, int]:
+    return -item[0], item[1]

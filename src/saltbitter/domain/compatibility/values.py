@@ -106,6 +106,8 @@ PVQ21_SCALE: tuple[tuple[int, str], ...] = (
 """The six ESS answers to "How much like you is this person?" (ESS coding)."""
 
 _ORDER = tuple(SchwartzValue)
+_NAMES = tuple(value.value for value in _ORDER)
+_NAME_SET = frozenset(_NAMES)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,6 +133,9 @@ class ValueRatings:
     """The centred profile scaled to length 1, or None when the profile is flat."""
     centred_profile: tuple[float, ...] = field(init=False, repr=False, compare=False)
     """``centred()``, computed once: explanations compare it for every delivered pair."""
+    priorities: tuple[tuple[int, float], ...] = field(init=False, repr=False, compare=False)
+    """(value index, centred rating) of the values rated clearly above the member's own
+    mean: the only candidates for a shared priority, so a pair compares just these."""
 
     def __post_init__(self) -> None:
         ratings = self.as_tuple()
@@ -150,6 +155,11 @@ class ValueRatings:
             unit = tuple(score / norm for score in centred)
         object.__setattr__(self, "unit_profile", unit)
         object.__setattr__(self, "centred_profile", centred)
+        object.__setattr__(
+            self,
+            "priorities",
+            tuple((i, score) for i, score in enumerate(centred) if score >= _PRIORITY_MARGIN),
+        )
 
     @classmethod
     def from_mapping(
@@ -158,18 +168,16 @@ class ValueRatings:
         """Build from a mapping that names all ten values, by ``SchwartzValue`` or by its
         string (``"self_direction"``, as in JSON); other names are refused."""
         by_name: dict[str, float] = {str(name): rating for name, rating in ratings.items()}
-        names = {value.value for value in _ORDER}
-        errors = [
-            FieldError(value.value, "is required") for value in _ORDER if value not in by_name
-        ]
-        errors.extend(
-            FieldError(name, "is not one of the ten Schwartz values", "unknown_value")
-            for name in by_name
-            if name not in names
-        )
-        if errors:
+        if len(by_name) != len(_NAMES) or not _NAME_SET.issuperset(by_name):
+            errors = [FieldError(name, "is required") for name in _NAMES if name not in by_name]
+            errors.extend(
+                FieldError(name, "is not one of the ten Schwartz values", "unknown_value")
+                for name in by_name
+                if name not in _NAME_SET
+            )
             raise ValidationFailed(errors, "All ten values need a rating.")
-        return cls(**{value.value: float(by_name[value.value]) for value in _ORDER})
+        # Plain names, not the enum's ``.value``: every member's profile is built this way.
+        return cls(**{name: float(by_name[name]) for name in _NAMES})
 
     @classmethod
     def from_pvq21(cls, answers: Mapping[int, int]) -> ValueRatings:
@@ -241,12 +249,9 @@ def shared_value_priorities(
     first: ValueRatings | None, second: ValueRatings | None
 ) -> tuple[SchwartzValue, ...]:
     """Values both members rate clearly above their own mean, strongest shared first."""
-    if first is None or second is None:
+    if first is None or second is None or not first.priorities or not second.priorities:
         return ()
-    strengths = [
-        (min(a, b), value)
-        for value, a, b in zip(_ORDER, first.centred_profile, second.centred_profile, strict=True)
-        if a >= _PRIORITY_MARGIN and b >= _PRIORITY_MARGIN
-    ]
-    strengths.sort(key=lambda item: (-item[0], _ORDER.index(item[1])))
-    return tuple(value for _, value in strengths)
+    theirs = dict(second.priorities)
+    strengths = [(min(a, theirs[index]), index) for index, a in first.priorities if index in theirs]
+    strengths.sort(key=lambda item: (-item[0], item[1]))
+    return tuple(_ORDER[index] for _, index in strengths)

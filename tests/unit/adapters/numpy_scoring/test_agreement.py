@@ -25,6 +25,7 @@ from saltbitter.domain.compatibility import (
     ScoringPopulation,
     check_eligibility,
     compatibility,
+    public_distance_km,
 )
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.shared import UserId
@@ -252,3 +253,45 @@ def test_exclusions_outside_the_population_name_nobody() -> None:
         assert list(with_odd.eligible) == list(plain.eligible)
         lists = scorer.top_candidates(population, 5, exclusions={0: odd})
         assert lists.ranked(0) == scorer.top_candidates(population, 5).ranked(0)
+
+
+@_settings
+@given(populations(), st.data())
+def test_scored_pairs_agree_with_the_scalar_rule(
+    population: ScoringPopulation, data: st.DataObject
+) -> None:
+    """``score_pairs`` (both scorers) gives what ``compatibility`` gives for each pair."""
+    rows = st.integers(0, len(population) - 1)
+    pairs = data.draw(st.lists(st.tuples(rows, rows), max_size=30))
+    viewers = [viewer for viewer, _ in pairs]
+    candidates = [candidate for _, candidate in pairs]
+    for scorer in (ScalarBatchScorer(), NumpyBatchScorer(precision="float32")):
+        scored = scorer.score_pairs(population, viewers, candidates)
+        assert len(scored) == len(pairs)
+        assert list(scored.viewers) == viewers
+        assert list(scored.candidates) == candidates
+        for position, (viewer, candidate) in enumerate(pairs):
+            expected = compatibility(
+                population.profiles[viewer],
+                population.profiles[candidate],
+                population.frequencies,
+                population.policy,
+                explain=False,
+            )
+            assert scored.total[position] == pytest.approx(expected.total, abs=TOLERANCE)
+            got, want = scored.components_at(position), expected.components
+            for name in ("attachment", "interests", "values", "demographics"):
+                assert getattr(got, name) == pytest.approx(getattr(want, name), abs=TOLERANCE)
+            me, other = population.profiles[viewer], population.profiles[candidate]
+            assert scored.shown_distance_km[position] == public_distance_km(
+                me.latitude, me.longitude, other.latitude, other.longitude
+            )
+
+
+@pytest.mark.parametrize("scorer", [ScalarBatchScorer(), NumpyBatchScorer()])
+def test_scored_pairs_refuse_rows_outside_the_population(scorer: BatchScorer) -> None:
+    population = _city_population(2, seed=3)
+    with pytest.raises(ValidationFailed):
+        scorer.score_pairs(population, [0, 2], [1, 0])
+    with pytest.raises(ValidationFailed):
+        scorer.score_pairs(population, [0], [1, 0])

@@ -15,6 +15,7 @@ from saltbitter.domain.compatibility import (
     CandidateProfile,
     CompatibilityPolicy,
     Component,
+    ComponentScores,
     ComponentWeights,
     DocumentFrequencies,
     Gender,
@@ -23,7 +24,10 @@ from saltbitter.domain.compatibility import (
     ScoringPopulation,
     check_eligibility,
     compatibility,
+    explain,
+    explanation_is_stable,
     harmonic_mean,
+    public_distance_km,
 )
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.domain.shared import UserId
@@ -313,3 +317,37 @@ def test_population_layout_and_lookup() -> None:
         population.index_of(UserId(UUID(int=99)))
     with pytest.raises(ValidationFailed):
         ScoringPopulation.build([a, a])
+
+
+@settings(max_examples=budget(100), deadline=None)
+@given(candidate_profiles(), candidate_profiles(), document_frequencies(), st.booleans())
+def test_explain_from_the_pairs_components_gives_compatibilitys_reasons(
+    first: CandidateProfile,
+    second: CandidateProfile,
+    frequencies: DocumentFrequencies,
+    distance_known: bool,
+) -> None:
+    """Law: reasons from the exact components (and the shown distance, when passed)
+    are the reference rule's; and nudging stable components by 1e-9 changes none
+    (so a batch scorer's components give the reference reasons)."""
+    result = compatibility(first, second, frequencies)
+    shown = public_distance_km(first.latitude, first.longitude, second.latitude, second.longitude)
+    reasons = explain(
+        first,
+        second,
+        result.components,
+        frequencies,
+        shown_distance_km=shown if distance_known else None,
+    )
+    assert reasons == result.reasons
+    if explanation_is_stable(result.components):
+        for nudge in (1e-9, -1e-9):
+            nudged = ComponentScores(
+                attachment=result.components.attachment + nudge,
+                interests=result.components.interests - nudge,
+                values=result.components.values + nudge,
+                # A dealbreaker's 0 is exact in every scorer (no reason follows from it).
+                demographics=result.components.demographics
+                and (result.components.demographics - nudge),
+            )
+            assert explain(first, second, nudged, frequencies) == result.reasons
