@@ -18,8 +18,7 @@ import os
 import random
 import signal
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
-from support.celery_worker import KillableWorker, wait_until
+from support.celery_worker import KillableWorker, wait_until, worker_settings_for
 from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
@@ -49,18 +48,12 @@ DAY = date(2031, 3, 1)
 
 
 @pytest.fixture
-def settings(postgres_databases: object, redis_url: str, tmp_path: Path) -> Settings:
-    make_database = postgres_databases
-    assert callable(make_database)
-    settings = Settings(
-        data_dir=tmp_path,
-        environment="test",
-        database_url=make_database(),
-        redis_url=redis_url,
-        redis_key_prefix=f"sbtest:{uuid.uuid4().hex[:8]}:",
-        tasks="celery",
-        task_queue=f"saltbitter-shard-{uuid.uuid4().hex[:8]}",
-        jwt_secret="shard-killed-secret-" + "s" * 32,
+def settings(postgres_databases: Callable[[], str], redis_url: str, tmp_path: Path) -> Settings:
+    settings = worker_settings_for(
+        postgres_databases(),
+        redis_url,
+        tmp_path,
+        result_backend=None,
         broker_visibility_timeout_seconds=VISIBILITY_SECONDS,
     )
     upgrade(settings.effective_database_url)

@@ -41,8 +41,26 @@ __all__ = [
 ]
 
 
+class _ComponentColumns:
+    """The four component columns of a scores struct, read back one entry at a time."""
+
+    __slots__ = ()
+    attachment: Sequence[float]
+    interests: Sequence[float]
+    values: Sequence[float]
+    demographics: Sequence[float]
+
+    def components_at(self, position: int) -> ComponentScores:
+        return ComponentScores(
+            attachment=self.attachment[position],
+            interests=self.interests[position],
+            values=self.values[position],
+            demographics=self.demographics[position],
+        )
+
+
 @dataclass(frozen=True, slots=True, eq=False)
-class OneToManyScores:
+class OneToManyScores(_ComponentColumns):
     """One viewer scored against many candidates, as parallel columns.
 
     Entry i is about candidate row ``candidates[i]``: the reciprocal ``total``, the four
@@ -63,17 +81,9 @@ class OneToManyScores:
     def __len__(self) -> int:
         return len(self.candidates)
 
-    def components_at(self, position: int) -> ComponentScores:
-        return ComponentScores(
-            attachment=self.attachment[position],
-            interests=self.interests[position],
-            values=self.values[position],
-            demographics=self.demographics[position],
-        )
-
 
 @dataclass(frozen=True, slots=True, eq=False)
-class PairScores:
+class PairScores(_ComponentColumns):
     """Given (viewer, candidate) pairs scored, as parallel columns.
 
     Entry i is about the pair ``(viewers[i], candidates[i])``: its reciprocal ``total``
@@ -94,14 +104,6 @@ class PairScores:
 
     def __len__(self) -> int:
         return len(self.viewers)
-
-    def components_at(self, position: int) -> ComponentScores:
-        return ComponentScores(
-            attachment=self.attachment[position],
-            interests=self.interests[position],
-            values=self.values[position],
-            demographics=self.demographics[position],
-        )
 
 
 class BatchScorer(Protocol):
