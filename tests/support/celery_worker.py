@@ -97,7 +97,19 @@ def start_worker(
     ``log_path``; ``own_process_group`` lets a test kill it with all its children."""
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "saltbitter.entrypoints.cli", "worker", "--concurrency", "2"],
+            [
+                sys.executable,
+                "-m",
+                "saltbitter.entrypoints.cli",
+                "worker",
+                "--concurrency",
+                "2",
+                # A node name of its own: control replies from another worker on the same
+                # broker (another test run's) would otherwise share "celery@host", which
+                # Celery warns about, and warnings are errors here.
+                "--name",
+                f"sbtest-{uuid.uuid4().hex[:8]}@%h",
+            ],
             env=worker_environment(settings, extra_env),
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -188,6 +188,10 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")
 def worker(
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     pool: Annotated[str, typer.Option(help="prefork, solo or threads.")] = "prefork",
+    name: Annotated[
+        str,
+        typer.Option(help="Node name; unique per broker (two workers on one host need two)."),
+    ] = "celery@%h",
 ) -> None:
     """Run a Celery worker (needs SALTBITTER_REDIS_URL or SALTBITTER_BROKER_URL)."""
     from saltbitter.entrypoints.logging import configure_logging
@@ -202,6 +206,7 @@ def worker(
             f"--concurrency={concurrency}",
             f"--pool={pool}",
             f"--queues={settings.task_queue}",
+            f"--hostname={name}",
             "--loglevel=INFO",
         ]
     )
