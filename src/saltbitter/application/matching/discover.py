@@ -36,7 +36,7 @@ from saltbitter.application.matching.caching import (
 )
 from saltbitter.application.matching.cards import card_data, from_result, signed
 from saltbitter.application.matching.cursors import decode_score_cursor, encode_cursor
-from saltbitter.application.matching.kept import KeptScores
+from saltbitter.application.matching.kept import KeptScores, blocked_with
 from saltbitter.application.matching.members import local_date
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
@@ -49,6 +49,7 @@ from saltbitter.application.ports.matching import (
     MemberRecord,
 )
 from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.security import PrincipalCache
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
@@ -144,6 +145,7 @@ class Discover:
     policy: MatchingPolicy
     store: PhotoStore
     kept: KeptScores
+    principals: PrincipalCache
 
     async def __call__(
         self,
@@ -192,7 +194,7 @@ class Discover:
             missing = [candidate for candidate, _ in page if candidate not in found]
             if missing:
                 found.update({m.user_id: m for m in await self.candidates.members(now, missing)})
-        shown = await self._recheck(viewer, [found[c] for c, _ in page if c in found])
+        shown = await self._recheck(principal, viewer, [found[c] for c, _ in page if c in found])
         cards = await card_data(self.candidates, viewer, [member for member, _ in shown])
         items = [
             DiscoverItem(
@@ -260,7 +262,7 @@ class Discover:
         return ranking
 
     async def _recheck(
-        self, viewer: MemberRecord, page: Sequence[MemberRecord]
+        self, principal: Principal, viewer: MemberRecord, page: Sequence[MemberRecord]
     ) -> list[tuple[MemberRecord, CompatibilityResult]]:
         """The page's members as they are now: still eligible, scored and explained."""
         if not page:
@@ -268,7 +270,7 @@ class Discover:
         me = viewer.user_id
         ids = [member.user_id for member in page]
         histories = {other: h for _, other, h in await self.candidates.pair_histories([me], ids)}
-        blocked = await self.blocked.blocked_between(me, ids)
+        blocked = await blocked_with(self.principals, self.blocked, principal, ids)
         policy = self.policy.compatibility
         kept = self.kept
         frequencies = await kept.frequencies(

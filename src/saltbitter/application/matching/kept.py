@@ -8,13 +8,17 @@ and used only when the new inputs are equal, so nothing kept can outlive a chang
 
 - a pair's compatibility (the reference rule, with its reasons), for the two profiles,
   the interest rarity table and the policy it was scored with;
-- the interest rarity table decoded from the cache, for the very bytes it was read as.
+- the interest rarity table decoded from the cache, for the very bytes it was read as;
+- the members blocked with the viewer (either way), under the viewer's stamp: every block
+  and unblock renews both members' stamps after its commit (``SqlaBlockStore``), as a
+  principal's changes do (ADR 0032), so the set is kept exactly as long as it is true.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 
 from saltbitter.application.matching.caching import (
     FREQUENCIES_KEY,
@@ -23,6 +27,9 @@ from saltbitter.application.matching.caching import (
     store_frequencies,
 )
 from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.matching import BlockedMembers
+from saltbitter.application.ports.security import PrincipalCache
+from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     CandidateProfile,
     CompatibilityPolicy,
@@ -33,7 +40,7 @@ from saltbitter.domain.compatibility import (
 from saltbitter.domain.errors import Unavailable
 from saltbitter.domain.shared import UserId
 
-__all__ = ["KeptScores"]
+__all__ = ["KeptScores", "blocked_with"]
 
 _Inputs = tuple[CandidateProfile, CandidateProfile, DocumentFrequencies, CompatibilityPolicy]
 
@@ -104,3 +111,27 @@ class KeptScores:
 
     def __len__(self) -> int:
         return len(self._pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptBlocks:
+    members: frozenset[UserId]
+
+
+async def blocked_with(
+    principals: PrincipalCache,
+    blocked: BlockedMembers,
+    viewer: Principal,
+    target_ids: Collection[UserId],
+) -> frozenset[UserId]:
+    """``blocked.blocked_between(viewer, target_ids)``, from the viewer's blocks kept under
+    their stamp when the request has one (read by the edge before any database read)."""
+    me, stamp = viewer.user_id, viewer.stamp
+    if stamp is None:
+        return await blocked.blocked_between(me, target_ids)
+    kept = principals.kept_view(me, stamp, _KeptBlocks)
+    if kept is None:
+        pairs = await blocked.blocked_pairs([me])
+        kept = _KeptBlocks(frozenset(m for pair in pairs for m in pair if m != me))
+        principals.keep_view(me, stamp, kept)
+    return kept.members.intersection(target_ids)

@@ -1,9 +1,11 @@
-"""The daily set's view kept per process under the member's stamp (ADR 0036), over HTTP.
+"""What is kept per process under the member's stamp (ADR 0036), over HTTP: the daily
+set's view and the members blocked with a discovery viewer.
 
 On PostgreSQL + Redis the third read of a cached set is served from the process's kept
-view; each test then changes what the set shows in a way that leaves the cached entry in
-Redis as it was, so only the stamp's renewal can make the next read see the change. On
-SQLite (embedded mode) nothing is kept and the same rules hold.
+view (and a discovery page's blocks check from the kept blocks); each test then changes
+what is shown in a way that leaves the cached entries in Redis as they were, so only the
+stamp's renewal can make the next read see the change. On SQLite (embedded mode) nothing
+is kept and the same rules hold.
 """
 
 from __future__ import annotations
@@ -71,3 +73,28 @@ def test_a_block_by_the_other_member_hides_them_at_once(api: Api) -> None:
     assert blocked.status_code in (200, 201), blocked.text
     assert bo not in _shown(api, headers)
     assert bo not in _kept(api, headers)
+
+
+def _discovered(api: Api, headers: dict[str, str]) -> set[str]:
+    response = api.http.get("/api/v1/discover", headers=headers)
+    assert response.status_code == 200, response.text
+    return {item["member"]["user_id"] for item in response.json()["items"]}
+
+
+def test_a_block_either_way_hides_the_member_from_discovery_at_once(api: Api) -> None:
+    nairobi = {"lat": -1.29, "lon": 36.82}
+    men = [_member(api, "man", "woman", nairobi) for _ in range(3)]
+    ada, headers = _member(api, "woman", "man", nairobi)
+    (bo, bo_headers), (cy, _) = men[0], men[1]
+    for _ in range(3):
+        assert {bo, cy} <= _discovered(api, headers)
+
+    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada}, headers=bo_headers)
+    assert blocked.status_code in (200, 201), blocked.text
+    seen = _discovered(api, headers)
+    assert bo not in seen
+    assert cy in seen
+
+    mine = api.http.post("/api/v1/blocks", json={"user_id": cy}, headers=headers)
+    assert mine.status_code in (200, 201), mine.text
+    assert not {bo, cy} & _discovered(api, headers)
