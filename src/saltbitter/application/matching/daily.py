@@ -32,6 +32,7 @@ from saltbitter.application.matching.cards import (
     signed,
 )
 from saltbitter.application.matching.events import DailySetReady
+from saltbitter.application.matching.kept import blocked_with
 from saltbitter.application.matching.members import daily_set_due, previous_day
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.selection import Selection, select_daily_sets
@@ -594,7 +595,7 @@ class GetDailySet:
         hit = None if raw is None else self.cache.decoded(raw, CachedDailySet)
         if raw is not None and hit is not None and self._current(hit.local_date, hit.timezone, now):
             entitled = _within_entitlement(hit, size)
-            view = await _view(self.store, await self._unblocked(me, entitled))
+            view = await _view(self.store, await self._unblocked(principal, entitled))
             if stamp is not None:
                 kept = _KeptDailyView(raw, size, hit.timezone, now, view)
                 self.principals.keep_view(me, stamp, kept)
@@ -615,10 +616,15 @@ class GetDailySet:
         await tolerant_set(self.cache, daily_key(me), cached, self.policy.daily_ttl_seconds)
         return await _view(self.store, _within_entitlement(cached, size))
 
-    async def _unblocked(self, me: UserId, cached: CachedDailySet) -> CachedDailySet:
-        """The cached set without anyone blocked since it was rendered."""
+    async def _unblocked(self, principal: Principal, cached: CachedDailySet) -> CachedDailySet:
+        """The cached set without anyone blocked since it was rendered (the blocks kept
+        under the member's stamp, as discovery's)."""
         shown = [item.card.user_id for item in cached.items]
-        blocked = await self.blocked.blocked_between(me, shown) if shown else frozenset()
+        blocked = (
+            await blocked_with(self.principals, self.blocked, principal, shown)
+            if shown
+            else frozenset()
+        )
         if not blocked:
             return cached
         items = tuple(item for item in cached.items if item.card.user_id not in blocked)
