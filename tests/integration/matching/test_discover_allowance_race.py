@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.memory import InProcessCache
+from saltbitter.adapters.memory.principals import LocalPrincipalCache
 from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
 from saltbitter.adapters.sqlalchemy.matching import SqlaCandidateReader, SqlaDiscoverAllowance
@@ -20,6 +21,7 @@ from saltbitter.adapters.sqlalchemy.tables_members import discover_allotments
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock
 from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.kept import KeptScores
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
 from saltbitter.application.shared.identity import Principal
@@ -104,6 +106,8 @@ async def test_simultaneous_discover_pages_stay_within_the_allowance(
                 ScalarBatchScorer(),
                 MatchingPolicy(),
                 InMemoryPhotoStore(clock),
+                KeptScores(),
+                LocalPrincipalCache(ttl_seconds=30),
             )
             return [item.member.user_id for item in (await discover(principal)).items]
         finally:

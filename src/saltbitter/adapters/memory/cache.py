@@ -52,6 +52,9 @@ class InProcessCache(Cache):
         raw = await self.get(key)
         return None if raw is None else decode_value(raw, kind)
 
+    def decoded(self, raw: bytes, kind: type[T]) -> T | None:
+        return decode_value(raw, kind)
+
     async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
         await self.set(key, encode_value(value), ttl_seconds)
 

@@ -118,6 +118,7 @@ class SqlaBlockStore(_OnConnection, BlockStore):
             .returning(blocks.c.blocker_id)
         )
         if inserted.first() is not None:
+            self._blocks_changed(block.blocker_id, block.blocked_id)
             if self._locks:
                 # Closing a conversation holds its match row until commit, as an
                 # unmatch's UPDATE does: a message being sent in it right now (which
@@ -156,7 +157,16 @@ class SqlaBlockStore(_OnConnection, BlockStore):
                 blocks.c.blocker_id == blocker_id, blocks.c.blocked_id == blocked_id
             )
         )
-        return bool(result.rowcount)
+        if not result.rowcount:
+            return False
+        self._blocks_changed(blocker_id, blocked_id)
+        return True
+
+    def _blocks_changed(self, blocker_id: UserId, blocked_id: UserId) -> None:
+        # Views kept under a member's stamp hide blocked members both ways (the daily
+        # set's, ADR 0036): the commit renews both members' stamps.
+        self._db.principal_changed(blocker_id)
+        self._db.principal_changed(blocked_id)
 
     async def page(
         self, blocker_id: UserId, after: tuple[datetime, UUID] | None, limit: int

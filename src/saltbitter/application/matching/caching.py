@@ -31,12 +31,14 @@ __all__ = [
     "FREQUENCIES_KEY",
     "CachedDailyItem",
     "CachedDailySet",
+    "CachedFrequencies",
     "DiscoverRanking",
     "cached_frequencies",
     "daily_key",
     "discover_key",
     "forget_daily_sets",
     "forget_members",
+    "frequencies_of",
     "store_frequencies",
     "tolerant_get",
     "tolerant_set",
@@ -103,7 +105,7 @@ async def _delete(cache: Cache, keys: list[str]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _CachedFrequencies:
+class CachedFrequencies:
     total: int
     counts: dict[str, int]
 
@@ -112,18 +114,22 @@ async def cached_frequencies(
     cache: Cache, candidates: CandidateReader, ttl_seconds: int
 ) -> DocumentFrequencies:
     """The interest rarity table, from the cache or counted afresh (one aggregate)."""
-    cached = await tolerant_get(cache, FREQUENCIES_KEY, _CachedFrequencies)
+    cached = await tolerant_get(cache, FREQUENCIES_KEY, CachedFrequencies)
     if cached is not None:
-        return DocumentFrequencies(total_users=cached.total, counts=cached.counts)
+        return frequencies_of(cached)
     frequencies = await candidates.interest_frequencies()
     await store_frequencies(cache, frequencies, ttl_seconds)
     return frequencies
 
 
+def frequencies_of(cached: CachedFrequencies) -> DocumentFrequencies:
+    return DocumentFrequencies(total_users=cached.total, counts=cached.counts)
+
+
 async def store_frequencies(
     cache: Cache, frequencies: DocumentFrequencies, ttl_seconds: int
 ) -> None:
-    cached = _CachedFrequencies(frequencies.total_users, dict(frequencies.counts))
+    cached = CachedFrequencies(frequencies.total_users, dict(frequencies.counts))
     await tolerant_set(cache, FREQUENCIES_KEY, cached, ttl_seconds)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from saltbitter.application.matching.caching import (
@@ -21,7 +21,6 @@ from saltbitter.application.matching.caching import (
     cached_frequencies,
     daily_key,
     store_frequencies,
-    tolerant_get,
     tolerant_set,
     tolerant_set_many,
 )
@@ -33,6 +32,7 @@ from saltbitter.application.matching.cards import (
     signed,
 )
 from saltbitter.application.matching.events import DailySetReady
+from saltbitter.application.matching.kept import blocked_with
 from saltbitter.application.matching.members import daily_set_due, previous_day
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.selection import Selection, select_daily_sets
@@ -55,6 +55,7 @@ from saltbitter.application.ports.matching import (
     PhotoRef,
 )
 from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.security import PrincipalCache
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
@@ -68,7 +69,7 @@ from saltbitter.domain.compatibility import (
     explanation_is_stable,
     restate_distance,
 )
-from saltbitter.domain.errors import PermissionDenied
+from saltbitter.domain.errors import PermissionDenied, Unavailable
 from saltbitter.domain.matching import Decision
 from saltbitter.domain.shared import UserId
 
@@ -514,6 +515,45 @@ class GenerateDailySets:
         return stored, cards
 
 
+# A kept view hands out photo links signed when it was built: links live 15 minutes,
+# so a kept view is served for a small fraction of that at most (and for no longer than
+# the principal cache keeps views, 30 s by default).
+_KEPT_LINKS_FOR = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptDailyView:
+    """A cached set's view, kept per process under the member's stamp (ADR 0036).
+
+    It counts only for the very entry it was built from (``raw``: any change of the
+    cached set, a deletion after a like, pass, match, unmatch or another member's
+    change, or the daily job's new set, gives other bytes), for the same tier size, for
+    the same local day, and while its photo links are fresh. Blocks and unblocks by
+    either member and tier changes renew the stamp (their adapters mark the members).
+    """
+
+    raw: bytes
+    size: int
+    timezone: str
+    built_at: datetime
+    view: DailySetView
+
+    def serves(self, raw: bytes, size: int, now: datetime) -> bool:
+        return (
+            raw == self.raw
+            and size == self.size
+            and now - self.built_at < _KEPT_LINKS_FOR
+            and GetDailySet._current(self.view.local_date, self.timezone, now)
+        )
+
+
+async def _tolerant_get_raw(cache: Cache, key: str) -> bytes | None:
+    try:
+        return await cache.get(key)
+    except Unavailable:
+        return None  # rebuilt from the database instead
+
+
 @dataclass(frozen=True, slots=True)
 class GetDailySet:
     """Today's set in the caller's timezone (before 06:00: yesterday's, if there is one).
@@ -522,7 +562,9 @@ class GetDailySet:
     a paused member gets none (pausing hides them, and they see nobody either). Entries
     whose member is no longer shown (paused, suspended, blocked) are left out; each
     entry says what the caller decided on them so far. Blocks are checked on every
-    read, the cached set's too, so a block hides a member at once. The caller's current
+    read, the cached set's too, so a block hides a member at once; the view of a cached
+    set is then kept per process under the caller's stamp, which a block or unblock by
+    either member renews (``_KeptDailyView``, ADR 0036). The caller's current
     tier is read on every request too: a set chosen (or cached) under a higher tier is
     cut to the tier's ``daily_matches``, so a downgrade shrinks it at once; an upgrade
     brings the larger set with the next day's sweep.
@@ -537,16 +579,27 @@ class GetDailySet:
     scorer: BatchScorer
     policy: MatchingPolicy
     store: PhotoStore
+    principals: PrincipalCache
 
     async def __call__(self, principal: Principal) -> DailySetView:
         now = self.clock.now()
         me = principal.user_id
         # The tier read for this request; the quotas are the catalog's (policy.tier_quotas).
         size = self.policy.allocation.quotas.for_tier(principal.tier)
-        hit = await tolerant_get(self.cache, daily_key(me), CachedDailySet)
-        if hit is not None and self._current(hit.local_date, hit.timezone, now):
+        raw = await _tolerant_get_raw(self.cache, daily_key(me))
+        stamp = principal.stamp
+        if raw is not None and stamp is not None:
+            kept = self.principals.kept_view(me, stamp, _KeptDailyView)
+            if kept is not None and kept.serves(raw, size, now):
+                return kept.view
+        hit = None if raw is None else self.cache.decoded(raw, CachedDailySet)
+        if raw is not None and hit is not None and self._current(hit.local_date, hit.timezone, now):
             entitled = _within_entitlement(hit, size)
-            return await _view(self.store, await self._unblocked(me, entitled))
+            view = await _view(self.store, await self._unblocked(principal, entitled))
+            if stamp is not None:
+                kept = _KeptDailyView(raw, size, hit.timezone, now, view)
+                self.principals.keep_view(me, stamp, kept)
+            return view
         found = await self.candidates.members(now, [me])
         if not found:
             raise _profile_required()
@@ -563,10 +616,15 @@ class GetDailySet:
         await tolerant_set(self.cache, daily_key(me), cached, self.policy.daily_ttl_seconds)
         return await _view(self.store, _within_entitlement(cached, size))
 
-    async def _unblocked(self, me: UserId, cached: CachedDailySet) -> CachedDailySet:
-        """The cached set without anyone blocked since it was rendered."""
+    async def _unblocked(self, principal: Principal, cached: CachedDailySet) -> CachedDailySet:
+        """The cached set without anyone blocked since it was rendered (the blocks kept
+        under the member's stamp, as discovery's)."""
         shown = [item.card.user_id for item in cached.items]
-        blocked = await self.blocked.blocked_between(me, shown) if shown else frozenset()
+        blocked = (
+            await blocked_with(self.principals, self.blocked, principal, shown)
+            if shown
+            else frozenset()
+        )
         if not blocked:
             return cached
         items = tuple(item for item in cached.items if item.card.user_id not in blocked)

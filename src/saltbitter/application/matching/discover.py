@@ -10,7 +10,8 @@ cache flush hands out a fresh allowance, and concurrent pages never exceed it.
 
 Each page is checked afresh: its members are read again, refiltered and rescored, so a
 candidate who paused, changed their profile or withdrew consent since the list was
-built is shown as they are now, or not at all.
+built is shown as they are now, or not at all. The rescoring of a pair whose profiles
+(and the rarity table) are unchanged is the one this process kept (``KeptScores``).
 
 Entitlements are read from the caller's *current* tier on every page (docs/entitlements.md):
 the list served, cached or rebuilt, is cut to that tier's allowance, so a downgrade
@@ -35,6 +36,7 @@ from saltbitter.application.matching.caching import (
 )
 from saltbitter.application.matching.cards import card_data, from_result, signed
 from saltbitter.application.matching.cursors import decode_score_cursor, encode_cursor
+from saltbitter.application.matching.kept import KeptScores, blocked_with
 from saltbitter.application.matching.members import local_date
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
@@ -47,6 +49,7 @@ from saltbitter.application.ports.matching import (
     MemberRecord,
 )
 from saltbitter.application.ports.photo_storage import PhotoStore
+from saltbitter.application.ports.security import PrincipalCache
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
@@ -55,7 +58,6 @@ from saltbitter.domain.compatibility import (
     CompatibilityResult,
     ScoringPopulation,
     check_eligibility,
-    compatibility,
 )
 from saltbitter.domain.errors import FieldError, PermissionDenied, ValidationFailed
 from saltbitter.domain.profiles import RelationshipGoal
@@ -142,6 +144,8 @@ class Discover:
     scorer: BatchScorer
     policy: MatchingPolicy
     store: PhotoStore
+    kept: KeptScores
+    principals: PrincipalCache
 
     async def __call__(
         self,
@@ -190,7 +194,7 @@ class Discover:
             missing = [candidate for candidate, _ in page if candidate not in found]
             if missing:
                 found.update({m.user_id: m for m in await self.candidates.members(now, missing)})
-        shown = await self._recheck(viewer, [found[c] for c, _ in page if c in found])
+        shown = await self._recheck(principal, viewer, [found[c] for c, _ in page if c in found])
         cards = await card_data(self.candidates, viewer, [member for member, _ in shown])
         items = [
             DiscoverItem(
@@ -258,7 +262,7 @@ class Discover:
         return ranking
 
     async def _recheck(
-        self, viewer: MemberRecord, page: Sequence[MemberRecord]
+        self, principal: Principal, viewer: MemberRecord, page: Sequence[MemberRecord]
     ) -> list[tuple[MemberRecord, CompatibilityResult]]:
         """The page's members as they are now: still eligible, scored and explained."""
         if not page:
@@ -266,10 +270,11 @@ class Discover:
         me = viewer.user_id
         ids = [member.user_id for member in page]
         histories = {other: h for _, other, h in await self.candidates.pair_histories([me], ids)}
-        blocked = await self.blocked.blocked_between(me, ids)
+        blocked = await blocked_with(self.principals, self.blocked, principal, ids)
         policy = self.policy.compatibility
-        frequencies = await cached_frequencies(
-            self.cache, self.candidates, self.policy.frequencies_ttl_seconds
+        kept = self.kept
+        frequencies = await kept.frequencies(
+            self.cache, self.candidates.interest_frequencies, self.policy.frequencies_ttl_seconds
         )
         shown: list[tuple[MemberRecord, CompatibilityResult]] = []
         for member in page:
@@ -279,6 +284,6 @@ class Discover:
             ):
                 continue
             shown.append(
-                (member, compatibility(viewer.profile, member.profile, frequencies, policy))
+                (member, kept.compatibility(viewer.profile, member.profile, frequencies, policy))
             )
         return shown

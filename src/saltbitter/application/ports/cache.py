@@ -30,6 +30,11 @@ class Cache(Protocol):
         (written by an older release), so the caller rebuilds it."""
 
     @abstractmethod
+    def decoded(self, raw: bytes, kind: type[T]) -> T | None:
+        """``raw`` (as ``get`` returned it) read as ``kind``, as ``get_value`` would: lets a
+        caller compare an entry's bytes with what it kept before paying for decoding."""
+
+    @abstractmethod
     async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
         """Store plain data (dataclasses, enums, dates, UUIDs, numbers, strings, tuples,
         lists, dicts); the adapter chooses the encoding."""

@@ -29,6 +29,7 @@ from saltbitter.application.matching.events import (
     Unmatched,
 )
 from saltbitter.application.matching.forget import ForgetMemberCaches
+from saltbitter.application.matching.kept import KeptScores
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING_PERSONAL_DATA
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
@@ -93,6 +94,10 @@ class MatchingProvider(Provider):
     @provide(scope=Scope.APP)
     def policy(self) -> MatchingPolicy:
         return matching_policy_for(self._settings)
+
+    @provide(scope=Scope.APP)
+    def kept_scores(self) -> KeptScores:
+        return KeptScores()
 
     candidates = provide(SqlaCandidateReader, provides=CandidateReader, scope=Scope.REQUEST)
     blocked = provide(SqlaBlockedMembers, provides=BlockedMembers, scope=Scope.REQUEST)

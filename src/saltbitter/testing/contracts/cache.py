@@ -126,6 +126,9 @@ class CacheContract:
             key = _unique("typed")
             await cache.set_value(key, value, ttl_seconds=60)
             assert await cache.get_value(key, type(value)) == value
+            raw = await cache.get(key)
+            assert raw is not None
+            assert cache.decoded(raw, type(value)) == value
         assert await cache.get_value(_unique("missing"), DiscoverRanking) is None
 
     async def test_set_values_stores_every_entry_with_its_ttl(
@@ -149,6 +152,7 @@ class CacheContract:
             key = _unique("unreadable")
             await cache.set(key, raw, ttl_seconds=60)
             assert await cache.get_value(key, DiscoverRanking) is None
+            assert cache.decoded(raw, DiscoverRanking) is None
         key = _unique("other-type")
         await cache.set_value(key, DiscoverRanking(date(2026, 3, 1), ()), ttl_seconds=60)
         assert await cache.get_value(key, CachedDailySet) is None

@@ -364,6 +364,38 @@ class CandidateReaderContract(_MatchingContract):
             ages = {m.user_id: m.profile.age for m in await r.candidates.members(now)}
         assert ages == {tokyo: 36, lima: 35}
 
+    async def test_members_read_by_id_again_are_as_they_are_now(
+        self, matching_request: RequestFactory
+    ) -> None:
+        # Read twice (an adapter may reuse what it built), then changed: the next read
+        # shows the change; and the age moves on with the member's local date.
+        before = datetime(2026, 5, 16, 12, 0, tzinfo=UTC)
+        birthday = datetime(2026, 5, 17, 12, 0, tzinfo=UTC)
+        async with matching_request() as r:
+            ada = await seed_member(
+                r.writers, birthdate=date(1990, 5, 17), interests=("jazz", "hiking", "cooking")
+            )
+            await r.transaction.commit()
+        for _ in range(2):
+            async with matching_request() as r:
+                [read] = await r.candidates.members(before, [ada])
+        assert "jazz" in read.profile.interests
+        assert read.profile.age == 35
+        async with matching_request() as r:
+            [older] = await r.candidates.members(birthday, [ada])
+        assert older.profile.age == 36
+        async with matching_request() as r:
+            await r.writers.profiles.save(
+                a_profile(
+                    ada, interests=("chess", "hiking", "cooking"), visibility=Visibility.PAUSED
+                )
+            )
+            await r.transaction.commit()
+        async with matching_request() as r:
+            [changed] = await r.candidates.members(before, [ada])
+        assert "chess" in changed.profile.interests
+        assert changed.profile.paused
+
     async def test_attachment_counts_only_with_the_current_sensitive_data_consent(
         self, matching_request: RequestFactory
     ) -> None:

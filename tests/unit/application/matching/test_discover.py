@@ -172,6 +172,9 @@ class _DownCache(Cache):
     async def get_value(self, key: str, kind: type[T]) -> T | None:
         raise Unavailable("down", code="cache_unavailable")
 
+    def decoded(self, raw: bytes, kind: type[T]) -> T | None:
+        raise AssertionError("nothing was read to decode")
+
     async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
         raise Unavailable("down", code="cache_unavailable")
 

@@ -8,6 +8,7 @@ The member reads join tables other capabilities own (``users``, ``profiles``,
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -43,7 +44,7 @@ from saltbitter.adapters.sqlalchemy.tables_members import (
     profiles,
     swipes,
 )
-from saltbitter.application.matching.members import member_record
+from saltbitter.application.matching.members import local_date, member_record
 from saltbitter.application.ports.matching import CandidateReader, MemberRecord, PhotoRef
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.compatibility import (
@@ -141,6 +142,38 @@ def _member(row: Row[Any], now: datetime) -> MemberRecord | None:
     )
 
 
+class _KeptRecords:
+    """Records built from rows, kept per process (ADR 0036): ``member_record`` is a pure
+    function of the row and the member's local date (their age), so a record is reused
+    only for an equal row on the same local date; any change of the member gives another
+    row. Bounded (least recently used go first); one event loop uses it."""
+
+    __slots__ = ("_limit", "_records")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._records: OrderedDict[Any, tuple[tuple[Any, ...], date, MemberRecord | None]] = (
+            OrderedDict()
+        )
+
+    def member(self, row: Row[Any], now: datetime) -> MemberRecord | None:
+        values = tuple(row)
+        day = local_date(row.timezone, now)
+        kept = self._records.get(row.id)
+        if kept is not None and kept[1] == day and kept[0] == values:
+            self._records.move_to_end(row.id)
+            return kept[2]
+        record = _member(row, now)
+        self._records[row.id] = (values, day, record)
+        self._records.move_to_end(row.id)
+        while len(self._records) > self._limit:
+            self._records.popitem(last=False)
+        return record
+
+
+_KEPT_RECORDS = _KeptRecords(limit=20_000)
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -201,6 +234,9 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
             by_id = _MEMBERS_BY_ID[self._dialect]
             for chunk in chunks(set(user_ids)):
                 rows.extend(await self._db.execute(by_id, {"user_ids": chunk}))
+            # Pages of members read by id (the request path) reuse unchanged records.
+            found = (_KEPT_RECORDS.member(row, now) for row in rows)
+            return [member for member in found if member is not None]
         found = (_member(row, now) for row in rows)
         return [member for member in found if member is not None]
 

@@ -1,0 +1,137 @@
+"""Work a discovery page repeats on every request, kept per process (ADR 0036).
+
+A cached discovery page is checked afresh on every request: its members are read
+again, refiltered and rescored, so a member who changed, paused or was blocked is shown
+as they are now, or not at all. Those reads stay; what is kept here is only what is a
+pure function of what they return, each entry with the exact inputs it was computed from
+and used only when the new inputs are equal, so nothing kept can outlive a change:
+
+- a pair's compatibility (the reference rule, with its reasons), for the two profiles,
+  the interest rarity table and the policy it was scored with;
+- the interest rarity table decoded from the cache, for the very bytes it was read as;
+- the members blocked with the viewer (either way), under the viewer's stamp: every block
+  and unblock renews both members' stamps after its commit (``SqlaBlockStore``), as a
+  principal's changes do (ADR 0032), so the set is kept exactly as long as it is true.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+
+from saltbitter.application.matching.caching import (
+    FREQUENCIES_KEY,
+    CachedFrequencies,
+    frequencies_of,
+    store_frequencies,
+)
+from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.matching import BlockedMembers
+from saltbitter.application.ports.security import PrincipalCache
+from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.compatibility import (
+    CandidateProfile,
+    CompatibilityPolicy,
+    CompatibilityResult,
+    DocumentFrequencies,
+    compatibility,
+)
+from saltbitter.domain.errors import Unavailable
+from saltbitter.domain.shared import UserId
+
+__all__ = ["KeptScores", "blocked_with"]
+
+_Inputs = tuple[CandidateProfile, CandidateProfile, DocumentFrequencies, CompatibilityPolicy]
+
+
+class KeptScores:
+    """Per process (APP scope); not thread-safe: one event loop uses it, as the API does.
+
+    ``limit`` bounds the pairs kept (least recently used go first): about one discovery
+    page per member for a few thousand members.
+    """
+
+    __slots__ = ("_frequencies", "_limit", "_pairs")
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._limit = limit
+        self._pairs: OrderedDict[tuple[UserId, UserId], tuple[_Inputs, CompatibilityResult]] = (
+            OrderedDict()
+        )
+        self._frequencies: tuple[bytes, DocumentFrequencies] | None = None
+
+    def compatibility(
+        self,
+        viewer: CandidateProfile,
+        member: CandidateProfile,
+        frequencies: DocumentFrequencies,
+        policy: CompatibilityPolicy,
+    ) -> CompatibilityResult:
+        """``compatibility(viewer, member, frequencies, policy)``, explained."""
+        key = (viewer.user_id, member.user_id)
+        kept = self._pairs.get(key)
+        if kept is not None:
+            (kept_viewer, kept_member, kept_frequencies, kept_policy), result = kept
+            if (
+                kept_member == member
+                and kept_viewer == viewer
+                and (kept_frequencies is frequencies or kept_frequencies == frequencies)
+                and (kept_policy is policy or kept_policy == policy)
+            ):
+                self._pairs.move_to_end(key)
+                return result
+        result = compatibility(viewer, member, frequencies, policy)
+        self._pairs[key] = ((viewer, member, frequencies, policy), result)
+        self._pairs.move_to_end(key)
+        while len(self._pairs) > self._limit:
+            self._pairs.popitem(last=False)
+        return result
+
+    async def frequencies(
+        self, cache: Cache, count: Callable[[], Awaitable[DocumentFrequencies]], ttl_seconds: int
+    ) -> DocumentFrequencies:
+        """``cached_frequencies``: the same table, decoded once per cached entry; ``count``
+        (``CandidateReader.interest_frequencies``) counts it afresh when it is missing."""
+        try:
+            raw = await cache.get(FREQUENCIES_KEY)
+        except Unavailable:
+            raw = None
+        kept = self._frequencies
+        if raw is not None and kept is not None and kept[0] == raw:
+            return kept[1]
+        cached = None if raw is None else cache.decoded(raw, CachedFrequencies)
+        if raw is not None and cached is not None:
+            frequencies = frequencies_of(cached)
+            self._frequencies = (raw, frequencies)
+            return frequencies
+        frequencies = await count()
+        await store_frequencies(cache, frequencies, ttl_seconds)
+        return frequencies
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class _KeptBlocks:
+    members: frozenset[UserId]
+
+
+async def blocked_with(
+    principals: PrincipalCache,
+    blocked: BlockedMembers,
+    viewer: Principal,
+    target_ids: Collection[UserId],
+) -> frozenset[UserId]:
+    """``blocked.blocked_between(viewer, target_ids)``, from the viewer's blocks kept under
+    their stamp when the request has one (read by the edge before any database read)."""
+    me, stamp = viewer.user_id, viewer.stamp
+    if stamp is None:
+        return await blocked.blocked_between(me, target_ids)
+    kept = principals.kept_view(me, stamp, _KeptBlocks)
+    if kept is None:
+        pairs = await blocked.blocked_pairs([me])
+        kept = _KeptBlocks(frozenset(m for pair in pairs for m in pair if m != me))
+        principals.keep_view(me, stamp, kept)
+    return kept.members.intersection(target_ids)
