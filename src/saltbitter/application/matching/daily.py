@@ -61,11 +61,10 @@ from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     ComponentScores,
     DocumentFrequencies,
+    PairExplainer,
     PairHistory,
     ScoringPopulation,
     compatibility,
-    explain,
-    explanation_is_stable,
     restate_distance,
 )
 from saltbitter.domain.errors import PermissionDenied
@@ -114,50 +113,49 @@ _TIE_MARGIN = 4e-9
 
 
 def _batch_entries(
-    viewer: MemberRecord,
-    chosen: Sequence[MemberRecord],
+    pool: _Pool,
+    viewer_row: int,
+    chosen_rows: Sequence[int],
     scores: PairScores,
     first: int,
-    frequencies: DocumentFrequencies,
     policy: MatchingPolicy,
 ) -> tuple[DailySetEntry, ...]:
     """``_entries`` from pairs the batch scorer scored (``scores[first:first + len]``):
-    the reasons come from the batch's components, and any pair whose reasons a rounding
-    could change (``explanation_is_stable``), or any set with near-equal totals, is left
-    to the scalar rule, so the stored sets are the reference rule's."""
-    rule = policy.compatibility
-    profile = viewer.profile
+    the reasons come from the batch's components (``PairExplainer``), and any pair whose
+    reasons a rounding could change (``explanation_is_stable``), or any set with
+    near-equal totals, is left to the scalar rule, so the stored sets are the reference
+    rule's."""
+    members, explainer = pool.members, pool.explainer
+    viewer = members[viewer_row]
+    total, shown_km = scores.total, scores.shown_distance_km
+    attachments, interests, values = scores.attachment, scores.interests, scores.values
+    demographics = scores.demographics
     entries: list[DailySetEntry] = []
-    for offset, candidate in enumerate(chosen):
-        at = first + offset
-        components = ComponentScores(
-            attachment=scores.attachment[at],
-            interests=scores.interests[at],
-            values=scores.values[at],
-            demographics=scores.demographics[at],
+    for at, row in enumerate(chosen_rows, first):
+        candidate = members[row]
+        attachment, interest, value, demographic = (
+            attachments[at],
+            interests[at],
+            values[at],
+            demographics[at],
         )
-        if not explanation_is_stable(components, rule):
-            entries.extend(_entries(viewer, (candidate,), frequencies, policy))
+        texts = explainer.texts(
+            viewer_row, row, attachment, interest, value, demographic, shown_km[at]
+        )
+        if texts is None:
+            entries.extend(_entries(viewer, (candidate,), pool.frequencies, policy))
             continue
-        reasons = explain(
-            profile,
-            candidate.profile,
-            components,
-            frequencies,
-            rule,
-            shown_distance_km=scores.shown_distance_km[at],
-        )
         entries.append(
             DailySetEntry(
                 candidate_id=candidate.user_id,
-                total=scores.total[at],
-                components=components,
-                reasons=tuple(reason.text for reason in reasons),
+                total=total[at],
+                components=ComponentScores(attachment, interest, value, demographic),
+                reasons=texts,
             )
         )
     entries.sort(key=lambda entry: (-entry.total, entry.candidate_id))
     if any(high.total - low.total <= _TIE_MARGIN for high, low in pairwise(entries)):
-        return _entries(viewer, chosen, frequencies, policy)
+        return _entries(viewer, (members[row] for row in chosen_rows), pool.frequencies, policy)
     return tuple(entries)
 
 
@@ -173,6 +171,7 @@ class _Pool:
     members: tuple[MemberRecord, ...]
     population: ScoringPopulation
     frequencies: DocumentFrequencies
+    explainer: PairExplainer
 
     @classmethod
     def of(
@@ -185,7 +184,10 @@ class _Pool:
         population = ScoringPopulation.build(
             (member.profile for member in available), frequencies, policy.compatibility
         )
-        return cls(available, population, frequencies)
+        explainer = PairExplainer(
+            [member.profile for member in available], frequencies, policy.compatibility
+        )
+        return cls(available, population, frequencies, explainer)
 
     def select(
         self,
@@ -233,19 +235,18 @@ class _Pool:
         viewers = [viewer for viewer, chosen, _ in wanted for _ in chosen]
         candidates = [row for _, chosen, _ in wanted for row in chosen]
         scores = scorer.score_pairs(self.population, viewers, candidates)
-        members, frequencies = self.members, self.frequencies
+        members = self.members
         sets: list[DailySet] = []
         shown: dict[UserId, dict[UserId, int]] = {}
         first = 0
         for viewer_row, chosen_rows, local_date in wanted:
             viewer = members[viewer_row]
-            chosen = [members[row] for row in chosen_rows]
-            entries = _batch_entries(viewer, chosen, scores, first, frequencies, policy)
+            entries = _batch_entries(self, viewer_row, chosen_rows, scores, first, policy)
             shown[viewer.user_id] = {
-                member.user_id: scores.shown_distance_km[first + offset]
-                for offset, member in enumerate(chosen)
+                members[row].user_id: scores.shown_distance_km[first + offset]
+                for offset, row in enumerate(chosen_rows)
             }
-            first += len(chosen)
+            first += len(chosen_rows)
             sets.append(DailySet(viewer.user_id, local_date, entries, now))
         return sets, shown
 
