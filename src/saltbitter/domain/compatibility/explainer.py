@@ -170,6 +170,8 @@ class PairExplainer:
 def _picked(ranked: list[tuple[float, int, str]]) -> tuple[str, ...]:
     """One reason per component first, then the next most salient (scoring._reasons)."""
     ranked.sort()
+    if len(ranked) <= MAX_REASONS:  # every reason is chosen, most salient first
+        return tuple([text for _, _, text in ranked])
     picked: list[int] = []
     others: list[int] = []
     seen = 0
