@@ -28,7 +28,6 @@ from saltbitter.application.matching.caching import (
 from saltbitter.application.matching.cards import (
     CardData,
     card_data,
-    card_of,
     compatibility_view,
     signed,
 )
@@ -311,6 +310,53 @@ def _cached(
     return CachedDailySet(daily.local_date, timezone, tuple(items))
 
 
+_DECIMALS = 4  # cards.compatibility_view's rounding
+
+
+def _fresh_cached(
+    daily: DailySet,
+    timezone: str,
+    members: Sequence[MemberRecord],
+    rows: Mapping[UserId, int],
+    photos: Mapping[UserId, PhotoRef],
+    distances: Mapping[UserId, int],
+) -> dict[str, object]:
+    """The cache entry of a set the daily job has just scored and stored, as the plain
+    mapping its ``CachedDailySet`` encodes to, key for key in field order (a unit test
+    holds the two encodings byte-equal): ``_cached`` with ``card_of`` and
+    ``compatibility_view``, without five frozen objects per delivered pair. Every
+    candidate is in the pool (so has a card), nobody has decided on anyone yet, and the
+    reasons already say the cards' distances."""
+    items: list[dict[str, object]] = []
+    for entry in daily.entries:
+        member = members[rows[entry.candidate_id]]
+        profile = member.profile
+        components = entry.components
+        card = {
+            "user_id": member.user_id,
+            "display_name": member.display_name,
+            "age": profile.age,
+            "gender": profile.gender,
+            "distance_km": distances[entry.candidate_id],
+            "bio": member.bio,
+            "interests": member.interests,
+            "relationship_goal": member.relationship_goal,
+            "photo": photos.get(entry.candidate_id),
+        }
+        view = {
+            "total": round(entry.total, _DECIMALS),
+            "components": {
+                "attachment": round(components.attachment, _DECIMALS),
+                "interests": round(components.interests, _DECIMALS),
+                "values": round(components.values, _DECIMALS),
+                "demographics": round(components.demographics, _DECIMALS),
+            },
+            "reasons": entry.reasons,
+        }
+        items.append({"card": card, "compatibility": view, "decision": None, "matched": False})
+    return {"local_date": daily.local_date, "timezone": timezone, "items": items}
+
+
 def _within_entitlement(cached: CachedDailySet, size: int) -> CachedDailySet:
     """The set cut to the tier's ``daily_matches`` (its best entries): a set chosen or
     cached under a higher tier shrinks at once after a downgrade."""
@@ -430,19 +476,22 @@ class GenerateDailySets:
                 self.scorer,
                 self.policy,
             )
-            stored, cards = await self._store(sets, pool, rows, photos, shown_km)
+            stored = await self._store(sets)
             created += len(stored)
             delivered += sum(daily.size for daily in stored)
+            members = pool.members
             await tolerant_set_many(
                 self.cache,
                 [
                     (
                         daily_key(daily.user_id),
-                        _cached(
+                        _fresh_cached(
                             daily,
-                            pool.members[rows[daily.user_id]].timezone,
-                            cards[daily.user_id],
-                            just_scored=True,
+                            members[rows[daily.user_id]].timezone,
+                            members,
+                            rows,
+                            photos,
+                            shown_km[daily.user_id],
                         ),
                     )
                     for daily in stored
@@ -483,14 +532,7 @@ class GenerateDailySets:
         allocation = replace(self.policy.allocation, exposure_cap=quota.cap)
         return replace(self.policy, allocation=allocation), exposure
 
-    async def _store(
-        self,
-        sets: list[DailySet],
-        pool: _Pool,
-        rows: dict[UserId, int],
-        photos: Mapping[UserId, PhotoRef],
-        shown_km: Mapping[UserId, Mapping[UserId, int]],
-    ) -> tuple[list[DailySet], dict[UserId, dict[UserId, CardData]]]:
+    async def _store(self, sets: list[DailySet]) -> list[DailySet]:
         """Write one chunk in its own transaction; returns the sets this run stored."""
         async with self.transaction:
             saved = await self.daily_sets.save_daily_sets(sets)
@@ -499,20 +541,7 @@ class GenerateDailySets:
                 if daily.size:
                     self.outbox.add(_ready(daily))
             await self.transaction.commit()
-        cards: dict[UserId, dict[UserId, CardData]] = {}
-        for daily in stored:
-            viewer = pool.members[rows[daily.user_id]]
-            distances = shown_km[daily.user_id]
-            cards[daily.user_id] = {
-                entry.candidate_id: card_of(
-                    viewer,
-                    pool.members[rows[entry.candidate_id]],
-                    photos.get(entry.candidate_id),
-                    distance_km=distances[entry.candidate_id],
-                )
-                for entry in daily.entries
-            }
-        return stored, cards
+        return stored
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The daily job's stored sets are the scalar rule's, whichever batch scorer scored them.
 
 The job scores the delivered pairs in one batch (``BatchScorer.score_pairs``) and builds
-the reasons from those components (``explain``); this checks the result against
+the reasons from those components (``PairExplainer``, ``explain``'s texts from inputs
+prepared once per member); this checks the result against
 ``compatibility`` itself over random populations: the same reasons word for word, the
 same order, totals and components to 1e-9, and cards saying the reasons' distance.
 """
@@ -13,9 +14,11 @@ from datetime import date
 
 import pytest
 
+from saltbitter.adapters.cache_values import encode_value
 from saltbitter.adapters.numpy_scoring import NumpyBatchScorer
 from saltbitter.application.matching.caching import CachedDailySet, daily_key
-from saltbitter.application.matching.daily import GenerateDailySets
+from saltbitter.application.matching.cards import card_of
+from saltbitter.application.matching.daily import GenerateDailySets, _cached
 from saltbitter.domain.compatibility import (
     ComponentScores,
     Gender,
@@ -96,6 +99,36 @@ async def test_stored_sets_are_the_scalar_rules(seed: int) -> None:
             assert item.card.distance_km == public_distance_km(
                 me.latitude, me.longitude, other.latitude, other.longitude
             )
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+async def test_cached_sets_are_byte_for_byte_the_rendered_sets(seed: int) -> None:
+    """The job writes its cache entries as plain mappings (``_fresh_cached``): they must
+    encode to exactly what the rendered ``CachedDailySet`` (cards by ``card_of``, views
+    by ``compatibility_view``) encodes to, so readers decode the same thing."""
+    world = MatchingWorld(scorer=NumpyBatchScorer())
+    await _random_people(world, random.Random(seed), 45)
+    await (await world.get(GenerateDailySets))(all_timezones=True)
+    async with in_memory_requests(world.database)() as request:
+        members = {m.user_id: m for m in await request.candidates.members(world.clock.now())}
+        photos = await request.candidates.main_photos(list(members))
+    checked = 0
+    for (viewer, _), daily in world.database[MatchingState].daily_sets.items():
+        me = members[viewer]
+        cards = {}
+        for entry in daily.entries:
+            other = members[entry.candidate_id]
+            shown = public_distance_km(
+                me.profile.latitude,
+                me.profile.longitude,
+                other.profile.latitude,
+                other.profile.longitude,
+            )
+            cards[other.user_id] = card_of(me, other, photos.get(other.user_id), distance_km=shown)
+        rendered = _cached(daily, me.timezone, cards, just_scored=True)
+        assert await world.cache.get(daily_key(viewer)) == encode_value(rendered)
+        checked += len(daily.entries)
+    assert checked > 100
 
 
 def test_unstable_components_are_left_to_the_scalar_rule() -> None:
