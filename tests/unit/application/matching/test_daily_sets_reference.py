@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from uuid import uuid4
 
 import pytest
 
@@ -27,7 +28,9 @@ from saltbitter.domain.compatibility import (
     explanation_is_stable,
     public_distance_km,
 )
+from saltbitter.domain.profiles import ImageType, ModerationStatus, Photo, PhotoId
 from saltbitter.testing.fakes_matching import MatchingState
+from saltbitter.testing.fakes_profiles import ProfilesState
 from support.matching_ports import in_memory_requests
 
 from .conftest import MatchingWorld
@@ -108,10 +111,26 @@ async def test_cached_sets_are_byte_for_byte_the_rendered_sets(seed: int) -> Non
     by ``compatibility_view``) encodes to, so readers decode the same thing."""
     world = MatchingWorld(scorer=NumpyBatchScorer())
     await _random_people(world, random.Random(seed), 45)
+    photos_state = world.database[ProfilesState].photos
+    for number, user in enumerate(list(world.database[ProfilesState].profiles)[::2]):
+        photo = PhotoId(uuid4())
+        photos_state[photo] = Photo(
+            id=photo,
+            user_id=user,
+            position=0,
+            storage_key=f"photos/{number}.jpg",
+            content_type=ImageType.JPEG,
+            width=640 + number,
+            height=480,
+            size_bytes=1000,
+            moderation=ModerationStatus.APPROVED,
+            created_at=world.clock.now(),
+        )
     await (await world.get(GenerateDailySets))(all_timezones=True)
     async with in_memory_requests(world.database)() as request:
         members = {m.user_id: m for m in await request.candidates.members(world.clock.now())}
         photos = await request.candidates.main_photos(list(members))
+    assert photos
     checked = 0
     for (viewer, _), daily in world.database[MatchingState].daily_sets.items():
         me = members[viewer]
