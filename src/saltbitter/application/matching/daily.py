@@ -10,6 +10,7 @@ first ask (``GetDailySet``). Either way the (member, local date) key stores one 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -380,6 +381,40 @@ async def _view(store: PhotoStore, cached: CachedDailySet) -> DailySetView:
     )
 
 
+class _LongLivedPool:
+    """The cyclic garbage collector around a daily run: paused while the members are
+    read and the pool is built, then told to leave alone (freeze) what exists once the
+    pool, and again once the allotment, is made, until the run ends.
+
+    The pool (a few million objects at 100,000 members) and the allotment live through
+    the whole run, and every full collection walked all of them again: about a quarter
+    of the job's CPU at 20,000 members (measured with ``gc.callbacks``). Frozen objects
+    are still freed by reference counting; garbage cycles made while reading wait for
+    the first collection after the run.
+    """
+
+    __slots__ = ("_enabled",)
+
+    def __init__(self) -> None:
+        self._enabled = False
+
+    def __enter__(self) -> _LongLivedPool:
+        self._enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def settled(self) -> None:
+        """What exists now lives until the run ends: leave it alone."""
+        gc.freeze()
+        if self._enabled:
+            gc.enable()
+
+    def __exit__(self, *_: object) -> None:
+        gc.unfreeze()
+        if self._enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class GenerateDailySets:
     """The daily job: a set for every member whose 06:00 has come and who has none yet.
@@ -415,6 +450,17 @@ class GenerateDailySets:
         progress: Progress | None = None,
         shard: DailyShard | None = None,
     ) -> DailyRunSummary:
+        with _LongLivedPool() as collector:
+            return await self._generate(on, all_timezones, progress, shard, collector)
+
+    async def _generate(
+        self,
+        on: date | None,
+        all_timezones: bool,
+        progress: Progress | None,
+        shard: DailyShard | None,
+        collector: _LongLivedPool,
+    ) -> DailyRunSummary:
         now = self.clock.now()
         as_of = now if shard is None else shard.as_of
         policy = self.policy
@@ -440,6 +486,7 @@ class GenerateDailySets:
             else:
                 policy, exposure = await self._shard_quota(shard, done)
                 due.sort(key=lambda member: member.user_id)  # the same chunks on a rerun
+        collector.settled()
         await store_frequencies(self.cache, frequencies, self.policy.frequencies_ttl_seconds)
         dates = sorted({targets[member.user_id][0] for member in due})
         if progress is not None:
@@ -459,6 +506,7 @@ class GenerateDailySets:
         shown = {pool.members[c].user_id for chosen in selection.sets.values() for c in chosen}
         async with self.transaction:  # main photos for the cached sets, read once
             photos = await candidates.main_photos(shown) if shown else {}
+        collector.settled()  # the allotment lives through the run too
         created = delivered = finished = 0
         size = self.policy.chunk_size
         for start in range(0, len(due), size):

@@ -9,6 +9,7 @@ same order, totals and components to 1e-9, and cards saying the reasons' distanc
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import date
 from uuid import uuid4
@@ -174,3 +175,20 @@ async def test_tied_totals_are_ordered_as_the_scalar_rule_orders_them() -> None:
     daily = world.database[MatchingState].daily_sets[(viewer, date(2026, 1, 15))]
     assert [entry.candidate_id for entry in daily.entries] == sorted(twins)
     assert len({entry.total for entry in daily.entries}) == 1
+
+
+async def test_the_run_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The job pauses the collector while it reads and freezes its pool (speed only):
+    afterwards nothing stays frozen and the collector runs again."""
+    world = MatchingWorld(scorer=NumpyBatchScorer())
+    await _random_people(world, random.Random(6), 12)
+    assert gc.isenabled()
+    await (await world.get(GenerateDailySets))(all_timezones=True)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        await (await world.get(GenerateDailySets))(all_timezones=True)
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()
