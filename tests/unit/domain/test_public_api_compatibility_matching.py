@@ -36,6 +36,7 @@ EXPECTED = {
         "Gender",
         "IneligibilityReason",
         "MatchReason",
+        "PairExplainer",
         "PairHistory",
         "PopulationColumns",
         "SchwartzValue",

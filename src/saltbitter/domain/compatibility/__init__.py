@@ -22,6 +22,7 @@ from .demographics import (
     distance_score,
     score_for_years_outside,
 )
+from .explainer import PairExplainer
 from .filters import NO_HISTORY, Eligibility, IneligibilityReason, PairHistory, check_eligibility
 from .interests import (
     NO_FREQUENCIES,
@@ -93,6 +94,7 @@ __all__ = [
     "Gender",
     "IneligibilityReason",
     "MatchReason",
+    "PairExplainer",
     "PairHistory",
     "PopulationColumns",
     "SchwartzValue",

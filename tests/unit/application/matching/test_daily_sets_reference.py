@@ -1,21 +1,26 @@
 """The daily job's stored sets are the scalar rule's, whichever batch scorer scored them.
 
 The job scores the delivered pairs in one batch (``BatchScorer.score_pairs``) and builds
-the reasons from those components (``explain``); this checks the result against
+the reasons from those components (``PairExplainer``, ``explain``'s texts from inputs
+prepared once per member); this checks the result against
 ``compatibility`` itself over random populations: the same reasons word for word, the
 same order, totals and components to 1e-9, and cards saying the reasons' distance.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import date
+from uuid import uuid4
 
 import pytest
 
+from saltbitter.adapters.cache_values import encode_value
 from saltbitter.adapters.numpy_scoring import NumpyBatchScorer
 from saltbitter.application.matching.caching import CachedDailySet, daily_key
-from saltbitter.application.matching.daily import GenerateDailySets
+from saltbitter.application.matching.cards import card_of
+from saltbitter.application.matching.daily import GenerateDailySets, _cached
 from saltbitter.domain.compatibility import (
     ComponentScores,
     Gender,
@@ -24,7 +29,9 @@ from saltbitter.domain.compatibility import (
     explanation_is_stable,
     public_distance_km,
 )
+from saltbitter.domain.profiles import ImageType, ModerationStatus, Photo, PhotoId
 from saltbitter.testing.fakes_matching import MatchingState
+from saltbitter.testing.fakes_profiles import ProfilesState
 from support.matching_ports import in_memory_requests
 
 from .conftest import MatchingWorld
@@ -98,6 +105,52 @@ async def test_stored_sets_are_the_scalar_rules(seed: int) -> None:
             )
 
 
+@pytest.mark.parametrize("seed", [4, 5])
+async def test_cached_sets_are_byte_for_byte_the_rendered_sets(seed: int) -> None:
+    """The job writes its cache entries as plain mappings (``_fresh_cached``): they must
+    encode to exactly what the rendered ``CachedDailySet`` (cards by ``card_of``, views
+    by ``compatibility_view``) encodes to, so readers decode the same thing."""
+    world = MatchingWorld(scorer=NumpyBatchScorer())
+    await _random_people(world, random.Random(seed), 45)
+    photos_state = world.database[ProfilesState].photos
+    for number, user in enumerate(list(world.database[ProfilesState].profiles)[::2]):
+        photo = PhotoId(uuid4())
+        photos_state[photo] = Photo(
+            id=photo,
+            user_id=user,
+            position=0,
+            storage_key=f"photos/{number}.jpg",
+            content_type=ImageType.JPEG,
+            width=640 + number,
+            height=480,
+            size_bytes=1000,
+            moderation=ModerationStatus.APPROVED,
+            created_at=world.clock.now(),
+        )
+    await (await world.get(GenerateDailySets))(all_timezones=True)
+    async with in_memory_requests(world.database)() as request:
+        members = {m.user_id: m for m in await request.candidates.members(world.clock.now())}
+        photos = await request.candidates.main_photos(list(members))
+    assert photos
+    checked = 0
+    for (viewer, _), daily in world.database[MatchingState].daily_sets.items():
+        me = members[viewer]
+        cards = {}
+        for entry in daily.entries:
+            other = members[entry.candidate_id]
+            shown = public_distance_km(
+                me.profile.latitude,
+                me.profile.longitude,
+                other.profile.latitude,
+                other.profile.longitude,
+            )
+            cards[other.user_id] = card_of(me, other, photos.get(other.user_id), distance_km=shown)
+        rendered = _cached(daily, me.timezone, cards, just_scored=True)
+        assert await world.cache.get(daily_key(viewer)) == encode_value(rendered)
+        checked += len(daily.entries)
+    assert checked > 100
+
+
 def test_unstable_components_are_left_to_the_scalar_rule() -> None:
     at_threshold = ComponentScores(attachment=0.75, interests=0.4, values=0.6, demographics=0.8)
     tied = ComponentScores(attachment=0.3, interests=0.2, values=0.625, demographics=0.8)
@@ -122,3 +175,20 @@ async def test_tied_totals_are_ordered_as_the_scalar_rule_orders_them() -> None:
     daily = world.database[MatchingState].daily_sets[(viewer, date(2026, 1, 15))]
     assert [entry.candidate_id for entry in daily.entries] == sorted(twins)
     assert len({entry.total for entry in daily.entries}) == 1
+
+
+async def test_the_run_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The job pauses the collector while it reads and freezes its pool (speed only):
+    afterwards nothing stays frozen and the collector runs again."""
+    world = MatchingWorld(scorer=NumpyBatchScorer())
+    await _random_people(world, random.Random(6), 12)
+    assert gc.isenabled()
+    await (await world.get(GenerateDailySets))(all_timezones=True)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        await (await world.get(GenerateDailySets))(all_timezones=True)
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()

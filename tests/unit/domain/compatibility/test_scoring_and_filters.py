@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saltbitter.domain.compatibility import (
+    DEFAULT_POLICY,
     AttachmentScores,
     CandidateProfile,
     CompatibilityPolicy,
@@ -20,6 +21,7 @@ from saltbitter.domain.compatibility import (
     DocumentFrequencies,
     Gender,
     IneligibilityReason,
+    PairExplainer,
     PairHistory,
     ScoringPopulation,
     check_eligibility,
@@ -351,3 +353,47 @@ def test_explain_from_the_pairs_components_gives_compatibilitys_reasons(
                 and (result.components.demographics - nudge),
             )
             assert explain(first, second, nudged, frequencies) == result.reasons
+
+
+@settings(max_examples=budget(200), deadline=None)
+@given(
+    candidate_profiles(),
+    candidate_profiles(),
+    document_frequencies(),
+    st.sampled_from([0.0, 1e-9, -1e-9]),
+)
+def test_pair_explainer_gives_explains_texts_for_stable_components(
+    first: CandidateProfile,
+    second: CandidateProfile,
+    frequencies: DocumentFrequencies,
+    nudge: float,
+) -> None:
+    """Law: ``PairExplainer`` answers None exactly where ``explanation_is_stable`` is
+    False, and otherwise the reference rule's reason texts, in either direction."""
+    result = compatibility(first, second, frequencies)
+    exact = result.components
+    components = ComponentScores(
+        attachment=exact.attachment + nudge,
+        interests=exact.interests - nudge,
+        values=exact.values + nudge,
+        demographics=exact.demographics and (exact.demographics - nudge),
+    )
+    shown = public_distance_km(first.latitude, first.longitude, second.latitude, second.longitude)
+    explainer = PairExplainer([first, second], frequencies, DEFAULT_POLICY)
+    for mine, theirs, expected in (
+        (0, 1, result),
+        (1, 0, compatibility(second, first, frequencies)),
+    ):
+        texts = explainer.texts(
+            mine,
+            theirs,
+            components.attachment,
+            components.interests,
+            components.values,
+            components.demographics,
+            shown,
+        )
+        if not explanation_is_stable(components):
+            assert texts is None
+        else:
+            assert texts == tuple(reason.text for reason in expected.reasons)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 
 from saltbitter.adapters.sqlalchemy.matching._shared import OnConnection, chunks
 from saltbitter.adapters.sqlalchemy.staging import translating_errors
@@ -39,6 +39,12 @@ _ENTRY_COLUMNS = (
 )
 
 
+_CLAIM_RUNS = text(
+    "INSERT INTO daily_set_runs (user_id, local_date, size, created_at)"
+    " SELECT * FROM unnest(CAST(:users AS uuid[]), CAST(:dates AS date[]),"
+    " CAST(:sizes AS integer[]), CAST(:created AS timestamptz[]))"
+    " ON CONFLICT DO NOTHING RETURNING user_id"
+)
 _COPY_LINES = 4096
 _JSON = msgspec.json.Encoder()
 
@@ -104,23 +110,26 @@ class SqlaDailySetStore(OnConnection, DailySetStore):
     async def save_daily_sets(self, sets: Sequence[DailySet]) -> set[UserId]:
         saved: set[UserId] = set()
         by_user = {daily.user_id: daily for daily in sets}
-        for chunk in chunks(sets):
-            statement = (
-                self._insert(daily_set_runs)
-                .values(
-                    [
-                        {
-                            "user_id": daily.user_id,
-                            "local_date": daily.local_date,
-                            "size": daily.size,
-                            "created_at": daily.created_at,
-                        }
-                        for daily in chunk
-                    ]
+        if self._dialect == "postgresql":
+            saved = await self._claim_runs(sets)
+        else:
+            for chunk in chunks(sets):
+                statement = (
+                    self._insert(daily_set_runs)
+                    .values(
+                        [
+                            {
+                                "user_id": daily.user_id,
+                                "local_date": daily.local_date,
+                                "size": daily.size,
+                                "created_at": daily.created_at,
+                            }
+                            for daily in chunk
+                        ]
+                    )
+                    .returning(daily_set_runs.c.user_id)
                 )
-                .returning(daily_set_runs.c.user_id)
-            )
-            saved.update(UserId(row.user_id) for row in await self._db.execute(statement))
+                saved.update(UserId(row.user_id) for row in await self._db.execute(statement))
         stored = [by_user[user] for user in saved]
         if not any(daily.entries for daily in stored):
             return saved
@@ -146,6 +155,21 @@ class SqlaDailySetStore(OnConnection, DailySetStore):
                 ],
             )
         return saved
+
+    async def _claim_runs(self, sets: Sequence[DailySet]) -> set[UserId]:
+        """PostgreSQL: the runs as four arrays through ``unnest``, one short statement.
+        A multi-row VALUES of 500 sets was a query too long for psycopg's parse cache and
+        for SQLAlchemy's compiled cache: both redone per chunk cost ~5 % of the job."""
+        rows = await self._db.execute(
+            _CLAIM_RUNS,
+            {
+                "users": [daily.user_id for daily in sets],
+                "dates": [daily.local_date for daily in sets],
+                "sizes": [daily.size for daily in sets],
+                "created": [daily.created_at for daily in sets],
+            },
+        )
+        return {UserId(row.user_id) for row in rows}
 
     async def _copy_entries(self, stored: Sequence[DailySet]) -> None:
         """PostgreSQL: the entries through ``COPY ... FROM STDIN`` (text format) on the

@@ -1,0 +1,187 @@
+"""``explain`` for many pairs of one population (the daily job's delivered pairs).
+
+``explain`` recomputes every input of a pair's reasons from the two profiles: the shared
+interests sorted rarest first, which of them are rare, the shared value priorities.
+Over a million delivered pairs that was most of the job's reason cost. ``PairExplainer``
+prepares each member's inputs once (interests already in rarest-first order with their
+rare ones, value priorities as a lookup, attachment present, age window) and fuses the
+stability check, so a pair costs a few set lookups, one small sort and the string
+formatting. Its texts are ``explain``'s word for word (a Hypothesis law checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .interests import DocumentFrequencies
+from .policy import CompatibilityPolicy
+from .profile import CandidateProfile
+from .scoring import (
+    _AGE_WINDOW_REASON,
+    _ATTACHMENT_REASON,
+    _GOOD_ATTACHMENT_FIT,
+    MAX_REASONS,
+    _distance_reason,
+    _interest_text,
+)
+from .values import _ORDER, VALUE_PHRASES
+
+__all__ = ["PairExplainer"]
+
+_VALUE_TEXTS = tuple(VALUE_PHRASES[value] for value in _ORDER)
+_ATTACHMENT_TEXT = _ATTACHMENT_REASON.text
+_AGE_WINDOW_TEXT = _AGE_WINDOW_REASON.text
+# Tie-break orders of ``scoring._reasons`` (3 and 4 both name demographics).
+_VALUES, _INTERESTS, _ATTACHMENT, _DISTANCE, _AGE_WINDOW = range(5)
+
+
+@dataclass(frozen=True, slots=True)
+class _MemberInputs:
+    ranked_interests: tuple[str, ...]
+    """The member's interests rarest first (the rarity table's total order)."""
+    interests: frozenset[str]
+    rare: frozenset[str]
+    """The member's interests the table calls rare (none when nobody was counted)."""
+    priorities: tuple[tuple[int, float], ...]
+    priority_of: dict[int, float]
+    has_attachment: bool
+    age: int
+    age_min: int
+    age_max: int
+
+
+class PairExplainer:
+    """``explain``'s texts for pairs of ``profiles`` (by position), from given components.
+
+    ``texts`` answers None where ``explanation_is_stable`` is False (the caller then
+    asks the scalar rule); otherwise exactly ``[r.text for r in explain(...)]``.
+    """
+
+    __slots__ = ("_common", "_frequencies", "_inputs", "_margin", "_policy", "_profiles")
+
+    def __init__(
+        self,
+        profiles: Sequence[CandidateProfile],
+        frequencies: DocumentFrequencies,
+        policy: CompatibilityPolicy,
+        margin: float = 1e-9,
+    ) -> None:
+        self._profiles = profiles
+        self._frequencies = frequencies
+        self._policy = policy
+        self._margin = 4 * margin
+        self._common: frozenset[str] | None = (
+            frequencies.common_tags(policy.rare_interest_share) if frequencies.total_users else None
+        )
+        self._inputs: list[_MemberInputs | None] = [None] * len(profiles)
+
+    def _member(self, position: int) -> _MemberInputs:
+        inputs = self._inputs[position]
+        if inputs is None:
+            profile = self._profiles[position]
+            interests = profile.interests
+            common = self._common
+            priorities = profile.values.priorities if profile.values is not None else ()
+            inputs = _MemberInputs(
+                ranked_interests=self._frequencies.rarest_first(interests),
+                interests=interests,
+                rare=frozenset() if common is None else interests - common,
+                priorities=priorities,
+                priority_of=dict(priorities),
+                has_attachment=profile.attachment is not None,
+                age=profile.age,
+                age_min=profile.age_min,
+                age_max=profile.age_max,
+            )
+            self._inputs[position] = inputs
+        return inputs
+
+    def texts(
+        self,
+        first: int,
+        second: int,
+        attachment: float,
+        interests: float,
+        values: float,
+        demographics: float,
+        shown_distance_km: int,
+    ) -> tuple[str, ...] | None:
+        margin = self._margin
+        # explanation_is_stable, inline (same saliences, same margins).
+        if abs(attachment - _GOOD_ATTACHMENT_FIT) <= margin or 0.0 < demographics <= margin:
+            return None
+        weights = self._policy.weights
+        value_salience = weights.values * values
+        interest_salience = weights.interests * max(interests, 0.5)
+        attachment_salience = weights.attachment * attachment
+        saliences = [
+            value_salience,
+            value_salience * 0.9,
+            interest_salience,
+            attachment_salience,
+        ]
+        demographic_salience = 0.0
+        if demographics > 0.0:
+            demographic_salience = weights.demographics * demographics
+            saliences += [demographic_salience, demographic_salience * 0.9]
+        saliences.sort()
+        for low, high in pairwise(saliences):
+            if high - low <= margin:
+                return None
+        # scoring._reasons with every salience distinct: (−salience, order, text) sorts
+        # as its (salience, order) key does.
+        mine, theirs = self._member(first), self._member(second)
+        ranked: list[tuple[float, int, str]] = []
+        if mine.priorities and theirs.priorities:
+            other = theirs.priority_of
+            strengths = [
+                (-min(strength, other[index]), index)
+                for index, strength in mine.priorities
+                if index in other
+            ]
+            strengths.sort()
+            for rank, (_, index) in enumerate(strengths[:2]):
+                ranked.append(
+                    (-(value_salience * (1.0 - 0.1 * rank)), _VALUES, _VALUE_TEXTS[index])
+                )
+        other_interests = theirs.interests
+        if not mine.interests.isdisjoint(other_interests):
+            tags = tuple(tag for tag in mine.ranked_interests if tag in other_interests)
+            rare = mine.rare
+            rare_count = sum(1 for tag in tags if tag in rare) if rare else 0
+            text = _interest_text(len(tags), tags, rare_count)
+            ranked.append((-interest_salience, _INTERESTS, text))
+        if mine.has_attachment and theirs.has_attachment and attachment >= _GOOD_ATTACHMENT_FIT:
+            ranked.append((-attachment_salience, _ATTACHMENT, _ATTACHMENT_TEXT))
+        if demographics > 0.0:
+            ranked.append(
+                (-demographic_salience, _DISTANCE, _distance_reason(shown_distance_km).text)
+            )
+            if (
+                mine.age_min <= theirs.age <= mine.age_max
+                and theirs.age_min <= mine.age <= theirs.age_max
+            ):
+                ranked.append((-(demographic_salience * 0.9), _AGE_WINDOW, _AGE_WINDOW_TEXT))
+        return _picked(ranked)
+
+
+def _picked(ranked: list[tuple[float, int, str]]) -> tuple[str, ...]:
+    """One reason per component first, then the next most salient (scoring._reasons)."""
+    ranked.sort()
+    if len(ranked) <= MAX_REASONS:  # every reason is chosen, most salient first
+        return tuple([text for _, _, text in ranked])
+    picked: list[int] = []
+    others: list[int] = []
+    seen = 0
+    for position, (_, order, _) in enumerate(ranked):
+        component = 1 << min(order, 3)
+        if seen & component:
+            others.append(position)
+        else:
+            picked.append(position)
+            seen |= component
+    chosen = (picked + others)[:MAX_REASONS]
+    chosen.sort()
+    return tuple(ranked[position][2] for position in chosen)
