@@ -32,6 +32,9 @@ def worker_environment(
             "SALTBITTER_TASK_QUEUE": settings.task_queue,
             "SALTBITTER_JWT_SECRET": str(settings.jwt_secret),
             "SALTBITTER_LOG_JSON": "true",
+            "SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(
+                settings.broker_visibility_timeout_seconds
+            ),
         }
     )
     if settings.result_backend:

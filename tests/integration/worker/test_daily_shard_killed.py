@@ -66,7 +66,6 @@ def worker(settings: Settings) -> Iterator[KillableWorker]:
         settings,
         settings.data_dir / "worker.log",
         {
-            "SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
             "SALTBITTER_MATCHING_CHUNK_SIZE": str(CHUNK),
             "SALTBITTER_MATCHING_SHARD_MEMBERS": str(MEMBERS // SHARDS),
             "SALTBITTER_MATCHING_EXPOSURE_CAP": str(CAP),

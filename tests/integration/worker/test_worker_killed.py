@@ -61,7 +61,6 @@ def worker(settings: Settings) -> Iterator[KillableWorker]:
     worker = KillableWorker(
         settings,
         settings.data_dir / "worker.log",
-        {"SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS)},
     )
     yield worker
     worker.stop()

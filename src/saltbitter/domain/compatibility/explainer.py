@@ -25,6 +25,7 @@ from .scoring import (
     MAX_REASONS,
     _distance_reason,
     _interest_text,
+    one_per_component_first,
 )
 from .values import _ORDER, VALUE_PHRASES
 
@@ -172,16 +173,4 @@ def _picked(ranked: list[tuple[float, int, str]]) -> tuple[str, ...]:
     ranked.sort()
     if len(ranked) <= MAX_REASONS:  # every reason is chosen, most salient first
         return tuple([text for _, _, text in ranked])
-    picked: list[int] = []
-    others: list[int] = []
-    seen = 0
-    for position, (_, order, _) in enumerate(ranked):
-        component = 1 << min(order, 3)
-        if seen & component:
-            others.append(position)
-        else:
-            picked.append(position)
-            seen |= component
-    chosen = (picked + others)[:MAX_REASONS]
-    chosen.sort()
-    return tuple(ranked[position][2] for position in chosen)
+    return one_per_component_first(ranked)

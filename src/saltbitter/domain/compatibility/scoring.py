@@ -15,10 +15,12 @@ components only when the two directions agree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
+from typing import TypeVar
 
 from ._numeric import harmonic_mean
 from .attachment import attachment_compatibility
@@ -28,6 +30,8 @@ from .policy import DEFAULT_POLICY, CompatibilityPolicy
 from .profile import CandidateProfile
 from .public_distance import distance_phrase, public_distance_km
 from .values import VALUE_PHRASES, shared_value_priorities, values_similarity
+
+_Text = TypeVar("_Text")  # a reason (MatchReason) or its text (the daily job's explainer)
 
 __all__ = [
     "MAX_REASONS",
@@ -269,6 +273,12 @@ def _reasons(
     # then fill any free slot with the next most salient reason. The tie-break order
     # names the component (3 and 4 are both demographics): an int set, not the enums'
     # Python-level hashing, since the daily job explains over a million pairs.
+    return one_per_component_first(ranked)
+
+
+def one_per_component_first(ranked: Sequence[tuple[float, int, _Text]]) -> tuple[_Text, ...]:
+    """Up to MAX_REASONS of ``ranked`` (most salient first; the int names the component,
+    3 and 4 both demographics): one per component first, then the next most salient."""
     picked: list[int] = []
     others: list[int] = []
     seen = 0
