@@ -11,7 +11,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Collection
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from saltbitter.application.ports.security import PrincipalCache
 from saltbitter.application.shared.identity import Principal
@@ -21,14 +21,16 @@ __all__ = ["KeptPrincipals", "KeptViews", "LocalPrincipalCache", "new_stamp"]
 
 _NO_STAMP = "-"
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 def new_stamp() -> str:
     return uuid.uuid4().hex
 
 
-class KeptPrincipals:
-    """session id -> (stamp, kept until, principal), oldest first, at most ``limit``."""
+class _Stamped(Generic[K]):
+    """key -> (stamp, kept until, value), oldest first, at most ``limit``: a value is
+    given back only under the stamp it was kept with and within ``ttl_seconds``."""
 
     __slots__ = ("_entries", "_limit", "_now", "_ttl")
 
@@ -38,74 +40,28 @@ class KeptPrincipals:
         self._ttl = ttl_seconds
         self._limit = limit
         self._now = now
-        self._entries: OrderedDict[SessionId, tuple[str, float, Principal]] = OrderedDict()
+        self._entries: OrderedDict[K, tuple[str, float, object]] = OrderedDict()
 
-    def get(self, session_id: SessionId, stamp: str) -> Principal | None:
-        entry = self._entries.get(session_id)
-        if entry is None:
-            return None
-        kept_stamp, until, principal = entry
-        if kept_stamp != stamp or until <= self._now():
-            del self._entries[session_id]
-            return None
-        return principal
-
-    def keep(self, principal: Principal, stamp: str) -> None:
-        if self._ttl <= 0:
-            return
-        self._entries[principal.session_id] = (stamp, self._now() + self._ttl, principal)
-        self._entries.move_to_end(principal.session_id)
-        while len(self._entries) > self._limit:
-            self._entries.popitem(last=False)
-
-    def drop(self, user_ids: Collection[UserId]) -> None:
-        gone = set(user_ids)
-        for session_id in [s for s, (_, _, p) in self._entries.items() if p.user_id in gone]:
-            del self._entries[session_id]
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-
-class KeptViews:
-    """(member, kind) -> (stamp, kept until, view), oldest first, at most ``limit``."""
-
-    __slots__ = ("_entries", "_limit", "_now", "_ttl")
-
-    def __init__(
-        self, ttl_seconds: float, limit: int = 50_000, now: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._ttl = ttl_seconds
-        self._limit = limit
-        self._now = now
-        self._entries: OrderedDict[tuple[UserId, type], tuple[str, float, object]] = OrderedDict()
-
-    def get(self, user_id: UserId, stamp: str, kind: type[T]) -> T | None:
-        key = (user_id, kind)
+    def _get(self, key: K, stamp: str) -> object | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        kept_stamp, until, view = entry
-        if kept_stamp != stamp or until <= self._now() or not isinstance(view, kind):
+        kept_stamp, until, value = entry
+        if kept_stamp != stamp or until <= self._now():
             del self._entries[key]
             return None
-        return view
+        return value
 
-    def keep(self, user_id: UserId, stamp: str, view: object) -> None:
+    def _keep(self, key: K, stamp: str, value: object) -> None:
         if self._ttl <= 0:
             return
-        key = (user_id, type(view))
-        self._entries[key] = (stamp, self._now() + self._ttl, view)
+        self._entries[key] = (stamp, self._now() + self._ttl, value)
         self._entries.move_to_end(key)
         while len(self._entries) > self._limit:
             self._entries.popitem(last=False)
 
-    def drop(self, user_ids: Collection[UserId]) -> None:
-        gone = set(user_ids)
-        for key in [key for key in self._entries if key[0] in gone]:
+    def _drop_where(self, gone: Callable[[K, object], bool]) -> None:
+        for key in [key for key, (_, _, value) in self._entries.items() if gone(key, value)]:
             del self._entries[key]
 
     def clear(self) -> None:
@@ -113,6 +69,43 @@ class KeptViews:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+class KeptPrincipals(_Stamped[SessionId]):
+    """session id -> (stamp, kept until, principal), oldest first, at most ``limit``."""
+
+    __slots__ = ()
+
+    def get(self, session_id: SessionId, stamp: str) -> Principal | None:
+        principal = self._get(session_id, stamp)
+        return principal if isinstance(principal, Principal) else None
+
+    def keep(self, principal: Principal, stamp: str) -> None:
+        self._keep(principal.session_id, stamp, principal)
+
+    def drop(self, user_ids: Collection[UserId]) -> None:
+        gone = set(user_ids)
+        self._drop_where(lambda _, principal: getattr(principal, "user_id", None) in gone)
+
+
+class KeptViews(_Stamped[tuple[UserId, type]]):
+    """(member, kind) -> (stamp, kept until, view), oldest first, at most ``limit``."""
+
+    __slots__ = ()
+
+    def get(self, user_id: UserId, stamp: str, kind: type[T]) -> T | None:
+        view = self._get((user_id, kind), stamp)
+        if view is None or not isinstance(view, kind):
+            self._entries.pop((user_id, kind), None)
+            return None
+        return view
+
+    def keep(self, user_id: UserId, stamp: str, view: object) -> None:
+        self._keep((user_id, type(view)), stamp, view)
+
+    def drop(self, user_ids: Collection[UserId]) -> None:
+        gone = set(user_ids)
+        self._drop_where(lambda key, _: key[0] in gone)
 
 
 class LocalPrincipalCache(PrincipalCache):
