@@ -144,13 +144,13 @@ class KillableWorker:
     def __init__(
         self, settings: Settings, log: Path, extra_env: Mapping[str, str] | None = None
     ) -> None:
-        self._settings = settings
-        self._log = log
+        self.settings = settings
+        self.log = log
         self._env = dict(extra_env or {})
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = start_worker(self._settings, self._log, self._env, own_process_group=True)
+        self.process = start_worker(self.settings, self.log, self._env, own_process_group=True)
 
     def children(self) -> list[int]:
         assert self.process is not None

@@ -32,7 +32,8 @@ class Member:
     token: str
 
 
-def member(api: Api, gender: str, sought: str) -> Member:
+def member(api: Api, gender: str, sought: str, location: dict[str, float] | None = None) -> Member:
+    """A verified, logged-in member with a complete profile (in Berlin unless told)."""
     email = api.verified_member()
     tokens = api.login(email)
     headers = api.bearer(tokens)
@@ -43,7 +44,7 @@ def member(api: Api, gender: str, sought: str) -> Member:
         "age_min": 18,
         "age_max": 99,
         "interests": ["hiking", "jazz", "cooking"],
-        "location": BERLIN,
+        "location": location or BERLIN,
         "max_distance_km": 50,
         "bio": "Weekend hiker.",
     }

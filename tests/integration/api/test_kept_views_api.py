@@ -12,28 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from support.conversations_api import member
 from support.live_api import Api
-
-BERLIN = {"lat": 52.52, "lon": 13.405}
 
 
 def _member(api: Api, gender: str, sought: str, location: dict[str, float]) -> tuple[str, Any]:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    body = {
-        "gender": gender,
-        "genders_sought": [sought],
-        "age_min": 18,
-        "age_max": 99,
-        "interests": ["hiking", "jazz", "cooking"],
-        "location": location,
-        "max_distance_km": 50,
-        "bio": "Weekend hiker.",
-    }
-    saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
-    assert saved.status_code == 200, saved.text
-    return user_id, headers
+    someone = member(api, gender, sought, location)
+    return someone.user_id, someone.headers
 
 
 def _shown(api: Api, headers: dict[str, str]) -> set[str]:

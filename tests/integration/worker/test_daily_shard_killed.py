@@ -18,15 +18,12 @@ import os
 import random
 import signal
 import time
-from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from saltbitter.adapters.sqlalchemy import create_engine_for
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.shards import shard_of
 from saltbitter.domain.compatibility import Gender
@@ -34,7 +31,7 @@ from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.contracts.matching import seed_member
-from support.celery_worker import KillableWorker, wait_until, worker_settings_for
+from support.celery_worker import KillableWorker, wait_until
 from support.matching_ports import sql_requests
 
 pytestmark = pytest.mark.integration
@@ -45,34 +42,11 @@ CHUNK = 10
 CAP = 4  # tight: 160 members want ~500 places, the cap leaves 640 minus the rounding
 VISIBILITY_SECONDS = 3
 DAY = date(2031, 3, 1)
-
-
-@pytest.fixture
-def settings(postgres_databases: Callable[[], str], redis_url: str, tmp_path: Path) -> Settings:
-    settings = worker_settings_for(
-        postgres_databases(),
-        redis_url,
-        tmp_path,
-        result_backend=None,
-        broker_visibility_timeout_seconds=VISIBILITY_SECONDS,
-    )
-    upgrade(settings.effective_database_url)
-    return settings
-
-
-@pytest.fixture
-def worker(settings: Settings) -> Iterator[KillableWorker]:
-    worker = KillableWorker(
-        settings,
-        settings.data_dir / "worker.log",
-        {
-            "SALTBITTER_MATCHING_CHUNK_SIZE": str(CHUNK),
-            "SALTBITTER_MATCHING_SHARD_MEMBERS": str(MEMBERS // SHARDS),
-            "SALTBITTER_MATCHING_EXPOSURE_CAP": str(CAP),
-        },
-    )
-    yield worker
-    worker.stop()
+WORKER_ENVIRONMENT = {  # read by the killable fixture (conftest.py)
+    "SALTBITTER_MATCHING_CHUNK_SIZE": str(CHUNK),
+    "SALTBITTER_MATCHING_SHARD_MEMBERS": str(MEMBERS // SHARDS),
+    "SALTBITTER_MATCHING_EXPOSURE_CAP": str(CAP),
+}
 
 
 def _seed(url: str) -> list[UserId]:
@@ -113,13 +87,14 @@ def _scalar(settings: Settings, sql: str, *args: object) -> int:
 
 @pytest.mark.parametrize("kill", ["worker", "children"])
 def test_a_shard_killed_between_chunks_completes_exactly_once(
-    settings: Settings, worker: KillableWorker, kill: str
+    killable: KillableWorker, kill: str
 ) -> None:
+    settings, worker = killable.settings, killable
     people = _seed(str(settings.database_url))
     mine = [p for p in people if shard_of(p, SHARDS) == 0]
     held = max(mine)  # written last: the shard's due members go in id order
     app = celery_app_for(settings)
-    log = settings.data_dir / "worker.log"
+    log = worker.log
 
     def made(members: list[UserId]) -> int:
         return _scalar(

@@ -15,15 +15,12 @@ import os
 import signal
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.accounts import SqlaUserRepository
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
@@ -33,37 +30,12 @@ from saltbitter.entrypoints.jobs import EVENTS, RELAY_OUTBOX
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
-from support.celery_worker import KillableWorker, wait_until, worker_settings_for
+from support.celery_worker import KillableWorker, wait_until
 
 pytestmark = pytest.mark.integration
 
 MATCHES = 150  # 300 notification jobs' worth of effects, 2 per match
 VISIBILITY_SECONDS = 5
-
-
-@pytest.fixture
-def settings(postgres_databases: Callable[[], str], redis_url: str, tmp_path: Path) -> Settings:
-    # Its own worker per test (it kills it), with a short visibility timeout and no
-    # result backend: the effects are counted in the database.
-    settings = worker_settings_for(
-        postgres_databases(),
-        redis_url,
-        tmp_path,
-        result_backend=None,
-        broker_visibility_timeout_seconds=VISIBILITY_SECONDS,
-    )
-    upgrade(settings.effective_database_url)
-    return settings
-
-
-@pytest.fixture
-def worker(settings: Settings) -> Iterator[KillableWorker]:
-    worker = KillableWorker(
-        settings,
-        settings.data_dir / "worker.log",
-    )
-    yield worker
-    worker.stop()
 
 
 async def _matches_in_the_outbox(settings: Settings) -> None:
@@ -92,11 +64,12 @@ def _count(settings: Settings, sql: str) -> int:
 
 
 def test_jobs_survive_killed_children_and_a_killed_worker_exactly_once(
-    settings: Settings, worker: KillableWorker
+    killable: KillableWorker,
 ) -> None:
+    settings, worker = killable.settings, killable
     asyncio.run(_matches_in_the_outbox(settings))
     app = celery_app_for(settings)
-    log = settings.data_dir / "worker.log"
+    log = worker.log
     expected = 2 * MATCHES
 
     def notifications() -> int:
