@@ -30,6 +30,7 @@ class Member:
     user_id: str
     headers: dict[str, str]
     token: str
+    email: str = ""
 
 
 def member(api: Api, gender: str, sought: str, location: dict[str, float] | None = None) -> Member:
@@ -50,7 +51,7 @@ def member(api: Api, gender: str, sought: str, location: dict[str, float] | None
     }
     saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
     assert saved.status_code == 200, saved.text
-    return Member(user_id, headers, tokens["access_token"])
+    return Member(user_id, headers, tokens["access_token"], email)
 
 
 def matched_pair(api: Api) -> tuple[Member, Member, str]:

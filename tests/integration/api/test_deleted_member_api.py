@@ -14,6 +14,7 @@ from saltbitter.application.privacy.erasure import ClaimErasureNow
 from saltbitter.entrypoints.capabilities.erasure import erase_claimed
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import member
 from support.live_api import Api
 from support.photos import jpeg_with_gps
 
@@ -22,21 +23,8 @@ PLACE = {"lat": -45.03, "lon": 168.66}  # nobody else's tests live here
 
 
 def _member(api: Api, gender: str, sought: str) -> tuple[str, str, dict[str, str]]:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    profile = {
-        "gender": gender,
-        "genders_sought": [sought],
-        "age_min": 18,
-        "age_max": 99,
-        "interests": ["lakes", "hiking", "bungee"],
-        "location": PLACE,
-        "max_distance_km": 50,
-        "bio": "Queenstown weekends.",
-    }
-    assert api.http.put("/api/v1/me/profile", json=profile, headers=headers).status_code == 200
-    return email, user_id, headers
+    someone = member(api, gender, sought, PLACE)
+    return someone.email, someone.user_id, someone.headers
 
 
 def _send(api: Api, headers: dict[str, str], match_id: str, body: str) -> dict[str, Any]:

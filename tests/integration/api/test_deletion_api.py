@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from support.conversations_api import member
 from support.live_api import PASSWORD, Api
 
 PROBLEM = "application/problem+json"
@@ -21,21 +22,8 @@ def _problem(response: httpx.Response, status: int, code: str) -> None:
 
 
 def _member(api: Api, gender: str, sought: str) -> tuple[str, str, dict[str, str]]:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    profile = {
-        "gender": gender,
-        "genders_sought": [sought],
-        "age_min": 18,
-        "age_max": 99,
-        "interests": ["glaciers", "knitting", "saunas"],
-        "location": PLACE,
-        "max_distance_km": 50,
-        "bio": "Here for the northern lights.",
-    }
-    assert api.http.put("/api/v1/me/profile", json=profile, headers=headers).status_code == 200
-    return email, user_id, headers
+    someone = member(api, gender, sought, PLACE)
+    return someone.email, someone.user_id, someone.headers
 
 
 def _seen_by(api: Api, headers: dict[str, str], member: str) -> dict[str, Any]:
