@@ -108,14 +108,14 @@ def _controllers(base: type[Controller] = Controller) -> list[type[Controller]]:
 
 
 def _wants_principal(handler: HTTPRouteHandler) -> bool:
-    # The caller type the edge guard resolves: Principal unless the route names another.
+    # The caller type the edge checks resolve: Principal unless the route names another.
     caller = handler.opt.get("caller", Principal)
     hints = typing.get_type_hints(handler.fn, include_extras=True)
     return any(hint is caller or caller in typing.get_args(hint) for hint in hints.values())
 
 
 def test_a_route_declares_the_bearer_token_exactly_when_it_needs_the_caller() -> None:
-    # The edge guard authenticates what the OpenAPI security says, so the declaration
+    # The edge checks authenticate what the OpenAPI security says, so the declaration
     # must match what the handler takes.
     checked = 0
     for controller in _controllers():
@@ -145,3 +145,26 @@ def test_the_app_builds_without_warnings(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_every_http_route_runs_the_edge_checks(tmp_path: Path) -> None:
+    # Litestar keeps the innermost before-request hook: a controller or route with its
+    # own would silently skip authentication at the edge, so none may have one.
+    from litestar.routes import HTTPRoute
+
+    from saltbitter.entrypoints.http import create_app
+    from saltbitter.entrypoints.http.edge import EdgeChecks
+    from saltbitter.entrypoints.settings import Settings
+
+    app = create_app(
+        Settings(data_dir=tmp_path, environment="test", jwt_secret="x" * 64), configure_logs=False
+    )
+    handlers = [
+        handler
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+    ]
+    assert len(handlers) >= 90
+    for handler in handlers:
+        assert isinstance(handler.resolve_before_request(), EdgeChecks), handler.handler_name

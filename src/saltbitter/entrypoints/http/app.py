@@ -30,7 +30,7 @@ from saltbitter.entrypoints.http.accounts import AuthController, MeController
 from saltbitter.entrypoints.http.deletion import ROUTES as DELETION_ROUTES
 from saltbitter.entrypoints.http.dependencies import HttpProvider
 from saltbitter.entrypoints.http.docs_ui import docs_assets_router, docs_ui_plugins
-from saltbitter.entrypoints.http.edge import AllowEveryMethod, ApiRequest, edge_guard
+from saltbitter.entrypoints.http.edge import ApiRequest, EdgeChecks
 from saltbitter.entrypoints.http.health import HealthController
 from saltbitter.entrypoints.http.middleware import RateLimitMiddleware, RequestContextMiddleware
 from saltbitter.entrypoints.http.openapi import (
@@ -123,13 +123,12 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     prometheus = PrometheusConfig(
         app_name="saltbitter", prefix="saltbitter", group_path=True, exclude=["/metrics"]
     )
-    answer_options = AllowEveryMethod()
+    edge_checks = EdgeChecks()
     app = Litestar(
         route_handlers=[api, member_socket, health, MetricsController, docs_assets_router()],
         middleware=[prometheus.middleware, DefineMiddleware(RateLimitMiddleware)],
-        guards=[edge_guard],
         request_class=ApiRequest,
-        before_request=answer_options,
+        before_request=edge_checks,
         exception_handlers=PROBLEM_HANDLERS,
         plugins=[ClosedStructSchemaPlugin(), channels_plugin],
         on_startup=[on_startup],
@@ -153,7 +152,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         debug=False,
         logging_config=None,  # structlog owns logging (configure_logging)
     )
-    answer_options.learn(app)
+    edge_checks.learn(app)
     setup_dishka(container, app)
     # Built now (Litestar caches it) so that every copy served is the corrected one.
     finish_openapi(app.openapi_schema)

@@ -199,3 +199,54 @@ def test_round_trip_property(
     assert codec.decode(token, now) == claims
     with pytest.raises(AuthenticationFailed):
         codec.decode(token, claims.expires_at)
+
+
+def tampered(token: str) -> str:
+    head, body, signature = token.split(".")
+    return f"{head}.{body}.{signature[::-1]}"
+
+
+@given(
+    lifetimes=st.lists(st.integers(min_value=1, max_value=3_600), min_size=1, max_size=4),
+    steps=st.lists(st.tuples(st.integers(0, 7), st.booleans(), st.integers(0, 4_000)), max_size=40),
+    remembered=st.integers(min_value=1, max_value=3),
+)
+def test_remembering_verified_tokens_changes_no_answer(
+    lifetimes: list[int], steps: list[tuple[int, bool, int]], remembered: int
+) -> None:
+    """Law: a codec that remembers verified tokens answers every decode, at any moment
+    and in any order (expired, tampered and pushed-out tokens included), exactly as one
+    that verifies every time."""
+    fresh = JwtAccessTokenCodec(SECRET, remembered=0)
+    remembering = JwtAccessTokenCodec(SECRET, remembered=remembered)
+    tokens = [fresh.issue(claims_at(lifetime=timedelta(seconds=s))) for s in lifetimes]
+
+    def answer(codec: JwtAccessTokenCodec, token: str, now: datetime) -> AccessClaims | str:
+        try:
+            return codec.decode(token, now)
+        except AuthenticationFailed as refused:
+            return refused.code
+
+    for index, forge, seconds in steps:
+        token = tokens[index % len(tokens)]
+        token = tampered(token) if forge else token
+        now = T0 + timedelta(seconds=seconds)
+        assert answer(remembering, token, now) == answer(fresh, token, now)
+        assert remembering.remembered_count <= remembered
+    assert fresh.remembered_count == 0
+
+
+def test_refused_tokens_are_not_remembered(codec: JwtAccessTokenCodec) -> None:
+    token = codec.issue(claims_at())
+    for forged in (tampered(token), "not.a.token", token + "x"):
+        assert_invalid(codec, forged)
+    assert codec.remembered_count == 0
+    codec.decode(token, T0)
+    assert codec.remembered_count == 1
+    assert_invalid(codec, token, T0 + LIFETIME)  # expired: refused and forgotten
+    assert codec.remembered_count == 0
+
+
+def test_remembered_must_not_be_negative() -> None:
+    with pytest.raises(ValueError, match="remembered"):
+        JwtAccessTokenCodec(SECRET, remembered=-1)

@@ -1,0 +1,169 @@
+"""``python -m benchmarks.request_cpu``: the API's own CPU per request, without a server.
+
+``make bench-api`` measures the API under a real server and wrk, where two cores are
+shared by the server, the load generator, PostgreSQL and Redis, so its figures move with
+everything else running on the machine. This benchmark isolates the part this code base
+owns: it calls the ASGI application directly, one request at a time, in this process
+(same settings as ``make bench-api``: PostgreSQL + Redis, rate limiter on, 2,000 seeded
+members with today's sets stored), and reports the process's CPU microseconds per
+request for the bare Litestar app and for each endpoint, with the ratio. Waiting on
+PostgreSQL or Redis is not CPU of this process, so their share is left out; what remains
+is the Python work per request (middleware, authentication, dependency injection, the
+use case, serialisation) that bounds throughput when the cores are busy.
+
+Run it twice for an A/B (e.g. with ``PYTHONPATH`` pointing at another checkout's
+``src``): figures of one run are comparable with each other; between runs, compare ratios.
+``py-spy record -o profile.txt -f raw -- python -m benchmarks.request_cpu`` shows where the
+time goes without a server's frames in the way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from itertools import cycle
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+
+from saltbitter.adapters.sqlalchemy.migrate import upgrade
+from saltbitter.entrypoints.http.app import create_app
+from saltbitter.entrypoints.logging import configure_logging
+from saltbitter.entrypoints.settings import Settings
+
+from .api_load import _database, _forget_cache, _prepare, _server_env
+from .bare_app import app as bare_app
+from .bench_api import GETS, mint_tokens
+from .daily_job import REDIS_URL, _redis_reachable
+
+Asgi = Callable[
+    [
+        MutableMapping[str, Any],
+        Callable[[], Awaitable[MutableMapping[str, Any]]],
+        Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ],
+    Awaitable[None],
+]
+
+
+async def _get(app: Asgi, path: str, token: str | None) -> int:
+    """One GET through the ASGI interface, as a server would make it; the status."""
+    headers = [(b"host", b"127.0.0.1:8000"), (b"accept", b"application/json")]
+    if token is not None:
+        headers.append((b"authorization", b"Bearer " + token.encode()))
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 50_000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    status = 0
+
+    async def receive() -> MutableMapping[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+
+    await app(scope, receive, send)
+    return status
+
+
+async def _cpu_per_request(
+    app: Asgi, path: str, tokens: list[str | None], requests: int
+) -> tuple[float, float]:
+    """CPU and wall microseconds per request over ``requests`` GETs (tokens rotating)."""
+    rotation = cycle(tokens)
+    for _ in range(len(tokens)):  # one warm-up round: first requests build caches
+        status = await _get(app, path, next(rotation))
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status} during the warm-up")
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(requests):
+        status = await _get(app, path, next(rotation))
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status}")
+    return (
+        (time.process_time() - cpu) / requests * 1e6,
+        (time.perf_counter() - wall) / requests * 1e6,
+    )
+
+
+async def _run(app: Litestar, tokens: list[str | None], requests: int, paths: list[str]) -> None:
+    bare_cpu, _ = await _cpu_per_request(bare_app, "/", [None], requests)
+    print(f"  bare GET /                {bare_cpu:8.1f} us CPU per request")
+    async with app.lifespan():
+        for path in paths:
+            cpu, wall = await _cpu_per_request(app, path, tokens, requests)
+            print(
+                f"  GET {path.removeprefix('/api/v1'):<20} {cpu:8.1f} us CPU per request"
+                f"  ({cpu / bare_cpu:5.1f} x bare; wall {wall:7.1f} us)"
+            )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=2_000)
+    parser.add_argument("--tokens", type=int, default=64, help="members the GETs rotate over")
+    parser.add_argument("--requests", type=int, default=3_000, help="measured GETs per endpoint")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--endpoints", default="me,daily,discover", help="which GETs: me, daily, discover"
+    )
+    args = parser.parse_args(argv)
+    named = {path.rsplit("/", 1)[-1]: path for path in GETS}
+    paths = [named[name.strip()] for name in args.endpoints.split(",") if name.strip()]
+    if not _redis_reachable():
+        raise SystemExit(f"Redis is not reachable at {REDIS_URL}")
+    prefix = f"request-cpu:{uuid.uuid4().hex[:8]}:"
+    print(
+        f"API CPU per request, in-process, {args.requests:,} GETs per endpoint over "
+        f"{args.tokens} members; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="saltbitter-bench-") as scratch,
+        _database() as (_name, url),
+    ):
+        env = _server_env(url, prefix, Path(scratch))
+        try:
+            upgrade(url)
+            settings = Settings.from_environ(env)
+            configure_logging(settings.log_level, json=settings.log_json)
+            asyncio.run(_prepare(settings, args.members, args.seed))
+            tokens, _pairs = mint_tokens(
+                url.replace("postgresql+psycopg://", "postgresql://", 1),
+                settings.effective_jwt_secret(),
+            )
+            chosen: list[str | None] = list(tokens.values())[: args.tokens]
+            app = create_app(settings, configure_logs=False)
+            try:
+                import uvloop  # the servers run on uvloop when it is installed
+
+                loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
+            except ImportError:
+                loop_factory = None
+            with asyncio.Runner(loop_factory=loop_factory) as runner:
+                runner.run(_run(app, chosen, args.requests, paths))
+        finally:
+            _forget_cache(prefix)
+
+
+if __name__ == "__main__":
+    main()
