@@ -25,6 +25,9 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     )
     structlog.configure(
         processors=[
+            # Below the level, stop before the other processors run: the access log's
+            # info line per request would otherwise be stamped and merged, then dropped.
+            structlog.stdlib.filter_by_level,
             *shared,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
