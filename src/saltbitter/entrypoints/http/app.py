@@ -39,6 +39,7 @@ from saltbitter.entrypoints.http.openapi import (
     operation_id,
 )
 from saltbitter.entrypoints.http.problems import PROBLEM_HANDLERS
+from saltbitter.entrypoints.http.responses import ApiResponse
 from saltbitter.entrypoints.jobs import InProcessJobQueue
 from saltbitter.entrypoints.logging import configure_logging
 from saltbitter.entrypoints.realtime import RealtimeChannels, channels_backend
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         route_handlers=[api, member_socket, health, MetricsController, docs_assets_router()],
         middleware=[prometheus.middleware, DefineMiddleware(RateLimitMiddleware)],
         request_class=ApiRequest,
+        response_class=ApiResponse,
         before_request=edge_checks,
         exception_handlers=PROBLEM_HANDLERS,
         plugins=[ClosedStructSchemaPlugin(), channels_plugin],
