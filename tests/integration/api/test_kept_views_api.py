@@ -10,8 +10,15 @@ is kept and the same rules hold.
 
 from __future__ import annotations
 
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import redis
+
+from saltbitter.entrypoints.settings import Settings
 from support.conversations_api import member
 from support.live_api import Api
 
@@ -83,3 +90,51 @@ def test_a_block_either_way_hides_the_member_from_discovery_at_once(api: Api) ->
     mine = api.http.post("/api/v1/blocks", json={"user_id": cy}, headers=headers)
     assert mine.status_code in (200, 201), mine.text
     assert not {bo, cy} & _discovered(api, headers)
+
+
+@contextmanager
+def _redis_commands_about(redis_url: str, needle: str) -> Iterator[list[str]]:
+    """The commands clients sent Redis meanwhile that name ``needle`` (MONITOR; the
+    commands a Lua script runs itself are left out: they cost no round trip)."""
+    seen: list[str] = []
+    done = f"monitor-done:{uuid.uuid4().hex}"
+    watcher = redis.Redis.from_url(redis_url)
+    with watcher.monitor() as monitor:  # type: ignore[no-untyped-call]  # redis-py's
+
+        def collect() -> None:
+            while True:
+                entry = monitor.next_command()
+                command = str(entry["command"])
+                if done in command:
+                    return
+                if needle in command and entry.get("client_type") != "lua":
+                    seen.append(command)
+
+        thread = threading.Thread(target=collect, daemon=True)
+        thread.start()
+        try:
+            yield seen
+        finally:
+            watcher.echo(done)
+            thread.join(timeout=10)
+    watcher.close()
+
+
+def test_a_cached_daily_set_costs_one_redis_round_trip(
+    api: Api, backend_settings: Settings, redis_url: str
+) -> None:
+    """ADR 0040: the edge reads the cached set with the rate limit and the stamp, so
+    the use case sends Redis nothing more. Embedded (SQLite) mode uses no Redis."""
+    accra = {"lat": 5.6, "lon": -0.19}
+    for _ in range(2):
+        _member(api, "man", "woman", accra)
+    ada, headers = _member(api, "woman", "man", accra)
+    _shown(api, headers)  # built and cached
+    with _redis_commands_about(redis_url, ada) as commands:
+        _shown(api, headers)
+    if backend_settings.redis_url is None:
+        assert commands == []
+    else:
+        assert len(commands) == 1, commands
+        assert "EVALSHA" in commands[0].upper()
+        assert f"matching:daily:{ada}" in commands[0]

@@ -1,5 +1,6 @@
 """The rate limiter's Lua script against real Redis: the moving window's law, Retry-After,
-and the member's principal stamp read in the same round trip (ADR 0036)."""
+the member's principal stamp and a route's cache entry read in the same round trip (ADR
+0036, ADR 0040)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from hypothesis import strategies as st
 from redis.asyncio import Redis
 from tests.support.hypothesis_budget import budget
 
-from saltbitter.adapters.redis import RedisRateLimiter, redis_rate_limiter
+from saltbitter.adapters.redis import RedisCache, RedisRateLimiter, redis_rate_limiter
 from saltbitter.adapters.redis.principals import RedisPrincipalCache
+from saltbitter.application.ports.cache import CacheRead
 from saltbitter.domain.shared import UserId
 
 pytestmark = pytest.mark.integration
@@ -125,3 +127,24 @@ async def test_windows_of_one_key_are_counted_apart(limiter: RedisRateLimiter) -
     assert (await limiter.hit(key, 1, 60)).allowed
     assert (await limiter.hit(key, 1, 3600)).allowed
     assert not (await limiter.hit(key, 1, 60)).allowed
+
+
+async def test_the_hit_reads_a_cache_entry_as_the_cache_stores_it(
+    limiter: RedisRateLimiter, redis: Redis, redis_prefix: str
+) -> None:
+    """ADR 0040: the route's cache entry comes back with the decision, refused or not,
+    with or without the stamp, exactly as ``RedisCache.get`` would have read it."""
+    member = UserId(uuid.uuid4())
+    cache = RedisCache(redis, redis_prefix)
+    entry = f"matching:daily:{member}"
+    missing = await limiter.hit(f"read:{member}", 1, 60, stamp_of=member, read=entry)
+    assert missing.read == CacheRead(entry, None)
+    assert missing.stamp == "-"
+    await cache.set(entry, b'{"items": []}', 60)
+    refused = await limiter.hit(f"read:{member}", 1, 60, stamp_of=member, read=entry)
+    assert not refused.allowed
+    assert refused.read == CacheRead(entry, await cache.get(entry))
+    anonymous = await limiter.hit(f"other:{member}", 5, 60, read=entry)
+    assert anonymous.read == CacheRead(entry, b'{"items": []}')
+    assert anonymous.stamp is None
+    assert (await limiter.hit(f"other:{member}", 5, 60, stamp_of=member)).read is None

@@ -83,6 +83,7 @@ class LimitsRateLimiter(RateLimiter):
         window_seconds: int,
         *,
         stamp_of: UserId | None = None,  # noqa: ARG002  # no stamps here: authentication reads them
+        read: str | None = None,  # noqa: ARG002  # nor cache entries: the use case reads them
     ) -> RateDecision:
         if limit < 1 or window_seconds < 1:
             raise ValueError("limit and window_seconds must be at least 1")
@@ -142,11 +143,19 @@ class FallbackRateLimiter(RateLimiter):
         return self._retry_at is not None
 
     async def hit(
-        self, key: str, limit: int, window_seconds: int, *, stamp_of: UserId | None = None
+        self,
+        key: str,
+        limit: int,
+        window_seconds: int,
+        *,
+        stamp_of: UserId | None = None,
+        read: str | None = None,
     ) -> RateDecision:
         if self._retry_at is None or self._monotonic() >= self._retry_at:
             try:
-                decision = await self._primary.hit(key, limit, window_seconds, stamp_of=stamp_of)
+                decision = await self._primary.hit(
+                    key, limit, window_seconds, stamp_of=stamp_of, read=read
+                )
             except Unavailable as outage:
                 self._went_down(outage)
             else:

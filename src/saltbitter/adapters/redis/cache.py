@@ -15,7 +15,12 @@ from saltbitter.adapters.cache_values import decode_value, encode_value
 from saltbitter.application.ports.cache import Cache, T
 from saltbitter.domain.errors import Unavailable
 
-__all__ = ["RedisCache", "redis_client"]
+__all__ = ["RedisCache", "cache_key", "redis_client"]
+
+
+def cache_key(prefix: str, key: str) -> str:
+    """Where the cache keeps ``key`` (the rate limiter reads entries there too, ADR 0040)."""
+    return prefix + key
 
 
 def redis_client(url: str) -> Redis:
@@ -41,7 +46,7 @@ class RedisCache(Cache):
 
     async def get(self, key: str) -> bytes | None:
         try:
-            value = await self._client.get(self.prefix + key)
+            value = await self._client.get(cache_key(self.prefix, key))
         except RedisError as error:
             raise _unavailable(error) from error
         if value is None:
@@ -52,7 +57,7 @@ class RedisCache(Cache):
         if ttl_seconds < 1:
             raise ValueError("ttl_seconds must be at least 1")
         try:
-            await self._client.set(self.prefix + key, value, ex=ttl_seconds)
+            await self._client.set(cache_key(self.prefix, key), value, ex=ttl_seconds)
         except RedisError as error:
             raise _unavailable(error) from error
 
@@ -60,7 +65,7 @@ class RedisCache(Cache):
         if not keys:
             return
         try:
-            await self._client.delete(*(self.prefix + key for key in keys))
+            await self._client.delete(*(cache_key(self.prefix, key) for key in keys))
         except RedisError as error:
             raise _unavailable(error) from error
 
@@ -83,7 +88,7 @@ class RedisCache(Cache):
         try:
             async with self._client.pipeline(transaction=False) as pipe:
                 for key, value in items:
-                    pipe.set(self.prefix + key, encode_value(value), ex=ttl_seconds)
+                    pipe.set(cache_key(self.prefix, key), encode_value(value), ex=ttl_seconds)
                 await pipe.execute()
         except RedisError as error:
             raise _unavailable(error) from error

@@ -43,7 +43,7 @@ from saltbitter.application.ports.batch_scoring import (
     PairScores,
     exclusions_from_histories,
 )
-from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.cache import Cache, CacheRead
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.matching import (
     BlockedMembers,
@@ -659,12 +659,18 @@ class GetDailySet:
     store: PhotoStore
     principals: PrincipalCache
 
-    async def __call__(self, principal: Principal) -> DailySetView:
+    async def __call__(self, principal: Principal, cached: CacheRead | None = None) -> DailySetView:
+        """``cached``: the member's cache entry if the caller read it already (the HTTP
+        edge does, in its one Redis round trip; ADR 0040)."""
         now = self.clock.now()
         me = principal.user_id
         # The tier read for this request; the quotas are the catalog's (policy.tier_quotas).
         size = self.policy.allocation.quotas.for_tier(principal.tier)
-        raw = await _tolerant_get_raw(self.cache, daily_key(me))
+        key = daily_key(me)
+        if cached is not None and cached.key == key:
+            raw = cached.value
+        else:
+            raw = await _tolerant_get_raw(self.cache, key)
         stamp = principal.stamp
         if raw is not None and stamp is not None:
             kept = self.principals.kept_view(me, stamp, _KeptDailyView)
@@ -690,9 +696,9 @@ class GetDailySet:
             daily = await self._build(viewer, today, now)
         if daily is None:
             daily = DailySet(me, today, (), now)
-        cached = await self._render(viewer, daily, now)
-        await tolerant_set(self.cache, daily_key(me), cached, self.policy.daily_ttl_seconds)
-        return await _view(self.store, _within_entitlement(cached, size))
+        rendered = await self._render(viewer, daily, now)
+        await tolerant_set(self.cache, key, rendered, self.policy.daily_ttl_seconds)
+        return await _view(self.store, _within_entitlement(rendered, size))
 
     async def _unblocked(self, principal: Principal, cached: CachedDailySet) -> CachedDailySet:
         """The cached set without anyone blocked since it was rendered (the blocks kept

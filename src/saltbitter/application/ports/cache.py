@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from saltbitter.domain.shared import UserId
 
-__all__ = ["Cache", "RateDecision", "RateLimiter"]
+__all__ = ["Cache", "CacheRead", "RateDecision", "RateLimiter"]
 
 T = TypeVar("T")
 
@@ -50,6 +50,14 @@ class Cache(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class CacheRead:
+    """A cache entry read on the way (``value`` None: no such entry)."""
+
+    key: str
+    value: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
 class RateDecision:
     allowed: bool
     remaining: int
@@ -57,18 +65,29 @@ class RateDecision:
     # The member's principal stamp (ADR 0032), when ``hit`` was asked for it and the
     # limiter shares the principal cache's store; None otherwise (ADR 0036).
     stamp: str | None = None
+    # The cache entry ``hit(read=...)`` asked for, when the limiter shares the cache's
+    # store and read it in the same round trip; None otherwise (ADR 0040).
+    read: CacheRead | None = None
 
 
 class RateLimiter(Protocol):
     @abstractmethod
     async def hit(
-        self, key: str, limit: int, window_seconds: int, *, stamp_of: UserId | None = None
+        self,
+        key: str,
+        limit: int,
+        window_seconds: int,
+        *,
+        stamp_of: UserId | None = None,
+        read: str | None = None,
     ) -> RateDecision:
         """Count one request for ``key``; refuse once ``limit`` is reached in the window.
 
         With ``stamp_of``, a limiter that can read ``stamp_of``'s principal stamp in the
         same round trip returns it in the decision (the request path's one Redis call,
-        ADR 0036); others leave it None and authentication reads it itself."""
+        ADR 0036); others leave it None and authentication reads it itself. Likewise
+        ``read``, a key of the shared ``Cache`` the request will need, comes back as
+        ``RateDecision.read`` from a limiter that can read it on the way (ADR 0040)."""
 
     @abstractmethod
     async def check(self) -> bool:

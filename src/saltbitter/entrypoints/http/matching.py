@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
 from dishka.integrations.litestar import FromDishka
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from saltbitter.application.matching.caching import daily_key
 from saltbitter.application.matching.daily import GetDailySet
 from saltbitter.application.matching.discover import Discover, DiscoverFilters
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
@@ -27,6 +28,7 @@ from saltbitter.domain.profiles import RelationshipGoal
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.domain.subscriptions import entitlements_for
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
+from saltbitter.entrypoints.http.middleware import READ_ON_THE_WAY, read_on_the_way
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
 
@@ -165,11 +167,17 @@ class MatchesController(Controller):
         ),
         security=BEARER,
         responses=documented_errors(401, 403, LIMITED),
+        opt={READ_ON_THE_WAY: daily_key},
     )
     async def daily(
-        self, principal: FromDishka[Principal], get_daily_set: FromDishka[GetDailySet]
+        self,
+        request: Request[Any, Any, Any],
+        principal: FromDishka[Principal],
+        get_daily_set: FromDishka[GetDailySet],
     ) -> DailySetView:
-        return await get_daily_set(principal)
+        # The cached set, read with the rate limit's round trip when Redis counts both.
+        cached = read_on_the_way(request.scope, daily_key(principal.user_id))
+        return await get_daily_set(principal, cached)
 
     @delete(
         "/{match_id:uuid}",

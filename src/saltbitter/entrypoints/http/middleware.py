@@ -20,7 +20,7 @@ from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
-from saltbitter.application.ports.cache import RateLimiter
+from saltbitter.application.ports.cache import CacheRead, RateLimiter
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec
 from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import AuthenticationFailed, Unavailable
@@ -29,11 +29,13 @@ from saltbitter.entrypoints.settings import Settings
 
 __all__ = [
     "ACCESS_CLAIMS",
+    "READ_ON_THE_WAY",
     "DecodedAccess",
     "RateLimitMiddleware",
     "RequestContextMiddleware",
     "client_ip",
     "is_rate_limited",
+    "read_on_the_way",
 ]
 
 log = structlog.get_logger("saltbitter.http")
@@ -42,17 +44,30 @@ _UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema", "/api/v1/photo-files/")
 AUTH_PREFIX = "/api/v1/auth/"
 # Scope state key: the ``DecodedAccess`` the rate limiter made, for authentication to reuse.
 ACCESS_CLAIMS = "saltbitter.access_claims"
+# Route option: ``Callable[[UserId], str]``, the cache key of the caller's entry that the
+# route reads first; the edge reads it in the rate limit's round trip (ADR 0040).
+READ_ON_THE_WAY = "read_on_the_way"
 
 
 @dataclass(frozen=True, slots=True)
 class DecodedAccess:
     """A validly signed, unexpired access token as the rate limiter decoded it, and the
     member's principal stamp read in the rate limit's round trip (None when the limiter
-    could not read it: authentication then reads it itself; ADR 0036)."""
+    could not read it: authentication then reads it itself; ADR 0036); likewise the
+    route's ``READ_ON_THE_WAY`` cache entry (ADR 0040)."""
 
     token: str
     claims: AccessClaims
     stamp: str | None
+    read: CacheRead | None = None
+
+
+def read_on_the_way(scope: Scope, key: str) -> CacheRead | None:
+    """The cache entry ``key`` as the edge read it for this request, if it did."""
+    decoded = scope.get("state", {}).get(ACCESS_CLAIMS)
+    if not isinstance(decoded, DecodedAccess) or decoded.read is None:
+        return None
+    return decoded.read if decoded.read.key == key else None
 
 
 _WINDOW_SECONDS = 60
@@ -161,9 +176,16 @@ class RateLimitMiddleware:
             else:
                 key = f"rl:user:ip:{client_ip(scope, settings.trusted_proxies)}"
             limit = settings.user_rate_limit_per_minute
+        member = caller[1].user_id if caller else None
+        handler = scope.get("route_handler")
+        route_reads = handler.opt.get(READ_ON_THE_WAY) if member and handler else None
         try:
             decision = await limiter.hit(
-                key, limit, _WINDOW_SECONDS, stamp_of=caller[1].user_id if caller else None
+                key,
+                limit,
+                _WINDOW_SECONDS,
+                stamp_of=member,
+                read=route_reads(member) if route_reads and member else None,
             )
         except Unavailable:
             await _send_problem(
@@ -173,7 +195,7 @@ class RateLimitMiddleware:
         if decision.allowed:
             if caller is not None:
                 scope.setdefault("state", {})[ACCESS_CLAIMS] = DecodedAccess(
-                    caller[0], caller[1], decision.stamp
+                    caller[0], caller[1], decision.stamp, decision.read
                 )
             await self.app(scope, receive, send)
             return
