@@ -31,10 +31,10 @@ from datetime import date, datetime
 from math import isfinite
 
 from saltbitter.application.matching.caching import (
+    FREQUENCIES_KEY,
     DiscoverRanking,
     cached_frequencies,
     discover_key,
-    tolerant_get,
     tolerant_set,
 )
 from saltbitter.application.matching.cards import card_of, from_result, signed
@@ -50,6 +50,7 @@ from saltbitter.application.ports.matching import (
     CandidateReader,
     DiscoverAllowance,
     MemberRecord,
+    PhotoRef,
 )
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.security import PrincipalCache
@@ -64,7 +65,7 @@ from saltbitter.domain.compatibility import (
     ScoringPopulation,
     check_eligibility,
 )
-from saltbitter.domain.errors import FieldError, PermissionDenied, ValidationFailed
+from saltbitter.domain.errors import FieldError, PermissionDenied, Unavailable, ValidationFailed
 from saltbitter.domain.profiles import RelationshipGoal
 from saltbitter.domain.shared import UserId
 from saltbitter.domain.subscriptions import Entitlements, entitlements_for
@@ -169,7 +170,14 @@ class Discover:
         me = principal.user_id
         now = self.clock.now()
         size = self.policy.page_size
-        ranking = await tolerant_get(self.cache, discover_key(me), DiscoverRanking)
+        # The list and the rarity table in one round trip (a cache that is down: neither).
+        try:
+            raw_ranking, raw_frequencies = await self.cache.get_many(
+                (discover_key(me), FREQUENCIES_KEY)
+            )
+        except Unavailable:
+            raw_ranking = raw_frequencies = None
+        ranking = None if raw_ranking is None else self.cache.decoded(raw_ranking, DiscoverRanking)
         if ranking is not None:
             ranking = _within_allowance(ranking, allowance)
         # Without filters, a cached list's page is read together with the caller.
@@ -206,14 +214,44 @@ class Discover:
                 found.update({m.user_id: m for m in extra.members})
                 photos.update(extra.photos)
                 histories.update(extra.histories)
+        return await self._rendered(
+            principal,
+            viewer,
+            (page, more, after, filters),
+            found,
+            photos,
+            histories,
+            now,
+            raw_frequencies,
+        )
+
+    async def _rendered(
+        self,
+        principal: Principal,
+        viewer: MemberRecord,
+        paging: tuple[list[Entry], bool, tuple[float, UserId] | None, DiscoverFilters],
+        found: Mapping[UserId, MemberRecord],
+        photos: Mapping[UserId, PhotoRef],
+        histories: Mapping[UserId, PairHistory],
+        now: datetime,
+        raw_frequencies: bytes | None,
+    ) -> DiscoverPage:
+        """The page as it is now; the one rendered before when every input is equal."""
+        page, more, after, filters = paging
+        me, size = viewer.user_id, self.policy.page_size
         members = [found[c] for c, _ in page if c in found]
         next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
         if not members:
             return DiscoverPage(items=[], next_cursor=next_cursor)
         ids = [member.user_id for member in members]
         blocked = await blocked_with(self.principals, self.blocked, principal, ids)
-        frequencies = await self.kept.frequencies(
-            self.cache, self.candidates.interest_frequencies, self.policy.frequencies_ttl_seconds
+        kept_scores, count = self.kept, self.candidates.interest_frequencies
+        ttl = self.policy.frequencies_ttl_seconds
+        frequencies = (
+            # Missing when read with the list: a rebuild may have stored it since.
+            await kept_scores.frequencies(self.cache, count, ttl)
+            if raw_frequencies is None
+            else await kept_scores.frequencies_from(raw_frequencies, self.cache, count, ttl)
         )
         # The page is a pure function of these (and the clock, for its photo links).
         key = (me, after, size, filters)

@@ -103,6 +103,17 @@ class KeptScores:
             raw = await cache.get(FREQUENCIES_KEY)
         except Unavailable:
             raw = None
+        return await self.frequencies_from(raw, cache, count, ttl_seconds)
+
+    async def frequencies_from(
+        self,
+        raw: bytes | None,
+        cache: Cache,
+        count: Callable[[], Awaitable[DocumentFrequencies]],
+        ttl_seconds: int,
+    ) -> DocumentFrequencies:
+        """``frequencies`` for the entry's bytes ``raw`` as the caller read them (None:
+        missing or unreadable), so it can share a round trip with other keys."""
         kept = self._frequencies
         if raw is not None and kept is not None and kept[0] == raw:
             return kept[1]
