@@ -21,7 +21,7 @@ from saltbitter.adapters.sqlalchemy.tables_members import discover_allotments
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock
 from saltbitter.application.matching.discover import Discover
-from saltbitter.application.matching.kept import KeptScores
+from saltbitter.application.matching.kept import KeptPages, KeptScores
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
 from saltbitter.application.shared.identity import Principal
@@ -108,6 +108,7 @@ async def test_simultaneous_discover_pages_stay_within_the_allowance(
                 InMemoryPhotoStore(clock),
                 KeptScores(),
                 LocalPrincipalCache(ttl_seconds=30),
+                KeptPages(),
             )
             return [item.member.user_id for item in (await discover(principal)).items]
         finally:

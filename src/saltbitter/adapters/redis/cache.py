@@ -53,6 +53,19 @@ class RedisCache(Cache):
             return None
         return value.encode() if isinstance(value, str) else bytes(value)
 
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """One ``MGET``."""
+        if not keys:
+            return []
+        try:
+            values = await self._client.mget([self.prefix + key for key in keys])
+        except RedisError as error:
+            raise _unavailable(error) from error
+        return [
+            None if value is None else value.encode() if isinstance(value, str) else bytes(value)
+            for value in values
+        ]
+
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         if ttl_seconds < 1:
             raise ValueError("ttl_seconds must be at least 1")

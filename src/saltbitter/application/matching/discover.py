@@ -8,10 +8,13 @@ out and adds new ones only while the allowance lasts, so the browse stays finite
 handed out is kept in the database (``allot_discover``), so neither a restart nor a
 cache flush hands out a fresh allowance, and concurrent pages never exceed it.
 
-Each page is checked afresh: its members are read again, refiltered and rescored, so a
-candidate who paused, changed their profile or withdrew consent since the list was
-built is shown as they are now, or not at all. The rescoring of a pair whose profiles
-(and the rarity table) are unchanged is the one this process kept (``KeptScores``).
+Each page is checked afresh: its members are read again (with their main photos and
+their histories with the caller, in one statement), refiltered and rescored, so a
+candidate who paused, changed their profile or photo, withdrew consent, swiped or was
+blocked since the list was built is shown as they are now, or not at all. The rescoring
+of a pair whose profiles (and the rarity table) are unchanged is the one this process
+kept (``KeptScores``); a page whose every input is unchanged is the one it rendered
+(``KeptPages``, ADR 0043).
 
 Entitlements are read from the caller's *current* tier on every page (docs/entitlements.md):
 the list served, cached or rebuilt, is cut to that tier's allowance, so a downgrade
@@ -22,21 +25,21 @@ they choose among the people the allowance already handed out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from math import isfinite
 
 from saltbitter.application.matching.caching import (
+    FREQUENCIES_KEY,
     DiscoverRanking,
     cached_frequencies,
     discover_key,
-    tolerant_get,
     tolerant_set,
 )
-from saltbitter.application.matching.cards import card_data, from_result, signed
+from saltbitter.application.matching.cards import card_of, from_result, signed
 from saltbitter.application.matching.cursors import decode_score_cursor, encode_cursor
-from saltbitter.application.matching.kept import KeptScores, blocked_with
+from saltbitter.application.matching.kept import KeptPages, KeptScores, blocked_with
 from saltbitter.application.matching.members import local_date
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
@@ -47,6 +50,7 @@ from saltbitter.application.ports.matching import (
     CandidateReader,
     DiscoverAllowance,
     MemberRecord,
+    PhotoRef,
 )
 from saltbitter.application.ports.photo_storage import PhotoStore
 from saltbitter.application.ports.security import PrincipalCache
@@ -56,10 +60,12 @@ from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import (
     NO_HISTORY,
     CompatibilityResult,
+    DocumentFrequencies,
+    PairHistory,
     ScoringPopulation,
     check_eligibility,
 )
-from saltbitter.domain.errors import FieldError, PermissionDenied, ValidationFailed
+from saltbitter.domain.errors import FieldError, PermissionDenied, Unavailable, ValidationFailed
 from saltbitter.domain.profiles import RelationshipGoal
 from saltbitter.domain.shared import UserId
 from saltbitter.domain.subscriptions import Entitlements, entitlements_for
@@ -146,6 +152,7 @@ class Discover:
     store: PhotoStore
     kept: KeptScores
     principals: PrincipalCache
+    pages: KeptPages
 
     async def __call__(
         self,
@@ -163,14 +170,24 @@ class Discover:
         me = principal.user_id
         now = self.clock.now()
         size = self.policy.page_size
-        ranking = await tolerant_get(self.cache, discover_key(me), DiscoverRanking)
+        # The list and the rarity table in one round trip (a cache that is down: neither).
+        try:
+            raw_ranking, raw_frequencies = await self.cache.get_many(
+                (discover_key(me), FREQUENCIES_KEY)
+            )
+        except Unavailable:
+            raw_ranking = raw_frequencies = None
+        ranking = None if raw_ranking is None else self.cache.decoded(raw_ranking, DiscoverRanking)
         if ranking is not None:
             ranking = _within_allowance(ranking, allowance)
         # Without filters, a cached list's page is read together with the caller.
         cached = ranking is not None and not filters.active
         page, more = _page(ranking, after, size) if ranking and cached else ([], False)
         wanted = [me, *(candidate for candidate, _ in page)]
-        found = {m.user_id: m for m in await self.candidates.members(now, wanted)}
+        # One read: the caller, the page's members, their main photos and histories.
+        read = await self.candidates.page(now, me, wanted)
+        found = {m.user_id: m for m in read.members}
+        photos, histories = dict(read.photos), dict(read.histories)
         viewer = found.get(me)
         if viewer is None:
             raise PermissionDenied(
@@ -193,18 +210,77 @@ class Discover:
             page, more = _page(ranking, after, size)
             missing = [candidate for candidate, _ in page if candidate not in found]
             if missing:
-                found.update({m.user_id: m for m in await self.candidates.members(now, missing)})
-        shown = await self._recheck(principal, viewer, [found[c] for c, _ in page if c in found])
-        cards = await card_data(self.candidates, viewer, [member for member, _ in shown])
+                extra = await self.candidates.page(now, me, missing)
+                found.update({m.user_id: m for m in extra.members})
+                photos.update(extra.photos)
+                histories.update(extra.histories)
+        return await self._rendered(
+            principal,
+            viewer,
+            (page, more, after, filters),
+            found,
+            photos,
+            histories,
+            now,
+            raw_frequencies,
+        )
+
+    async def _rendered(
+        self,
+        principal: Principal,
+        viewer: MemberRecord,
+        paging: tuple[list[Entry], bool, tuple[float, UserId] | None, DiscoverFilters],
+        found: Mapping[UserId, MemberRecord],
+        photos: Mapping[UserId, PhotoRef],
+        histories: Mapping[UserId, PairHistory],
+        now: datetime,
+        raw_frequencies: bytes | None,
+    ) -> DiscoverPage:
+        """The page as it is now; the one rendered before when every input is equal."""
+        page, more, after, filters = paging
+        me, size = viewer.user_id, self.policy.page_size
+        members = [found[c] for c, _ in page if c in found]
+        next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
+        if not members:
+            return DiscoverPage(items=[], next_cursor=next_cursor)
+        ids = [member.user_id for member in members]
+        blocked = await blocked_with(self.principals, self.blocked, principal, ids)
+        kept_scores, count = self.kept, self.candidates.interest_frequencies
+        ttl = self.policy.frequencies_ttl_seconds
+        frequencies = (
+            # Missing when read with the list: a rebuild may have stored it since.
+            await kept_scores.frequencies(self.cache, count, ttl)
+            if raw_frequencies is None
+            else await kept_scores.frequencies_from(raw_frequencies, self.cache, count, ttl)
+        )
+        # The page is a pure function of these (and the clock, for its photo links).
+        key = (me, after, size, filters)
+        inputs = (
+            viewer,
+            tuple(page),
+            more,
+            tuple(
+                (m, photos.get(m.user_id), histories.get(m.user_id, NO_HISTORY)) for m in members
+            ),
+            blocked,
+            frequencies,
+            self.policy.compatibility,
+        )
+        kept = self.pages.get(key, inputs, now)
+        if kept is not None:
+            return kept
         items = [
             DiscoverItem(
-                member=await signed(self.store, cards[member.user_id]),
+                member=await signed(
+                    self.store, card_of(viewer, member, photos.get(member.user_id))
+                ),
                 compatibility=from_result(result),
             )
-            for member, result in shown
+            for member, result in self._recheck(viewer, members, histories, blocked, frequencies)
         ]
-        next_cursor = encode_cursor(page[-1][1], page[-1][0]) if more and page else None
-        return DiscoverPage(items=items, next_cursor=next_cursor)
+        rendered = DiscoverPage(items=items, next_cursor=next_cursor)
+        self.pages.keep(key, inputs, now, rendered)
+        return rendered
 
     async def _filtered(
         self, ranking: DiscoverRanking, filters: DiscoverFilters, now: datetime
@@ -261,21 +337,17 @@ class Discover:
         await tolerant_set(self.cache, discover_key(me), ranking, policy.discover_ttl_seconds)
         return ranking
 
-    async def _recheck(
-        self, principal: Principal, viewer: MemberRecord, page: Sequence[MemberRecord]
+    def _recheck(
+        self,
+        viewer: MemberRecord,
+        page: Sequence[MemberRecord],
+        histories: Mapping[UserId, PairHistory],
+        blocked: frozenset[UserId],
+        frequencies: DocumentFrequencies,
     ) -> list[tuple[MemberRecord, CompatibilityResult]]:
         """The page's members as they are now: still eligible, scored and explained."""
-        if not page:
-            return []
-        me = viewer.user_id
-        ids = [member.user_id for member in page]
-        histories = {other: h for _, other, h in await self.candidates.pair_histories([me], ids)}
-        blocked = await blocked_with(self.principals, self.blocked, principal, ids)
         policy = self.policy.compatibility
         kept = self.kept
-        frequencies = await kept.frequencies(
-            self.cache, self.candidates.interest_frequencies, self.policy.frequencies_ttl_seconds
-        )
         shown: list[tuple[MemberRecord, CompatibilityResult]] = []
         for member in page:
             history = histories.get(member.user_id, NO_HISTORY)

@@ -11,14 +11,19 @@ and used only when the new inputs are equal, so nothing kept can outlive a chang
 - the interest rarity table decoded from the cache, for the very bytes it was read as;
 - the members blocked with the viewer (either way), under the viewer's stamp: every block
   and unblock renews both members' stamps after its commit (``SqlaBlockStore``), as a
-  principal's changes do (ADR 0032), so the set is kept exactly as long as it is true.
+  principal's changes do (ADR 0032), so the set is kept exactly as long as it is true;
+- a whole rendered page (``KeptPages``, ADR 0043), for the exact inputs it was made from
+  (the viewer's and the members' records as read for this request, their main photos,
+  their histories with the viewer, the blocks, the page's ranked entries, the rarity
+  table and the policy), for at most a minute of its photo links' lifetime.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from saltbitter.application.matching.caching import (
     FREQUENCIES_KEY,
@@ -26,6 +31,7 @@ from saltbitter.application.matching.caching import (
     frequencies_of,
     store_frequencies,
 )
+from saltbitter.application.matching.views import DiscoverPage
 from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.matching import BlockedMembers
 from saltbitter.application.ports.security import PrincipalCache
@@ -40,7 +46,7 @@ from saltbitter.domain.compatibility import (
 from saltbitter.domain.errors import Unavailable
 from saltbitter.domain.shared import UserId
 
-__all__ = ["KeptScores", "blocked_with"]
+__all__ = ["KeptPages", "KeptScores", "blocked_with"]
 
 _Inputs = tuple[CandidateProfile, CandidateProfile, DocumentFrequencies, CompatibilityPolicy]
 
@@ -97,6 +103,17 @@ class KeptScores:
             raw = await cache.get(FREQUENCIES_KEY)
         except Unavailable:
             raw = None
+        return await self.frequencies_from(raw, cache, count, ttl_seconds)
+
+    async def frequencies_from(
+        self,
+        raw: bytes | None,
+        cache: Cache,
+        count: Callable[[], Awaitable[DocumentFrequencies]],
+        ttl_seconds: int,
+    ) -> DocumentFrequencies:
+        """``frequencies`` for the entry's bytes ``raw`` as the caller read them (None:
+        missing or unreadable), so it can share a round trip with other keys."""
         kept = self._frequencies
         if raw is not None and kept is not None and kept[0] == raw:
             return kept[1]
@@ -111,6 +128,45 @@ class KeptScores:
 
     def __len__(self) -> int:
         return len(self._pairs)
+
+
+class KeptPages:
+    """Rendered pages kept per process (APP scope), each under the exact inputs it is a
+    pure function of; one event loop uses it.
+
+    A page is answered again only for equal inputs (records compare field by field; the
+    reader hands back the very record it kept for an equal row, so an unchanged page
+    compares by identity) and while it is younger than ``max_age``: its photo links were
+    signed when it was made and live 15 minutes, so a kept page hands out links with at
+    least 14 minutes left. ``limit`` bounds the pages (least recently used go first).
+    """
+
+    __slots__ = ("_limit", "_max_age", "_pages")
+
+    def __init__(self, limit: int = 10_000, max_age: timedelta = timedelta(seconds=60)) -> None:
+        self._limit = limit
+        self._max_age = max_age
+        self._pages: OrderedDict[Hashable, tuple[object, datetime, DiscoverPage]] = OrderedDict()
+
+    def get(self, key: Hashable, inputs: object, now: datetime) -> DiscoverPage | None:
+        kept = self._pages.get(key)
+        if kept is None:
+            return None
+        kept_inputs, made, page = kept
+        if not (made <= now < made + self._max_age) or kept_inputs != inputs:
+            del self._pages[key]
+            return None
+        self._pages.move_to_end(key)
+        return page
+
+    def keep(self, key: Hashable, inputs: object, now: datetime, page: DiscoverPage) -> None:
+        self._pages[key] = (inputs, now, page)
+        self._pages.move_to_end(key)
+        while len(self._pages) > self._limit:
+            self._pages.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._pages)
 
 
 @dataclass(frozen=True, slots=True)

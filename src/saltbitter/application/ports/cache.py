@@ -43,6 +43,10 @@ class Cache(Protocol):
     async def ping(self) -> bool:
         """True when the cache answers (readiness)."""
 
+    async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
+        """``get`` for each key, in order; an adapter may read them in one round trip."""
+        return [await self.get(key) for key in keys]
+
     async def set_values(self, items: Sequence[tuple[str, object]], ttl_seconds: int) -> None:
         """``set_value`` for many keys; an adapter may send them in one round trip."""
         for key, value in items:

@@ -45,6 +45,7 @@ __all__ = [
     "LikeReceived",
     "MatchStore",
     "MemberRecord",
+    "PageRead",
     "PhotoRef",
     "ReceivedLikes",
     "StoredMatch",
@@ -83,6 +84,17 @@ class PhotoRef:
     key: str
     width: int
     height: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageRead:
+    """A page of members as one viewer sees them now: the members found (the viewer
+    among them when asked for), each one's main photo and their history with the viewer
+    (pairs with nothing between them are absent from both mappings' keys)."""
+
+    members: Sequence[MemberRecord]
+    photos: Mapping[UserId, PhotoRef]
+    histories: Mapping[UserId, PairHistory]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +208,21 @@ class CandidateReader(Protocol):
     ) -> Sequence[tuple[UserId, UserId, PairHistory]]:
         """(viewer, other, history from the viewer's side) for every pair with a swipe
         or a match between a viewer and anyone (or anyone in ``candidates``)."""
+
+    async def page(self, now: datetime, viewer: UserId, user_ids: Collection[UserId]) -> PageRead:
+        """``members(now, user_ids)``, their ``main_photos`` and their ``pair_histories``
+        with ``viewer``, as those say; an adapter may read them in one statement (the SQL
+        one does: a discovery page's one round trip)."""
+        members = await self.members(now, user_ids)
+        ids = [member.user_id for member in members]
+        photos = await self.main_photos(ids) if ids else {}
+        others = [other for other in ids if other != viewer]
+        histories = (
+            {other: h for _, other, h in await self.pair_histories([viewer], others)}
+            if others
+            else {}
+        )
+        return PageRead(members, photos, histories)
 
 
 class SwipeWriter(Protocol):

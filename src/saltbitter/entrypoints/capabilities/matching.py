@@ -29,7 +29,7 @@ from saltbitter.application.matching.events import (
     Unmatched,
 )
 from saltbitter.application.matching.forget import ForgetMemberCaches
-from saltbitter.application.matching.kept import KeptScores
+from saltbitter.application.matching.kept import KeptPages, KeptScores
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCHING_PERSONAL_DATA
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
@@ -98,6 +98,10 @@ class MatchingProvider(Provider):
     @provide(scope=Scope.APP)
     def kept_scores(self) -> KeptScores:
         return KeptScores()
+
+    @provide(scope=Scope.APP)
+    def kept_pages(self) -> KeptPages:
+        return KeptPages()
 
     candidates = provide(SqlaCandidateReader, provides=CandidateReader, scope=Scope.REQUEST)
     blocked = provide(SqlaBlockedMembers, provides=BlockedMembers, scope=Scope.REQUEST)

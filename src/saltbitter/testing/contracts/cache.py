@@ -84,6 +84,13 @@ class CacheContract:
         await cache.set(key, b"", ttl_seconds=60)
         assert await cache.get(key) == b""
 
+    async def test_get_many_reads_each_key_in_order(self, cache: Cache) -> None:
+        a, b, c = _unique("many-a"), _unique("many-b"), _unique("many-c")
+        await cache.set(a, b"1", ttl_seconds=60)
+        await cache.set(c, b"", ttl_seconds=60)
+        assert await cache.get_many([c, b, a]) == [b"", None, b"1"]
+        assert await cache.get_many([]) == []
+
     async def test_set_overwrites(self, cache: Cache) -> None:
         key = _unique("overwrite")
         await cache.set(key, b"first", ttl_seconds=60)

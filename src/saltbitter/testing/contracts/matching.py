@@ -551,6 +551,64 @@ class CandidateReaderContract(_MatchingContract):
         }
         assert list(narrowed) == [(me, passer, PairHistory(candidate_passed=True))]
 
+    async def test_a_page_is_the_members_their_main_photos_and_histories_with_the_viewer(
+        self, matching_request: RequestFactory
+    ) -> None:
+        """``page`` (discovery's one read) says exactly what the three reads say."""
+        async with matching_request() as r:
+            me, liked, passer, matched, plain = [await seed_member(r.writers) for _ in range(5)]
+            paused = await seed_member(r.writers, visibility=Visibility.PAUSED)
+            suspended = await seed_member(r.writers, status=AccountStatus.SUSPENDED)
+            gone = await seed_member(r.writers, status=AccountStatus.PENDING_DELETION)
+            no_profile = await seed_member(r.writers, with_profile=False)
+            for photo in (
+                replace(a_photo(liked, position=0), moderation=ModerationStatus.PENDING),
+                a_photo(liked, position=2),
+                a_photo(liked, position=1),
+                a_photo(passer, position=0),
+                a_photo(me, position=0),
+            ):
+                r.writers.photos.add(photo)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            await r.swipes.record_swipe(me, liked, Decision.LIKE, T0)
+            await r.swipes.record_swipe(passer, me, Decision.PASS, T0)
+            await r.swipes.record_swipe(me, passer, Decision.PASS, T0)
+            await r.swipes.record_swipe(me, matched, Decision.LIKE, T0)
+            await r.swipes.record_swipe(matched, me, Decision.LIKE, T0)
+            await r.swipes.create_match(uuid4(), MatchPair(me, matched), T0)
+            await r.swipes.record_swipe(plain, liked, Decision.LIKE, T0)
+            await r.transaction.commit()
+        wanted = [me, liked, passer, matched, plain, paused, suspended, gone, no_profile]
+        async with matching_request() as r:
+            page = await r.candidates.page(T0, me, [*wanted, UserId(uuid4())])
+            members = await r.candidates.members(T0, wanted)
+            ids = [member.user_id for member in members]
+            photos = await r.candidates.main_photos(ids)
+            histories = await r.candidates.pair_histories([me], [i for i in ids if i != me])
+            for_plain = await r.candidates.page(T0, plain, [liked, me])
+        assert sorted(page.members, key=lambda m: m.user_id) == sorted(
+            members, key=lambda m: m.user_id
+        )
+        assert {m.user_id for m in page.members} == {
+            me,
+            liked,
+            passer,
+            matched,
+            plain,
+            paused,
+            suspended,
+        }
+        assert dict(page.photos) == dict(photos)
+        assert set(page.photos) == {me, liked, passer}
+        assert dict(page.histories) == {other: h for _, other, h in histories}
+        assert dict(page.histories) == {
+            liked: PairHistory(viewer_liked=True),
+            passer: PairHistory(viewer_passed=True, candidate_passed=True),
+            matched: PairHistory(matched=True, viewer_liked=True, candidate_liked=True),
+        }
+        assert dict(for_plain.histories) == {liked: PairHistory(viewer_liked=True)}
+
 
 class SwipeWriterContract(_MatchingContract):
     async def test_a_swipe_is_recorded_once_and_seen_from_both_sides(

@@ -20,6 +20,8 @@ from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import PermissionDenied, Unavailable, ValidationFailed
 from saltbitter.domain.profiles import Visibility
 from saltbitter.domain.shared import Tier, UserId
+from saltbitter.testing.builders_profiles import a_photo
+from support.matching_ports import in_memory_requests
 
 from .conftest import MatchingWorld
 
@@ -191,3 +193,74 @@ async def test_a_cache_that_is_down_slows_matching_down_but_never_fails_it() -> 
     assert (await (await world.get(LikeMember))(world.principal(me), men[0])).matched is False
     assert len((await (await world.get(GetDailySet))(world.principal(me))).items) == 2
     assert await (await world.get(ForgetMemberCaches))(me) == 1
+
+
+async def _add_photo(world: MatchingWorld, user_id: UserId) -> None:
+    async with in_memory_requests(world.database)() as request:
+        request.writers.photos.add(a_photo(user_id, position=0))
+        await request.transaction.commit()
+
+
+async def _first_page(world: MatchingWorld, me: UserId) -> DiscoverPage:
+    return await (await world.get(Discover))(world.principal(me))
+
+
+async def test_an_unchanged_page_is_the_one_rendered_before(world: MatchingWorld) -> None:
+    await _men(world, 3)
+    me = await world.seed()
+    first = await _first_page(world, me)
+    assert await _first_page(world, me) is first  # kept: nothing it shows has changed
+
+
+async def test_a_kept_page_shows_a_swipe_its_cached_list_does_not(world: MatchingWorld) -> None:
+    men = await _men(world, 3)
+    me = await world.seed()
+    first = await _first_page(world, me)
+    assert men[0] in {item.member.user_id for item in first.items}
+    listed = await world.cache.get(discover_key(me))
+    assert listed is not None
+    await (await world.get(PassMember))(world.principal(men[0]), me)
+    # As if dropping the caller's list had failed after the pass: only the page's own
+    # read of the pair's history can hide them.
+    await world.cache.set(discover_key(me), listed, 600)
+    after = await _first_page(world, me)
+    assert {item.member.user_id for item in after.items} == {
+        item.member.user_id for item in first.items
+    } - {men[0]}
+
+
+async def test_a_kept_page_shows_a_new_main_photo_and_the_callers_own_move(
+    world: MatchingWorld,
+) -> None:
+    men = await _men(world, 3)
+    me = await world.seed()
+    first = {item.member.user_id: item.member for item in (await _first_page(world, me)).items}
+    assert first[men[0]].photo is None
+    assert first[men[0]].distance_km == 1
+    await _add_photo(world, men[0])
+    photographed = {i.member.user_id: i.member for i in (await _first_page(world, me)).items}
+    assert photographed[men[0]].photo is not None
+    # The caller moves 30 km north: every card's distance follows at once.
+    mine = world.profile(me)
+    moved = replace(mine, location=replace(mine.location, lat=mine.location.lat + 0.27))
+    await world.save_profile(moved)
+    after = {item.member.user_id: item.member for item in (await _first_page(world, me)).items}
+    assert after[men[1]].distance_km != first[men[1]].distance_km
+
+
+async def test_a_kept_pages_photo_links_are_signed_afresh_after_a_minute(
+    world: MatchingWorld,
+) -> None:
+    men = await _men(world, 1)
+    await _add_photo(world, men[0])
+    me = await world.seed()
+    first = await _first_page(world, me)
+    world.clock.advance(timedelta(seconds=59))
+    assert await _first_page(world, me) is first
+    world.clock.advance(timedelta(seconds=2))
+    later = await _first_page(world, me)
+    assert later is not first
+    [before], [now] = first.items, later.items
+    assert before.member.photo is not None
+    assert now.member.photo is not None
+    assert now.member.photo.url != before.member.photo.url

@@ -18,6 +18,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    exists,
     func,
     literal,
     null,
@@ -45,7 +46,12 @@ from saltbitter.adapters.sqlalchemy.tables_members import (
     swipes,
 )
 from saltbitter.application.matching.members import local_date, member_record
-from saltbitter.application.ports.matching import CandidateReader, MemberRecord, PhotoRef
+from saltbitter.application.ports.matching import (
+    CandidateReader,
+    MemberRecord,
+    PageRead,
+    PhotoRef,
+)
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.compatibility import (
     EARTH_RADIUS_KM,
@@ -114,6 +120,67 @@ _MEMBERS_BY_ID = {
 }
 
 
+def _page_statement(dialect: str) -> Any:
+    """The members by id, each with their main photo and their history with ``viewer``:
+    ``members``, ``main_photos`` and ``pair_histories`` of a discovery page in one round
+    trip (the same rules, as correlated subqueries on the primary keys and unique
+    indexes: ``photos (user_id, position)``, ``swipes (actor_id, target_id)``,
+    ``matches (user_low, user_high)``)."""
+    viewer = bindparam("viewer", type_=users.c.id.type)
+    main_id = (
+        select(photos.c.id)
+        .where(
+            photos.c.user_id == users.c.id,
+            photos.c.moderation == ModerationStatus.APPROVED.value,
+        )
+        .order_by(photos.c.position)
+        .limit(1)
+        .correlate(users)
+        .scalar_subquery()
+    )
+    main = photos.alias("main_photo")
+
+    def swiped(actor: Any, target: Any, decision: Decision) -> Any:
+        return exists().where(
+            swipes.c.actor_id == actor,
+            swipes.c.target_id == target,
+            swipes.c.decision == decision.value,
+        )
+
+    # A match kept for an erased member's partner has a NULL side and pairs nobody now.
+    matched = exists().where(
+        or_(
+            and_(matches.c.user_low == viewer, matches.c.user_high == users.c.id),
+            and_(matches.c.user_low == users.c.id, matches.c.user_high == viewer),
+        )
+    )
+    statement = (
+        _members_statement()
+        .add_columns(
+            main.c.storage_key.label("photo_key"),
+            main.c.width.label("photo_width"),
+            main.c.height.label("photo_height"),
+            matched.label("matched"),
+            swiped(viewer, users.c.id, Decision.LIKE).label("viewer_liked"),
+            swiped(viewer, users.c.id, Decision.PASS).label("viewer_passed"),
+            swiped(users.c.id, viewer, Decision.LIKE).label("candidate_liked"),
+            swiped(users.c.id, viewer, Decision.PASS).label("candidate_passed"),
+        )
+        .outerjoin(main, main.c.id == main_id)
+    )
+    if dialect == "postgresql":
+        return statement.where(
+            users.c.id == any_(bindparam("user_ids", type_=ARRAY(users.c.id.type)))
+        )
+    return statement.where(users.c.id.in_(bindparam("user_ids", expanding=True)))
+
+
+_PAGE = {dialect: _page_statement(dialect) for dialect in ("postgresql", "sqlite")}
+# The member's own columns come first in a page row: those alone make the record.
+_MEMBER_WIDTH = len(_MEMBERS.selected_columns)
+_HISTORY_FLAGS = ("matched", "viewer_liked", "viewer_passed", "candidate_liked", "candidate_passed")
+
+
 def _member(row: Row[Any], now: datetime) -> MemberRecord | None:
     mapping = row._mapping
     return member_record(
@@ -156,8 +223,9 @@ class _KeptRecords:
             OrderedDict()
         )
 
-    def member(self, row: Row[Any], now: datetime) -> MemberRecord | None:
-        values = tuple(row)
+    def member(self, row: Row[Any], now: datetime, width: int | None = None) -> MemberRecord | None:
+        """``width``: how many of the row's first columns are the member's own."""
+        values = tuple(row) if width is None else tuple(row)[:width]
         day = local_date(row.timezone, now)
         kept = self._records.get(row.id)
         if kept is not None and kept[1] == day and kept[0] == values:
@@ -239,6 +307,25 @@ class SqlaCandidateReader(OnConnection, CandidateReader):
             return [member for member in found if member is not None]
         found = (_member(row, now) for row in rows)
         return [member for member in found if member is not None]
+
+    async def page(self, now: datetime, viewer: UserId, user_ids: Collection[UserId]) -> PageRead:
+        members: list[MemberRecord] = []
+        photos: dict[UserId, PhotoRef] = {}
+        histories: dict[UserId, PairHistory] = {}
+        statement = _PAGE[self._dialect]
+        for chunk in chunks(set(user_ids)):
+            for row in await self._db.execute(statement, {"viewer": viewer, "user_ids": chunk}):
+                member = _KEPT_RECORDS.member(row, now, _MEMBER_WIDTH)
+                if member is None:
+                    continue
+                members.append(member)
+                user_id = member.user_id
+                if row.photo_key is not None:
+                    photos[user_id] = PhotoRef(row.photo_key, row.photo_width, row.photo_height)
+                flags = {flag: True for flag in _HISTORY_FLAGS if row._mapping[flag]}
+                if flags and user_id != viewer:
+                    histories[user_id] = PairHistory(**flags)
+        return PageRead(members, photos, histories)
 
     async def available_timezones(self, now: datetime) -> Sequence[tuple[UserId, str]]:
         del now  # ages do not decide availability

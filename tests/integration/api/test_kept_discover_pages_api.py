@@ -1,0 +1,116 @@
+"""A discovery page kept per process (ADR 0043), over HTTP: every change a page shows
+appears on the next page, though the viewer's cached list in the cache is left as it was.
+
+Each test reads the page three times (built, then read from the cached list, then served
+as kept), changes something about a member on it through the API (or erases them), and
+reads again. On SQLite (embedded mode) and on PostgreSQL + Redis alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from saltbitter.adapters.images import generated_photo
+from saltbitter.application.privacy.erasure import ClaimErasureNow
+from saltbitter.entrypoints.capabilities.erasure import erase_claimed
+from saltbitter.entrypoints.composition import build_container, stop_container
+from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import Member, member
+from support.live_api import Api
+
+
+def _cards(api: Api, headers: dict[str, str]) -> dict[str, dict[str, Any]]:
+    response = api.http.get("/api/v1/discover", headers=headers)
+    assert response.status_code == 200, response.text
+    return {item["member"]["user_id"]: item["member"] for item in response.json()["items"]}
+
+
+def _kept(api: Api, headers: dict[str, str]) -> dict[str, dict[str, Any]]:
+    reads = [_cards(api, headers) for _ in range(3)]
+    assert reads[0] == reads[1] == reads[2]
+    return reads[2]
+
+
+def _profile(place: dict[str, float], **changes: Any) -> dict[str, Any]:
+    return {
+        "gender": "man",
+        "genders_sought": ["woman"],
+        "age_min": 18,
+        "age_max": 99,
+        "interests": ["hiking", "jazz", "cooking"],
+        "location": place,
+        "max_distance_km": 50,
+        "bio": "Weekend hiker.",
+        **changes,
+    }
+
+
+def _men(api: Api, place: dict[str, float], count: int) -> tuple[list[Member], Member]:
+    men = [member(api, "man", "woman", place) for _ in range(count)]
+    return men, member(api, "woman", "man", place)
+
+
+def test_a_candidates_profile_edit_photo_and_pause_show_on_the_next_page(api: Api) -> None:
+    place = {"lat": 64.14, "lon": -21.94}  # Reykjavik: nobody else's tests live here
+    (bo, cy, di), ada = _men(api, place, 3)
+    seen = _kept(api, ada.headers)
+    assert {bo.user_id, cy.user_id, di.user_id} <= set(seen)
+    assert seen[cy.user_id]["photo"] is None
+
+    edited = _profile(place, bio="Now a sailor.")
+    saved = api.http.put("/api/v1/me/profile", json=edited, headers=bo.headers)
+    assert saved.status_code == 200, saved.text
+    assert _cards(api, ada.headers)[bo.user_id]["bio"] == "Now a sailor."
+
+    upload = api.http.post(
+        "/api/v1/me/photos",
+        files={"file": ("photo.jpg", generated_photo(410), "image/jpeg")},
+        headers=cy.headers,
+    )
+    assert upload.status_code in (200, 201), upload.text
+    assert _cards(api, ada.headers)[cy.user_id]["photo"] is not None
+
+    paused = _profile(place, visibility="paused")
+    saved = api.http.put("/api/v1/me/profile", json=paused, headers=di.headers)
+    assert saved.status_code == 200, saved.text
+    after = _kept(api, ada.headers)
+    assert di.user_id not in after
+    assert {bo.user_id, cy.user_id} <= set(after)
+
+
+def test_a_candidate_who_passes_leaves_the_next_page(api: Api) -> None:
+    place = {"lat": 60.17, "lon": 24.94}  # Helsinki
+    (bo, cy), ada = _men(api, place, 2)
+    assert {bo.user_id, cy.user_id} <= set(_kept(api, ada.headers))
+    passed = api.http.post("/api/v1/passes", json={"user_id": ada.user_id}, headers=bo.headers)
+    assert passed.status_code in (200, 201, 204), passed.text
+    after = _cards(api, ada.headers)
+    assert bo.user_id not in after
+    assert cy.user_id in after
+
+
+def _erase_now(settings: Settings, email: str) -> None:
+    """What ``saltbitter users erase EMAIL --now`` runs, on the live server's storage."""
+
+    async def erase() -> None:
+        container = await build_container(settings)
+        try:
+            async with container() as scope:
+                claimed = await (await scope.get(ClaimErasureNow))(email)
+                [outcome] = await erase_claimed(scope, claimed)
+        finally:
+            await stop_container(container)
+        assert outcome.rows > 0
+
+    asyncio.run(erase())
+
+
+def test_an_erased_candidate_leaves_the_next_page(api: Api, backend_settings: Settings) -> None:
+    place = {"lat": 59.91, "lon": 10.75}  # Oslo
+    (bo, cy), ada = _men(api, place, 2)
+    assert {bo.user_id, cy.user_id} <= set(_kept(api, ada.headers))
+    _erase_now(backend_settings, bo.email)
+    after = _cards(api, ada.headers)
+    assert bo.user_id not in after
+    assert cy.user_id in after
