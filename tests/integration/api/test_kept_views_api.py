@@ -10,15 +10,8 @@ is kept and the same rules hold.
 
 from __future__ import annotations
 
-from typing import Any
-
-from support.conversations_api import member
+from support.conversations_api import man, member
 from support.live_api import Api
-
-
-def _member(api: Api, gender: str, sought: str, location: dict[str, float]) -> tuple[str, Any]:
-    someone = member(api, gender, sought, location)
-    return someone.user_id, someone.headers
 
 
 def _shown(api: Api, headers: dict[str, str]) -> set[str]:
@@ -36,9 +29,9 @@ def _kept(api: Api, headers: dict[str, str]) -> set[str]:
 
 def test_a_block_by_the_viewer_hides_the_member_at_once(api: Api) -> None:
     lima = {"lat": -12.05, "lon": -77.04}  # away from the other tests' members
-    men = [_member(api, "man", "woman", lima) for _ in range(3)]
-    _, headers = _member(api, "woman", "man", lima)
-    bo = men[0][0]
+    men = [man(api, lima) for _ in range(3)]
+    headers = member(api, location=lima).headers
+    bo = men[0].user_id
     assert bo in _kept(api, headers)
 
     blocked = api.http.post("/api/v1/blocks", json={"user_id": bo}, headers=headers)
@@ -49,12 +42,12 @@ def test_a_block_by_the_viewer_hides_the_member_at_once(api: Api) -> None:
 
 def test_a_block_by_the_other_member_hides_them_at_once(api: Api) -> None:
     quito = {"lat": -0.18, "lon": -78.47}
-    men = [_member(api, "man", "woman", quito) for _ in range(3)]
-    ada, headers = _member(api, "woman", "man", quito)
-    bo, bo_headers = men[0]
+    men = [man(api, quito) for _ in range(3)]
+    ada = member(api, location=quito)
+    headers, bo = ada.headers, men[0].user_id
     assert bo in _kept(api, headers)
 
-    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada}, headers=bo_headers)
+    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada.user_id}, headers=men[0].headers)
     assert blocked.status_code in (200, 201), blocked.text
     assert bo not in _shown(api, headers)
     assert bo not in _kept(api, headers)
@@ -68,13 +61,13 @@ def _discovered(api: Api, headers: dict[str, str]) -> set[str]:
 
 def test_a_block_either_way_hides_the_member_from_discovery_at_once(api: Api) -> None:
     nairobi = {"lat": -1.29, "lon": 36.82}
-    men = [_member(api, "man", "woman", nairobi) for _ in range(3)]
-    ada, headers = _member(api, "woman", "man", nairobi)
-    (bo, bo_headers), (cy, _) = men[0], men[1]
+    men = [man(api, nairobi) for _ in range(3)]
+    ada = member(api, location=nairobi)
+    headers, bo, cy = ada.headers, men[0].user_id, men[1].user_id
     for _ in range(3):
         assert {bo, cy} <= _discovered(api, headers)
 
-    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada}, headers=bo_headers)
+    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada.user_id}, headers=men[0].headers)
     assert blocked.status_code in (200, 201), blocked.text
     seen = _discovered(api, headers)
     assert bo not in seen
