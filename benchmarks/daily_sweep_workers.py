@@ -200,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         jwt_secret="benchmark-secret-" + "b" * 32,
         log_json=True,
         log_level="WARNING",
+        matching_pause_collector=True,  # as in the worker and the CLI
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(settings.log_level, json=settings.log_json)
