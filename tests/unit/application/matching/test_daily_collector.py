@@ -4,11 +4,11 @@ run has its process to itself (a worker, the CLI); inside the API it leaves it a
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 from saltbitter.application.matching.daily import GenerateDailySets
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
-from saltbitter.domain.compatibility import Gender, ScoringPopulation
+from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.matching import RankedCandidateLists
 
 from .conftest import MatchingWorld
@@ -21,16 +21,9 @@ class _Probe(ScalarBatchScorer):
     def __init__(self) -> None:
         self.seen: list[tuple[bool, int]] = []
 
-    def top_candidates(
-        self,
-        population: ScoringPopulation,
-        k: int,
-        *,
-        viewers: Sequence[int] | None = None,
-        exclusions: Mapping[int, Collection[int]] | None = None,
-    ) -> RankedCandidateLists:
+    def top_candidates(self, *args: Any, **kwargs: Any) -> RankedCandidateLists:
         self.seen.append((gc.isenabled(), gc.get_freeze_count()))
-        return super().top_candidates(population, k, viewers=viewers, exclusions=exclusions)
+        return super().top_candidates(*args, **kwargs)
 
 
 async def _run(pause: bool) -> list[tuple[bool, int]]:
