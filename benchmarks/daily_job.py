@@ -245,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
             jwt_secret="benchmark-secret-" + "b" * 32,
             log_json=True,
             log_level="WARNING",
+            matching_pause_collector=True,  # as in the worker and the CLI
         )
         print(
             f"SaltBitter daily job: {args.members:,} members on PostgreSQL ({name}), "

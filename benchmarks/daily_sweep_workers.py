@@ -25,8 +25,6 @@ import argparse
 import asyncio
 import math
 import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterable
@@ -43,6 +41,7 @@ from saltbitter.application.matching import topics
 from saltbitter.application.matching.daily import GenerateDailySets
 from saltbitter.domain.matching import exposure_gini
 from saltbitter.entrypoints.composition import build_container, stop_container
+from saltbitter.entrypoints.local_worker import start_worker, stop_worker
 from saltbitter.entrypoints.logging import configure_logging
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
@@ -118,45 +117,20 @@ async def _single_process(settings: Settings) -> tuple[float, float, int]:
         await stop_container(container)
 
 
-def _worker_environment(settings: Settings, shard_members: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "SALTBITTER_DATA_DIR": str(settings.data_dir),
-            "SALTBITTER_ENVIRONMENT": "test",
-            "SALTBITTER_DATABASE_URL": str(settings.database_url),
-            "SALTBITTER_REDIS_URL": str(settings.redis_url),
-            "SALTBITTER_REDIS_KEY_PREFIX": settings.redis_key_prefix,
-            "SALTBITTER_TASKS": "celery",
-            "SALTBITTER_TASK_QUEUE": settings.task_queue,
-            "SALTBITTER_JWT_SECRET": str(settings.jwt_secret),
-            "SALTBITTER_LOG_JSON": "true",
-            "SALTBITTER_LOG_LEVEL": "WARNING",
-            "SALTBITTER_MATCHING_SHARD_MEMBERS": str(shard_members),
-        }
-    )
-    return env
-
-
 def _through_workers(
     settings: Settings, workers: int, shard_members: int, due: int
 ) -> tuple[float, float]:
     """(wall seconds, worker CPU seconds) of one sweep through ``workers`` processes."""
     url = str(settings.database_url)
     app = celery_app_for(settings)
-    log = (settings.data_dir / f"worker-{workers}.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "saltbitter.entrypoints.cli",
-            "worker",
-            "--concurrency",
-            str(workers),
-        ],
-        env=_worker_environment(settings, shard_members),
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    process = start_worker(
+        settings,
+        settings.data_dir / f"worker-{workers}.log",
+        {
+            "SALTBITTER_LOG_LEVEL": "WARNING",
+            "SALTBITTER_MATCHING_SHARD_MEMBERS": str(shard_members),
+        },
+        concurrency=workers,
     )
     try:
         deadline = time.monotonic() + 120
@@ -185,13 +159,7 @@ def _through_workers(
         seconds = time.perf_counter() - started
         return seconds, _cpu_seconds(pids) - cpu
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
-        log.close()
+        stop_worker(process, grace_seconds=60)
         app.close()
 
 
@@ -232,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         jwt_secret="benchmark-secret-" + "b" * 32,
         log_json=True,
         log_level="WARNING",
+        matching_pause_collector=True,  # as in the worker and the CLI
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(settings.log_level, json=settings.log_json)

@@ -1,11 +1,11 @@
-"""A real ``saltbitter worker`` process for integration tests, configured from Settings."""
+"""A real ``saltbitter worker`` process for integration tests, configured from Settings
+(started and stopped by ``saltbitter.entrypoints.local_worker``, as the benchmarks do)."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -13,34 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from saltbitter.entrypoints.local_worker import start_worker, stop_worker
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
-
-
-def worker_environment(
-    settings: Settings, extra: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "SALTBITTER_DATA_DIR": str(settings.data_dir),
-            "SALTBITTER_ENVIRONMENT": "test",
-            "SALTBITTER_DATABASE_URL": str(settings.database_url),
-            "SALTBITTER_REDIS_URL": str(settings.redis_url),
-            "SALTBITTER_REDIS_KEY_PREFIX": settings.redis_key_prefix,
-            "SALTBITTER_TASKS": "celery",
-            "SALTBITTER_TASK_QUEUE": settings.task_queue,
-            "SALTBITTER_JWT_SECRET": str(settings.jwt_secret),
-            "SALTBITTER_LOG_JSON": "true",
-            "SALTBITTER_BROKER_VISIBILITY_TIMEOUT_SECONDS": str(
-                settings.broker_visibility_timeout_seconds
-            ),
-        }
-    )
-    if settings.result_backend:
-        env["SALTBITTER_RESULT_BACKEND"] = settings.result_backend
-    env.update(extra or {})
-    return env
 
 
 def wait_until(condition: Callable[[], bool], seconds: float, log_path: Path) -> None:
@@ -87,53 +62,6 @@ def worker_settings_for(
         "jwt_secret": "worker-test-secret-" + "w" * 32,
     }
     return Settings(**(fields | overrides))
-
-
-def start_worker(
-    settings: Settings,
-    log_path: Path,
-    extra_env: Mapping[str, str] | None = None,
-    *,
-    own_process_group: bool = False,
-) -> subprocess.Popen[bytes]:
-    """``saltbitter worker`` with two prefork children, its output appended to
-    ``log_path``; ``own_process_group`` lets a test kill it with all its children."""
-    with log_path.open("ab") as log:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "saltbitter.entrypoints.cli",
-                "worker",
-                "--concurrency",
-                "2",
-                # A node name of its own: control replies from another worker on the same
-                # broker (another test run's) would otherwise share "celery@host", which
-                # Celery warns about, and warnings are errors here.
-                "--name",
-                f"sbtest-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            env=worker_environment(settings, extra_env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=own_process_group,
-        )
-
-
-def stop_worker(process: subprocess.Popen[bytes]) -> None:
-    """A warm shutdown; past its grace period, kill (the whole group when the worker has
-    one of its own) and reap it: an unreaped child is a ResourceWarning, an error here."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        if os.getpgid(process.pid) == process.pid:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-        process.wait(timeout=30)
 
 
 class KillableWorker:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -10,15 +11,21 @@ from typing import Any
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from saltbitter.application.safety.moderation import ChangeRole
+from saltbitter.entrypoints.composition import build_container, stop_container
+from saltbitter.entrypoints.settings import Settings
 from support.live_api import Api
 
 __all__ = [
     "Member",
     "closed_with",
+    "grant_role",
+    "man",
     "matched_pair",
     "member",
     "next_event",
     "open_socket",
+    "signed_in",
     "ws_url",
 ]
 
@@ -33,12 +40,26 @@ class Member:
     email: str = ""
 
 
-def member(api: Api, gender: str, sought: str, location: dict[str, float] | None = None) -> Member:
-    """A verified, logged-in member with a complete profile (in Berlin unless told)."""
-    email = api.verified_member()
+def signed_in(api: Api, **sign_up: Any) -> Member:
+    """A verified, logged-in member with no profile yet; ``sign_up`` overrides fields of
+    the registration body (a ``timezone``, say)."""
+    email = api.verified_member(**sign_up)
     tokens = api.login(email)
     headers = api.bearer(tokens)
     user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
+    return Member(user_id, headers, tokens["access_token"], email)
+
+
+def member(
+    api: Api,
+    gender: str = "woman",
+    sought: str = "man",
+    location: dict[str, float] | None = None,
+    **profile: Any,
+) -> Member:
+    """A verified, logged-in member with a complete profile (in Berlin unless told);
+    ``profile`` overrides fields of the profile body (``visibility``, ``interests``, ...)."""
+    someone = signed_in(api)
     body = {
         "gender": gender,
         "genders_sought": [sought],
@@ -48,14 +69,35 @@ def member(api: Api, gender: str, sought: str, location: dict[str, float] | None
         "location": location or BERLIN,
         "max_distance_km": 50,
         "bio": "Weekend hiker.",
+        **profile,
     }
-    saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
+    saved = api.http.put("/api/v1/me/profile", json=body, headers=someone.headers)
     assert saved.status_code == 200, saved.text
-    return Member(user_id, headers, tokens["access_token"], email)
+    return someone
+
+
+def man(api: Api, location: dict[str, float] | None = None, **profile: Any) -> Member:
+    """A man seeking women (:func:`member` is a woman seeking men unless told)."""
+    return member(api, "man", "woman", location, **profile)
+
+
+def grant_role(settings: Settings, email: str, role: str, *, granted: bool = True) -> None:
+    """Give (or take back) a role as ``saltbitter users role`` does: in a container of its
+    own on the live server's storage."""
+
+    async def change() -> None:
+        container = await build_container(settings)
+        try:
+            async with container() as scope:
+                await (await scope.get(ChangeRole))(email, role, granted=granted)
+        finally:
+            await stop_container(container)
+
+    asyncio.run(change())
 
 
 def matched_pair(api: Api) -> tuple[Member, Member, str]:
-    ada, bo = member(api, "woman", "man"), member(api, "man", "woman")
+    ada, bo = member(api), man(api)
     assert api.http.post("/api/v1/likes", json={"user_id": bo.user_id}, headers=ada.headers)
     liked = api.http.post("/api/v1/likes", json={"user_id": ada.user_id}, headers=bo.headers)
     assert liked.json()["matched"] is True, liked.text

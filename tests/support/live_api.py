@@ -106,9 +106,10 @@ class Api:
             time.sleep(0.05)
         raise AssertionError(f"no mail reached {email} within {timeout} s")
 
-    def verified_member(self) -> str:
+    def verified_member(self, **overrides: Any) -> str:
+        """Registers (with ``overrides`` of the sign-up body) and verifies a new member."""
         email = self.new_email()
-        assert self.register(email).status_code == 202
+        assert self.register(email, **overrides).status_code == 202
         code = self.wait_for_code(email)
         assert (
             self.http.post("/api/v1/auth/verify", json={"email": email, "code": code}).status_code

@@ -6,7 +6,7 @@ import asyncio
 import json
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
@@ -65,6 +65,9 @@ def _with_container(work: Callable[[AsyncContainer], Awaitable[T]]) -> T:
 
     settings = _settings()
     configure_logging(settings.log_level, json=settings.log_json)
+    # A command has its process to itself (its in-process jobs included): the daily job
+    # may pause the garbage collector. Not so ``serve``, which builds the API's own.
+    settings = replace(settings, matching_pause_collector=True)
 
     async def run() -> T:
         container = await build_container(settings)

@@ -82,6 +82,10 @@ class Settings:
     matching_chunk_size: int = 500
     matching_scorer: Literal["auto", "numpy", "scalar"] = "auto"
     matching_shard_members: Annotated[int, msgspec.Meta(ge=1)] = 25_000
+    # Pause Python's cyclic garbage collector for a daily run (the whole process): the
+    # worker and the CLI turn it on for themselves; off in the API, whose embedded jobs
+    # share the process with requests.
+    matching_pause_collector: bool = False
     # Assessments: platform norms replace the published priors once this many complete,
     # careful responses (members with a current sensitive_data consent) are stored.
     norms_min_sample: Annotated[int, msgspec.Meta(ge=2)] = 300

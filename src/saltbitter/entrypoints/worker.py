@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import weakref
+from dataclasses import replace
 from typing import Any
 
 from celery import Celery
@@ -28,7 +29,9 @@ class _ProcessRuntime:
 
     def __init__(self, settings: Settings) -> None:
         self.loop = asyncio.new_event_loop()
-        self.container = self.loop.run_until_complete(build_container(settings))
+        # A worker process runs jobs only: the daily job may pause its garbage collector.
+        dedicated = replace(settings, matching_pause_collector=True)
+        self.container = self.loop.run_until_complete(build_container(dedicated))
 
     def run(self, job: str, payload: dict[str, Any], event: str | None) -> object:
         return self.loop.run_until_complete(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.tables_members import matches
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import Member, signed_in
 from support.live_api import Api, LiveServer
 from support.openai_server import FakeOpenAI
 
@@ -30,13 +31,6 @@ async def engine(backend_settings: Settings) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-def _member(api: Api) -> tuple[dict[str, str], UUID]:
-    email = api.verified_member()
-    auth = api.bearer(api.login(email))
-    user_id = UUID(api.http.get("/api/v1/me", headers=auth).json()["user_id"])
-    return auth, user_id
-
-
 def _consent(api: Api, auth: dict[str, str], granted: bool = True) -> None:
     response = api.http.put(
         "/api/v1/me/consents/ai_features", json={"granted": granted}, headers=auth
@@ -44,9 +38,9 @@ def _consent(api: Api, auth: dict[str, str], granted: bool = True) -> None:
     assert response.status_code == 200, response.text
 
 
-async def _match(engine: AsyncEngine, a: UUID, b: UUID) -> UUID:
+async def _match(engine: AsyncEngine, a: Member, b: Member) -> UUID:
     match_id = uuid4()
-    low, high = sorted((a, b))
+    low, high = sorted((UUID(a.user_id), UUID(b.user_id)))
     async with engine.begin() as connection:
         await connection.execute(
             matches.insert().values(
@@ -64,7 +58,7 @@ def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]
 
 
 def test_personas_are_listed_with_disclosures(api: Api) -> None:
-    auth, _ = _member(api)
+    auth = signed_in(api).headers
     personas = api.http.get(f"{AI}/personas", headers=auth).json()["items"]
     assert [p["id"] for p in personas] == ["shy", "direct", "playful", "anxious", "avoidant"]
     for persona in personas:
@@ -75,8 +69,8 @@ def test_personas_are_listed_with_disclosures(api: Api) -> None:
 
 
 async def test_every_ai_endpoint_refuses_without_consent(api: Api, engine: AsyncEngine) -> None:
-    auth, me = _member(api)
-    _, other = _member(api)
+    me, other = signed_in(api), signed_in(api)
+    auth = me.headers
     match_id = str(await _match(engine, me, other))
     calls = [
         ("post", f"{AI}/practice/shy/messages", {"body": "Hi"}),
@@ -100,8 +94,8 @@ async def test_every_ai_endpoint_refuses_without_consent(api: Api, engine: Async
 async def test_every_reply_is_labelled_and_the_first_fully_disclosed(
     api: Api, engine: AsyncEngine
 ) -> None:
-    auth, me = _member(api)
-    _, other = _member(api)
+    me, other = signed_in(api), signed_in(api)
+    auth = me.headers
     _consent(api, auth)
     match_id = str(await _match(engine, me, other))
     first = api.http.post(f"{AI}/practice/playful/messages", json={"body": "Hey!"}, headers=auth)
@@ -128,7 +122,7 @@ async def test_every_reply_is_labelled_and_the_first_fully_disclosed(
 
 
 def test_crisis_check_wins_over_role_play(api: Api) -> None:
-    auth, _ = _member(api)
+    auth = signed_in(api).headers
     _consent(api, auth)
     response = api.http.post(
         f"{AI}/practice/avoidant/messages", json={"body": "I want to end my life"}, headers=auth
@@ -148,10 +142,9 @@ def test_crisis_check_wins_over_role_play(api: Api) -> None:
 
 
 async def test_another_members_match_is_not_found(api: Api, engine: AsyncEngine) -> None:
-    auth, _ = _member(api)
+    auth = signed_in(api).headers
     _consent(api, auth)
-    _, a = _member(api)
-    _, b = _member(api)
+    a, b = signed_in(api), signed_in(api)
     theirs = str(await _match(engine, a, b))
     for path, body in (
         (f"{AI}/icebreakers", {"match_id": theirs}),
@@ -162,8 +155,8 @@ async def test_another_members_match_is_not_found(api: Api, engine: AsyncEngine)
 
 
 def test_unknown_persona_and_other_members_conversation_are_not_found(api: Api) -> None:
-    auth, _ = _member(api)
-    other_auth, _ = _member(api)
+    auth = signed_in(api).headers
+    other_auth = signed_in(api).headers
     _consent(api, auth)
     _consent(api, other_auth)
     _problem(
@@ -184,7 +177,7 @@ def test_unknown_persona_and_other_members_conversation_are_not_found(api: Api) 
 
 async def test_quota_holds_under_concurrency(api: Api) -> None:
     """On PostgreSQL rows race; SQLite serialises the writers: exactly 50 either way."""
-    auth, _ = _member(api)
+    auth = signed_in(api).headers
     _consent(api, auth)
     async with httpx.AsyncClient(base_url=str(api.http.base_url), timeout=60) as client:
 
@@ -213,7 +206,7 @@ def test_provider_failure_is_503_and_spends_no_quota(
         )
         with server, httpx.Client(base_url=server.url, timeout=30) as http:
             api = Api(http, server.settings.mail_folder)
-            auth, _ = _member(api)
+            auth = signed_in(api).headers
             _consent(api, auth)
             failed = http.post(f"{AI}/practice/shy/messages", json={"body": "Hi"}, headers=auth)
             _problem(failed, 503, "ai_unavailable")

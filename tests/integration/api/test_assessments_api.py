@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from support.conversations_api import signed_in
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
@@ -25,17 +26,13 @@ def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
-def _member(api: Api) -> dict[str, str]:
-    return api.bearer(api.login(api.verified_member()))
-
-
 def _consent(api: Api, auth: dict[str, str], purpose: str, granted: bool) -> Any:
     return api.http.put(f"/api/v1/me/consents/{purpose}", json={"granted": granted}, headers=auth)
 
 
 def test_the_instrument_is_for_members_and_shows_items_and_scale(api: Api) -> None:
     assert api.http.get("/api/v1/assessments/instruments/ecr-r").status_code == 401
-    auth = _member(api)
+    auth = signed_in(api).headers
     response = api.http.get("/api/v1/assessments/instruments/ecr-r", headers=auth)
     assert response.status_code == 200
     body = response.json()
@@ -58,7 +55,7 @@ def test_the_instrument_is_for_members_and_shows_items_and_scale(api: Api) -> No
 
 
 def test_consents_list_every_purpose_and_record_changes(api: Api) -> None:
-    auth = _member(api)
+    auth = signed_in(api).headers
     listed = api.http.get("/api/v1/me/consents", headers=auth)
     assert listed.status_code == 200
     state = {item["purpose"]: item for item in listed.json()["items"]}
@@ -87,7 +84,7 @@ def test_consents_list_every_purpose_and_record_changes(api: Api) -> None:
 
 
 def test_the_assessment_needs_the_sensitive_data_consent(api: Api) -> None:
-    auth = _member(api)
+    auth = signed_in(api).headers
     body = {"instrument": "ecr-r", "answers": ANSWERS}
     refused = api.http.post("/api/v1/assessments", json=body, headers=auth)
     _problem(refused, 403, "consent_required")
@@ -97,7 +94,7 @@ def test_the_assessment_needs_the_sensitive_data_consent(api: Api) -> None:
 
 
 def test_taking_reading_and_retaking_the_assessment(api: Api) -> None:
-    auth = _member(api)
+    auth = signed_in(api).headers
     assert _consent(api, auth, "sensitive_data", True).status_code == 200
     taken = api.http.post(
         "/api/v1/assessments", json={"instrument": "ecr-r", "answers": ANSWERS}, headers=auth
@@ -139,17 +136,17 @@ def test_taking_reading_and_retaking_the_assessment(api: Api) -> None:
 
 
 def test_results_are_never_shown_to_another_member(api: Api) -> None:
-    owner = _member(api)
+    owner = signed_in(api).headers
     assert _consent(api, owner, "sensitive_data", True).status_code == 200
     body = {"instrument": "ecr-r", "answers": ANSWERS}
     assert api.http.post("/api/v1/assessments", json=body, headers=owner).status_code == 201
-    stranger = _member(api)
+    stranger = signed_in(api).headers
     theirs = api.http.get("/api/v1/assessments/me", headers=stranger).json()
     assert theirs == {"latest": None, "history": [], "next_retake_at": None}
 
 
 def test_bad_answers_are_422_with_one_path_per_item(api: Api) -> None:
-    auth = _member(api)
+    auth = signed_in(api).headers
     assert _consent(api, auth, "sensitive_data", True).status_code == 200
     answers: dict[str, Any] = dict(ANSWERS)
     answers.update({"12": 9, "13": "often", "99": 4})
@@ -179,7 +176,7 @@ def test_bad_answers_are_422_with_one_path_per_item(api: Api) -> None:
 
 
 def test_two_simultaneous_submissions_give_one_result_and_one_409(api: Api) -> None:
-    auth = _member(api)
+    auth = signed_in(api).headers
     assert _consent(api, auth, "sensitive_data", True).status_code == 200
     body = {"instrument": "ecr-r", "answers": ANSWERS}
     start = threading.Barrier(2)

@@ -22,6 +22,7 @@ from mypy_boto3_s3 import S3Client
 from saltbitter.adapters.images import generated_photo
 from saltbitter.adapters.photos import s3_client
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import signed_in
 from support.live_api import PASSWORD, Api
 
 PROBLEM = "application/problem+json"
@@ -53,13 +54,6 @@ def backend_settings(backend_settings: Settings, request: pytest.FixtureRequest)
     return replace(backend_settings, **request.getfixturevalue("s3_bucket_settings"))
 
 
-def _member(api: Api) -> tuple[str, dict[str, str], str]:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    user_id = str(api.http.get("/api/v1/me", headers=headers).json()["user_id"])
-    return email, headers, user_id
-
-
 def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
@@ -83,9 +77,8 @@ def _ready(api: Api, headers: dict[str, str], request_id: str) -> dict[str, Any]
 def test_a_member_downloads_their_archive_and_nothing_of_anyone_else(
     api: Api, backend_settings: Settings
 ) -> None:
-    email, headers, user_id = _member(api)
-    other_email, other_headers, other_id = _member(api)
-    for who in (headers, other_headers):
+    me, other = signed_in(api), signed_in(api)
+    for who in (me.headers, other.headers):
         uploaded = api.http.post(
             "/api/v1/me/photos",
             files={"file": ("me.jpg", generated_photo(7), "image/jpeg")},
@@ -93,22 +86,22 @@ def test_a_member_downloads_their_archive_and_nothing_of_anyone_else(
         )
         assert uploaded.status_code == 201, uploaded.text
 
-    started = api.http.post("/api/v1/me/data-export", headers=headers)
+    started = api.http.post("/api/v1/me/data-export", headers=me.headers)
     assert started.status_code == 202, started.text
     request_id = started.json()["request_id"]
     uuid.UUID(request_id)
 
-    again = api.http.post("/api/v1/me/data-export", headers=headers)
+    again = api.http.post("/api/v1/me/data-export", headers=me.headers)
     _problem(again, 429, "export_rate_limited")
     assert 86_000 < int(again.headers["retry-after"]) <= 86_400
 
     _problem(
-        api.http.get(f"/api/v1/me/data-export/{request_id}", headers=other_headers),
+        api.http.get(f"/api/v1/me/data-export/{request_id}", headers=other.headers),
         404,
         "data_export_not_found",
     )
 
-    ready = _ready(api, headers, request_id)
+    ready = _ready(api, me.headers, request_id)
     assert ready["status"] == "ready", ready
     expires = datetime.fromisoformat(ready["expires_at"])
     assert timedelta(days=6, hours=23) < expires - datetime.now(expires.tzinfo) <= timedelta(days=7)
@@ -131,24 +124,24 @@ def test_a_member_downloads_their_archive_and_nothing_of_anyone_else(
     assert len(photos) == 1
     assert contents[photos[0]][:2] == b"\xff\xd8"  # the stored JPEG
     accounts = json.loads(contents["accounts.json"])
-    assert [row["email"] for row in accounts["tables"]["users"]] == [email]
+    assert [row["email"] for row in accounts["tables"]["users"]] == [me.email]
     profiles = json.loads(contents["profiles.json"])
-    assert [row["user_id"] for row in profiles["tables"]["photos"]] == [user_id]
+    assert [row["user_id"] for row in profiles["tables"]["photos"]] == [me.user_id]
     everything = b"".join(contents.values())
-    assert other_email.encode() not in everything
-    assert other_id.encode() not in everything
+    assert other.email.encode() not in everything
+    assert other.user_id.encode() not in everything
     assert b"password_hash" not in everything
 
     deadline = time.monotonic() + 15
-    while not any("export is ready" in m.subject for m in api.mails_to(email)):
+    while not any("export is ready" in m.subject for m in api.mails_to(me.email)):
         assert time.monotonic() < deadline, "no ready email"
         time.sleep(0.1)
-    assert not any("export" in m.subject for m in api.mails_to(other_email))
+    assert not any("export" in m.subject for m in api.mails_to(other.email))
 
 
 def test_export_routes_need_a_member(api: Api) -> None:
     _problem(api.http.post("/api/v1/me/data-export"), 401, "missing_token")
-    _, headers, _ = _member(api)
+    headers = signed_in(api).headers
     _problem(
         api.http.get(f"/api/v1/me/data-export/{uuid.uuid4()}", headers=headers),
         404,
@@ -159,11 +152,11 @@ def test_export_routes_need_a_member(api: Api) -> None:
 def test_a_member_awaiting_deletion_still_exports_and_downloads_their_data(api: Api) -> None:
     # The right of access lasts until the erasure (ADR 0031): the grace period's token
     # admits the export routes as it admits /me, and still only for the member's own.
-    email, headers, user_id = _member(api)
-    _, other_headers, _ = _member(api)
-    asked = api.http.post("/api/v1/me/deletion", json={"password": PASSWORD}, headers=headers)
+    owner = signed_in(api)
+    other_headers = signed_in(api).headers
+    asked = api.http.post("/api/v1/me/deletion", json={"password": PASSWORD}, headers=owner.headers)
     assert asked.status_code == 202, asked.text
-    pending = api.bearer(api.login(email))
+    pending = api.bearer(api.login(owner.email))
     _problem(api.http.get("/api/v1/matches", headers=pending), 403, "deletion_pending")
 
     started = api.http.post("/api/v1/me/data-export", headers=pending)
@@ -191,4 +184,4 @@ def test_a_member_awaiting_deletion_still_exports_and_downloads_their_data(api: 
     with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
         accounts = json.loads(archive.read("accounts.json"))
     [me] = accounts["tables"]["users"]
-    assert (me["email"], me["id"], me["status"]) == (email, user_id, "pending_deletion")
+    assert (me["email"], me["id"], me["status"]) == (owner.email, owner.user_id, "pending_deletion")

@@ -4,32 +4,14 @@ PostgreSQL + Redis)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import man, member
 from support.live_api import Api, LiveServer
 
 # Far from the other modules' members, so that the pool is known.
 REYKJAVIK = {"lat": 64.15, "lon": -21.94}
-
-
-def _member(api: Api, **profile: Any) -> dict[str, str]:
-    headers = api.bearer(api.login(api.verified_member()))
-    body = {
-        "gender": "woman",
-        "genders_sought": ["man"],
-        "age_min": 18,
-        "age_max": 99,
-        "interests": ["hiking", "jazz", "cooking"],
-        "location": REYKJAVIK,
-        "max_distance_km": 50,
-        **profile,
-    }
-    saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
-    assert saved.status_code == 200, saved.text
-    return headers
 
 
 def _shown(http: httpx.Client, headers: dict[str, str]) -> list[str]:
@@ -41,8 +23,8 @@ def _shown(http: httpx.Client, headers: dict[str, str]) -> list[str]:
 
 def test_a_restart_keeps_the_allowance_used(api: Api, backend_settings: Settings) -> None:
     for _ in range(23):
-        _member(api, gender="man", genders_sought=["woman"])
-    ada = _member(api)
+        man(api, REYKJAVIK)
+    ada = member(api, location=REYKJAVIK).headers
     first = _shown(api.http, ada)
     assert len(first) == 20
     passed = api.http.post("/api/v1/passes", json={"user_id": first[0]}, headers=ada)

@@ -26,7 +26,7 @@ from saltbitter.domain.shared import Tier
 from saltbitter.domain.subscriptions import Entitlements, entitlements_for
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.testing.contracts.matching import seed_member
-from support.conversations_api import next_event, open_socket
+from support.conversations_api import Member, member, next_event, open_socket
 from support.live_api import Api
 from support.matching_ports import sql_requests
 from support.payments_api import end_subscription, subscribe
@@ -63,31 +63,6 @@ async def place(engine: AsyncEngine) -> dict[str, float]:
             )
         await request.transaction.commit()
     return {"lat": at[0], "lon": at[1]}
-
-
-@dataclass
-class Member:
-    email: str
-    user_id: str
-    headers: dict[str, str]
-
-
-def _member(api: Api, place: dict[str, float], gender: str, sought: str) -> Member:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    body = {
-        "gender": gender,
-        "genders_sought": [sought],
-        "age_min": 18,
-        "age_max": 99,
-        "interests": ["hiking", "jazz", "cooking"],
-        "location": place,
-        "max_distance_km": 50,
-    }
-    saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
-    assert saved.status_code == 200, saved.text
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    return Member(email, user_id, headers)
 
 
 def _ok(response: Any) -> dict[str, Any]:
@@ -131,7 +106,7 @@ class Conversation:
 
 def _liked_and_talking(api: Api, place: dict[str, float], viewer: Member) -> Conversation:
     """Someone likes the viewer; the viewer likes back, writes, and the other reads it."""
-    liker = _member(api, place, "man", "woman")
+    liker = member(api, "man", "woman", place)
     _ok(api.http.post("/api/v1/likes", json={"user_id": viewer.user_id}, headers=liker.headers))
     return Conversation(liker, "", "")
 
@@ -205,7 +180,7 @@ def _assert_entitled(
 
 @pytest.mark.parametrize("tier", list(Tier), ids=[t.value for t in Tier])
 def test_each_gated_feature_follows_the_tier(api: Api, place: dict[str, float], tier: Tier) -> None:
-    viewer = _member(api, place, "woman", "man")
+    viewer = member(api, "woman", "man", place)
     subscribe(api, viewer.headers, tier.value)
     assert _ok(api.http.get("/api/v1/me", headers=viewer.headers))["tier"] == tier.value
     _ok(
@@ -229,7 +204,7 @@ def test_each_gated_feature_follows_the_tier(api: Api, place: dict[str, float], 
 def test_a_downgrade_takes_effect_at_once_caches_included(
     api: Api, backend_settings: Settings, place: dict[str, float]
 ) -> None:
-    viewer = _member(api, place, "woman", "man")
+    viewer = member(api, "woman", "man", place)
     subscribe(api, viewer.headers, "elite")
     _ok(
         api.http.put(
@@ -281,7 +256,7 @@ def _read(api: Api, reader: Member, match_id: str, message_id: str) -> None:
 def test_a_downgrade_stops_read_receipts_on_an_open_socket(
     api: Api, backend_settings: Settings, place: dict[str, float]
 ) -> None:
-    viewer = _member(api, place, "woman", "man")
+    viewer = member(api, "woman", "man", place)
     subscribe(api, viewer.headers, "elite")
     talk = _match_and_read(api, viewer, _liked_and_talking(api, place, viewer))
     token = viewer.headers["authorization"].removeprefix("Bearer ")

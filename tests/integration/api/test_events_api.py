@@ -9,32 +9,22 @@ import asyncio
 import json
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from dishka import AsyncContainer
 from sqlalchemy import Executable, func, select, update
 
 from saltbitter.adapters.sqlalchemy import create_engine_for
 from saltbitter.adapters.sqlalchemy.tables import users
 from saltbitter.adapters.sqlalchemy.tables_events import community_events, event_tickets
 from saltbitter.adapters.stripe import sign_payload
-from saltbitter.application.safety.moderation import ChangeRole
-from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import Member, grant_role, signed_in
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
-
-
-@dataclass
-class Member:
-    email: str
-    user_id: str
-    headers: dict[str, str]
 
 
 def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -45,25 +35,9 @@ def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]
     return body
 
 
-def _member(api: Api) -> Member:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    return Member(email, user_id, headers)
-
-
 def _admin(api: Api, settings: Settings) -> Member:
-    admin = _member(api)
-
-    async def grant() -> None:
-        container: AsyncContainer = await build_container(settings)
-        try:
-            async with container() as scope:
-                await (await scope.get(ChangeRole))(admin.email, "admin", granted=True)
-        finally:
-            await stop_container(container)
-
-    asyncio.run(grant())
+    admin = signed_in(api)
+    grant_role(settings, admin.email, "admin")
     return admin
 
 
@@ -110,7 +84,7 @@ def _mails(api: Api, email: str, subject_start: str, count: int) -> list[Any]:
 def test_admin_routes_refuse_members_and_validate_with_stable_codes(
     api: Api, backend_settings: Settings
 ) -> None:
-    member = _member(api)
+    member = signed_in(api)
     some_id = uuid.uuid4()
     for method, path, body in (
         ("POST", "/api/v1/events", {"kind": "workshop", "title": "x", "starts_at": _in(1)}),
@@ -158,7 +132,7 @@ def test_registration_waitlist_promotion_and_cancellation_mail(
     admin = _admin(api, backend_settings)
     event = _create(api, admin, capacity=1)
     event_id = event["event_id"]
-    first, second, third = _member(api), _member(api), _member(api)
+    first, second, third = signed_in(api), signed_in(api), signed_in(api)
 
     listed = api.http.get("/api/v1/events", headers=first.headers)
     assert listed.status_code == 200
@@ -175,7 +149,7 @@ def test_registration_waitlist_promotion_and_cancellation_mail(
     _problem(_register(api, first, event_id), 409, "already_registered")
 
     # Someone else's registration cannot be cancelled: the caller has none (404).
-    outsider = _member(api)
+    outsider = signed_in(api)
     _problem(
         api.http.delete(f"/api/v1/events/{event_id}/registration", headers=outsider.headers),
         404,
@@ -212,7 +186,7 @@ def test_paid_events_need_a_ticket_or_the_plans_allowance(
     admin = _admin(api, backend_settings)
     paid = _create(api, admin, price_cents=1500)["event_id"]
     other_paid = _create(api, admin, price_cents=1500, title="Another")["event_id"]
-    member = _member(api)
+    member = signed_in(api)
     problem = _problem(_register(api, member, paid), 409, "ticket_required")
     assert "event_ticket" in problem["detail"]
 
@@ -290,7 +264,7 @@ def test_a_ticket_paid_by_webhook_opens_its_paid_event_once_and_no_other(
     admin = _admin(api, backend_settings)
     event_a = _create(api, admin, price_cents=1500, title="Ticketed A")["event_id"]
     event_b = _create(api, admin, price_cents=1500, title="Ticketed B")["event_id"]
-    member = _member(api)
+    member = signed_in(api)
     _problem(_register(api, member, event_a), 409, "ticket_required")
 
     started = _buy_ticket(api, member, event_a)  # no method: the client confirms
@@ -316,7 +290,7 @@ def test_a_ticket_paid_on_the_test_payment_page_opens_the_event(
 ) -> None:
     admin = _admin(api, backend_settings)
     event_id = _create(api, admin, price_cents=1500, title="Ticketed C")["event_id"]
-    member = _member(api)
+    member = signed_in(api)
     started = _buy_ticket(api, member, event_id, payment_method_id="pm_card_threeDSecureRequired")
     assert started["status"] == "requires_action"
     page = httpx.URL(started["test_confirm_url"]).path
@@ -332,7 +306,7 @@ def test_a_ticket_paid_on_the_test_payment_page_opens_the_event(
 def test_attendance_and_one_survey_by_attendees_only(api: Api, backend_settings: Settings) -> None:
     admin = _admin(api, backend_settings)
     event_id = _create(api, admin)["event_id"]
-    came, absent = _member(api), _member(api)
+    came, absent = signed_in(api), signed_in(api)
     for who in (came, absent):
         assert _register(api, who, event_id).status_code == 201
     mark = f"/api/v1/events/{event_id}/attendance"
@@ -347,7 +321,7 @@ def test_attendance_and_one_survey_by_attendees_only(api: Api, backend_settings:
         .where(community_events.c.id == uuid.UUID(event_id))
         .values(starts_at=datetime.now(UTC) - timedelta(minutes=5)),
     )
-    stranger = _member(api)
+    stranger = signed_in(api)
     refused = api.http.post(
         mark, json={"member_ids": [came.user_id, stranger.user_id]}, headers=admin.headers
     )

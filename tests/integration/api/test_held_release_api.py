@@ -3,16 +3,20 @@ another decision keeps it hidden. SQLite and PostgreSQL + Redis."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from contextlib import ExitStack
 
 import pytest
 
-from saltbitter.application.safety.moderation import ChangeRole
-from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
-from support.conversations_api import Member, matched_pair, member, next_event, open_socket
+from support.conversations_api import (
+    Member,
+    grant_role,
+    matched_pair,
+    member,
+    next_event,
+    open_socket,
+)
 from support.live_api import Api
 
 SCAM = "Please buy me gift cards, I need money for rent"
@@ -20,16 +24,7 @@ SCAM = "Please buy me gift cards, I need money for rent"
 
 def _moderator(api: Api, settings: Settings) -> dict[str, str]:
     email = api.verified_member()
-
-    async def grant() -> None:
-        container = await build_container(settings)
-        try:
-            async with container() as scope:
-                await (await scope.get(ChangeRole))(email, "moderator", granted=True)
-        finally:
-            await stop_container(container)
-
-    asyncio.run(grant())
+    grant_role(settings, email, "moderator")
     return api.bearer(api.login(email))
 
 

@@ -14,18 +14,12 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import redis
 
 from saltbitter.entrypoints.settings import Settings
-from support.conversations_api import member
+from support.conversations_api import man, member
 from support.live_api import Api
-
-
-def _member(api: Api, gender: str, sought: str, location: dict[str, float]) -> tuple[str, Any]:
-    someone = member(api, gender, sought, location)
-    return someone.user_id, someone.headers
 
 
 def _shown(api: Api, headers: dict[str, str]) -> set[str]:
@@ -43,9 +37,9 @@ def _kept(api: Api, headers: dict[str, str]) -> set[str]:
 
 def test_a_block_by_the_viewer_hides_the_member_at_once(api: Api) -> None:
     lima = {"lat": -12.05, "lon": -77.04}  # away from the other tests' members
-    men = [_member(api, "man", "woman", lima) for _ in range(3)]
-    _, headers = _member(api, "woman", "man", lima)
-    bo = men[0][0]
+    men = [man(api, lima) for _ in range(3)]
+    headers = member(api, location=lima).headers
+    bo = men[0].user_id
     assert bo in _kept(api, headers)
 
     blocked = api.http.post("/api/v1/blocks", json={"user_id": bo}, headers=headers)
@@ -56,12 +50,12 @@ def test_a_block_by_the_viewer_hides_the_member_at_once(api: Api) -> None:
 
 def test_a_block_by_the_other_member_hides_them_at_once(api: Api) -> None:
     quito = {"lat": -0.18, "lon": -78.47}
-    men = [_member(api, "man", "woman", quito) for _ in range(3)]
-    ada, headers = _member(api, "woman", "man", quito)
-    bo, bo_headers = men[0]
+    men = [man(api, quito) for _ in range(3)]
+    ada = member(api, location=quito)
+    headers, bo = ada.headers, men[0].user_id
     assert bo in _kept(api, headers)
 
-    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada}, headers=bo_headers)
+    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada.user_id}, headers=men[0].headers)
     assert blocked.status_code in (200, 201), blocked.text
     assert bo not in _shown(api, headers)
     assert bo not in _kept(api, headers)
@@ -75,13 +69,13 @@ def _discovered(api: Api, headers: dict[str, str]) -> set[str]:
 
 def test_a_block_either_way_hides_the_member_from_discovery_at_once(api: Api) -> None:
     nairobi = {"lat": -1.29, "lon": 36.82}
-    men = [_member(api, "man", "woman", nairobi) for _ in range(3)]
-    ada, headers = _member(api, "woman", "man", nairobi)
-    (bo, bo_headers), (cy, _) = men[0], men[1]
+    men = [man(api, nairobi) for _ in range(3)]
+    ada = member(api, location=nairobi)
+    headers, bo, cy = ada.headers, men[0].user_id, men[1].user_id
     for _ in range(3):
         assert {bo, cy} <= _discovered(api, headers)
 
-    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada}, headers=bo_headers)
+    blocked = api.http.post("/api/v1/blocks", json={"user_id": ada.user_id}, headers=men[0].headers)
     assert blocked.status_code in (200, 201), blocked.text
     seen = _discovered(api, headers)
     assert bo not in seen
@@ -127,14 +121,15 @@ def test_a_cached_daily_set_costs_one_redis_round_trip(
     the use case sends Redis nothing more. Embedded (SQLite) mode uses no Redis."""
     accra = {"lat": 5.6, "lon": -0.19}
     for _ in range(2):
-        _member(api, "man", "woman", accra)
-    ada, headers = _member(api, "woman", "man", accra)
+        man(api, accra)
+    ada = member(api, location=accra)
+    headers = ada.headers
     _shown(api, headers)  # built and cached
-    with _redis_commands_about(redis_url, ada) as commands:
+    with _redis_commands_about(redis_url, ada.user_id) as commands:
         _shown(api, headers)
     if backend_settings.redis_url is None:
         assert commands == []
     else:
         assert len(commands) == 1, commands
         assert "EVALSHA" in commands[0].upper()
-        assert f"matching:daily:{ada}" in commands[0]
+        assert f"matching:daily:{ada.user_id}" in commands[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -16,10 +16,10 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import Member, man, member, signed_in
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
-BERLIN = {"lat": 52.52, "lon": 13.405}
 
 
 def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -29,37 +29,6 @@ def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]
     assert body["code"] == code, body
     assert "Traceback" not in response.text
     return body
-
-
-@dataclass
-class Member:
-    user_id: str
-    headers: dict[str, str]
-
-
-def _member(api: Api, **profile: Any) -> Member:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    if profile.pop("with_profile", True):
-        body = {
-            "gender": "woman",
-            "genders_sought": ["man"],
-            "age_min": 18,
-            "age_max": 99,
-            "interests": ["hiking", "jazz", "cooking"],
-            "location": BERLIN,
-            "max_distance_km": 50,
-            "bio": "Weekend hiker.",
-        }
-        body.update(profile)
-        saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
-        assert saved.status_code == 200, saved.text
-    return Member(user_id, headers)
-
-
-def _man(api: Api, **profile: Any) -> Member:
-    return _member(api, gender="man", genders_sought=["woman"], **profile)
 
 
 def _set_tier(settings: Settings, user_id: str, tier: Tier) -> None:
@@ -89,7 +58,7 @@ def _like(api: Api, who: Member, whom: Member | str) -> httpx.Response:
 
 
 def test_mutual_likes_make_one_match_that_either_member_can_end(api: Api) -> None:
-    ada, bo, stranger = _member(api), _man(api), _man(api)
+    ada, bo, stranger = member(api), man(api), man(api)
     first = _like(api, ada, bo)
     assert first.status_code == 201, first.text
     assert first.json() == {"decision": "like", "matched": False, "match_id": None}
@@ -134,7 +103,7 @@ def test_mutual_likes_make_one_match_that_either_member_can_end(api: Api) -> Non
 
 
 def test_passes_and_the_rules_of_deciding(api: Api) -> None:
-    ada, bo = _member(api), _man(api)
+    ada, bo = member(api), man(api)
     passed = api.http.post("/api/v1/passes", json={"user_id": bo.user_id}, headers=ada.headers)
     assert passed.status_code == 201
     assert passed.json() == {"decision": "pass", "matched": False, "match_id": None}
@@ -143,17 +112,17 @@ def test_passes_and_the_rules_of_deciding(api: Api) -> None:
     assert _like(api, bo, ada).json()["matched"] is False
     _problem(_like(api, ada, ada), 422, "decide_on_self")
     _problem(_like(api, ada, str(uuid.uuid4())), 404, "member_not_found")
-    far = _man(api, location={"lat": 48.14, "lon": 11.58})  # Munich, 500 km away
+    far = man(api, location={"lat": 48.14, "lon": 11.58})  # Munich, 500 km away
     _problem(_like(api, ada, far), 404, "member_not_found")
-    paused = _man(api, visibility="paused")
+    paused = man(api, visibility="paused")
     _problem(_like(api, ada, paused), 404, "member_not_found")
-    no_profile = _member(api, with_profile=False)
+    no_profile = signed_in(api)
     _problem(_like(api, ada, no_profile), 404, "member_not_found")
     _problem(_like(api, no_profile, bo), 403, "profile_required")
 
 
 def test_bad_swipe_requests_are_refused(api: Api) -> None:
-    ada = _member(api)
+    ada = member(api)
     for path in ("/api/v1/likes", "/api/v1/passes"):
         for body in ({}, {"user_id": "not-a-uuid"}, {"user_id": str(uuid.uuid4()), "extra": 1}):
             response = api.http.post(path, json=body, headers=ada.headers)
@@ -175,8 +144,8 @@ def test_bad_swipe_requests_are_refused(api: Api) -> None:
 
 
 def test_likes_received_are_for_premium_and_elite(api: Api, backend_settings: Settings) -> None:
-    ada = _member(api)
-    fans = [_man(api) for _ in range(2)]
+    ada = member(api)
+    fans = [man(api) for _ in range(2)]
     for fan in fans:
         assert _like(api, fan, ada).status_code == 201
     _problem(api.http.get("/api/v1/likes/received", headers=ada.headers), 403, "upgrade_required")
@@ -198,8 +167,8 @@ def test_likes_received_are_for_premium_and_elite(api: Api, backend_settings: Se
 
 def test_the_daily_set_is_built_once_and_explained(api: Api) -> None:
     tokyo = {"lat": 35.68, "lon": 139.69}  # away from the other tests' members
-    men = [_man(api, location=tokyo, interests=["hiking", "jazz", "falconry"]) for _ in range(3)]
-    ada = _member(api, location=tokyo)
+    men = [man(api, location=tokyo, interests=["hiking", "jazz", "falconry"]) for _ in range(3)]
+    ada = member(api, location=tokyo)
     response = api.http.get("/api/v1/matches/daily", headers=ada.headers)
     assert response.status_code == 200, response.text
     daily = response.json()
@@ -231,7 +200,7 @@ def test_the_daily_set_is_built_once_and_explained(api: Api) -> None:
     states = {i["member"]["user_id"]: i["decision"] for i in liked["items"]}
     assert states[men[0].user_id] == "like"
 
-    no_profile = _member(api, with_profile=False)
+    no_profile = signed_in(api)
     _problem(
         api.http.get("/api/v1/matches/daily", headers=no_profile.headers), 403, "profile_required"
     )
@@ -241,8 +210,8 @@ def test_discover_pages_are_finite_and_best_first(api: Api) -> None:
     # Elsewhere than the other tests' members, so that the pool is known.
     place = {"lat": -33.87, "lon": 151.21}
     tags = ["surfing", "coffee", "poetry", "sailing", "opera", "rugby"]
-    men = [_man(api, location=place, interests=tags[n % 3 : n % 3 + 3]) for n in range(22)]
-    ada = _member(api, location=place, interests=["surfing", "coffee", "poetry"])
+    men = [man(api, location=place, interests=tags[n % 3 : n % 3 + 3]) for n in range(22)]
+    ada = member(api, location=place, interests=["surfing", "coffee", "poetry"])
     first = api.http.get("/api/v1/discover", headers=ada.headers)
     assert first.status_code == 200, first.text
     page = first.json()
@@ -287,7 +256,7 @@ def test_discover_pages_are_finite_and_best_first(api: Api) -> None:
 
 @pytest.mark.parametrize("path", ["/api/v1/discover", "/api/v1/matches/daily"])
 def test_a_paused_caller_sees_nobody(api: Api, path: str) -> None:
-    paused = _member(api, visibility="paused")
+    paused = member(api, visibility="paused")
     response = api.http.get(path, headers=paused.headers)
     if path.endswith("daily"):
         assert response.status_code == 200

@@ -3,29 +3,14 @@ the notifications capability, on a live server (SQLite, jobs in process)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 
 import httpx
 
 from saltbitter.application.notifications.messages import MODERATION_SUBJECTS
-from saltbitter.application.safety.moderation import ChangeRole
-from saltbitter.entrypoints.composition import build_container, stop_container
-from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import grant_role
 from support.live_api import Api, LiveServer
-
-
-def _grant_moderator(settings: Settings, email: str) -> None:
-    async def run() -> None:
-        container = await build_container(settings)
-        try:
-            async with container() as scope:
-                await (await scope.get(ChangeRole))(email, "moderator", granted=True)
-        finally:
-            await stop_container(container)
-
-    asyncio.run(run())
 
 
 def _moderation_mails(api: Api, email: str) -> list[str]:
@@ -51,7 +36,7 @@ def test_warn_suspend_and_ban_each_email_the_member_once(
     with server, httpx.Client(base_url=server.url, timeout=30) as http:
         api = Api(http, server.settings.mail_folder)
         moderator_email = api.verified_member()
-        _grant_moderator(server.settings, moderator_email)
+        grant_role(server.settings, moderator_email, "moderator")
         moderator = api.bearer(api.login(moderator_email))
         reporter = api.bearer(api.login(api.verified_member()))
 

@@ -31,6 +31,7 @@ from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.jobs import EVENTS
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import Member, signed_in
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
@@ -54,15 +55,8 @@ def _zone_where_it_is(local_hour: int) -> str:
     return "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
 
 
-def _member(api: Api, timezone: str = "Europe/Berlin") -> tuple[str, dict[str, str], UserId]:
-    email = api.new_email()
-    assert api.register(email, timezone=timezone).status_code == 202
-    code = api.wait_for_code(email)
-    verified = api.http.post("/api/v1/auth/verify", json={"email": email, "code": code})
-    assert verified.status_code == 200
-    auth = api.bearer(api.login(email))
-    user_id = UserId(UUID(api.http.get("/api/v1/me", headers=auth).json()["user_id"]))
-    return email, auth, user_id
+def _user_id(someone: Member) -> UserId:
+    return UserId(UUID(someone.user_id))
 
 
 @asynccontextmanager
@@ -125,28 +119,29 @@ def _wait_for_mail(api: Api, email: str, subject: str) -> list[Any]:
 async def test_a_match_notifies_both_members_and_emails_outside_quiet_hours(
     api: Api, engine: AsyncEngine
 ) -> None:
-    awake_email, awake, awake_id = _member(api, _zone_where_it_is(13))
-    asleep_email, asleep, asleep_id = _member(api, _zone_where_it_is(2))
+    awake = signed_in(api, timezone=_zone_where_it_is(13))
+    asleep = signed_in(api, timezone=_zone_where_it_is(2))
+    awake_id, asleep_id = _user_id(awake), _user_id(asleep)
     match_id = uuid4()
     event = MatchCreated(match_id=match_id, user_a=awake_id, user_b=asleep_id)
     ready = DailySetReady(user_id=awake_id, local_date=datetime.now(UTC).date(), size=4)
     await _publish(engine, event, ready, event)  # matching's event delivered twice
-    _wake_relay(api, awake)
+    _wake_relay(api, awake.headers)
 
-    awake_items = _wait_for_items(api, awake, 2)
+    awake_items = _wait_for_items(api, awake.headers, 2)
     assert sorted(item["kind"] for item in awake_items) == ["daily_set_ready", "new_match"]
     [match_item] = [item for item in awake_items if item["kind"] == "new_match"]
     assert match_item["data"] == {"match_id": str(match_id), "with_user_id": str(asleep_id)}
     assert match_item["read"] is False
     assert match_item["text"]
-    [asleep_item] = _wait_for_items(api, asleep, 1)
+    [asleep_item] = _wait_for_items(api, asleep.headers, 1)
     assert asleep_item["data"]["with_user_id"] == str(awake_id)
 
     # Daytime there: the email went out, once.
-    [mail] = _wait_for_mail(api, awake_email, SUBJECT)
+    [mail] = _wait_for_mail(api, awake.email, SUBJECT)
     assert "new match" in mail.text
     # Night there: held until 08:00 local time, durably, not dropped.
-    assert [m for m in api.mails_to(asleep_email) if m.subject == SUBJECT] == []
+    assert [m for m in api.mails_to(asleep.email) if m.subject == SUBJECT] == []
     async with _connection(engine) as db:
         [held] = await SqlaEmailSchedule(db).emails_for(asleep_id)
         [done] = await SqlaEmailSchedule(db).emails_for(awake_id)
@@ -155,11 +150,12 @@ async def test_a_match_notifies_both_members_and_emails_outside_quiet_hours(
     release = held.send_after.astimezone(ZoneInfo(_zone_where_it_is(2)))
     assert (release.hour, release.minute) == (8, 0)
     assert timedelta(0) < held.send_after - datetime.now(UTC) < timedelta(hours=8)
-    assert len([m for m in api.mails_to(awake_email) if m.subject == SUBJECT]) == 1
+    assert len([m for m in api.mails_to(awake.email) if m.subject == SUBJECT]) == 1
 
 
 async def test_pages_of_twenty_newest_first_with_a_cursor(api: Api, engine: AsyncEngine) -> None:
-    _email, auth, user_id = _member(api)
+    someone = signed_in(api)
+    auth, user_id = someone.headers, _user_id(someone)
     base = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
     made = [
         Notification(uuid4(), user_id, NotificationKind.NEW_MATCH, {"match_id": str(uuid4())}, at)
@@ -190,8 +186,9 @@ async def test_pages_of_twenty_newest_first_with_a_cursor(api: Api, engine: Asyn
 async def test_marking_read_never_touches_another_members_notifications(
     api: Api, engine: AsyncEngine
 ) -> None:
-    _e1, mine_auth, me = _member(api)
-    _e2, theirs_auth, them = _member(api)
+    ada, bo = signed_in(api), signed_in(api)
+    mine_auth, theirs_auth = ada.headers, bo.headers
+    me, them = _user_id(ada), _user_id(bo)
     at = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
     mine = Notification(uuid4(), me, NotificationKind.DAILY_SET_READY, {"size": 3}, at)
     theirs = Notification(uuid4(), them, NotificationKind.DAILY_SET_READY, {"size": 5}, at)

@@ -16,6 +16,7 @@ import pytest
 
 from saltbitter.adapters.stripe import sign_payload
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import signed_in
 from support.live_api import Api
 
 pytestmark = pytest.mark.timeout(120)
@@ -28,11 +29,6 @@ def _eventually(check: Any, timeout: float = 15.0) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
-
-
-def _member(api: Api) -> tuple[str, dict[str, str]]:
-    email = api.verified_member()
-    return email, api.bearer(api.login(email))
 
 
 def _customer_of(settings: Settings, email: str) -> str:
@@ -107,12 +103,12 @@ def _invoice(customer: str, sub_id: str, tier: str = "premium") -> dict[str, Any
 
 def _prepared(api: Api, settings: Settings) -> tuple[str, dict[str, str], str]:
     """A member with a customer (from starting a checkout) and no subscription yet."""
-    email, headers = _member(api)
+    me = signed_in(api)
     started = api.http.post(
-        "/api/v1/subscriptions/checkout", json={"tier": "premium"}, headers=headers
+        "/api/v1/subscriptions/checkout", json={"tier": "premium"}, headers=me.headers
     )
     assert started.status_code == 200, started.text
-    return email, headers, _customer_of(settings, email)
+    return me.email, me.headers, _customer_of(settings, me.email)
 
 
 def _me(api: Api, headers: dict[str, str]) -> dict[str, Any]:
@@ -131,9 +127,9 @@ def test_plans_are_public_and_in_test_mode(api: Api) -> None:
 def test_checkout_page_completes_the_upgrade_through_signed_webhooks(
     api: Api, backend_settings: Settings
 ) -> None:
-    email, headers = _member(api)
+    me = signed_in(api)
     started = api.http.post(
-        "/api/v1/subscriptions/checkout", json={"tier": "premium"}, headers=headers
+        "/api/v1/subscriptions/checkout", json={"tier": "premium"}, headers=me.headers
     )
     assert started.status_code == 200, started.text
     url = started.json()["checkout_url"]
@@ -143,33 +139,35 @@ def test_checkout_page_completes_the_upgrade_through_signed_webhooks(
     assert "TEST MODE" in page.text
     paid = api.http.post(path + "/pay", follow_redirects=False)
     assert paid.status_code == 303
-    assert _eventually(lambda: _me(api, headers)["state"] == "active")
-    assert _me(api, headers)["tier"] == "premium"
+    assert _eventually(lambda: _me(api, me.headers)["state"] == "active")
+    assert _me(api, me.headers)["tier"] == "premium"
     # The tier is read at authentication: the next request carries Premium.
-    assert api.http.get("/api/v1/me", headers=headers).json()["tier"] == "premium"
-    assert _eventually(lambda: any("Premium" in m.subject for m in api.mails_to(email)))
-    welcome = [m for m in api.mails_to(email) if "Welcome" in m.subject]
+    assert api.http.get("/api/v1/me", headers=me.headers).json()["tier"] == "premium"
+    assert _eventually(lambda: any("Premium" in m.subject for m in api.mails_to(me.email)))
+    welcome = [m for m in api.mails_to(me.email) if "Welcome" in m.subject]
     time.sleep(0.5)
-    assert len([m for m in api.mails_to(email) if "Welcome" in m.subject]) == len(welcome) == 1
+    assert len([m for m in api.mails_to(me.email) if "Welcome" in m.subject]) == len(welcome) == 1
 
     # Cancel at period end keeps the tier; resume undoes it.
-    canceled = api.http.delete("/api/v1/subscriptions/me", headers=headers)
+    canceled = api.http.delete("/api/v1/subscriptions/me", headers=me.headers)
     assert canceled.status_code == 200
     assert canceled.json()["state"] == "canceling"
     assert canceled.json()["effective_tier"] == "premium"
-    resumed = api.http.post("/api/v1/subscriptions/me/resume", headers=headers)
+    resumed = api.http.post("/api/v1/subscriptions/me/resume", headers=me.headers)
     assert resumed.status_code == 200
     assert resumed.json()["state"] == "active"
     # Upgrade now; downgrade waits for the period end.
-    upgraded = api.http.patch("/api/v1/subscriptions/me", json={"tier": "elite"}, headers=headers)
+    upgraded = api.http.patch(
+        "/api/v1/subscriptions/me", json={"tier": "elite"}, headers=me.headers
+    )
     assert upgraded.status_code == 200, upgraded.text
     assert upgraded.json()["tier"] == "elite"
-    down = api.http.patch("/api/v1/subscriptions/me", json={"tier": "premium"}, headers=headers)
+    down = api.http.patch("/api/v1/subscriptions/me", json={"tier": "premium"}, headers=me.headers)
     assert down.status_code == 200
     assert (down.json()["tier"], down.json()["scheduled_tier"]) == ("elite", "premium")
     time.sleep(1.0)  # the stand-in's subscription.updated events arrive and change nothing
-    assert _me(api, headers)["tier"] == "elite"
-    portal = api.http.post("/api/v1/billing/portal", headers=headers)
+    assert _me(api, me.headers)["tier"] == "elite"
+    portal = api.http.post("/api/v1/billing/portal", headers=me.headers)
     assert portal.status_code == 200
     assert "test-portal" in portal.json()["url"]
 
@@ -290,7 +288,7 @@ def test_unknown_events_are_recorded_and_ignored(api: Api, backend_settings: Set
 def test_payment_method_flow_with_three_d_secure_and_a_declined_card(
     api: Api, backend_settings: Settings, tmp_path: Path
 ) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     secure = api.http.post(
         "/api/v1/subscriptions",
         json={"tier": "premium", "payment_method_id": "pm_card_threeDSecureRequired"},
@@ -299,7 +297,7 @@ def test_payment_method_flow_with_three_d_secure_and_a_declined_card(
     assert secure.status_code == 200, secure.text
     assert secure.json()["status"] == "incomplete"
     assert secure.json()["client_secret"]
-    _, other = _member(api)
+    other = signed_in(api).headers
     ok = api.http.post(
         "/api/v1/subscriptions",
         json={"tier": "elite", "payment_method_id": "pm_card_visa"},

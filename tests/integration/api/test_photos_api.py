@@ -18,6 +18,7 @@ from PIL import Image
 from saltbitter.adapters.images import generated_photo
 from saltbitter.entrypoints.http.profiles import UPLOAD_BODY_LIMIT
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import signed_in
 from support.live_api import Api, LiveServer
 from support.photos import GPS_IFD, jpeg_with_gps, s3_bucket_settings  # noqa: F401
 
@@ -36,11 +37,6 @@ def backend_settings(backend_settings: Settings, request: pytest.FixtureRequest)
 def in_s3(url: str) -> bool:
     """Presigned S3 URLs are absolute; the API's own photo links are relative paths."""
     return url.startswith("http")
-
-
-def signed_in(api: Api) -> tuple[dict[str, str], str]:
-    headers = api.bearer(api.login(api.verified_member()))
-    return headers, str(api.http.get("/api/v1/me", headers=headers).json()["user_id"])
 
 
 def upload(
@@ -77,8 +73,8 @@ def file_error(response: httpx.Response) -> str:
 
 
 def test_upload_strips_gps_and_serves_by_signed_url(api: Api) -> None:
-    headers, user_id = signed_in(api)
-    response = upload(api, headers, jpeg_with_gps())
+    me = signed_in(api)
+    response = upload(api, me.headers, jpeg_with_gps())
 
     assert response.status_code == 201, response.text
     body = response.json()
@@ -98,15 +94,15 @@ def test_upload_strips_gps_and_serves_by_signed_url(api: Api) -> None:
     assert b"Exif\x00\x00" not in served.content
     if not in_s3(body["url"]):
         assert "private" in served.headers["cache-control"]
-        assert body["url"].startswith(f"/api/v1/photo-files/{user_id}/")
+        assert body["url"].startswith(f"/api/v1/photo-files/{me.user_id}/")
 
-    listed = api.http.get("/api/v1/me/photos", headers=headers)
+    listed = api.http.get("/api/v1/me/photos", headers=me.headers)
     assert listed.status_code == 200
     assert [item["photo_id"] for item in listed.json()["items"]] == [body["photo_id"]]
 
 
 def test_the_type_comes_from_the_bytes_not_the_name(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     png = generated_photo(3, image_format="PNG")
     disguised = upload(api, headers, png, name="holiday.jpg", declared="image/jpeg")
     assert disguised.status_code == 201, disguised.text
@@ -127,7 +123,7 @@ def test_the_type_comes_from_the_bytes_not_the_name(api: Api) -> None:
 
 
 def test_moderation_refuses_tiny_and_blank_photos(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     tiny = upload(api, headers, generated_photo(5, size=(120, 160)))
     assert file_error(tiny) == "image_too_small"
     blank = io.BytesIO()
@@ -139,7 +135,7 @@ def test_moderation_refuses_tiny_and_blank_photos(api: Api) -> None:
 def test_a_small_file_declaring_a_huge_canvas_is_refused_unread(api: Api) -> None:
     # Issue 8: a few KB declaring 7000 x 7000 pixels used to be decoded in full (seconds
     # of CPU, hundreds of MB); now its header alone refuses it.
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     canvas = io.BytesIO()
     Image.new("1", (7000, 7000)).save(canvas, "PNG")
     assert len(canvas.getvalue()) < 100_000
@@ -147,7 +143,7 @@ def test_a_small_file_declaring_a_huge_canvas_is_refused_unread(api: Api) -> Non
 
 
 def test_bodies_over_10_mb_are_refused(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     eleven = b"\xff\xd8\xff" + os.urandom(11 * MiB)
     problem(upload(api, headers, eleven), 413, "payload_too_large")
     assert api.http.get("/api/v1/me/photos", headers=headers).json()["items"] == []
@@ -175,7 +171,7 @@ def _head(headers: dict[str, str], framing: str) -> str:
 
 
 def test_an_announced_oversize_body_is_refused_before_it_is_sent(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     # Content-Length says 11 MiB, but only the part headers follow: the answer must come
     # without the server waiting for the rest.
     answer = _raw_request(
@@ -186,7 +182,7 @@ def test_an_announced_oversize_body_is_refused_before_it_is_sent(api: Api) -> No
 
 
 def test_a_chunked_body_is_cut_off_as_soon_as_it_passes_the_limit(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     envelope = (
         b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
         b"Content-Type: image/jpeg\r\n\r\n\xff\xd8\xff"
@@ -211,13 +207,13 @@ def test_a_chunked_body_is_cut_off_as_soon_as_it_passes_the_limit(api: Api) -> N
 
 
 def test_a_file_just_over_10_mb_inside_the_envelope_is_413(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     just_over = b"\xff\xd8\xff" + b"\x00" * (10 * MiB - 2)
     problem(upload(api, headers, just_over), 413, "payload_too_large")
 
 
 def test_six_photos_at_most(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     for position in range(6):
         response = upload(api, headers, generated_photo(100 + position, size=(300, 300)))
         assert response.status_code == 201, response.text
@@ -227,8 +223,8 @@ def test_six_photos_at_most(api: Api) -> None:
 
 
 def test_delete_reorder_and_cross_member_ids(api: Api) -> None:
-    me, _ = signed_in(api)
-    other, _ = signed_in(api)
+    me = signed_in(api).headers
+    other = signed_in(api).headers
     mine = [upload(api, me, generated_photo(200 + n)).json() for n in range(3)]
     theirs = upload(api, other, generated_photo(300)).json()
 
@@ -275,8 +271,8 @@ def test_delete_reorder_and_cross_member_ids(api: Api) -> None:
 
 
 def test_photos_show_on_the_public_profile(api: Api) -> None:
-    viewer, _ = signed_in(api)
-    target, target_id = signed_in(api)
+    viewer = signed_in(api).headers
+    target = signed_in(api)
     body = {
         "gender": "man",
         "genders_sought": ["woman"],
@@ -286,23 +282,23 @@ def test_photos_show_on_the_public_profile(api: Api) -> None:
         "location": {"lat": 48.137, "lon": 11.575},
         "max_distance_km": 100,
     }
-    assert api.http.put("/api/v1/me/profile", json=body, headers=target).status_code == 200
-    first = upload(api, target, generated_photo(400)).json()
-    upload(api, target, generated_photo(401, size=(400, 500)))
+    assert api.http.put("/api/v1/me/profile", json=body, headers=target.headers).status_code == 200
+    first = upload(api, target.headers, generated_photo(400)).json()
+    upload(api, target.headers, generated_photo(401, size=(400, 500)))
 
-    view = api.http.get(f"/api/v1/profiles/{target_id}", headers=viewer).json()
+    view = api.http.get(f"/api/v1/profiles/{target.user_id}", headers=viewer).json()
     assert [(p["position"], p["width"], p["height"]) for p in view["photos"]] == [
         (0, 600, 800),
         (1, 400, 500),
     ]
     assert "photo_id" not in view["photos"][0]
     assert fetch(api, view["photos"][0]["url"]).content == fetch(api, first["url"]).content
-    completeness = api.http.get("/api/v1/me/profile", headers=target).json()["completeness"]
+    completeness = api.http.get("/api/v1/me/profile", headers=target.headers).json()["completeness"]
     assert completeness == {"score": 0.5, "missing": ["bio", "assessment"]}
 
 
 def test_signed_urls_cannot_be_forged(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     url = upload(api, headers, generated_photo(500)).json()["url"]
     if in_s3(url):
         # S3 serves its presigned URLs itself; the API's file route has nothing to serve.
@@ -349,7 +345,7 @@ def test_a_stranger_is_turned_away_before_the_body_is_read(api: Api) -> None:
 
 
 def test_an_upload_without_the_file_field_is_422(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     response = api.http.post(
         "/api/v1/me/photos",
         files={"picture": ("a.jpg", generated_photo(1), "image/jpeg")},
@@ -366,7 +362,7 @@ def test_an_expired_local_link_says_so(live_server_factory: Callable[..., LiveSe
         httpx.Client(base_url=server.url, timeout=30) as http,
     ):
         api = Api(http, server.settings.mail_folder)
-        headers, _ = signed_in(api)
+        headers = signed_in(api).headers
         url = upload(api, headers, generated_photo(600)).json()["url"]
         time.sleep(1.1)
         problem(api.http.get(url), 403, "photo_link_expired")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from support.conversations_api import signed_in
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
@@ -20,13 +21,6 @@ VALUES = {
     "benevolence": 7,
     "universalism": 6,
 }
-
-
-def signed_in(api: Api) -> tuple[dict[str, str], str]:
-    headers = api.bearer(api.login(api.verified_member()))
-    me = api.http.get("/api/v1/me", headers=headers)
-    assert me.status_code == 200, me.text
-    return headers, str(me.json()["user_id"])
 
 
 def profile_body(**overrides: Any) -> dict[str, Any]:
@@ -63,11 +57,11 @@ def field_codes(response: Any) -> dict[str, str]:
 
 
 def test_put_then_get_my_profile_with_completeness(api: Api) -> None:
-    headers, user_id = signed_in(api)
-    empty = api.http.get("/api/v1/me/profile", headers=headers)
+    me = signed_in(api)
+    empty = api.http.get("/api/v1/me/profile", headers=me.headers)
     assert empty.status_code == 200, empty.text
     assert empty.json() == {
-        "user_id": user_id,
+        "user_id": me.user_id,
         "display_name": empty.json()["display_name"],
         "gender": None,
         "genders_sought": [],
@@ -84,11 +78,11 @@ def test_put_then_get_my_profile_with_completeness(api: Api) -> None:
         "completeness": {"score": 0.0, "missing": ["photo", "bio", "interests", "assessment"]},
     }
 
-    put = api.http.put("/api/v1/me/profile", json=profile_body(), headers=headers)
+    put = api.http.put("/api/v1/me/profile", json=profile_body(), headers=me.headers)
     assert put.status_code == 200, put.text
     body = put.json()
     assert body == {
-        "user_id": user_id,
+        "user_id": me.user_id,
         "display_name": "Robin",
         "gender": "woman",
         "genders_sought": ["man", "nonbinary"],
@@ -104,13 +98,13 @@ def test_put_then_get_my_profile_with_completeness(api: Api) -> None:
         "updated_at": body["updated_at"],
         "completeness": {"score": 0.5, "missing": ["photo", "assessment"]},
     }
-    got = api.http.get("/api/v1/me/profile", headers=headers)
+    got = api.http.get("/api/v1/me/profile", headers=me.headers)
     assert got.status_code == 200
     assert got.json() == body
 
 
 def test_optional_fields_and_the_display_name(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     body = profile_body(display_name="  Sam  ")
     for optional in ("relationship_goal", "values", "bio", "visibility"):
         del body[optional]
@@ -132,7 +126,7 @@ def test_optional_fields_and_the_display_name(api: Api) -> None:
 
 
 def test_bad_fields_are_422_with_one_entry_per_field(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     response = api.http.put(
         "/api/v1/me/profile",
         json=profile_body(
@@ -170,7 +164,7 @@ def test_bad_fields_are_422_with_one_entry_per_field(api: Api) -> None:
 
 
 def test_more_bad_inputs(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     cases: list[tuple[dict[str, Any], dict[str, str]]] = [
         ({"interests": ["a", "b"]}, {"interests": "too_few"}),
         ({"interests": [f"t{i}" for i in range(16)]}, {"interests": "too_many"}),
@@ -188,7 +182,7 @@ def test_more_bad_inputs(api: Api) -> None:
 
 
 def test_malformed_bodies_name_the_field(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     wrong_type = api.http.put(
         "/api/v1/me/profile", json=profile_body(age_min="thirty"), headers=headers
     )
@@ -219,8 +213,8 @@ def test_profile_routes_need_a_signed_in_member(api: Api) -> None:
 
 
 def test_another_members_public_profile(api: Api) -> None:
-    viewer, _ = signed_in(api)
-    target, target_id = signed_in(api)
+    viewer = signed_in(api).headers
+    target = signed_in(api)
     assert (
         api.http.put("/api/v1/me/profile", json=profile_body(), headers=viewer).status_code == 200
     )
@@ -229,17 +223,17 @@ def test_another_members_public_profile(api: Api) -> None:
         api.http.put(
             "/api/v1/me/profile",
             json=profile_body(display_name="Kai", gender="man", location=hamburg),
-            headers=target,
+            headers=target.headers,
         ).status_code
         == 200
     )
 
-    response = api.http.get(f"/api/v1/profiles/{target_id}", headers=viewer)
+    response = api.http.get(f"/api/v1/profiles/{target.user_id}", headers=viewer)
 
     assert response.status_code == 200, response.text
     view = response.json()
     assert view == {
-        "user_id": target_id,
+        "user_id": target.user_id,
         "display_name": "Kai",
         "age": view["age"],
         "gender": "man",
@@ -255,28 +249,35 @@ def test_another_members_public_profile(api: Api) -> None:
 
 
 def test_hidden_or_unknown_profiles_are_404(api: Api) -> None:
-    viewer, _ = signed_in(api)
-    paused, paused_id = signed_in(api)
-    _, no_profile_id = signed_in(api)
-    api.http.put("/api/v1/me/profile", json=profile_body(visibility="paused"), headers=paused)
-    for target in (paused_id, no_profile_id, str(uuid.uuid4())):
+    viewer = signed_in(api).headers
+    paused = signed_in(api)
+    no_profile_id = signed_in(api).user_id
+    api.http.put(
+        "/api/v1/me/profile", json=profile_body(visibility="paused"), headers=paused.headers
+    )
+    for target in (paused.user_id, no_profile_id, str(uuid.uuid4())):
         problem(
             api.http.get(f"/api/v1/profiles/{target}", headers=viewer), 404, "profile_not_found"
         )
     not_an_id = api.http.get("/api/v1/profiles/not-a-uuid", headers=viewer)
     assert not_an_id.status_code == 404
     # Paused members still see themselves.
-    assert api.http.get(f"/api/v1/profiles/{paused_id}", headers=paused).status_code == 200
+    assert (
+        api.http.get(f"/api/v1/profiles/{paused.user_id}", headers=paused.headers).status_code
+        == 200
+    )
     # Unpausing shows the profile again.
-    api.http.put("/api/v1/me/profile", json=profile_body(), headers=paused)
-    assert api.http.get(f"/api/v1/profiles/{paused_id}", headers=viewer).status_code == 200
+    api.http.put("/api/v1/me/profile", json=profile_body(), headers=paused.headers)
+    assert api.http.get(f"/api/v1/profiles/{paused.user_id}", headers=viewer).status_code == 200
 
 
 def test_one_members_put_never_touches_anothers_profile(api: Api) -> None:
-    first, first_id = signed_in(api)
-    second, _ = signed_in(api)
-    api.http.put("/api/v1/me/profile", json=profile_body(bio="First."), headers=first)
+    first = signed_in(api)
+    second = signed_in(api).headers
+    api.http.put("/api/v1/me/profile", json=profile_body(bio="First."), headers=first.headers)
     api.http.put(
-        "/api/v1/me/profile", json=profile_body(bio="Second.", user_id=first_id), headers=second
+        "/api/v1/me/profile",
+        json=profile_body(bio="Second.", user_id=first.user_id),
+        headers=second,
     )
-    assert api.http.get("/api/v1/me/profile", headers=first).json()["bio"] == "First."
+    assert api.http.get("/api/v1/me/profile", headers=first.headers).json()["bio"] == "First."

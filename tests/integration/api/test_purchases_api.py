@@ -16,6 +16,7 @@ import pytest
 
 from saltbitter.adapters.stripe import sign_payload
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import signed_in
 from support.live_api import Api
 
 pytestmark = pytest.mark.timeout(120)
@@ -28,11 +29,6 @@ def _eventually(check: Any, timeout: float = 15.0) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
-
-
-def _member(api: Api) -> tuple[str, dict[str, str]]:
-    email = api.verified_member()
-    return email, api.bearer(api.login(email))
 
 
 def _buy(api: Api, headers: dict[str, str], **body: Any) -> httpx.Response:
@@ -94,7 +90,7 @@ def _pending(api: Api, settings: Settings, headers: dict[str, str], **body: Any)
 
 
 def test_a_card_purchase_succeeds_once_and_credits_super_likes_once(api: Api) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     answer = _buy(api, headers, item="super_like_pack", quantity=2, payment_method_id="pm_card")
     assert answer.status_code == 201, answer.text
     started = answer.json()
@@ -117,7 +113,7 @@ def test_a_card_purchase_succeeds_once_and_credits_super_likes_once(api: Api) ->
 
 
 def test_three_d_secure_is_confirmed_on_the_test_page_and_arrives_by_webhook(api: Api) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     answer = _buy(api, headers, payment_method_id="pm_card_threeDSecureRequired")
     started = answer.json()
     assert started["status"] == "requires_action"
@@ -131,7 +127,7 @@ def test_three_d_secure_is_confirmed_on_the_test_page_and_arrives_by_webhook(api
 
 
 def test_a_declined_card_fails(api: Api) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     answer = _buy(api, headers, payment_method_id="pm_card_chargeDeclined")
     assert answer.json()["status"] == "failed"
     time.sleep(0.3)
@@ -139,7 +135,7 @@ def test_a_declined_card_fails(api: Api) -> None:
 
 
 def test_a_succeeded_event_five_times_applies_once(api: Api, backend_settings: Settings) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     intent = _pending(api, backend_settings, headers, item="super_like_pack")
     event = _intent_event(intent, "payment_intent.succeeded")
     outcomes = [_send(api, backend_settings, event).json()["outcome"] for _ in range(5)]
@@ -151,7 +147,7 @@ def test_a_succeeded_event_five_times_applies_once(api: Api, backend_settings: S
 def test_a_succeeded_event_five_times_concurrently_applies_once(
     api: Api, backend_settings: Settings
 ) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     intent = _pending(api, backend_settings, headers, item="super_like_pack")
     event = _intent_event(intent, "payment_intent.succeeded")
     with ThreadPoolExecutor(5) as pool:
@@ -162,7 +158,7 @@ def test_a_succeeded_event_five_times_concurrently_applies_once(
 
 
 def test_a_late_failure_never_undoes_a_success(api: Api, backend_settings: Settings) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     intent = _pending(api, backend_settings, headers)
     now = int(time.time())
     succeeded = _intent_event(intent, "payment_intent.succeeded", now)
@@ -173,7 +169,7 @@ def test_a_late_failure_never_undoes_a_success(api: Api, backend_settings: Setti
 
 
 def test_failed_then_succeeded_ends_paid(api: Api, backend_settings: Settings) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     intent = _pending(api, backend_settings, headers)
     now = int(time.time())
     failed = _intent_event(intent, "payment_intent.payment_failed", now)
@@ -185,7 +181,7 @@ def test_failed_then_succeeded_ends_paid(api: Api, backend_settings: Settings) -
 
 
 def test_the_cap_blocks_lowering_is_immediate_and_raising_waits(api: Api) -> None:
-    _, headers = _member(api)
+    headers = signed_in(api).headers
     assert _cap(api, headers)["monthly_cents"] is None
     lowered = api.http.put("/api/v1/me/spending-cap", json={"monthly_cents": 0}, headers=headers)
     assert lowered.status_code == 200, lowered.text
@@ -206,19 +202,19 @@ def test_the_cap_blocks_lowering_is_immediate_and_raising_waits(api: Api) -> Non
 
 
 def test_spending_50_dollars_sends_one_email(api: Api) -> None:
-    email, headers = _member(api)
+    me = signed_in(api)
     for _ in range(3):  # 29, 58 (50 reached), 87
-        assert _buy(api, headers, payment_method_id="pm_card").json()["status"] == "succeeded"
+        assert _buy(api, me.headers, payment_method_id="pm_card").json()["status"] == "succeeded"
     subject = "You have spent 50 USD on SaltBitter this month"
-    assert _eventually(lambda: any(m.subject == subject for m in api.mails_to(email)))
+    assert _eventually(lambda: any(m.subject == subject for m in api.mails_to(me.email)))
     time.sleep(0.5)
-    assert [m.subject for m in api.mails_to(email)].count(subject) == 1
-    assert not any("100 USD" in m.subject for m in api.mails_to(email))
+    assert [m.subject for m in api.mails_to(me.email)].count(subject) == 1
+    assert not any("100 USD" in m.subject for m in api.mails_to(me.email))
 
 
 def test_members_see_only_their_own_purchases(api: Api, backend_settings: Settings) -> None:
-    _, mine = _member(api)
-    _, theirs = _member(api)
+    mine = signed_in(api).headers
+    theirs = signed_in(api).headers
     _buy(api, mine, item="event_ticket", event_id="community-7", payment_method_id="pm_card")
     intent = _pending(api, backend_settings, theirs)
     [bought] = _history(api, mine)

@@ -18,6 +18,7 @@ import httpx
 import pytest
 from structlog.testing import capture_logs
 
+from support.conversations_api import signed_in
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
@@ -55,10 +56,6 @@ def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert body["request_id"] == response.headers["x-request-id"]
     assert "Traceback" not in response.text
     return body
-
-
-def member_headers(api: Api) -> dict[str, str]:
-    return api.bearer(api.login(api.verified_member()))
 
 
 @pytest.fixture(scope="module")
@@ -114,16 +111,18 @@ def wait_for_log(entries: list[dict[str, Any]], predicate: Any) -> None:
 
 
 def test_deeply_nested_json_is_a_400_and_logs_no_error(api: Api) -> None:
-    headers = member_headers(api)
+    headers = signed_in(api).headers
     with capture_logs() as entries:
         anonymous = api.http.post("/api/v1/auth/login", content=DEEP, headers=JSON)
-        signed_in = api.http.put("/api/v1/me/profile", content=DEEP, headers={**headers, **JSON})
+        authenticated = api.http.put(
+            "/api/v1/me/profile", content=DEEP, headers={**headers, **JSON}
+        )
         in_an_object = api.http.post(
             "/api/v1/assessments",
             content='{"instrument": "ecr-r", "answers": {"1": ' + DEEP + "}}",
             headers={**headers, **JSON},
         )
-        for response in (anonymous, signed_in, in_an_object):
+        for response in (anonymous, authenticated, in_an_object):
             body = problem(response, 400, "malformed_body")
             assert "nested too deeply" in body["detail"]
         wait_for_log(
@@ -250,17 +249,17 @@ def test_protected_json_routes_authenticate_before_checking_the_media_type(api: 
     plain = {"content-type": "text/plain"}
     anonymous = api.http.put("/api/v1/me/profile", content=b"{}", headers=plain)
     problem(anonymous, 401, "missing_token")
-    signed_in = api.http.put(
-        "/api/v1/me/profile", content=b"{}", headers={**member_headers(api), **plain}
+    authenticated = api.http.put(
+        "/api/v1/me/profile", content=b"{}", headers={**signed_in(api).headers, **plain}
     )
-    problem(signed_in, 415, "unsupported_media_type")
+    problem(authenticated, 415, "unsupported_media_type")
 
 
 # Item 4: echoed input --------------------------------------------------------------
 
 
 def test_errors_echo_at_most_a_short_excerpt_of_the_input(api: Api) -> None:
-    headers = member_headers(api)
+    headers = signed_in(api).headers
     long_key = "k" * 5000
     unknown_field = api.http.post(
         "/api/v1/assessments",

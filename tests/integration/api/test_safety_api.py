@@ -7,7 +7,6 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -16,13 +15,13 @@ import pytest
 from dishka import AsyncContainer
 
 from saltbitter.application.safety.checkins import SweepOverdueCheckIns
-from saltbitter.application.safety.moderation import ChangeRole, LiftExpiredSuspensions
+from saltbitter.application.safety.moderation import LiftExpiredSuspensions
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
+from support.conversations_api import Member, grant_role, man, member
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
-BERLIN = {"lat": 52.52, "lon": 13.405}
 T = TypeVar("T")
 
 
@@ -33,36 +32,6 @@ def _problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]
     assert body["code"] == code, body
     assert "Traceback" not in response.text
     return body
-
-
-@dataclass
-class Member:
-    email: str
-    user_id: str
-    headers: dict[str, str]
-
-
-def _member(api: Api, *, gender: str = "woman", seeks: str = "man") -> Member:
-    email = api.verified_member()
-    headers = api.bearer(api.login(email))
-    user_id = api.http.get("/api/v1/me", headers=headers).json()["user_id"]
-    body = {
-        "gender": gender,
-        "genders_sought": [seeks],
-        "age_min": 18,
-        "age_max": 99,
-        "interests": ["hiking", "jazz", "cooking"],
-        "location": BERLIN,
-        "max_distance_km": 50,
-        "bio": "Weekend hiker.",
-    }
-    saved = api.http.put("/api/v1/me/profile", json=body, headers=headers)
-    assert saved.status_code == 200, saved.text
-    return Member(email, user_id, headers)
-
-
-def _man(api: Api) -> Member:
-    return _member(api, gender="man", seeks="woman")
 
 
 def _in_process(settings: Settings, work: Callable[[AsyncContainer], Awaitable[T]]) -> T:
@@ -77,14 +46,6 @@ def _in_process(settings: Settings, work: Callable[[AsyncContainer], Awaitable[T
             await stop_container(container)
 
     return asyncio.run(run())
-
-
-def _grant(settings: Settings, member: Member, role: str, *, granted: bool = True) -> None:
-    async def work(container: AsyncContainer) -> object:
-        async with container() as scope:
-            return await (await scope.get(ChangeRole))(member.email, role, granted=granted)
-
-    _in_process(settings, work)
 
 
 def _block(api: Api, who: Member, whom: Member | str) -> httpx.Response:
@@ -108,7 +69,7 @@ def _match(api: Api, a: Member, b: Member) -> str:
 
 
 def test_a_block_hides_both_members_and_is_idempotent(api: Api) -> None:
-    ada, bo = _member(api), _man(api)
+    ada, bo = member(api), man(api)
     assert api.http.get(f"/api/v1/profiles/{bo.user_id}", headers=ada.headers).status_code == 200
 
     first = _block(api, ada, bo)
@@ -142,8 +103,8 @@ def test_a_block_hides_both_members_and_is_idempotent(api: Api) -> None:
 
 
 def test_blocks_are_paged_newest_first(api: Api) -> None:
-    ada = _member(api)
-    others = [_man(api) for _ in range(3)]
+    ada = member(api)
+    others = [man(api) for _ in range(3)]
     for other in others:
         assert _block(api, ada, other).status_code == 201
     seen: list[str] = []
@@ -159,7 +120,7 @@ def test_blocks_are_paged_newest_first(api: Api) -> None:
 
 
 def test_reports_block_unless_opted_out_and_refuse_duplicates(api: Api) -> None:
-    ada, bo, cy = _member(api), _man(api), _man(api)
+    ada, bo, cy = member(api), man(api), man(api)
     created = _report(api, ada, bo)
     assert created.status_code == 201, created.text
     body = created.json()
@@ -187,14 +148,14 @@ def test_reports_block_unless_opted_out_and_refuse_duplicates(api: Api) -> None:
 def test_moderators_work_the_queue_and_everyone_else_gets_403(
     api: Api, backend_settings: Settings
 ) -> None:
-    target = _man(api)
-    reporters = [_member(api) for _ in range(3)]
+    target = man(api)
+    reporters = [member(api) for _ in range(3)]
     for reporter in reporters:
         assert _report(api, reporter, target, reason="spam").status_code == 201
-    lone = _man(api)
+    lone = man(api)
     assert _report(api, reporters[0], lone, reason="underage").status_code == 201
 
-    member = reporters[0]
+    plain = reporters[0]
     for method, path in (
         ("GET", "/api/v1/moderation/queue"),
         ("GET", "/api/v1/moderation/audit"),
@@ -208,12 +169,12 @@ def test_moderators_work_the_queue_and_everyone_else_gets_403(
             else {"upheld": True, "note": "x"}
         )
         response = api.http.request(
-            method, path, headers=member.headers, json=body if method == "POST" else None
+            method, path, headers=plain.headers, json=body if method == "POST" else None
         )
         _problem(response, 403, "moderator_required" if "audit" not in path else "admin_required")
 
-    moderator = _member(api)
-    _grant(backend_settings, moderator, "moderator")
+    moderator = member(api)
+    grant_role(backend_settings, moderator.email, "moderator")
     queue = api.http.get("/api/v1/moderation/queue", headers=moderator.headers)
     assert queue.status_code == 200, queue.text
     items = [i for i in queue.json()["items"] if i["reported_id"] in {target.user_id, lone.user_id}]
@@ -270,8 +231,8 @@ def test_moderators_work_the_queue_and_everyone_else_gets_403(
     # Every session is revoked: the member's access token no longer works at all.
     _problem(api.http.get("/api/v1/me", headers=target.headers), 401, "session_revoked")
 
-    admin = _member(api)
-    _grant(backend_settings, admin, "admin")
+    admin = member(api)
+    grant_role(backend_settings, admin.email, "admin")
     audit = api.http.get("/api/v1/moderation/audit", headers=admin.headers)
     assert audit.status_code == 200, audit.text
     actions = [e["action"] for e in audit.json()["items"] if e["subject_id"] == target.user_id]
@@ -281,8 +242,8 @@ def test_moderators_work_the_queue_and_everyone_else_gets_403(
 def test_a_warned_member_appeals_and_a_moderator_decides(
     api: Api, backend_settings: Settings
 ) -> None:
-    reporter, target, moderator = _member(api), _man(api), _member(api)
-    _grant(backend_settings, moderator, "moderator")
+    reporter, target, moderator = member(api), man(api), member(api)
+    grant_role(backend_settings, moderator.email, "moderator")
     report_id = _report(api, reporter, target, reason="spam").json()["id"]
     warned = api.http.post(
         f"/api/v1/moderation/reports/{report_id}/resolve",
@@ -314,8 +275,8 @@ def test_a_warned_member_appeals_and_a_moderator_decides(
 
 
 def test_suspensions_end_by_themselves(api: Api, backend_settings: Settings) -> None:
-    reporter, target, moderator = _member(api), _man(api), _member(api)
-    _grant(backend_settings, moderator, "moderator")
+    reporter, target, moderator = member(api), man(api), member(api)
+    grant_role(backend_settings, moderator.email, "moderator")
     report_id = _report(api, reporter, target).json()["id"]
     assert (
         api.http.post(
@@ -362,7 +323,7 @@ def test_suspensions_end_by_themselves(api: Api, backend_settings: Settings) -> 
 def test_check_ins_alert_the_contact_once_and_panic_at_once(
     api: Api, backend_settings: Settings
 ) -> None:
-    ada, bo, stranger = _member(api), _man(api), _member(api)
+    ada, bo, stranger = member(api), man(api), member(api)
     match_id = _match(api, ada, bo)
     now = datetime.now(UTC)
     contact = {"name": "Sam", "email": f"sam-{uuid.uuid4().hex[:8]}@example.org"}
@@ -436,7 +397,7 @@ def test_check_ins_alert_the_contact_once_and_panic_at_once(
 @pytest.mark.parametrize("route", ["block", "unblock", "ok", "report", "checkin", "appeal"])
 def test_cross_user_matrix(api: Api, route: str) -> None:
     """Another member's ids are never found: blocks, check-ins, matches, reports."""
-    ada, bo, eve = _member(api), _man(api), _member(api)
+    ada, bo, eve = member(api), man(api), member(api)
     match_id = _match(api, ada, bo)
     now = datetime.now(UTC)
     check_in = api.http.post(
@@ -468,7 +429,7 @@ def test_cross_user_matrix(api: Api, route: str) -> None:
             "check_in_not_found",
         )
     elif route == "report":  # a report names members by id; an unknown id is not found
-        _problem(_report(api, eve, Member("", str(uuid.uuid4()), {})), 404, "member_not_found")
+        _problem(_report(api, eve, Member(str(uuid.uuid4()), {}, "")), 404, "member_not_found")
     elif route == "checkin":
         _problem(
             api.http.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from support.conversations_api import signed_in
 from support.live_api import Api
 
 PROBLEM = "application/problem+json"
@@ -31,10 +32,6 @@ ANSWERS = {str(n): 4 for n in range(1, 22)} | {
 }  # fmt: skip
 
 
-def signed_in(api: Api) -> tuple[dict[str, str], None]:
-    return api.bearer(api.login(api.verified_member())), None
-
-
 def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
@@ -45,7 +42,7 @@ def _problem(response: Any, status: int, code: str) -> dict[str, Any]:
 
 def test_the_questionnaire_is_for_members_and_shows_scale_and_items(api: Api) -> None:
     assert api.http.get("/api/v1/assessments/instruments/values").status_code == 401
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     response = api.http.get("/api/v1/assessments/instruments/values", headers=headers)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -62,7 +59,7 @@ def test_the_questionnaire_is_for_members_and_shows_scale_and_items(api: Api) ->
 
 
 def test_answers_replace_the_profiles_ten_ratings(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     put = api.http.put("/api/v1/me/profile", json=PROFILE, headers=headers)
     assert put.status_code == 200, put.text
 
@@ -81,7 +78,7 @@ def test_answers_replace_the_profiles_ten_ratings(api: Api) -> None:
 
 
 def test_every_bad_answer_is_reported_at_once_and_nothing_changes(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     api.http.put("/api/v1/me/profile", json=PROFILE, headers=headers)
     before = api.http.get("/api/v1/me/profile", headers=headers).json()["values"]
     bad = {str(n): 3 for n in range(1, 20)} | {"1": 7, "2": True, "22": 1, "x": 2}
@@ -106,7 +103,7 @@ def test_every_bad_answer_is_reported_at_once_and_nothing_changes(api: Api) -> N
 
 
 def test_without_a_profile_the_answers_have_nowhere_to_go(api: Api) -> None:
-    headers, _ = signed_in(api)
+    headers = signed_in(api).headers
     response = api.http.post(
         "/api/v1/me/values/questionnaire", json={"answers": ANSWERS}, headers=headers
     )

@@ -394,26 +394,32 @@ class _LongLivedPool:
     the first collection after the run.
     """
 
-    __slots__ = ("_enabled",)
+    __slots__ = ("_active", "_enabled")
 
-    def __init__(self) -> None:
+    def __init__(self, active: bool = True) -> None:
+        # Inactive (MatchingPolicy.pause_collector off) where the run shares its process
+        # with other work, the API's in embedded mode: that work needs its collections.
+        self._active = active
         self._enabled = False
 
     def __enter__(self) -> _LongLivedPool:
-        self._enabled = gc.isenabled()
-        gc.disable()
+        if self._active:
+            self._enabled = gc.isenabled()
+            gc.disable()
         return self
 
     def settled(self) -> None:
         """What exists now lives until the run ends: leave it alone."""
-        gc.freeze()
-        if self._enabled:
-            gc.enable()
+        if self._active:
+            gc.freeze()
+            if self._enabled:
+                gc.enable()
 
     def __exit__(self, *_: object) -> None:
-        gc.unfreeze()
-        if self._enabled:
-            gc.enable()
+        if self._active:
+            gc.unfreeze()
+            if self._enabled:
+                gc.enable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,7 +457,7 @@ class GenerateDailySets:
         progress: Progress | None = None,
         shard: DailyShard | None = None,
     ) -> DailyRunSummary:
-        with _LongLivedPool() as collector:
+        with _LongLivedPool(self.policy.pause_collector) as collector:
             return await self._generate(on, all_timezones, progress, shard, collector)
 
     async def _generate(

@@ -36,6 +36,9 @@ class MatchingPolicy:
     - ``page_size``: finite pages (docs/product-rules.md 8).
     - ``shard_members``: the hourly sweep runs one shard (one worker task) per this many
       due members (ADR 0034).
+    - ``pause_collector``: a daily run pauses and then freezes Python's cyclic garbage
+      collector (for the whole process) while it works; only where the run has its
+      process to itself (a Celery worker, the CLI), never inside the API.
     """
 
     allocation: AllocationPolicy = field(
@@ -50,6 +53,7 @@ class MatchingPolicy:
     discover_ttl_seconds: int = 600
     frequencies_ttl_seconds: int = 3600
     shard_members: int = 25_000
+    pause_collector: bool = False
 
     def __post_init__(self) -> None:
         errors = [

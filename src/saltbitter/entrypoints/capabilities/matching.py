@@ -76,6 +76,7 @@ def matching_policy_for(settings: Settings) -> MatchingPolicy:
         ),
         chunk_size=settings.matching_chunk_size,
         shard_members=settings.matching_shard_members,
+        pause_collector=settings.matching_pause_collector,
     )
 
 

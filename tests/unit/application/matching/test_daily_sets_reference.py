@@ -180,7 +180,7 @@ async def test_tied_totals_are_ordered_as_the_scalar_rule_orders_them() -> None:
 async def test_the_run_leaves_the_garbage_collector_as_it_found_it() -> None:
     """The job pauses the collector while it reads and freezes its pool (speed only):
     afterwards nothing stays frozen and the collector runs again."""
-    world = MatchingWorld(scorer=NumpyBatchScorer())
+    world = MatchingWorld(scorer=NumpyBatchScorer()).with_policy(pause_collector=True)
     await _random_people(world, random.Random(6), 12)
     assert gc.isenabled()
     await (await world.get(GenerateDailySets))(all_timezones=True)

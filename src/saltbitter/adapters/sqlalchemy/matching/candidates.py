@@ -8,8 +8,9 @@ The member reads join tables other capabilities own (``users``, ``profiles``,
 from __future__ import annotations
 
 import math
+import time
 from collections import OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -213,30 +214,56 @@ class _KeptRecords:
     """Records built from rows, kept per process (ADR 0036): ``member_record`` is a pure
     function of the row and the member's local date (their age), so a record is reused
     only for an equal row on the same local date; any change of the member gives another
-    row. Bounded (least recently used go first); one event loop uses it."""
+    row. Bounded (least recently used go first); one event loop uses it.
 
-    __slots__ = ("_limit", "_records")
+    Also bounded in time: a record unused for ``max_age_seconds`` is dropped at the next
+    use of any, so an erased member's record (never served: their row is gone) leaves the
+    process's memory soon after, not only when 20,000 others push it out.
+    """
 
-    def __init__(self, limit: int) -> None:
+    __slots__ = ("_clock", "_limit", "_max_age", "_records")
+
+    def __init__(
+        self,
+        limit: int,
+        max_age_seconds: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._limit = limit
-        self._records: OrderedDict[Any, tuple[tuple[Any, ...], date, MemberRecord | None]] = (
-            OrderedDict()
-        )
+        self._max_age = max_age_seconds
+        self._clock = clock
+        # user id -> (row values, local date, record, when last used); oldest use first
+        self._records: OrderedDict[
+            Any, tuple[tuple[Any, ...], date, MemberRecord | None, float]
+        ] = OrderedDict()
 
     def member(self, row: Row[Any], now: datetime, width: int | None = None) -> MemberRecord | None:
         """``width``: how many of the row's first columns are the member's own."""
         values = tuple(row) if width is None else tuple(row)[:width]
         day = local_date(row.timezone, now)
+        used = self._clock()
+        self._drop_unused_since(used - self._max_age)
         kept = self._records.get(row.id)
         if kept is not None and kept[1] == day and kept[0] == values:
-            self._records.move_to_end(row.id)
-            return kept[2]
-        record = _member(row, now)
-        self._records[row.id] = (values, day, record)
+            record = kept[2]
+        else:
+            record = _member(row, now)
+        self._records[row.id] = (values, day, record, used)
         self._records.move_to_end(row.id)
         while len(self._records) > self._limit:
             self._records.popitem(last=False)
         return record
+
+    def _drop_unused_since(self, moment: float) -> None:
+        records = self._records
+        while records:
+            oldest = next(iter(records.values()))
+            if oldest[3] >= moment:
+                return
+            records.popitem(last=False)
+
+    def __contains__(self, user_id: object) -> bool:
+        return user_id in self._records
 
 
 _KEPT_RECORDS = _KeptRecords(limit=20_000)
