@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from litestar import MediaType, Response
 
 from saltbitter.application.accounts.dto import MeView
-from saltbitter.application.matching.views import DailySetView
+from saltbitter.application.matching.views import DailySetView, DiscoverPage
 from saltbitter.domain.shared import Role, Tier, UserId
 from saltbitter.entrypoints.http.responses import ApiResponse, EncodedOnce
 
@@ -37,7 +37,13 @@ def render(content: object) -> bytes:
 
 @given(st.text(max_size=40))
 def test_api_response_renders_what_litestar_renders(name: str) -> None:
-    for content in (me_view(name), DailySetView(date(2026, 12, 7), []), {"name": name}):
+    views = (
+        me_view(name),
+        DailySetView(date(2026, 12, 7), []),
+        DiscoverPage([], name or None),
+        {"name": name},
+    )
+    for content in views:
         expected = Response(content).render(content, MediaType.JSON)
         assert render(content) == expected
         assert render(content) == expected  # the remembered bytes, the second time

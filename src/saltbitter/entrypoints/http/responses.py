@@ -1,7 +1,8 @@
 """The API's response class: the JSON of a view a use case keeps is encoded once.
 
 ``GET /me`` and ``GET /matches/daily`` answer, while the member's stamp holds, with the
-very view object they answered with before (kept per process, ADR 0036). Encoding the
+very view object they answered with before (kept per process, ADR 0036), and a
+discovery page whose every input is unchanged is the page rendered before (ADR 0043). Encoding the
 daily set's view again on every request was an eighth of that request's CPU (ADR 0040),
 so ``ApiResponse`` remembers the bytes of the last views of those types it encoded, by
 identity. An entry holds its view, so the identity cannot be taken by another object
@@ -18,13 +19,13 @@ from litestar.serialization import default_serializer
 from litestar.types import Serializer
 
 from saltbitter.application.accounts.dto import MeView
-from saltbitter.application.matching.views import DailySetView
+from saltbitter.application.matching.views import DailySetView, DiscoverPage
 
 __all__ = ["ApiResponse", "EncodedOnce"]
 
 T = TypeVar("T")
 # Kept views only: encoding anything else once would just fill the memory.
-_KEPT_VIEW_TYPES: frozenset[type] = frozenset({MeView, DailySetView})
+_KEPT_VIEW_TYPES: frozenset[type] = frozenset({MeView, DailySetView, DiscoverPage})
 
 
 class EncodedOnce:
