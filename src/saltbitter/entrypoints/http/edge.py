@@ -122,7 +122,8 @@ class EdgeChecks:
                 takes_json_body(handler),
             )
         if needs.caller is not None:
-            container: Any = request.state.dishka_container
+            # dishka keeps it in the scope's state (``request.state`` builds a wrapper).
+            container: Any = request.scope["state"]["dishka_container"]
             # Cached in the request scope: the handler's FromDishka[Principal] gets this one.
             await container.get(needs.caller)
         if needs.json_body and not is_json_media_type(request.content_type[0]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ __all__ = [
 ]
 
 log = structlog.get_logger("saltbitter.http")
+# Asked before each access log line: a line below the level then costs no event at all.
+_access_log = logging.getLogger("saltbitter.http")
 # Signed photo links carry no token; their signature, not a counter, guards them.
 _UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema", "/api/v1/photo-files/")
 AUTH_PREFIX = "/api/v1/auth/"
@@ -144,13 +147,14 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            log.info(
-                "http.request",
-                method=scope.get("method"),
-                path=scope.get("path"),
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
+            if _access_log.isEnabledFor(logging.INFO):
+                log.info(
+                    "http.request",
+                    method=scope.get("method"),
+                    path=scope.get("path"),
+                    status=status,
+                    duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                )
             structlog.contextvars.unbind_contextvars("request_id")
 
 
