@@ -133,3 +133,22 @@ def test_a_cached_daily_set_costs_one_redis_round_trip(
         assert len(commands) == 1, commands
         assert "EVALSHA" in commands[0].upper()
         assert f"matching:daily:{ada.user_id}" in commands[0]
+
+
+def test_a_cached_discovery_page_costs_one_redis_round_trip(
+    api: Api, backend_settings: Settings, redis_url: str
+) -> None:
+    """ADR 0040: the list and the rarity table come with the edge's one call too."""
+    dakar = {"lat": 14.69, "lon": -17.44}
+    for _ in range(2):
+        man(api, dakar)
+    ada = member(api, location=dakar)
+    _discovered(api, ada.headers)  # ranked and cached
+    with _redis_commands_about(redis_url, ada.user_id) as commands:
+        _discovered(api, ada.headers)
+    if backend_settings.redis_url is None:
+        assert commands == []
+    else:
+        assert len(commands) == 1, commands
+        assert "EVALSHA" in commands[0].upper()
+        assert f"matching:discover:{ada.user_id}" in commands[0]

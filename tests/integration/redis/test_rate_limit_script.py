@@ -15,7 +15,6 @@ from tests.support.hypothesis_budget import budget
 
 from saltbitter.adapters.redis import RedisCache, RedisRateLimiter, redis_rate_limiter
 from saltbitter.adapters.redis.principals import RedisPrincipalCache
-from saltbitter.application.ports.cache import CacheRead
 from saltbitter.domain.shared import UserId
 
 pytestmark = pytest.mark.integration
@@ -129,22 +128,22 @@ async def test_windows_of_one_key_are_counted_apart(limiter: RedisRateLimiter) -
     assert not (await limiter.hit(key, 1, 60)).allowed
 
 
-async def test_the_hit_reads_a_cache_entry_as_the_cache_stores_it(
+async def test_the_hit_reads_cache_entries_as_the_cache_stores_them(
     limiter: RedisRateLimiter, redis: Redis, redis_prefix: str
 ) -> None:
-    """ADR 0040: the route's cache entry comes back with the decision, refused or not,
-    with or without the stamp, exactly as ``RedisCache.get`` would have read it."""
+    """ADR 0040: the route's cache entries come back with the decision, refused or not,
+    with or without the stamp, exactly as ``RedisCache.get`` would have read them."""
     member = UserId(uuid.uuid4())
     cache = RedisCache(redis, redis_prefix)
-    entry = f"matching:daily:{member}"
-    missing = await limiter.hit(f"read:{member}", 1, 60, stamp_of=member, read=entry)
-    assert missing.read == CacheRead(entry, None)
+    daily, other = f"matching:daily:{member}", f"matching:other:{member}"
+    missing = await limiter.hit(f"read:{member}", 1, 60, stamp_of=member, read=[daily])
+    assert missing.read == {daily: None}
     assert missing.stamp == "-"
-    await cache.set(entry, b'{"items": []}', 60)
-    refused = await limiter.hit(f"read:{member}", 1, 60, stamp_of=member, read=entry)
+    await cache.set(daily, b'{"items": []}', 60)
+    refused = await limiter.hit(f"read:{member}", 1, 60, stamp_of=member, read=[daily, other])
     assert not refused.allowed
-    assert refused.read == CacheRead(entry, await cache.get(entry))
-    anonymous = await limiter.hit(f"other:{member}", 5, 60, read=entry)
-    assert anonymous.read == CacheRead(entry, b'{"items": []}')
+    assert refused.read == {daily: await cache.get(daily), other: None}
+    anonymous = await limiter.hit(f"other:{member}", 5, 60, read=[other, daily])
+    assert anonymous.read == {other: None, daily: b'{"items": []}'}
     assert anonymous.stamp is None
-    assert (await limiter.hit(f"other:{member}", 5, 60, stamp_of=member)).read is None
+    assert (await limiter.hit(f"other:{member}", 5, 60, stamp_of=member)).read == {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 import structlog
@@ -83,7 +83,7 @@ class LimitsRateLimiter(RateLimiter):
         window_seconds: int,
         *,
         stamp_of: UserId | None = None,  # noqa: ARG002  # no stamps here: authentication reads them
-        read: str | None = None,  # noqa: ARG002  # nor cache entries: the use case reads them
+        read: Sequence[str] = (),  # noqa: ARG002  # nor cache entries: the use case reads them
     ) -> RateDecision:
         if limit < 1 or window_seconds < 1:
             raise ValueError("limit and window_seconds must be at least 1")
@@ -149,7 +149,7 @@ class FallbackRateLimiter(RateLimiter):
         window_seconds: int,
         *,
         stamp_of: UserId | None = None,
-        read: str | None = None,
+        read: Sequence[str] = (),
     ) -> RateDecision:
         if self._retry_at is None or self._monotonic() >= self._retry_at:
             try:

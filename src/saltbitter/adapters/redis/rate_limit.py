@@ -18,23 +18,24 @@ three in one ``EVALSHA`` (redis-py loads it once per server and again after a
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from redis.asyncio import ConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from saltbitter.adapters.redis.cache import cache_key
 from saltbitter.adapters.redis.principals import principal_stamp_key, stamp_from
-from saltbitter.application.ports.cache import CacheRead, RateDecision, RateLimiter
+from saltbitter.application.ports.cache import NOTHING_READ, RateDecision, RateLimiter
 from saltbitter.domain.errors import Unavailable
 from saltbitter.domain.shared import UserId
 
 __all__ = ["MOVING_WINDOW_SCRIPT", "RedisRateLimiter", "redis_rate_limiter", "retry_after"]
 
-# KEYS[1]: the key's list of accepted hit times; KEYS[2] (optional, "" for none): a
-# principal stamp; KEYS[3] (optional): a cache entry to read on the way (ADR 0040).
+# KEYS[1]: the key's list of accepted hit times; KEYS[2] ("" for none): a principal
+# stamp; KEYS[3...]: cache entries to read on the way (ADR 0040).
 # ARGV: limit, window in ms, and (tests only) the time in ms instead of Redis' clock.
 # Returns {accepted (1/0), hits in the window (this one included), ms until a slot
-# frees (refused only), the stamp or false, the cache entry or false}.
+# frees (refused only), the stamp or false, then each cache entry or false}.
 MOVING_WINDOW_SCRIPT = """
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -44,9 +45,12 @@ if not now then
   now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 end
 local stamp = false
-if KEYS[2] and KEYS[2] ~= '' then stamp = redis.call('GET', KEYS[2]) end
-local entry = false
-if KEYS[3] then entry = redis.call('GET', KEYS[3]) end
+if KEYS[2] ~= '' then stamp = redis.call('GET', KEYS[2]) end
+local function answer(accepted, count, wait)
+  local reply = {accepted, count, wait, stamp}
+  for index = 3, #KEYS do reply[#reply + 1] = redis.call('GET', KEYS[index]) end
+  return reply
+end
 local horizon = now - window
 while true do
   local oldest = redis.call('LINDEX', KEYS[1], -1)
@@ -56,11 +60,11 @@ end
 local count = redis.call('LLEN', KEYS[1])
 if count >= limit then
   local freeing = tonumber(redis.call('LINDEX', KEYS[1], limit - 1))
-  return {0, count, freeing + window - now, stamp, entry}
+  return answer(0, count, freeing + window - now)
 end
 redis.call('LPUSH', KEYS[1], now)
 redis.call('PEXPIRE', KEYS[1], window)
-return {1, count + 1, 0, stamp, entry}
+return answer(1, count + 1, 0)
 """
 
 
@@ -92,34 +96,35 @@ class RedisRateLimiter(RateLimiter):
         window_seconds: int,
         *,
         stamp_of: UserId | None = None,
-        read: str | None = None,
+        read: Sequence[str] = (),
         now_ms: int | None = None,
     ) -> RateDecision:
         """``now_ms`` replaces Redis' clock (tests of the window's arithmetic only).
-        ``read`` is a key of the ``RedisCache`` with this limiter's prefix."""
+        ``read``: keys of the ``RedisCache`` with this limiter's prefix."""
         if limit < 1 or window_seconds < 1:
             raise ValueError("limit and window_seconds must be at least 1")
         keys = [
             f"{self._prefix}ratelimit:{window_seconds}:{key}",
             "" if stamp_of is None else principal_stamp_key(self._prefix, stamp_of),
         ]
-        if read is not None:
-            keys.append(cache_key(self._prefix, read))
+        keys.extend(cache_key(self._prefix, key) for key in read)
         arguments = [limit, window_seconds * 1000] + ([] if now_ms is None else [now_ms])
         try:
-            accepted, count, wait_ms, stamp, entry = await self._script(keys=keys, args=arguments)
+            accepted, count, wait_ms, stamp, *entries = await self._script(
+                keys=keys, args=arguments
+            )
         except RedisError as error:
             raise Unavailable(
                 "The rate limiter's storage is unavailable.", code="rate_limiter_unavailable"
             ) from error
         member_stamp = stamp_from(stamp) if stamp_of is not None else None
-        entry_read = None if read is None else CacheRead(read, None if entry is None else entry)
+        entries_read = dict(zip(read, entries, strict=True)) if read else NOTHING_READ
         if accepted:
             return RateDecision(
-                True, max(limit - int(count), 0), 0, stamp=member_stamp, read=entry_read
+                True, max(limit - int(count), 0), 0, stamp=member_stamp, read=entries_read
             )
         wait = retry_after(int(wait_ms), window_seconds)
-        return RateDecision(False, 0, wait, stamp=member_stamp, read=entry_read)
+        return RateDecision(False, 0, wait, stamp=member_stamp, read=entries_read)
 
     async def check(self) -> bool:
         """Whether Redis answers a PING; never raises."""

@@ -43,7 +43,7 @@ from saltbitter.application.ports.batch_scoring import (
     PairScores,
     exclusions_from_histories,
 )
-from saltbitter.application.ports.cache import Cache, CacheRead
+from saltbitter.application.ports.cache import NOTHING_READ, Cache, CacheReads
 from saltbitter.application.ports.events import Outbox
 from saltbitter.application.ports.matching import (
     BlockedMembers,
@@ -665,16 +665,18 @@ class GetDailySet:
     store: PhotoStore
     principals: PrincipalCache
 
-    async def __call__(self, principal: Principal, cached: CacheRead | None = None) -> DailySetView:
-        """``cached``: the member's cache entry if the caller read it already (the HTTP
-        edge does, in its one Redis round trip; ADR 0040)."""
+    async def __call__(
+        self, principal: Principal, read_before: CacheReads = NOTHING_READ
+    ) -> DailySetView:
+        """``read_before``: cache entries the caller read already (the HTTP edge reads
+        the member's set in its one Redis round trip; ADR 0040)."""
         now = self.clock.now()
         me = principal.user_id
         # The tier read for this request; the quotas are the catalog's (policy.tier_quotas).
         size = self.policy.allocation.quotas.for_tier(principal.tier)
         key = daily_key(me)
-        if cached is not None and cached.key == key:
-            raw = cached.value
+        if key in read_before:
+            raw = read_before[key]
         else:
             raw = await _tolerant_get_raw(self.cache, key)
         stamp = principal.stamp

@@ -44,7 +44,7 @@ from saltbitter.application.matching.members import local_date
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
 from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
-from saltbitter.application.ports.cache import Cache
+from saltbitter.application.ports.cache import NOTHING_READ, Cache, CacheReads
 from saltbitter.application.ports.matching import (
     BlockedMembers,
     CandidateReader,
@@ -87,6 +87,12 @@ def _page(
         mark = (-after[0], after[1])
         entries = [entry for entry in entries if _order(entry) > mark]
     return entries[:size], len(entries) > size
+
+
+def discover_reads(member: UserId) -> tuple[str, str]:
+    """The cache entries a discovery request reads first: the member's list, the rarity
+    table."""
+    return (discover_key(member), FREQUENCIES_KEY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +165,10 @@ class Discover:
         principal: Principal,
         cursor: str | None = None,
         filters: DiscoverFilters = NO_FILTERS,
+        read_before: CacheReads = NOTHING_READ,
     ) -> DiscoverPage:
+        """``read_before``: cache entries the caller read already (the HTTP edge reads
+        ``discover_reads``' in its one Redis round trip; ADR 0040)."""
         entitlements = entitlements_for(principal.tier)  # the tier read for this request
         _entitled(entitlements, filters)
         allowance = entitlements.discover_profiles_per_day
@@ -171,10 +180,12 @@ class Discover:
         now = self.clock.now()
         size = self.policy.page_size
         # The list and the rarity table in one round trip (a cache that is down: neither).
+        keys = discover_reads(me)
         try:
-            raw_ranking, raw_frequencies = await self.cache.get_many(
-                (discover_key(me), FREQUENCIES_KEY)
-            )
+            if all(key in read_before for key in keys):
+                raw_ranking, raw_frequencies = (read_before[key] for key in keys)
+            else:
+                raw_ranking, raw_frequencies = await self.cache.get_many(keys)
         except Unavailable:
             raw_ranking = raw_frequencies = None
         ranking = None if raw_ranking is None else self.cache.decoded(raw_ranking, DiscoverRanking)

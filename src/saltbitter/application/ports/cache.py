@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Protocol, TypeVar
 
 from saltbitter.domain.shared import UserId
 
-__all__ = ["Cache", "CacheRead", "RateDecision", "RateLimiter"]
+__all__ = ["NOTHING_READ", "Cache", "CacheReads", "RateDecision", "RateLimiter"]
 
 T = TypeVar("T")
 
@@ -53,12 +54,10 @@ class Cache(Protocol):
             await self.set_value(key, value, ttl_seconds)
 
 
-@dataclass(frozen=True, slots=True)
-class CacheRead:
-    """A cache entry read on the way (``value`` None: no such entry)."""
-
-    key: str
-    value: bytes | None
+# Cache entries read on the way, by key (None: no such entry); a key that is not in
+# it was not read.
+CacheReads = Mapping[str, bytes | None]
+NOTHING_READ: CacheReads = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +68,9 @@ class RateDecision:
     # The member's principal stamp (ADR 0032), when ``hit`` was asked for it and the
     # limiter shares the principal cache's store; None otherwise (ADR 0036).
     stamp: str | None = None
-    # The cache entry ``hit(read=...)`` asked for, when the limiter shares the cache's
-    # store and read it in the same round trip; None otherwise (ADR 0040).
-    read: CacheRead | None = None
+    # The cache entries ``hit(read=...)`` asked for, when the limiter shares the cache's
+    # store and read them in the same round trip; nothing otherwise (ADR 0040).
+    read: CacheReads = field(default_factory=lambda: NOTHING_READ)
 
 
 class RateLimiter(Protocol):
@@ -83,15 +82,15 @@ class RateLimiter(Protocol):
         window_seconds: int,
         *,
         stamp_of: UserId | None = None,
-        read: str | None = None,
+        read: Sequence[str] = (),
     ) -> RateDecision:
         """Count one request for ``key``; refuse once ``limit`` is reached in the window.
 
         With ``stamp_of``, a limiter that can read ``stamp_of``'s principal stamp in the
         same round trip returns it in the decision (the request path's one Redis call,
         ADR 0036); others leave it None and authentication reads it itself. Likewise
-        ``read``, a key of the shared ``Cache`` the request will need, comes back as
-        ``RateDecision.read`` from a limiter that can read it on the way (ADR 0040)."""
+        ``read``, keys of the shared ``Cache`` the request will need, come back in
+        ``RateDecision.read`` from a limiter that can read them on the way (ADR 0040)."""
 
     @abstractmethod
     async def check(self) -> bool:

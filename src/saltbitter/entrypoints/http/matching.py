@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from saltbitter.application.matching.caching import daily_key
 from saltbitter.application.matching.daily import GetDailySet
-from saltbitter.application.matching.discover import Discover, DiscoverFilters
+from saltbitter.application.matching.discover import Discover, DiscoverFilters, discover_reads
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.matching.views import (
@@ -167,7 +167,7 @@ class MatchesController(Controller):
         ),
         security=BEARER,
         responses=documented_errors(401, 403, LIMITED),
-        opt={READ_ON_THE_WAY: daily_key},
+        opt={READ_ON_THE_WAY: lambda member: (daily_key(member),)},
     )
     async def daily(
         self,
@@ -176,8 +176,7 @@ class MatchesController(Controller):
         get_daily_set: FromDishka[GetDailySet],
     ) -> DailySetView:
         # The cached set, read with the rate limit's round trip when Redis counts both.
-        cached = read_on_the_way(request.scope, daily_key(principal.user_id))
-        return await get_daily_set(principal, cached)
+        return await get_daily_set(principal, read_on_the_way(request.scope))
 
     @delete(
         "/{match_id:uuid}",
@@ -209,9 +208,11 @@ class DiscoverController(Controller):
         ),
         security=BEARER,
         responses=documented_errors(401, 403, 422, LIMITED),
+        opt={READ_ON_THE_WAY: discover_reads},
     )
     async def discover(
         self,
+        request: Request[Any, Any, Any],
         principal: FromDishka[Principal],
         discover: FromDishka[Discover],
         cursor: Cursor = None,
@@ -222,7 +223,7 @@ class DiscoverController(Controller):
             min_compatibility=min_compatibility,
             relationship_goal=relationship_goal.value if relationship_goal else None,
         )
-        return await discover(principal, cursor, filters)
+        return await discover(principal, cursor, filters, read_on_the_way(request.scope))
 
 
 ROUTES: list[type[Controller]] = [

@@ -12,7 +12,7 @@ import ipaddress
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -21,7 +21,7 @@ from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
-from saltbitter.application.ports.cache import CacheRead, RateLimiter
+from saltbitter.application.ports.cache import NOTHING_READ, CacheReads, RateLimiter
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec
 from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import AuthenticationFailed, Unavailable
@@ -47,8 +47,8 @@ _UNLIMITED_PREFIXES = ("/health", "/metrics", "/schema", "/api/v1/photo-files/")
 AUTH_PREFIX = "/api/v1/auth/"
 # Scope state key: the ``DecodedAccess`` the rate limiter made, for authentication to reuse.
 ACCESS_CLAIMS = "saltbitter.access_claims"
-# Route option: ``Callable[[UserId], str]``, the cache key of the caller's entry that the
-# route reads first; the edge reads it in the rate limit's round trip (ADR 0040).
+# Route option: ``Callable[[UserId], tuple[str, ...]]``, the cache keys the route reads
+# first for that caller; the edge reads them in the rate limit's round trip (ADR 0040).
 READ_ON_THE_WAY = "read_on_the_way"
 
 
@@ -57,20 +57,18 @@ class DecodedAccess:
     """A validly signed, unexpired access token as the rate limiter decoded it, and the
     member's principal stamp read in the rate limit's round trip (None when the limiter
     could not read it: authentication then reads it itself; ADR 0036); likewise the
-    route's ``READ_ON_THE_WAY`` cache entry (ADR 0040)."""
+    route's ``READ_ON_THE_WAY`` cache entries (ADR 0040)."""
 
     token: str
     claims: AccessClaims
     stamp: str | None
-    read: CacheRead | None = None
+    read: CacheReads = field(default_factory=lambda: NOTHING_READ)
 
 
-def read_on_the_way(scope: Scope, key: str) -> CacheRead | None:
-    """The cache entry ``key`` as the edge read it for this request, if it did."""
+def read_on_the_way(scope: Scope) -> CacheReads:
+    """The cache entries the edge read for this request (none when it could not)."""
     decoded = scope.get("state", {}).get(ACCESS_CLAIMS)
-    if not isinstance(decoded, DecodedAccess) or decoded.read is None:
-        return None
-    return decoded.read if decoded.read.key == key else None
+    return decoded.read if isinstance(decoded, DecodedAccess) else NOTHING_READ
 
 
 _WINDOW_SECONDS = 60
@@ -189,7 +187,7 @@ class RateLimitMiddleware:
                 limit,
                 _WINDOW_SECONDS,
                 stamp_of=member,
-                read=route_reads(member) if route_reads and member else None,
+                read=route_reads(member) if route_reads and member else (),
             )
         except Unavailable:
             await _send_problem(
