@@ -18,6 +18,7 @@ from saltbitter.application.ports.matching import (
     CandidateReader,
     DailySet,
     DailySetStore,
+    DecisionParties,
     DiscoverAllowance,
     LikeReceived,
     MatchStore,
@@ -195,6 +196,22 @@ class InMemoryCandidateReader(_OnMatching, CandidateReader):
 
 
 class InMemorySwipeWriter(_OnMatching, SwipeWriter):
+    async def open_decision(self, actor: UserId, target: UserId, now: datetime) -> DecisionParties:
+        # Imported here: the safety fakes import this module (its state).
+        from saltbitter.testing.fakes_blocked_members import InMemoryBlockedMembers
+
+        await self.lock_pair(MatchPair(actor, target))
+        found = await InMemoryCandidateReader(self._connection).members(now, [actor, target])
+        by_id = {member.user_id: member for member in found}
+        blocked = await InMemoryBlockedMembers(self._connection).blocked_between(actor, [target])
+        return DecisionParties(by_id.get(actor), by_id.get(target), target in blocked)
+
+    async def swipe(
+        self, actor: UserId, target: UserId, decision: Decision, at: datetime
+    ) -> tuple[PairState, bool]:
+        state = await self.pair_state(actor, target)
+        return state, await self.record_swipe(actor, target, decision, at)
+
     async def lock_pair(self, pair: MatchPair) -> None:
         """Nothing to do: an in-memory transaction publishes a whole snapshot at commit."""
 

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.memory import InProcessCache
 from saltbitter.adapters.sqlalchemy import create_engine_for
-from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
-from saltbitter.adapters.sqlalchemy.matching import SqlaCandidateReader, SqlaSwipeWriter
+from saltbitter.adapters.sqlalchemy.matching import SqlaSwipeWriter
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import outbox
@@ -63,8 +62,6 @@ async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngin
         try:
             use_case = LikeMember(
                 SqlaTransaction(db),
-                SqlaCandidateReader(db),
-                SqlaBlockedMembers(db),
                 SqlaSwipeWriter(db),
                 SqlaOutbox(db, clock, ids, EVENTS),
                 clock,

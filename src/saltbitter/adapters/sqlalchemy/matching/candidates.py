@@ -156,8 +156,8 @@ class _KeptRecords:
             OrderedDict()
         )
 
-    def member(self, row: Row[Any], now: datetime) -> MemberRecord | None:
-        values = tuple(row)
+    def member(self, row: Row[Any], now: datetime, width: int | None = None) -> MemberRecord | None:
+        values = tuple(row) if width is None else tuple(row)[:width]
         day = local_date(row.timezone, now)
         kept = self._records.get(row.id)
         if kept is not None and kept[1] == day and kept[0] == values:
@@ -172,6 +172,18 @@ class _KeptRecords:
 
 
 _KEPT_RECORDS = _KeptRecords(limit=20_000)
+
+
+def members_by_id(dialect: str) -> Any:
+    """The read of members by id (parameter ``user_ids``), for a statement that reads
+    them together with something else (a like's own read: ``SqlaSwipeWriter``)."""
+    return _MEMBERS_BY_ID[dialect]
+
+
+def kept_member(row: Row[Any], now: datetime, width: int) -> MemberRecord | None:
+    """The member in ``row``'s first ``width`` columns (those of ``members_by_id``), as
+    ``SqlaCandidateReader.members`` makes it: kept per process for an equal row."""
+    return _KEPT_RECORDS.member(row, now, width)
 
 
 def _years_before(day: date, years: int) -> date:
