@@ -56,6 +56,7 @@ from .api_load import (
     CpuSample,
     _cpu_note,
     _database,
+    _database_counters,
     _forget_cache,
     _free_port,
     _prepare,
@@ -456,6 +457,7 @@ def _loaded(pid: int, run: Callable[[], Figures]) -> tuple[Figures, float, str]:
     PostgreSQL backends serving the benchmark's database."""
     database = _DATABASE[0]
     backends = _backend_cpu(database) if database else {}
+    opened = _database_counters(database)[0] if database else 0
     before = CpuSample.take(pid)
     figures = run()
     after = CpuSample.take(pid)
@@ -465,7 +467,11 @@ def _loaded(pid: int, run: Callable[[], Figures]) -> tuple[Figures, float, str]:
     if database:
         now = _backend_cpu(database)
         spent = sum(cpu - backends.get(backend, 0.0) for backend, cpu in now.items())
-        note += f"; PostgreSQL backends {spent * 1e3 / requests:.2f} ms CPU/req"
+        opened = _database_counters(database)[0] - opened
+        note += (
+            f"; PostgreSQL backends {spent * 1e3 / requests:.2f} ms CPU/req, "
+            f"{opened:,} connections opened"
+        )
     return figures, cpu_ms, note
 
 
