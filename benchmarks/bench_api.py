@@ -15,8 +15,10 @@ loaded with ``wrk`` (installed with apt-get when missing and allowed) at
 Access tokens are minted with the run's secret for sessions written straight into the
 database (signing 2,000 members in through argon2 would take minutes on two cores).
 Printed per endpoint: requests/s, p50/p95/p99, errors, and the ratio to the bare app.
-``--profile SECONDS`` records the API's workers with py-spy during each GET and prints the
-top frames (needs root or ptrace rights); ``--endpoints me,daily`` loads only those.
+``--profile SECONDS`` records the API's workers with py-spy during each load (the GETs
+and the likes) and prints the top frames (needs root or ptrace rights); ``--endpoints
+me,daily`` loads only those. Each load also prints the CPU milliseconds per request of
+the PostgreSQL backends serving the benchmark's database.
 """
 
 from __future__ import annotations
@@ -54,12 +56,14 @@ from .api_load import (
     CpuSample,
     _cpu_note,
     _database,
+    _database_counters,
     _forget_cache,
     _free_port,
     _prepare,
+    _process_cpu,
     _server_env,
 )
-from .daily_job import REDIS_URL, _redis_reachable
+from .daily_job import ADMIN_URL, REDIS_URL, _redis_reachable
 
 _WRK_LINE = re.compile(r"^WRK (\w+)=(\S+)$", re.MULTILINE)
 GETS = ("/api/v1/me", "/api/v1/matches/daily", "/api/v1/discover")
@@ -449,12 +453,43 @@ def _row(name: str, figures: Figures, bare: Figures | None, cpu_ms: float) -> st
 def _loaded(pid: int, run: Callable[[], Figures]) -> tuple[Figures, float, str]:
     """``run``'s figures, the server's CPU milliseconds per request, and where the
     machine's CPU went meanwhile (on a shared machine the CPU per request is the figure
-    least disturbed by the neighbours)."""
+    least disturbed by the neighbours), with the CPU milliseconds per request of the
+    PostgreSQL backends serving the benchmark's database."""
+    database = _DATABASE[0]
+    backends = _backend_cpu(database) if database else {}
+    opened = _database_counters(database)[0] if database else 0
     before = CpuSample.take(pid)
     figures = run()
     after = CpuSample.take(pid)
-    cpu_ms = (after.server - before.server) * 1e3 / max(1, figures.requests)
-    return figures, cpu_ms, _cpu_note(before, after)
+    requests = max(1, figures.requests)
+    cpu_ms = (after.server - before.server) * 1e3 / requests
+    note = _cpu_note(before, after)
+    if database:
+        now = _backend_cpu(database)
+        spent = sum(cpu - backends.get(backend, 0.0) for backend, cpu in now.items())
+        opened = _database_counters(database)[0] - opened
+        note += (
+            f"; PostgreSQL backends {spent * 1e3 / requests:.2f} ms CPU/req, "
+            f"{opened:,} connections opened"
+        )
+    return figures, cpu_ms, note
+
+
+# The benchmark's database, whose backends' CPU ``_loaded`` adds up (set by ``main``).
+_DATABASE: list[str] = [""]
+
+
+def _backend_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of every PostgreSQL backend connected to ``database`` (its
+    processes are on this machine: PostgreSQL runs on loopback here)."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        pids = [
+            row[0]
+            for row in admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+            ).fetchall()
+        ]
+    return {pid: _process_cpu(pid) for pid in pids}
 
 
 def measure_server(
@@ -519,14 +554,18 @@ def _measure_likes(
     tokens: dict[str, str],
     pairs: list[tuple[str, str]],
 ) -> None:
+    # Each worker's one-off start (its engine, the driver's imports) is not the likes' cost:
+    # when likes are loaded alone, signed-in GETs pay it first, as the other loads do.
+    _warm(url, "/api/v1/me", list(tokens.values())[: args.tokens])
     items = [
         ("POST", LIKES, tokens[liker], json.dumps({"user_id": target}))
         for liker, target in pairs[: args.likes]
     ]
-    figures, cpu_ms, note = _loaded(
-        root,
-        lambda: run_wrk(wrk, url + LIKES, items, args.connections, args.seconds, once=True),
-    )
+    with profiled(root, args.profile, "likes"):
+        figures, cpu_ms, note = _loaded(
+            root,
+            lambda: run_wrk(wrk, url + LIKES, items, args.connections, args.seconds, once=True),
+        )
     print(_row("POST /likes (fresh)", figures, bare, cpu_ms))
     print(f"      {note}")
     if figures.requests >= len(items):
@@ -574,7 +613,12 @@ def main(argv: list[str] | None = None) -> None:
         ),
     ):
         env = _server_env(url, prefix, Path(scratch))
-        env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)  # benchmarks.bare_app
+        # benchmarks.bare_app; an inherited PYTHONPATH stays after it, so that
+        # PYTHONPATH=/tmp/base/src serves another checkout's code with this venv.
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(Path(__file__).resolve().parent.parent)]
+            + [part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part]
+        )
         try:
             upgrade(url)
             settings = Settings.from_environ(env)
@@ -585,6 +629,7 @@ def main(argv: list[str] | None = None) -> None:
                 settings.effective_jwt_secret(),
             )
             print(f"database {name}: {len(tokens):,} members signed in, {len(pairs):,} pairs")
+            _DATABASE[0] = name
             before = {
                 **env,
                 "SALTBITTER_PRINCIPAL_CACHE_SECONDS": "0",

@@ -9,7 +9,7 @@ their own (``saltbitter.testing.fakes_blocked_members``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -18,6 +18,7 @@ from saltbitter.application.ports.matching import (
     CandidateReader,
     DailySet,
     DailySetStore,
+    DecisionParties,
     DiscoverAllowance,
     LikeReceived,
     MatchStore,
@@ -40,7 +41,9 @@ from saltbitter.domain.profiles import ModerationStatus
 from saltbitter.domain.shared import DELETED_MEMBER, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.fakes_assessments import AssessmentsState
+from saltbitter.testing.fakes_blocked_members import InMemoryBlockedMembers
 from saltbitter.testing.fakes_profiles import ProfilesState
+from saltbitter.testing.matching_state import MatchingState
 from saltbitter.testing.memory import InMemoryRepository
 
 __all__ = [
@@ -52,16 +55,6 @@ __all__ = [
     "InMemorySwipeWriter",
     "MatchingState",
 ]
-
-
-@dataclass
-class MatchingState:
-    """Committed swipes, matches and daily sets of one in-memory database."""
-
-    swipes: dict[tuple[UserId, UserId], tuple[Decision, datetime]] = field(default_factory=dict)
-    matches: dict[UUID, StoredMatch] = field(default_factory=dict)
-    daily_sets: dict[tuple[UserId, date], DailySet] = field(default_factory=dict)
-    discover_allotments: dict[tuple[UserId, date], list[UserId]] = field(default_factory=dict)
 
 
 class _OnMatching(InMemoryRepository):
@@ -195,6 +188,19 @@ class InMemoryCandidateReader(_OnMatching, CandidateReader):
 
 
 class InMemorySwipeWriter(_OnMatching, SwipeWriter):
+    async def open_decision(self, actor: UserId, target: UserId, now: datetime) -> DecisionParties:
+        await self.lock_pair(MatchPair(actor, target))
+        found = await InMemoryCandidateReader(self._connection).members(now, [actor, target])
+        by_id = {member.user_id: member for member in found}
+        blocked = await InMemoryBlockedMembers(self._connection).blocked_between(actor, [target])
+        return DecisionParties(by_id.get(actor), by_id.get(target), target in blocked)
+
+    async def swipe(
+        self, actor: UserId, target: UserId, decision: Decision, at: datetime
+    ) -> tuple[PairState, bool]:
+        state = await self.pair_state(actor, target)
+        return state, await self.record_swipe(actor, target, decision, at)
+
     async def lock_pair(self, pair: MatchPair) -> None:
         """Nothing to do: an in-memory transaction publishes a whole snapshot at commit."""
 

@@ -39,7 +39,7 @@ from saltbitter.domain.safety import (
 )
 from saltbitter.domain.shared import DELETED_MEMBER, Role, UserId
 from saltbitter.testing.fakes_accounts import AccountsState
-from saltbitter.testing.fakes_matching import MatchingState
+from saltbitter.testing.matching_state import MatchingState
 from saltbitter.testing.memory import InMemoryRepository
 
 __all__ = [

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from uuid import uuid4
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.memory import InProcessCache
 from saltbitter.adapters.sqlalchemy import create_engine_for
-from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
-from saltbitter.adapters.sqlalchemy.matching import SqlaCandidateReader, SqlaSwipeWriter
+from saltbitter.adapters.sqlalchemy.matching import SqlaSwipeWriter
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables import outbox
@@ -25,6 +25,7 @@ from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.swipes import LikeMember
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import Gender
+from saltbitter.domain.matching import Decision, PairState
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.entrypoints.jobs import EVENTS
 from saltbitter.testing.contracts.matching import seed_member
@@ -63,8 +64,6 @@ async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngin
         try:
             use_case = LikeMember(
                 SqlaTransaction(db),
-                SqlaCandidateReader(db),
-                SqlaBlockedMembers(db),
                 SqlaSwipeWriter(db),
                 SqlaOutbox(db, clock, ids, EVENTS),
                 clock,
@@ -104,3 +103,61 @@ async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngin
         frozenset(pair) for pair in pairs
     }
     assert announced == PAIRS
+
+
+async def _waiting_on_an_advisory_lock(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return (
+            await connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+                )
+            )
+        ).scalar_one()
+
+
+async def _until_one_waits(engine: AsyncEngine, other: asyncio.Task[object]) -> None:
+    for _ in range(400):  # polled, not timed: at most ~20 s before the test fails
+        if await _waiting_on_an_advisory_lock(engine) == 1:
+            return
+        assert not other.done(), "the second decision did not wait for the pair's lock"
+        await asyncio.sleep(0.05)
+    raise AssertionError("the second decision never waited for the pair's lock")
+
+
+@pytest.mark.parametrize("members", [True, False], ids=["members", "neither-a-member"])
+async def test_open_decision_holds_the_pairs_lock_until_the_transaction_ends(
+    engine: AsyncEngine, members: bool
+) -> None:
+    """``open_decision`` takes the pair's lock in the statement that reads the members
+    (ADR 0042), also when its left join finds no member: a crossing decision waits for
+    it and then reads the first one's committed like."""
+    if members:
+        async with sql_requests(engine)() as request:
+            ada = await seed_member(request.writers)
+            bo = await seed_member(request.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+            await request.transaction.commit()
+    else:
+        ada, bo = UserId(uuid4()), UserId(uuid4())
+    now = SystemClock().now()
+    second_read = asyncio.Event()
+
+    async def crossing() -> object:
+        async with sql_requests(engine)() as request:
+            await request.swipes.open_decision(bo, ada, now)
+            second_read.set()
+            return await request.swipes.swipe(bo, ada, Decision.LIKE, now) if members else None
+
+    async with sql_requests(engine)() as first:
+        parties = await first.swipes.open_decision(ada, bo, now)
+        assert (parties.actor is not None) is members
+        if members:
+            assert await first.swipes.swipe(ada, bo, Decision.LIKE, now) == (PairState(), True)
+        other = asyncio.create_task(crossing())
+        await _until_one_waits(engine, other)
+        assert not second_read.is_set()
+        await first.transaction.commit()
+    answer = await other
+    if members:
+        assert answer == (PairState(target_decision=Decision.LIKE), True)

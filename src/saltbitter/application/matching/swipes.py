@@ -5,6 +5,10 @@ database, not by reading first: the pair is locked for the transaction, the swip
 primary key refuses a second decision, and the match's unique pair makes creating it
 idempotent (``INSERT ... ON CONFLICT DO NOTHING``, then read), so whichever like comes
 second makes exactly one match and neither fails.
+
+Two round trips do the common case on PostgreSQL (ADR 0042): the lock with both members
+and the blocks between them, then the pair's state with the insert; a refusal on that
+state rolls the insert back with the transaction.
 """
 
 from __future__ import annotations
@@ -19,13 +23,13 @@ from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import SwipeResult
 from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.events import Outbox
-from saltbitter.application.ports.matching import BlockedMembers, CandidateReader, SwipeWriter
+from saltbitter.application.ports.matching import SwipeWriter
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import check_eligibility
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied
-from saltbitter.domain.matching import Decision, MatchPair, decide, refuse_self
+from saltbitter.domain.matching import Decision, decide, refuse_self
 from saltbitter.domain.shared import UserId
 
 __all__ = ["LikeMember", "PassMember"]
@@ -38,8 +42,6 @@ class _Decide:
     decision: ClassVar[Decision]
 
     transaction: Transaction
-    candidates: CandidateReader
-    blocked: BlockedMembers
     swipes: SwipeWriter
     outbox: Outbox
     clock: Clock
@@ -53,8 +55,10 @@ class _Decide:
         now = self.clock.now()
         match_id: UUID | None = None
         async with self.transaction:
-            found = {m.user_id: m for m in await self.candidates.members(now, [actor, target])}
-            me, them = found.get(actor), found.get(target)
+            # The pair is locked from here on: the state read below is the state the
+            # decision acts on.
+            parties = await swipes.open_decision(actor, target, now)
+            me, them = parties.actor, parties.target
             if me is None:
                 raise PermissionDenied(
                     "Create your profile before you like or pass anyone.", code="profile_required"
@@ -68,16 +72,15 @@ class _Decide:
             # a profile, paused, suspended, blocked, or outside either member's preferences.
             if (
                 them is None
-                or target in await self.blocked.blocked_between(actor, [target])
+                or parties.blocked
                 or not check_eligibility(me.profile, them.profile, policy=self.policy.compatibility)
             ):
                 raise NotFound("This member is not available to you.", code="member_not_found")
-            await swipes.lock_pair(MatchPair(actor, target))
-            # With the pair locked, the state read here is the state the decision acts
-            # on: the rule itself refuses a second decision or an existing match.
-            state = await swipes.pair_state(actor, target)
+            # The state from before the insert: the rule refuses a second decision or an
+            # existing match, and the refusal rolls the insert back.
+            state, recorded = await swipes.swipe(actor, target, self.decision, now)
             outcome = decide(actor, target, self.decision, state)
-            if not await swipes.record_swipe(actor, target, outcome.decision, now):
+            if not recorded:
                 # Unreachable while the lock holds; the primary key stays the last word.
                 raise Conflict("You already decided on this member.", code="already_decided")
             if outcome.match is not None:

@@ -41,6 +41,7 @@ __all__ = [
     "DailySet",
     "DailySetEntry",
     "DailySetStore",
+    "DecisionParties",
     "DiscoverAllowance",
     "LikeReceived",
     "MatchStore",
@@ -225,8 +226,37 @@ class CandidateReader(Protocol):
         return PageRead(members, photos, histories)
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionParties:
+    """What a like or pass checks before it decides: both members as
+    ``CandidateReader.members`` reads them (None: no such member) and whether either
+    blocked the other."""
+
+    actor: MemberRecord | None
+    target: MemberRecord | None
+    blocked: bool
+
+
 class SwipeWriter(Protocol):
-    """Likes and passes (table ``swipes``) and the match a mutual like makes."""
+    """Likes and passes (table ``swipes``) and the match a mutual like makes.
+
+    A like or pass uses ``open_decision`` then ``swipe`` (on PostgreSQL a statement
+    each); ``lock_pair``, ``pair_state`` and ``record_swipe`` are the same steps one at a
+    time.
+    """
+
+    @abstractmethod
+    async def open_decision(self, actor: UserId, target: UserId, now: datetime) -> DecisionParties:
+        """``lock_pair`` for the two, then both members (``CandidateReader.members`` at
+        ``now``) and whether a block stands between them, either way."""
+
+    @abstractmethod
+    async def swipe(
+        self, actor: UserId, target: UserId, decision: Decision, at: datetime
+    ) -> tuple[PairState, bool]:
+        """``pair_state`` then ``record_swipe``: the pair's state from before this call
+        and whether the decision was inserted. With the pair locked the state is current;
+        a caller that refuses the decision on that state rolls the insert back."""
 
     @abstractmethod
     async def lock_pair(self, pair: MatchPair) -> None:

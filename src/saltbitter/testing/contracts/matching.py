@@ -30,6 +30,7 @@ from saltbitter.application.ports.matching import (
     DailySet,
     DailySetEntry,
     DailySetStore,
+    DecisionParties,
     DiscoverAllowance,
     MatchStore,
     PhotoRef,
@@ -627,6 +628,68 @@ class SwipeWriterContract(_MatchingContract):
             assert await r.swipes.record_swipe(bo, ada, Decision.PASS, T0)
         async with matching_request() as r:  # left without commit: rolled back
             assert await r.swipes.pair_state(bo, ada) == PairState(target_decision=Decision.LIKE)
+
+    async def test_swipe_answers_the_state_from_before_and_inserts_once(
+        self, matching_request: RequestFactory
+    ) -> None:
+        ada, bo = await _pair(matching_request)
+        async with matching_request() as r:
+            await r.swipes.open_decision(ada, bo, T0)
+            assert await r.swipes.swipe(ada, bo, Decision.LIKE, T0) == (PairState(), True)
+            again = await r.swipes.swipe(ada, bo, Decision.PASS, T0)
+            assert again == (PairState(actor_decision=Decision.LIKE), False)
+            await r.transaction.commit()
+        async with matching_request() as r:  # a refused decision: rolled back
+            state, recorded = await r.swipes.swipe(bo, ada, Decision.PASS, T0)
+            assert (state, recorded) == (PairState(target_decision=Decision.LIKE), True)
+        async with matching_request() as r:
+            state, recorded = await r.swipes.swipe(bo, ada, Decision.LIKE, T0)
+            assert (state, recorded) == (PairState(target_decision=Decision.LIKE), True)
+            await r.swipes.create_match(uuid4(), MatchPair(ada, bo), T0)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            assert await r.swipes.pair_state(ada, bo) == PairState(
+                actor_decision=Decision.LIKE,
+                target_decision=Decision.LIKE,
+                match_status=MatchStatus.ACTIVE,
+            )
+            state, recorded = await r.swipes.swipe(ada, bo, Decision.LIKE, T0)
+        assert not recorded
+        assert state == PairState(
+            actor_decision=Decision.LIKE,
+            target_decision=Decision.LIKE,
+            match_status=MatchStatus.ACTIVE,
+        )
+
+    async def test_open_decision_reads_both_members_and_a_block_either_way(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            ada = await seed_member(r.writers, display_name="Ada")
+            bo = await seed_member(r.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+            cy = await seed_member(r.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+            profileless = await seed_member(r.writers, with_profile=False)
+            await r.writers.blocks.add(Block(cy, ada, T0))
+            await r.transaction.commit()
+        stranger = UserId(uuid4())
+        async with matching_request() as r:
+            read = {m.user_id: m for m in await r.candidates.members(T0, [ada, bo, cy])}
+            free = await r.swipes.open_decision(ada, bo, T0)
+        async with matching_request() as r:
+            blocked = await r.swipes.open_decision(ada, cy, T0)
+        async with matching_request() as r:
+            blocked_back = await r.swipes.open_decision(cy, ada, T0)
+        async with matching_request() as r:
+            unknown = await r.swipes.open_decision(ada, stranger, T0)
+        async with matching_request() as r:
+            nobody = await r.swipes.open_decision(stranger, profileless, T0)
+        assert free == DecisionParties(read[ada], read[bo], blocked=False)
+        assert free.actor is not None
+        assert free.actor.display_name == "Ada"
+        assert blocked == DecisionParties(read[ada], read[cy], blocked=True)
+        assert blocked_back == DecisionParties(read[cy], read[ada], blocked=True)
+        assert unknown == DecisionParties(read[ada], None, blocked=False)
+        assert nobody == DecisionParties(None, None, blocked=False)
 
 
 class MatchStoreContract(_MatchingContract):

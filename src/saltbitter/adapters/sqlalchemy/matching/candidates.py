@@ -269,6 +269,18 @@ class _KeptRecords:
 _KEPT_RECORDS = _KeptRecords(limit=20_000)
 
 
+def members_by_id(dialect: str) -> Any:
+    """The read of members by id (parameter ``user_ids``), for a statement that reads
+    them together with something else (a like's own read: ``SqlaSwipeWriter``)."""
+    return _MEMBERS_BY_ID[dialect]
+
+
+def kept_member(row: Row[Any], now: datetime, width: int) -> MemberRecord | None:
+    """The member in ``row``'s first ``width`` columns (those of ``members_by_id``), as
+    ``SqlaCandidateReader.members`` makes it: kept per process for an equal row."""
+    return _KEPT_RECORDS.member(row, now, width)
+
+
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
