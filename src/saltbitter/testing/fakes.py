@@ -213,6 +213,11 @@ class InMemorySessionRepository(_OnAccounts, SessionRepository):
     async def get(self, session_id: SessionId) -> Session | None:
         return self._state.sessions.get(session_id)
 
+    async def get_with_owner(self, session_id: SessionId) -> tuple[Session, User] | None:
+        session = self._state.sessions.get(session_id)
+        owner = None if session is None else self._state.users.get(session.user_id)
+        return None if session is None or owner is None else (session, owner)
+
     async def save(self, session: Session) -> None:
         self._state.sessions[session.id] = session
 

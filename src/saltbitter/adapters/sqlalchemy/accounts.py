@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, Row, and_, delete, select, update
+from sqlalchemy import ColumnElement, Executable, Row, and_, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
@@ -140,6 +140,22 @@ def _session(row: Row[Any]) -> Session:
     )
 
 
+# The owner's columns under their own names (``_user`` reads them), the session's
+# prefixed: one statement instead of a session read and then a user read.
+_SESSION_WITH_OWNER = (
+    select(
+        *users.c,
+        *(
+            column.label(f"session_{column.name}")
+            for column in sessions.c
+            if column.name != "user_id"
+        ),
+    )
+    .join_from(sessions, users, users.c.id == sessions.c.user_id)
+    .where(sessions.c.id == bindparam("id"))
+)
+
+
 class SqlaSessionRepository(SessionRepository):
     __slots__ = ("_db",)
 
@@ -153,6 +169,20 @@ class SqlaSessionRepository(SessionRepository):
         statement = select(sessions).where(sessions.c.id == session_id)
         row = (await self._db.execute(statement)).one_or_none()
         return None if row is None else _session(row)
+
+    async def get_with_owner(self, session_id: SessionId) -> tuple[Session, User] | None:
+        row = (await self._db.execute(_SESSION_WITH_OWNER, {"id": session_id})).one_or_none()
+        if row is None:
+            return None
+        session = Session(
+            id=SessionId(row.session_id),
+            user_id=UserId(row.id),
+            device=row.session_device,
+            created_at=row.session_created_at,
+            last_used_at=row.session_last_used_at,
+            revoked_at=row.session_revoked_at,
+        )
+        return session, _user(row)
 
     async def save(self, session: Session) -> None:
         statement = (

@@ -247,11 +247,11 @@ class Authenticate:
     open the request's transaction, which the action that follows joins: one connection
     and one transaction for an authenticated request. A member whose account awaits
     erasure gets 403 ``deletion_pending`` here and passes only ``owner``; their principal
-    is never kept, so the check always reads the account.
+    is never kept, so the check always reads the account. The session and the account
+    are one read (ADR 0040).
     """
 
     sessions: SessionRepository
-    users: UserRepository
     codec: AccessTokenCodec
     clock: Clock
     cache: PrincipalCache
@@ -287,9 +287,9 @@ class Authenticate:
         kept = self.cache.get(claims.session_id, stamp)
         if kept is not None and kept.user_id == claims.user_id:
             return kept, False  # only principals of accounts not awaiting erasure are kept
-        session = await self.sessions.get(claims.session_id)
-        user = await self.users.get(claims.user_id)
-        if session is None or not session.active or user is None or session.user_id != user.id:
+        found = await self.sessions.get_with_owner(claims.session_id)
+        session, user = found if found is not None else (None, None)
+        if session is None or not session.active or user is None or user.id != claims.user_id:
             raise AuthenticationFailed(
                 "The session has ended; sign in again.", code="session_revoked"
             )

@@ -331,6 +331,28 @@ class AccountsStorageContract:
             assert revoked.revoked_at == T0 + timedelta(hours=2)
             assert [s.id for s in await db.sessions.list_active(other.id)] == [theirs.id]
 
+    async def test_a_session_is_read_with_its_owner(self, connect: Connect[AccountsStore]) -> None:
+        user, other = a_user(), a_user(status=AccountStatus.PENDING_VERIFICATION)
+        mine, theirs = a_session(user, at=T0, device="phone"), a_session(other, at=T0)
+        async with connect() as db, db.transaction:
+            db.users.add(user)
+            db.users.add(other)
+            db.sessions.add(mine)
+            db.sessions.add(theirs)
+            await db.transaction.commit()
+        async with connect() as db, db.transaction:
+            assert await db.sessions.revoke_all(other.id, T0 + timedelta(hours=1)) == 1
+            await db.transaction.commit()
+        async with connect() as db, db.transaction:
+            found = await db.sessions.get_with_owner(mine.id)
+            assert found is not None
+            assert found == (await db.sessions.get(mine.id), await db.users.get(user.id))
+            revoked = await db.sessions.get_with_owner(theirs.id)
+            assert revoked is not None
+            assert revoked == (await db.sessions.get(theirs.id), await db.users.get(other.id))
+            assert revoked[0].revoked_at == T0 + timedelta(hours=1)
+            assert await db.sessions.get_with_owner(SessionId(uuid4())) is None
+
     async def test_refresh_token_rotates_exactly_once(
         self, connect: Connect[AccountsStore]
     ) -> None:
