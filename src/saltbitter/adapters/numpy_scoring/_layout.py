@@ -13,8 +13,10 @@ per-pair kernel is pure arithmetic on contiguous arrays:
 - interests become posting lists (tag → ascending member positions): an inverted index
   that yields the shared IDF weight of a viewer and every candidate in one pass per tag;
 - values become unit centred profiles (from the domain), stored dimension-major;
-- attachment scores and value profiles share one feature matrix (rows ``FEATURE_ROWS``),
-  so one matrix-vector product gives a component, with no pass per term;
+- attachment scores and value profiles share one feature matrix (``Layout.features``),
+  so one matrix-vector product gives a component, with no pass per term; profiles are
+  stored as u + 1: a centred profile sums to 0, so the constant ½ of the values score
+  comes from the viewer's weights and needs no row of ones;
 - a candidate's age window (per sought gender) becomes one key into the distinct windows
   of the population, so the backward age score is one lookup in a per-viewer-age table;
 - availability becomes an eligibility limit (−inf for an unavailable member), so the
@@ -42,6 +44,7 @@ __all__ = [
     "ATTACHMENT_ROWS",
     "ELIGIBLE_BELOW",
     "GENDER_COUNT",
+    "VALUES_OFFSET",
     "Layout",
     "PopulationArrays",
     "ViewerConstants",
@@ -63,8 +66,11 @@ DENSE_SHARE = 0.04
 """A tag held by this share of members is cheaper as a dense column than as postings."""
 ATTACHMENT_ROWS = slice(0, 4)
 """Rows [has, x̂, v̂, 1] of ``Layout.features``: attachment is linear in them."""
-VALUES_ROWS = slice(3, None)
-"""Rows [1, u…] of ``Layout.features``: the values score is linear in them."""
+VALUES_ROWS = slice(4, None)
+"""Rows [u + 1…] of ``Layout.features``: the values score is linear in them (the + 1
+carries the constant ½, see ``values_weights``), with no row of ones to stream."""
+VALUES_OFFSET = 1.0
+"""Added to every stored unit-profile coordinate (``VALUES_ROWS``)."""
 ELIGIBLE_BELOW = 1e20
 """Sums of the two directions' demographics denominators below this have no dealbreaker:
 real ones stay below ~1e8, a dealbreaker's is at least exp(80) ≈ 5e34 (or inf)."""
@@ -152,7 +158,7 @@ class Layout:
     """DENSE_TAGS rows × n: the IDF weight of a very common tag where the member lists
     it, else 0 (adding a row beats a bincount over a long posting list)."""
     features: FloatArray
-    """Rows [has, x̂, v̂, 1, unit values…] × n: attachment (``ATTACHMENT_ROWS``), values
+    """Rows [has, x̂, v̂, 1, unit values + 1…] × n: attachment (``ATTACHMENT_ROWS``), values
     (``VALUES_ROWS``) and, for top-k, their weighted sum are matrix-vector products."""
     window_key: IntArray
     """Index of the member's age window (all genders) in ``window_starts``/``window_ends``."""
@@ -239,7 +245,7 @@ class _RawColumns:
                     self.anxiety[rows],
                     self.avoidance[rows],
                     np.ones(size),
-                    self.value_profiles[rows].T,
+                    self.value_profiles[rows].T + VALUES_OFFSET,
                 )
             ),
             dtype=dtype,
