@@ -20,8 +20,8 @@ rearranged so that per-member parts are precomputed (``_layout``):
   viewer age and gender) by the candidate's window among the population's distinct ones;
 - reciprocity (5.3): with S' = 2·S, HM(S_f, S_b) = S'_f·S'_b/(S'_f + S'_b);
 - hard filters: a dealbreaker makes a denominator ≥ ~1e34 (or inf), real ones stay
-  below ~1e8, so one comparison of their sum with a per-candidate limit (−inf when the
-  candidate is unavailable) gives eligibility.
+  below ~1e8, so one comparison of their sum with a constant gives eligibility; the
+  few unavailable candidates are then set ineligible by position.
 
 When only totals are needed (top-k), 2·(w_a·attachment + w_v·values) and the constant
 terms are a single product with all feature rows [has, x̂, v̂, 1, u + 1…]. With the
@@ -51,7 +51,14 @@ from numpy.typing import NDArray
 
 from saltbitter.domain.compatibility import VALUE_DIMENSIONS, CompatibilityPolicy
 
-from ._layout import ATTACHMENT_ROWS, VALUES_OFFSET, VALUES_ROWS, Layout, ViewerConstants
+from ._layout import (
+    ATTACHMENT_ROWS,
+    ELIGIBLE_BELOW,
+    VALUES_OFFSET,
+    VALUES_ROWS,
+    Layout,
+    ViewerConstants,
+)
 
 __all__ = ["KernelConstants", "SharedInterests", "ViewerTerms", "Workspace", "score_range"]
 
@@ -86,6 +93,8 @@ class _Buffers(NamedTuple):
     """3 × chunk: attachment, interests, values when no components block is given."""
     common: FloatArray
     zeros: FloatArray
+    ones: FloatArray
+    """For the float32 clamp of |ΔP|²: minimum with a 0-d operand is ~3× slower."""
     exponent_cap: FloatArray
     years: IntArray
     years2: IntArray
@@ -125,6 +134,7 @@ class Workspace:
             parts=np.empty((3, chunk), dtype=dtype),
             common=floats(),
             zeros=np.zeros(chunk, dtype=dtype),
+            ones=np.ones(chunk, dtype=dtype),
             exponent_cap=np.full(chunk, self.exponent_cap_value, dtype=dtype),
             years=ints(),
             years2=ints(),
@@ -150,6 +160,7 @@ class Workspace:
                 parts=full.parts[:, :size],
                 common=full.common[:size],
                 zeros=full.zeros[:size],
+                ones=full.ones[:size],
                 exponent_cap=full.exponent_cap[:size],
                 years=full.years[:size],
                 years2=full.years2[:size],
@@ -176,11 +187,12 @@ class KernelConstants:
     ulp of any real denominator, so it never changes a non-zero result."""
     dealbreaker: FloatArray
     """Denominators at or above this mean a dealbreaker (real ones stay below ~1e8)."""
+    eligible_below: FloatArray
+    """``ELIGIBLE_BELOW``: the two directions' denominators sum to less without one."""
     prior: FloatArray
     neutral_attachment: FloatArray
     neutral_values: float
     half: FloatArray
-    one: FloatArray
     four: FloatArray
     backward_ages: FloatArray
     """1/a + 1 by (years outside a candidate's window + offset); inf for a = 0."""
@@ -204,11 +216,11 @@ class KernelConstants:
             beyond=scalar(float(np.finfo(dtype).max) / 1e8),
             tiny=scalar(float(np.finfo(dtype).tiny)),
             dealbreaker=scalar(float(np.exp(workspace.exponent_cap_value)) / 1e4),
+            eligible_below=scalar(ELIGIBLE_BELOW),
             prior=scalar(policy.interest_prior),
             neutral_attachment=scalar(policy.neutral_attachment),
             neutral_values=policy.neutral_values,
             half=scalar(0.5),
-            one=scalar(1.0),
             four=scalar(4.0),
             backward_ages=backward_ages,
         )
@@ -333,11 +345,15 @@ def _common_weights(shared: SharedInterests, low: int, high: int, buffers: _Buff
         rest = dense[2:]
     else:
         sparse = shared.sparse[low - shared.origin : high - shared.origin]
-        if sparse.dtype == buffers.common.dtype and not dense:
-            return sparse
         common = buffers.common
-        np.copyto(common, sparse, "same_kind")
-        rest = dense
+        if sparse.dtype != common.dtype:  # float32: the float64 bincount, rounded once
+            np.copyto(common, sparse, "same_kind")
+            rest = dense
+        elif not dense:
+            return sparse
+        else:
+            np.add(sparse, dense[0][low:high], common)
+            rest = dense[1:]
     for row in rest:
         np.add(common, row[low:high], common)
     return common
@@ -384,7 +400,7 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
     missing_values = layout.missing_values
     cand_x, cand_y, cand_z = layout.half_x, layout.half_y, layout.half_z
     cand_slope, age_key, window_key = layout.decay_slope, layout.age_key, layout.window_key
-    eligibility_limit = layout.eligibility_limit
+    eligible_below = k.eligible_below
     two_interests_prior = k.two_interests * k.prior
 
     for low in range(start, stop, workspace.chunk):
@@ -442,7 +458,7 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         multiply(t2, t2, t2)
         add(t1, t2, t1)
         if clamps:
-            minimum(t1, k.one, out=t1)
+            minimum(t1, b.ones, out=t1)
         np.sqrt(t1, t1)
         np.arcsin(t1, theta)
 
@@ -480,10 +496,16 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         add(t1, k.tiny, t1)
         divide(out_total, t1, out_total)
 
-        # Hard filters: no dealbreaker either way (gender, age, distance) and available,
-        # in one comparison of the denominators' sum (see ``Layout.eligibility_limit``).
+        # Hard filters: no dealbreaker either way (gender, age, distance), in one
+        # comparison of the denominators' sum with a constant (availability below).
         add(forward, backward, t1)
-        np.less(t1, eligibility_limit[low:high], eligible[at])
+        np.less(t1, eligible_below, eligible[at])
         if components is not None:
             # Reciprocal demographics: HM(2h_f, 2h_b) = 4/(1/h_f + 1/h_b).
             divide(k.four, t1, components[3, at])
+
+    # Unavailable candidates (paused, suspended) are never eligible.
+    unavailable = layout.unavailable_positions
+    if len(unavailable):
+        first, last = np.searchsorted(unavailable, (start, stop))
+        eligible[unavailable[first:last] - start] = False

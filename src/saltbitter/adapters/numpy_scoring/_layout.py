@@ -19,8 +19,9 @@ per-pair kernel is pure arithmetic on contiguous arrays:
   comes from the viewer's weights and needs no row of ones;
 - a candidate's age window (per sought gender) becomes one key into the distinct windows
   of the population, so the backward age score is one lookup in a per-viewer-age table;
-- availability becomes an eligibility limit (−inf for an unavailable member), so the
-  hard filters are a single comparison.
+- the hard filters are one comparison of the two directions' denominators with a
+  constant; the few unavailable members are a list of positions set ineligible after
+  it (a per-member limit column would be streamed for every pair).
 """
 
 from __future__ import annotations
@@ -166,8 +167,8 @@ class Layout:
     """Per gender: ``window_start_by_gender`` of each distinct window."""
     window_ends: IntArray
     """``window_end`` of each distinct window."""
-    eligibility_limit: FloatArray
-    """``ELIGIBLE_BELOW`` where the member is available, else −inf."""
+    unavailable_positions: IntArray
+    """Ascending positions of the members who are not available (paused, suspended)."""
     backward_tables: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
     """Cache of the kernel's backward age tables by viewer (age, gender)."""
 
@@ -252,7 +253,6 @@ class _RawColumns:
         )
         windows = np.stack((*self.window_start_by_gender, self.window_end))
         distinct, window_key = np.unique(windows, axis=1, return_inverse=True)
-        eligibility_limit = np.where(self.available[rows], ELIGIBLE_BELOW, -np.inf)
         return Layout(
             rows=rows,
             positions=positions,
@@ -286,7 +286,7 @@ class _RawColumns:
                 np.ascontiguousarray(row, dtype=np.intp) for row in distinct[:GENDER_COUNT]
             ),
             window_ends=np.ascontiguousarray(distinct[GENDER_COUNT], dtype=np.intp),
-            eligibility_limit=eligibility_limit.astype(dtype),
+            unavailable_positions=np.flatnonzero(~self.available[rows]).astype(np.intp),
         )
 
 
