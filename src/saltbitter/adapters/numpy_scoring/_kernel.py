@@ -6,7 +6,8 @@ rearranged so that per-member parts are precomputed (``_layout``):
 - attachment (docs/science.md 3.3) is linear in the candidate's scores for a fixed viewer:
   1 − K0 − K1·x̂B − K2·v̂B; written as neutral + hasA·hasB·(1 − K0 − neutral) −
   hasA·(K1·x̂B + K2·v̂B) with x̂ = v̂ = 0 when missing, it is one matrix-vector product
-  with the candidate's feature rows [has, x̂, v̂, 1] (no branch, no pass per term);
+  with the candidate's feature rows [has, x̂, v̂] plus the constant (no branch, no pass
+  per term);
 - interests (4.1): shared / (W_A + W_B − shared), the shared IDF weight coming from an
   inverted index, shrunk toward the prior only when someone lists few interests;
 - values (4.2): (1 + r)/2 = ½ + ½uA·uB over unit centred profiles (zero if missing),
@@ -24,7 +25,8 @@ rearranged so that per-member parts are precomputed (``_layout``):
   few unavailable candidates are then set ineligible by position.
 
 When only totals are needed (top-k), 2·(w_a·attachment + w_v·values) and the constant
-terms are a single product with all feature rows [has, x̂, v̂, 1, u + 1…]. With the
+terms are a single product with all feature rows [has, x̂, v̂, u + 1…] (the constants
+ride on the values rows, which sum to D·(1 + 0)). With the
 components, attachment, interests and values are adjacent rows of one output block, so
 their weighted sum is one product too.
 
@@ -254,7 +256,8 @@ class ViewerTerms:
     forward_ages: FloatArray
     """1/a + 1 by candidate (gender, age) for this viewer's window (``Layout.age_key``)."""
     attachment_weights: FloatArray
-    """Weights of the ``ATTACHMENT_ROWS`` [has, x̂, v̂, 1]: hasA·term, −K1, −K2, neutral."""
+    """Weights of the ``ATTACHMENT_ROWS`` [has, x̂, v̂]: hasA·term, −K1, −K2 (the kernel
+    adds the neutral score)."""
     values_weights: FloatArray
     """Weights of the ``VALUES_ROWS`` [u + 1…]: the half unit profile + 1/20."""
     base_weights: FloatArray
@@ -286,12 +289,13 @@ class ViewerTerms:
         # attachment = neutral + has·term − K1·x̂ − K2·v̂ and values = ½ + ½uA·uB are dot
         # products with the candidate's feature rows [has, x̂, v̂, 1, uB + 1…]; so is
         # 2·w_a·attachment + 2·w_v·values. Both profiles sum to 0, so with weights
-        # ½uA + c on uB + o: ½uA·uB + D·c·o, and c = ½/(D·o) gives the ½.
-        attachment = [term, -anxiety_slope, -avoidance_slope, neutral]
-        constant = 0.5 / (VALUE_DIMENSIONS * VALUES_OFFSET)
-        values = [u + constant for u in half_profile]
+        # ½uA + c on uB + o: ½uA·uB + D·c·o, and c = ½/(D·o) gives the ½; the fused
+        # weights carry 2·w_a·neutral the same way.
+        attachment = [term, -anxiety_slope, -avoidance_slope]
+        rows = VALUE_DIMENSIONS * VALUES_OFFSET
+        values = [u + 0.5 / rows for u in half_profile]
         fused = [two_wa * weight for weight in attachment]
-        fused += [two_wv * weight for weight in values]
+        fused += [two_wv * weight + two_wa * neutral / rows for weight in values]
         return cls(
             viewer=viewer,
             anxiety_slope=scalar(anxiety_slope),
@@ -446,6 +450,7 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
             # Attachment (3.3) and values (4.2) as products with the feature rows; zero
             # value profiles (missing or flat) give ½.
             matmul(terms.attachment_weights, features[ATTACHMENT_ROWS, low:high], attachment)
+            add(attachment, k.neutral_attachment, attachment)
             matmul(terms.values_weights, features[VALUES_ROWS, low:high], values)
             if fix_missing_values:
                 if viewer.values_half_profile is None:

@@ -65,9 +65,10 @@ GENDER_COUNT = 3
 DENSE_TAGS = 32
 DENSE_SHARE = 0.04
 """A tag held by this share of members is cheaper as a dense column than as postings."""
-ATTACHMENT_ROWS = slice(0, 4)
-"""Rows [has, x̂, v̂, 1] of ``Layout.features``: attachment is linear in them."""
-VALUES_ROWS = slice(4, None)
+ATTACHMENT_ROWS = slice(0, 3)
+"""Rows [has, x̂, v̂] of ``Layout.features``: attachment is linear in them (plus a
+constant, added by the kernel: a row of ones would be streamed for every pair)."""
+VALUES_ROWS = slice(3, None)
 """Rows [u + 1…] of ``Layout.features``: the values score is linear in them (the + 1
 carries the constant ½, see ``values_weights``), with no row of ones to stream."""
 VALUES_OFFSET = 1.0
@@ -159,7 +160,7 @@ class Layout:
     """DENSE_TAGS rows × n: the IDF weight of a very common tag where the member lists
     it, else 0 (adding a row beats a bincount over a long posting list)."""
     features: FloatArray
-    """Rows [has, x̂, v̂, 1, unit values + 1…] × n: attachment (``ATTACHMENT_ROWS``), values
+    """Rows [has, x̂, v̂, unit values + 1…] × n: attachment (``ATTACHMENT_ROWS``), values
     (``VALUES_ROWS``) and, for top-k, their weighted sum are matrix-vector products."""
     window_key: IntArray
     """Index of the member's age window (all genders) in ``window_starts``/``window_ends``."""
@@ -245,7 +246,6 @@ class _RawColumns:
                     (~missing_attachment).astype(np.float64),
                     self.anxiety[rows],
                     self.avoidance[rows],
-                    np.ones(size),
                     self.value_profiles[rows].T + VALUES_OFFSET,
                 )
             ),
