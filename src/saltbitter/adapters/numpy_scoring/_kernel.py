@@ -385,7 +385,9 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
     interests). Outputs, each of length stop − start: ``total``, ``eligible`` and,
     unless None, ``components``: a ``COMPONENT_ROWS`` × (stop − start) block (rows
     attachment, interests, values, reciprocal demographics; its rows may be views of a
-    longer block). The viewer must be available (the caller handles suspended/paused).
+    longer block). The viewer must be available, and ``eligible`` does not yet exclude
+    unavailable candidates: the caller sets ``Layout.unavailable_positions`` ineligible
+    (once per output, not per call: top-k makes many short calls).
     """
     add, subtract, multiply, divide = np.add, np.subtract, np.multiply, np.divide
     maximum, minimum, matmul = np.maximum, np.minimum, np.matmul
@@ -515,9 +517,3 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         if components is not None:
             # Reciprocal demographics: HM(2h_f, 2h_b) = 4/(1/h_f + 1/h_b).
             divide(k.four, t1, components[3, at])
-
-    # Unavailable candidates (paused, suspended) are never eligible.
-    unavailable = layout.unavailable_positions
-    if len(unavailable):
-        first, last = np.searchsorted(unavailable, (start, stop))
-        eligible[unavailable[first:last] - start] = False

@@ -360,6 +360,7 @@ class NumpyBatchScorer(BatchScorer):
                 eligible,
                 parts,
             )
+        eligible[layout.unavailable_positions] = False  # see ``score_range``
         if not constants.available:
             eligible.fill(False)
         eligible[viewer] = False
@@ -613,6 +614,8 @@ class NumpyBatchScorer(BatchScorer):
                 )
             if first <= own < last:
                 eligible[own - first] = False
+            low, high = np.searchsorted(layout.unavailable_positions, (first, last))
+            eligible[layout.unavailable_positions[low:high] - first] = False
             if hidden is not None:
                 eligible[hidden[(hidden >= first) & (hidden < last)] - first] = False
             keep = np.flatnonzero(eligible)

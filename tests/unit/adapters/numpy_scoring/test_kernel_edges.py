@@ -192,3 +192,14 @@ def test_genders_not_sought_and_unavailable_members(precision: Precision) -> Non
         ]
     )
     _assert_agrees(population, precision)
+
+
+@pytest.mark.parametrize("precision", PRECISIONS)
+def test_top_candidates_leave_out_unavailable_members(precision: Precision) -> None:
+    # The kernel's comparison leaves availability to its callers (once per output):
+    # the top-k path must still drop paused and suspended candidates.
+    population = ScoringPopulation.build(
+        [_member(1), _man(2), _man(3, paused=True), _man(4, suspended=True), _man(5)]
+    )
+    ranked = NumpyBatchScorer(precision=precision).top_candidates(population, 10, viewers=[0])
+    assert sorted(ranked.candidates) == [1, 4]
