@@ -12,7 +12,7 @@ rearranged so that per-member parts are precomputed (``_layout``):
   inverted index, shrunk toward the prior only when someone lists few interests;
 - values (4.2): (1 + r)/2 = ½ + ½uA·uB over unit centred profiles (zero if missing),
   one product with the feature rows [uB + 1…]: both profiles sum to 0, so weights
-  ½uA + 1/20 give exactly that with no row of ones to stream;
+  ½uA + 1/20 give it with no row of ones to stream;
 - demographics (5.1-5.2): with the distance score 1/(1 + e), half the harmonic mean of
   the age score a and the distance score is 1/(1/a + 1 + e). The kernel keeps these
   reciprocals ("denominators"): a table gives 1/a + 1 (inf for an age or gender
@@ -25,17 +25,19 @@ rearranged so that per-member parts are precomputed (``_layout``):
   few unavailable candidates are then set ineligible by position.
 
 When only totals are needed (top-k), 2·(w_a·attachment + w_v·values) and the constant
-terms are a single product with all feature rows [has, x̂, v̂, u + 1…] (the constants
-ride on the values rows, which sum to D·(1 + 0)). With the
-components, attachment, interests and values are adjacent rows of one output block, so
-their weighted sum is one product too.
+terms are a single product with all feature rows [has, x̂, v̂, u + 1…] (the constant
+terms ride on the values rows, which sum to D for every candidate). With the components,
+attachment, interests and values are adjacent rows of one output block, so their
+weighted sum is one product too.
 
 Speed: the kernel is bound by passes over memory, not arithmetic (docs/performance.md,
-batch scorer): about 45 NumPy calls per chunk, each streaming chunk-sized buffers through
-the L2 cache, plus ~190 bytes (float64) or ~100 bytes (float32) of candidate columns per
-pair from main memory. Candidates are processed in chunks that stay in cache, every ufunc
-writes into a preallocated buffer, and calls pass ``out`` positionally with 0-d array
-operands, which halves NumPy's per-call overhead. Measured alternatives that were slower:
+batch scorer): about 43 NumPy calls per chunk, each streaming chunk-sized buffers through
+the L2 cache, plus ~160 bytes (float64) or ~90 bytes (float32) of candidate columns per
+pair from main memory, and 8 or 4 more per very common tag the viewer lists. Candidates
+are processed in chunks that stay in cache, every ufunc writes into a preallocated
+buffer, and calls pass ``out`` positionally with 0-d array operands, which halves NumPy's
+per-call overhead; but ``minimum``/``maximum`` take a full buffer, never a 0-d operand
+(~5× slower per element). Measured alternatives that were slower:
 a 2-D (viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
 element in NumPy), ``putmask``/``where`` for dealbreakers (replaced by the reciprocal
 form above), and letting float64 exp overflow to inf (NumPy's float64 exp then takes a
@@ -287,7 +289,8 @@ class ViewerTerms:
         two_wv = float(constants.two_values)
         half_profile = list(profile or (0.0,) * VALUE_DIMENSIONS)
         # attachment = neutral + has·term − K1·x̂ − K2·v̂ and values = ½ + ½uA·uB are dot
-        # products with the candidate's feature rows [has, x̂, v̂, 1, uB + 1…]; so is
+        # products with the candidate's feature rows [has, x̂, v̂, uB + 1…] (attachment
+        # plus its neutral constant, added by the kernel); so is
         # 2·w_a·attachment + 2·w_v·values. Both profiles sum to 0, so with weights
         # ½uA + c on uB + o: ½uA·uB + D·c·o, and c = ½/(D·o) gives the ½; the fused
         # weights carry 2·w_a·neutral the same way.
