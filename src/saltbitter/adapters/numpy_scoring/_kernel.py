@@ -6,11 +6,13 @@ rearranged so that per-member parts are precomputed (``_layout``):
 - attachment (docs/science.md 3.3) is linear in the candidate's scores for a fixed viewer:
   1 − K0 − K1·x̂B − K2·v̂B; written as neutral + hasA·hasB·(1 − K0 − neutral) −
   hasA·(K1·x̂B + K2·v̂B) with x̂ = v̂ = 0 when missing, it is one matrix-vector product
-  with the candidate's feature rows [has, x̂, v̂, 1] (no branch, no pass per term);
+  with the candidate's feature rows [has, x̂, v̂] plus the constant (no branch, no pass
+  per term);
 - interests (4.1): shared / (W_A + W_B − shared), the shared IDF weight coming from an
   inverted index, shrunk toward the prior only when someone lists few interests;
-- values (4.2): (1 + r)/2 = ½·1 + ½uA·uB over unit centred profiles (zero if missing),
-  one product with the feature rows [1, u…];
+- values (4.2): (1 + r)/2 = ½ + ½uA·uB over unit centred profiles (zero if missing),
+  one product with the feature rows [uB + 1…]: both profiles sum to 0, so weights
+  ½uA + 1/20 give it with no row of ones to stream;
 - demographics (5.1-5.2): with the distance score 1/(1 + e), half the harmonic mean of
   the age score a and the distance score is 1/(1/a + 1 + e). The kernel keeps these
   reciprocals ("denominators"): a table gives 1/a + 1 (inf for an age or gender
@@ -19,18 +21,23 @@ rearranged so that per-member parts are precomputed (``_layout``):
   viewer age and gender) by the candidate's window among the population's distinct ones;
 - reciprocity (5.3): with S' = 2·S, HM(S_f, S_b) = S'_f·S'_b/(S'_f + S'_b);
 - hard filters: a dealbreaker makes a denominator ≥ ~1e34 (or inf), real ones stay
-  below ~1e8, so one comparison of their sum with a per-candidate limit (−inf when the
-  candidate is unavailable) gives eligibility.
+  below ~1e8, so one comparison of their sum with a constant gives eligibility; the
+  few unavailable candidates are then set ineligible by position.
 
 When only totals are needed (top-k), 2·(w_a·attachment + w_v·values) and the constant
-terms are a single product with all feature rows [has, x̂, v̂, 1, u…].
+terms are a single product with all feature rows [has, x̂, v̂, u + 1…] (the constant
+terms ride on the values rows, which sum to D for every candidate). With the components,
+attachment, interests and values are adjacent rows of one output block, so their
+weighted sum is one product too.
 
 Speed: the kernel is bound by passes over memory, not arithmetic (docs/performance.md,
-batch scorer): about 45 NumPy calls per chunk, each streaming chunk-sized buffers through
-the L2 cache, plus ~190 bytes (float64) or ~100 bytes (float32) of candidate columns per
-pair from main memory. Candidates are processed in chunks that stay in cache, every ufunc
-writes into a preallocated buffer, and calls pass ``out`` positionally with 0-d array
-operands, which halves NumPy's per-call overhead. Measured alternatives that were slower:
+batch scorer): about 43 NumPy calls per chunk, each streaming chunk-sized buffers through
+the L2 cache, plus ~160 bytes (float64) or ~90 bytes (float32) of candidate columns per
+pair from main memory, and 8 or 4 more per very common tag the viewer lists. Candidates
+are processed in chunks that stay in cache, every ufunc writes into a preallocated
+buffer, and calls pass ``out`` positionally with 0-d array operands, which halves NumPy's
+per-call overhead; but ``minimum``/``maximum`` take a full buffer, never a 0-d operand
+(~5× slower per element). Measured alternatives that were slower:
 a 2-D (viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
 element in NumPy), ``putmask``/``where`` for dealbreakers (replaced by the reciprocal
 form above), and letting float64 exp overflow to inf (NumPy's float64 exp then takes a
@@ -48,14 +55,35 @@ from numpy.typing import NDArray
 
 from saltbitter.domain.compatibility import VALUE_DIMENSIONS, CompatibilityPolicy
 
-from ._layout import ATTACHMENT_ROWS, VALUES_ROWS, Layout, ViewerConstants
+from ._layout import (
+    ATTACHMENT_ROWS,
+    ELIGIBLE_BELOW,
+    VALUES_OFFSET,
+    VALUES_ROWS,
+    Layout,
+    ViewerConstants,
+)
 
-__all__ = ["KernelConstants", "ViewerTerms", "Workspace", "score_range"]
+__all__ = ["KernelConstants", "SharedInterests", "ViewerTerms", "Workspace", "score_range"]
 
 FloatArray = NDArray[np.floating[Any]]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
-Components = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+COMPONENT_ROWS = 4
+"""Rows of a components block: attachment, interests, values, reciprocal demographics
+(the first three adjacent, in the order of ``ViewerTerms.base_weights``)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SharedInterests:
+    """The shared IDF weight of a viewer and each candidate, in two parts the kernel adds
+    chunk by chunk (while the chunk is in cache): the viewer's rarer tags as one float64
+    bincount over layout positions [origin, origin + len(sparse)) (None: no holder), and
+    its very common tags as full rows of ``Layout.dense_weights``."""
+
+    sparse: NDArray[np.float64] | None
+    origin: int
+    dense: tuple[FloatArray, ...]
 
 
 class _Buffers(NamedTuple):
@@ -65,9 +93,14 @@ class _Buffers(NamedTuple):
     theta: FloatArray
     forward: FloatArray
     backward: FloatArray
-    attachment: FloatArray
-    interests: FloatArray
-    values: FloatArray
+    parts: FloatArray
+    """3 × chunk: attachment, interests, values when no components block is given."""
+    common: FloatArray
+    zeros: FloatArray
+    ones: FloatArray
+    """For the float32 clamp of |ΔP|²: minimum with a 0-d operand is ~5× slower."""
+    viewer_evidence: FloatArray
+    """The viewer's interest evidence, filled per call (the same reason)."""
     exponent_cap: FloatArray
     years: IntArray
     years2: IntArray
@@ -83,6 +116,13 @@ class Workspace:
         # exp(cap) must be finite (overflowing inputs send NumPy's exp down a slow path)
         # yet dwarf every real denominator: 700 → 1e304 in float64, 80 → 5e34 in float32.
         self.exponent_cap_value = 700.0 if dtype == np.float64 else 80.0
+        # |ΔP|² must never exceed 1 by rounding (asin would be NaN). float64 shrinks the
+        # half unit vectors a hair (``unit_shrink``, ~1e-14 on distances, ~2 m at the
+        # antipode); in float32 a shrink that safe shortens distances near the antipode
+        # by tens of km (asin is steep there), so float32 clamps |ΔP|² at 1 instead
+        # (one cheap pass; its own rounding there is worth a few km).
+        self.clamps_haversine = dtype != np.float64
+        self.unit_shrink = 1.0 if self.clamps_haversine else 1.0 - 64.0 * float(np.finfo(dtype).eps)
 
         def floats() -> FloatArray:
             return np.empty(chunk, dtype=dtype)
@@ -97,9 +137,11 @@ class Workspace:
             theta=floats(),
             forward=floats(),
             backward=floats(),
-            attachment=floats(),
-            interests=floats(),
-            values=floats(),
+            parts=np.empty((3, chunk), dtype=dtype),
+            common=floats(),
+            zeros=np.zeros(chunk, dtype=dtype),
+            ones=np.ones(chunk, dtype=dtype),
+            viewer_evidence=floats(),
             exponent_cap=np.full(chunk, self.exponent_cap_value, dtype=dtype),
             years=ints(),
             years2=ints(),
@@ -122,9 +164,11 @@ class Workspace:
                 theta=full.theta[:size],
                 forward=full.forward[:size],
                 backward=full.backward[:size],
-                attachment=full.attachment[:size],
-                interests=full.interests[:size],
-                values=full.values[:size],
+                parts=full.parts[:, :size],
+                common=full.common[:size],
+                zeros=full.zeros[:size],
+                ones=full.ones[:size],
+                viewer_evidence=full.viewer_evidence[:size],
                 exponent_cap=full.exponent_cap[:size],
                 years=full.years[:size],
                 years2=full.years2[:size],
@@ -151,6 +195,8 @@ class KernelConstants:
     ulp of any real denominator, so it never changes a non-zero result."""
     dealbreaker: FloatArray
     """Denominators at or above this mean a dealbreaker (real ones stay below ~1e8)."""
+    eligible_below: FloatArray
+    """``ELIGIBLE_BELOW``: the two directions' denominators sum to less without one."""
     prior: FloatArray
     neutral_attachment: FloatArray
     neutral_values: float
@@ -178,6 +224,7 @@ class KernelConstants:
             beyond=scalar(float(np.finfo(dtype).max) / 1e8),
             tiny=scalar(float(np.finfo(dtype).tiny)),
             dealbreaker=scalar(float(np.exp(workspace.exponent_cap_value)) / 1e4),
+            eligible_below=scalar(ELIGIBLE_BELOW),
             prior=scalar(policy.interest_prior),
             neutral_attachment=scalar(policy.neutral_attachment),
             neutral_values=policy.neutral_values,
@@ -211,9 +258,13 @@ class ViewerTerms:
     forward_ages: FloatArray
     """1/a + 1 by candidate (gender, age) for this viewer's window (``Layout.age_key``)."""
     attachment_weights: FloatArray
-    """Weights of the ``ATTACHMENT_ROWS`` [has, x̂, v̂, 1]: hasA·term, −K1, −K2, neutral."""
+    """Weights of the ``ATTACHMENT_ROWS`` [has, x̂, v̂]: hasA·term, −K1, −K2 (the kernel
+    adds the neutral score)."""
     values_weights: FloatArray
-    """Weights of the ``VALUES_ROWS`` [1, u…]: ½ and the half unit profile."""
+    """Weights of the ``VALUES_ROWS`` [u + 1…]: the half unit profile + 1/20."""
+    base_weights: FloatArray
+    """2·w_a, 2·w_i, 2·w_v: twice the direction-independent part of S from the rows
+    attachment, interests, values of a components block."""
     fused_weights: FloatArray
     """Weights of ``Layout.features`` giving 2·(w_a·attachment + w_v·values) at once."""
 
@@ -238,12 +289,16 @@ class ViewerTerms:
         two_wv = float(constants.two_values)
         half_profile = list(profile or (0.0,) * VALUE_DIMENSIONS)
         # attachment = neutral + has·term − K1·x̂ − K2·v̂ and values = ½ + ½uA·uB are dot
-        # products with the candidate's feature rows [has, x̂, v̂, 1, uB…]; so is
-        # 2·w_a·attachment + 2·w_v·values.
-        attachment = [term, -anxiety_slope, -avoidance_slope, neutral]
-        values = [0.5, *half_profile]
-        fused = [two_wa * weight for weight in attachment[:3]]
-        fused += [two_wa * neutral + two_wv * 0.5, *(two_wv * u for u in half_profile)]
+        # products with the candidate's feature rows [has, x̂, v̂, uB + 1…] (attachment
+        # plus its neutral constant, added by the kernel); so is
+        # 2·w_a·attachment + 2·w_v·values. Both profiles sum to 0, so with weights
+        # ½uA + c on uB + o: ½uA·uB + D·c·o, and c = ½/(D·o) gives the ½; the fused
+        # weights carry 2·w_a·neutral the same way.
+        attachment = [term, -anxiety_slope, -avoidance_slope]
+        rows = VALUE_DIMENSIONS * VALUES_OFFSET
+        values = [u + 0.5 / rows for u in half_profile]
+        fused = [two_wa * weight for weight in attachment]
+        fused += [two_wv * weight + two_wa * neutral / rows for weight in values]
         return cls(
             viewer=viewer,
             anxiety_slope=scalar(anxiety_slope),
@@ -265,6 +320,7 @@ class ViewerTerms:
             forward_ages=forward_ages,
             attachment_weights=np.asarray(attachment, dtype=dtype),
             values_weights=np.asarray(values, dtype=dtype),
+            base_weights=np.asarray([two_wa, float(constants.two_interests), two_wv], dtype=dtype),
             fused_weights=np.asarray(fused, dtype=dtype),
         )
 
@@ -286,35 +342,70 @@ def _backward_table(
     return table
 
 
+def _common_weights(shared: SharedInterests, low: int, high: int, buffers: _Buffers) -> FloatArray:
+    """The shared IDF weight for layout positions [low, high): the bincount part, then
+    each very common tag's row added in order (the same sums as adding whole rows)."""
+    dense = shared.dense
+    if shared.sparse is None:
+        if not dense:
+            return buffers.zeros
+        if len(dense) == 1:
+            return dense[0][low:high]
+        common = buffers.common
+        np.add(dense[0][low:high], dense[1][low:high], common)
+        rest = dense[2:]
+    else:
+        sparse = shared.sparse[low - shared.origin : high - shared.origin]
+        common = buffers.common
+        if sparse.dtype != common.dtype:  # float32: the float64 bincount, rounded once
+            np.copyto(common, sparse, "same_kind")
+            rest = dense
+        elif not dense:
+            return sparse
+        else:
+            np.add(sparse, dense[0][low:high], common)
+            rest = dense[1:]
+    for row in rest:
+        np.add(common, row[low:high], common)
+    return common
+
+
 def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docstring
     workspace: Workspace,
     constants: KernelConstants,
     layout: Layout,
     terms: ViewerTerms,
-    shared: FloatArray | None,
+    shared: SharedInterests | None,
     start: int,
     stop: int,
     total: FloatArray,
     eligible: BoolArray,
-    components: Components | None,
+    components: FloatArray | None,
 ) -> None:
     """Score one viewer against layout positions [start, stop).
 
-    ``shared`` is the shared IDF weight per candidate of the range (None: the viewer
-    lists no interests). Outputs, each of length stop − start: ``total``, ``eligible``
-    and, unless None, the four ``components`` (attachment, interests, values, reciprocal
-    demographics). The viewer must be available (the caller handles suspended/paused).
+    ``shared`` gives the shared IDF weight per candidate (None: the viewer lists no
+    interests). Outputs, each of length stop − start: ``total``, ``eligible`` and,
+    unless None, ``components``: a ``COMPONENT_ROWS`` × (stop − start) block (rows
+    attachment, interests, values, reciprocal demographics; its rows may be views of a
+    longer block). The viewer must be available, and ``eligible`` does not yet exclude
+    unavailable candidates: the caller sets ``Layout.unavailable_positions`` ineligible
+    (once per output, not per call: top-k makes many short calls).
     """
     add, subtract, multiply, divide = np.add, np.subtract, np.multiply, np.divide
     maximum, minimum, matmul = np.maximum, np.minimum, np.matmul
     k = constants
     viewer = terms.viewer
     shrink = viewer.interest_evidence < 1.0 or not layout.full_interest_evidence
+    if shrink and shared is not None:
+        full = workspace.buffers(workspace.chunk).viewer_evidence
+        full[: stop - start].fill(viewer.interest_evidence)
     fix_missing_values = k.neutral_values != 0.5 and (
         viewer.values_half_profile is None or layout.any_missing_values
     )
     # NumPy's float64 exp is slow on overflow, so exponents are capped; float32's is not.
     capped = workspace.dtype == np.float64
+    clamps = workspace.clamps_haversine
     forward_ages = terms.forward_ages
     backward_ages = _backward_table(layout, k, viewer)
     features = layout.features
@@ -325,7 +416,7 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
     missing_values = layout.missing_values
     cand_x, cand_y, cand_z = layout.half_x, layout.half_y, layout.half_z
     cand_slope, age_key, window_key = layout.decay_slope, layout.age_key, layout.window_key
-    eligibility_limit = layout.eligibility_limit
+    eligible_below = k.eligible_below
     two_interests_prior = k.two_interests * k.prior
 
     for low in range(start, stop, workspace.chunk):
@@ -334,25 +425,22 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         at = slice(low - start, high - start)
         b = workspace.buffers(size)
         t1, t2, base, theta, forward, backward = b.t1, b.t2, b.base, b.theta, b.forward, b.backward
-        if components is None:
-            attachment, interests, values = b.attachment, b.interests, b.values
-        else:
-            attachment = components[0][at]
-            interests = components[1][at]
-            values = components[2][at]
+        # attachment, interests, values: adjacent rows (``ViewerTerms.base_weights``).
+        parts = b.parts if components is None else components[:3, at]
+        attachment, interests, values = parts[0], parts[1], parts[2]
 
         # Interests (4.1): shared / (W_A + W_B − shared), shrunk toward the prior.
         if shared is not None:
-            common = shared[at]
+            common = _common_weights(shared, low, high, b)
             add(weight_total[low:high], terms.weight_total, t1)
             subtract(t1, common, t1)
             divide(common, t1, interests)
             if shrink:
-                minimum(evidence[low:high], terms.evidence, out=t1)
+                minimum(evidence[low:high], b.viewer_evidence, out=t1)
                 subtract(interests, k.prior, interests)
                 multiply(interests, t1, interests)
                 add(interests, k.prior, interests)
-        elif components is not None:
+        elif not fused:
             interests.fill(float(k.prior))
 
         if fused:
@@ -365,23 +453,17 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
                 add(base, two_interests_prior, base)
         else:
             # Attachment (3.3) and values (4.2) as products with the feature rows; zero
-            # value profiles (missing or flat) give exactly ½.
+            # value profiles (missing or flat) give ½.
             matmul(terms.attachment_weights, features[ATTACHMENT_ROWS, low:high], attachment)
+            add(attachment, k.neutral_attachment, attachment)
             matmul(terms.values_weights, features[VALUES_ROWS, low:high], values)
             if fix_missing_values:
                 if viewer.values_half_profile is None:
                     values.fill(k.neutral_values)
                 else:
                     np.putmask(values, missing_values[low:high], k.neutral_values)
-            # Twice the direction-independent part of S (doubling is exact).
-            multiply(attachment, k.two_attachment, base)
-            multiply(values, k.two_values, t1)
-            add(base, t1, base)
-            if shared is not None:
-                multiply(interests, k.two_interests, t1)
-                add(base, t1, base)
-            else:
-                add(base, two_interests_prior, base)
+            # Twice the direction-independent part of S: one product with the three rows.
+            matmul(terms.base_weights, parts, base)
 
         # Distance (5.2): |P_B − P_A|² is the haversine a; θ = asin(√a), d = 2R·θ.
         subtract(cand_x[low:high], terms.half_x, t1)
@@ -392,6 +474,8 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         subtract(cand_z[low:high], terms.half_z, t2)
         multiply(t2, t2, t2)
         add(t1, t2, t1)
+        if clamps:
+            minimum(t1, b.ones, out=t1)
         np.sqrt(t1, t1)
         np.arcsin(t1, theta)
 
@@ -429,10 +513,10 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         add(t1, k.tiny, t1)
         divide(out_total, t1, out_total)
 
-        # Hard filters: no dealbreaker either way (gender, age, distance) and available,
-        # in one comparison of the denominators' sum (see ``Layout.eligibility_limit``).
+        # Hard filters: no dealbreaker either way (gender, age, distance), in one
+        # comparison of the denominators' sum with a constant (availability below).
         add(forward, backward, t1)
-        np.less(t1, eligibility_limit[low:high], eligible[at])
+        np.less(t1, eligible_below, eligible[at])
         if components is not None:
             # Reciprocal demographics: HM(2h_f, 2h_b) = 4/(1/h_f + 1/h_b).
-            divide(k.four, t1, components[3][at])
+            divide(k.four, t1, components[3, at])

@@ -13,12 +13,15 @@ per-pair kernel is pure arithmetic on contiguous arrays:
 - interests become posting lists (tag → ascending member positions): an inverted index
   that yields the shared IDF weight of a viewer and every candidate in one pass per tag;
 - values become unit centred profiles (from the domain), stored dimension-major;
-- attachment scores and value profiles share one feature matrix (rows ``FEATURE_ROWS``),
-  so one matrix-vector product gives a component, with no pass per term;
+- attachment scores and value profiles share one feature matrix (``Layout.features``),
+  so one matrix-vector product gives a component, with no pass per term; profiles are
+  stored as u + 1: a centred profile sums to 0, so the constant ½ of the values score
+  comes from the viewer's weights and needs no row of ones;
 - a candidate's age window (per sought gender) becomes one key into the distinct windows
   of the population, so the backward age score is one lookup in a per-viewer-age table;
-- availability becomes an eligibility limit (−inf for an unavailable member), so the
-  hard filters are a single comparison.
+- the hard filters are one comparison of the two directions' denominators with a
+  constant; the few unavailable members are a list of positions set ineligible after
+  it (a per-member limit column would be streamed for every pair).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ __all__ = [
     "ATTACHMENT_ROWS",
     "ELIGIBLE_BELOW",
     "GENDER_COUNT",
+    "VALUES_OFFSET",
     "Layout",
     "PopulationArrays",
     "ViewerConstants",
@@ -61,10 +65,14 @@ GENDER_COUNT = 3
 DENSE_TAGS = 32
 DENSE_SHARE = 0.04
 """A tag held by this share of members is cheaper as a dense column than as postings."""
-ATTACHMENT_ROWS = slice(0, 4)
-"""Rows [has, x̂, v̂, 1] of ``Layout.features``: attachment is linear in them."""
+ATTACHMENT_ROWS = slice(0, 3)
+"""Rows [has, x̂, v̂] of ``Layout.features``: attachment is linear in them (plus a
+constant, added by the kernel: a row of ones would be streamed for every pair)."""
 VALUES_ROWS = slice(3, None)
-"""Rows [1, u…] of ``Layout.features``: the values score is linear in them."""
+"""Rows [u + 1…] of ``Layout.features``: the values score is linear in them (the + 1
+carries the constant ½, see ``values_weights``), with no row of ones to stream."""
+VALUES_OFFSET = 1.0
+"""Added to every stored unit-profile coordinate (``VALUES_ROWS``)."""
 ELIGIBLE_BELOW = 1e20
 """Sums of the two directions' demographics denominators below this have no dealbreaker:
 real ones stay below ~1e8, a dealbreaker's is at least exp(80) ≈ 5e34 (or inf)."""
@@ -152,7 +160,7 @@ class Layout:
     """DENSE_TAGS rows × n: the IDF weight of a very common tag where the member lists
     it, else 0 (adding a row beats a bincount over a long posting list)."""
     features: FloatArray
-    """Rows [has, x̂, v̂, 1, unit values…] × n: attachment (``ATTACHMENT_ROWS``), values
+    """Rows [has, x̂, v̂, unit values + 1…] × n: attachment (``ATTACHMENT_ROWS``), values
     (``VALUES_ROWS``) and, for top-k, their weighted sum are matrix-vector products."""
     window_key: IntArray
     """Index of the member's age window (all genders) in ``window_starts``/``window_ends``."""
@@ -160,8 +168,8 @@ class Layout:
     """Per gender: ``window_start_by_gender`` of each distinct window."""
     window_ends: IntArray
     """``window_end`` of each distinct window."""
-    eligibility_limit: FloatArray
-    """``ELIGIBLE_BELOW`` where the member is available, else −inf."""
+    unavailable_positions: IntArray
+    """Ascending positions of the members who are not available (paused, suspended)."""
     backward_tables: dict[tuple[int, int], FloatArray] = field(default_factory=dict)
     """Cache of the kernel's backward age tables by viewer (age, gender)."""
 
@@ -238,15 +246,13 @@ class _RawColumns:
                     (~missing_attachment).astype(np.float64),
                     self.anxiety[rows],
                     self.avoidance[rows],
-                    np.ones(size),
-                    self.value_profiles[rows].T,
+                    self.value_profiles[rows].T + VALUES_OFFSET,
                 )
             ),
             dtype=dtype,
         )
         windows = np.stack((*self.window_start_by_gender, self.window_end))
         distinct, window_key = np.unique(windows, axis=1, return_inverse=True)
-        eligibility_limit = np.where(self.available[rows], ELIGIBLE_BELOW, -np.inf)
         return Layout(
             rows=rows,
             positions=positions,
@@ -280,7 +286,7 @@ class _RawColumns:
                 np.ascontiguousarray(row, dtype=np.intp) for row in distinct[:GENDER_COUNT]
             ),
             window_ends=np.ascontiguousarray(distinct[GENDER_COUNT], dtype=np.intp),
-            eligibility_limit=eligibility_limit.astype(dtype),
+            unavailable_positions=np.flatnonzero(~self.available[rows]).astype(np.intp),
         )
 
 

@@ -34,7 +34,14 @@ from saltbitter.domain.compatibility import AGE_SLOTS, EARTH_RADIUS_KM, ScoringP
 from saltbitter.domain.errors import ValidationFailed
 from saltbitter.domain.matching import RankedCandidateLists
 
-from ._kernel import Components, KernelConstants, ViewerTerms, Workspace, score_range
+from ._kernel import (
+    COMPONENT_ROWS,
+    KernelConstants,
+    SharedInterests,
+    ViewerTerms,
+    Workspace,
+    score_range,
+)
 from ._layout import (
     GENDER_COUNT,
     Layout,
@@ -206,9 +213,8 @@ class NumpyBatchScorer(BatchScorer):
         self._blocks: _BlockIndex | None = None
         self._age_tables: dict[tuple[int, int, int], FloatArray] = {}
         self._pair_columns: tuple[ScoringPopulation, PairColumns] | None = None
-        # Shrinks half unit vectors a hair so that |ΔP|² never exceeds 1 by rounding
-        # (asin would be NaN); the effect on distances is ~1e-14 in float64.
-        self._unit_shrink = 1.0 - 64.0 * float(np.finfo(self._dtype).eps)
+        # How the half unit vectors keep |ΔP|² ≤ 1 depends on the precision (``Workspace``).
+        self._unit_shrink = self._workspace.unit_shrink
 
     # -- preparation -----------------------------------------------------------------
 
@@ -285,18 +291,21 @@ class NumpyBatchScorer(BatchScorer):
 
     def _shared_weights(
         self, layout: Layout, viewer: ViewerConstants, start: int, stop: int
-    ) -> FloatArray | None:
+    ) -> SharedInterests | None:
         """Σ idf over the tags the viewer shares with each candidate in [start, stop).
 
-        An inverted-index lookup: one searchsorted locates every tag's holders inside the
-        range, one bincount adds up their weights. None if the viewer lists no interests.
+        An inverted-index lookup: one searchsorted locates every rarer tag's holders
+        inside the range, one bincount adds up their weights; the very common tags'
+        dense rows are added by the kernel chunk by chunk, while the chunk is in cache
+        (adding whole rows here streamed the range through memory once per tag).
+        None if the viewer lists no interests.
         """
         if not viewer.interest_codes:
             return None
         span = stop - start
         keys = viewer.interest_keys
         tags = len(keys)
-        shared: FloatArray | None = None
+        sparse: NDArray[np.float64] | None = None
         if tags:
             bounds = np.searchsorted(
                 layout.posting_keys, np.concatenate((keys + start, keys + stop))
@@ -309,12 +318,9 @@ class NumpyBatchScorer(BatchScorer):
             if len(holders):
                 weights = np.repeat(viewer.interest_weight_array, highs - lows)
                 counted = np.bincount(holders - start, weights=weights, minlength=span)
-                shared = counted.astype(self._dtype, copy=False)
-        if shared is None:
-            shared = np.zeros(span, dtype=self._dtype)
-        for row in viewer.dense_rows:
-            np.add(shared, layout.dense_weights[row, start:stop], shared)
-        return shared
+                sparse = cast("NDArray[np.float64]", counted)
+        dense = tuple(layout.dense_weights[row] for row in viewer.dense_rows)
+        return SharedInterests(sparse=sparse, origin=start, dense=dense)
 
     # -- one against many -------------------------------------------------------------
 
@@ -338,7 +344,8 @@ class NumpyBatchScorer(BatchScorer):
         constants = arrays.viewers[viewer]
         total = np.empty(size, dtype=self._dtype)
         eligible = np.empty(size, dtype=np.bool_)
-        parts = cast("Components", tuple(np.empty(size, dtype=self._dtype) for _ in range(4)))
+        # One block, so the kernel weighs attachment, interests and values in one product.
+        parts = np.empty((COMPONENT_ROWS, size), dtype=self._dtype)
         layout = arrays.original
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             score_range(
@@ -353,6 +360,7 @@ class NumpyBatchScorer(BatchScorer):
                 eligible,
                 parts,
             )
+        eligible[layout.unavailable_positions] = False  # see ``score_range``
         if not constants.available:
             eligible.fill(False)
         eligible[viewer] = False
@@ -597,7 +605,7 @@ class NumpyBatchScorer(BatchScorer):
                     constants,
                     layout,
                     terms,
-                    None if shared is None else shared[window],
+                    shared,
                     start,
                     stop,
                     total[window],
@@ -606,6 +614,8 @@ class NumpyBatchScorer(BatchScorer):
                 )
             if first <= own < last:
                 eligible[own - first] = False
+            low, high = np.searchsorted(layout.unavailable_positions, (first, last))
+            eligible[layout.unavailable_positions[low:high] - first] = False
             if hidden is not None:
                 eligible[hidden[(hidden >= first) & (hidden < last)] - first] = False
             keep = np.flatnonzero(eligible)
