@@ -117,7 +117,7 @@ def _redis_commands_about(redis_url: str, needle: str) -> Iterator[list[str]]:
 def test_a_cached_daily_set_costs_one_redis_round_trip(
     api: Api, backend_settings: Settings, redis_url: str
 ) -> None:
-    """ADR 0040: the edge reads the cached set with the rate limit and the stamp, so
+    """ADR 0044: the edge reads the cached set with the rate limit and the stamp, so
     the use case sends Redis nothing more. Embedded (SQLite) mode uses no Redis."""
     accra = {"lat": 5.6, "lon": -0.19}
     for _ in range(2):
@@ -138,7 +138,7 @@ def test_a_cached_daily_set_costs_one_redis_round_trip(
 def test_a_cached_discovery_page_costs_one_redis_round_trip(
     api: Api, backend_settings: Settings, redis_url: str
 ) -> None:
-    """ADR 0040: the list and the rarity table come with the edge's one call too."""
+    """ADR 0044: the list and the rarity table come with the edge's one call too."""
     dakar = {"lat": 14.69, "lon": -17.44}
     for _ in range(2):
         man(api, dakar)

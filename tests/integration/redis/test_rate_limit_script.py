@@ -1,6 +1,6 @@
 """The rate limiter's Lua script against real Redis: the moving window's law, Retry-After,
 the member's principal stamp and a route's cache entry read in the same round trip (ADR
-0036, ADR 0040)."""
+0036, ADR 0044)."""
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ async def test_windows_of_one_key_are_counted_apart(limiter: RedisRateLimiter) -
 async def test_the_hit_reads_cache_entries_as_the_cache_stores_them(
     limiter: RedisRateLimiter, redis: Redis, redis_prefix: str
 ) -> None:
-    """ADR 0040: the route's cache entries come back with the decision, refused or not,
+    """ADR 0044: the route's cache entries come back with the decision, refused or not,
     with or without the stamp, exactly as ``RedisCache.get`` would have read them."""
     member = UserId(uuid.uuid4())
     cache = RedisCache(redis, redis_prefix)

@@ -19,7 +19,7 @@ __all__ = ["RedisCache", "cache_key", "redis_client"]
 
 
 def cache_key(prefix: str, key: str) -> str:
-    """Where the cache keeps ``key`` (the rate limiter reads entries there too, ADR 0040)."""
+    """Where the cache keeps ``key`` (the rate limiter reads entries there too, ADR 0044)."""
     return prefix + key
 
 

@@ -32,7 +32,7 @@ from saltbitter.domain.shared import UserId
 __all__ = ["MOVING_WINDOW_SCRIPT", "RedisRateLimiter", "redis_rate_limiter", "retry_after"]
 
 # KEYS[1]: the key's list of accepted hit times; KEYS[2] ("" for none): a principal
-# stamp; KEYS[3...]: cache entries to read on the way (ADR 0040).
+# stamp; KEYS[3...]: cache entries to read on the way (ADR 0044).
 # ARGV: limit, window in ms, and (tests only) the time in ms instead of Redis' clock.
 # Returns {accepted (1/0), hits in the window (this one included), ms until a slot
 # frees (refused only), the stamp or false, then each cache entry or false}.

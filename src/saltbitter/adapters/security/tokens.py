@@ -7,7 +7,7 @@ the epoch, so times come back truncated to the second), ``typ="access"`` and
 the rest of the application.
 
 Verifying a token (two base64 and JSON decodes, the HMAC, the claim checks) was a sixth
-of a cached read's CPU (ADR 0040). A client sends the same token for its whole lifetime,
+of a cached read's CPU (ADR 0044). A client sends the same token for its whole lifetime,
 so the codec keeps the claims of the last ``remembered`` tokens that verified, keyed by
 the exact token text: the same text under the same key always verifies to the same
 claims, so only expiry, which depends on ``now``, is judged again on every decode.

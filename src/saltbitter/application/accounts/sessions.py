@@ -248,7 +248,7 @@ class Authenticate:
     and one transaction for an authenticated request. A member whose account awaits
     erasure gets 403 ``deletion_pending`` here and passes only ``owner``; their principal
     is never kept, so the check always reads the account. The session and the account
-    are one read (ADR 0040).
+    are one read (ADR 0044).
     """
 
     sessions: SessionRepository

@@ -669,7 +669,7 @@ class GetDailySet:
         self, principal: Principal, read_before: CacheReads = NOTHING_READ
     ) -> DailySetView:
         """``read_before``: cache entries the caller read already (the HTTP edge reads
-        the member's set in its one Redis round trip; ADR 0040)."""
+        the member's set in its one Redis round trip; ADR 0044)."""
         now = self.clock.now()
         me = principal.user_id
         # The tier read for this request; the quotas are the catalog's (policy.tier_quotas).

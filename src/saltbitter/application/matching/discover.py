@@ -168,7 +168,7 @@ class Discover:
         read_before: CacheReads = NOTHING_READ,
     ) -> DiscoverPage:
         """``read_before``: cache entries the caller read already (the HTTP edge reads
-        ``discover_reads``' in its one Redis round trip; ADR 0040)."""
+        ``discover_reads``' in its one Redis round trip; ADR 0044)."""
         entitlements = entitlements_for(principal.tier)  # the tier read for this request
         _entitled(entitlements, filters)
         allowance = entitlements.discover_profiles_per_day

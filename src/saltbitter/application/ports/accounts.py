@@ -51,7 +51,7 @@ class SessionRepository(Protocol):
     @abstractmethod
     async def get_with_owner(self, session_id: SessionId) -> tuple[Session, User] | None:
         """The session and the account it belongs to, in one read (authentication of a
-        member whose principal is not kept, ADR 0040); None when either is gone."""
+        member whose principal is not kept, ADR 0044); None when either is gone."""
 
     @abstractmethod
     async def save(self, session: Session) -> None: ...

@@ -69,7 +69,7 @@ class RateDecision:
     # limiter shares the principal cache's store; None otherwise (ADR 0036).
     stamp: str | None = None
     # The cache entries ``hit(read=...)`` asked for, when the limiter shares the cache's
-    # store and read them in the same round trip; nothing otherwise (ADR 0040).
+    # store and read them in the same round trip; nothing otherwise (ADR 0044).
     read: CacheReads = field(default_factory=lambda: NOTHING_READ)
 
 
@@ -90,7 +90,7 @@ class RateLimiter(Protocol):
         same round trip returns it in the decision (the request path's one Redis call,
         ADR 0036); others leave it None and authentication reads it itself. Likewise
         ``read``, keys of the shared ``Cache`` the request will need, come back in
-        ``RateDecision.read`` from a limiter that can read them on the way (ADR 0040)."""
+        ``RateDecision.read`` from a limiter that can read them on the way (ADR 0044)."""
 
     @abstractmethod
     async def check(self) -> bool:

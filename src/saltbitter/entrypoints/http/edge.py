@@ -9,7 +9,7 @@ JSON routes whose body is not declared as JSON. ``ApiRequest`` turns JSON that c
 decoded, including JSON nested deeper than the decoder's recursion limit, into a 400 at
 the decode boundary.
 
-These checks were a Litestar guard until ADR 0040: Litestar hands every guard a fresh
+These checks were a Litestar guard until ADR 0044: Litestar hands every guard a fresh
 ``copy()`` of the route handler, and that copy plus resolving the handler's security
 and body on every request were a tenth of a cached read's CPU. The hook learns each
 handler's needs once.

@@ -48,7 +48,7 @@ AUTH_PREFIX = "/api/v1/auth/"
 # Scope state key: the ``DecodedAccess`` the rate limiter made, for authentication to reuse.
 ACCESS_CLAIMS = "saltbitter.access_claims"
 # Route option: ``Callable[[UserId], tuple[str, ...]]``, the cache keys the route reads
-# first for that caller; the edge reads them in the rate limit's round trip (ADR 0040).
+# first for that caller; the edge reads them in the rate limit's round trip (ADR 0044).
 READ_ON_THE_WAY = "read_on_the_way"
 
 
@@ -57,7 +57,7 @@ class DecodedAccess:
     """A validly signed, unexpired access token as the rate limiter decoded it, and the
     member's principal stamp read in the rate limit's round trip (None when the limiter
     could not read it: authentication then reads it itself; ADR 0036); likewise the
-    route's ``READ_ON_THE_WAY`` cache entries (ADR 0040)."""
+    route's ``READ_ON_THE_WAY`` cache entries (ADR 0044)."""
 
     token: str
     claims: AccessClaims

@@ -3,7 +3,7 @@
 ``GET /me`` and ``GET /matches/daily`` answer, while the member's stamp holds, with the
 very view object they answered with before (kept per process, ADR 0036), and a
 discovery page whose every input is unchanged is the page rendered before (ADR 0043). Encoding the
-daily set's view again on every request was an eighth of that request's CPU (ADR 0040),
+daily set's view again on every request was an eighth of that request's CPU (ADR 0044),
 so ``ApiResponse`` remembers the bytes of the last views of those types it encoded, by
 identity. An entry holds its view, so the identity cannot be taken by another object
 while the entry lives; the views are frozen dataclasses that nobody changes in place.
