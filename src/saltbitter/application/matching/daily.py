@@ -10,11 +10,13 @@ first ask (``GetDailySet``). Either way the (member, local date) key stores one 
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from typing import TypeVar
 
 from saltbitter.application.matching.caching import (
     CachedDailyItem,
@@ -76,6 +78,7 @@ from saltbitter.domain.shared import UserId
 __all__ = ["GenerateDailySets", "GetDailySet"]
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 def _profile_required() -> PermissionDenied:
@@ -408,6 +411,19 @@ async def _view(store: PhotoStore, cached: CachedDailySet) -> DailySetView:
     )
 
 
+async def _alongside(work: Awaitable[T], other: Awaitable[None] | None) -> T:
+    """``work``'s result once ``other`` has ended too; a failure of either is raised
+    (``other``'s first: it is the earlier chunk) only after both have ended."""
+    if other is None:
+        return await work
+    result, done = await asyncio.gather(work, other, return_exceptions=True)
+    if isinstance(done, BaseException):
+        raise done
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
 class _LongLivedPool:
     """The cyclic garbage collector around a daily run: paused while the members are
     read and the pool is built, then told to leave alone (freeze) what exists once the
@@ -529,33 +545,51 @@ class GenerateDailySets:
             policy,
             _seed(as_of.date()),
         )
-        rows = {member.user_id: row for row, member in enumerate(pool.members)}
         shown = {pool.members[c].user_id for chosen in selection.sets.values() for c in chosen}
         async with self.transaction:  # main photos for the cached sets, read once
             photos = await candidates.main_photos(shown) if shown else {}
         collector.settled()  # the allotment lives through the run too
-        created = delivered = finished = 0
-        size = self.policy.chunk_size
+        created, delivered = await self._chunks(
+            pool,
+            due,
+            [targets[member.user_id][0] for member in due],
+            selection,
+            photos,
+            now,
+            progress,
+        )
+        report = selection.report
+        return DailyRunSummary(
+            members=len(pool.members),
+            due=len(due),
+            created=created,
+            delivered=delivered,
+            local_dates=dates,
+            exposure_gini=report.exposure_gini,
+            compatibility_ratio=report.compatibility_ratio,
+        )
+
+    async def _chunks(
+        self,
+        pool: _Pool,
+        due: Sequence[MemberRecord],
+        dates: Sequence[date],
+        selection: Selection,
+        photos: Mapping[UserId, PhotoRef],
+        now: datetime,
+        progress: Progress | None,
+    ) -> tuple[int, int]:
+        """The sets of the ``due`` members (to be dated ``dates``), written, committed
+        and cached chunk by chunk; the sets stored and the candidates placed."""
+        counts = [0, 0]  # sets stored, candidates placed
         members = pool.members
+        rows = {member.user_id: row for row, member in enumerate(members)}
         fresh = _FreshCache(members, photos)
-        for start in range(0, len(due), size):
-            chunk = due[start : start + size]
-            scored = pool.daily_sets(
-                [
-                    (
-                        rows[member.user_id],
-                        selection.sets[rows[member.user_id]],
-                        targets[member.user_id][0],
-                    )
-                    for member in chunk
-                ],
-                now,
-                self.scorer,
-                self.policy,
-            )
+
+        async def write(scored: _ScoredSets, finished: int) -> None:
             stored = await self._store(scored.sets)
-            created += len(stored)
-            delivered += sum(daily.size for daily in stored)
+            counts[0] += len(stored)
+            counts[1] += sum(daily.size for daily in stored)
             saved = {daily.user_id for daily in stored}
             await tolerant_set_many(
                 self.cache,
@@ -571,19 +605,26 @@ class GenerateDailySets:
                 ],
                 self.policy.daily_ttl_seconds,
             )
-            finished += len(chunk)
             if progress is not None:
                 progress(finished, len(due))
-        report = selection.report
-        return DailyRunSummary(
-            members=len(pool.members),
-            due=len(due),
-            created=created,
-            delivered=delivered,
-            local_dates=dates,
-            exposure_gini=report.exposure_gini,
-            compatibility_ratio=report.compatibility_ratio,
-        )
+
+        # Each chunk's sets are scored in a worker thread while the previous chunk is
+        # written and cached (the database's and Redis's work overlaps the scoring);
+        # one chunk in flight at a time, written in order, each in its own transaction.
+        writing: asyncio.Task[None] | None = None
+        size = self.policy.chunk_size
+        for start in range(0, len(due), size):
+            chunk = due[start : start + size]
+            wanted = [
+                (rows[member.user_id], selection.sets[rows[member.user_id]], local_date)
+                for member, local_date in zip(chunk, dates[start : start + size], strict=True)
+            ]
+            scoring = asyncio.to_thread(pool.daily_sets, wanted, now, self.scorer, self.policy)
+            scored = await _alongside(scoring, writing)
+            writing = asyncio.create_task(write(scored, start + len(chunk)))
+        if writing is not None:
+            await writing
+        return counts[0], counts[1]
 
     async def _shard_quota(
         self, shard: DailyShard, done: Collection[tuple[UserId, date]]
