@@ -24,10 +24,28 @@ __all__ = [
     "card_of",
     "compatibility_view",
     "from_result",
+    "round4",
     "signed",
 ]
 
 _DECIMALS = 4
+_SCALE = 10.0**_DECIMALS
+_NEAR_HALF = 1e-6  # the scaled product's error is below 1e-11 for scores up to 1e4
+
+
+def round4(x: float) -> float:
+    """``round(x, 4)`` exactly, about three times cheaper (the daily job rounds five
+    numbers per delivered pair). For 0 < x < 1e4 whose scaled value lies clearly off
+    a half, the nearest integer n of x·10⁴ is the digits ``round`` keeps, and n / 10⁴
+    (one correctly rounded division) is the double ``round`` returns for them (it
+    parses the same digits, correctly rounded); anything else is left to ``round``."""
+    if 0.0 < x < 1e4:
+        scaled = x * _SCALE
+        nearest = int(scaled + 0.5)
+        off = scaled - nearest  # in [-0.5, 0.5)
+        if -0.5 + _NEAR_HALF < off < 0.5 - _NEAR_HALF:
+            return nearest / _SCALE
+    return round(x, _DECIMALS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,13 @@ first ask (``GetDailySet``). Either way the (member, local date) key stores one 
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from typing import TypeVar
 
 from saltbitter.application.matching.caching import (
     CachedDailyItem,
@@ -29,6 +31,7 @@ from saltbitter.application.matching.cards import (
     CardData,
     card_data,
     compatibility_view,
+    round4,
     signed,
 )
 from saltbitter.application.matching.events import DailySetReady
@@ -75,6 +78,7 @@ from saltbitter.domain.shared import UserId
 __all__ = ["GenerateDailySets", "GetDailySet"]
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 def _profile_required() -> PermissionDenied:
@@ -120,18 +124,19 @@ def _batch_entries(
     scores: PairScores,
     first: int,
     policy: MatchingPolicy,
-) -> tuple[DailySetEntry, ...]:
+) -> tuple[tuple[DailySetEntry, ...], list[int]]:
     """``_entries`` from pairs the batch scorer scored (``scores[first:first + len]``):
     the reasons come from the batch's components (``PairExplainer``), and any pair whose
     reasons a rounding could change (``explanation_is_stable``), or any set with
     near-equal totals, is left to the scalar rule, so the stored sets are the reference
-    rule's."""
+    rule's. Also each entry's position in ``scores`` (its card's row and distance)."""
     members, explainer = pool.members, pool.explainer
     viewer = members[viewer_row]
     total, shown_km = scores.total, scores.shown_distance_km
     attachments, interests, values = scores.attachment, scores.interests, scores.values
     demographics = scores.demographics
-    entries: list[DailySetEntry] = []
+    texts_of = explainer.texts
+    placed: list[tuple[float, UserId, DailySetEntry, int]] = []
     for at, row in enumerate(chosen_rows, first):
         candidate = members[row]
         attachment, interest, value, demographic = (
@@ -140,29 +145,43 @@ def _batch_entries(
             values[at],
             demographics[at],
         )
-        texts = explainer.texts(
-            viewer_row, row, attachment, interest, value, demographic, shown_km[at]
-        )
+        texts = texts_of(viewer_row, row, attachment, interest, value, demographic, shown_km[at])
         if texts is None:
-            entries.extend(_entries(viewer, (candidate,), pool.frequencies, policy))
-            continue
-        entries.append(
-            DailySetEntry(
-                candidate_id=candidate.user_id,
-                total=total[at],
-                components=ComponentScores(attachment, interest, value, demographic),
-                reasons=texts,
+            entry = _entries(viewer, (candidate,), pool.frequencies, policy)[0]
+        else:
+            entry = DailySetEntry(
+                candidate.profile.user_id,
+                total[at],
+                ComponentScores(attachment, interest, value, demographic),
+                texts,
             )
-        )
-    entries.sort(key=lambda entry: (-entry.total, entry.candidate_id))
+        placed.append((-entry.total, entry.candidate_id, entry, at))
+    placed.sort(key=_by_key)  # (−total, candidate id): the reference's order
+    entries = tuple([item[2] for item in placed])
     if any(high.total - low.total <= _TIE_MARGIN for high, low in pairwise(entries)):
-        return _entries(viewer, (members[row] for row in chosen_rows), pool.frequencies, policy)
-    return tuple(entries)
+        entries = _entries(viewer, (members[row] for row in chosen_rows), pool.frequencies, policy)
+        at_of = {members[row].user_id: at for at, row in enumerate(chosen_rows, first)}
+        return entries, [at_of[entry.candidate_id] for entry in entries]
+    return entries, [item[3] for item in placed]
+
+
+def _by_key(item: tuple[float, UserId, DailySetEntry, int]) -> tuple[float, UserId]:
+    return item[0], item[1]
 
 
 def _seed(day: date) -> int:
     # Reproducible per day: the same database state gives the same sets.
     return day.toordinal()
+
+
+@dataclass(frozen=True, slots=True)
+class _ScoredSets:
+    """One chunk's sets, and where each entry's pair is in ``scores`` (entry order):
+    its candidate row and shown distance, for the cards."""
+
+    sets: list[DailySet]
+    positions: list[list[int]]
+    scores: PairScores
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,26 +249,24 @@ class _Pool:
         now: datetime,
         scorer: BatchScorer,
         policy: MatchingPolicy,
-    ) -> tuple[list[DailySet], dict[UserId, dict[UserId, int]]]:
+    ) -> _ScoredSets:
         """The sets for (viewer row, chosen rows, local date), all their pairs scored in
-        one batch; and each viewer's shown distance to each of its candidates."""
+        one batch."""
         viewers = [viewer for viewer, chosen, _ in wanted for _ in chosen]
         candidates = [row for _, chosen, _ in wanted for row in chosen]
         scores = scorer.score_pairs(self.population, viewers, candidates)
         members = self.members
         sets: list[DailySet] = []
-        shown: dict[UserId, dict[UserId, int]] = {}
+        placed: list[list[int]] = []
         first = 0
         for viewer_row, chosen_rows, local_date in wanted:
-            viewer = members[viewer_row]
-            entries = _batch_entries(self, viewer_row, chosen_rows, scores, first, policy)
-            shown[viewer.user_id] = {
-                members[row].user_id: scores.shown_distance_km[first + offset]
-                for offset, row in enumerate(chosen_rows)
-            }
+            entries, positions = _batch_entries(
+                self, viewer_row, chosen_rows, scores, first, policy
+            )
             first += len(chosen_rows)
-            sets.append(DailySet(viewer.user_id, local_date, entries, now))
-        return sets, shown
+            sets.append(DailySet(members[viewer_row].user_id, local_date, entries, now))
+            placed.append(positions)
+        return _ScoredSets(sets, placed, scores)
 
     def daily_set(
         self,
@@ -312,51 +329,63 @@ def _cached(
     return CachedDailySet(daily.local_date, timezone, tuple(items))
 
 
-_DECIMALS = 4  # cards.compatibility_view's rounding
-
-
-def _fresh_cached(
-    daily: DailySet,
-    timezone: str,
-    members: Sequence[MemberRecord],
-    rows: Mapping[UserId, int],
-    photos: Mapping[UserId, PhotoRef],
-    distances: Mapping[UserId, int],
-) -> dict[str, object]:
-    """The cache entry of a set the daily job has just scored and stored, as the plain
-    mapping its ``CachedDailySet`` encodes to, key for key in field order (a unit test
+class _FreshCache:
+    """The cache entries of sets the daily job has just scored and stored, as the plain
+    mappings their ``CachedDailySet`` encodes to, key for key in field order (a unit test
     holds the two encodings byte-equal): ``_cached`` with ``card_of`` and
     ``compatibility_view``, without five frozen objects per delivered pair. Every
     candidate is in the pool (so has a card), nobody has decided on anyone yet, and the
-    reasons already say the cards' distances."""
-    items: list[dict[str, object]] = []
-    for entry in daily.entries:
-        member = members[rows[entry.candidate_id]]
+    reasons already say the cards' distances.
+
+    A candidate's card is the same in every set but for the distance: it is made once
+    per run (by pool row) and copied per pair (a dict copy keeps the key order)."""
+
+    __slots__ = ("_cards", "_members", "_photos")
+
+    def __init__(self, members: Sequence[MemberRecord], photos: Mapping[UserId, PhotoRef]):
+        self._members = members
+        self._photos = photos
+        self._cards: list[dict[str, object] | None] = [None] * len(members)
+
+    def _card(self, row: int) -> dict[str, object]:
+        member = self._members[row]
         profile = member.profile
-        components = entry.components
-        card = {
-            "user_id": member.user_id,
+        card: dict[str, object] = {
+            "user_id": profile.user_id,
             "display_name": member.display_name,
             "age": profile.age,
             "gender": profile.gender,
-            "distance_km": distances[entry.candidate_id],
+            "distance_km": 0,  # the pair's, set per copy
             "bio": member.bio,
             "interests": member.interests,
             "relationship_goal": member.relationship_goal,
-            "photo": photos.get(entry.candidate_id),
+            "photo": self._photos.get(profile.user_id),
         }
-        view = {
-            "total": round(entry.total, _DECIMALS),
-            "components": {
-                "attachment": round(components.attachment, _DECIMALS),
-                "interests": round(components.interests, _DECIMALS),
-                "values": round(components.values, _DECIMALS),
-                "demographics": round(components.demographics, _DECIMALS),
-            },
-            "reasons": entry.reasons,
-        }
-        items.append({"card": card, "compatibility": view, "decision": None, "matched": False})
-    return {"local_date": daily.local_date, "timezone": timezone, "items": items}
+        self._cards[row] = card
+        return card
+
+    def entry(
+        self, daily: DailySet, timezone: str, positions: Sequence[int], scores: PairScores
+    ) -> dict[str, object]:
+        cards, rows, shown_km = self._cards, scores.candidates, scores.shown_distance_km
+        items: list[dict[str, object]] = []
+        for entry, at in zip(daily.entries, positions, strict=True):
+            row = rows[at]
+            card = (cards[row] or self._card(row)).copy()
+            card["distance_km"] = shown_km[at]
+            components = entry.components
+            view = {
+                "total": round4(entry.total),
+                "components": {
+                    "attachment": round4(components.attachment),
+                    "interests": round4(components.interests),
+                    "values": round4(components.values),
+                    "demographics": round4(components.demographics),
+                },
+                "reasons": entry.reasons,
+            }
+            items.append({"card": card, "compatibility": view, "decision": None, "matched": False})
+        return {"local_date": daily.local_date, "timezone": timezone, "items": items}
 
 
 def _within_entitlement(cached: CachedDailySet, size: int) -> CachedDailySet:
@@ -380,6 +409,19 @@ async def _view(store: PhotoStore, cached: CachedDailySet) -> DailySetView:
             for item in cached.items
         ],
     )
+
+
+async def _alongside(work: Awaitable[T], other: Awaitable[None] | None) -> T:
+    """``work``'s result once ``other`` has ended too; a failure of either is raised
+    (``other``'s first: it is the earlier chunk) only after both have ended."""
+    if other is None:
+        return await work
+    result, done = await asyncio.gather(work, other, return_exceptions=True)
+    if isinstance(done, BaseException):
+        raise done
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 class _LongLivedPool:
@@ -509,53 +551,19 @@ class GenerateDailySets:
             policy,
             _seed(as_of.date()),
         )
-        rows = {member.user_id: row for row, member in enumerate(pool.members)}
         shown = {pool.members[c].user_id for chosen in selection.sets.values() for c in chosen}
         async with self.transaction:  # main photos for the cached sets, read once
             photos = await candidates.main_photos(shown) if shown else {}
         collector.settled()  # the allotment lives through the run too
-        created = delivered = finished = 0
-        size = self.policy.chunk_size
-        for start in range(0, len(due), size):
-            chunk = due[start : start + size]
-            sets, shown_km = pool.daily_sets(
-                [
-                    (
-                        rows[member.user_id],
-                        selection.sets[rows[member.user_id]],
-                        targets[member.user_id][0],
-                    )
-                    for member in chunk
-                ],
-                now,
-                self.scorer,
-                self.policy,
-            )
-            stored = await self._store(sets)
-            created += len(stored)
-            delivered += sum(daily.size for daily in stored)
-            members = pool.members
-            await tolerant_set_many(
-                self.cache,
-                [
-                    (
-                        daily_key(daily.user_id),
-                        _fresh_cached(
-                            daily,
-                            members[rows[daily.user_id]].timezone,
-                            members,
-                            rows,
-                            photos,
-                            shown_km[daily.user_id],
-                        ),
-                    )
-                    for daily in stored
-                ],
-                self.policy.daily_ttl_seconds,
-            )
-            finished += len(chunk)
-            if progress is not None:
-                progress(finished, len(due))
+        created, delivered = await self._chunks(
+            pool,
+            due,
+            [targets[member.user_id][0] for member in due],
+            selection,
+            photos,
+            now,
+            progress,
+        )
         report = selection.report
         return DailyRunSummary(
             members=len(pool.members),
@@ -566,6 +574,63 @@ class GenerateDailySets:
             exposure_gini=report.exposure_gini,
             compatibility_ratio=report.compatibility_ratio,
         )
+
+    async def _chunks(
+        self,
+        pool: _Pool,
+        due: Sequence[MemberRecord],
+        dates: Sequence[date],
+        selection: Selection,
+        photos: Mapping[UserId, PhotoRef],
+        now: datetime,
+        progress: Progress | None,
+    ) -> tuple[int, int]:
+        """The sets of the ``due`` members (to be dated ``dates``), written, committed
+        and cached chunk by chunk; the sets stored and the candidates placed."""
+        counts = [0, 0]  # sets stored, candidates placed
+        members = pool.members
+        rows = {member.user_id: row for row, member in enumerate(members)}
+        fresh = _FreshCache(members, photos)
+
+        async def write(scored: _ScoredSets, finished: int) -> None:
+            stored = await self._store(scored.sets)
+            counts[0] += len(stored)
+            counts[1] += sum(daily.size for daily in stored)
+            saved = {daily.user_id for daily in stored}
+            await tolerant_set_many(
+                self.cache,
+                [
+                    (
+                        daily_key(daily.user_id),
+                        fresh.entry(
+                            daily, members[rows[daily.user_id]].timezone, positions, scored.scores
+                        ),
+                    )
+                    for daily, positions in zip(scored.sets, scored.positions, strict=True)
+                    if daily.user_id in saved
+                ],
+                self.policy.daily_ttl_seconds,
+            )
+            if progress is not None:
+                progress(finished, len(due))
+
+        # Each chunk's sets are scored in a worker thread while the previous chunk is
+        # written and cached (the database's and Redis's work overlaps the scoring);
+        # one chunk in flight at a time, written in order, each in its own transaction.
+        writing: asyncio.Task[None] | None = None
+        size = self.policy.chunk_size
+        for start in range(0, len(due), size):
+            chunk = due[start : start + size]
+            wanted = [
+                (rows[member.user_id], selection.sets[rows[member.user_id]], local_date)
+                for member, local_date in zip(chunk, dates[start : start + size], strict=True)
+            ]
+            scoring = asyncio.to_thread(pool.daily_sets, wanted, now, self.scorer, self.policy)
+            scored = await _alongside(scoring, writing)
+            writing = asyncio.create_task(write(scored, start + len(chunk)))
+        if writing is not None:
+            await writing
+        return counts[0], counts[1]
 
     async def _shard_quota(
         self, shard: DailyShard, done: Collection[tuple[UserId, date]]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 from .interests import DocumentFrequencies
 from .policy import CompatibilityPolicy
@@ -40,8 +39,9 @@ _VALUES, _INTERESTS, _ATTACHMENT, _DISTANCE, _AGE_WINDOW = range(5)
 
 @dataclass(frozen=True, slots=True)
 class _MemberInputs:
-    ranked_interests: tuple[str, ...]
-    """The member's interests rarest first (the rarity table's total order)."""
+    rank: dict[str, int]
+    """The member's interests by place in rarest-first order (the rarity table's total
+    order)."""
     interests: frozenset[str]
     rare: frozenset[str]
     """The member's interests the table calls rare (none when nobody was counted)."""
@@ -86,7 +86,10 @@ class PairExplainer:
             common = self._common
             priorities = profile.values.priorities if profile.values is not None else ()
             inputs = _MemberInputs(
-                ranked_interests=self._frequencies.rarest_first(interests),
+                rank={
+                    tag: place
+                    for place, tag in enumerate(self._frequencies.rarest_first(interests))
+                },
                 interests=interests,
                 rare=frozenset() if common is None else interests - common,
                 priorities=priorities,
@@ -117,23 +120,43 @@ class PairExplainer:
         value_salience = weights.values * values
         interest_salience = weights.interests * max(interests, 0.5)
         attachment_salience = weights.attachment * attachment
-        saliences = [
-            value_salience,
-            value_salience * 0.9,
-            interest_salience,
-            attachment_salience,
-        ]
         demographic_salience = 0.0
         if demographics > 0.0:
             demographic_salience = weights.demographics * demographics
-            saliences += [demographic_salience, demographic_salience * 0.9]
-        saliences.sort()
-        for low, high in pairwise(saliences):
-            if high - low <= margin:
+            saliences = [
+                value_salience,
+                value_salience * 0.9,
+                interest_salience,
+                attachment_salience,
+                demographic_salience,
+                demographic_salience * 0.9,
+            ]
+            saliences.sort()
+            a, b, c, d, e, f = saliences
+            if (
+                b - a <= margin
+                or c - b <= margin
+                or d - c <= margin
+                or e - d <= margin
+                or f - e <= margin
+            ):
+                return None
+        else:
+            saliences = [
+                value_salience,
+                value_salience * 0.9,
+                interest_salience,
+                attachment_salience,
+            ]
+            saliences.sort()
+            a, b, c, d = saliences
+            if b - a <= margin or c - b <= margin or d - c <= margin:
                 return None
         # scoring._reasons with every salience distinct: (−salience, order, text) sorts
         # as its (salience, order) key does.
-        mine, theirs = self._member(first), self._member(second)
+        inputs = self._inputs
+        mine = inputs[first] or self._member(first)
+        theirs = inputs[second] or self._member(second)
         ranked: list[tuple[float, int, str]] = []
         if mine.priorities and theirs.priorities:
             other = theirs.priority_of
@@ -148,10 +171,15 @@ class PairExplainer:
                     (-(value_salience * (1.0 - 0.1 * rank)), _VALUES, _VALUE_TEXTS[index])
                 )
         other_interests = theirs.interests
-        if not mine.interests.isdisjoint(other_interests):
-            tags = tuple(tag for tag in mine.ranked_interests if tag in other_interests)
+        shared = mine.interests & other_interests
+        if shared:
+            tags = (
+                tuple(shared)
+                if len(shared) == 1
+                else tuple(sorted(shared, key=mine.rank.__getitem__))
+            )
             rare = mine.rare
-            rare_count = sum(1 for tag in tags if tag in rare) if rare else 0
+            rare_count = len(shared & rare) if rare else 0
             text = _interest_text(len(tags), tags, rare_count)
             ranked.append((-interest_salience, _INTERESTS, text))
         if mine.has_attachment and theirs.has_attachment and attachment >= _GOOD_ATTACHMENT_FIT:
@@ -168,9 +196,26 @@ class PairExplainer:
         return _picked(ranked)
 
 
+# The component each reason order names (``one_per_component_first``: 3 and 4 are both
+# demographics), as bits.
+_COMPONENT_BIT = (1, 2, 4, 8, 8)
+
+
 def _picked(ranked: list[tuple[float, int, str]]) -> tuple[str, ...]:
     """One reason per component first, then the next most salient (scoring._reasons)."""
     ranked.sort()
     if len(ranked) <= MAX_REASONS:  # every reason is chosen, most salient first
         return tuple([text for _, _, text in ranked])
+    # The usual case: MAX_REASONS components among them, so the chosen ones are each
+    # component's most salient reason, the first MAX_REASONS components met, in order
+    # (what ``one_per_component_first`` picks then).
+    chosen: list[str] = []
+    seen = 0
+    for _, order, text in ranked:
+        bit = _COMPONENT_BIT[order]
+        if not seen & bit:
+            seen |= bit
+            chosen.append(text)
+            if len(chosen) == MAX_REASONS:
+                return tuple(chosen)
     return one_per_component_first(ranked)

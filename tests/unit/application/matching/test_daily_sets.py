@@ -218,6 +218,22 @@ async def test_a_crashed_run_resumes_where_it_stopped(world: MatchingWorld) -> N
     assert len(ready) == len(set(ready))
 
 
+async def test_progress_counts_only_sets_already_stored(world: MatchingWorld) -> None:
+    """Chunks are scored while the previous one is written: progress still reports a
+    chunk only once its sets are committed, in order, ending with all."""
+    world.with_policy(chunk_size=3)
+    await _people(world, 5, 5)
+    reported: list[tuple[int, int]] = []
+
+    def progress(finished: int, due: int) -> None:
+        assert due == 10
+        reported.append((finished, len(_sets(world))))
+
+    summary = await (await world.get(GenerateDailySets))(progress=progress)
+    assert summary.created == 10
+    assert reported == [(0, 0), (3, 3), (6, 6), (9, 9), (10, 10)]
+
+
 async def test_numpy_and_scalar_scorers_choose_the_same_sets() -> None:
     worlds = [MatchingWorld(), MatchingWorld(scorer=NumpyBatchScorer())]
     # Identical members in both worlds (same ids), so the seeded allocation matches.

@@ -17,7 +17,12 @@ from saltbitter.application.matching.caching import (
     CachedDailySet,
     DiscoverRanking,
 )
-from saltbitter.application.matching.cards import CardData, PhotoRef, compatibility_view
+from saltbitter.application.matching.cards import (
+    CardData,
+    PhotoRef,
+    compatibility_view,
+    round4,
+)
 from saltbitter.application.matching.cursors import (
     decode_score_cursor,
     decode_time_cursor,
@@ -256,3 +261,24 @@ def test_a_match_exists_exactly_when_both_liked(
         assert len(world.events(MatchCreated)) == len(pairs)
 
     asyncio.run(play())
+
+
+# Numbers right at, and a hair either side of, the halves round4 leaves to round().
+_near_halves = st.builds(
+    lambda k, nudge: (k + 0.5) / 10_000 + nudge,
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from([0.0, 1e-17, -1e-17, 1e-13, -1e-13, 1e-11, -1e-11, 5e-11, -5e-11]),
+)
+
+
+@settings(max_examples=budget(2000))
+@given(
+    st.floats(allow_nan=False)
+    | st.floats(min_value=0.0, max_value=1.0)
+    | st.floats(min_value=-2.0, max_value=2e4)
+    | _near_halves
+)
+def test_round4_is_round_to_four_places_bit_for_bit(x: float) -> None:
+    """The daily job's rounding of scores for the cached views is ``round(x, 4)``: the
+    same double, sign of zero included (the encoded views must not change)."""
+    assert repr(round4(x)) == repr(round(x, 4))

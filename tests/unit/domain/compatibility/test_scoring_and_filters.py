@@ -31,6 +31,8 @@ from saltbitter.domain.compatibility import (
     harmonic_mean,
     public_distance_km,
 )
+from saltbitter.domain.compatibility.explainer import _picked
+from saltbitter.domain.compatibility.scoring import MAX_REASONS, one_per_component_first
 from saltbitter.domain.errors import NotFound, ValidationFailed
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.builders_profiles import ratings_in_order
@@ -397,3 +399,28 @@ def test_pair_explainer_gives_explains_texts_for_stable_components(
             assert texts is None
         else:
             assert texts == tuple(reason.text for reason in expected.reasons)
+
+
+@settings(max_examples=budget(500))
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=-1.0, max_value=0.0),
+            st.integers(min_value=0, max_value=4),
+            st.text(max_size=3),
+        ),
+        max_size=7,
+    )
+)
+def test_pair_explainers_pick_is_one_per_component_first(
+    ranked: list[tuple[float, int, str]],
+) -> None:
+    """The explainer's pick (a shortcut when three components are among the reasons)
+    chooses what ``one_per_component_first`` chooses from the same sorted reasons."""
+    expected = sorted(ranked)
+    want = (
+        tuple(text for _, _, text in expected)
+        if len(expected) <= MAX_REASONS
+        else one_per_component_first(expected)
+    )
+    assert _picked(list(ranked)) == want
