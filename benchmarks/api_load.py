@@ -436,6 +436,21 @@ def _wrk_load(
 # -- the database -------------------------------------------------------------------
 
 
+def prepared_settings(env: dict[str, str], url: str, members: int, seed: int) -> Settings:
+    """The benchmark database at ``url`` migrated and seeded with ``members`` members and
+    today's sets; the settings of ``env`` (logging configured from them)."""
+    upgrade(url)
+    settings = Settings.from_environ(env)
+    configure_logging(settings.log_level, json=settings.log_json)
+    asyncio.run(_prepare(settings, members, seed))
+    return settings
+
+
+def plain_url(url: str) -> str:
+    """The SQLAlchemy URL as libpq takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
 async def _prepare(settings: Settings, members: int, seed: int) -> None:
     engine = create_engine_for(str(settings.database_url))
     started = time.perf_counter()
@@ -605,14 +620,9 @@ def main(argv: list[str] | None = None) -> None:
         data_dir = Path(scratch)
         env = _server_env(url, prefix, data_dir)
         try:
-            upgrade(url)
-            settings = Settings.from_environ(env)
-            configure_logging(settings.log_level, json=settings.log_json)
             print(f"database {name}, Redis key prefix {prefix}")
-            asyncio.run(_prepare(settings, args.members, args.seed))
-            emails = _choose_members(
-                url.replace("postgresql+psycopg://", "postgresql://", 1), args.tokens
-            )
+            prepared_settings(env, url, args.members, args.seed)
+            emails = _choose_members(plain_url(url), args.tokens)
             for workers in worker_counts:
                 _forget_cache(prefix)  # every configuration starts from the stored sets
                 print(

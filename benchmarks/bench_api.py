@@ -45,11 +45,8 @@ import httpx
 import psycopg
 
 from saltbitter.adapters.security import JwtAccessTokenCodec
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.ports.security import AccessClaims
 from saltbitter.domain.shared import SessionId, UserId
-from saltbitter.entrypoints.logging import configure_logging
-from saltbitter.entrypoints.settings import Settings
 
 from .api_load import (
     HOST,
@@ -59,9 +56,10 @@ from .api_load import (
     _database_counters,
     _forget_cache,
     _free_port,
-    _prepare,
     _process_cpu,
     _server_env,
+    plain_url,
+    prepared_settings,
 )
 from .daily_job import ADMIN_URL, REDIS_URL, _redis_reachable
 
@@ -620,14 +618,8 @@ def main(argv: list[str] | None = None) -> None:
             + [part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part]
         )
         try:
-            upgrade(url)
-            settings = Settings.from_environ(env)
-            configure_logging(settings.log_level, json=settings.log_json)
-            asyncio.run(_prepare(settings, args.members, args.seed))
-            tokens, pairs = mint_tokens(
-                url.replace("postgresql+psycopg://", "postgresql://", 1),
-                settings.effective_jwt_secret(),
-            )
+            settings = prepared_settings(env, url, args.members, args.seed)
+            tokens, pairs = mint_tokens(plain_url(url), settings.effective_jwt_secret())
             print(f"database {name}: {len(tokens):,} members signed in, {len(pairs):,} pairs")
             _DATABASE[0] = name
             before = {

@@ -25,15 +25,13 @@ import psycopg
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.application.matching.swipes import LikeMember
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.entrypoints.composition import build_container, stop_container
-from saltbitter.entrypoints.logging import configure_logging
 from saltbitter.entrypoints.settings import Settings
 
-from .api_load import _database, _forget_cache, _prepare, _server_env
+from .api_load import _database, _forget_cache, _server_env, prepared_settings
 from .bench_api import _backend_cpu
 
 
@@ -117,10 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as scratch, _database() as (name, url):
         env = _server_env(url, prefix, Path(scratch))
         try:
-            upgrade(url)
-            settings = Settings.from_environ(env)
-            configure_logging(settings.log_level, json=settings.log_json)
-            asyncio.run(_prepare(settings, args.members, args.seed))
+            settings = prepared_settings(env, url, args.members, args.seed)
             for round_ in range(args.repeat):  # each round likes other pairs
                 offset = round_ * (args.warmup + args.likes)
                 asyncio.run(_run(settings, name, args, offset))

@@ -32,12 +32,9 @@ from typing import Any
 
 from litestar import Litestar
 
-from saltbitter.adapters.sqlalchemy.migrate import upgrade
 from saltbitter.entrypoints.http.app import create_app
-from saltbitter.entrypoints.logging import configure_logging
-from saltbitter.entrypoints.settings import Settings
 
-from .api_load import _database, _forget_cache, _prepare, _server_env
+from .api_load import _database, _forget_cache, _server_env, plain_url, prepared_settings
 from .bare_app import app as bare_app
 from .bench_api import GETS, mint_tokens
 from .daily_job import REDIS_URL, _redis_reachable
@@ -143,14 +140,8 @@ def main(argv: list[str] | None = None) -> None:
     ):
         env = _server_env(url, prefix, Path(scratch))
         try:
-            upgrade(url)
-            settings = Settings.from_environ(env)
-            configure_logging(settings.log_level, json=settings.log_json)
-            asyncio.run(_prepare(settings, args.members, args.seed))
-            tokens, _pairs = mint_tokens(
-                url.replace("postgresql+psycopg://", "postgresql://", 1),
-                settings.effective_jwt_secret(),
-            )
+            settings = prepared_settings(env, url, args.members, args.seed)
+            tokens, _pairs = mint_tokens(plain_url(url), settings.effective_jwt_secret())
             chosen: list[str | None] = list(tokens.values())[: args.tokens]
             app = create_app(settings, configure_logs=False)
             try:

@@ -4,17 +4,14 @@ the remaining member's own messages are intact; nothing can be sent there any mo
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any
 
 import httpx
 
-from saltbitter.application.privacy.erasure import ClaimErasureNow
-from saltbitter.entrypoints.capabilities.erasure import erase_claimed
-from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
 from support.conversations_api import man, member
+from support.erasure import erase_now
 from support.live_api import Api
 from support.photos import jpeg_with_gps
 
@@ -30,23 +27,6 @@ def _send(api: Api, headers: dict[str, str], match_id: str, body: str) -> dict[s
     )
     assert sent.status_code in (200, 201), sent.text
     return dict(sent.json())
-
-
-def _erase_now(settings: Settings, email: str) -> None:
-    """What ``saltbitter users erase EMAIL --now`` runs, on the live server's storage
-    (in this process: the command's own logging set-up would outlive its runner)."""
-
-    async def erase() -> None:
-        container = await build_container(settings)
-        try:
-            async with container() as scope:
-                claimed = await (await scope.get(ClaimErasureNow))(email)
-                [outcome] = await erase_claimed(scope, claimed)
-        finally:
-            await stop_container(container)
-        assert outcome.rows > 0
-
-    asyncio.run(erase())
 
 
 def test_the_other_member_keeps_their_history_with_a_deleted_member(
@@ -72,7 +52,7 @@ def test_the_other_member_keeps_their_history_with_a_deleted_member(
     assert photo.status_code in (200, 201), photo.text
     ada_photo = photo.json()
 
-    _erase_now(backend_settings, ada.email)
+    erase_now(backend_settings, ada.email)
 
     # Bo's inbox still lists the conversation, with a deleted member.
     [conversation] = [

@@ -8,15 +8,12 @@ reads again. On SQLite (embedded mode) and on PostgreSQL + Redis alike.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from saltbitter.adapters.images import generated_photo
-from saltbitter.application.privacy.erasure import ClaimErasureNow
-from saltbitter.entrypoints.capabilities.erasure import erase_claimed
-from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
 from support.conversations_api import Member, member
+from support.erasure import erase_now
 from support.live_api import Api
 
 
@@ -90,27 +87,11 @@ def test_a_candidate_who_passes_leaves_the_next_page(api: Api) -> None:
     assert cy.user_id in after
 
 
-def _erase_now(settings: Settings, email: str) -> None:
-    """What ``saltbitter users erase EMAIL --now`` runs, on the live server's storage."""
-
-    async def erase() -> None:
-        container = await build_container(settings)
-        try:
-            async with container() as scope:
-                claimed = await (await scope.get(ClaimErasureNow))(email)
-                [outcome] = await erase_claimed(scope, claimed)
-        finally:
-            await stop_container(container)
-        assert outcome.rows > 0
-
-    asyncio.run(erase())
-
-
 def test_an_erased_candidate_leaves_the_next_page(api: Api, backend_settings: Settings) -> None:
     place = {"lat": 59.91, "lon": 10.75}  # Oslo
     (bo, cy), ada = _men(api, place, 2)
     assert {bo.user_id, cy.user_id} <= set(_kept(api, ada.headers))
-    _erase_now(backend_settings, bo.email)
+    erase_now(backend_settings, bo.email)
     after = _cards(api, ada.headers)
     assert bo.user_id not in after
     assert cy.user_id in after

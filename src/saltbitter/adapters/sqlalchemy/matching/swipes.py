@@ -91,6 +91,29 @@ def _open_decision_statement() -> tuple[Any, int]:
     return statement, len(found.c)
 
 
+def _pair_reads(actor: Any, target: Any, low: Any, high: Any, *extra: Any) -> tuple[Any, Any]:
+    """The pair's decisions (a row per member who decided) and its match (a row without
+    a member), as ``_pair_state`` reads them; ``extra`` columns end both."""
+    decisions = select(
+        swipes.c.actor_id.label("member"),
+        swipes.c.decision,
+        type_coerce(null(), matches.c.unmatched_at.type).label("unmatched_at"),
+        *extra,
+    ).where(
+        or_(
+            and_(swipes.c.actor_id == actor, swipes.c.target_id == target),
+            and_(swipes.c.actor_id == target, swipes.c.target_id == actor),
+        )
+    )
+    match = select(
+        type_coerce(null(), swipes.c.actor_id.type),
+        type_coerce(null(), swipes.c.decision.type),
+        matches.c.unmatched_at,
+        *extra,
+    ).where(matches.c.user_low == low, matches.c.user_high == high)
+    return decisions, match
+
+
 def _swipe_statement() -> Any:
     """PostgreSQL: the pair's state as ``pair_state`` reads it (one row per decision, one
     for a match) and a row for the insert if it happened: one snapshot, so the state is
@@ -109,25 +132,12 @@ def _swipe_statement() -> Any:
         .returning(swipes.c.actor_id)
         .cte("inserted")
     )
-    decisions = select(
-        swipes.c.actor_id.label("member"),
-        swipes.c.decision,
-        type_coerce(null(), matches.c.unmatched_at.type).label("unmatched_at"),
+    decisions, match = _pair_reads(
+        actor,
+        target,
+        bindparam("low", type_=matches.c.user_low.type),
+        bindparam("high", type_=matches.c.user_high.type),
         literal(False).label("inserted"),
-    ).where(
-        or_(
-            and_(swipes.c.actor_id == actor, swipes.c.target_id == target),
-            and_(swipes.c.actor_id == target, swipes.c.target_id == actor),
-        )
-    )
-    match = select(
-        type_coerce(null(), swipes.c.actor_id.type),
-        type_coerce(null(), swipes.c.decision.type),
-        matches.c.unmatched_at,
-        literal(False),
-    ).where(
-        matches.c.user_low == bindparam("low", type_=matches.c.user_low.type),
-        matches.c.user_high == bindparam("high", type_=matches.c.user_high.type),
     )
     was_inserted = select(
         type_coerce(null(), swipes.c.actor_id.type),
@@ -237,21 +247,7 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
     async def pair_state(self, actor: UserId, target: UserId) -> PairState:
         pair = MatchPair(actor, target)
         # One round trip: both swipes (a member each) and the match (no member), if any.
-        decisions = select(
-            swipes.c.actor_id.label("member"),
-            swipes.c.decision,
-            type_coerce(null(), matches.c.unmatched_at.type).label("unmatched_at"),
-        ).where(
-            or_(
-                and_(swipes.c.actor_id == actor, swipes.c.target_id == target),
-                and_(swipes.c.actor_id == target, swipes.c.target_id == actor),
-            )
-        )
-        match = select(
-            type_coerce(null(), swipes.c.actor_id.type),
-            type_coerce(null(), swipes.c.decision.type),
-            matches.c.unmatched_at,
-        ).where(matches.c.user_low == pair.first, matches.c.user_high == pair.second)
+        decisions, match = _pair_reads(actor, target, pair.first, pair.second)
         rows = await self._db.execute(union_all(decisions, match))
         state, _ = _pair_state(actor, target, rows)
         return state
