@@ -11,9 +11,10 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
@@ -24,6 +25,20 @@ from saltbitter.entrypoints.settings import Settings
 
 PASSWORD = "a long and lovely passphrase"
 _CODE = re.compile(r"\b(\d{6})\b")
+
+
+T = TypeVar("T")
+
+
+def eventually(check: Callable[[], T], timeout: float = 15.0) -> T:
+    """``check()`` once it is truthy, or its last value after ``timeout`` seconds: for
+    what the live server does after answering (its in-process jobs)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
 
 
 def _free_port() -> int:

@@ -11,35 +11,22 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from saltbitter.adapters.stripe import sign_payload
 from saltbitter.entrypoints.settings import Settings
-from support.live_api import Api
+from support.live_api import Api, eventually
 
 __all__ = [
     "checkout_and_pay",
     "end_subscription",
-    "eventually",
     "send_signed",
     "stand_in_state",
     "subscribe",
 ]
-
-T = TypeVar("T")
-
-
-def eventually(check: Callable[[], T], timeout: float = 15.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 def stand_in_state(settings: Settings) -> dict[str, Any]:

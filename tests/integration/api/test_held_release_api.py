@@ -17,7 +17,7 @@ from support.conversations_api import (
     next_event,
     open_socket,
 )
-from support.live_api import Api
+from support.live_api import Api, eventually
 
 SCAM = "Please buy me gift cards, I need money for rent"
 
@@ -26,6 +26,12 @@ def _moderator(api: Api, settings: Settings) -> dict[str, str]:
     email = api.verified_member()
     grant_role(settings, email, "moderator")
     return api.bearer(api.login(email))
+
+
+def _queued(api: Api, moderator: dict[str, str], message_id: str) -> bool:
+    queue = api.http.get("/api/v1/moderation/queue", headers=moderator)
+    assert queue.status_code == 200, queue.text
+    return any(item["id"] == message_id for item in queue.json()["items"])
 
 
 def _history(api: Api, who: Member, match_id: str) -> list[dict[str, object]]:
@@ -49,6 +55,8 @@ def test_a_dismissed_held_message_is_released_to_the_recipient(
     assert sent.json()["status"] == "held"
     message_id = sent.json()["id"]
     assert _history(api, bo, match_id) == []
+    # Screening's hold reaches the moderation queue through an event job, after the answer.
+    assert eventually(lambda: _queued(api, moderator, message_id))
 
     with ExitStack() as stack:
         socket = open_socket(stack, str(api.http.base_url).rstrip("/"), bo.token)

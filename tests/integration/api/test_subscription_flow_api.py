@@ -34,8 +34,8 @@ from hypothesis.stateful import (
 
 from saltbitter.entrypoints.settings import Settings
 from support.hypothesis_budget import budget
-from support.live_api import Api, LiveServer
-from support.payments_api import checkout_and_pay, end_subscription, eventually
+from support.live_api import Api, LiveServer, eventually
+from support.payments_api import checkout_and_pay, end_subscription
 
 pytestmark = pytest.mark.timeout(300)
 
