@@ -17,18 +17,9 @@ import pytest
 from saltbitter.adapters.stripe import sign_payload
 from saltbitter.entrypoints.settings import Settings
 from support.conversations_api import signed_in
-from support.live_api import Api
+from support.live_api import Api, eventually
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def _eventually(check: Any, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 def _customer_of(settings: Settings, email: str) -> str:
@@ -139,11 +130,11 @@ def test_checkout_page_completes_the_upgrade_through_signed_webhooks(
     assert "TEST MODE" in page.text
     paid = api.http.post(path + "/pay", follow_redirects=False)
     assert paid.status_code == 303
-    assert _eventually(lambda: _me(api, me.headers)["state"] == "active")
+    assert eventually(lambda: _me(api, me.headers)["state"] == "active")
     assert _me(api, me.headers)["tier"] == "premium"
     # The tier is read at authentication: the next request carries Premium.
     assert api.http.get("/api/v1/me", headers=me.headers).json()["tier"] == "premium"
-    assert _eventually(lambda: any("Premium" in m.subject for m in api.mails_to(me.email)))
+    assert eventually(lambda: any("Premium" in m.subject for m in api.mails_to(me.email)))
     welcome = [m for m in api.mails_to(me.email) if "Welcome" in m.subject]
     time.sleep(0.5)
     assert len([m for m in api.mails_to(me.email) if "Welcome" in m.subject]) == len(welcome) == 1
@@ -195,7 +186,7 @@ def test_the_same_event_five_times_applies_once(api: Api, backend_settings: Sett
     outcomes = [_send(api, backend_settings, event).json()["outcome"] for _ in range(5)]
     assert outcomes == ["applied"] + ["duplicate"] * 4
     assert _me(api, headers)["state"] == "active"
-    assert _eventually(lambda: len([m for m in api.mails_to(email) if "Welcome" in m.subject]) == 1)
+    assert eventually(lambda: len([m for m in api.mails_to(email) if "Welcome" in m.subject]) == 1)
 
 
 def test_the_same_event_five_times_concurrently_applies_once(
@@ -276,7 +267,7 @@ def test_payment_failure_keeps_the_tier_through_the_grace_period(
     assert me["state"] == "past_due"
     assert me["effective_tier"] == "premium"
     assert me["grace_deadline"] is not None
-    assert _eventually(lambda: any("did not go through" in m.subject for m in api.mails_to(email)))
+    assert eventually(lambda: any("did not go through" in m.subject for m in api.mails_to(email)))
 
 
 def test_unknown_events_are_recorded_and_ignored(api: Api, backend_settings: Settings) -> None:

@@ -17,18 +17,9 @@ import pytest
 from saltbitter.adapters.stripe import sign_payload
 from saltbitter.entrypoints.settings import Settings
 from support.conversations_api import signed_in
-from support.live_api import Api
+from support.live_api import Api, eventually
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def _eventually(check: Any, timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
 
 
 def _buy(api: Api, headers: dict[str, str], **body: Any) -> httpx.Response:
@@ -123,7 +114,7 @@ def test_three_d_secure_is_confirmed_on_the_test_page_and_arrives_by_webhook(api
     assert page.status_code == 200
     assert "TEST MODE" in page.text
     assert api.http.post(f"{url.path}/pay").status_code == 200
-    assert _eventually(lambda: _history(api, headers)[0]["status"] == "succeeded")
+    assert eventually(lambda: _history(api, headers)[0]["status"] == "succeeded")
 
 
 def test_a_declined_card_fails(api: Api) -> None:
@@ -206,7 +197,7 @@ def test_spending_50_dollars_sends_one_email(api: Api) -> None:
     for _ in range(3):  # 29, 58 (50 reached), 87
         assert _buy(api, me.headers, payment_method_id="pm_card").json()["status"] == "succeeded"
     subject = "You have spent 50 USD on SaltBitter this month"
-    assert _eventually(lambda: any(m.subject == subject for m in api.mails_to(me.email)))
+    assert eventually(lambda: any(m.subject == subject for m in api.mails_to(me.email)))
     time.sleep(0.5)
     assert [m.subject for m in api.mails_to(me.email)].count(subject) == 1
     assert not any("100 USD" in m.subject for m in api.mails_to(me.email))

@@ -181,13 +181,14 @@ class RateLimitMiddleware:
         member = caller[1].user_id if caller else None
         handler = scope.get("route_handler")
         route_reads = handler.opt.get(READ_ON_THE_WAY) if member and handler else None
+        reads = route_reads(member) if route_reads else ()
         try:
             decision = await limiter.hit(
                 key,
                 limit,
                 _WINDOW_SECONDS,
                 stamp_of=member,
-                read=route_reads(member) if route_reads and member else (),
+                read=reads,
             )
         except Unavailable:
             await _send_problem(
