@@ -84,31 +84,44 @@ async def _get(app: Asgi, path: str, token: str | None) -> int:
 
 
 async def _cpu_per_request(
-    app: Asgi, path: str, tokens: list[str | None], requests: int
+    app: Asgi, path: str, tokens: list[str | None], requests: int, concurrency: int = 1
 ) -> tuple[float, float]:
-    """CPU and wall microseconds per request over ``requests`` GETs (tokens rotating)."""
+    """CPU and wall microseconds per request over ``requests`` GETs (tokens rotating),
+    made by ``concurrency`` clients at once (each one request after the other), as a
+    server worker sees them under load."""
     rotation = cycle(tokens)
     for _ in range(len(tokens)):  # one warm-up round: first requests build caches
         status = await _get(app, path, next(rotation))
         if status != 200:
             raise SystemExit(f"GET {path} answered {status} during the warm-up")
+
+    async def client(share: int) -> None:
+        for _ in range(share):
+            status = await _get(app, path, next(rotation))
+            if status != 200:
+                raise SystemExit(f"GET {path} answered {status}")
+
+    shares = [
+        requests // concurrency + (index < requests % concurrency) for index in range(concurrency)
+    ]
     cpu, wall = time.process_time(), time.perf_counter()
-    for _ in range(requests):
-        status = await _get(app, path, next(rotation))
-        if status != 200:
-            raise SystemExit(f"GET {path} answered {status}")
+    async with asyncio.TaskGroup() as clients:
+        for share in shares:
+            clients.create_task(client(share))
     return (
         (time.process_time() - cpu) / requests * 1e6,
         (time.perf_counter() - wall) / requests * 1e6,
     )
 
 
-async def _run(app: Litestar, tokens: list[str | None], requests: int, paths: list[str]) -> None:
-    bare_cpu, _ = await _cpu_per_request(bare_app, "/", [None], requests)
+async def _run(
+    app: Litestar, tokens: list[str | None], requests: int, paths: list[str], concurrency: int
+) -> None:
+    bare_cpu, _ = await _cpu_per_request(bare_app, "/", [None], requests, concurrency)
     print(f"  bare GET /                {bare_cpu:8.1f} us CPU per request")
     async with app.lifespan():
         for path in paths:
-            cpu, wall = await _cpu_per_request(app, path, tokens, requests)
+            cpu, wall = await _cpu_per_request(app, path, tokens, requests, concurrency)
             print(
                 f"  GET {path.removeprefix('/api/v1'):<20} {cpu:8.1f} us CPU per request"
                 f"  ({cpu / bare_cpu:5.1f} x bare; wall {wall:7.1f} us)"
@@ -122,6 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=3_000, help="measured GETs per endpoint")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="requests in flight at once (32: what one of 2 workers sees at 64 connections)",
+    )
+    parser.add_argument(
         "--endpoints", default="me,daily,discover", help="which GETs: me, daily, discover"
     )
     args = parser.parse_args(argv)
@@ -132,7 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     prefix = f"request-cpu:{uuid.uuid4().hex[:8]}:"
     print(
         f"API CPU per request, in-process, {args.requests:,} GETs per endpoint over "
-        f"{args.tokens} members; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f"{args.tokens} members, {args.concurrency} at a time; "
+        f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     with (
         tempfile.TemporaryDirectory(prefix="saltbitter-bench-") as scratch,
@@ -151,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
             except ImportError:
                 loop_factory = None
             with asyncio.Runner(loop_factory=loop_factory) as runner:
-                runner.run(_run(app, chosen, args.requests, paths))
+                runner.run(_run(app, chosen, args.requests, paths, args.concurrency))
         finally:
             _forget_cache(prefix)
 

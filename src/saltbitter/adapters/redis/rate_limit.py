@@ -11,8 +11,8 @@ from the tail as they age out (each once), so a hit costs O(1) however high the 
 Why our own script and not ``limits``' (ADR 0036): the library needs two round trips per
 hit (the hit, then the window's statistics, which reads the whole list), and the request
 path needs a third for the member's principal stamp (ADR 0032). This script answers all
-three in one ``EVALSHA`` (redis-py loads it once per server and again after a
-``SCRIPT FLUSH``).
+three in one ``EVALSHA`` (loaded once per server and again after a ``SCRIPT FLUSH``);
+concurrent requests' calls share round trips (``CoalescedScript``, ADR 0047).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from redis.asyncio import ConnectionPool, Redis
 from redis.exceptions import RedisError
 
 from saltbitter.adapters.redis.cache import cache_key
+from saltbitter.adapters.redis.coalesced import CoalescedScript
 from saltbitter.adapters.redis.principals import principal_stamp_key, stamp_from
 from saltbitter.application.ports.cache import NOTHING_READ, RateDecision, RateLimiter
 from saltbitter.domain.errors import Unavailable
@@ -87,7 +88,7 @@ class RedisRateLimiter(RateLimiter):
     def __init__(self, client: Redis, prefix: str) -> None:
         self._client = client
         self._prefix = prefix
-        self._script = client.register_script(MOVING_WINDOW_SCRIPT)
+        self._script = CoalescedScript(client, MOVING_WINDOW_SCRIPT)
 
     async def hit(
         self,
