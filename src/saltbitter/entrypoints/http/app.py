@@ -11,7 +11,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusController
 
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.entrypoints.composition import make_container, start_container, stop_container
@@ -127,13 +127,10 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     health = DishkaRouter(
         "", route_handlers=[HealthController, *payments.WEBHOOK_ROUTES, *test_mode]
     )
-    prometheus = PrometheusConfig(
-        app_name="saltbitter", prefix="saltbitter", group_path=True, exclude=["/metrics"]
-    )
     edge_checks = EdgeChecks()
     app = Litestar(
         route_handlers=[api, member_socket, health, MetricsController, docs_assets_router()],
-        middleware=[prometheus.middleware, DefineMiddleware(RateLimitMiddleware)],
+        middleware=[DefineMiddleware(RateLimitMiddleware)],
         request_class=ApiRequest,
         response_class=ApiResponse,
         before_request=edge_checks,
@@ -165,6 +162,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     # Built now (Litestar caches it) so that every copy served is the corrected one.
     finish_openapi(app.openapi_schema)
     # Outermost, around routing too: Litestar's middleware runs only once a route has
-    # matched, and 404/405 answers need their request id like every other answer.
+    # matched, and 404/405 answers need their request id (and a count) like every other.
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
     return app

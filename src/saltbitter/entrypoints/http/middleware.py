@@ -1,4 +1,4 @@
-"""ASGI middleware: request ids with structured access logs, and rate limiting.
+"""ASGI middleware: request ids with structured access logs and metrics, and rate limiting.
 
 Rate limiting runs before authentication (the edge guard authenticates once a route has
 matched, see ``edge``), so floods of bad tokens are limited too. Auth endpoints count per
@@ -25,6 +25,7 @@ from saltbitter.application.ports.cache import NOTHING_READ, CacheReads, RateLim
 from saltbitter.application.ports.security import AccessClaims, AccessTokenCodec
 from saltbitter.application.ports.system import Clock
 from saltbitter.domain.errors import AuthenticationFailed, Unavailable
+from saltbitter.entrypoints.http.metrics import UNMATCHED, RequestMetrics
 from saltbitter.entrypoints.http.problems import PROBLEM_JSON, Problem, title_for
 from saltbitter.entrypoints.settings import Settings
 
@@ -111,40 +112,62 @@ def client_ip(scope: Scope, trusted_proxies: tuple[str, ...]) -> str:
     return peer
 
 
+def _request_id(scope: Scope) -> str:
+    """The caller's X-Request-ID when it is a plausible one, else a fresh random id."""
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            if 8 <= len(value) <= 64 and value.isascii():
+                return value.decode()
+            break
+    return os.urandom(16).hex()  # a uuid4's randomness, cheaper
+
+
 class RequestContextMiddleware:
-    """Gives each request an id (echoed as X-Request-ID) and logs one line per request.
+    """Gives each request an id (echoed as X-Request-ID), logs one line per request and
+    records its metrics (``RequestMetrics``; ``/metrics`` itself is not counted).
 
     The log line holds method, route path, status and duration: never bodies, query
     strings or headers, which may carry personal data or secrets.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: RequestMetrics | None = None) -> None:
         self.app = app
+        self._metrics = metrics or RequestMetrics()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        incoming = Headers.from_scope(scope).get("x-request-id", "")
-        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else None
-        request_id = request_id or os.urandom(16).hex()  # a uuid4's randomness, cheaper
+        request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status = 500
+        answered = 0.0
+        method: str = scope["method"]
+        counted = scope["path"] != "/metrics"
+        if counted:
+            self._metrics.started(method)
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": headers}
+            elif not message.get("more_body", False):
+                answered = time.perf_counter()
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if counted:
+                # The router wrote the matched route's template into this same scope.
+                template = scope.get("path_template", UNMATCHED)
+                finished = answered or time.perf_counter()
+                self._metrics.finished(method, template, status, finished - started)
             if _access_log.isEnabledFor(logging.INFO):
                 log.info(
                     "http.request",
@@ -215,8 +238,10 @@ class RateLimitMiddleware:
     def _caller(
         scope: Scope, codec: AccessTokenCodec, clock: Clock
     ) -> tuple[str, AccessClaims] | None:
-        authorization = Headers.from_scope(scope).get("authorization", "")
-        scheme, _, token = authorization.partition(" ")
+        authorization = next(
+            (value for name, value in scope["headers"] if name == b"authorization"), b""
+        )
+        scheme, _, token = authorization.decode("latin-1").partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
         token = token.strip()
