@@ -74,3 +74,43 @@ def test_encoded_once_encodes_each_object_once_and_keeps_at_most_its_limit() -> 
 def test_encoded_once_needs_room_for_one() -> None:
     with pytest.raises(ValueError, match="limit"):
         EncodedOnce(limit=0)
+
+
+_header_names = st.sampled_from(["cache-control", "ETag", "X-Thing", "vary", "Content-Type"])
+_header_values = st.text(
+    alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=20
+)
+
+
+@given(
+    content=st.dictionaries(st.text(max_size=8), st.integers() | st.text(max_size=8)),
+    route_headers=st.dictionaries(_header_names, _header_values, max_size=3),
+    own_headers=st.dictionaries(_header_names, _header_values, max_size=3),
+    status=st.sampled_from([200, 201, 202, 204, 304, 400, 404, 500]),
+    head=st.booleans(),
+)
+def test_a_plain_json_answer_is_the_one_litestar_builds(
+    content: dict[str, object],
+    route_headers: dict[str, str],
+    own_headers: dict[str, str],
+    status: int,
+    head: bool,
+) -> None:
+    """The lean path (ADR 0047) answers exactly what Litestar's generic one does: status,
+    headers in order, body; and leaves the other cases to Litestar."""
+    if head or status in (204, 304):
+        content = {}  # Litestar refuses a body there, whichever path
+    ours = ApiResponse(content, status_code=status, headers=own_headers)
+    reference = Response(content, status_code=status, headers=own_headers)
+    options = {"headers": route_headers or None, "is_head_response": head}
+    try:
+        expected = reference.to_asgi_response(None, None, **options)  # type: ignore[arg-type]
+    except Exception as refused:
+        with pytest.raises(type(refused)):
+            ours.to_asgi_response(None, None, **options)  # type: ignore[arg-type]
+        return
+    answer = ours.to_asgi_response(None, None, **options)  # type: ignore[arg-type]
+    assert answer.status_code == expected.status_code
+    assert answer.encode_headers() == expected.encode_headers()
+    assert answer.body == expected.body
+    assert answer.is_head_response == expected.is_head_response

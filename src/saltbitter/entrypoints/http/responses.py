@@ -11,17 +11,20 @@ while the entry lives; the views are frozen dataclasses that nobody changes in p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from litestar import MediaType, Response
-from litestar.serialization import default_serializer
-from litestar.types import Serializer
+from litestar import Litestar, MediaType, Request, Response
+from litestar.background_tasks import BackgroundTask, BackgroundTasks
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.response.base import ASGIResponse
+from litestar.serialization import default_serializer, get_serializer
+from litestar.types import Serializer, TypeEncodersMap
 
 from saltbitter.application.accounts.dto import MeView
 from saltbitter.application.matching.views import DailySetView, DiscoverPage
 
-__all__ = ["ApiResponse", "EncodedOnce"]
+__all__ = ["ApiResponse", "EncodedOnce", "PlainJsonAnswer"]
 
 T = TypeVar("T")
 # Kept views only: encoding anything else once would just fill the memory.
@@ -56,7 +59,88 @@ class EncodedOnce:
 _ENCODED = EncodedOnce(20_000)
 
 
+_JSON_CONTENT_TYPE = (b"content-type", MediaType.JSON.value.encode())
+
+
+class PlainJsonAnswer(ASGIResponse):
+    """Litestar's ``ASGIResponse`` for a 2xx JSON body with no cookies, background task
+    or HEAD, built without its generic header handling (``MutableScopeHeaders.setdefault``
+    searched the list twice per header; with the rest, about a tenth of a cached read's
+    CPU, ADR 0047). The answer is the same: headers in the same order, then the content
+    type and length."""
+
+    __slots__ = ()
+
+    def __init__(self, body: bytes, status_code: int, headers: Iterable[tuple[str, str]]) -> None:
+        encoded = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
+        ]
+        present = {name for name, _value in encoded}
+        if b"content-type" not in present:
+            encoded.append(_JSON_CONTENT_TYPE)
+        if b"content-length" not in present:
+            encoded.append((b"content-length", str(len(body)).encode()))
+        self.headers = MutableScopeHeaders()
+        self.headers.headers = encoded
+        self.background = None
+        self.body = body
+        self.content_length = len(body)
+        self._encoded_cookies = ()
+        self.encoding = "utf-8"
+        self.is_head_response = False
+        self.status_code = status_code
+
+
 class ApiResponse(Response[T]):
+    def to_asgi_response(
+        self,
+        app: Litestar | None,
+        request: Request[Any, Any, Any],
+        *,
+        background: BackgroundTask | BackgroundTasks | None = None,
+        cookies: Iterable[Cookie] | None = None,
+        encoded_headers: Iterable[tuple[bytes, bytes]] | None = None,
+        headers: dict[str, str] | None = None,
+        is_head_response: bool = False,
+        media_type: MediaType | str | None = None,
+        status_code: int | None = None,
+        type_encoders: TypeEncodersMap | None = None,
+    ) -> ASGIResponse:
+        status = self.status_code or status_code or 200
+        plain = (
+            app is None
+            and background is None
+            and self.background is None
+            and not cookies
+            and not self.cookies
+            and encoded_headers is None
+            and not is_head_response
+            and 200 <= status < 300
+            and status != 204  # no content: Litestar's own rules apply
+            and (self.media_type or media_type or MediaType.JSON) == MediaType.JSON
+        )
+        if not plain:
+            return super().to_asgi_response(
+                app,
+                request,
+                background=background,
+                cookies=cookies,
+                encoded_headers=encoded_headers,
+                headers=headers,
+                is_head_response=is_head_response,
+                media_type=media_type,
+                status_code=status_code,
+                type_encoders=type_encoders,
+            )
+        merged = {**headers, **self.headers} if headers is not None else self.headers
+        encoders = (
+            {**type_encoders, **(self.response_type_encoders or {})}
+            if type_encoders
+            else self.response_type_encoders
+        )
+        body = self.render(self.content, MediaType.JSON, get_serializer(encoders))
+        return PlainJsonAnswer(body, status, merged.items())
+
     def render(
         self, content: Any, media_type: str, enc_hook: Serializer = default_serializer
     ) -> bytes:
