@@ -25,9 +25,10 @@ def _bearer_token(request: Request) -> str:  # type: ignore[type-arg]
     return token.strip()
 
 
-def _decoded(request: Request, token: str) -> DecodedAccess | None:  # type: ignore[type-arg]
+def _decoded(request: Request) -> DecodedAccess | None:  # type: ignore[type-arg]
+    """What the rate limiter decoded from this request's own Authorization header."""
     decoded = request.scope.get("state", {}).get(ACCESS_CLAIMS)
-    return decoded if isinstance(decoded, DecodedAccess) and decoded.token == token else None
+    return decoded if isinstance(decoded, DecodedAccess) else None
 
 
 class HttpProvider(Provider):
@@ -39,11 +40,10 @@ class HttpProvider(Provider):
         request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
         authenticate: Authenticate,
     ) -> Principal:
-        token = _bearer_token(request)
-        decoded = _decoded(request, token)
+        decoded = _decoded(request)
         if decoded is not None:  # the rate limiter decoded it and read the stamp
             return await authenticate.verified(decoded.claims, decoded.stamp)
-        return await authenticate(token)
+        return await authenticate(_bearer_token(request))
 
     @provide
     async def owner(
@@ -53,11 +53,10 @@ class HttpProvider(Provider):
     ) -> AccountOwner:
         """The caller of routes a member awaiting erasure may use: like ``principal``,
         but ``deletion_pending`` accounts pass (docs/privacy.md)."""
-        token = _bearer_token(request)
-        decoded = _decoded(request, token)
+        decoded = _decoded(request)
         if decoded is not None:
             return await authenticate.verified_owner(decoded.claims, decoded.stamp)
-        return await authenticate.owner(token)
+        return await authenticate.owner(_bearer_token(request))
 
     @provide
     async def appellant(
