@@ -611,6 +611,9 @@ def main(argv: list[str] | None = None) -> None:
         ),
     ):
         env = _server_env(url, prefix, Path(scratch))
+        # A pool for the requests one worker has in flight: from overflow, every
+        # request would open and close a PostgreSQL connection (README, pool settings).
+        env["SALTBITTER_DATABASE_POOL_SIZE"] = str(-(-args.connections // args.workers))
         # benchmarks.bare_app; an inherited PYTHONPATH stays after it, so that
         # PYTHONPATH=/tmp/base/src serves another checkout's code with this venv.
         env["PYTHONPATH"] = os.pathsep.join(

@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
         _database() as (_name, url),
     ):
         env = _server_env(url, prefix, Path(scratch))
+        env["SALTBITTER_DATABASE_POOL_SIZE"] = str(max(args.concurrency, 20))
         try:
             settings = prepared_settings(env, url, args.members, args.seed)
             tokens, _pairs = mint_tokens(plain_url(url), settings.effective_jwt_secret())

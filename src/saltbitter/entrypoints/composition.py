@@ -72,8 +72,18 @@ class InfrastructureProvider(Provider):
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
         if settings.uses_sqlite:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
+        pool = (
+            {}
+            if settings.uses_sqlite
+            else {
+                "pool_size": settings.database_pool_size,
+                "max_overflow": settings.database_pool_overflow,
+            }
+        )
         engine = create_engine_for(
-            settings.effective_database_url, pool_pre_ping=settings.database_pool_pre_ping
+            settings.effective_database_url,
+            pool_pre_ping=settings.database_pool_pre_ping,
+            **pool,
         )
         yield engine
         await engine.dispose()

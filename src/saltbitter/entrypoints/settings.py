@@ -116,6 +116,12 @@ class Settings:
     principal_cache_seconds: Annotated[float, msgspec.Meta(ge=0)] = 30.0
     # Pool pre-ping (a round trip per checkout); off: a dead connection fails one request.
     database_pool_pre_ping: bool = False
+    # Connections each process keeps open (PostgreSQL), plus up to the overflow opened
+    # under bursts and closed again once returned. Size the pool for the requests one
+    # process has in flight (a server's connections / its workers): a burst served from
+    # overflow opens and closes connections on every request (ADR 0047).
+    database_pool_size: Annotated[int, msgspec.Meta(ge=1)] = 20
+    database_pool_overflow: Annotated[int, msgspec.Meta(ge=0)] = 10
     # Payments (issue 11): no key = the embedded local stand-in (test mode, no Stripe
     # account); api_base points the real SDK at a Stripe-compatible server (tests).
     stripe_api_key: str | None = None

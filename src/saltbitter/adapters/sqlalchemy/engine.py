@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from sqlalchemy import URL, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -55,6 +56,10 @@ def create_engine_for(url: str | URL, **options: Any) -> AsyncEngine:
         "max_overflow": 10,
         "pool_recycle": 1_800,
         "connect_args": {"connect_timeout": 5},
+        # psycopg decodes json/jsonb columns itself, with the standard library's
+        # json.loads by default; msgspec's decoder gives the same values in a fraction
+        # of the time (a discovery page's rows, the daily job's 100k profiles; ADR 0047).
+        "json_deserializer": msgspec.json.decode,
     }
     settings.update(options)
     return create_async_engine(parsed, **settings)
