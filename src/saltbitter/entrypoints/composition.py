@@ -8,8 +8,10 @@ never sees the container.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
+from dishka.entities.factory_type import FactoryType
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.adapters.events import EventCodec
@@ -235,6 +237,26 @@ def make_container(settings: Settings, *extra: Provider) -> AsyncContainer:
         PrivacyProvider(),
         *extra,
     )
+
+
+async def create_app_scope(container: AsyncContainer) -> int:
+    """Create every process-wide (``Scope.APP``) object now, then drop the scope's lock;
+    returns how many objects there are.
+
+    dishka guards the process-wide scope with an ``asyncio.Lock`` so that two first
+    lookups cannot create an object twice; every request paid a round of it for each
+    process-wide object it used (~7% of a cached read's CPU, ADR 0047). Once everything
+    exists, a lookup is a dictionary read and needs no lock. Call it before serving.
+    """
+    created = 0
+    registry: Any = container.registry  # dishka's registry of the APP scope
+    for key, factory in list(registry.factories.items()):
+        if factory.scope is not Scope.APP or factory.type is FactoryType.CONTEXT:
+            continue
+        await container.get(key.type_hint, component=key.component)
+        created += 1
+    container.lock = None
+    return created
 
 
 async def start_container(container: AsyncContainer) -> None:

@@ -14,7 +14,12 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusController
 
 from saltbitter.application.ports.events import JobQueue
-from saltbitter.entrypoints.composition import make_container, start_container, stop_container
+from saltbitter.entrypoints.composition import (
+    create_app_scope,
+    make_container,
+    start_container,
+    stop_container,
+)
 from saltbitter.entrypoints.http import (
     ai,
     assessments,
@@ -78,13 +83,18 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     channels = channels_backend(settings)
     channels_plugin = ChannelsPlugin(channels.backend, arbitrary_channels_allowed=True)
     container = make_container(
-        settings, LitestarProvider(), HttpProvider(), RealtimeProvider(channels)
+        settings,
+        LitestarProvider(),
+        HttpProvider(),
+        RealtimeProvider(channels),
     )
 
     schedulers: list[InProcessScheduler] = []
 
     async def on_startup() -> None:
         await start_container(container)
+        # Before the first request: every process-wide object made, lookups lock-free.
+        await create_app_scope(container)
         queue = await container.get(JobQueue)
         if isinstance(queue, InProcessJobQueue) and settings.in_process_schedule:
             scheduler = InProcessScheduler(queue, periodic_jobs())
