@@ -7,12 +7,15 @@ non-ASCII bodies quoted-printable, so the result is 7-bit clean for any relay.
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import AddressHeader
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 
 from saltbitter.application.ports.mail import OutgoingEmail
 
@@ -37,11 +40,19 @@ def build_message(
     email["Subject"] = message.subject
     email["Date"] = format_datetime(now or datetime.now(UTC))
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    email["Message-ID"] = make_msgid(domain=domain)
+    email["Message-ID"] = _message_id(domain)
     email.set_content(message.text, cte=_cte(message.text))
     if message.html is not None:
         email.add_alternative(message.html, subtype="html", cte=_cte(message.html))
+        email.set_boundary(f"==============={secrets.token_hex(16)}==")
     return email
+
+
+def _message_id(domain: str) -> str:
+    """Unique like ``email.utils.make_msgid``'s, from the OS's randomness: the standard
+    library's ids and multipart boundaries draw on the process-wide ``random`` state,
+    which a mail sent while a seeded computation runs would then disturb."""
+    return f"<{time.time_ns()}.{os.getpid()}.{secrets.token_hex(8)}@{domain}>"
 
 
 def parse_message(data: bytes) -> OutgoingEmail:
