@@ -58,6 +58,7 @@ from saltbitter.domain.compatibility import VALUE_DIMENSIONS, CompatibilityPolic
 from ._layout import (
     ATTACHMENT_ROWS,
     ELIGIBLE_BELOW,
+    LOG2_E,
     VALUES_OFFSET,
     VALUES_ROWS,
     Layout,
@@ -113,9 +114,10 @@ class Workspace:
     def __init__(self, dtype: np.dtype[Any], chunk: int) -> None:
         self.dtype = dtype
         self.chunk = chunk
-        # exp(cap) must be finite (overflowing inputs send NumPy's exp down a slow path)
-        # yet dwarf every real denominator: 700 → 1e304 in float64, 80 → 5e34 in float32.
-        self.exponent_cap_value = 700.0 if dtype == np.float64 else 80.0
+        # 2^cap must be finite (overflowing inputs send NumPy's exp2 down a slow path, ~7×
+        # in float32) yet dwarf every real denominator: 1000 → 1e301 in float64, 120 →
+        # 1e36 in float32.
+        self.exponent_cap_value = 1000.0 if dtype == np.float64 else 120.0
         # |ΔP|² must never exceed 1 by rounding (asin would be NaN). float64 shrinks the
         # half unit vectors a hair (``unit_shrink``, ~1e-14 on distances, ~2 m at the
         # antipode); in float32 a shrink that safe shortens distances near the antipode
@@ -187,7 +189,7 @@ class KernelConstants:
     two_values: FloatArray
     four_demographics: FloatArray
     inverse_width: FloatArray
-    """1/f: the distance decay's exponent is θ·K − 1/f."""
+    """log2(e)/f: the distance decay's exponent (base 2) is θ·K − log2(e)/f."""
     beyond: FloatArray
     """A factor that turns any positive exponent into a huge one."""
     tiny: FloatArray
@@ -220,10 +222,10 @@ class KernelConstants:
             two_interests=scalar(2.0 * weights.interests),
             two_values=scalar(2.0 * weights.values),
             four_demographics=scalar(4.0 * weights.demographics),
-            inverse_width=scalar(1.0 / policy.distance_decay_width_fraction),
+            inverse_width=scalar(LOG2_E / policy.distance_decay_width_fraction),
             beyond=scalar(float(np.finfo(dtype).max) / 1e8),
             tiny=scalar(float(np.finfo(dtype).tiny)),
-            dealbreaker=scalar(float(np.exp(workspace.exponent_cap_value)) / 1e4),
+            dealbreaker=scalar(float(np.exp2(workspace.exponent_cap_value)) / 1e4),
             eligible_below=scalar(ELIGIBLE_BELOW),
             prior=scalar(policy.interest_prior),
             neutral_attachment=scalar(policy.neutral_attachment),
@@ -403,8 +405,6 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
     fix_missing_values = k.neutral_values != 0.5 and (
         viewer.values_half_profile is None or layout.any_missing_values
     )
-    # NumPy's float64 exp is slow on overflow, so exponents are capped; float32's is not.
-    capped = workspace.dtype == np.float64
     clamps = workspace.clamps_haversine
     forward_ages = terms.forward_ages
     backward_ages = _backward_table(layout, k, viewer)
@@ -480,15 +480,15 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         np.arcsin(t1, theta)
 
         # Forward denominator: the candidate against the viewer's window and limit.
-        # e = exp(θ·K − 1/f); past the limit max(x, x·huge) makes e huge (or inf).
+        # e = 2^(θ·K − log2(e)/f) = exp(θ·K/log2(e) − 1/f); past the limit
+        # max(x, x·huge) makes e huge (capped: NumPy's exp2 is slow on overflow).
         forward_ages.take(age_key[low:high], None, forward, "wrap")
         multiply(theta, terms.decay_slope, t1)
         subtract(t1, k.inverse_width, t1)
         multiply(t1, k.beyond, t2)
         maximum(t1, t2, out=t1)
-        if capped:
-            minimum(t1, b.exponent_cap, out=t1)
-        np.exp(t1, t1)
+        minimum(t1, b.exponent_cap, out=t1)
+        np.exp2(t1, t1)
         add(forward, t1, forward)
 
         # Backward denominator: the viewer against the candidate's window and limit.
@@ -497,9 +497,8 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         subtract(t1, k.inverse_width, t1)
         multiply(t1, k.beyond, t2)
         maximum(t1, t2, out=t1)
-        if capped:
-            minimum(t1, b.exponent_cap, out=t1)
-        np.exp(t1, t1)
+        minimum(t1, b.exponent_cap, out=t1)
+        np.exp2(t1, t1)
         add(backward, t1, backward)
 
         # Reciprocal total (5.3): S'_f·S'_b/(S'_f + S'_b), S' = base + 4·w_d·h.
