@@ -78,11 +78,11 @@ COMPONENT_ROWS = 4
 @dataclass(frozen=True, slots=True, eq=False)
 class SharedInterests:
     """The shared IDF weight of a viewer and each candidate, in two parts the kernel adds
-    chunk by chunk (while the chunk is in cache): the viewer's rarer tags as one float64
-    bincount over layout positions [origin, origin + len(sparse)) (None: no holder), and
-    its very common tags as full rows of ``Layout.dense_weights``."""
+    chunk by chunk (while the chunk is in cache): the viewer's rarer tags as sums over
+    layout positions [origin, origin + len(sparse)) (None: no holder; float64, or the
+    kernel's dtype), and its very common tags as full rows of ``Layout.dense_weights``."""
 
-    sparse: NDArray[np.float64] | None
+    sparse: FloatArray | None
     origin: int
     dense: tuple[FloatArray, ...]
 
@@ -359,7 +359,7 @@ def _common_weights(shared: SharedInterests, low: int, high: int, buffers: _Buff
     else:
         sparse = shared.sparse[low - shared.origin : high - shared.origin]
         common = buffers.common
-        if sparse.dtype != common.dtype:  # float32: the float64 bincount, rounded once
+        if sparse.dtype != common.dtype:  # float64 sums for float32: rounded once
             np.copyto(common, sparse, "same_kind")
             rest = dense
         elif not dense:
