@@ -31,18 +31,24 @@ attachment, interests and values are adjacent rows of one output block, so their
 weighted sum is one product too.
 
 Speed: the kernel is bound by passes over memory, not arithmetic (docs/performance.md,
-batch scorer): about 43 NumPy calls per chunk, each streaming chunk-sized buffers through
-the L2 cache, plus ~160 bytes (float64) or ~90 bytes (float32) of candidate columns per
-pair from main memory, and 8 or 4 more per very common tag the viewer lists. Candidates
-are processed in chunks that stay in cache, every ufunc writes into a preallocated
-buffer, and calls pass ``out`` positionally with 0-d array operands, which halves NumPy's
-per-call overhead; but ``minimum``/``maximum`` take a full buffer, never a 0-d operand
-(~5× slower per element). Measured alternatives that were slower:
-a 2-D (viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
-element in NumPy), ``putmask``/``where`` for dealbreakers (replaced by the reciprocal
-form above), and letting float64 exp overflow to inf (NumPy's float64 exp then takes a
-slow path, ~15 ns per element, so blown-up exponents are clamped; float32's does not, so
-float32 skips the clamp). The loop is deliberately one flat function.
+batch scorer): about 44-45 NumPy calls per chunk, each streaming chunk-sized buffers
+through the L2 cache, plus ~160 bytes (float64) or ~90 bytes (float32) of candidate
+columns per pair from main memory, and 8 or 4 more per very common tag the viewer lists.
+Candidates are processed in chunks of 256 KiB buffers (32,768 in float64, 65,536 in
+float32: fewer calls per pair), every ufunc writes into a preallocated buffer, and calls
+pass ``out`` positionally with 0-d array operands, which halves NumPy's per-call
+overhead; but ``minimum``/``maximum`` take a full buffer, never a 0-d operand (~5×
+slower per element). The distance decay is computed in base 2 (``exp2``, with log2(e)
+folded into the slopes): NumPy's float32 exp2 takes ~0.2 ns per element against exp's
+~0.45, but like float64's exp and exp2 it takes a slow path on overflow (~5 ns per
+overflowing element in float32, 10-15 in float64), so blown-up exponents are capped in
+both precisions. Measured alternatives that were slower: a 2-D (viewers × candidates)
+kernel (broadcasting a column against a row costs 2-4× per element in NumPy),
+``putmask``/``where`` for dealbreakers (replaced by the reciprocal form above), ``clip``
+for the exponent's max and cap (a scalar loop, ~1 ns per element), uint16 lookup keys
+widened per chunk, and the very common tags as byte rows packed into a table key (the
+extra passes cost more than the bytes they save). The loop is deliberately one flat
+function.
 """
 
 from __future__ import annotations
