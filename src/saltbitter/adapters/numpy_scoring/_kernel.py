@@ -85,8 +85,8 @@ COMPONENT_ROWS = 4
 class SharedInterests:
     """The shared IDF weight of a viewer and each candidate, in two parts the kernel adds
     chunk by chunk (while the chunk is in cache): the viewer's rarer tags as sums over
-    layout positions [origin, origin + len(sparse)) (None: no holder; float64, or the
-    kernel's dtype), and its very common tags as full rows of ``Layout.dense_weights``."""
+    layout positions [origin, origin + len(sparse)) in the kernel's dtype (None: no
+    holder), and its very common tags as full rows of ``Layout.dense_weights``."""
 
     sparse: FloatArray | None
     origin: int
@@ -351,7 +351,7 @@ def _backward_table(
 
 
 def _common_weights(shared: SharedInterests, low: int, high: int, buffers: _Buffers) -> FloatArray:
-    """The shared IDF weight for layout positions [low, high): the bincount part, then
+    """The shared IDF weight for layout positions [low, high): the postings part, then
     each very common tag's row added in order (the same sums as adding whole rows)."""
     dense = shared.dense
     if shared.sparse is None:
@@ -365,14 +365,10 @@ def _common_weights(shared: SharedInterests, low: int, high: int, buffers: _Buff
     else:
         sparse = shared.sparse[low - shared.origin : high - shared.origin]
         common = buffers.common
-        if sparse.dtype != common.dtype:  # float64 sums for float32: rounded once
-            np.copyto(common, sparse, "same_kind")
-            rest = dense
-        elif not dense:
+        if not dense:
             return sparse
-        else:
-            np.add(sparse, dense[0][low:high], common)
-            rest = dense[1:]
+        np.add(sparse, dense[0][low:high], common)
+        rest = dense[1:]
     for row in rest:
         np.add(common, row[low:high], common)
     return common
