@@ -31,18 +31,24 @@ attachment, interests and values are adjacent rows of one output block, so their
 weighted sum is one product too.
 
 Speed: the kernel is bound by passes over memory, not arithmetic (docs/performance.md,
-batch scorer): about 43 NumPy calls per chunk, each streaming chunk-sized buffers through
-the L2 cache, plus ~160 bytes (float64) or ~90 bytes (float32) of candidate columns per
-pair from main memory, and 8 or 4 more per very common tag the viewer lists. Candidates
-are processed in chunks that stay in cache, every ufunc writes into a preallocated
-buffer, and calls pass ``out`` positionally with 0-d array operands, which halves NumPy's
-per-call overhead; but ``minimum``/``maximum`` take a full buffer, never a 0-d operand
-(~5× slower per element). Measured alternatives that were slower:
-a 2-D (viewers × candidates) kernel (broadcasting a column against a row costs 2-4× per
-element in NumPy), ``putmask``/``where`` for dealbreakers (replaced by the reciprocal
-form above), and letting float64 exp overflow to inf (NumPy's float64 exp then takes a
-slow path, ~15 ns per element, so blown-up exponents are clamped; float32's does not, so
-float32 skips the clamp). The loop is deliberately one flat function.
+batch scorer): about 44-45 NumPy calls per chunk, each streaming chunk-sized buffers
+through the L2 cache, plus ~160 bytes (float64) or ~90 bytes (float32) of candidate
+columns per pair from main memory, and 8 or 4 more per very common tag the viewer lists.
+Candidates are processed in chunks of 256 KiB buffers (32,768 in float64, 65,536 in
+float32: fewer calls per pair), every ufunc writes into a preallocated buffer, and calls
+pass ``out`` positionally with 0-d array operands, which halves NumPy's per-call
+overhead; but ``minimum``/``maximum`` take a full buffer, never a 0-d operand (~5×
+slower per element). The distance decay is computed in base 2 (``exp2``, with log2(e)
+folded into the slopes): NumPy's float32 exp2 takes ~0.2 ns per element against exp's
+~0.45, but like float64's exp and exp2 it takes a slow path on overflow (~5 ns per
+overflowing element in float32, 10-15 in float64), so blown-up exponents are capped in
+both precisions. Measured alternatives that were slower: a 2-D (viewers × candidates)
+kernel (broadcasting a column against a row costs 2-4× per element in NumPy),
+``putmask``/``where`` for dealbreakers (replaced by the reciprocal form above), ``clip``
+for the exponent's max and cap (a scalar loop, ~1 ns per element), uint16 lookup keys
+widened per chunk, and the very common tags as byte rows packed into a table key (the
+extra passes cost more than the bytes they save). The loop is deliberately one flat
+function.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ from saltbitter.domain.compatibility import VALUE_DIMENSIONS, CompatibilityPolic
 from ._layout import (
     ATTACHMENT_ROWS,
     ELIGIBLE_BELOW,
+    LOG2_E,
     VALUES_OFFSET,
     VALUES_ROWS,
     Layout,
@@ -77,11 +84,11 @@ COMPONENT_ROWS = 4
 @dataclass(frozen=True, slots=True, eq=False)
 class SharedInterests:
     """The shared IDF weight of a viewer and each candidate, in two parts the kernel adds
-    chunk by chunk (while the chunk is in cache): the viewer's rarer tags as one float64
-    bincount over layout positions [origin, origin + len(sparse)) (None: no holder), and
-    its very common tags as full rows of ``Layout.dense_weights``."""
+    chunk by chunk (while the chunk is in cache): the viewer's rarer tags as sums over
+    layout positions [origin, origin + len(sparse)) in the kernel's dtype (None: no
+    holder), and its very common tags as full rows of ``Layout.dense_weights``."""
 
-    sparse: NDArray[np.float64] | None
+    sparse: FloatArray | None
     origin: int
     dense: tuple[FloatArray, ...]
 
@@ -113,9 +120,10 @@ class Workspace:
     def __init__(self, dtype: np.dtype[Any], chunk: int) -> None:
         self.dtype = dtype
         self.chunk = chunk
-        # exp(cap) must be finite (overflowing inputs send NumPy's exp down a slow path)
-        # yet dwarf every real denominator: 700 → 1e304 in float64, 80 → 5e34 in float32.
-        self.exponent_cap_value = 700.0 if dtype == np.float64 else 80.0
+        # 2^cap must be finite (overflowing inputs send NumPy's exp2 down a slow path, ~7×
+        # in float32) yet dwarf every real denominator: 1000 → 1e301 in float64, 120 →
+        # 1e36 in float32.
+        self.exponent_cap_value = 1000.0 if dtype == np.float64 else 120.0
         # |ΔP|² must never exceed 1 by rounding (asin would be NaN). float64 shrinks the
         # half unit vectors a hair (``unit_shrink``, ~1e-14 on distances, ~2 m at the
         # antipode); in float32 a shrink that safe shortens distances near the antipode
@@ -187,7 +195,7 @@ class KernelConstants:
     two_values: FloatArray
     four_demographics: FloatArray
     inverse_width: FloatArray
-    """1/f: the distance decay's exponent is θ·K − 1/f."""
+    """log2(e)/f: the distance decay's exponent (base 2) is θ·K − log2(e)/f."""
     beyond: FloatArray
     """A factor that turns any positive exponent into a huge one."""
     tiny: FloatArray
@@ -220,10 +228,10 @@ class KernelConstants:
             two_interests=scalar(2.0 * weights.interests),
             two_values=scalar(2.0 * weights.values),
             four_demographics=scalar(4.0 * weights.demographics),
-            inverse_width=scalar(1.0 / policy.distance_decay_width_fraction),
+            inverse_width=scalar(LOG2_E / policy.distance_decay_width_fraction),
             beyond=scalar(float(np.finfo(dtype).max) / 1e8),
             tiny=scalar(float(np.finfo(dtype).tiny)),
-            dealbreaker=scalar(float(np.exp(workspace.exponent_cap_value)) / 1e4),
+            dealbreaker=scalar(float(np.exp2(workspace.exponent_cap_value)) / 1e4),
             eligible_below=scalar(ELIGIBLE_BELOW),
             prior=scalar(policy.interest_prior),
             neutral_attachment=scalar(policy.neutral_attachment),
@@ -343,7 +351,7 @@ def _backward_table(
 
 
 def _common_weights(shared: SharedInterests, low: int, high: int, buffers: _Buffers) -> FloatArray:
-    """The shared IDF weight for layout positions [low, high): the bincount part, then
+    """The shared IDF weight for layout positions [low, high): the postings part, then
     each very common tag's row added in order (the same sums as adding whole rows)."""
     dense = shared.dense
     if shared.sparse is None:
@@ -357,14 +365,10 @@ def _common_weights(shared: SharedInterests, low: int, high: int, buffers: _Buff
     else:
         sparse = shared.sparse[low - shared.origin : high - shared.origin]
         common = buffers.common
-        if sparse.dtype != common.dtype:  # float32: the float64 bincount, rounded once
-            np.copyto(common, sparse, "same_kind")
-            rest = dense
-        elif not dense:
+        if not dense:
             return sparse
-        else:
-            np.add(sparse, dense[0][low:high], common)
-            rest = dense[1:]
+        np.add(sparse, dense[0][low:high], common)
+        rest = dense[1:]
     for row in rest:
         np.add(common, row[low:high], common)
     return common
@@ -403,8 +407,6 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
     fix_missing_values = k.neutral_values != 0.5 and (
         viewer.values_half_profile is None or layout.any_missing_values
     )
-    # NumPy's float64 exp is slow on overflow, so exponents are capped; float32's is not.
-    capped = workspace.dtype == np.float64
     clamps = workspace.clamps_haversine
     forward_ages = terms.forward_ages
     backward_ages = _backward_table(layout, k, viewer)
@@ -480,15 +482,15 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         np.arcsin(t1, theta)
 
         # Forward denominator: the candidate against the viewer's window and limit.
-        # e = exp(θ·K − 1/f); past the limit max(x, x·huge) makes e huge (or inf).
+        # e = 2^(θ·K − log2(e)/f) = exp(θ·K/log2(e) − 1/f); past the limit
+        # max(x, x·huge) makes e huge (capped: NumPy's exp2 is slow on overflow).
         forward_ages.take(age_key[low:high], None, forward, "wrap")
         multiply(theta, terms.decay_slope, t1)
         subtract(t1, k.inverse_width, t1)
         multiply(t1, k.beyond, t2)
         maximum(t1, t2, out=t1)
-        if capped:
-            minimum(t1, b.exponent_cap, out=t1)
-        np.exp(t1, t1)
+        minimum(t1, b.exponent_cap, out=t1)
+        np.exp2(t1, t1)
         add(forward, t1, forward)
 
         # Backward denominator: the viewer against the candidate's window and limit.
@@ -497,9 +499,8 @@ def score_range(  # noqa: PLR0912, PLR0915 - one flat loop, see the module docst
         subtract(t1, k.inverse_width, t1)
         multiply(t1, k.beyond, t2)
         maximum(t1, t2, out=t1)
-        if capped:
-            minimum(t1, b.exponent_cap, out=t1)
-        np.exp(t1, t1)
+        minimum(t1, b.exponent_cap, out=t1)
+        np.exp2(t1, t1)
         add(backward, t1, backward)
 
         # Reciprocal total (5.3): S'_f·S'_b/(S'_f + S'_b), S' = base + 4·w_d·h.

@@ -26,6 +26,7 @@ per-pair kernel is pure arithmetic on contiguous arrays:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,7 @@ __all__ = [
     "ATTACHMENT_ROWS",
     "ELIGIBLE_BELOW",
     "GENDER_COUNT",
+    "LOG2_E",
     "VALUES_OFFSET",
     "Layout",
     "PopulationArrays",
@@ -75,7 +77,9 @@ VALUES_OFFSET = 1.0
 """Added to every stored unit-profile coordinate (``VALUES_ROWS``)."""
 ELIGIBLE_BELOW = 1e20
 """Sums of the two directions' demographics denominators below this have no dealbreaker:
-real ones stay below ~1e8, a dealbreaker's is at least exp(80) ≈ 5e34 (or inf)."""
+real ones stay below ~1e8, a dealbreaker's is at least 2^120 ≈ 1e36 (or inf)."""
+LOG2_E = 1.0 / math.log(2.0)
+"""Distance decay exponents are kept in base 2 (``ViewerConstants.decay_slope``)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -96,7 +100,9 @@ class ViewerConstants:
     half_y: float
     half_z: float
     decay_slope: float
-    """K = 2R/(f·D): the distance decay's exponent is θ·K − 1/f."""
+    """K = log2(e)·2R/(f·D): the distance decay's exponent, in base 2, is θ·K − log2(e)/f
+    (NumPy's exp2 is about twice as fast as exp in float32, as long as it does not
+    overflow; the kernel caps exponents, and the factor costs no pass here)."""
     has_attachment: bool
     attachment_offset: float
     """1 − K0 of the expanded attachment score 1 − K0 − K1·x̂B − K2·v̂B."""
@@ -373,7 +379,10 @@ def _raw_columns(population: ScoringPopulation, unit_shrink: float) -> _RawColum
     size = len(population)
     return _RawColumns(
         half_xyz=(half * cos_phi * np.cos(lam), half * cos_phi * np.sin(lam), half * np.sin(phi)),
-        decay_slope=2.0 * EARTH_RADIUS_KM / (policy.distance_decay_width_fraction * max_distance),
+        decay_slope=LOG2_E
+        * 2.0
+        * EARTH_RADIUS_KM
+        / (policy.distance_decay_width_fraction * max_distance),
         age=age,
         age_key=gender * AGE_SLOTS + age,
         window_start_by_gender=tuple(

@@ -58,8 +58,9 @@ FloatArray = NDArray[np.floating[Any]]
 IntArray = NDArray[np.intp]
 BoolArray = NDArray[np.bool_]
 
-DEFAULT_CHUNK = 32768
-"""Candidates per kernel pass: measured best on this class of CPU (see benchmarks)."""
+DEFAULT_CHUNK = {"float64": 32768, "float32": 65536}
+"""Candidates per kernel pass: the same bytes per buffer (256 KiB) in both precisions;
+fewer, longer passes halve float32's per-call overhead (docs/performance.md)."""
 # Candidate ranges closer than this are scored as one (the gap is filtered out by the
 # kernel's own hard filters): a kernel call and an interest lookup cost about as much
 # as scoring a few thousand pairs (measured).
@@ -192,12 +193,14 @@ class NumpyBatchScorer(BatchScorer):
         self,
         *,
         precision: Literal["float64", "float32"] = "float64",
-        chunk_size: int = DEFAULT_CHUNK,
+        chunk_size: int | None = None,
         cell_degrees: float = 1.0,
         workers: int = 1,
     ) -> None:
         if precision not in ("float64", "float32"):
             raise ValidationFailed.single("precision", "must be float64 or float32")
+        if chunk_size is None:
+            chunk_size = DEFAULT_CHUNK[precision]
         if chunk_size < 256:
             raise ValidationFailed.single("chunk_size", "must be at least 256")
         if not 1 <= workers <= 64:
@@ -213,6 +216,7 @@ class NumpyBatchScorer(BatchScorer):
         self._blocks: _BlockIndex | None = None
         self._age_tables: dict[tuple[int, int, int], FloatArray] = {}
         self._pair_columns: tuple[ScoringPopulation, PairColumns] | None = None
+        self._sparse: FloatArray | None = None
         # How the half unit vectors keep |ΔP|² ≤ 1 depends on the precision (``Workspace``).
         self._unit_shrink = self._workspace.unit_shrink
 
@@ -295,17 +299,20 @@ class NumpyBatchScorer(BatchScorer):
         """Σ idf over the tags the viewer shares with each candidate in [start, stop).
 
         An inverted-index lookup: one searchsorted locates every rarer tag's holders
-        inside the range, one bincount adds up their weights; the very common tags'
-        dense rows are added by the kernel chunk by chunk, while the chunk is in cache
-        (adding whole rows here streamed the range through memory once per tag).
-        None if the viewer lists no interests.
+        inside the range, one bincount adds up their weights (float32: ``np.add.at`` into
+        a reused float32 buffer, half the time of a float64 bincount and its per-chunk
+        rounding; a member shares few rare tags, so float32 sums lose a few ulps at
+        most); the very common tags' dense rows are added by the kernel chunk by chunk,
+        while the chunk is in cache (adding whole rows here streamed the range through
+        memory once per tag). None if the viewer lists no interests. The result is valid
+        until the next call (the float32 buffer is reused).
         """
         if not viewer.interest_codes:
             return None
         span = stop - start
         keys = viewer.interest_keys
         tags = len(keys)
-        sparse: NDArray[np.float64] | None = None
+        sparse: FloatArray | None = None
         if tags:
             bounds = np.searchsorted(
                 layout.posting_keys, np.concatenate((keys + start, keys + stop))
@@ -315,12 +322,24 @@ class NumpyBatchScorer(BatchScorer):
             holders = np.concatenate(
                 [postings[low:high] for low, high in zip(lows, highs, strict=True)]
             )
-            if len(holders):
+            if len(holders) and self._dtype == np.float64:
                 weights = np.repeat(viewer.interest_weight_array, highs - lows)
                 counted = np.bincount(holders - start, weights=weights, minlength=span)
                 sparse = cast("NDArray[np.float64]", counted)
+            elif len(holders):
+                weights = np.repeat(viewer.interest_weight_array.astype(self._dtype), highs - lows)
+                sparse = self._sparse_buffer(span)
+                sparse.fill(0.0)
+                np.add.at(sparse, holders - start, weights)
         dense = tuple(layout.dense_weights[row] for row in viewer.dense_rows)
         return SharedInterests(sparse=sparse, origin=start, dense=dense)
+
+    def _sparse_buffer(self, span: int) -> FloatArray:
+        buffer = self._sparse
+        if buffer is None or len(buffer) < span:
+            buffer = np.empty(span, dtype=self._dtype)
+            self._sparse = buffer
+        return buffer[:span]
 
     # -- one against many -------------------------------------------------------------
 

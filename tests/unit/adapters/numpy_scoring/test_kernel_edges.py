@@ -2,8 +2,9 @@
 
 The kernel reads attachment and values as products with feature rows, the backward age
 score from a table over the population's distinct windows, availability from an
-eligibility limit, and (float32) lets exp overflow to inf past a distance limit: each
-case below sits on one of those formulations' borders.
+eligibility limit, caps the distance decay's base-2 exponent past a distance limit, and
+adds the shared interest weight from postings (rarer tags) and dense rows (very common
+ones): each case below sits on one of those formulations' borders.
 """
 
 from __future__ import annotations
@@ -121,6 +122,26 @@ def test_missing_and_flat_values(precision: Precision, neutral_values: float) ->
 
 
 @pytest.mark.parametrize("precision", PRECISIONS)
+def test_rare_and_very_common_interests(precision: Precision) -> None:
+    # More distinct tags than the kernel keeps as dense rows, so the rarer ones go
+    # through the postings (float32 sums them in its own dtype) and the rest through
+    # dense rows; members share none, one kind, or both.
+    tags = [f"tag{number}" for number in range(40)]
+    members = [
+        (_member if number % 2 else _man)(
+            number + 1,
+            interests=frozenset(
+                {"hiking", tags[number % 40], tags[(3 * number) % 40], tags[(7 * number + 1) % 40]}
+            ),
+        )
+        for number in range(60)
+    ]
+    members.append(_man(61, interests=frozenset({"hiking"})))
+    population = ScoringPopulation.build(members)
+    _assert_agrees(population, precision, viewers=range(0, 61, 6))
+
+
+@pytest.mark.parametrize("precision", PRECISIONS)
 def test_missing_attachment_on_either_side(precision: Precision) -> None:
     population = ScoringPopulation.build(
         [_member(1, attachment=None), _man(2), _man(3, attachment=None), _member(4)]
@@ -147,7 +168,7 @@ def test_ages_at_and_around_the_window_borders(precision: Precision) -> None:
 @pytest.mark.parametrize("precision", PRECISIONS)
 def test_zero_distance_and_the_distance_limit(precision: Precision) -> None:
     # Same point (distance 0), nearby, around a 10 km limit, and across the globe
-    # (float32 lets exp overflow there: the pair must still be ineligible and scored).
+    # (the exponent is capped there: the pair must still be ineligible and scored).
     population = ScoringPopulation.build(
         [
             _member(1, max_distance_km=10.0),
