@@ -212,6 +212,8 @@ class KernelConstants:
     four: FloatArray
     backward_ages: FloatArray
     """1/a + 1 by (years outside a candidate's window + offset); inf for a = 0."""
+    base_weights: FloatArray
+    """2·w_a, 2·w_i, 2·w_v (``ViewerTerms.base_weights``: the same for every viewer)."""
 
     @classmethod
     def of(
@@ -239,30 +241,25 @@ class KernelConstants:
             half=scalar(0.5),
             four=scalar(4.0),
             backward_ages=backward_ages,
+            base_weights=np.asarray(
+                [2.0 * weights.attachment, 2.0 * weights.interests, 2.0 * weights.values],
+                dtype=dtype,
+            ),
         )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ViewerTerms:
-    """One viewer's constants as 0-d arrays of the kernel's dtype."""
+    """One viewer's constants as 0-d arrays of the kernel's dtype: only what
+    ``score_range`` reads (made once per viewer and ranking, ~100,000 times a day)."""
 
     viewer: ViewerConstants
-    anxiety_slope: FloatArray
-    avoidance_slope: FloatArray
-    attachment_term: FloatArray
-    """hasA·(1 − K0 − neutral): 0 for a viewer without scores (K1 = K2 = 0 too)."""
-    attachment_constant: FloatArray
-    """attachment_term + neutral, used when every candidate has scores."""
     weight_total: FloatArray
     """W_A + tiny: a viewer without interests gets 0/tiny = 0 and then the prior."""
-    evidence: FloatArray
-    values: FloatArray
-    """The half unit value profile (zeros when missing or flat)."""
     half_x: FloatArray
     half_y: FloatArray
     half_z: FloatArray
     decay_slope: FloatArray
-    age: IntArray
     forward_ages: FloatArray
     """1/a + 1 by candidate (gender, age) for this viewer's window (``Layout.age_key``)."""
     attachment_weights: FloatArray
@@ -284,9 +281,6 @@ class ViewerTerms:
         constants: KernelConstants,
         dtype: np.dtype[Any],
     ) -> ViewerTerms:
-        def scalar(value: float) -> FloatArray:
-            return np.asarray(value, dtype=dtype)
-
         has = viewer.has_attachment
         neutral = float(constants.neutral_attachment)
         term = viewer.attachment_offset - neutral if has else 0.0
@@ -295,7 +289,7 @@ class ViewerTerms:
         profile = viewer.values_half_profile
         two_wa = float(constants.two_attachment)
         two_wv = float(constants.two_values)
-        half_profile = list(profile or (0.0,) * VALUE_DIMENSIONS)
+        half_profile = profile or (0.0,) * VALUE_DIMENSIONS
         # attachment = neutral + has·term − K1·x̂ − K2·v̂ and values = ½ + ½uA·uB are dot
         # products with the candidate's feature rows [has, x̂, v̂, uB + 1…] (attachment
         # plus its neutral constant, added by the kernel); so is
@@ -307,29 +301,19 @@ class ViewerTerms:
         values = [u + 0.5 / rows for u in half_profile]
         fused = [two_wa * weight for weight in attachment]
         fused += [two_wv * weight + two_wa * neutral / rows for weight in values]
+        asarray = np.asarray
         return cls(
             viewer=viewer,
-            anxiety_slope=scalar(anxiety_slope),
-            avoidance_slope=scalar(avoidance_slope),
-            attachment_term=scalar(term),
-            attachment_constant=scalar(term + neutral),
-            weight_total=scalar(viewer.interest_weight_total + float(constants.tiny)),
-            evidence=scalar(viewer.interest_evidence),
-            values=(
-                np.zeros(VALUE_DIMENSIONS, dtype=dtype)
-                if profile is None
-                else np.asarray(profile, dtype=dtype)
-            ),
-            half_x=scalar(viewer.half_x),
-            half_y=scalar(viewer.half_y),
-            half_z=scalar(viewer.half_z),
-            decay_slope=scalar(viewer.decay_slope),
-            age=np.asarray(viewer.age, dtype=np.intp),
+            weight_total=asarray(viewer.interest_weight_total + float(constants.tiny), dtype),
+            half_x=asarray(viewer.half_x, dtype),
+            half_y=asarray(viewer.half_y, dtype),
+            half_z=asarray(viewer.half_z, dtype),
+            decay_slope=asarray(viewer.decay_slope, dtype),
             forward_ages=forward_ages,
-            attachment_weights=np.asarray(attachment, dtype=dtype),
-            values_weights=np.asarray(values, dtype=dtype),
-            base_weights=np.asarray([two_wa, float(constants.two_interests), two_wv], dtype=dtype),
-            fused_weights=np.asarray(fused, dtype=dtype),
+            attachment_weights=asarray(attachment, dtype),
+            values_weights=asarray(values, dtype),
+            base_weights=constants.base_weights,
+            fused_weights=asarray(fused, dtype),
         )
 
 

@@ -129,16 +129,18 @@ def _batch_entries(
     the reasons come from the batch's components (``PairExplainer``), and any pair whose
     reasons a rounding could change (``explanation_is_stable``), or any set with
     near-equal totals, is left to the scalar rule, so the stored sets are the reference
-    rule's. Also each entry's position in ``scores`` (its card's row and distance)."""
+    rule's. Also each entry's position in ``scores`` (its card's row and distance).
+
+    The pairs are ordered as plain tuples (−total, candidate id, position, texts) and
+    their entries made once, in that order, and only when the set is kept: candidate ids
+    are distinct within a set, so the tuples never compare further than the id."""
     members, explainer = pool.members, pool.explainer
-    viewer = members[viewer_row]
     total, shown_km = scores.total, scores.shown_distance_km
     attachments, interests, values = scores.attachment, scores.interests, scores.values
     demographics = scores.demographics
     texts_of = explainer.texts
-    placed: list[tuple[float, UserId, DailySetEntry, int]] = []
+    placed: list[tuple[float, UserId, int, tuple[str, ...] | DailySetEntry]] = []
     for at, row in enumerate(chosen_rows, first):
-        candidate = members[row]
         attachment, interest, value, demographic = (
             attachments[at],
             interests[at],
@@ -146,27 +148,43 @@ def _batch_entries(
             demographics[at],
         )
         texts = texts_of(viewer_row, row, attachment, interest, value, demographic, shown_km[at])
+        candidate = members[row]
         if texts is None:
-            entry = _entries(viewer, (candidate,), pool.frequencies, policy)[0]
+            entry = _entries(members[viewer_row], (candidate,), pool.frequencies, policy)[0]
+            placed.append((-entry.total, entry.candidate_id, at, entry))
         else:
-            entry = DailySetEntry(
-                candidate.profile.user_id,
-                total[at],
-                ComponentScores(attachment, interest, value, demographic),
-                texts,
-            )
-        placed.append((-entry.total, entry.candidate_id, entry, at))
-    placed.sort(key=_by_key)  # (−total, candidate id): the reference's order
-    entries = tuple([item[2] for item in placed])
-    if any(high.total - low.total <= _TIE_MARGIN for high, low in pairwise(entries)):
-        entries = _entries(viewer, (members[row] for row in chosen_rows), pool.frequencies, policy)
-        at_of = {members[row].user_id: at for at, row in enumerate(chosen_rows, first)}
-        return entries, [at_of[entry.candidate_id] for entry in entries]
-    return entries, [item[3] for item in placed]
+            placed.append((-total[at], candidate.profile.user_id, at, texts))
+    placed.sort()  # (−total, candidate id): the reference's order
+    if any(low[0] - high[0] <= _TIE_MARGIN for high, low in pairwise(placed)):
+        return _scalar_entries(pool, viewer_row, chosen_rows, first, policy)
+    entries = [
+        made
+        if isinstance(made, DailySetEntry)
+        else DailySetEntry(
+            candidate_id,
+            -negated,
+            ComponentScores(attachments[at], interests[at], values[at], demographics[at]),
+            made,
+        )
+        for negated, candidate_id, at, made in placed
+    ]
+    return tuple(entries), [item[2] for item in placed]
 
 
-def _by_key(item: tuple[float, UserId, DailySetEntry, int]) -> tuple[float, UserId]:
-    return item[0], item[1]
+def _scalar_entries(
+    pool: _Pool,
+    viewer_row: int,
+    chosen_rows: Sequence[int],
+    first: int,
+    policy: MatchingPolicy,
+) -> tuple[tuple[DailySetEntry, ...], list[int]]:
+    """The whole set by the scalar rule (near-equal totals), with each entry's position."""
+    members = pool.members
+    entries = _entries(
+        members[viewer_row], (members[row] for row in chosen_rows), pool.frequencies, policy
+    )
+    at_of = {members[row].user_id: at for at, row in enumerate(chosen_rows, first)}
+    return entries, [at_of[entry.candidate_id] for entry in entries]
 
 
 def _seed(day: date) -> int:
@@ -427,13 +445,18 @@ async def _alongside(work: Awaitable[T], other: Awaitable[None] | None) -> T:
 class _LongLivedPool:
     """The cyclic garbage collector around a daily run: paused while the members are
     read and the pool is built, then told to leave alone (freeze) what exists once the
-    pool, and again once the allotment, is made, until the run ends.
+    pool, and again once the allotment, is made, until the run ends; paused again from
+    the allotment on, while the chunks are scored, written and cached.
 
     The pool (a few million objects at 100,000 members) and the allotment live through
     the whole run, and every full collection walked all of them again: about a quarter
-    of the job's CPU at 20,000 members (measured with ``gc.callbacks``). Frozen objects
-    are still freed by reference counting; garbage cycles made while reading wait for
-    the first collection after the run.
+    of the job's CPU at 20,000 members (measured with ``gc.callbacks``). The chunks then
+    make about 50,000 containers each (entries, reasons, cache mappings), which set off
+    young collections and, with the pool frozen out of the collector's counts, a full
+    one every tenth: 15 % of the job's CPU at 20,000 members, to find no garbage at all
+    (``gc.collect()`` at the end of such a run frees nothing: the chunks' objects are
+    freed by reference counting). Frozen objects are still freed by reference counting;
+    garbage cycles made during the run wait for the first collection after it.
     """
 
     __slots__ = ("_active", "_enabled")
@@ -456,6 +479,13 @@ class _LongLivedPool:
             gc.freeze()
             if self._enabled:
                 gc.enable()
+
+    def settled_for_the_chunks(self) -> None:
+        """``settled``, and the collector paused until the run ends: what the chunks
+        make is freed by reference counting."""
+        if self._active:
+            gc.freeze()
+            gc.disable()
 
     def __exit__(self, *_: object) -> None:
         if self._active:
@@ -554,7 +584,7 @@ class GenerateDailySets:
         shown = {pool.members[c].user_id for chosen in selection.sets.values() for c in chosen}
         async with self.transaction:  # main photos for the cached sets, read once
             photos = await candidates.main_photos(shown) if shown else {}
-        collector.settled()  # the allotment lives through the run too
+        collector.settled_for_the_chunks()  # the allotment lives through the run too
         created, delivered = await self._chunks(
             pool,
             due,

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from .interests import DocumentFrequencies
 from .policy import CompatibilityPolicy
 from .profile import CandidateProfile
+from .public_distance import distance_phrase
 from .scoring import (
     _AGE_WINDOW_REASON,
     _ATTACHMENT_REASON,
     _GOOD_ATTACHMENT_FIT,
     MAX_REASONS,
-    _distance_reason,
     _interest_text,
     one_per_component_first,
 )
@@ -185,9 +185,7 @@ class PairExplainer:
         if mine.has_attachment and theirs.has_attachment and attachment >= _GOOD_ATTACHMENT_FIT:
             ranked.append((-attachment_salience, _ATTACHMENT, _ATTACHMENT_TEXT))
         if demographics > 0.0:
-            ranked.append(
-                (-demographic_salience, _DISTANCE, _distance_reason(shown_distance_km).text)
-            )
+            ranked.append((-demographic_salience, _DISTANCE, distance_phrase(shown_distance_km)))
             if (
                 mine.age_min <= theirs.age <= mine.age_max
                 and theirs.age_min <= mine.age <= theirs.age_max

@@ -7,7 +7,7 @@ import gc
 from typing import Any
 
 from saltbitter.application.matching.daily import GenerateDailySets
-from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
+from saltbitter.application.ports.batch_scoring import PairScores, ScalarBatchScorer
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.matching import RankedCandidateLists
 
@@ -16,17 +16,23 @@ from .conftest import MatchingWorld
 
 class _Probe(ScalarBatchScorer):
     """Notes the collector's state (enabled, frozen objects) each time the run ranks
-    candidates, which it does after its pool is built."""
+    candidates, which it does after its pool is built, and each time it scores a chunk's
+    pairs, after the allotment."""
 
     def __init__(self) -> None:
         self.seen: list[tuple[bool, int]] = []
+        self.chunks: list[tuple[bool, int]] = []
 
     def top_candidates(self, *args: Any, **kwargs: Any) -> RankedCandidateLists:
         self.seen.append((gc.isenabled(), gc.get_freeze_count()))
         return super().top_candidates(*args, **kwargs)
 
+    def score_pairs(self, *args: Any, **kwargs: Any) -> PairScores:
+        self.chunks.append((gc.isenabled(), gc.get_freeze_count()))
+        return super().score_pairs(*args, **kwargs)
 
-async def _run(pause: bool) -> list[tuple[bool, int]]:
+
+async def _run(pause: bool) -> _Probe:
     probe = _Probe()
     world = MatchingWorld(scorer=probe).with_policy(pause_collector=pause)
     for n in range(4):
@@ -38,13 +44,22 @@ async def _run(pause: bool) -> list[tuple[bool, int]]:
     # Either way the collector is left as it was found.
     assert (gc.isenabled(), gc.get_freeze_count()) == (True, 0)
     assert probe.seen
-    return probe.seen
+    assert probe.chunks
+    return probe
 
 
 async def test_a_run_sharing_its_process_leaves_the_collector_alone() -> None:
-    assert set(await _run(pause=False)) == {(True, 0)}
+    probe = await _run(pause=False)
+    assert set(probe.seen) == set(probe.chunks) == {(True, 0)}
 
 
 async def test_a_run_in_a_process_of_its_own_freezes_its_pool() -> None:
-    seen = await _run(pause=True)
+    seen = (await _run(pause=True)).seen
     assert all(enabled and frozen > 0 for enabled, frozen in seen)
+
+
+async def test_the_chunks_run_with_the_collector_paused_and_the_allotment_frozen() -> None:
+    """The chunks make no garbage cycles, only many short-lived containers: collections
+    during them found nothing and cost 15 % of the job (ADR 0040)."""
+    probe = await _run(pause=True)
+    assert all(not enabled and frozen > 0 for enabled, frozen in probe.chunks)
