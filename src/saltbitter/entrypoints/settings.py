@@ -120,6 +120,8 @@ class Settings:
     # under bursts and closed again once returned. Size the pool for the requests one
     # process has in flight (a server's connections / its workers): a burst served from
     # overflow opens and closes connections on every request (ADR 0047).
+    # Defaults: the engine's own (adapters.sqlalchemy.engine.POOL_SIZE/POOL_OVERFLOW;
+    # a test keeps them equal without this light module importing SQLAlchemy).
     database_pool_size: Annotated[int, msgspec.Meta(ge=1)] = 20
     database_pool_overflow: Annotated[int, msgspec.Meta(ge=0)] = 10
     # Payments (issue 11): no key = the embedded local stand-in (test mode, no Stripe

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 
+from saltbitter.adapters.sqlalchemy.engine import POOL_OVERFLOW, POOL_SIZE
 from saltbitter.entrypoints.composition import make_container
 from saltbitter.entrypoints.settings import Settings
 
@@ -40,9 +41,9 @@ def test_the_pool_size_and_overflow_come_from_the_environment(tmp_path: Path) ->
     assert pool._max_overflow == 0
 
 
-def test_by_default_twenty_kept_and_ten_for_bursts(tmp_path: Path) -> None:
+def test_by_default_the_engines_own_pool(tmp_path: Path) -> None:
     settings = Settings(
         data_dir=tmp_path, database_url="postgresql+psycopg://nobody@127.0.0.1:1/none"
     )
     pool = _pool_of(settings)
-    assert (pool.size(), pool._max_overflow) == (20, 10)
+    assert (pool.size(), pool._max_overflow) == (POOL_SIZE, POOL_OVERFLOW) == (20, 10)

@@ -11,12 +11,26 @@ from sqlalchemy import URL, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["async_url", "create_engine_for", "make_sqlite_folder", "ping", "sync_url"]
+__all__ = [
+    "POOL_OVERFLOW",
+    "POOL_SIZE",
+    "async_url",
+    "create_engine_for",
+    "make_sqlite_folder",
+    "ping",
+    "sync_url",
+]
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
 # psycopg 3 is one driver for both worlds; SQLite's sync driver is the standard library's.
 _SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+# PostgreSQL connections a process keeps, and the extra ones a burst may open. Under 64
+# concurrent requests a 10-connection pool churned overflow connections (506 opened in
+# 20 s); 20 steady ones measured clearly better (benchmarks.api_load). The settings
+# (SALTBITTER_DATABASE_POOL_SIZE/_OVERFLOW) default to these.
+POOL_SIZE = 20
+POOL_OVERFLOW = 10
 
 
 def async_url(url: str | URL) -> URL:
@@ -50,10 +64,8 @@ def create_engine_for(url: str | URL, **options: Any) -> AsyncEngine:
         # dropped fails one request, and SQLAlchemy then replaces the whole pool's stale
         # ones; pool_recycle retires connections before idle reapers do (ADR 0032).
         "pool_pre_ping": False,
-        # Under 64 concurrent requests a 10-connection pool churned overflow connections
-        # (506 opened in 20 s); 20 steady ones measured clearly better (benchmarks.api_load).
-        "pool_size": 20,
-        "max_overflow": 10,
+        "pool_size": POOL_SIZE,
+        "max_overflow": POOL_OVERFLOW,
         "pool_recycle": 1_800,
         "connect_args": {"connect_timeout": 5},
         # psycopg decodes json/jsonb columns itself, with the standard library's
