@@ -117,8 +117,10 @@ def _redis_commands_about(redis_url: str, needle: str) -> Iterator[list[str]]:
 def test_a_cached_daily_set_costs_one_redis_round_trip(
     api: Api, backend_settings: Settings, redis_url: str
 ) -> None:
-    """ADR 0044: the edge reads the cached set with the rate limit and the stamp, so
-    the use case sends Redis nothing more. Embedded (SQLite) mode uses no Redis."""
+    """ADR 0044: the edge reads the cached set's version token (ADR 0049) with the rate
+    limit and the stamp, so a kept view sends Redis nothing more; the set itself is read
+    (with its token, one MGET) only to build the view it keeps. Embedded (SQLite) mode
+    uses no Redis."""
     accra = {"lat": 5.6, "lon": -0.19}
     for _ in range(2):
         man(api, accra)
@@ -126,13 +128,21 @@ def test_a_cached_daily_set_costs_one_redis_round_trip(
     headers = ada.headers
     _shown(api, headers)  # built and cached
     with _redis_commands_about(redis_url, ada.user_id) as commands:
-        _shown(api, headers)
+        _shown(api, headers)  # read with its token (MGET) and kept
+    if backend_settings.redis_url is not None:
+        assert len(commands) == 2, commands
+        assert "EVALSHA" in commands[0].upper()
+        assert "MGET" in commands[1].upper()
+    with _redis_commands_about(redis_url, ada.user_id) as commands:
+        _shown(api, headers)  # the kept view
     if backend_settings.redis_url is None:
         assert commands == []
     else:
         assert len(commands) == 1, commands
         assert "EVALSHA" in commands[0].upper()
-        assert f"matching:daily:{ada.user_id}" in commands[0]
+        # ADR 0049: only the set's version token, not the set, for a kept view.
+        assert f"matching:daily-version:{ada.user_id}" in commands[0]
+        assert f"matching:daily:{ada.user_id}" not in commands[0]
 
 
 def test_a_cached_discovery_page_costs_one_redis_round_trip(

@@ -70,7 +70,11 @@ def test_the_declared_cache_keys_are_the_ones_matching_writes() -> None:
     member = UserId(uuid4())
     matching = next(d for d in PERSONAL_DATA if d.capability == "matching")
     declared = {template.format(member=member) for template in matching.cache_keys}
-    assert declared == {caching.daily_key(member), caching.discover_key(member)}
+    assert declared == {
+        caching.daily_key(member),
+        caching.daily_version_key(member),
+        caching.discover_key(member),
+    }
 
 
 def test_declared_payloads_name_registered_events_or_jobs() -> None:

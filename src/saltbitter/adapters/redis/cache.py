@@ -35,6 +35,16 @@ def redis_client(url: str) -> Redis:
     )
 
 
+# SET each key to its value with the TTL (the last argument), in one atomic script run.
+_SET_TOGETHER = """
+local ttl = ARGV[#ARGV]
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[i], 'EX', ttl)
+end
+return #KEYS
+"""
+
+
 def _unavailable(error: RedisError) -> Unavailable:
     return Unavailable(f"The cache is unavailable: {error}", code="cache_unavailable")
 
@@ -102,6 +112,27 @@ class RedisCache(Cache):
             async with self._client.pipeline(transaction=False) as pipe:
                 for key, value in items:
                     pipe.set(cache_key(self.prefix, key), encode_value(value), ex=ttl_seconds)
+                await pipe.execute()
+        except RedisError as error:
+            raise _unavailable(error) from error
+
+    async def set_groups(
+        self, groups: Sequence[Sequence[tuple[str, object]]], ttl_seconds: int
+    ) -> None:
+        """One pipelined round trip (no MULTI) of one script call per group: each call
+        runs atomically in Redis, so a group's entries appear together (ADR 0049)."""
+        if ttl_seconds < 1:
+            raise ValueError("ttl_seconds must be at least 1")
+        if not any(groups):
+            return
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for group in groups:
+                    if not group:
+                        continue
+                    keys = [cache_key(self.prefix, key) for key, _ in group]
+                    values = [encode_value(value) for _, value in group]
+                    pipe.eval(_SET_TOGETHER, len(keys), *keys, *values, ttl_seconds)
                 await pipe.execute()
         except RedisError as error:
             raise _unavailable(error) from error

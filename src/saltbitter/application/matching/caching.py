@@ -4,6 +4,9 @@ The cache only ever saves work: every entry can be rebuilt from the database, so
 cache that is down makes reads slower, never wrong, and never fails a request. Entries:
 
 - ``matching:daily:<user>``: the rendered daily set (24 h), photo keys unsigned;
+- ``matching:daily-version:<user>``: a random token written with the daily set, in the
+  same atomic write, and deleted with it (ADR 0049): equal tokens mean the very same
+  entry, so a process that kept the set's view checks the few bytes of the token;
 - ``matching:discover:<user>``: the ranked discovery list for the member's local day
   (10 minutes);
 - ``matching:interest-frequencies``: the rarity table of interests (1 h).
@@ -13,6 +16,7 @@ The entries are plain dataclasses; the cache adapter encodes them (``Cache.set_v
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,12 +39,15 @@ __all__ = [
     "DiscoverRanking",
     "cached_frequencies",
     "daily_key",
+    "daily_version_key",
     "discover_key",
     "forget_daily_sets",
     "forget_members",
     "frequencies_of",
+    "store_daily_sets",
     "store_frequencies",
     "tolerant_get",
+    "tolerant_get_many",
     "tolerant_set",
     "tolerant_set_many",
 ]
@@ -56,6 +63,10 @@ def daily_key(user: UserId) -> str:
 
 def discover_key(user: UserId) -> str:
     return f"matching:discover:{user}"
+
+
+def daily_version_key(user: UserId) -> str:
+    return f"matching:daily-version:{user}"
 
 
 async def tolerant_get(cache: Cache, key: str, kind: type[T]) -> T | None:
@@ -77,6 +88,35 @@ async def tolerant_set_many(
 ) -> None:
     try:
         await cache.set_values(items, ttl_seconds)
+    except Unavailable:
+        return  # the next reads rebuild them
+
+
+async def tolerant_get_many(cache: Cache, keys: Sequence[str]) -> list[bytes | None]:
+    """The entries' bytes, read at once (Redis: one ``MGET``); all None while the cache
+    is down (rebuilt from the database instead)."""
+    try:
+        return await cache.get_many(keys)
+    except Unavailable:
+        return [None] * len(keys)
+
+
+async def store_daily_sets(
+    cache: Cache, sets: Sequence[tuple[UserId, object]], ttl_seconds: int
+) -> None:
+    """Cache each member's rendered daily set with a new version token, the two in one
+    atomic write per member (``Cache.set_groups``): a reader that reads both at once
+    (``get_many``) gets a token that stands for exactly the bytes beside it, and no
+    other bytes are ever stored under that token (ADR 0049). Tolerant like
+    ``tolerant_set_many``."""
+    if not sets:
+        return
+    groups = [
+        ((daily_key(user), value), (daily_version_key(user), uuid.uuid4().hex))
+        for user, value in sets
+    ]
+    try:
+        await cache.set_groups(groups, ttl_seconds)
     except Unavailable:
         return  # the next reads rebuild them
 

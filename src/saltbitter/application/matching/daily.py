@@ -23,9 +23,10 @@ from saltbitter.application.matching.caching import (
     CachedDailySet,
     cached_frequencies,
     daily_key,
+    daily_version_key,
+    store_daily_sets,
     store_frequencies,
-    tolerant_set,
-    tolerant_set_many,
+    tolerant_get_many,
 )
 from saltbitter.application.matching.cards import (
     CardData,
@@ -71,11 +72,11 @@ from saltbitter.domain.compatibility import (
     compatibility,
     restate_distance,
 )
-from saltbitter.domain.errors import PermissionDenied, Unavailable
+from saltbitter.domain.errors import PermissionDenied
 from saltbitter.domain.matching import Decision
-from saltbitter.domain.shared import UserId
+from saltbitter.domain.shared import Tier, UserId
 
-__all__ = ["GenerateDailySets", "GetDailySet"]
+__all__ = ["GenerateDailySets", "GetDailySet", "KeptDailySets"]
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -627,11 +628,11 @@ class GenerateDailySets:
             counts[0] += len(stored)
             counts[1] += sum(daily.size for daily in stored)
             saved = {daily.user_id for daily in stored}
-            await tolerant_set_many(
+            await store_daily_sets(
                 self.cache,
                 [
                     (
-                        daily_key(daily.user_id),
+                        daily.user_id,
                         fresh.entry(
                             daily, members[rows[daily.user_id]].timezone, positions, scored.scores
                         ),
@@ -704,33 +705,75 @@ _KEPT_LINKS_FOR = timedelta(seconds=60)
 class _KeptDailyView:
     """A cached set's view, kept per process under the member's stamp (ADR 0036).
 
-    It counts only for the very entry it was built from (``raw``: any change of the
-    cached set, a deletion after a like, pass, match, unmatch or another member's
-    change, or the daily job's new set, gives other bytes), for the same tier size, for
-    the same local day, and while its photo links are fresh. Blocks and unblocks by
-    either member and tier changes renew the stamp (their adapters mark the members).
+    It counts only for the very entry it was built from (``version``, the token written
+    with the entry and deleted with it: any change of the cached set, a deletion after a
+    like, pass, match, unmatch or another member's change, or the daily job's new set,
+    leaves another token or none; ADR 0049), for the same tier (so the
+    same size: a process's tier quotas are the catalog's, fixed), for the same local
+    day, and while its photo links are fresh. Blocks and unblocks by either member and
+    tier changes renew the stamp (their adapters mark the members).
     """
 
-    raw: bytes
-    size: int
+    version: bytes
+    tier: Tier
     timezone: str
     built_at: datetime
     view: DailySetView
 
-    def serves(self, raw: bytes, size: int, now: datetime) -> bool:
+    def serves(self, version: bytes, tier: Tier, now: datetime) -> bool:
         return (
-            raw == self.raw
-            and size == self.size
+            version == self.version
+            and tier is self.tier
             and now - self.built_at < _KEPT_LINKS_FOR
             and GetDailySet._current(self.view.local_date, self.timezone, now)
         )
 
 
-async def _tolerant_get_raw(cache: Cache, key: str) -> bytes | None:
-    try:
-        return await cache.get(key)
-    except Unavailable:
-        return None  # rebuilt from the database instead
+@dataclass(frozen=True, slots=True)
+class KeptDailySets:
+    """The kept views of cached daily sets (``_KeptDailyView``): what a request needs to
+    be answered from one, and nothing it would need otherwise.
+
+    Process-wide (its collaborators are), so the HTTP edge asks it first and builds
+    ``GetDailySet`` (ten collaborators, the request's connection among them) only when
+    it has no answer (ADR 0049); ``GetDailySet`` asks it the same question, so both
+    serve a kept view under the same rule.
+    """
+
+    principals: PrincipalCache
+    clock: Clock
+
+    def served(self, principal: Principal, read_before: CacheReads) -> DailySetView | None:
+        """The kept view, if the cached set's version token came with the request
+        (``read_before``) and the view kept for it still holds; None otherwise (then ask
+        ``GetDailySet``)."""
+        version = read_before.get(daily_version_key(principal.user_id))
+        if version is None:
+            return None
+        return self.view_for(principal, version, self.clock.now())
+
+    def view_for(self, principal: Principal, version: bytes, now: datetime) -> DailySetView | None:
+        stamp = principal.stamp
+        if stamp is None:
+            return None
+        kept = self.principals.kept_view(principal.user_id, stamp, _KeptDailyView)
+        if kept is not None and kept.serves(version, principal.tier, now):
+            return kept.view
+        return None
+
+    def keep(
+        self,
+        principal: Principal,
+        version: bytes,
+        timezone: str,
+        now: datetime,
+        view: DailySetView,
+    ) -> None:
+        """Keep ``view``, built from the entry read at once with ``version``."""
+        stamp = principal.stamp
+        if stamp is not None:
+            kept = _KeptDailyView(version, principal.tier, timezone, now, view)
+            self.principals.keep_view(principal.user_id, stamp, kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -743,10 +786,10 @@ class GetDailySet:
     entry says what the caller decided on them so far. Blocks are checked on every
     read, the cached set's too, so a block hides a member at once; the view of a cached
     set is then kept per process under the caller's stamp, which a block or unblock by
-    either member renews (``_KeptDailyView``, ADR 0036). The caller's current
-    tier is read on every request too: a set chosen (or cached) under a higher tier is
-    cut to the tier's ``daily_matches``, so a downgrade shrinks it at once; an upgrade
-    brings the larger set with the next day's sweep.
+    either member renews (``_KeptDailyView``, ADR 0036; ``KeptDailySets``). The
+    caller's current tier is read on every request too: a set chosen (or cached) under a
+    higher tier is cut to the tier's ``daily_matches``, so a downgrade shrinks it at
+    once; an upgrade brings the larger set with the next day's sweep.
     """
 
     transaction: Transaction
@@ -759,33 +802,35 @@ class GetDailySet:
     policy: MatchingPolicy
     store: PhotoStore
     principals: PrincipalCache
+    kept: KeptDailySets
 
     async def __call__(
         self, principal: Principal, read_before: CacheReads = NOTHING_READ
     ) -> DailySetView:
         """``read_before``: cache entries the caller read already (the HTTP edge reads
-        the member's set in its one Redis round trip; ADR 0044)."""
+        the set's version token in its one Redis round trip; ADR 0044, 0049)."""
         now = self.clock.now()
         me = principal.user_id
         # The tier read for this request; the quotas are the catalog's (policy.tier_quotas).
         size = self.policy.allocation.quotas.for_tier(principal.tier)
-        key = daily_key(me)
-        if key in read_before:
-            raw = read_before[key]
-        else:
-            raw = await _tolerant_get_raw(self.cache, key)
-        stamp = principal.stamp
-        if raw is not None and stamp is not None:
-            kept = self.principals.kept_view(me, stamp, _KeptDailyView)
-            if kept is not None and kept.serves(raw, size, now):
-                return kept.view
+        key, version_key = daily_key(me), daily_version_key(me)
+        version = read_before.get(version_key)
+        if version is not None:
+            kept = self.kept.view_for(principal, version, now)
+            if kept is not None:
+                return kept
+        # The set and its token at once (one MGET): the token stands for these bytes.
+        raw, version = await tolerant_get_many(self.cache, (key, version_key))
+        if version is not None and raw is not None:
+            kept = self.kept.view_for(principal, version, now)
+            if kept is not None:
+                return kept
         hit = None if raw is None else self.cache.decoded(raw, CachedDailySet)
         if raw is not None and hit is not None and self._current(hit.local_date, hit.timezone, now):
             entitled = _within_entitlement(hit, size)
             view = await _view(self.store, await self._unblocked(principal, entitled))
-            if stamp is not None:
-                kept = _KeptDailyView(raw, size, hit.timezone, now, view)
-                self.principals.keep_view(me, stamp, kept)
+            if version is not None:  # a set without one (an older release's) is not kept
+                self.kept.keep(principal, version, hit.timezone, now, view)
             return view
         found = await self.candidates.members(now, [me])
         if not found:
@@ -800,7 +845,7 @@ class GetDailySet:
         if daily is None:
             daily = DailySet(me, today, (), now)
         rendered = await self._render(viewer, daily, now)
-        await tolerant_set(self.cache, key, rendered, self.policy.daily_ttl_seconds)
+        await store_daily_sets(self.cache, [(me, rendered)], self.policy.daily_ttl_seconds)
         return await _view(self.store, _within_entitlement(rendered, size))
 
     async def _unblocked(self, principal: Principal, cached: CachedDailySet) -> CachedDailySet:

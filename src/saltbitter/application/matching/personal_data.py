@@ -58,7 +58,11 @@ PERSONAL_DATA = PersonalData(
             exported_by=("user_id",),
         ),
     ),
-    cache_keys=("matching:daily:{member}", "matching:discover:{member}"),
+    cache_keys=(
+        "matching:daily:{member}",
+        "matching:daily-version:{member}",
+        "matching:discover:{member}",
+    ),
     payloads={
         MatchCreated.name: ("user_a", "user_b"),
         Unmatched.name: ("user_a", "user_b", "by"),

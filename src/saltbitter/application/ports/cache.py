@@ -53,6 +53,16 @@ class Cache(Protocol):
         for key, value in items:
             await self.set_value(key, value, ttl_seconds)
 
+    async def set_groups(
+        self, groups: Sequence[Sequence[tuple[str, object]]], ttl_seconds: int
+    ) -> None:
+        """``set_value`` for each group's keys, each group at once: no reader sees some
+        of a group's entries written and others not yet (an entry and its version, ADR
+        0049). This default is right for a cache in one process whose writes do not
+        wait (nothing runs between them); a cache shared between processes overrides it.
+        """
+        await self.set_values([item for group in groups for item in group], ttl_seconds)
+
 
 # Cache entries read on the way, by key (None: no such entry); a key that is not in
 # it was not read.

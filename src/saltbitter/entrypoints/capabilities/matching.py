@@ -19,7 +19,7 @@ from saltbitter.adapters.sqlalchemy.matching import (
 from saltbitter.application.accounts.events import AccountVisibilityChanged
 from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
-from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet
+from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet, KeptDailySets
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.events import (
     DailySetReady,
@@ -81,8 +81,8 @@ def matching_policy_for(settings: Settings) -> MatchingPolicy:
 
 
 class MatchingProvider(Provider):
-    """APP scope: the batch scorer and the policy; REQUEST scope: the ports (on the
-    request's ``StagedConnection``) and the use cases."""
+    """APP scope: the batch scorer, the policy and what is kept per process; REQUEST
+    scope: the ports (on the request's ``StagedConnection``) and the use cases."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -103,6 +103,9 @@ class MatchingProvider(Provider):
     @provide(scope=Scope.APP)
     def kept_pages(self) -> KeptPages:
         return KeptPages()
+
+    # Process-wide: a kept daily view is served without building GetDailySet (ADR 0049).
+    kept_daily_sets = provide(KeptDailySets, scope=Scope.APP)
 
     candidates = provide(SqlaCandidateReader, provides=CandidateReader, scope=Scope.REQUEST)
     blocked = provide(SqlaBlockedMembers, provides=BlockedMembers, scope=Scope.REQUEST)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dishka import Provider, Scope, provide
+from typing import Any
+
+from dishka import AsyncContainer, Provider, Scope, provide
 from litestar import Request
+from litestar.types import Scope as AsgiScope
 
 from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.sessions import Authenticate
@@ -13,7 +16,16 @@ from saltbitter.domain.errors import AuthenticationFailed
 from saltbitter.entrypoints.http.middleware import ACCESS_CLAIMS, DecodedAccess, client_ip
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["HttpProvider"]
+__all__ = ["HttpProvider", "request_container"]
+
+
+def request_container(scope: AsgiScope) -> AsyncContainer:
+    """The request's dishka container, for a handler that resolves a dependency only on
+    the path that needs it (the daily set's, ADR 0049). dishka keeps it in the scope's
+    state (``request.state`` would build a wrapper)."""
+    container: Any = scope["state"]["dishka_container"]
+    assert isinstance(container, AsyncContainer)
+    return container
 
 
 def _bearer_token(request: Request) -> str:  # type: ignore[type-arg]

@@ -11,8 +11,8 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from saltbitter.application.matching.caching import daily_key
-from saltbitter.application.matching.daily import GetDailySet
+from saltbitter.application.matching.caching import daily_version_key
+from saltbitter.application.matching.daily import GetDailySet, KeptDailySets
 from saltbitter.application.matching.discover import Discover, DiscoverFilters, discover_reads
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.swipes import LikeMember, PassMember
@@ -28,6 +28,7 @@ from saltbitter.domain.profiles import RelationshipGoal
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.domain.subscriptions import entitlements_for
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
+from saltbitter.entrypoints.http.dependencies import request_container
 from saltbitter.entrypoints.http.middleware import READ_ON_THE_WAY, read_on_the_way
 from saltbitter.entrypoints.http.problems import documented_errors
 from saltbitter.entrypoints.http.schemas import CURSOR_PATTERN
@@ -167,16 +168,22 @@ class MatchesController(Controller):
         ),
         security=BEARER,
         responses=documented_errors(401, 403, LIMITED),
-        opt={READ_ON_THE_WAY: lambda member: (daily_key(member),)},
+        # The set's version token: enough to serve a kept view (ADR 0049).
+        opt={READ_ON_THE_WAY: lambda member: (daily_version_key(member),)},
     )
     async def daily(
         self,
         request: Request[Any, Any, Any],
         principal: FromDishka[Principal],
-        get_daily_set: FromDishka[GetDailySet],
+        kept: FromDishka[KeptDailySets],
     ) -> DailySetView:
-        # The cached set, read with the rate limit's round trip when Redis counts both.
-        return await get_daily_set(principal, read_on_the_way(request.scope))
+        # The set's version, read with the rate limit's round trip when Redis counts both.
+        read = read_on_the_way(request.scope)
+        view = kept.served(principal, read)
+        if view is not None:  # its kept view: nothing request-scoped built (ADR 0049)
+            return view
+        get_daily_set = await request_container(request.scope).get(GetDailySet)
+        return await get_daily_set(principal, read)
 
     @delete(
         "/{match_id:uuid}",

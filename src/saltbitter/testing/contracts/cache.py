@@ -152,6 +152,41 @@ class CacheContract:
         await let_time_pass(1.1)
         assert await cache.get_value(short, CachedDailySet) is None
 
+    async def test_set_groups_stores_every_entry_with_its_ttl(
+        self, cache: Cache, let_time_pass: LetTimePass
+    ) -> None:
+        days = [CachedDailySet(date(2026, 3, day), "UTC", ()) for day in (1, 2, 3)]
+        keys = [_unique("group") for _ in days]
+        await cache.set_groups(
+            [[(keys[0], days[0]), (keys[1], days[1])], [], [(keys[2], days[2])]], ttl_seconds=60
+        )
+        await cache.set_groups([], ttl_seconds=60)
+        for key, value in zip(keys, days, strict=True):
+            assert await cache.get_value(key, CachedDailySet) == value
+        short = _unique("group-short")
+        await cache.set_groups([[(short, days[0])]], ttl_seconds=1)
+        await let_time_pass(1.1)
+        assert await cache.get_value(short, CachedDailySet) is None
+        with pytest.raises(ValueError, match="ttl"):
+            await cache.set_groups([[(short, days[0])]], ttl_seconds=0)
+
+    async def test_readers_see_a_group_whole(self, cache: Cache) -> None:
+        """ADR 0049: an entry and its version token are written as one group; a reader
+        reading both at once (``get_many``) never sees one without the other."""
+        entry, version = _unique("entry"), _unique("version")
+        await cache.set_groups([[(entry, 0), (version, 0)]], ttl_seconds=60)
+        seen: list[list[bytes | None]] = []
+
+        async def write(round_: int) -> None:
+            await cache.set_groups([[(entry, round_), (version, round_)]], ttl_seconds=60)
+
+        async def read() -> None:
+            seen.append(await cache.get_many([entry, version]))
+
+        await asyncio.gather(*(job for n in range(1, 16) for job in (write(n), read())))
+        assert seen
+        assert all(first == second and first is not None for first, second in seen)
+
     async def test_an_entry_unreadable_as_the_type_asked_for_is_missing(self, cache: Cache) -> None:
         # Garbage, another type's entry, or one written by an older release: rebuilt.
         older = b'{"date":"2026-03-01","ranking":[]}'
