@@ -127,12 +127,17 @@ async def forget_members(cache: Cache, users: Iterable[UserId]) -> None:
     Runs after the commit, so a cache that is down must not turn a done deed into an
     error: the entries then expire on their own (10 minutes, 24 hours).
     """
-    await _delete(cache, [k for u in users for k in (discover_key(u), daily_key(u))])
+    await _delete(
+        cache,
+        # The daily set's version token goes with the set (ADR 0049).
+        [k for u in users for k in (discover_key(u), daily_key(u), daily_version_key(u))],
+    )
 
 
 async def forget_daily_sets(cache: Cache, users: Iterable[UserId]) -> None:
     """Drop the members' cached daily sets only (same tolerance as ``forget_members``)."""
-    await _delete(cache, [daily_key(user) for user in users])
+    # The daily set's version token goes with the set (ADR 0049).
+    await _delete(cache, [k for u in users for k in (daily_key(u), daily_version_key(u))])
 
 
 async def _delete(cache: Cache, keys: list[str]) -> None:
