@@ -45,6 +45,7 @@ __all__ = [
     "RefreshSession",
     "RevokeSession",
     "TokenMinter",
+    "kept_principal",
 ]
 
 
@@ -284,8 +285,8 @@ class Authenticate:
         read before this call's database reads (it was: before the request's handler)."""
         if stamp is None:
             stamp = await self.cache.stamp(claims.user_id)  # before the reads: see the port
-        kept = self.cache.get(claims.session_id, stamp)
-        if kept is not None and kept.user_id == claims.user_id:
+        kept = kept_principal(self.cache, claims, stamp)
+        if kept is not None:
             return kept, False  # only principals of accounts not awaiting erasure are kept
         found = await self.sessions.get_with_owner(claims.session_id)
         session, user = found if found is not None else (None, None)
@@ -300,6 +301,17 @@ class Authenticate:
         if not user.deletion_pending:
             self.cache.keep(principal, stamp)
         return principal, user.deletion_pending
+
+
+def kept_principal(cache: PrincipalCache, claims: AccessClaims, stamp: str) -> Principal | None:
+    """The principal this process keeps for the claims' session under the member's
+    current ``stamp`` (ADR 0032), which ``Authenticate`` would return without a read;
+    None when it must read. Needs nothing request-scoped: the HTTP edge asks it first and
+    builds ``Authenticate`` (on the request's connection) only on None (ADR 0049).
+    Only principals of accounts not awaiting erasure are kept, so a kept one passes both
+    ``Authenticate.verified`` and ``verified_owner``."""
+    kept = cache.get(claims.session_id, stamp)
+    return kept if kept is not None and kept.user_id == claims.user_id else None
 
 
 def _ensure_may_act(user: User) -> None:

@@ -9,7 +9,8 @@ from litestar import Request
 from litestar.types import Scope as AsgiScope
 
 from saltbitter.application.accounts.deletion import AccountOwner
-from saltbitter.application.accounts.sessions import Authenticate
+from saltbitter.application.accounts.sessions import Authenticate, kept_principal
+from saltbitter.application.ports.security import PrincipalCache
 from saltbitter.application.safety.appellants import Appellant, AuthenticateAppellant
 from saltbitter.application.shared.identity import ClientInfo, Principal
 from saltbitter.domain.errors import AuthenticationFailed
@@ -43,6 +44,15 @@ def _decoded(request: Request) -> DecodedAccess | None:  # type: ignore[type-arg
     return decoded if isinstance(decoded, DecodedAccess) else None
 
 
+def _kept(principals: PrincipalCache, decoded: DecodedAccess | None) -> Principal | None:
+    """The caller's kept principal, when the edge decoded the token and read the stamp:
+    ``Authenticate`` would return it without a read, so it is not built (it takes the
+    request's connection; ADR 0049)."""
+    if decoded is None or decoded.stamp is None:
+        return None
+    return kept_principal(principals, decoded.claims, decoded.stamp)
+
+
 class HttpProvider(Provider):
     scope = Scope.REQUEST
 
@@ -50,9 +60,13 @@ class HttpProvider(Provider):
     async def principal(
         self,
         request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
-        authenticate: Authenticate,
+        principals: PrincipalCache,
     ) -> Principal:
         decoded = _decoded(request)
+        kept = _kept(principals, decoded)
+        if kept is not None:
+            return kept
+        authenticate = await request_container(request.scope).get(Authenticate)
         if decoded is not None:  # the rate limiter decoded it and read the stamp
             return await authenticate.verified(decoded.claims, decoded.stamp)
         return await authenticate(_bearer_token(request))
@@ -61,11 +75,15 @@ class HttpProvider(Provider):
     async def owner(
         self,
         request: Request,  # type: ignore[type-arg]  # dishka keys on the bare class
-        authenticate: Authenticate,
+        principals: PrincipalCache,
     ) -> AccountOwner:
         """The caller of routes a member awaiting erasure may use: like ``principal``,
         but ``deletion_pending`` accounts pass (docs/privacy.md)."""
         decoded = _decoded(request)
+        kept = _kept(principals, decoded)
+        if kept is not None:
+            return AccountOwner(kept)
+        authenticate = await request_container(request.scope).get(Authenticate)
         if decoded is not None:
             return await authenticate.verified_owner(decoded.claims, decoded.stamp)
         return await authenticate.owner(_bearer_token(request))
