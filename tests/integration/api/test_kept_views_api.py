@@ -138,7 +138,8 @@ def test_a_cached_daily_set_costs_one_redis_round_trip(
 def test_a_cached_discovery_page_costs_one_redis_round_trip(
     api: Api, backend_settings: Settings, redis_url: str
 ) -> None:
-    """ADR 0044: the list and the rarity table come with the edge's one call too."""
+    """ADR 0044: the list and the rarity table come with the edge's one call too; ADR
+    0048: the markers of the caller and the page's members are one ``MGET`` after it."""
     dakar = {"lat": 14.69, "lon": -17.44}
     for _ in range(2):
         man(api, dakar)
@@ -149,6 +150,8 @@ def test_a_cached_discovery_page_costs_one_redis_round_trip(
     if backend_settings.redis_url is None:
         assert commands == []
     else:
-        assert len(commands) == 1, commands
+        assert len(commands) == 2, commands
         assert "EVALSHA" in commands[0].upper()
         assert f"matching:discover:{ada.user_id}" in commands[0]
+        assert "MGET" in commands[1].upper()
+        assert f"matching:member:{ada.user_id}" in commands[1]
