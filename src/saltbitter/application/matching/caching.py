@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 from saltbitter.application.matching.cards import CardData
@@ -94,7 +95,9 @@ async def tolerant_set_many(
         return  # the next reads rebuild them
 
 
+@lru_cache(maxsize=65_536)
 def member_marker_key(user: UserId) -> str:
+    # Memoized: a page reads 21 markers, and formatting a UUID is most of a key's cost.
     return f"matching:member:{user}"
 
 
