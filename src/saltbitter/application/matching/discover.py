@@ -260,8 +260,15 @@ class Discover:
                 raw_ranking, raw_frequencies = await self.cache.get_many(keys)
         except Unavailable:
             return None, None
-        ranking = None if raw_ranking is None else self.cache.decoded(raw_ranking, DiscoverRanking)
+        ranking = (
+            None
+            if raw_ranking is None
+            else self.pages.ranking(me, raw_ranking, self._decoded_ranking)
+        )
         return (None if ranking is None else _within_allowance(ranking, allowance)), raw_frequencies
+
+    def _decoded_ranking(self, raw: bytes) -> DiscoverRanking | None:
+        return self.cache.decoded(raw, DiscoverRanking)
 
     async def _marked(
         self,

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from saltbitter.application.matching.caching import (
     FREQUENCIES_KEY,
     CachedFrequencies,
+    DiscoverRanking,
     frequencies_of,
     store_frequencies,
 )
@@ -144,11 +145,13 @@ class KeptPages:
     least 14 minutes left. ``limit`` bounds the pages (least recently used go first).
     """
 
-    __slots__ = ("_limit", "_max_age", "_pages")
+    __slots__ = ("_limit", "_max_age", "_pages", "_rankings")
 
     def __init__(self, limit: int = 10_000, max_age: timedelta = timedelta(seconds=60)) -> None:
         self._limit = limit
         self._max_age = max_age
+        # Each member's cached list as last decoded, for the very bytes it was read as.
+        self._rankings: OrderedDict[UserId, tuple[bytes, DiscoverRanking | None]] = OrderedDict()
         self._pages: OrderedDict[Hashable, tuple[object, datetime, datetime, DiscoverPage]] = (
             OrderedDict()
         )
@@ -179,6 +182,22 @@ class KeptPages:
         self._pages.move_to_end(key)
         while len(self._pages) > self._limit:
             self._pages.popitem(last=False)
+
+    def ranking(
+        self, member: UserId, raw: bytes, decode: Callable[[bytes], DiscoverRanking | None]
+    ) -> DiscoverRanking | None:
+        """``decode(raw)``, the member's cached list: the one decoded before when its bytes
+        are the same (comparing them costs far less than decoding a list again)."""
+        kept = self._rankings.get(member)
+        if kept is not None and kept[0] == raw:
+            self._rankings.move_to_end(member)
+            return kept[1]
+        ranking = decode(raw)
+        self._rankings[member] = (raw, ranking)
+        self._rankings.move_to_end(member)
+        while len(self._rankings) > self._limit:
+            self._rankings.popitem(last=False)
+        return ranking
 
     def __len__(self) -> int:
         return len(self._pages)

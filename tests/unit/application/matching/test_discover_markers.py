@@ -11,7 +11,7 @@ on the next page.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
@@ -19,12 +19,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from saltbitter.application.matching.caching import (
+    DiscoverRanking,
     MemberMarkers,
     discover_key,
     member_marker_key,
     renew_member_markers,
 )
 from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.kept import KeptPages
 from saltbitter.application.matching.members import local_day_end
 from saltbitter.application.matching.swipes import PassMember
 from saltbitter.application.matching.views import DiscoverPage
@@ -164,3 +166,24 @@ def test_a_local_day_ends_at_the_next_local_midnight(now: datetime, timezone: st
     assert end.astimezone(zone).date() > now.astimezone(zone).date()
     # Every instant before it is still on now's local date.
     assert (end - timedelta(microseconds=1)).astimezone(zone).date() == now.astimezone(zone).date()
+
+
+def test_a_cached_list_is_decoded_once_for_the_same_bytes() -> None:
+    pages = KeptPages(limit=2)
+    decoded: list[bytes] = []
+    me, other, third = (UserId(uuid4()) for _ in range(3))
+
+    def decode(raw: bytes) -> DiscoverRanking:
+        decoded.append(raw)
+        return DiscoverRanking(date(2026, 12, 7), ((other, float(len(raw))),))
+
+    first = pages.ranking(me, b"list-1", decode)
+    assert pages.ranking(me, b"list-1", decode) is first
+    assert decoded == [b"list-1"]
+    changed = pages.ranking(me, b"list-22", decode)  # another list: decoded afresh
+    assert changed is not first
+    assert changed == DiscoverRanking(date(2026, 12, 7), ((other, 7.0),))
+    pages.ranking(other, b"a", decode)
+    pages.ranking(third, b"b", decode)  # the limit: the least recently used goes
+    pages.ranking(me, b"list-22", decode)
+    assert decoded == [b"list-1", b"list-22", b"a", b"b", b"list-22"]
