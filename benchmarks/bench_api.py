@@ -8,7 +8,9 @@ loaded with ``wrk`` (installed with apt-get when missing and allowed) at
 ``--connections`` keep-alive connections on loopback for ``--seconds`` per endpoint:
 
 - ``GET /api/v1/me``, ``GET /api/v1/matches/daily`` (cached after one warm-up request per
-  member), ``GET /api/v1/discover``: requests rotate over ``--tokens`` members;
+  member), ``GET /api/v1/discover`` (four warm-up rounds: a page is kept under its
+  markers from its second request in each worker, ADR 0048): requests rotate over
+  ``--tokens`` members;
 - ``POST /api/v1/likes``: every request likes a fresh candidate (pairs taken from the
   stored daily sets, each used once), signed in as the liker.
 
@@ -524,7 +526,8 @@ def measure_server(
             name = path.rsplit("/")[-1]
             if name not in args.endpoints:
                 continue
-            _warm(api.url, path, readers)
+            for _ in range(4 if name == "discover" else 1):
+                _warm(api.url, path, readers)
             requests = [("GET", path, token, "") for token in readers]
             with profiled(root, args.profile, name):
                 figures, cpu_ms, note = _loaded(

@@ -8,6 +8,7 @@ never sees the container.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
+from functools import partial
 from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, make_async_container, provide
@@ -31,6 +32,7 @@ from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SecretsGenerator, SystemClock, UuidIdGenerator
+from saltbitter.application.matching.caching import renew_member_markers
 from saltbitter.application.outbox import EventHandlers, RelayOutbox
 from saltbitter.application.ports.cache import Cache, RateLimiter
 from saltbitter.application.ports.conversations import RealtimeFanout
@@ -179,11 +181,13 @@ class UseCaseProvider(Provider):
         queue: JobQueue,
         principals: PrincipalCache,
         fanout: RealtimeFanout,
+        cache: Cache,
     ) -> Transaction:
         return SqlaTransaction(
             connection,
             after_commit=_outbox_waker(queue),
             principals_changed=_principals_changed(principals, fanout),
+            members_changed=partial(renew_member_markers, cache),
         )
 
     @provide

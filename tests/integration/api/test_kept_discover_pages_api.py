@@ -9,8 +9,12 @@ reads again. On SQLite (embedded mode) and on PostgreSQL + Redis alike.
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
+
+from sqlalchemy import create_engine, update
 
 from saltbitter.adapters.images import generated_photo
+from saltbitter.adapters.sqlalchemy.tables_members import profiles
 from saltbitter.entrypoints.settings import Settings
 from support.conversations_api import Member, member
 from support.erasure import erase_now
@@ -95,3 +99,25 @@ def test_an_erased_candidate_leaves_the_next_page(api: Api, backend_settings: Se
     after = _cards(api, ada.headers)
     assert bo.user_id not in after
     assert cy.user_id in after
+
+
+def test_an_unchanged_page_is_answered_without_reading_its_members(
+    api: Api, backend_settings: Settings
+) -> None:
+    """ADR 0048: with markers in Redis, a kept page of a cached list reads no member. A
+    row changed behind the product's back (no commit of ours, so no marker renewed) is
+    therefore not seen by the kept page; in embedded mode (no shared markers) every page
+    reads its members and sees it at once. Any change made through the product is seen
+    on the next page either way (the tests above)."""
+    place = {"lat": 46.95, "lon": 7.45}  # Bern
+    (bo,), ada = _men(api, place, 1)
+    assert _kept(api, ada.headers)[bo.user_id]["bio"] == "Weekend hiker."
+    # A synchronous engine on the same database (psycopg serves both; SQLite's own driver).
+    engine = create_engine(backend_settings.effective_database_url.replace("+aiosqlite", ""))
+    with engine.begin() as connection:
+        connection.execute(
+            update(profiles).where(profiles.c.user_id == UUID(bo.user_id)).values(bio="Behind.")
+        )
+    engine.dispose()
+    seen = _cards(api, ada.headers)[bo.user_id]["bio"]
+    assert seen == ("Weekend hiker." if backend_settings.redis_url else "Behind.")

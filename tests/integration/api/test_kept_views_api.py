@@ -128,11 +128,13 @@ def test_a_cached_daily_set_costs_one_redis_round_trip(
     headers = ada.headers
     _shown(api, headers)  # built and cached
     with _redis_commands_about(redis_url, ada.user_id) as commands:
-        _shown(api, headers)  # read with its token (MGET) and kept
+        _shown(api, headers)  # read with its token (one MGET) and kept
     if backend_settings.redis_url is not None:
         assert len(commands) == 2, commands
         assert "EVALSHA" in commands[0].upper()
-        assert "MGET" in commands[1].upper()
+        # The set and its token in one command (RedisCache.get_many, ADR 0048's script).
+        assert f"matching:daily:{ada.user_id}" in commands[1]
+        assert f"matching:daily-version:{ada.user_id}" in commands[1]
     with _redis_commands_about(redis_url, ada.user_id) as commands:
         _shown(api, headers)  # the kept view
     if backend_settings.redis_url is None:
@@ -148,7 +150,9 @@ def test_a_cached_daily_set_costs_one_redis_round_trip(
 def test_a_cached_discovery_page_costs_one_redis_round_trip(
     api: Api, backend_settings: Settings, redis_url: str
 ) -> None:
-    """ADR 0044: the list and the rarity table come with the edge's one call too."""
+    """ADR 0044: the list and the rarity table come with the edge's one call too; ADR
+    0048: the markers of the caller and the page's members are one read after it (an
+    ``MGET`` in a script, so that concurrent requests' reads share a pipeline)."""
     dakar = {"lat": 14.69, "lon": -17.44}
     for _ in range(2):
         man(api, dakar)
@@ -159,6 +163,8 @@ def test_a_cached_discovery_page_costs_one_redis_round_trip(
     if backend_settings.redis_url is None:
         assert commands == []
     else:
-        assert len(commands) == 1, commands
+        assert len(commands) == 2, commands
         assert "EVALSHA" in commands[0].upper()
         assert f"matching:discover:{ada.user_id}" in commands[0]
+        assert "EVALSHA" in commands[1].upper()
+        assert f"matching:member:{ada.user_id}" in commands[1]

@@ -20,6 +20,7 @@ from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.tables_members import discover_allotments
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock
+from saltbitter.application.matching.caching import MemberMarkers
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.kept import KeptPages, KeptScores
 from saltbitter.application.matching.policy import MatchingPolicy
@@ -95,6 +96,7 @@ async def test_simultaneous_discover_pages_stay_within_the_allowance(
     async def page() -> list[UserId]:
         # A cache of its own each, as separate API processes in embedded mode have.
         db = StagedConnection(engine)  # one request: one connection for every port
+        cache = InProcessCache()
         try:
             discover = Discover(
                 SqlaTransaction(db),
@@ -102,13 +104,14 @@ async def test_simultaneous_discover_pages_stay_within_the_allowance(
                 SqlaBlockedMembers(db),
                 SqlaDiscoverAllowance(db),
                 clock,
-                InProcessCache(),
+                cache,
                 ScalarBatchScorer(),
                 MatchingPolicy(),
                 InMemoryPhotoStore(clock),
                 KeptScores(),
                 LocalPrincipalCache(ttl_seconds=30),
                 KeptPages(),
+                MemberMarkers(cache, shared=False),
             )
             return [item.member.user_id for item in (await discover(principal)).items]
         finally:

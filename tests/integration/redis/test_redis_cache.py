@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from redis.asyncio import Redis
 
@@ -42,6 +44,7 @@ async def test_a_dead_redis_is_unavailable_and_does_not_answer_pings() -> None:
         assert await cache.ping() is False
         for operation in (
             cache.get("k"),
+            cache.get_many(["k", "l"]),
             cache.set("k", b"v", ttl_seconds=5),
             cache.delete("k"),
         ):
@@ -50,3 +53,28 @@ async def test_a_dead_redis_is_unavailable_and_does_not_answer_pings() -> None:
             assert caught.value.code == "cache_unavailable"
     finally:
         await client.aclose()
+
+
+async def test_concurrent_reads_of_many_keys_share_round_trips(
+    redis: Redis, redis_prefix: str
+) -> None:
+    """ADR 0048: a discovery page's markers are read with other requests' reads."""
+    cache = RedisCache(redis, f"{redis_prefix}many:")
+    for n in range(30):
+        await cache.set(f"k{n}", str(n).encode(), ttl_seconds=60)
+    wanted = [[f"k{n}", f"missing{n}", f"k{(n + 1) % 30}"] for n in range(30)]
+    answers = await asyncio.gather(*(cache.get_many(keys) for keys in wanted))
+    for n, answer in enumerate(answers):
+        assert answer == [str(n).encode(), None, str((n + 1) % 30).encode()]
+    assert cache.read_batches <= 2  # the first call's batch, then the rest
+
+
+async def test_a_read_of_more_keys_than_a_script_takes_is_one_mget(
+    redis: Redis, redis_prefix: str
+) -> None:
+    cache = RedisCache(redis, f"{redis_prefix}large:")
+    await cache.set("k7", b"7", ttl_seconds=60)
+    keys = [f"k{n}" for n in range(10_000)]
+    values = await cache.get_many(keys)
+    assert values[7] == b"7"
+    assert values.count(None) == 9_999

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from saltbitter.adapters.cache_values import decode_value, encode_value
+from saltbitter.adapters.redis.coalesced import CoalescedScript
 from saltbitter.application.ports.cache import Cache, T
 from saltbitter.domain.errors import Unavailable
 
@@ -45,6 +46,13 @@ return #KEYS
 """
 
 
+# ``get_many`` as a script, so that concurrent requests' reads share round trips
+# (CoalescedScript, ADR 0047): a discovery page reads its members' markers this way
+# (ADR 0048). Lua's unpack takes a few thousand values at most: larger reads use MGET.
+_MGET = "return redis.call('MGET', unpack(KEYS))"
+_COALESCED_KEYS = 1_000
+
+
 def _unavailable(error: RedisError) -> Unavailable:
     return Unavailable(f"The cache is unavailable: {error}", code="cache_unavailable")
 
@@ -53,6 +61,12 @@ class RedisCache(Cache):
     def __init__(self, client: Redis, prefix: str) -> None:
         self._client = client
         self.prefix = prefix
+        self._mget = CoalescedScript(client, _MGET)
+
+    @property
+    def read_batches(self) -> int:
+        """Pipelines of ``get_many`` reads sent so far (what tests observe)."""
+        return self._mget.batches_sent
 
     async def get(self, key: str) -> bytes | None:
         try:
@@ -64,11 +78,15 @@ class RedisCache(Cache):
         return value.encode() if isinstance(value, str) else bytes(value)
 
     async def get_many(self, keys: Sequence[str]) -> list[bytes | None]:
-        """One ``MGET``."""
+        """One ``MGET``, sent in one pipeline with other requests' reads made meanwhile."""
         if not keys:
             return []
+        prefixed = [self.prefix + key for key in keys]
         try:
-            values = await self._client.mget([self.prefix + key for key in keys])
+            if len(prefixed) <= _COALESCED_KEYS:
+                values = await self._mget(prefixed, ())
+            else:
+                values = await self._client.mget(prefixed)
         except RedisError as error:
             raise _unavailable(error) from error
         return [

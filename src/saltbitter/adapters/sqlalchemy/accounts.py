@@ -380,6 +380,7 @@ class SqlaConsentLedger(ConsentLedger):
                 "user_agent": record.user_agent,
             },
         )
+        self._db.member_changed(record.user_id)  # consent gates what matching reads
 
     async def history(self, user_id: UserId) -> Sequence[ConsentRecord]:
         statement = (

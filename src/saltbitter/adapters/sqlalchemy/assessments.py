@@ -107,6 +107,7 @@ class SqlaAssessmentRepository(AssessmentRepository):
                 "taken_at": assessment.taken_at,
             },
         )
+        self._db.member_changed(assessment.user_id)  # matching reads the latest (ADR 0048)
 
     async def history(self, user_id: UserId) -> Sequence[StoredAssessment]:
         statement = (
@@ -263,4 +264,5 @@ class SqlaProfileValues(ProfileValues):
             .where(profiles.c.user_id == user_id)
             .values(values=ratings, updated_at=now)
         )
+        self._db.member_changed(user_id)
         return (await self._db.execute(statement)).rowcount == 1

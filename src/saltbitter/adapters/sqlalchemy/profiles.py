@@ -143,6 +143,7 @@ class SqlaProfileRepository(ProfileRepository):
         else:
             raise NotImplementedError(f"no upsert for the {dialect} dialect")
         await self._db.execute(upsert)
+        self._db.member_changed(profile.user_id)  # discovery cards show it (ADR 0048)
 
 
 def _photo_row(photo: Photo) -> dict[str, Any]:
@@ -203,10 +204,15 @@ class SqlaPhotoRepository(PhotoRepository):
 
     def add(self, photo: Photo) -> None:
         self._db.stage(photos, _photo_row(photo))
+        self._db.member_changed(photo.user_id)  # a card's main photo (ADR 0048)
 
     async def delete(self, photo_id: PhotoId) -> bool:
-        statement = delete(photos).where(photos.c.id == photo_id)
-        return (await self._db.execute(statement)).rowcount == 1
+        statement = delete(photos).where(photos.c.id == photo_id).returning(photos.c.user_id)
+        deleted = (await self._db.execute(statement)).first()
+        if deleted is None:
+            return False
+        self._db.member_changed(UserId(deleted.user_id))
+        return True
 
     async def save_order(self, user_id: UserId, photo_ids: Sequence[PhotoId]) -> None:
         current = await self.list_for(user_id)
@@ -216,6 +222,7 @@ class SqlaPhotoRepository(PhotoRepository):
         # Rewrite the member's rows: updating positions in place would collide with the
         # unique (user_id, position) constraint midway through any permutation.
         await self._db.execute(delete(photos).where(photos.c.user_id == user_id))
+        self._db.member_changed(user_id)
         for position, photo_id in enumerate(photo_ids):
             self._db.stage(photos, _photo_row(by_id[photo_id]) | {"position": position})
 

@@ -72,6 +72,7 @@ class StagedConnection:
         "_pending",
         "_reading",
         "announced",
+        "changed_members",
         "changed_principals",
         "dialect_name",
     )
@@ -84,6 +85,8 @@ class StagedConnection:
         self.announced = 0  # outbox messages staged since the last commit or rollback
         # Members whose account or sessions this transaction changed (ADR 0032).
         self.changed_principals: set[UserId] = set()
+        # Members whose matching-visible data this transaction changed (ADR 0048).
+        self.changed_members: set[UserId] = set()
         # SQLite begins without a round trip: autocommit would only change its locking.
         self._autocommit_reads = self.dialect_name == "postgresql"
         self._reading = False  # the connection is in autocommit, for reads only
@@ -124,8 +127,16 @@ class StagedConnection:
 
     def principal_changed(self, user_id: UserId) -> None:
         """``user_id``'s account or sessions change in this transaction: once it commits,
-        cached principals of the member are dropped in every process."""
+        cached principals of the member are dropped in every process. Their account is
+        part of what matching shows, so it is also ``member_changed``."""
         self.changed_principals.add(user_id)
+        self.changed_members.add(user_id)
+
+    def member_changed(self, user_id: UserId) -> None:
+        """What a discovery card of ``user_id`` shows or is checked by (their profile,
+        photos, consent, assessment, swipes or matches) changes in this transaction: once
+        it commits, their matching marker is renewed (ADR 0048)."""
+        self.changed_members.add(user_id)
 
     def stage(self, table: Table, row: Row) -> None:
         self._pending.append((table, row))
@@ -168,6 +179,7 @@ class StagedConnection:
         self._pending.clear()
         self.announced = 0
         self.changed_principals.clear()
+        self.changed_members.clear()
         if self.in_transaction:
             assert self._connection is not None
             with translating_errors():  # a dropped connection is Unavailable here too

@@ -20,20 +20,24 @@ class SqlaTransaction(Transaction):
     relay; it must be quick and must not raise, since the commit has already happened.
     ``principals_changed`` is awaited after a commit that changed members' accounts or
     sessions (``StagedConnection.principal_changed``), to drop their cached principals
-    everywhere (ADR 0032); it must not raise either.
+    everywhere (ADR 0032); it must not raise either. ``members_changed`` likewise, after a
+    commit that changed what matching shows of members (``StagedConnection.member_changed``),
+    to renew their markers before the request answers (ADR 0048).
     """
 
-    __slots__ = ("_after_commit", "_db", "_open", "_principals_changed")
+    __slots__ = ("_after_commit", "_db", "_members_changed", "_open", "_principals_changed")
 
     def __init__(
         self,
         db: StagedConnection,
         after_commit: Callable[[], None] | None = None,
         principals_changed: Callable[[Collection[UserId]], Awaitable[None]] | None = None,
+        members_changed: Callable[[Collection[UserId]], Awaitable[None]] | None = None,
     ) -> None:
         self._db = db
         self._after_commit = after_commit
         self._principals_changed = principals_changed
+        self._members_changed = members_changed
         self._open = False
 
     async def __aenter__(self) -> Self:
@@ -56,11 +60,15 @@ class SqlaTransaction(Transaction):
         if not self._open:
             raise RuntimeError("commit outside of 'async with'")
         announced = await self._db.commit()
-        changed, self._db.changed_principals = self._db.changed_principals, set()
+        db = self._db
+        changed, db.changed_principals = db.changed_principals, set()
+        members, db.changed_members = db.changed_members, set()
         if announced and self._after_commit is not None:
             self._after_commit()
         if changed and self._principals_changed is not None:
             await self._principals_changed(changed)
+        if members and self._members_changed is not None:
+            await self._members_changed(members)
 
     async def rollback(self) -> None:
         await self._db.rollback()

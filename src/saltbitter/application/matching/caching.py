@@ -9,17 +9,23 @@ cache that is down makes reads slower, never wrong, and never fails a request. E
   entry, so a process that kept the set's view checks the few bytes of the token;
 - ``matching:discover:<user>``: the ranked discovery list for the member's local day
   (10 minutes);
-- ``matching:interest-frequencies``: the rarity table of interests (1 h).
+- ``matching:interest-frequencies``: the rarity table of interests (1 h);
+- ``matching:member:<user>``: the member's marker, a random token renewed after every
+  commit that changed what a discovery card or its re-check reads about them (their
+  account, profile, photos, consent, assessment, swipes and matches either way; ADR
+  0048). A missing marker is a value too; a renewal lives ``MEMBER_MARKER_SECONDS``,
+  far longer than a page is kept, so an expired marker can match no kept page.
 
 The entries are plain dataclasses; the cache adapter encodes them (``Cache.set_value``).
 """
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 from saltbitter.application.matching.cards import CardData
@@ -33,10 +39,12 @@ from saltbitter.domain.shared import UserId
 
 __all__ = [
     "FREQUENCIES_KEY",
+    "MEMBER_MARKER_SECONDS",
     "CachedDailyItem",
     "CachedDailySet",
     "CachedFrequencies",
     "DiscoverRanking",
+    "MemberMarkers",
     "cached_frequencies",
     "daily_key",
     "daily_version_key",
@@ -44,6 +52,8 @@ __all__ = [
     "forget_daily_sets",
     "forget_members",
     "frequencies_of",
+    "member_marker_key",
+    "renew_member_markers",
     "store_daily_sets",
     "store_frequencies",
     "tolerant_get",
@@ -53,6 +63,9 @@ __all__ = [
 ]
 
 FREQUENCIES_KEY = "matching:interest-frequencies"
+# Ten minutes: a kept discovery page lives one (KeptPages' max_age), so a marker that
+# expires back to "missing" cannot bring a page kept before its renewal back to life.
+MEMBER_MARKER_SECONDS = 600
 
 T = TypeVar("T")
 
@@ -65,7 +78,9 @@ def discover_key(user: UserId) -> str:
     return f"matching:discover:{user}"
 
 
+@lru_cache(maxsize=65_536)
 def daily_version_key(user: UserId) -> str:
+    # Memoized like member_marker_key: read twice per daily request (edge, kept view).
     return f"matching:daily-version:{user}"
 
 
@@ -112,7 +127,7 @@ async def store_daily_sets(
     if not sets:
         return
     groups = [
-        ((daily_key(user), value), (daily_version_key(user), uuid.uuid4().hex))
+        ((daily_key(user), value), (daily_version_key(user), secrets.token_hex(16)))
         for user, value in sets
     ]
     try:
@@ -121,16 +136,57 @@ async def store_daily_sets(
         return  # the next reads rebuild them
 
 
+@lru_cache(maxsize=65_536)
+def member_marker_key(user: UserId) -> str:
+    # Memoized: a page reads 21 markers, and formatting a UUID is most of a key's cost.
+    return f"matching:member:{user}"
+
+
+async def renew_member_markers(cache: Cache, users: Iterable[UserId]) -> None:
+    """New markers for ``users``: every process's kept discovery pages showing them (or
+    shown to them) are made afresh (ADR 0048). After the commit, like ``forget_members``;
+    a cache that is down leaves kept pages to their minute."""
+    items = [(member_marker_key(user), secrets.token_hex(8)) for user in dict.fromkeys(users)]
+    if items:
+        await tolerant_set_many(cache, items, MEMBER_MARKER_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberMarkers:
+    """Members' markers as a discovery page reads them (ADR 0048).
+
+    ``shared``: every process that changes members renews markers in this cache (Redis).
+    A process-local cache is not (the CLI and a worker change members from processes of
+    their own), so it reads no markers and a page is checked against the database.
+    """
+
+    cache: Cache
+    shared: bool
+
+    async def read(self, users: Sequence[UserId]) -> tuple[bytes | None, ...] | None:
+        """Each member's marker (None: missing), in order; None when they cannot be
+        trusted here: the cache is not shared or is down."""
+        if not self.shared:
+            return None
+        try:
+            return tuple(await self.cache.get_many([member_marker_key(user) for user in users]))
+        except Unavailable:
+            return None
+
+
 async def forget_members(cache: Cache, users: Iterable[UserId]) -> None:
-    """Drop the members' discovery lists and daily sets (after a like, pass, match...).
+    """Drop the members' discovery lists and daily sets (after a like, pass, match...)
+    and renew their markers.
 
     Runs after the commit, so a cache that is down must not turn a done deed into an
     error: the entries then expire on their own (10 minutes, 24 hours).
     """
+    members = list(users)
+    await renew_member_markers(cache, members)
     await _delete(
         cache,
         # The daily set's version token goes with the set (ADR 0049).
-        [k for u in users for k in (discover_key(u), daily_key(u), daily_version_key(u))],
+        [k for u in members for k in (discover_key(u), daily_key(u), daily_version_key(u))],
     )
 
 

@@ -14,7 +14,11 @@ candidate who paused, changed their profile or photo, withdrew consent, swiped o
 blocked since the list was built is shown as they are now, or not at all. The rescoring
 of a pair whose profiles (and the rarity table) are unchanged is the one this process
 kept (``KeptScores``); a page whose every input is unchanged is the one it rendered
-(``KeptPages``, ADR 0043).
+(``KeptPages``, ADR 0043). Where every process renews members' markers in one shared
+cache, a page whose members' and caller's markers, ranked entries, blocks and rarity
+table are unchanged is answered without reading the database at all (ADR 0048): every
+commit that changes what a card shows or is checked by renews the member's marker
+before it answers.
 
 Entitlements are read from the caller's *current* tier on every page (docs/entitlements.md):
 the list served, cached or rebuilt, is cut to that tier's allowance, so a downgrade
@@ -29,10 +33,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from math import isfinite
+from typing import NamedTuple
 
 from saltbitter.application.matching.caching import (
     FREQUENCIES_KEY,
     DiscoverRanking,
+    MemberMarkers,
     cached_frequencies,
     discover_key,
     tolerant_set,
@@ -40,7 +46,7 @@ from saltbitter.application.matching.caching import (
 from saltbitter.application.matching.cards import card_of, from_result, signed
 from saltbitter.application.matching.cursors import decode_score_cursor, encode_cursor
 from saltbitter.application.matching.kept import KeptPages, KeptScores, blocked_with
-from saltbitter.application.matching.members import local_date
+from saltbitter.application.matching.members import local_date, local_day_end
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
 from saltbitter.application.ports.batch_scoring import BatchScorer, exclusions_from_histories
@@ -125,6 +131,13 @@ class DiscoverFilters:
 NO_FILTERS = DiscoverFilters()
 
 
+class _Marked(NamedTuple):
+    """Where a page is kept under its members' markers (ADR 0048), and for what."""
+
+    key: tuple[str, UserId, tuple[float, UserId] | None, int]
+    inputs: tuple[object, ...]
+
+
 def _entitled(entitlements: Entitlements, filters: DiscoverFilters) -> None:
     if filters.active and not entitlements.advanced_filters:
         raise PermissionDenied(
@@ -159,6 +172,7 @@ class Discover:
     kept: KeptScores
     principals: PrincipalCache
     pages: KeptPages
+    markers: MemberMarkers
 
     async def __call__(
         self,
@@ -179,21 +193,16 @@ class Discover:
         me = principal.user_id
         now = self.clock.now()
         size = self.policy.page_size
-        # The list and the rarity table in one round trip (a cache that is down: neither).
-        keys = discover_reads(me)
-        try:
-            if all(key in read_before for key in keys):
-                raw_ranking, raw_frequencies = (read_before[key] for key in keys)
-            else:
-                raw_ranking, raw_frequencies = await self.cache.get_many(keys)
-        except Unavailable:
-            raw_ranking = raw_frequencies = None
-        ranking = None if raw_ranking is None else self.cache.decoded(raw_ranking, DiscoverRanking)
-        if ranking is not None:
-            ranking = _within_allowance(ranking, allowance)
+        ranking, raw_frequencies = await self._cached_list(me, allowance, read_before)
         # Without filters, a cached list's page is read together with the caller.
         cached = ranking is not None and not filters.active
         page, more = _page(ranking, after, size) if ranking and cached else ([], False)
+        marked = None
+        if cached and page:
+            marked = await self._marked(principal, page, more, after, raw_frequencies)
+            kept = None if marked is None else self.pages.get(marked.key, marked.inputs, now)
+            if kept is not None:
+                return kept  # nobody on it changed since: no database read (ADR 0048)
         wanted = [me, *(candidate for candidate, _ in page)]
         # One read: the caller, the page's members, their main photos and histories.
         read = await self.candidates.page(now, me, wanted)
@@ -212,6 +221,7 @@ class Discover:
             )
         today = local_date(viewer.timezone, now)
         if ranking is None or ranking.local_date != today or filters.active:
+            marked = None  # the page comes from another list than the one marked
             if ranking is None or ranking.local_date != today:
                 ranking = _within_allowance(
                     await self._rank(viewer, today, now, allowance), allowance
@@ -234,7 +244,60 @@ class Discover:
             histories,
             now,
             raw_frequencies,
+            marked,
         )
+
+    async def _cached_list(
+        self, me: UserId, allowance: int, read_before: CacheReads
+    ) -> tuple[DiscoverRanking | None, bytes | None]:
+        """The cached list (cut to the allowance) and the rarity table's bytes, in one
+        round trip unless the edge read them already (a cache that is down: neither)."""
+        keys = discover_reads(me)
+        try:
+            if all(key in read_before for key in keys):
+                raw_ranking, raw_frequencies = (read_before[key] for key in keys)
+            else:
+                raw_ranking, raw_frequencies = await self.cache.get_many(keys)
+        except Unavailable:
+            return None, None
+        ranking = (
+            None
+            if raw_ranking is None
+            else self.pages.ranking(me, raw_ranking, self._decoded_ranking)
+        )
+        return (None if ranking is None else _within_allowance(ranking, allowance)), raw_frequencies
+
+    def _decoded_ranking(self, raw: bytes) -> DiscoverRanking | None:
+        return self.cache.decoded(raw, DiscoverRanking)
+
+    async def _marked(
+        self,
+        principal: Principal,
+        page: list[Entry],
+        more: bool,
+        after: tuple[float, UserId] | None,
+        raw_frequencies: bytes | None,
+    ) -> _Marked | None:
+        """The key and inputs a page of the cached list is kept under by its markers:
+        the caller's and its members' markers (read before the database is, so a page
+        kept under them is never older than they are), its entries, the blocks and the
+        rarity table; None when markers cannot be read here."""
+        me = principal.user_id
+        ids = [candidate for candidate, _ in page]
+        markers = await self.markers.read([me, *ids])
+        if markers is None:
+            return None
+        blocked = await blocked_with(self.principals, self.blocked, principal, ids)
+        frequencies = await self._frequencies(raw_frequencies)
+        inputs = (markers, tuple(page), more, blocked, frequencies, self.policy.compatibility)
+        return _Marked(("marked", me, after, self.policy.page_size), inputs)
+
+    async def _frequencies(self, raw: bytes | None) -> DocumentFrequencies:
+        kept_scores, count = self.kept, self.candidates.interest_frequencies
+        ttl = self.policy.frequencies_ttl_seconds
+        if raw is None:  # missing when read with the list: a rebuild may have stored it
+            return await kept_scores.frequencies(self.cache, count, ttl)
+        return await kept_scores.frequencies_from(raw, self.cache, count, ttl)
 
     async def _rendered(
         self,
@@ -246,8 +309,10 @@ class Discover:
         histories: Mapping[UserId, PairHistory],
         now: datetime,
         raw_frequencies: bytes | None,
+        marked: _Marked | None = None,
     ) -> DiscoverPage:
-        """The page as it is now; the one rendered before when every input is equal."""
+        """The page as it is now; the one rendered before when every input is equal.
+        ``marked``: also kept under its markers, until the caller's local day ends."""
         page, more, after, filters = paging
         me, size = viewer.user_id, self.policy.page_size
         members = [found[c] for c, _ in page if c in found]
@@ -256,14 +321,7 @@ class Discover:
             return DiscoverPage(items=[], next_cursor=next_cursor)
         ids = [member.user_id for member in members]
         blocked = await blocked_with(self.principals, self.blocked, principal, ids)
-        kept_scores, count = self.kept, self.candidates.interest_frequencies
-        ttl = self.policy.frequencies_ttl_seconds
-        frequencies = (
-            # Missing when read with the list: a rebuild may have stored it since.
-            await kept_scores.frequencies(self.cache, count, ttl)
-            if raw_frequencies is None
-            else await kept_scores.frequencies_from(raw_frequencies, self.cache, count, ttl)
-        )
+        frequencies = await self._frequencies(raw_frequencies)
         # The page is a pure function of these (and the clock, for its photo links).
         key = (me, after, size, filters)
         inputs = (
@@ -277,10 +335,27 @@ class Discover:
             frequencies,
             self.policy.compatibility,
         )
-        kept = self.pages.get(key, inputs, now)
-        if kept is not None:
-            return kept
-        items = [
+        rendered = self.pages.get(key, inputs, now)
+        if rendered is None:
+            items = await self._items(viewer, members, photos, histories, blocked, frequencies)
+            rendered = DiscoverPage(items=items, next_cursor=next_cursor)
+            self.pages.keep(key, inputs, now, rendered)
+        if marked is not None:
+            # The day's list ends with the caller's local day, and so does the page.
+            until = local_day_end(viewer.timezone, now)
+            self.pages.keep(marked.key, marked.inputs, now, rendered, until=until)
+        return rendered
+
+    async def _items(
+        self,
+        viewer: MemberRecord,
+        members: Sequence[MemberRecord],
+        photos: Mapping[UserId, PhotoRef],
+        histories: Mapping[UserId, PairHistory],
+        blocked: frozenset[UserId],
+        frequencies: DocumentFrequencies,
+    ) -> list[DiscoverItem]:
+        return [
             DiscoverItem(
                 member=await signed(
                     self.store, card_of(viewer, member, photos.get(member.user_id))
@@ -289,9 +364,6 @@ class Discover:
             )
             for member, result in self._recheck(viewer, members, histories, blocked, frequencies)
         ]
-        rendered = DiscoverPage(items=items, next_cursor=next_cursor)
-        self.pages.keep(key, inputs, now, rendered)
-        return rendered
 
     async def _filtered(
         self, ranking: DiscoverRanking, filters: DiscoverFilters, now: datetime

@@ -15,7 +15,10 @@ and used only when the new inputs are equal, so nothing kept can outlive a chang
 - a whole rendered page (``KeptPages``, ADR 0043), for the exact inputs it was made from
   (the viewer's and the members' records as read for this request, their main photos,
   their histories with the viewer, the blocks, the page's ranked entries, the rarity
-  table and the policy), for at most a minute of its photo links' lifetime.
+  table and the policy), for at most a minute of its photo links' lifetime; and also
+  under the markers of its viewer and members (ADR 0048), which every change of those
+  records, photos and histories renews after its commit, so that an unchanged page needs
+  no read of them at all.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from datetime import datetime, timedelta
 from saltbitter.application.matching.caching import (
     FREQUENCIES_KEY,
     CachedFrequencies,
+    DiscoverRanking,
     frequencies_of,
     store_frequencies,
 )
@@ -141,29 +145,59 @@ class KeptPages:
     least 14 minutes left. ``limit`` bounds the pages (least recently used go first).
     """
 
-    __slots__ = ("_limit", "_max_age", "_pages")
+    __slots__ = ("_limit", "_max_age", "_pages", "_rankings")
 
     def __init__(self, limit: int = 10_000, max_age: timedelta = timedelta(seconds=60)) -> None:
         self._limit = limit
         self._max_age = max_age
-        self._pages: OrderedDict[Hashable, tuple[object, datetime, DiscoverPage]] = OrderedDict()
+        # Each member's cached list as last decoded, for the very bytes it was read as.
+        self._rankings: OrderedDict[UserId, tuple[bytes, DiscoverRanking | None]] = OrderedDict()
+        self._pages: OrderedDict[Hashable, tuple[object, datetime, datetime, DiscoverPage]] = (
+            OrderedDict()
+        )
 
     def get(self, key: Hashable, inputs: object, now: datetime) -> DiscoverPage | None:
         kept = self._pages.get(key)
         if kept is None:
             return None
-        kept_inputs, made, page = kept
-        if not (made <= now < made + self._max_age) or kept_inputs != inputs:
+        kept_inputs, made, until, page = kept
+        if not (made <= now < until) or kept_inputs != inputs:
             del self._pages[key]
             return None
         self._pages.move_to_end(key)
         return page
 
-    def keep(self, key: Hashable, inputs: object, now: datetime, page: DiscoverPage) -> None:
-        self._pages[key] = (inputs, now, page)
+    def keep(
+        self,
+        key: Hashable,
+        inputs: object,
+        now: datetime,
+        page: DiscoverPage,
+        until: datetime | None = None,
+    ) -> None:
+        """Keep ``page`` for ``inputs`` from ``now`` for ``max_age``, or up to ``until``
+        if that comes sooner."""
+        ends = now + self._max_age
+        self._pages[key] = (inputs, now, ends if until is None else min(ends, until), page)
         self._pages.move_to_end(key)
         while len(self._pages) > self._limit:
             self._pages.popitem(last=False)
+
+    def ranking(
+        self, member: UserId, raw: bytes, decode: Callable[[bytes], DiscoverRanking | None]
+    ) -> DiscoverRanking | None:
+        """``decode(raw)``, the member's cached list: the one decoded before when its bytes
+        are the same (comparing them costs far less than decoding a list again)."""
+        kept = self._rankings.get(member)
+        if kept is not None and kept[0] == raw:
+            self._rankings.move_to_end(member)
+            return kept[1]
+        ranking = decode(raw)
+        self._rankings[member] = (raw, ranking)
+        self._rankings.move_to_end(member)
+        while len(self._rankings) > self._limit:
+            self._rankings.popitem(last=False)
+        return ranking
 
     def __len__(self) -> int:
         return len(self._pages)

@@ -57,6 +57,13 @@ def local_date(timezone: str, now: datetime) -> date:
     return local_now(timezone, now).date()
 
 
+def local_day_end(timezone: str, now: datetime) -> datetime:
+    """The instant ``now``'s local date ends in ``timezone`` (its next local midnight)."""
+    wall = local_now(timezone, now)
+    midnight = datetime.combine(wall.date() + timedelta(days=1), time(), tzinfo=wall.tzinfo)
+    return midnight.astimezone(now.tzinfo)
+
+
 def daily_set_due(timezone: str, now: datetime, on: date | None = None) -> tuple[date, bool]:
     """The local date a daily set is for, and whether 06:00 of that date has come.
 

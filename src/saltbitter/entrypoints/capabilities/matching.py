@@ -19,6 +19,7 @@ from saltbitter.adapters.sqlalchemy.matching import (
 from saltbitter.application.accounts.events import AccountVisibilityChanged
 from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
+from saltbitter.application.matching.caching import MemberMarkers
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet, KeptDailySets
 from saltbitter.application.matching.discover import Discover
 from saltbitter.application.matching.events import (
@@ -37,6 +38,7 @@ from saltbitter.application.matching.shards import DailyShard
 from saltbitter.application.matching.sweep import PlanDailySweep
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
+from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.events import JobQueue
 from saltbitter.application.ports.matching import (
     BlockedMembers,
@@ -103,6 +105,11 @@ class MatchingProvider(Provider):
     @provide(scope=Scope.APP)
     def kept_pages(self) -> KeptPages:
         return KeptPages()
+
+    @provide(scope=Scope.APP)
+    def member_markers(self, cache: Cache) -> MemberMarkers:
+        # Shared only in Redis, which every process that changes members writes to.
+        return MemberMarkers(cache, shared=bool(self._settings.redis_url))
 
     # Process-wide: a kept daily view is served without building GetDailySet (ADR 0049).
     kept_daily_sets = provide(KeptDailySets, scope=Scope.APP)
