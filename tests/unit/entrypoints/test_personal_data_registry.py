@@ -74,6 +74,7 @@ def test_the_declared_cache_keys_are_the_ones_matching_writes() -> None:
         caching.daily_key(member),
         caching.daily_version_key(member),
         caching.discover_key(member),
+        caching.member_marker_key(member),
     }
 
 

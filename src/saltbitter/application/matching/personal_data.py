@@ -62,6 +62,7 @@ PERSONAL_DATA = PersonalData(
         "matching:daily:{member}",
         "matching:daily-version:{member}",
         "matching:discover:{member}",
+        "matching:member:{member}",  # the discovery marker (ADR 0048)
     ),
     payloads={
         MatchCreated.name: ("user_a", "user_b"),
