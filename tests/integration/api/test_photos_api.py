@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import time
 import uuid
@@ -156,7 +157,27 @@ def _raw_request(api: Api, head: str, body_parts: Iterator[bytes]) -> bytes:
         sock.sendall(head.encode())
         for part in body_parts:
             sock.sendall(part)
-        return sock.recv(65536)
+        return _response_of(sock)
+
+
+def _response_of(sock: socket.socket) -> bytes:
+    """The whole answer: its head, then as many body bytes as its Content-Length says (a
+    single ``recv`` may return the head alone when the server writes the two apart)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return answer
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    wanted = int(length.group(1)) if length else 0
+    while len(body) < wanted:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
 
 
 def _head(headers: dict[str, str], framing: str) -> str:
