@@ -151,13 +151,15 @@ def test_a_cached_discovery_page_costs_one_redis_round_trip(
     api: Api, backend_settings: Settings, redis_url: str
 ) -> None:
     """ADR 0044: the list and the rarity table come with the edge's one call too; ADR
-    0048: the markers of the caller and the page's members are one read after it (an
-    ``MGET`` in a script, so that concurrent requests' reads share a pipeline)."""
+    0048: a page kept under its markers costs one read of them after it (an ``MGET`` in
+    a script, so that concurrent requests' reads share a pipeline). A page not kept yet
+    reads them a second time, when ``Discover`` is built after the edge's miss."""
     dakar = {"lat": 14.69, "lon": -17.44}
     for _ in range(2):
         man(api, dakar)
     ada = member(api, location=dakar)
     _discovered(api, ada.headers)  # ranked and cached
+    _discovered(api, ada.headers)  # read from the cached list: kept under its markers
     with _redis_commands_about(redis_url, ada.user_id) as commands:
         _discovered(api, ada.headers)
     if backend_settings.redis_url is None:

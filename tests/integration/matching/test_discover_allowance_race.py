@@ -21,7 +21,7 @@ from saltbitter.adapters.sqlalchemy.tables_members import discover_allotments
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock
 from saltbitter.application.matching.caching import MemberMarkers
-from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.discover import Discover, KeptDiscovery
 from saltbitter.application.matching.kept import KeptPages, KeptScores
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.ports.batch_scoring import ScalarBatchScorer
@@ -96,7 +96,8 @@ async def test_simultaneous_discover_pages_stay_within_the_allowance(
     async def page() -> list[UserId]:
         # A cache of its own each, as separate API processes in embedded mode have.
         db = StagedConnection(engine)  # one request: one connection for every port
-        cache = InProcessCache()
+        cache, policy, scores, kept = InProcessCache(), MatchingPolicy(), KeptScores(), KeptPages()
+        principals = LocalPrincipalCache(ttl_seconds=30)
         try:
             discover = Discover(
                 SqlaTransaction(db),
@@ -106,12 +107,20 @@ async def test_simultaneous_discover_pages_stay_within_the_allowance(
                 clock,
                 cache,
                 ScalarBatchScorer(),
-                MatchingPolicy(),
+                policy,
                 InMemoryPhotoStore(clock),
-                KeptScores(),
-                LocalPrincipalCache(ttl_seconds=30),
-                KeptPages(),
-                MemberMarkers(cache, shared=False),
+                scores,
+                principals,
+                kept,
+                KeptDiscovery(
+                    cache,
+                    MemberMarkers(cache, shared=False),
+                    principals,
+                    kept,
+                    scores,
+                    policy,
+                    clock,
+                ),
             )
             return [item.member.user_id for item in (await discover(principal)).items]
         finally:

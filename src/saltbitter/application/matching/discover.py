@@ -45,7 +45,12 @@ from saltbitter.application.matching.caching import (
 )
 from saltbitter.application.matching.cards import card_of, from_result, signed
 from saltbitter.application.matching.cursors import decode_score_cursor, encode_cursor
-from saltbitter.application.matching.kept import KeptPages, KeptScores, blocked_with
+from saltbitter.application.matching.kept import (
+    KeptPages,
+    KeptScores,
+    blocked_with,
+    kept_blocks,
+)
 from saltbitter.application.matching.members import local_date, local_day_end
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import DiscoverItem, DiscoverPage
@@ -76,7 +81,7 @@ from saltbitter.domain.profiles import RelationshipGoal
 from saltbitter.domain.shared import UserId
 from saltbitter.domain.subscriptions import Entitlements, entitlements_for
 
-__all__ = ["Discover", "DiscoverFilters"]
+__all__ = ["Discover", "DiscoverFilters", "KeptDiscovery"]
 
 Entry = tuple[UserId, float]
 
@@ -153,6 +158,92 @@ def _within_allowance(ranking: DiscoverRanking, allowance: int) -> DiscoverRanki
 
 
 @dataclass(frozen=True, slots=True)
+class KeptDiscovery:
+    """Pages of cached lists kept under their members' markers (ADR 0048), and what a
+    request needs to be answered from one: process-wide objects only.
+
+    The HTTP edge asks it first (``served``) and builds ``Discover`` (twelve
+    collaborators, the request's connection among them) only when it has no answer;
+    ``Discover`` keys and looks up its pages with the same ``marked``, so both serve a
+    kept page under the same rule.
+    """
+
+    cache: Cache
+    markers: MemberMarkers
+    principals: PrincipalCache
+    pages: KeptPages
+    kept: KeptScores
+    policy: MatchingPolicy
+    clock: Clock
+
+    async def served(
+        self,
+        principal: Principal,
+        cursor: str | None,
+        filters: DiscoverFilters,
+        read_before: CacheReads,
+    ) -> DiscoverPage | None:
+        """The kept page, when the list and the rarity table came with the request
+        (``read_before``), the blocks and the table are kept already and the page's
+        markers say nothing changed; None otherwise (then ask ``Discover``)."""
+        keys = discover_reads(principal.user_id)
+        if filters.active or not all(key in read_before for key in keys):
+            return None
+        raw_ranking, raw_frequencies = (read_before[key] for key in keys)
+        if raw_ranking is None or raw_frequencies is None:
+            return None
+        frequencies = self.kept.kept_frequencies(raw_frequencies)
+        blocks = kept_blocks(self.principals, principal)
+        if frequencies is None or blocks is None:
+            return None
+        try:
+            after = None if cursor is None else _after(cursor)
+        except ValidationFailed:
+            return None  # Discover says what is wrong with it
+        ranking = self.ranking(principal.user_id, raw_ranking)
+        if ranking is None:
+            return None
+        allowance = entitlements_for(principal.tier).discover_profiles_per_day
+        page, more = _page(_within_allowance(ranking, allowance), after, self.policy.page_size)
+        if not page:
+            return None
+        blocked = blocks.intersection(candidate for candidate, _ in page)
+        marked = await self.marked(principal.user_id, after, page, more, blocked, frequencies)
+        return None if marked is None else self.pages.get(*marked, self.clock.now())
+
+    def ranking(self, member: UserId, raw: bytes) -> DiscoverRanking | None:
+        """The member's cached list from its bytes, decoded once per bytes."""
+        return self.pages.ranking(member, raw, self._decoded)
+
+    def _decoded(self, raw: bytes) -> DiscoverRanking | None:
+        return self.cache.decoded(raw, DiscoverRanking)
+
+    async def marked(
+        self,
+        me: UserId,
+        after: tuple[float, UserId] | None,
+        page: list[Entry],
+        more: bool,
+        blocked: frozenset[UserId],
+        frequencies: DocumentFrequencies,
+    ) -> _Marked | None:
+        """The key and inputs a page of the cached list is kept under by its markers:
+        the caller's and its members' markers (read before the database is, so a page
+        kept under them is never older than they are), its entries, the blocks and the
+        rarity table; None when markers cannot be read here."""
+        markers = await self.markers.read([me, *(candidate for candidate, _ in page)])
+        if markers is None:
+            return None
+        inputs = (markers, tuple(page), more, blocked, frequencies, self.policy.compatibility)
+        return _Marked(("marked", me, after, self.policy.page_size), inputs)
+
+
+def _after(cursor: str) -> tuple[float, UserId]:
+    total, last = decode_score_cursor(cursor)
+    return (total, UserId(last))
+
+
+@dataclass(frozen=True, slots=True)
 class Discover:
     """One page (20) of the caller's discovery list; ``next_cursor`` for the next one.
 
@@ -172,7 +263,7 @@ class Discover:
     kept: KeptScores
     principals: PrincipalCache
     pages: KeptPages
-    markers: MemberMarkers
+    by_markers: KeptDiscovery
 
     async def __call__(
         self,
@@ -186,10 +277,7 @@ class Discover:
         entitlements = entitlements_for(principal.tier)  # the tier read for this request
         _entitled(entitlements, filters)
         allowance = entitlements.discover_profiles_per_day
-        after = None
-        if cursor is not None:
-            total, last = decode_score_cursor(cursor)
-            after = (total, UserId(last))
+        after = None if cursor is None else _after(cursor)
         me = principal.user_id
         now = self.clock.now()
         size = self.policy.page_size
@@ -260,15 +348,8 @@ class Discover:
                 raw_ranking, raw_frequencies = await self.cache.get_many(keys)
         except Unavailable:
             return None, None
-        ranking = (
-            None
-            if raw_ranking is None
-            else self.pages.ranking(me, raw_ranking, self._decoded_ranking)
-        )
+        ranking = None if raw_ranking is None else self.by_markers.ranking(me, raw_ranking)
         return (None if ranking is None else _within_allowance(ranking, allowance)), raw_frequencies
-
-    def _decoded_ranking(self, raw: bytes) -> DiscoverRanking | None:
-        return self.cache.decoded(raw, DiscoverRanking)
 
     async def _marked(
         self,
@@ -278,19 +359,14 @@ class Discover:
         after: tuple[float, UserId] | None,
         raw_frequencies: bytes | None,
     ) -> _Marked | None:
-        """The key and inputs a page of the cached list is kept under by its markers:
-        the caller's and its members' markers (read before the database is, so a page
-        kept under them is never older than they are), its entries, the blocks and the
-        rarity table; None when markers cannot be read here."""
-        me = principal.user_id
+        """``KeptDiscovery.marked``, with the blocks and the rarity table read (and kept)
+        where they are not kept yet."""
         ids = [candidate for candidate, _ in page]
-        markers = await self.markers.read([me, *ids])
-        if markers is None:
-            return None
         blocked = await blocked_with(self.principals, self.blocked, principal, ids)
         frequencies = await self._frequencies(raw_frequencies)
-        inputs = (markers, tuple(page), more, blocked, frequencies, self.policy.compatibility)
-        return _Marked(("marked", me, after, self.policy.page_size), inputs)
+        return await self.by_markers.marked(
+            principal.user_id, after, page, more, blocked, frequencies
+        )
 
     async def _frequencies(self, raw: bytes | None) -> DocumentFrequencies:
         kept_scores, count = self.kept, self.candidates.interest_frequencies

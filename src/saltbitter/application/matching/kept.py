@@ -50,7 +50,7 @@ from saltbitter.domain.compatibility import (
 from saltbitter.domain.errors import Unavailable
 from saltbitter.domain.shared import UserId
 
-__all__ = ["KeptPages", "KeptScores", "blocked_with"]
+__all__ = ["KeptPages", "KeptScores", "blocked_with", "kept_blocks"]
 
 _Inputs = tuple[CandidateProfile, CandidateProfile, DocumentFrequencies, CompatibilityPolicy]
 
@@ -97,6 +97,11 @@ class KeptScores:
         while len(self._pairs) > self._limit:
             self._pairs.popitem(last=False)
         return result
+
+    def kept_frequencies(self, raw: bytes) -> DocumentFrequencies | None:
+        """The rarity table decoded before from these very bytes, or None."""
+        kept = self._frequencies
+        return kept[1] if kept is not None and kept[0] == raw else None
 
     async def frequencies(
         self, cache: Cache, count: Callable[[], Awaitable[DocumentFrequencies]], ttl_seconds: int
@@ -206,6 +211,15 @@ class KeptPages:
 @dataclass(frozen=True, slots=True)
 class _KeptBlocks:
     members: frozenset[UserId]
+
+
+def kept_blocks(principals: PrincipalCache, viewer: Principal) -> frozenset[UserId] | None:
+    """The members blocked with ``viewer`` (either way) as kept under their stamp; None
+    when nothing is kept (then ``blocked_with`` reads them)."""
+    if viewer.stamp is None:
+        return None
+    kept = principals.kept_view(viewer.user_id, viewer.stamp, _KeptBlocks)
+    return None if kept is None else kept.members
 
 
 async def blocked_with(

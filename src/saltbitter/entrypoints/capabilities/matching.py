@@ -21,7 +21,7 @@ from saltbitter.application.assessments.events import ConsentChanged
 from saltbitter.application.matching import topics
 from saltbitter.application.matching.caching import MemberMarkers
 from saltbitter.application.matching.daily import GenerateDailySets, GetDailySet, KeptDailySets
-from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.discover import Discover, KeptDiscovery
 from saltbitter.application.matching.events import (
     DailySetReady,
     GenerateDailySetShardParameters,
@@ -110,6 +110,9 @@ class MatchingProvider(Provider):
     def member_markers(self, cache: Cache) -> MemberMarkers:
         # Shared only in Redis, which every process that changes members writes to.
         return MemberMarkers(cache, shared=bool(self._settings.redis_url))
+
+    # Per request only because tests vary the policy per request; its parts are APP-wide.
+    kept_discovery = provide(KeptDiscovery, scope=Scope.REQUEST)
 
     # Process-wide: a kept daily view is served without building GetDailySet (ADR 0049).
     kept_daily_sets = provide(KeptDailySets, scope=Scope.APP)

@@ -13,7 +13,12 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from saltbitter.application.matching.caching import daily_version_key
 from saltbitter.application.matching.daily import GetDailySet, KeptDailySets
-from saltbitter.application.matching.discover import Discover, DiscoverFilters, discover_reads
+from saltbitter.application.matching.discover import (
+    Discover,
+    DiscoverFilters,
+    KeptDiscovery,
+    discover_reads,
+)
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
 from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.matching.views import (
@@ -221,7 +226,7 @@ class DiscoverController(Controller):
         self,
         request: Request[Any, Any, Any],
         principal: FromDishka[Principal],
-        discover: FromDishka[Discover],
+        kept: FromDishka[KeptDiscovery],
         cursor: Cursor = None,
         min_compatibility: MinCompatibility = None,
         relationship_goal: GoalFilter = None,
@@ -230,7 +235,12 @@ class DiscoverController(Controller):
             min_compatibility=min_compatibility,
             relationship_goal=relationship_goal.value if relationship_goal else None,
         )
-        return await discover(principal, cursor, filters, read_on_the_way(request.scope))
+        read = read_on_the_way(request.scope)
+        page = await kept.served(principal, cursor, filters, read)
+        if page is not None:  # kept under its markers: nothing request-scoped built
+            return page
+        discover = await request_container(request.scope).get(Discover)
+        return await discover(principal, cursor, filters, read)
 
 
 ROUTES: list[type[Controller]] = [

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from saltbitter.adapters.memory.principals import LocalPrincipalCache
 from saltbitter.application.matching.caching import (
     DiscoverRanking,
     MemberMarkers,
@@ -25,7 +26,12 @@ from saltbitter.application.matching.caching import (
     member_marker_key,
     renew_member_markers,
 )
-from saltbitter.application.matching.discover import Discover
+from saltbitter.application.matching.discover import (
+    NO_FILTERS,
+    Discover,
+    DiscoverFilters,
+    discover_reads,
+)
 from saltbitter.application.matching.kept import KeptPages
 from saltbitter.application.matching.members import local_day_end
 from saltbitter.application.matching.swipes import PassMember
@@ -45,7 +51,8 @@ async def _men(world: MatchingWorld, count: int) -> list[UserId]:
 
 async def _page(world: MatchingWorld, me: UserId, *, shared: bool = True) -> DiscoverPage:
     discover = await world.get(Discover)
-    marked = replace(discover, markers=MemberMarkers(world.cache, shared=shared))
+    markers = MemberMarkers(world.cache, shared=shared)
+    marked = replace(discover, by_markers=replace(discover.by_markers, markers=markers))
     return await marked(world.principal(me))
 
 
@@ -187,3 +194,38 @@ def test_a_cached_list_is_decoded_once_for_the_same_bytes() -> None:
     pages.ranking(third, b"b", decode)  # the limit: the least recently used goes
     pages.ranking(me, b"list-22", decode)
     assert decoded == [b"list-1", b"list-22", b"a", b"b", b"list-22"]
+
+
+async def test_the_edge_serves_a_kept_page_with_process_wide_objects_only(
+    world: MatchingWorld,
+) -> None:
+    """``KeptDiscovery.served`` answers what ``Discover`` kept, under the same rule, from
+    what the edge read (the list, the rarity table) and what this process keeps (the
+    blocks under the caller's stamp, the table), or says it cannot (None)."""
+    men = await _men(world, 3)
+    me = await world.seed()
+    principals = LocalPrincipalCache(ttl_seconds=30)
+    discover = await world.get(Discover)
+    edge = replace(
+        discover.by_markers,
+        markers=MemberMarkers(world.cache, shared=True),
+        principals=principals,
+    )
+    discover = replace(discover, principals=principals, by_markers=edge)
+    caller = replace(world.principal(me), stamp="stamp-1")
+    await discover(caller)  # ranked and cached
+    kept = await discover(caller)  # read from the cached list: kept under its markers
+    keys = discover_reads(me)
+    read = dict(zip(keys, await world.cache.get_many(keys), strict=True))
+    assert await edge.served(caller, None, NO_FILTERS, read) is kept
+    # What the edge cannot answer alone, Discover does.
+    assert await edge.served(replace(caller, stamp=None), None, NO_FILTERS, read) is None
+    assert await edge.served(caller, None, NO_FILTERS, {}) is None
+    goal = DiscoverFilters(relationship_goal="long_term")
+    assert await edge.served(caller, None, goal, read) is None
+    assert await edge.served(caller, "not a cursor", NO_FILTERS, read) is None
+    # A member's new marker: the page is not served until Discover renders it again.
+    await renew_member_markers(world.cache, [men[1]])
+    assert await edge.served(caller, None, NO_FILTERS, read) is None
+    again = await discover(caller)
+    assert await edge.served(caller, None, NO_FILTERS, read) is again
