@@ -167,14 +167,19 @@ def _in_worker_processes(
     global _FORK_STATE  # noqa: PLW0603 - handed to forked children, reset right after
     _FORK_STATE = (scorer, arrays, k, exclusions)
     # Frozen objects are skipped by the children's garbage collector, which would
-    # otherwise touch (and so copy) every page holding the parent's objects.
+    # otherwise touch (and so copy) every page holding the parent's objects. A caller
+    # that froze objects already (the daily job freezes its pool) owns the permanent
+    # generation: it stays frozen for that caller to unfreeze, else the allotment's
+    # collections would walk the whole pool again.
+    owned = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return list(pool.map(_top_in_worker, tasks))
     finally:
-        gc.unfreeze()
+        if owned:
+            gc.unfreeze()
         _FORK_STATE = None
 
 
