@@ -137,8 +137,11 @@ def _fork_is_safe() -> bool:
     """Forking copies only the calling thread: a lock another thread holds at that moment
     stays locked forever in the child, which then hangs. So fork only single-threaded
     processes (a CLI or benchmark run); elsewhere (an API process, a test run with
-    servers in threads) the work stays in this process."""
-    return _CAN_FORK and threading.active_count() == 1
+    servers in threads) the work stays in this process. Nor may a daemonic process (a
+    Celery prefork pool's child) start children of its own: it ranks by itself too."""
+    return (
+        _CAN_FORK and threading.active_count() == 1 and not multiprocessing.current_process().daemon
+    )
 
 
 _MIN_VIEWERS_PER_TASK = 500
