@@ -491,12 +491,15 @@ def matches_generate(
 
     day = None if on is None else on.date()
     started = time.perf_counter()
+    # Redrawn as each chunk is stored, not by rich's refresh thread: the job's scorer
+    # forks its ranking only while the process has one thread (ADR 0050).
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         transient=False,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task("daily sets", total=None)
 
@@ -509,6 +512,7 @@ def matches_generate(
             # replacing its estimate as each shard reports.
             finished: list[DailyRunSummary] = []
             bar.update(task, completed=0, total=plan.due)
+            bar.refresh()
             for shard in plan.shards:
                 # Shards still to come: their share of the plan's estimate.
                 ahead = plan.due * (len(plan.shards) - 1 - shard.index) // len(plan.shards)
@@ -516,6 +520,7 @@ def matches_generate(
                 def report(done: int, total: int, ahead: int = ahead) -> None:
                     behind = sum(summary.due for summary in finished)
                     bar.update(task, completed=behind + done, total=behind + total + ahead)
+                    bar.refresh()
 
                 async with container() as scope:
                     generate = await scope.get(GenerateDailySets)

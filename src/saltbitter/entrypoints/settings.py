@@ -86,6 +86,10 @@ class Settings:
     # worker and the CLI turn it on for themselves; off in the API, whose embedded jobs
     # share the process with requests.
     matching_pause_collector: bool = False
+    # Processes the batch scorer ranks a daily run's viewers in (forked, POSIX; results
+    # identical to one process). 0: the CPUs this process may use where it runs jobs
+    # only (matching_pause_collector on: the worker, the CLI), else 1 (the API).
+    matching_scorer_workers: Annotated[int, msgspec.Meta(ge=0, le=64)] = 0
     # Assessments: platform norms replace the published priors once this many complete,
     # careful responses (members with a current sensitive_data consent) are stored.
     norms_min_sample: Annotated[int, msgspec.Meta(ge=2)] = 300

@@ -1,15 +1,19 @@
-"""Who lets the daily job pause the garbage collector: the processes that run jobs only
-(a Celery worker, a CLI command), never the API, whose embedded jobs share its process."""
+"""Who lets the daily job pause the garbage collector, and rank in forked processes: the
+processes that run jobs only (a Celery worker, a CLI command), never the API, whose
+embedded jobs share its process."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from dishka import AsyncContainer
 
 from saltbitter.application.matching.policy import MatchingPolicy
+from saltbitter.entrypoints.capabilities.matching import scorer_workers
 from saltbitter.entrypoints.cli import _with_container
 from saltbitter.entrypoints.http import create_app
 from saltbitter.entrypoints.settings import Settings
@@ -49,3 +53,15 @@ def test_a_cli_command_pauses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         return await container.get(MatchingPolicy)
 
     assert _with_container(policy).pause_collector is True
+
+
+def test_the_scorer_ranks_in_one_process_in_the_api(tmp_path: Path) -> None:
+    assert scorer_workers(_embedded(tmp_path)) == 1
+
+
+def test_a_process_of_its_own_ranks_on_every_cpu_it_may_use(tmp_path: Path) -> None:
+    dedicated = replace(_embedded(tmp_path), matching_pause_collector=True)
+    assert scorer_workers(dedicated) == len(os.sched_getaffinity(0))
+    # As set, wherever it runs.
+    assert scorer_workers(replace(dedicated, matching_scorer_workers=3)) == 3
+    assert scorer_workers(replace(_embedded(tmp_path), matching_scorer_workers=2)) == 2

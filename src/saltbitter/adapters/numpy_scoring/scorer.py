@@ -137,8 +137,11 @@ def _fork_is_safe() -> bool:
     """Forking copies only the calling thread: a lock another thread holds at that moment
     stays locked forever in the child, which then hangs. So fork only single-threaded
     processes (a CLI or benchmark run); elsewhere (an API process, a test run with
-    servers in threads) the work stays in this process."""
-    return _CAN_FORK and threading.active_count() == 1
+    servers in threads) the work stays in this process. Nor may a daemonic process (a
+    Celery prefork pool's child) start children of its own: it ranks by itself too."""
+    return (
+        _CAN_FORK and threading.active_count() == 1 and not multiprocessing.current_process().daemon
+    )
 
 
 _MIN_VIEWERS_PER_TASK = 500
@@ -167,14 +170,19 @@ def _in_worker_processes(
     global _FORK_STATE  # noqa: PLW0603 - handed to forked children, reset right after
     _FORK_STATE = (scorer, arrays, k, exclusions)
     # Frozen objects are skipped by the children's garbage collector, which would
-    # otherwise touch (and so copy) every page holding the parent's objects.
+    # otherwise touch (and so copy) every page holding the parent's objects. A caller
+    # that froze objects already (the daily job freezes its pool) owns the permanent
+    # generation: it stays frozen for that caller to unfreeze, else the allotment's
+    # collections would walk the whole pool again.
+    owned = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return list(pool.map(_top_in_worker, tasks))
     finally:
-        gc.unfreeze()
+        if owned:
+            gc.unfreeze()
         _FORK_STATE = None
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -648,19 +649,26 @@ class GenerateDailySets:
         # Each chunk's sets are scored in a worker thread while the previous chunk is
         # written and cached (the database's and Redis's work overlaps the scoring);
         # one chunk in flight at a time, written in order, each in its own transaction.
+        # The thread is the run's own and ends with it: a later run in this process
+        # (the next shard of a CLI sweep) finds it single-threaded again, so its
+        # scorer may fork its ranking (forking is refused while other threads run).
+        loop = asyncio.get_running_loop()
         writing: asyncio.Task[None] | None = None
         size = self.policy.chunk_size
-        for start in range(0, len(due), size):
-            chunk = due[start : start + size]
-            wanted = [
-                (rows[member.user_id], selection.sets[rows[member.user_id]], local_date)
-                for member, local_date in zip(chunk, dates[start : start + size], strict=True)
-            ]
-            scoring = asyncio.to_thread(pool.daily_sets, wanted, now, self.scorer, self.policy)
-            scored = await _alongside(scoring, writing)
-            writing = asyncio.create_task(write(scored, start + len(chunk)))
-        if writing is not None:
-            await writing
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-scoring") as thread:
+            for start in range(0, len(due), size):
+                chunk = due[start : start + size]
+                wanted = [
+                    (rows[member.user_id], selection.sets[rows[member.user_id]], local_date)
+                    for member, local_date in zip(chunk, dates[start : start + size], strict=True)
+                ]
+                scoring = loop.run_in_executor(
+                    thread, pool.daily_sets, wanted, now, self.scorer, self.policy
+                )
+                scored = await _alongside(scoring, writing)
+                writing = asyncio.create_task(write(scored, start + len(chunk)))
+            if writing is not None:
+                await writing
         return counts[0], counts[1]
 
     async def _shard_quota(

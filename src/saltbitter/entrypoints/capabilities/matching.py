@@ -3,6 +3,7 @@ scorer, policy, use cases, jobs, Beat."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
@@ -55,7 +56,13 @@ from saltbitter.domain.matching import AllocationPolicy
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["CAPABILITY", "MatchingProvider", "batch_scorer_for", "matching_policy_for"]
+__all__ = [
+    "CAPABILITY",
+    "MatchingProvider",
+    "batch_scorer_for",
+    "matching_policy_for",
+    "scorer_workers",
+]
 
 
 def batch_scorer_for(settings: Settings) -> BatchScorer:
@@ -68,7 +75,21 @@ def batch_scorer_for(settings: Settings) -> BatchScorer:
         if settings.matching_scorer == "numpy":
             raise SystemExit("SALTBITTER_MATCHING_SCORER=numpy needs saltbitter[fast].") from None
         return ScalarBatchScorer()
-    return NumpyBatchScorer()
+    return NumpyBatchScorer(workers=scorer_workers(settings))
+
+
+def scorer_workers(settings: Settings) -> int:
+    """Processes a daily run ranks its viewers in: as set, else (0) every CPU this
+    process may use where it runs jobs only (the worker, the CLI: the collector pause
+    says so), one in the API. The scorer forks only while its process has one thread,
+    and only for a thousand viewers or more (the sweep, not an on-demand set)."""
+    if settings.matching_scorer_workers:
+        return settings.matching_scorer_workers
+    if not settings.matching_pause_collector:
+        return 1
+    if hasattr(os, "sched_getaffinity"):
+        return min(64, max(1, len(os.sched_getaffinity(0))))
+    return min(64, os.cpu_count() or 1)
 
 
 def matching_policy_for(settings: Settings) -> MatchingPolicy:

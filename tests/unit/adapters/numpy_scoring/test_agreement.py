@@ -179,6 +179,22 @@ assert len(single.candidates) > 0
 print("forked lists agree")
 """
 
+_FORKED_FREEZE = """
+import gc
+from test_agreement import NumpyBatchScorer, _city_population
+population = _city_population(1200, seed=11)
+scorer = NumpyBatchScorer(workers=2)
+assert len(scorer._split(list(range(1200)))) > 1, "a single-threaded run must fork"
+scorer.top_candidates(population, 20)
+assert gc.get_freeze_count() == 0, "what the scorer froze, it unfreezes"
+gc.freeze()
+frozen = gc.get_freeze_count()
+scorer.top_candidates(population, 20)
+# The caller's frozen pool stays frozen (the daily job unfreezes it when its run ends).
+assert gc.get_freeze_count() >= frozen > 0, (gc.get_freeze_count(), frozen)
+print("the caller's freeze is kept")
+"""
+
 
 def test_worker_processes_give_the_same_lists() -> None:
     # In a fresh, single-threaded interpreter: this test process has server threads.
@@ -189,6 +205,55 @@ def test_worker_processes_give_the_same_lists() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "forked lists agree" in run.stdout
+
+
+_DAEMON_RUN = """
+import multiprocessing
+from test_agreement import NumpyBatchScorer, _city_population
+
+def rank(results):
+    population = _city_population(1200, seed=11)
+    scorer = NumpyBatchScorer(workers=2)
+    tasks = len(scorer._split(list(range(1200))))
+    results.put((tasks, list(scorer.top_candidates(population, 20).candidates)))
+
+if __name__ == "__main__":
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=rank, args=(results,), daemon=True)
+    child.start()
+    tasks, candidates = results.get(timeout=120)
+    child.join()
+    assert child.exitcode == 0, child.exitcode
+    assert tasks == 1, tasks
+    population = _city_population(1200, seed=11)
+    assert candidates == list(NumpyBatchScorer().top_candidates(population, 20).candidates)
+    print("a daemon ranks by itself")
+"""
+
+
+def test_a_daemonic_process_ranks_by_itself() -> None:
+    """A Celery prefork pool's children are daemonic, and a daemonic process may not
+    start children: the scorer must rank in it rather than fail (regression)."""
+    here = Path(__file__).parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), str(here.parents[2])])}
+    run = subprocess.run(
+        [sys.executable, "-c", _DAEMON_RUN], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert "a daemon ranks by itself" in run.stdout
+
+
+def test_forking_keeps_a_callers_frozen_objects_frozen() -> None:
+    """The daily job freezes its pool before it ranks: the forked ranking unfroze it,
+    so the allotment's collections walked the whole pool again (regression)."""
+    here = Path(__file__).parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), str(here.parents[2])])}
+    run = subprocess.run(
+        [sys.executable, "-c", _FORKED_FREEZE], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert "the caller's freeze is kept" in run.stdout
 
 
 def test_a_multi_threaded_process_never_forks() -> None:
