@@ -232,28 +232,28 @@ if __name__ == "__main__":
 """
 
 
-def test_a_daemonic_process_ranks_by_itself() -> None:
-    """A Celery prefork pool's children are daemonic, and a daemonic process may not
-    start children: the scorer must rank in it rather than fail (regression)."""
+def _in_a_fresh_interpreter(script: str) -> str:
+    """``script``'s output, run by a new Python (fork and freeze state of its own); it
+    must exit cleanly."""
     here = Path(__file__).parent
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), str(here.parents[2])])}
     run = subprocess.run(
-        [sys.executable, "-c", _DAEMON_RUN], capture_output=True, text=True, env=env, check=False
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )
     assert run.returncode == 0, run.stderr
-    assert "a daemon ranks by itself" in run.stdout
+    return run.stdout
+
+
+def test_a_daemonic_process_ranks_by_itself() -> None:
+    """A Celery prefork pool's children are daemonic, and a daemonic process may not
+    start children: the scorer must rank in it rather than fail (regression)."""
+    assert "a daemon ranks by itself" in _in_a_fresh_interpreter(_DAEMON_RUN)
 
 
 def test_forking_keeps_a_callers_frozen_objects_frozen() -> None:
     """The daily job freezes its pool before it ranks: the forked ranking unfroze it,
     so the allotment's collections walked the whole pool again (regression)."""
-    here = Path(__file__).parent
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), str(here.parents[2])])}
-    run = subprocess.run(
-        [sys.executable, "-c", _FORKED_FREEZE], capture_output=True, text=True, env=env, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    assert "the caller's freeze is kept" in run.stdout
+    assert "the caller's freeze is kept" in _in_a_fresh_interpreter(_FORKED_FREEZE)
 
 
 def test_a_multi_threaded_process_never_forks() -> None:
