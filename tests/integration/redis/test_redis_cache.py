@@ -47,6 +47,7 @@ async def test_a_dead_redis_is_unavailable_and_does_not_answer_pings() -> None:
             cache.get_many(["k", "l"]),
             cache.set("k", b"v", ttl_seconds=5),
             cache.delete("k"),
+            cache.delete_and_set(["k"], [("l", "v")], 5),
         ):
             with pytest.raises(Unavailable) as caught:
                 await operation

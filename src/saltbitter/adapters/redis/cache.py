@@ -134,6 +134,24 @@ class RedisCache(Cache):
         except RedisError as error:
             raise _unavailable(error) from error
 
+    async def delete_and_set(
+        self, deleted: Sequence[str], written: Sequence[tuple[str, object]], ttl_seconds: int
+    ) -> None:
+        """One pipelined round trip (no MULTI): the ``DEL``, then a ``SET`` per entry."""
+        if ttl_seconds < 1:
+            raise ValueError("ttl_seconds must be at least 1")
+        if not deleted and not written:
+            return
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                if deleted:
+                    pipe.delete(*(cache_key(self.prefix, key) for key in deleted))
+                for key, value in written:
+                    pipe.set(cache_key(self.prefix, key), encode_value(value), ex=ttl_seconds)
+                await pipe.execute()
+        except RedisError as error:
+            raise _unavailable(error) from error
+
     async def set_groups(
         self, groups: Sequence[Sequence[tuple[str, object]]], ttl_seconds: int
     ) -> None:

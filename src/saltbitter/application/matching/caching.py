@@ -146,9 +146,13 @@ async def renew_member_markers(cache: Cache, users: Iterable[UserId]) -> None:
     """New markers for ``users``: every process's kept discovery pages showing them (or
     shown to them) are made afresh (ADR 0048). After the commit, like ``forget_members``;
     a cache that is down leaves kept pages to their minute."""
-    items = [(member_marker_key(user), secrets.token_hex(8)) for user in dict.fromkeys(users)]
+    items = _new_markers(users)
     if items:
         await tolerant_set_many(cache, items, MEMBER_MARKER_SECONDS)
+
+
+def _new_markers(users: Iterable[UserId]) -> list[tuple[str, object]]:
+    return [(member_marker_key(user), secrets.token_hex(8)) for user in dict.fromkeys(users)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,13 +185,13 @@ async def forget_members(cache: Cache, users: Iterable[UserId]) -> None:
     Runs after the commit, so a cache that is down must not turn a done deed into an
     error: the entries then expire on their own (10 minutes, 24 hours).
     """
-    members = list(users)
-    await renew_member_markers(cache, members)
-    await _delete(
-        cache,
-        # The daily set's version token goes with the set (ADR 0049).
-        [k for u in members for k in (discover_key(u), daily_key(u), daily_version_key(u))],
-    )
+    members = list(dict.fromkeys(users))
+    # The daily set's version token goes with the set (ADR 0049).
+    dropped = [k for u in members for k in (discover_key(u), daily_key(u), daily_version_key(u))]
+    try:  # one round trip
+        await cache.delete_and_set(dropped, _new_markers(members), MEMBER_MARKER_SECONDS)
+    except Unavailable:
+        return
 
 
 async def forget_daily_sets(cache: Cache, users: Iterable[UserId]) -> None:

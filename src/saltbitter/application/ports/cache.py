@@ -53,6 +53,17 @@ class Cache(Protocol):
         for key, value in items:
             await self.set_value(key, value, ttl_seconds)
 
+    async def delete_and_set(
+        self, deleted: Sequence[str], written: Sequence[tuple[str, object]], ttl_seconds: int
+    ) -> None:
+        """``delete(*deleted)`` then ``set_values(written, ...)``; an adapter may send the
+        two in one round trip (a like drops two members' entries and renews their
+        discovery markers after its commit, ADR 0048)."""
+        if deleted:
+            await self.delete(*deleted)
+        if written:
+            await self.set_values(written, ttl_seconds)
+
     async def set_groups(
         self, groups: Sequence[Sequence[tuple[str, object]]], ttl_seconds: int
     ) -> None:

@@ -97,6 +97,16 @@ class CacheContract:
         await cache.set(key, b"second", ttl_seconds=60)
         assert await cache.get(key) == b"second"
 
+    async def test_delete_and_set_drops_some_keys_and_writes_others(self, cache: Cache) -> None:
+        gone, kept, renewed = _unique("dropped"), _unique("kept"), _unique("renewed")
+        for key in (gone, kept, renewed):
+            await cache.set(key, b"old", ttl_seconds=60)
+        await cache.delete_and_set([gone, _unique("never-set")], [(renewed, "new")], 60)
+        assert await cache.get(gone) is None
+        assert await cache.get(kept) == b"old"
+        assert await cache.get_value(renewed, str) == "new"
+        await cache.delete_and_set([], [], 60)  # nothing to do is fine
+
     async def test_delete_removes_several_keys_and_ignores_unknown_ones(self, cache: Cache) -> None:
         kept, gone_one, gone_two = _unique("kept"), _unique("gone"), _unique("gone")
         for key in (kept, gone_one, gone_two):
