@@ -122,17 +122,7 @@ class RedisCache(Cache):
 
     async def set_values(self, items: Sequence[tuple[str, object]], ttl_seconds: int) -> None:
         """One pipelined round trip (no MULTI): the daily job caches sets chunk by chunk."""
-        if ttl_seconds < 1:
-            raise ValueError("ttl_seconds must be at least 1")
-        if not items:
-            return
-        try:
-            async with self._client.pipeline(transaction=False) as pipe:
-                for key, value in items:
-                    pipe.set(cache_key(self.prefix, key), encode_value(value), ex=ttl_seconds)
-                await pipe.execute()
-        except RedisError as error:
-            raise _unavailable(error) from error
+        await self.delete_and_set((), items, ttl_seconds)
 
     async def delete_and_set(
         self, deleted: Sequence[str], written: Sequence[tuple[str, object]], ttl_seconds: int
