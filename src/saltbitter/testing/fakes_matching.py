@@ -23,10 +23,12 @@ from saltbitter.application.ports.matching import (
     LikeReceived,
     MatchStore,
     MemberRecord,
+    PairDecision,
     PhotoRef,
     ReceivedLikes,
     StoredMatch,
     SwipeWriter,
+    swipe_step_by_step,
 )
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.compatibility import (
@@ -188,18 +190,26 @@ class InMemoryCandidateReader(_OnMatching, CandidateReader):
 
 
 class InMemorySwipeWriter(_OnMatching, SwipeWriter):
-    async def open_decision(self, actor: UserId, target: UserId, now: datetime) -> DecisionParties:
-        await self.lock_pair(MatchPair(actor, target))
-        found = await InMemoryCandidateReader(self._connection).members(now, [actor, target])
+    async def open_decisions(
+        self, pairs: Sequence[tuple[UserId, UserId]], now: datetime
+    ) -> list[DecisionParties]:
+        people = {member for pair in pairs for member in pair}
+        found = await InMemoryCandidateReader(self._connection).members(now, people)
         by_id = {member.user_id: member for member in found}
-        blocked = await InMemoryBlockedMembers(self._connection).blocked_between(actor, [target])
-        return DecisionParties(by_id.get(actor), by_id.get(target), target in blocked)
+        blocks = InMemoryBlockedMembers(self._connection)
+        return [
+            DecisionParties(
+                by_id.get(actor),
+                by_id.get(target),
+                target in await blocks.blocked_between(actor, [target]),
+            )
+            for actor, target in pairs
+        ]
 
     async def swipe(
-        self, actor: UserId, target: UserId, decision: Decision, at: datetime
-    ) -> tuple[PairState, bool]:
-        state = await self.pair_state(actor, target)
-        return state, await self.record_swipe(actor, target, decision, at)
+        self, decisions: Sequence[PairDecision], at: datetime
+    ) -> list[tuple[PairState, bool]]:
+        return await swipe_step_by_step(self, decisions, at)
 
     async def lock_pair(self, pair: MatchPair) -> None:
         """Nothing to do: an in-memory transaction publishes a whole snapshot at commit."""

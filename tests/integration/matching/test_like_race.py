@@ -23,6 +23,7 @@ from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.swipes import LikeMember
+from saltbitter.application.ports.matching import PairDecision
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.matching import Decision, PairState
@@ -127,10 +128,10 @@ async def _until_one_waits(engine: AsyncEngine, other: asyncio.Task[object]) -> 
 
 
 @pytest.mark.parametrize("members", [True, False], ids=["members", "neither-a-member"])
-async def test_open_decision_holds_the_pairs_lock_until_the_transaction_ends(
+async def test_open_decisions_holds_the_pairs_lock_until_the_transaction_ends(
     engine: AsyncEngine, members: bool
 ) -> None:
-    """``open_decision`` takes the pair's lock in the statement that reads the members
+    """``open_decisions`` takes the pair's lock in the statement that reads the members
     (ADR 0042), also when its left join finds no member: a crossing decision waits for
     it and then reads the first one's committed like."""
     if members:
@@ -145,19 +146,22 @@ async def test_open_decision_holds_the_pairs_lock_until_the_transaction_ends(
 
     async def crossing() -> object:
         async with sql_requests(engine)() as request:
-            await request.swipes.open_decision(bo, ada, now)
+            await request.swipes.open_decisions([(bo, ada)], now)
             second_read.set()
-            return await request.swipes.swipe(bo, ada, Decision.LIKE, now) if members else None
+            if not members:
+                return None
+            return await request.swipes.swipe([PairDecision(bo, ada, Decision.LIKE)], now)
 
     async with sql_requests(engine)() as first:
-        parties = await first.swipes.open_decision(ada, bo, now)
+        (parties,) = await first.swipes.open_decisions([(ada, bo)], now)
         assert (parties.actor is not None) is members
         if members:
-            assert await first.swipes.swipe(ada, bo, Decision.LIKE, now) == (PairState(), True)
+            like = [PairDecision(ada, bo, Decision.LIKE)]
+            assert await first.swipes.swipe(like, now) == [(PairState(), True)]
         other = asyncio.create_task(crossing())
         await _until_one_waits(engine, other)
         assert not second_read.is_set()
         await first.transaction.commit()
     answer = await other
     if members:
-        assert answer == (PairState(target_decision=Decision.LIKE), True)
+        assert answer == [(PairState(target_decision=Decision.LIKE), True)]

@@ -6,15 +6,21 @@ primary key refuses a second decision, and the match's unique pair makes creatin
 idempotent (``INSERT ... ON CONFLICT DO NOTHING``, then read), so whichever like comes
 second makes exactly one match and neither fails.
 
-Two round trips do the common case on PostgreSQL (ADR 0042): the lock with both members
-and the blocks between them, then the pair's state with the insert; a refusal on that
-state rolls the insert back with the transaction.
+Decisions arriving together are decided together (ADR 0051): ``DecideSwipes`` takes a
+batch, locks all its pairs and reads all its members in one round trip, then reads every
+pair's state and inserts every decision the rule allows in another (ADR 0042's two
+statements, for any number of likes), and commits once. Each decision still gets its
+own answer: a refusal is that decision's error and leaves nothing behind, because the
+insert skips a pair the rule refuses (the actor decided already, or the pair matched).
+``LikeMember`` and ``PassMember`` are the same for a batch of one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from datetime import datetime
+from typing import ClassVar, cast
 from uuid import UUID
 
 from saltbitter.application.matching.caching import forget_members
@@ -23,23 +29,21 @@ from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.matching.views import SwipeResult
 from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.events import Outbox
-from saltbitter.application.ports.matching import SwipeWriter
+from saltbitter.application.ports.matching import DecisionParties, PairDecision, SwipeWriter
 from saltbitter.application.ports.system import Clock, IdGenerator
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import check_eligibility
-from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied
-from saltbitter.domain.matching import Decision, decide, refuse_self
+from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied, SaltbitterError
+from saltbitter.domain.matching import Decision, MatchPair, PairState, decide, refuse_self
 from saltbitter.domain.shared import UserId
 
-__all__ = ["LikeMember", "PassMember"]
+__all__ = ["DecideSwipes", "LikeMember", "PassMember"]
 
 
 @dataclass(frozen=True, slots=True)
-class _Decide:
-    """The one implementation behind ``LikeMember`` and ``PassMember``."""
-
-    decision: ClassVar[Decision]
+class _Deciding:
+    """What deciding needs; ``_decide_all`` is the one implementation of likes and passes."""
 
     transaction: Transaction
     swipes: SwipeWriter
@@ -49,55 +53,137 @@ class _Decide:
     cache: Cache
     policy: MatchingPolicy
 
-    async def __call__(self, principal: Principal, target: UserId) -> SwipeResult:
-        actor, swipes = principal.user_id, self.swipes
-        refuse_self(actor, target)
-        now = self.clock.now()
+    async def _decide_all(
+        self, calls: Sequence[PairDecision]
+    ) -> list[SwipeResult | SaltbitterError]:
+        answers: list[SwipeResult | SaltbitterError | None] = [None] * len(calls)
+        opened = _passing(
+            range(len(calls)), answers, lambda i: refuse_self(calls[i].actor, calls[i].target)
+        )
+        changed: list[UserId] = []
+        if opened:
+            now = self.clock.now()
+            async with self.transaction:
+                # The pairs are locked from here on: the states read below are the
+                # states the decisions act on.
+                parties = await self.swipes.open_decisions(
+                    [(calls[i].actor, calls[i].target) for i in opened], now
+                )
+                found = dict(zip(opened, parties, strict=True))
+                eligible = _passing(opened, answers, lambda i: self._check_parties(found[i]))
+                for round_ in _rounds(calls, eligible):
+                    recorded = await self.swipes.swipe([calls[i] for i in round_], now)
+                    for index, (state, inserted) in zip(round_, recorded, strict=True):
+                        try:
+                            answers[index] = await self._record(calls[index], state, inserted, now)
+                        except SaltbitterError as refused:
+                            answers[index] = refused
+                        else:
+                            changed += (calls[index].actor, calls[index].target)
+                if changed:  # else nothing was written: the rollback is the default
+                    await self.transaction.commit()
+        if changed:
+            # Both members' lists and daily sets now read differently (hidden, matched).
+            await forget_members(self.cache, changed)
+        return cast("list[SwipeResult | SaltbitterError]", answers)  # every call answered
+
+    def _check_parties(self, parties: DecisionParties) -> None:
+        me, them = parties.actor, parties.target
+        if me is None:
+            raise PermissionDenied(
+                "Create your profile before you like or pass anyone.", code="profile_required"
+            )
+        if me.profile.paused:
+            raise PermissionDenied(
+                "Your profile is paused: make it visible to like or pass.",
+                code="profile_paused",
+            )
+        # Anyone the hard filters hide from the caller is "not found": unknown, without
+        # a profile, paused, suspended, blocked, or outside either member's preferences.
+        if (
+            them is None
+            or parties.blocked
+            or not check_eligibility(me.profile, them.profile, policy=self.policy.compatibility)
+        ):
+            raise NotFound("This member is not available to you.", code="member_not_found")
+
+    async def _record(
+        self, call: PairDecision, state: PairState, inserted: bool, now: datetime
+    ) -> SwipeResult:
+        """The rule on the state from before the insert; a refusal had nothing inserted."""
+        outcome = decide(call.actor, call.target, call.decision, state)
+        if not inserted:
+            # Unreachable while the lock holds; the primary key stays the last word.
+            raise Conflict("You already decided on this member.", code="already_decided")
         match_id: UUID | None = None
-        async with self.transaction:
-            # The pair is locked from here on: the state read below is the state the
-            # decision acts on.
-            parties = await swipes.open_decision(actor, target, now)
-            me, them = parties.actor, parties.target
-            if me is None:
-                raise PermissionDenied(
-                    "Create your profile before you like or pass anyone.", code="profile_required"
-                )
-            if me.profile.paused:
-                raise PermissionDenied(
-                    "Your profile is paused: make it visible to like or pass.",
-                    code="profile_paused",
-                )
-            # Anyone the hard filters hide from the caller is "not found": unknown, without
-            # a profile, paused, suspended, blocked, or outside either member's preferences.
-            if (
-                them is None
-                or parties.blocked
-                or not check_eligibility(me.profile, them.profile, policy=self.policy.compatibility)
-            ):
-                raise NotFound("This member is not available to you.", code="member_not_found")
-            # The state from before the insert: the rule refuses a second decision or an
-            # existing match, and the refusal rolls the insert back.
-            state, recorded = await swipes.swipe(actor, target, self.decision, now)
-            outcome = decide(actor, target, self.decision, state)
-            if not recorded:
-                # Unreachable while the lock holds; the primary key stays the last word.
-                raise Conflict("You already decided on this member.", code="already_decided")
-            if outcome.match is not None:
-                match, created = await swipes.create_match(self.ids.new_id(), outcome.match, now)
-                match_id = match.id
-                if created:
-                    self.outbox.add(
-                        MatchCreated(
-                            match_id=match.id,
-                            user_a=match.pair.first,
-                            user_b=match.pair.second,
-                        )
+        if outcome.match is not None:
+            match, created = await self.swipes.create_match(self.ids.new_id(), outcome.match, now)
+            match_id = match.id
+            if created:
+                self.outbox.add(
+                    MatchCreated(
+                        match_id=match.id, user_a=match.pair.first, user_b=match.pair.second
                     )
-            await self.transaction.commit()
-        # Both members' lists and daily sets now read differently (hidden, matched).
-        await forget_members(self.cache, (actor, target))
-        return SwipeResult(decision=self.decision, matched=match_id is not None, match_id=match_id)
+                )
+        return SwipeResult(decision=call.decision, matched=match_id is not None, match_id=match_id)
+
+
+def _passing(
+    indices: Iterable[int],
+    answers: list[SwipeResult | SaltbitterError | None],
+    check: Callable[[int], None],
+) -> list[int]:
+    """The indices ``check`` lets through; a refusal becomes that call's answer."""
+    passed: list[int] = []
+    for index in indices:
+        try:
+            check(index)
+        except SaltbitterError as refused:
+            answers[index] = refused
+        else:
+            passed.append(index)
+    return passed
+
+
+def _rounds(calls: Sequence[PairDecision], chosen: Sequence[int]) -> list[list[int]]:
+    """``chosen`` split into rounds of distinct pairs, in order: a second decision on a
+    pair (a double tap, or the other member's crossing like) reads the first's insert."""
+    rounds: list[list[int]] = []
+    seen: list[set[MatchPair]] = []
+    for index in chosen:
+        pair = MatchPair(calls[index].actor, calls[index].target)
+        level = next((n for n, pairs in enumerate(seen) if pair not in pairs), len(seen))
+        if level == len(seen):
+            rounds.append([])
+            seen.append(set())
+        rounds[level].append(index)
+        seen[level].add(pair)
+    return rounds
+
+
+@dataclass(frozen=True, slots=True)
+class DecideSwipes(_Deciding):
+    """Decide likes and passes that arrived together, in one transaction.
+
+    Answers, in order, each decision's ``SwipeResult`` or the error ``LikeMember`` would
+    raise for it; one decision's refusal changes nothing for the others.
+    """
+
+    async def __call__(self, calls: Sequence[PairDecision]) -> list[SwipeResult | SaltbitterError]:
+        return await self._decide_all(calls)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decide(_Deciding):
+    """A single like or pass: a batch of one."""
+
+    decision: ClassVar[Decision]
+
+    async def __call__(self, principal: Principal, target: UserId) -> SwipeResult:
+        (answer,) = await self._decide_all([PairDecision(principal.user_id, target, self.decision)])
+        if isinstance(answer, SaltbitterError):
+            raise answer
+        return answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ A use case receives the few it uses (ADR 0019):
   rarity and pair histories (the cross-capability read matching owns; the SQL adapter
   joins accounts', profiles' and assessments' tables behind it);
 - ``BlockedMembers``: who is blocked (safety owns blocks; this is matching's read of them);
-- ``SwipeWriter``: one decision on a pair, and the match it may make;
+- ``SwipeWriter``: decisions on pairs (many at once), and the matches they make;
 - ``MatchStore``: matches as their members list and end them;
 - ``ReceivedLikes``: likes awaiting an answer;
 - ``DailySetStore``: daily sets and the exposure they give;
@@ -47,10 +47,12 @@ __all__ = [
     "MatchStore",
     "MemberRecord",
     "PageRead",
+    "PairDecision",
     "PhotoRef",
     "ReceivedLikes",
     "StoredMatch",
     "SwipeWriter",
+    "swipe_step_by_step",
 ]
 
 
@@ -237,26 +239,42 @@ class DecisionParties:
     blocked: bool
 
 
+@dataclass(frozen=True, slots=True)
+class PairDecision:
+    """One like or pass to record: ``actor`` decides ``decision`` on ``target``."""
+
+    actor: UserId
+    target: UserId
+    decision: Decision
+
+
 class SwipeWriter(Protocol):
     """Likes and passes (table ``swipes``) and the match a mutual like makes.
 
-    A like or pass uses ``open_decision`` then ``swipe`` (on PostgreSQL a statement
-    each); ``lock_pair``, ``pair_state`` and ``record_swipe`` are the same steps one at a
-    time.
+    Likes and passes arriving together are decided together (ADR 0051): the use case
+    calls ``open_decisions`` once, then ``swipe`` once per round of distinct pairs (on
+    PostgreSQL a statement each, whatever their number); ``lock_pair``, ``pair_state``
+    and ``record_swipe`` are the same steps one at a time.
     """
 
     @abstractmethod
-    async def open_decision(self, actor: UserId, target: UserId, now: datetime) -> DecisionParties:
-        """``lock_pair`` for the two, then both members (``CandidateReader.members`` at
-        ``now``) and whether a block stands between them, either way."""
+    async def open_decisions(
+        self, pairs: Sequence[tuple[UserId, UserId]], now: datetime
+    ) -> list[DecisionParties]:
+        """``lock_pair`` for every (actor, target) pair, then, per pair in the order
+        given, both members (``CandidateReader.members`` at ``now``) and whether a block
+        stands between them, either way. The locks are taken in one fixed order, so two
+        callers locking overlapping pairs never wait on each other in a cycle."""
 
     @abstractmethod
     async def swipe(
-        self, actor: UserId, target: UserId, decision: Decision, at: datetime
-    ) -> tuple[PairState, bool]:
-        """``pair_state`` then ``record_swipe``: the pair's state from before this call
-        and whether the decision was inserted. With the pair locked the state is current;
-        a caller that refuses the decision on that state rolls the insert back."""
+        self, decisions: Sequence[PairDecision], at: datetime
+    ) -> list[tuple[PairState, bool]]:
+        """Per decision (their pairs distinct): the pair's state from before this call
+        and whether the decision was inserted. It is inserted only when the actor has
+        not decided on the target yet and the pair has no match, so a decision the rule
+        refuses on that state leaves nothing behind; with the pairs locked the states
+        are current."""
 
     @abstractmethod
     async def lock_pair(self, pair: MatchPair) -> None:
@@ -280,6 +298,21 @@ class SwipeWriter(Protocol):
 
         The unique pair decides, so concurrent callers get the same match.
         """
+
+
+async def swipe_step_by_step(
+    writer: SwipeWriter, decisions: Sequence[PairDecision], at: datetime
+) -> list[tuple[PairState, bool]]:
+    """``SwipeWriter.swipe`` from its single steps, for adapters without a combined
+    statement: each pair's ``pair_state``, then ``record_swipe`` unless it matched."""
+    results: list[tuple[PairState, bool]] = []
+    for decision in decisions:
+        state = await writer.pair_state(decision.actor, decision.target)
+        inserted = state.match_status is None and await writer.record_swipe(
+            decision.actor, decision.target, decision.decision, at
+        )
+        results.append((state, inserted))
+    return results
 
 
 class MatchStore(Protocol):

@@ -33,6 +33,7 @@ from saltbitter.application.ports.matching import (
     DecisionParties,
     DiscoverAllowance,
     MatchStore,
+    PairDecision,
     PhotoRef,
     ReceivedLikes,
     SwipeWriter,
@@ -633,35 +634,80 @@ class SwipeWriterContract(_MatchingContract):
         self, matching_request: RequestFactory
     ) -> None:
         ada, bo = await _pair(matching_request)
+
+        def one(actor: UserId, target: UserId, decision: Decision) -> list[PairDecision]:
+            return [PairDecision(actor, target, decision)]
+
         async with matching_request() as r:
-            await r.swipes.open_decision(ada, bo, T0)
-            assert await r.swipes.swipe(ada, bo, Decision.LIKE, T0) == (PairState(), True)
-            again = await r.swipes.swipe(ada, bo, Decision.PASS, T0)
-            assert again == (PairState(actor_decision=Decision.LIKE), False)
+            await r.swipes.open_decisions([(ada, bo)], T0)
+            assert await r.swipes.swipe(one(ada, bo, Decision.LIKE), T0) == [(PairState(), True)]
+            again = await r.swipes.swipe(one(ada, bo, Decision.PASS), T0)
+            assert again == [(PairState(actor_decision=Decision.LIKE), False)]
             await r.transaction.commit()
-        async with matching_request() as r:  # a refused decision: rolled back
-            state, recorded = await r.swipes.swipe(bo, ada, Decision.PASS, T0)
-            assert (state, recorded) == (PairState(target_decision=Decision.LIKE), True)
+        async with matching_request() as r:  # not committed: rolled back
+            answer = await r.swipes.swipe(one(bo, ada, Decision.PASS), T0)
+            assert answer == [(PairState(target_decision=Decision.LIKE), True)]
         async with matching_request() as r:
-            state, recorded = await r.swipes.swipe(bo, ada, Decision.LIKE, T0)
-            assert (state, recorded) == (PairState(target_decision=Decision.LIKE), True)
+            answer = await r.swipes.swipe(one(bo, ada, Decision.LIKE), T0)
+            assert answer == [(PairState(target_decision=Decision.LIKE), True)]
             await r.swipes.create_match(uuid4(), MatchPair(ada, bo), T0)
             await r.transaction.commit()
-        async with matching_request() as r:
-            assert await r.swipes.pair_state(ada, bo) == PairState(
-                actor_decision=Decision.LIKE,
-                target_decision=Decision.LIKE,
-                match_status=MatchStatus.ACTIVE,
-            )
-            state, recorded = await r.swipes.swipe(ada, bo, Decision.LIKE, T0)
-        assert not recorded
-        assert state == PairState(
+        matched = PairState(
             actor_decision=Decision.LIKE,
             target_decision=Decision.LIKE,
             match_status=MatchStatus.ACTIVE,
         )
+        async with matching_request() as r:
+            assert await r.swipes.pair_state(ada, bo) == matched
+            assert await r.swipes.swipe(one(ada, bo, Decision.LIKE), T0) == [(matched, False)]
 
-    async def test_open_decision_reads_both_members_and_a_block_either_way(
+    async def test_swipe_decides_many_pairs_at_once_each_with_its_own_state(
+        self, matching_request: RequestFactory
+    ) -> None:
+        async with matching_request() as r:
+            ada = await seed_member(r.writers)
+            bo, cy, di = [
+                await seed_member(r.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,))
+                for _ in range(3)
+            ]
+            await r.swipes.record_swipe(bo, ada, Decision.LIKE, T0)
+            await r.swipes.record_swipe(ada, cy, Decision.PASS, T0)
+            await r.transaction.commit()
+        decisions = [
+            PairDecision(ada, bo, Decision.LIKE),  # answers bo's like
+            PairDecision(ada, cy, Decision.LIKE),  # ada passed already
+            PairDecision(di, ada, Decision.PASS),  # nothing yet
+        ]
+        async with matching_request() as r:
+            await r.swipes.open_decisions([(d.actor, d.target) for d in decisions], T0)
+            answers = await r.swipes.swipe(decisions, T0)
+            await r.transaction.commit()
+        assert answers == [
+            (PairState(target_decision=Decision.LIKE), True),
+            (PairState(actor_decision=Decision.PASS), False),
+            (PairState(), True),
+        ]
+        async with matching_request() as r:
+            assert await r.swipes.pair_state(ada, di) == PairState(target_decision=Decision.PASS)
+            assert await r.swipes.pair_state(cy, ada) == PairState(target_decision=Decision.PASS)
+
+    async def test_a_pair_with_a_match_gets_no_decision(
+        self, matching_request: RequestFactory
+    ) -> None:
+        """A match without the actor's decision (as data can hold it) is refused by the
+        rule; the insert must not have happened, since a batch cannot roll one back."""
+        ada, bo = await _pair(matching_request)
+        async with matching_request() as r:
+            await r.swipes.create_match(uuid4(), MatchPair(ada, bo), T0)
+            await r.transaction.commit()
+        async with matching_request() as r:
+            answer = await r.swipes.swipe([PairDecision(ada, bo, Decision.LIKE)], T0)
+            await r.transaction.commit()
+        assert answer == [(PairState(match_status=MatchStatus.ACTIVE), False)]
+        async with matching_request() as r:
+            assert await r.swipes.pair_state(ada, bo) == PairState(match_status=MatchStatus.ACTIVE)
+
+    async def test_open_decisions_read_both_members_and_a_block_either_way(
         self, matching_request: RequestFactory
     ) -> None:
         async with matching_request() as r:
@@ -674,22 +720,24 @@ class SwipeWriterContract(_MatchingContract):
         stranger = UserId(uuid4())
         async with matching_request() as r:
             read = {m.user_id: m for m in await r.candidates.members(T0, [ada, bo, cy])}
-            free = await r.swipes.open_decision(ada, bo, T0)
+            (free,) = await r.swipes.open_decisions([(ada, bo)], T0)
         async with matching_request() as r:
-            blocked = await r.swipes.open_decision(ada, cy, T0)
-        async with matching_request() as r:
-            blocked_back = await r.swipes.open_decision(cy, ada, T0)
-        async with matching_request() as r:
-            unknown = await r.swipes.open_decision(ada, stranger, T0)
-        async with matching_request() as r:
-            nobody = await r.swipes.open_decision(stranger, profileless, T0)
+            (nobody,) = await r.swipes.open_decisions([(stranger, profileless)], T0)
+        async with matching_request() as r:  # many pairs at once, in the order given
+            together = await r.swipes.open_decisions(
+                [(ada, cy), (ada, bo), (cy, ada), (ada, stranger), (bo, ada)], T0
+            )
         assert free == DecisionParties(read[ada], read[bo], blocked=False)
         assert free.actor is not None
         assert free.actor.display_name == "Ada"
-        assert blocked == DecisionParties(read[ada], read[cy], blocked=True)
-        assert blocked_back == DecisionParties(read[cy], read[ada], blocked=True)
-        assert unknown == DecisionParties(read[ada], None, blocked=False)
         assert nobody == DecisionParties(None, None, blocked=False)
+        assert together == [
+            DecisionParties(read[ada], read[cy], blocked=True),
+            free,
+            DecisionParties(read[cy], read[ada], blocked=True),
+            DecisionParties(read[ada], None, blocked=False),
+            DecisionParties(read[bo], read[ada], blocked=False),
+        ]
 
 
 class MatchStoreContract(_MatchingContract):

@@ -3,16 +3,17 @@
 Writes that decide a race run at once with ``INSERT ... ON CONFLICT DO NOTHING`` and
 report whether they took effect, so the database's keys, not a prior read, decide.
 
-On PostgreSQL a like or pass is two statements inside its transaction (ADR 0042): the
-pair's advisory lock together with both members and the blocks between them, then the
-pair's state together with the insert. They cannot be one: a statement reads one
-snapshot, taken before it starts, so a state read in the lock's statement would miss a
-crossing like committed while this one waited for the lock.
+On PostgreSQL the likes and passes a batch decides (ADR 0042, ADR 0051) are two
+statements inside its transaction, whatever their number: the pairs' advisory locks
+together with the members and the blocks between them, then the pairs' states together
+with the inserts. They cannot be one: a statement reads one snapshot, taken before it
+starts, so a state read in the locks' statement would miss a crossing like committed
+while this one waited for a lock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -24,7 +25,6 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    literal,
     null,
     or_,
     select,
@@ -51,9 +51,11 @@ from saltbitter.application.ports.matching import (
     DecisionParties,
     LikeReceived,
     MatchStore,
+    PairDecision,
     ReceivedLikes,
     StoredMatch,
     SwipeWriter,
+    swipe_step_by_step,
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
 from saltbitter.domain.shared import UserId
@@ -66,39 +68,58 @@ def _pair_lock_key(pair: MatchPair) -> int:
     return advisory_key(b"", pair.first, pair.second)
 
 
-def _open_decision_statement() -> tuple[Any, int]:
-    """PostgreSQL: take the pair's lock (``lock_pair``'s key), read both members (the
-    columns of ``members_by_id``, then ``blocked``) and whether a block stands between
-    them. The lock's one-row side is the outer side of a left join, so it is taken (and a
-    row comes back) even when neither is a member. Built once: compiled once."""
+def _open_decisions_statement() -> tuple[Any, int]:
+    """PostgreSQL: take the pairs' locks (``lock_pair``'s keys, in the order given), read
+    the members (the columns of ``members_by_id``, then ``blocked_positions``) and which
+    pairs (1-based positions in ``actors``/``targets``) have a block either way. The
+    locks' one-row side is the outer side of a left join, so they are taken (and a row
+    comes back) even when nobody is a member. Built once: compiled once."""
     found = members_by_id("postgresql").subquery("found")
-    lock = select(
-        func.pg_advisory_xact_lock(bindparam("lock_key", type_=BigInteger)).label("locked")
-    ).subquery("pair_lock")
-    actor = bindparam("actor", type_=blocks.c.blocker_id.type)
-    target = bindparam("target", type_=blocks.c.blocker_id.type)
-    blocked = exists().where(
-        or_(
-            and_(blocks.c.blocker_id == actor, blocks.c.blocked_id == target),
-            and_(blocks.c.blocker_id == target, blocks.c.blocked_id == actor),
+    keys = (
+        func.unnest(bindparam("lock_keys", type_=postgresql.ARRAY(BigInteger)))
+        .table_valued("key")
+        .render_derived(name="pair_keys")
+    )
+    lock = select(func.count(func.pg_advisory_xact_lock(keys.c.key)).label("locked")).subquery(
+        "pair_locks"
+    )
+    member_ids = postgresql.ARRAY(blocks.c.blocker_id.type)
+    asked = (
+        func.unnest(bindparam("actors", type_=member_ids), bindparam("targets", type_=member_ids))
+        .table_valued("actor", "target", with_ordinality="position")
+        .render_derived(name="asked")
+    )
+    blocked = (
+        select(func.array_agg(asked.c.position))
+        .where(
+            exists().where(
+                or_(
+                    and_(
+                        blocks.c.blocker_id == asked.c.actor, blocks.c.blocked_id == asked.c.target
+                    ),
+                    and_(
+                        blocks.c.blocker_id == asked.c.target, blocks.c.blocked_id == asked.c.actor
+                    ),
+                )
+            )
         )
+        .scalar_subquery()
     )
     statement = (
-        select(*found.c, blocked.label("blocked"), lock.c.locked)
+        select(*found.c, blocked.label("blocked_positions"), lock.c.locked)
         .select_from(lock.outerjoin(found, true()))
         .execution_options(**{NEEDS_TRANSACTION: True})
     )
     return statement, len(found.c)
 
 
-def _pair_reads(actor: Any, target: Any, low: Any, high: Any, *extra: Any) -> tuple[Any, Any]:
+def _pair_reads(actor: Any, target: Any, low: Any, high: Any) -> tuple[Any, Any]:
     """The pair's decisions (a row per member who decided) and its match (a row without
-    a member), as ``_pair_state`` reads them; ``extra`` columns end both."""
+    a member), as ``_pair_state`` reads them."""
     decisions = select(
         swipes.c.actor_id.label("member"),
         swipes.c.decision,
         type_coerce(null(), matches.c.unmatched_at.type).label("unmatched_at"),
-        *extra,
     ).where(
         or_(
             and_(swipes.c.actor_id == actor, swipes.c.target_id == target),
@@ -109,50 +130,57 @@ def _pair_reads(actor: Any, target: Any, low: Any, high: Any, *extra: Any) -> tu
         type_coerce(null(), swipes.c.actor_id.type),
         type_coerce(null(), swipes.c.decision.type),
         matches.c.unmatched_at,
-        *extra,
     ).where(matches.c.user_low == low, matches.c.user_high == high)
     return decisions, match
 
 
-def _swipe_statement() -> Any:
-    """PostgreSQL: the pair's state as ``pair_state`` reads it (one row per decision, one
-    for a match) and a row for the insert if it happened: one snapshot, so the state is
-    from before the insert."""
-    actor = bindparam("actor", type_=swipes.c.actor_id.type)
-    target = bindparam("target", type_=swipes.c.target_id.type)
-    inserted = (
-        postgresql.insert(swipes)
-        .values(
-            actor_id=actor,
-            target_id=target,
-            decision=bindparam("decision", type_=swipes.c.decision.type),
-            created_at=bindparam("at", type_=swipes.c.created_at.type),
-        )
-        .on_conflict_do_nothing()
-        .returning(swipes.c.actor_id)
-        .cte("inserted")
+# PostgreSQL: per decision (``position`` in the arrays), the pair's decisions (a row per
+# member who decided) and match (a row without a member) from before the insert, and a
+# row if the insert happened: one snapshot. A pair with a match gets no insert.
+_SWIPE = (
+    text(
+        """
+WITH asked AS (
+    SELECT * FROM unnest(:actors, :targets, :decisions, :lows, :highs)
+        WITH ORDINALITY AS asked (actor, target, decision, low, high, position)
+), inserted AS (
+    INSERT INTO swipes (actor_id, target_id, decision, created_at)
+    SELECT actor, target, decision, :at FROM asked
+    WHERE NOT EXISTS (
+        SELECT FROM matches WHERE matches.user_low = asked.low AND matches.user_high = asked.high
     )
-    decisions, match = _pair_reads(
-        actor,
-        target,
-        bindparam("low", type_=matches.c.user_low.type),
-        bindparam("high", type_=matches.c.user_high.type),
-        literal(False).label("inserted"),
+    ON CONFLICT DO NOTHING
+    RETURNING actor_id, target_id
+)
+SELECT asked.position, swipes.actor_id AS member, swipes.decision,
+       NULL::timestamptz AS unmatched_at, false AS inserted
+    FROM asked JOIN swipes ON swipes.actor_id = asked.actor AND swipes.target_id = asked.target
+UNION ALL
+SELECT asked.position, swipes.actor_id, swipes.decision, NULL, false
+    FROM asked JOIN swipes ON swipes.actor_id = asked.target AND swipes.target_id = asked.actor
+UNION ALL
+SELECT asked.position, NULL, NULL, matches.unmatched_at, false
+    FROM asked JOIN matches ON matches.user_low = asked.low AND matches.user_high = asked.high
+UNION ALL
+SELECT asked.position, NULL, NULL, NULL, true
+    FROM asked JOIN inserted ON inserted.actor_id = asked.actor
+        AND inserted.target_id = asked.target
+"""
     )
-    was_inserted = select(
-        type_coerce(null(), swipes.c.actor_id.type),
-        type_coerce(null(), swipes.c.decision.type),
-        type_coerce(null(), matches.c.unmatched_at.type),
-        literal(True),
-    ).select_from(inserted)
-    return union_all(decisions, match, was_inserted).execution_options(**{NEEDS_TRANSACTION: True})
+    .bindparams(
+        bindparam("actors", type_=postgresql.ARRAY(swipes.c.actor_id.type)),
+        bindparam("targets", type_=postgresql.ARRAY(swipes.c.target_id.type)),
+        bindparam("decisions", type_=postgresql.ARRAY(swipes.c.decision.type)),
+        bindparam("lows", type_=postgresql.ARRAY(matches.c.user_low.type)),
+        bindparam("highs", type_=postgresql.ARRAY(matches.c.user_high.type)),
+        bindparam("at", type_=swipes.c.created_at.type),
+    )
+    .execution_options(**{NEEDS_TRANSACTION: True})
+)
+_OPEN_DECISIONS, _MEMBER_COLUMNS = _open_decisions_statement()
 
 
-_OPEN_DECISION, _MEMBER_COLUMNS = _open_decision_statement()
-_SWIPE = _swipe_statement()
-
-
-def _pair_state(actor: UserId, target: UserId, rows: Any) -> tuple[PairState, bool]:
+def _pair_state(actor: UserId, target: UserId, rows: Iterable[Any]) -> tuple[PairState, bool]:
     """The state in ``pair_state``'s rows (and whether one says a swipe was inserted)."""
     found: dict[UserId, Decision] = {}
     status = None
@@ -175,53 +203,75 @@ def _pair_state(actor: UserId, target: UserId, rows: Any) -> tuple[PairState, bo
 class SqlaSwipeWriter(OnConnection, SwipeWriter):
     __slots__ = ()
 
-    async def open_decision(self, actor: UserId, target: UserId, now: datetime) -> DecisionParties:
+    async def open_decisions(
+        self, pairs: Sequence[tuple[UserId, UserId]], now: datetime
+    ) -> list[DecisionParties]:
         if self._dialect != "postgresql":
-            await self.lock_pair(MatchPair(actor, target))
-            found = await SqlaCandidateReader(self._db).members(now, [actor, target])
-            by_id = {member.user_id: member for member in found}
-            blocked = target in await blocked_between(self._db, actor, [target])
-            return DecisionParties(by_id.get(actor), by_id.get(target), blocked)
+            return await self._open_decisions_step_by_step(pairs, now)
+        lock_keys = sorted({_pair_lock_key(MatchPair(actor, target)) for actor, target in pairs})
         rows: list[Row[Any]] = list(
             await self._db.execute(
-                _OPEN_DECISION,
+                _OPEN_DECISIONS,
                 {
-                    "lock_key": _pair_lock_key(MatchPair(actor, target)),
-                    "user_ids": [actor, target],
-                    "actor": actor,
-                    "target": target,
+                    "lock_keys": lock_keys,
+                    "user_ids": list({member for pair in pairs for member in pair}),
+                    "actors": [actor for actor, _ in pairs],
+                    "targets": [target for _, target in pairs],
                 },
             )
         )
         members = {}
         for row in rows:
-            if row.id is not None:  # the left join's row when neither is a member
+            if row.id is not None:  # the left join's row when nobody is a member
                 record = kept_member(row, now, _MEMBER_COLUMNS)
                 if record is not None:
                     members[record.user_id] = record
-        return DecisionParties(
-            members.get(actor), members.get(target), bool(rows and rows[0].blocked)
-        )
+        blocked = set(rows[0].blocked_positions or ()) if rows else set()
+        return [
+            DecisionParties(members.get(actor), members.get(target), position in blocked)
+            for position, (actor, target) in enumerate(pairs, start=1)
+        ]
+
+    async def _open_decisions_step_by_step(
+        self, pairs: Sequence[tuple[UserId, UserId]], now: datetime
+    ) -> list[DecisionParties]:
+        for pair in sorted(
+            {MatchPair(actor, target) for actor, target in pairs}, key=_pair_lock_key
+        ):
+            await self.lock_pair(pair)
+        people = {member for pair in pairs for member in pair}
+        found = await SqlaCandidateReader(self._db).members(now, people)
+        by_id = {member.user_id: member for member in found}
+        parties = []
+        for actor, target in pairs:
+            blocked = target in await blocked_between(self._db, actor, [target])
+            parties.append(DecisionParties(by_id.get(actor), by_id.get(target), blocked))
+        return parties
 
     async def swipe(
-        self, actor: UserId, target: UserId, decision: Decision, at: datetime
-    ) -> tuple[PairState, bool]:
+        self, decisions: Sequence[PairDecision], at: datetime
+    ) -> list[tuple[PairState, bool]]:
         if self._dialect != "postgresql":
-            state = await self.pair_state(actor, target)
-            return state, await self.record_swipe(actor, target, decision, at)
-        pair = MatchPair(actor, target)
+            return await swipe_step_by_step(self, decisions, at)
+        pairs = [MatchPair(d.actor, d.target) for d in decisions]
         rows = await self._db.execute(
             _SWIPE,
             {
-                "actor": actor,
-                "target": target,
-                "decision": decision.value,
+                "actors": [d.actor for d in decisions],
+                "targets": [d.target for d in decisions],
+                "decisions": [d.decision.value for d in decisions],
+                "lows": [pair.first for pair in pairs],
+                "highs": [pair.second for pair in pairs],
                 "at": at,
-                "low": pair.first,
-                "high": pair.second,
             },
         )
-        return _pair_state(actor, target, rows)
+        by_position: dict[int, list[Any]] = {}
+        for row in rows:
+            by_position.setdefault(row.position, []).append(row)
+        return [
+            _pair_state(d.actor, d.target, by_position.get(position, ()))
+            for position, d in enumerate(decisions, start=1)
+        ]
 
     async def lock_pair(self, pair: MatchPair) -> None:
         if self._dialect == "postgresql":
