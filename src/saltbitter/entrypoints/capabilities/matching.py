@@ -4,6 +4,7 @@ scorer, policy, use cases, jobs, Beat."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
@@ -37,7 +38,8 @@ from saltbitter.application.matching.personal_data import PERSONAL_DATA as MATCH
 from saltbitter.application.matching.policy import MatchingPolicy, tier_quotas
 from saltbitter.application.matching.shards import DailyShard
 from saltbitter.application.matching.sweep import PlanDailySweep
-from saltbitter.application.matching.swipes import LikeMember, PassMember
+from saltbitter.application.matching.swipes import DecideSwipes, LikeMember, PassMember
+from saltbitter.application.matching.views import SwipeResult
 from saltbitter.application.ports.batch_scoring import BatchScorer, ScalarBatchScorer
 from saltbitter.application.ports.cache import Cache
 from saltbitter.application.ports.events import JobQueue
@@ -47,18 +49,22 @@ from saltbitter.application.ports.matching import (
     DailySetStore,
     DiscoverAllowance,
     MatchStore,
+    PairDecision,
     ReceivedLikes,
     SwipeWriter,
 )
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles.events import ProfileChanged
+from saltbitter.domain.errors import SaltbitterError
 from saltbitter.domain.matching import AllocationPolicy
+from saltbitter.entrypoints.batching import Batched
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = [
     "CAPABILITY",
     "MatchingProvider",
+    "SwipeBatches",
     "batch_scorer_for",
     "matching_policy_for",
     "scorer_workers",
@@ -101,6 +107,20 @@ def matching_policy_for(settings: Settings) -> MatchingPolicy:
         shard_members=settings.matching_shard_members,
         pause_collector=settings.matching_pause_collector,
     )
+
+
+class SwipeBatches(Batched[PairDecision, SwipeResult]):
+    """The likes and passes of this process's requests, decided in batches (ADR 0051):
+    each batch is one ``DecideSwipes`` in a request scope of its own."""
+
+    __slots__ = ()
+
+    def __init__(self, container: AsyncContainer) -> None:
+        async def decide(calls: Sequence[PairDecision]) -> list[SwipeResult | SaltbitterError]:
+            async with container() as scope:
+                return await (await scope.get(DecideSwipes))(calls)
+
+        super().__init__(decide)
 
 
 class MatchingProvider(Provider):
@@ -146,7 +166,10 @@ class MatchingProvider(Provider):
     daily_sets = provide(SqlaDailySetStore, provides=DailySetStore, scope=Scope.REQUEST)
     allowance = provide(SqlaDiscoverAllowance, provides=DiscoverAllowance, scope=Scope.REQUEST)
 
+    swipe_batches = provide(SwipeBatches, scope=Scope.APP)
+
     use_cases = provide_all(
+        DecideSwipes,
         LikeMember,
         PassMember,
         ListMatches,

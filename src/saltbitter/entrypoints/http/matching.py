@@ -20,7 +20,6 @@ from saltbitter.application.matching.discover import (
     discover_reads,
 )
 from saltbitter.application.matching.matches import ListLikesReceived, ListMatches, Unmatch
-from saltbitter.application.matching.swipes import LikeMember, PassMember
 from saltbitter.application.matching.views import (
     DailySetView,
     DiscoverPage,
@@ -28,10 +27,13 @@ from saltbitter.application.matching.views import (
     MatchesPage,
     SwipeResult,
 )
+from saltbitter.application.ports.matching import PairDecision
 from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.matching import Decision
 from saltbitter.domain.profiles import RelationshipGoal
 from saltbitter.domain.shared import Tier, UserId
 from saltbitter.domain.subscriptions import entitlements_for
+from saltbitter.entrypoints.capabilities.matching import SwipeBatches
 from saltbitter.entrypoints.http.accounts import BEARER, LIMITED
 from saltbitter.entrypoints.http.dependencies import request_container
 from saltbitter.entrypoints.http.middleware import READ_ON_THE_WAY, read_on_the_way
@@ -106,9 +108,9 @@ class LikesController(Controller):
         self,
         data: JSONBody[SwipeRequest],
         principal: FromDishka[Principal],
-        like: FromDishka[LikeMember],
+        decide: FromDishka[SwipeBatches],
     ) -> SwipeResult:
-        return await like(principal, UserId(data.user_id))
+        return await decide(PairDecision(principal.user_id, UserId(data.user_id), Decision.LIKE))
 
     @get(
         "/received",
@@ -140,9 +142,9 @@ class PassesController(Controller):
         self,
         data: JSONBody[SwipeRequest],
         principal: FromDishka[Principal],
-        pass_member: FromDishka[PassMember],
+        decide: FromDishka[SwipeBatches],
     ) -> SwipeResult:
-        return await pass_member(principal, UserId(data.user_id))
+        return await decide(PairDecision(principal.user_id, UserId(data.user_id), Decision.PASS))
 
 
 class MatchesController(Controller):
