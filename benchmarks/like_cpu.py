@@ -26,7 +26,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.application.matching.swipes import LikeMember
+from saltbitter.application.ports.matching import PairDecision
 from saltbitter.application.shared.identity import Principal
+from saltbitter.domain.matching import Decision
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
@@ -67,7 +69,15 @@ async def _run(settings: Settings, database: str, args: argparse.Namespace, offs
 
         event.listen(engine.sync_engine, "before_cursor_execute", counted)
 
+        batches = None
+        if not args.one_by_one:
+            from saltbitter.entrypoints.capabilities.matching import SwipeBatches
+
+            batches = await container.get(SwipeBatches)
+
         async def like(liker: UserId, target: UserId) -> bool:
+            if batches is not None:  # as POST /likes decides them (ADR 0051)
+                return (await batches(PairDecision(liker, target, Decision.LIKE))).matched
             async with container() as scope:
                 use_case = await scope.get(LikeMember)
                 return (await use_case(_principal(liker), target)).matched
@@ -91,6 +101,9 @@ async def _run(settings: Settings, database: str, args: argparse.Namespace, offs
         after = _backend_cpu(database)
         postgres = sum(value - backends.get(pid, 0.0) for pid, value in after.items())
         n = len(measured)
+        if batches is not None:
+            sizes = batches.batch_sizes[-n:]
+            print(f"  batches: {len(sizes):,}, mean size {n / max(1, len(sizes)):.1f}")
         print(
             f"{n:,} likes ({matched} matched), {args.concurrency} at a time, load "
             f"{os.getloadavg()[0]:.2f}: process CPU {cpu * 1e3 / n:.3f} ms/like, PostgreSQL "
@@ -109,6 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=1, help="measured rounds on one database")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="each like its own LikeMember (a checkout without SwipeBatches, ADR 0051)",
+    )
     args = parser.parse_args(argv)
     prefix = f"like-cpu:{uuid.uuid4().hex[:8]}:"
     print(f"like_cpu: uptime load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -263,3 +264,26 @@ def test_a_paused_caller_sees_nobody(api: Api, path: str) -> None:
         assert response.json()["items"] == []
     else:
         _problem(response, 403, "profile_paused")
+
+
+def test_likes_sent_at_once_are_each_answered_on_their_own(api: Api) -> None:
+    """ADR 0051: likes arriving together are decided in batches. Whatever shares a batch,
+    crossing likes make one match per pair, a repeated like is refused and a like of
+    nobody is not found, each on its own request."""
+    women = [member(api) for _ in range(4)]
+    men = [man(api) for _ in range(4)]
+    requests: list[tuple[Member, Member | str]] = [
+        (who, whom) for w, m in zip(women, men, strict=True) for who, whom in ((w, m), (m, w))
+    ]
+    requests += [(women[0], men[0]), (women[1], str(uuid.uuid4()))]
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        answers = list(pool.map(lambda call: _like(api, *call), requests))
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] * 8 + [404, 409]
+    matched = [
+        a.json()["match_id"] for a in answers if a.status_code == 201 and a.json()["matched"]
+    ]
+    assert len(matched) == len(set(matched)) == 4
+    for woman in women:
+        listed = api.http.get("/api/v1/matches", headers=woman.headers).json()
+        assert len(listed["items"]) == 1

@@ -22,10 +22,12 @@ from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.matching.policy import MatchingPolicy
-from saltbitter.application.matching.swipes import LikeMember
+from saltbitter.application.matching.swipes import DecideSwipes, LikeMember
+from saltbitter.application.matching.views import SwipeResult
 from saltbitter.application.ports.matching import PairDecision
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import Gender
+from saltbitter.domain.errors import SaltbitterError
 from saltbitter.domain.matching import Decision, PairState
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.entrypoints.jobs import EVENTS
@@ -104,6 +106,73 @@ async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngin
         frozenset(pair) for pair in pairs
     }
     assert announced == PAIRS
+
+
+async def test_batches_decide_crossing_likes_within_and_across_them_once(
+    engine: AsyncEngine,
+) -> None:
+    """ADR 0051: likes decided in batches, four batches at once. A pair's two likes
+    fall in one batch (a round each) or in two racing batches (the locks, taken in one
+    order by every batch, so none waits on another in a cycle): one match per pair,
+    exactly one of its likes answered "matched"."""
+    async with sql_requests(engine)() as request:
+        pairs = [
+            (
+                await seed_member(request.writers),
+                await seed_member(request.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,)),
+            )
+            for _ in range(PAIRS)
+        ]
+        await request.transaction.commit()
+    cache, clock, ids, policy = InProcessCache(), SystemClock(), UuidIdGenerator(), MatchingPolicy()
+
+    async def decide(calls: list[PairDecision]) -> list[SwipeResult | SaltbitterError]:
+        db = StagedConnection(engine)
+        try:
+            use_case = DecideSwipes(
+                SqlaTransaction(db),
+                SqlaSwipeWriter(db),
+                SqlaOutbox(db, clock, ids, EVENTS),
+                clock,
+                ids,
+                cache,
+                policy,
+            )
+            return await use_case(calls)
+        finally:
+            await db.close()
+
+    likes = [
+        PairDecision(actor, target, Decision.LIKE)
+        for a, b in pairs
+        for actor, target in ((a, b), (b, a))
+    ]
+    # Batch k holds likes k, k+4, ...: a pair's two likes (2i, 2i+1) land in two racing
+    # batches; the reversed halves put some pairs' likes in one batch too.
+    batches = [likes[k::4] for k in range(4)]
+    batches[0] += [PairDecision(b, a, Decision.LIKE) for a, b in pairs[:5]][::-1]
+    answers = await asyncio.gather(*(decide(batch) for batch in batches))
+    matched: dict[frozenset[UserId], int] = {}
+    refused = []
+    for batch, batch_answers in zip(batches, answers, strict=True):
+        for call, answer in zip(batch, batch_answers, strict=True):
+            if isinstance(answer, SaltbitterError):
+                refused.append(answer.code)
+            elif answer.matched:
+                key = frozenset((call.actor, call.target))
+                matched[key] = matched.get(key, 0) + 1
+    assert refused == ["already_decided"] * 5  # the five repeated likes
+    assert matched == {frozenset(pair): 1 for pair in pairs}
+    ours = [member for pair in pairs for member in pair]
+    async with engine.connect() as connection:
+        per_pair = (
+            await connection.execute(
+                select(func.count())
+                .where(matches.c.user_low.in_(ours))
+                .group_by(matches.c.user_low, matches.c.user_high)
+            )
+        ).scalars()
+        assert sorted(per_pair) == [1] * PAIRS
 
 
 async def _waiting_on_an_advisory_lock(engine: AsyncEngine) -> int:
