@@ -4,7 +4,8 @@ exactly one match per pair, and neither like fails."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 from uuid import uuid4
 
 import pytest
@@ -38,6 +39,9 @@ pytestmark = pytest.mark.integration
 
 PAIRS = 50
 
+U = TypeVar("U", LikeMember, DecideSwipes)
+R = TypeVar("R")
+
 
 @pytest.fixture
 async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
@@ -50,7 +54,8 @@ def _principal(user: UserId) -> Principal:
     return Principal(user, SessionId(user), frozenset({Role.MEMBER}), Tier.FREE, True)
 
 
-async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngine) -> None:
+async def _seed_pairs(engine: AsyncEngine) -> list[tuple[UserId, UserId]]:
+    """``PAIRS`` pairs of a woman and a man who may like each other."""
     async with sql_requests(engine)() as request:
         pairs = [
             (
@@ -60,23 +65,42 @@ async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngin
             for _ in range(PAIRS)
         ]
         await request.transaction.commit()
-    cache, clock, ids, policy = InProcessCache(), SystemClock(), UuidIdGenerator(), MatchingPolicy()
+    return pairs
 
-    async def like(actor: UserId, target: UserId) -> tuple[bool, object]:
-        db = StagedConnection(engine)  # one request: one connection for every port
+
+class _Deciding:
+    """A like use case per call, as one request would have it: one connection for every
+    port, shared process-wide parts."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.cache, self.clock, self.ids = InProcessCache(), SystemClock(), UuidIdGenerator()
+        self.policy = MatchingPolicy()
+
+    async def run(self, kind: type[U], call: Callable[[U], Awaitable[R]]) -> R:
+        db = StagedConnection(self.engine)
         try:
-            use_case = LikeMember(
+            use_case = kind(
                 SqlaTransaction(db),
                 SqlaSwipeWriter(db),
-                SqlaOutbox(db, clock, ids, EVENTS),
-                clock,
-                ids,
-                cache,
-                policy,
+                SqlaOutbox(db, self.clock, self.ids, EVENTS),
+                self.clock,
+                self.ids,
+                self.cache,
+                self.policy,
             )
-            result = await use_case(_principal(actor), target)
+            return await call(use_case)
         finally:
             await db.close()
+
+
+async def test_crossing_likes_make_exactly_one_match_per_pair(engine: AsyncEngine) -> None:
+    pairs = await _seed_pairs(engine)
+
+    deciding = _Deciding(engine)
+
+    async def like(actor: UserId, target: UserId) -> tuple[bool, object]:
+        result = await deciding.run(LikeMember, lambda like: like(_principal(actor), target))
         return result.matched, result.match_id
 
     # Both likes of every pair at once: 100 transactions racing, pairwise crossing.
@@ -115,32 +139,12 @@ async def test_batches_decide_crossing_likes_within_and_across_them_once(
     fall in one batch (a round each) or in two racing batches (the locks, taken in one
     order by every batch, so none waits on another in a cycle): one match per pair,
     exactly one of its likes answered "matched"."""
-    async with sql_requests(engine)() as request:
-        pairs = [
-            (
-                await seed_member(request.writers),
-                await seed_member(request.writers, gender=Gender.MAN, seeks=(Gender.WOMAN,)),
-            )
-            for _ in range(PAIRS)
-        ]
-        await request.transaction.commit()
-    cache, clock, ids, policy = InProcessCache(), SystemClock(), UuidIdGenerator(), MatchingPolicy()
+    pairs = await _seed_pairs(engine)
+
+    deciding = _Deciding(engine)
 
     async def decide(calls: list[PairDecision]) -> list[SwipeResult | SaltbitterError]:
-        db = StagedConnection(engine)
-        try:
-            use_case = DecideSwipes(
-                SqlaTransaction(db),
-                SqlaSwipeWriter(db),
-                SqlaOutbox(db, clock, ids, EVENTS),
-                clock,
-                ids,
-                cache,
-                policy,
-            )
-            return await use_case(calls)
-        finally:
-            await db.close()
+        return await deciding.run(DecideSwipes, lambda decide: decide(calls))
 
     likes = [
         PairDecision(actor, target, Decision.LIKE)

@@ -9,6 +9,7 @@ from typing import Any
 
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.adapters.batching import Batched
 from saltbitter.adapters.sqlalchemy.blocked_members import SqlaBlockedMembers
 from saltbitter.adapters.sqlalchemy.matching import (
     SqlaCandidateReader,
@@ -57,7 +58,6 @@ from saltbitter.application.ports.system import Clock
 from saltbitter.application.profiles.events import ProfileChanged
 from saltbitter.domain.errors import SaltbitterError
 from saltbitter.domain.matching import AllocationPolicy
-from saltbitter.entrypoints.batching import Batched
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.settings import Settings
 
@@ -120,7 +120,8 @@ class SwipeBatches(Batched[PairDecision, SwipeResult]):
             async with container() as scope:
                 return await (await scope.get(DecideSwipes))(calls)
 
-        super().__init__(decide)
+        # A failed batch is rerun call by call, so one bad call cannot fail the others.
+        super().__init__(decide, max_batch=64, rerun_alone=True)
 
 
 class MatchingProvider(Provider):

@@ -1,18 +1,18 @@
-"""Concurrent calls of one kind run as batches: a group commit at the edge (ADR 0051).
+"""Concurrent calls of one kind run as batches (ADR 0047, ADR 0051).
 
 A call joins a queue; one flusher hands everything queued to ``run`` as one batch, and
 while that batch runs the next calls queue for the following one. Alone, a call is a
-batch of one and waits for nothing; under load, a batch's fixed costs (a request scope,
-a transaction, its round trips and its commit) are paid once for all its calls.
-``CoalescedScript`` (ADR 0047) does the same for one Redis script; this is the general
-form, for use cases that take a batch and answer each call on its own.
+batch of one and waits for nothing; under load, a batch's fixed costs are paid once for
+all its calls: redis-py's per-command path for one Redis script (``CoalescedScript``),
+a request scope, a transaction, its round trips and its commit for likes and passes (a
+group commit, ``SwipeBatches``).
 
 Each call gets its own answer: ``run`` returns one result or exception per call, in
-order. If ``run`` fails as a whole (a lost connection, a deadlock), every call of that
-batch is run again alone, so one bad call cannot fail its neighbours; what fails then
-is that call's own failure. A call whose caller has gone (cancelled) before its batch
-starts is dropped; once its batch has started it is decided like the others, as a
-request whose client hung up after sending would be.
+order. If ``run`` fails as a whole (a lost connection, a deadlock), either every call of
+that batch hears that failure, or, with ``rerun_alone``, every call is run again alone,
+so one bad call cannot fail its neighbours. A call whose caller has gone (cancelled)
+before its batch starts is dropped; once its batch has started it runs like the others,
+as a request whose client hung up after sending would.
 
 Hand-written rather than a library's: DataLoader-style batchers (``aiodataloader``)
 batch by event-loop tick and share one answer per key, which is right for reads and
@@ -34,18 +34,20 @@ Answer = TypeVar("Answer")
 class Batched(Generic[Call, Answer]):
     """``await batched(call)``: ``call`` decided in the next batch ``run`` takes."""
 
-    __slots__ = ("_flusher", "_max_batch", "_run", "_waiting", "batch_sizes")
+    __slots__ = ("_flusher", "_max_batch", "_rerun_alone", "_run", "_waiting", "batch_sizes")
 
     def __init__(
         self,
         run: Callable[[Sequence[Call]], Awaitable[Sequence[Answer | Exception]]],
         *,
-        max_batch: int = 64,
+        max_batch: int | None = None,
+        rerun_alone: bool = False,
     ) -> None:
-        if max_batch < 1:
+        if max_batch is not None and max_batch < 1:
             raise ValueError("max_batch must be at least 1")
         self._run = run
         self._max_batch = max_batch
+        self._rerun_alone = rerun_alone
         self._waiting: list[tuple[Call, asyncio.Future[Answer]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.batch_sizes: list[int] = []
@@ -63,7 +65,8 @@ class Batched(Generic[Call, Answer]):
         try:
             while self._waiting:
                 live = [waiting for waiting in self._waiting if not waiting[1].done()]
-                batch, self._waiting = live[: self._max_batch], live[self._max_batch :]
+                cut = len(live) if self._max_batch is None else self._max_batch
+                batch, self._waiting = live[:cut], live[cut:]
                 if batch:
                     await self._run_batch(batch)
         finally:
@@ -78,8 +81,9 @@ class Batched(Generic[Call, Answer]):
                 future.cancel()
             raise
         except Exception as failure:
-            if len(batch) == 1:
-                _settle(batch[0][1], failure)
+            if not self._rerun_alone or len(batch) == 1:
+                for _, future in batch:
+                    _settle(future, failure)
                 return
             for waiting in batch:  # each alone: only a call's own failure reaches it
                 await self._run_batch([waiting])

@@ -1,4 +1,4 @@
-"""``Batched``: concurrent calls run as batches, each call answered on its own (ADR 0051)."""
+"""``Batched``: concurrent calls run as batches, each answered on its own (ADR 0047, 0051)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from saltbitter.entrypoints.batching import Batched
+from saltbitter.adapters.batching import Batched
 
 
 class Doubler:
@@ -60,9 +60,18 @@ async def test_each_caller_gets_its_own_answer_or_refusal() -> None:
     assert results[2] == 6
 
 
-async def test_a_batch_that_fails_as_a_whole_is_run_again_call_by_call() -> None:
+async def test_a_batch_that_fails_as_a_whole_fails_every_call_of_it() -> None:
     runner = Doubler()
     batched = Batched(runner)
+    results = await asyncio.gather(batched(1), batched(13), return_exceptions=True)
+    assert all(isinstance(result, ConnectionError) for result in results)
+    assert await batched(2) == 4  # the next call is not stuck behind the failed batch
+    assert runner.batches == [[1, 13], [2]]
+
+
+async def test_with_rerun_alone_a_failed_batch_is_run_again_call_by_call() -> None:
+    runner = Doubler()
+    batched = Batched(runner, rerun_alone=True)
     results = await asyncio.gather(batched(1), batched(13), batched(2), return_exceptions=True)
     assert results[0] == 2
     assert isinstance(results[1], ConnectionError)
