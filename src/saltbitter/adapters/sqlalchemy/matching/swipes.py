@@ -24,6 +24,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     exists,
+    false,
     func,
     null,
     or_,
@@ -180,6 +181,32 @@ SELECT asked.position, NULL, NULL, NULL, true
 _OPEN_DECISIONS, _MEMBER_COLUMNS = _open_decisions_statement()
 
 
+def _create_match_statement() -> Any:
+    """PostgreSQL: insert the match unless its pair has one, and answer the pair's match
+    with ``created``. The statement's snapshot is from before its insert, so exactly one
+    of its two arms gives a row."""
+    new = (
+        postgresql.insert(matches)
+        .values(
+            id=bindparam("id"),
+            user_low=bindparam("user_low"),
+            user_high=bindparam("user_high"),
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing()
+        .returning(*matches.c, true().label("created"))
+        .cte("new_match")
+    )
+    there = select(*matches.c, false().label("created")).where(
+        matches.c.user_low == bindparam("user_low"), matches.c.user_high == bindparam("user_high")
+    )
+    statement = union_all(select(*new.c), there)
+    return statement.execution_options(**{NEEDS_TRANSACTION: True})
+
+
+_CREATE_MATCH = _create_match_statement()
+
+
 def _pair_state(actor: UserId, target: UserId, rows: Iterable[Any]) -> tuple[PairState, bool]:
     """The state in ``pair_state``'s rows (and whether one says a swipe was inserted)."""
     found: dict[UserId, Decision] = {}
@@ -305,10 +332,13 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
     async def create_match(
         self, match_id: UUID, pair: MatchPair, at: datetime
     ) -> tuple[StoredMatch, bool]:
+        values = {"id": match_id, "user_low": pair.first, "user_high": pair.second}
+        if self._dialect == "postgresql":
+            # One round trip: the new row, or (on conflict) the one there before.
+            row = (await self._db.execute(_CREATE_MATCH, {**values, "created_at": at})).one()
+            return stored_match(row), row.created
         inserted = await self._db.execute(
-            self._insert(matches)
-            .values(id=match_id, user_low=pair.first, user_high=pair.second, created_at=at)
-            .returning(matches.c.id)
+            self._insert(matches).values(**values, created_at=at).returning(matches.c.id)
         )
         created = inserted.first() is not None
         row = (
