@@ -26,9 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from saltbitter.application.matching.swipes import LikeMember
-from saltbitter.application.ports.matching import PairDecision
 from saltbitter.application.shared.identity import Principal
-from saltbitter.domain.matching import Decision
 from saltbitter.domain.shared import Role, SessionId, Tier, UserId
 from saltbitter.entrypoints.composition import build_container, stop_container
 from saltbitter.entrypoints.settings import Settings
@@ -71,6 +69,9 @@ async def _run(settings: Settings, database: str, args: argparse.Namespace, offs
 
         batches = None
         if not args.one_by_one:
+            # Here, not at the top: --one-by-one runs checkouts from before ADR 0051.
+            from saltbitter.application.ports.matching import PairDecision
+            from saltbitter.domain.matching import Decision
             from saltbitter.entrypoints.capabilities.matching import SwipeBatches
 
             batches = await container.get(SwipeBatches)

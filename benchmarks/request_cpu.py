@@ -30,13 +30,14 @@ from itertools import cycle
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from litestar import Litestar
 
 from saltbitter.entrypoints.http.app import create_app
 
 from .api_load import _database, _forget_cache, _server_env, plain_url, prepared_settings
 from .bare_app import app as bare_app
-from .bench_api import GETS, mint_tokens
+from .bench_api import GETS, LIKES, mint_tokens
 from .daily_job import REDIS_URL, _redis_reachable
 
 Asgi = Callable[
@@ -49,16 +50,22 @@ Asgi = Callable[
 ]
 
 
-async def _get(app: Asgi, path: str, token: str | None) -> int:
-    """One GET through the ASGI interface, as a server would make it; the status."""
+async def _get(app: Asgi, path: str, token: str | None, body: bytes | None = None) -> int:
+    """One GET (or with ``body``, a JSON POST) through the ASGI interface, as a server
+    would make it; the status."""
     headers = [(b"host", b"127.0.0.1:8000"), (b"accept", b"application/json")]
     if token is not None:
         headers.append((b"authorization", b"Bearer " + token.encode()))
+    if body is not None:
+        headers += [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": "GET" if body is None else "POST",
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
@@ -72,7 +79,7 @@ async def _get(app: Asgi, path: str, token: str | None) -> int:
     status = 0
 
     async def receive() -> MutableMapping[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": body or b"", "more_body": False}
 
     async def send(message: MutableMapping[str, Any]) -> None:
         nonlocal status
@@ -116,16 +123,55 @@ async def _cpu_per_request(
     )
 
 
+async def _cpu_per_like(
+    app: Asgi, likes: list[tuple[str, bytes]], requests: int, concurrency: int
+) -> tuple[float, float]:
+    """As ``_cpu_per_request`` for ``POST /likes``: each like (token, body) once, the first
+    ``concurrency`` as a warm-up (the pool's connections, prepared statements)."""
+    if len(likes) < requests + concurrency:
+        raise SystemExit(f"only {len(likes):,} fresh pairs for {requests:,} likes")
+    pending = iter(likes)
+
+    async def client(share: int) -> None:
+        for _ in range(share):
+            token, body = next(pending)
+            status = await _get(app, LIKES, token, body)
+            if status != 201:
+                raise SystemExit(f"POST {LIKES} answered {status}")
+
+    await asyncio.gather(*(client(1) for _ in range(concurrency)))
+    shares = [
+        requests // concurrency + (index < requests % concurrency) for index in range(concurrency)
+    ]
+    cpu, wall = time.process_time(), time.perf_counter()
+    async with asyncio.TaskGroup() as clients:
+        for share in shares:
+            clients.create_task(client(share))
+    return (
+        (time.process_time() - cpu) / requests * 1e6,
+        (time.perf_counter() - wall) / requests * 1e6,
+    )
+
+
 async def _run(
-    app: Litestar, tokens: list[str | None], requests: int, paths: list[str], concurrency: int
+    app: Litestar,
+    tokens: list[str | None],
+    requests: int,
+    paths: list[str],
+    concurrency: int,
+    likes: list[tuple[str, bytes]],
 ) -> None:
     bare_cpu, _ = await _cpu_per_request(bare_app, "/", [None], requests, concurrency)
     print(f"  bare GET /                {bare_cpu:8.1f} us CPU per request")
     async with app.lifespan():
         for path in paths:
-            cpu, wall = await _cpu_per_request(app, path, tokens, requests, concurrency)
+            if path == LIKES:
+                cpu, wall = await _cpu_per_like(app, likes, requests, concurrency)
+            else:
+                cpu, wall = await _cpu_per_request(app, path, tokens, requests, concurrency)
+            verb = "POST" if path == LIKES else "GET"
             print(
-                f"  GET {path.removeprefix('/api/v1'):<20} {cpu:8.1f} us CPU per request"
+                f"  {verb} {path.removeprefix('/api/v1'):<19} {cpu:8.1f} us CPU per request"
                 f"  ({cpu / bare_cpu:5.1f} x bare; wall {wall:7.1f} us)"
             )
 
@@ -143,10 +189,12 @@ def main(argv: list[str] | None = None) -> None:
         help="requests in flight at once (32: what one of 2 workers sees at 64 connections)",
     )
     parser.add_argument(
-        "--endpoints", default="me,daily,discover", help="which GETs: me, daily, discover"
+        "--endpoints",
+        default="me,daily,discover",
+        help="which: me, daily, discover (GETs), likes (each request a fresh pair)",
     )
     args = parser.parse_args(argv)
-    named = {path.rsplit("/", 1)[-1]: path for path in GETS}
+    named = {path.rsplit("/", 1)[-1]: path for path in (*GETS, LIKES)}
     paths = [named[name.strip()] for name in args.endpoints.split(",") if name.strip()]
     if not _redis_reachable():
         raise SystemExit(f"Redis is not reachable at {REDIS_URL}")
@@ -164,8 +212,11 @@ def main(argv: list[str] | None = None) -> None:
         env["SALTBITTER_DATABASE_POOL_SIZE"] = str(max(args.concurrency, 20))
         try:
             settings = prepared_settings(env, url, args.members, args.seed)
-            tokens, _pairs = mint_tokens(plain_url(url), settings.effective_jwt_secret())
+            tokens, pairs = mint_tokens(plain_url(url), settings.effective_jwt_secret())
             chosen: list[str | None] = list(tokens.values())[: args.tokens]
+            likes = [
+                (tokens[liker], msgspec.json.encode({"user_id": target})) for liker, target in pairs
+            ]
             app = create_app(settings, configure_logs=False)
             try:
                 import uvloop  # the servers run on uvloop when it is installed
@@ -174,7 +225,7 @@ def main(argv: list[str] | None = None) -> None:
             except ImportError:
                 loop_factory = None
             with asyncio.Runner(loop_factory=loop_factory) as runner:
-                runner.run(_run(app, chosen, args.requests, paths, args.concurrency))
+                runner.run(_run(app, chosen, args.requests, paths, args.concurrency, likes))
         finally:
             _forget_cache(prefix)
 
