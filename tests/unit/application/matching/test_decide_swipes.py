@@ -16,6 +16,7 @@ from saltbitter.domain.compatibility import Gender
 from saltbitter.domain.errors import SaltbitterError
 from saltbitter.domain.matching import Decision
 from saltbitter.domain.shared import UserId
+from saltbitter.entrypoints.capabilities.matching import SwipeBatches
 from saltbitter.testing.fakes_matching import MatchingState
 from support.hypothesis_budget import budget
 
@@ -123,3 +124,26 @@ def test_a_batch_answers_what_its_decisions_one_by_one_would(
         }
 
     asyncio.run(play())
+
+
+async def test_the_edge_s_swipe_batches_decide_concurrent_likes_together(
+    world: MatchingWorld,
+) -> None:
+    """The wiring POST /likes uses: one process-wide ``SwipeBatches``, whose batch is a
+    ``DecideSwipes`` in a scope of its own; a refusal reaches only its caller."""
+    ada = await world.seed()
+    men = [await world.seed(**MAN) for _ in range(3)]
+    batches = await world.container.get(SwipeBatches)
+    answers = await asyncio.gather(
+        *(batches(PairDecision(ada, man, Decision.LIKE)) for man in men),
+        batches(PairDecision(ada, ada, Decision.LIKE)),
+        return_exceptions=True,
+    )
+    assert [_answer(a) if isinstance(a, SwipeResult | SaltbitterError) else a for a in answers] == [
+        (Decision.LIKE, False),
+        (Decision.LIKE, False),
+        (Decision.LIKE, False),
+        "decide_on_self",
+    ]
+    assert batches.batch_sizes == [4]
+    assert set(world.database[MatchingState].swipes) == {(ada, man) for man in men}
