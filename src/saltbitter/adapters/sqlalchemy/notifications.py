@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Executable, Row, Table, and_, or_, select, text, update
+from sqlalchemy import Executable, Row, Table, and_, bindparam, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
@@ -26,6 +26,8 @@ from saltbitter.application.ports.notifications import (
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import UserId
+
+Row_ = Mapping[str, Any]
 
 __all__ = [
     "SqlaEmailSchedule",
@@ -66,39 +68,72 @@ class _OnConnection:
         self._db = db
 
 
-async def _insert_new(db: StagedConnection, table: Table, row: Mapping[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT (id) DO NOTHING: one statement, safe under concurrency.
+def _idempotent_insert(table: Table, dialect: str) -> Executable:
+    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, for rows given at execution.
 
-    RETURNING tells whether a row went in (psycopg reports no rowcount for it).
+    RETURNING tells which rows went in (psycopg reports no rowcount for it); given several
+    rows, SQLAlchemy sends them as one multi-row INSERT ("insertmanyvalues").
     """
-    statement: Executable
-    dialect = db.dialect_name
     if dialect == "postgresql":
-        pg_insert = postgresql.insert(table).values(dict(row))
-        statement = pg_insert.on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-    elif dialect == "sqlite":
-        lite_insert = sqlite.insert(table).values(dict(row))
-        statement = lite_insert.on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-    else:
-        raise NotImplementedError(f"no idempotent insert for the {dialect} dialect")
-    return (await db.execute(statement)).first() is not None
+        pg_insert = postgresql.insert(table)
+        return pg_insert.on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    if dialect == "sqlite":
+        lite_insert = sqlite.insert(table)
+        return lite_insert.on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    raise NotImplementedError(f"no idempotent insert for the {dialect} dialect")
+
+
+# Built once per table and dialect: a job pays for executing them, not for building them.
+_INSERTS: dict[tuple[str, str], Executable] = {}
+
+
+async def _insert_new(db: StagedConnection, table: Table, rows: Sequence[Row_]) -> int:
+    """Insert the rows whose id is new, in one statement safe under concurrency; returns
+    how many went in."""
+    if not rows:
+        return 0
+    key = (table.name, db.dialect_name)
+    statement = _INSERTS.get(key)
+    if statement is None:
+        statement = _INSERTS[key] = _idempotent_insert(table, db.dialect_name)
+    result = await db.execute(statement, rows[0] if len(rows) == 1 else list(rows))
+    return len(result.all())
+
+
+def _notification_row(notification: Notification) -> Row_:
+    return {
+        "id": notification.id,
+        "user_id": notification.user_id,
+        "kind": notification.kind.value,
+        "payload": dict(notification.payload),
+        "created_at": notification.created_at,
+        "read_at": notification.read_at,
+    }
+
+
+def _email_row(email: ScheduledEmail) -> Row_:
+    return {
+        "id": email.id,
+        "user_id": email.user_id,
+        "kind": email.kind,
+        "subject": email.subject,
+        "body": email.body,
+        "send_after": email.send_after,
+        "status": email.status.value,
+        "created_at": email.created_at,
+        "done_at": email.done_at,
+    }
 
 
 class SqlaNotificationInbox(_OnConnection, NotificationInbox):
     __slots__ = ()
 
     async def add(self, notification: Notification) -> bool:
+        return await _insert_new(self._db, notifications, [_notification_row(notification)]) > 0
+
+    async def add_all(self, notifications_: Sequence[Notification]) -> int:
         return await _insert_new(
-            self._db,
-            notifications,
-            {
-                "id": notification.id,
-                "user_id": notification.user_id,
-                "kind": notification.kind.value,
-                "payload": dict(notification.payload),
-                "created_at": notification.created_at,
-                "read_at": notification.read_at,
-            },
+            self._db, notifications, [_notification_row(n) for n in notifications_]
         )
 
     async def page(
@@ -140,53 +175,30 @@ class SqlaEmailSchedule(_OnConnection, EmailSchedule):
     __slots__ = ()
 
     async def schedule_email(self, email: ScheduledEmail) -> bool:
-        return await _insert_new(
-            self._db,
-            scheduled_emails,
-            {
-                "id": email.id,
-                "user_id": email.user_id,
-                "kind": email.kind,
-                "subject": email.subject,
-                "body": email.body,
-                "send_after": email.send_after,
-                "status": email.status.value,
-                "created_at": email.created_at,
-                "done_at": email.done_at,
-            },
-        )
+        return await _insert_new(self._db, scheduled_emails, [_email_row(email)]) > 0
+
+    async def schedule_emails(self, emails: Sequence[ScheduledEmail]) -> int:
+        return await _insert_new(self._db, scheduled_emails, [_email_row(e) for e in emails])
 
     async def claim_due_emails(self, now: datetime, limit: int) -> Sequence[ScheduledEmail]:
-        columns = scheduled_emails.c
-        statement = (
-            select(scheduled_emails)
-            .where(columns.status == EmailStatus.PENDING.value, columns.send_after <= now)
-            .order_by(columns.send_after, columns.id)
-            .limit(limit)
-        )
+        parameters = {"now": now, "limit": limit}
         if self._db.dialect_name == "postgresql":
             # Emails another sender holds are skipped, not waited for (as in the outbox).
-            statement = statement.with_for_update(skip_locked=True)
+            rows = await self._db.execute(_CLAIM_DUE_LOCKED, parameters)
         else:
             # SQLite has no row locks: an empty write takes the database's write lock, so
             # a second sender waits for this one's commit and then sees its emails done.
             await self._db.execute(text("UPDATE scheduled_emails SET id = id WHERE 0 = 1"))
-        return [_email(row) for row in await self._db.execute(statement)]
+            rows = await self._db.execute(_CLAIM_DUE, parameters)
+        return [_email(row) for row in rows]
 
     async def finish_emails(
         self, ids: Collection[UUID], status: EmailStatus, now: datetime
     ) -> None:
         if not ids:
             return
-        statement = (
-            update(scheduled_emails)
-            .where(
-                scheduled_emails.c.id.in_(set(ids)),
-                scheduled_emails.c.status == EmailStatus.PENDING.value,
-            )
-            .values(status=status.value, done_at=now)
-        )
-        await self._db.execute(statement)
+        parameters = {"ids": list(set(ids)), "outcome": status.value, "finished_at": now}
+        await self._db.execute(_FINISH, parameters)
 
     async def postpone_email(self, email_id: UUID, send_after: datetime) -> None:
         statement = (
@@ -217,17 +229,47 @@ class SqlaNotificationRecipients(NotificationRecipients):
         self._db = db
 
     async def get(self, user_id: UserId) -> Recipient | None:
-        columns = users.c
-        statement = select(
-            columns.id, columns.display_name, columns.email, columns.status, columns.timezone
-        ).where(columns.id == user_id)
-        row = (await self._db.execute(statement)).one_or_none()
-        if row is None:
-            return None
-        return Recipient(
-            user_id=UserId(row.id),
-            display_name=row.display_name,
-            email=row.email,
-            status=AccountStatus(row.status),
-            timezone=row.timezone,
-        )
+        row = (await self._db.execute(_RECIPIENT, {"id": user_id})).one_or_none()
+        return None if row is None else _recipient(row)
+
+    async def get_many(self, user_ids: Collection[UserId]) -> Mapping[UserId, Recipient]:
+        if not user_ids:
+            return {}
+        rows = await self._db.execute(_RECIPIENTS, {"ids": list(set(user_ids))})
+        return {recipient.user_id: recipient for recipient in map(_recipient, rows)}
+
+
+def _recipient(row: Row[Any]) -> Recipient:
+    return Recipient(
+        user_id=UserId(row.id),
+        display_name=row.display_name,
+        email=row.email,
+        status=AccountStatus(row.status),
+        timezone=row.timezone,
+    )
+
+
+# The hot statements, built once with their parameters bound at execution.
+_RECIPIENT_COLUMNS = select(
+    users.c.id, users.c.display_name, users.c.email, users.c.status, users.c.timezone
+)
+_RECIPIENT = _RECIPIENT_COLUMNS.where(users.c.id == bindparam("id"))
+_RECIPIENTS = _RECIPIENT_COLUMNS.where(users.c.id.in_(bindparam("ids", expanding=True)))
+_CLAIM_DUE = (
+    select(scheduled_emails)
+    .where(
+        scheduled_emails.c.status == EmailStatus.PENDING.value,
+        scheduled_emails.c.send_after <= bindparam("now"),
+    )
+    .order_by(scheduled_emails.c.send_after, scheduled_emails.c.id)
+    .limit(bindparam("limit"))
+)
+_CLAIM_DUE_LOCKED = _CLAIM_DUE.with_for_update(skip_locked=True)
+_FINISH = (
+    update(scheduled_emails)
+    .where(
+        scheduled_emails.c.id.in_(bindparam("ids", expanding=True)),
+        scheduled_emails.c.status == EmailStatus.PENDING.value,
+    )
+    .values(status=bindparam("outcome"), done_at=bindparam("finished_at"))
+)

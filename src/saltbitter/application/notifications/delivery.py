@@ -93,25 +93,29 @@ class NotifyNewMatch:
     async def __call__(self, event: MatchCreated) -> int:
         now = self.clock.now()
         key = str(event.match_id)
-        created = 0
+        notifications: list[Notification] = []
+        emails: list[ScheduledEmail] = []
         async with self.transaction:
+            # Both members in one read, then each table's rows in one idempotent insert.
+            found = await self.recipients.get_many((event.user_a, event.user_b))
             for member, other in ((event.user_a, event.user_b), (event.user_b, event.user_a)):
-                user = await self.recipients.get(member)
+                user = found.get(member)
                 if user is None:
                     continue
-                notification = Notification(
-                    id=notification_id(NotificationKind.NEW_MATCH, key, member),
-                    user_id=member,
-                    kind=NotificationKind.NEW_MATCH,
-                    payload={"match_id": key, "with_user_id": str(other)},
-                    created_at=now,
+                notifications.append(
+                    Notification(
+                        id=notification_id(NotificationKind.NEW_MATCH, key, member),
+                        user_id=member,
+                        kind=NotificationKind.NEW_MATCH,
+                        payload={"match_id": key, "with_user_id": str(other)},
+                        created_at=now,
+                    )
                 )
-                created += int(await self.inbox.add(notification))
                 if user.status is not AccountStatus.ACTIVE:
                     continue
                 subject, body = new_match_email(user.display_name)
                 send_after = self.policy.quiet_hours.release(now, member_zone(user.timezone))
-                await self.emails.schedule_email(
+                emails.append(
                     ScheduledEmail(
                         id=notification_id(_NEW_MATCH_EMAIL, key, member),
                         user_id=member,
@@ -122,6 +126,9 @@ class NotifyNewMatch:
                         created_at=now,
                     )
                 )
+            created = await self.inbox.add_all(notifications) if notifications else 0
+            if emails:
+                await self.emails.schedule_emails(emails)
             await self.transaction.commit()
         return created
 
@@ -184,8 +191,9 @@ class SendDueEmails:
         failure: Exception | None = None
         async with self.transaction:
             due = await self.emails.claim_due_emails(now, self.BATCH_SIZE)
+            recipients = await self.recipients.get_many({e.user_id for e in due}) if due else {}
             for email in due:
-                user = await self.recipients.get(email.user_id)
+                user = recipients.get(email.user_id)
                 if user is None or not _may_receive(email.kind, user.status):
                     skipped.append(email)
                     continue

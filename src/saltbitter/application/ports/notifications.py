@@ -84,6 +84,10 @@ class NotificationInbox(Protocol):
     async def add(self, notification: Notification) -> bool:
         """Insert unless a notification with this id exists; True when it was inserted."""
 
+    async def add_all(self, notifications: Sequence[Notification]) -> int:
+        """``add`` each (in one statement where the store can); how many were inserted."""
+        return sum([await self.add(notification) for notification in notifications])
+
     @abstractmethod
     async def page(
         self, user_id: UserId, *, after: PagePosition | None, limit: int
@@ -104,6 +108,11 @@ class EmailSchedule(Protocol):
     @abstractmethod
     async def schedule_email(self, email: ScheduledEmail) -> bool:
         """Insert unless an email with this id exists; True when it was inserted."""
+
+    async def schedule_emails(self, emails: Sequence[ScheduledEmail]) -> int:
+        """``schedule_email`` each (in one statement where the store can); how many were
+        inserted."""
+        return sum([await self.schedule_email(email) for email in emails])
 
     @abstractmethod
     async def claim_due_emails(self, now: datetime, limit: int) -> Sequence[ScheduledEmail]:
@@ -143,3 +152,12 @@ class NotificationRecipients(Protocol):
     @abstractmethod
     async def get(self, user_id: UserId) -> Recipient | None:
         """None when the member no longer exists (erased meanwhile)."""
+
+    async def get_many(self, user_ids: Collection[UserId]) -> Mapping[UserId, Recipient]:
+        """The members of ``user_ids`` that exist (one read where the store can)."""
+        found: dict[UserId, Recipient] = {}
+        for user_id in dict.fromkeys(user_ids):
+            recipient = await self.get(user_id)
+            if recipient is not None:
+                found[user_id] = recipient
+        return found

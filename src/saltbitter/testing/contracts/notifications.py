@@ -146,6 +146,25 @@ class NotificationInboxContract:
         assert page == [original]  # payload, kind and times round-trip exactly
         assert page[0].created_at.utcoffset() == timedelta(0)
 
+    async def test_adding_several_inserts_the_new_ones_and_counts_them(
+        self, request_scope: RequestScope
+    ) -> None:
+        [user, other] = await _members(request_scope, 2)
+        existing = a_notification(user)
+        await self._add(request_scope, existing)
+        fresh = [a_notification(user, at=T0 + timedelta(hours=1)), a_notification(other)]
+        changed = a_notification(user, notification_id=existing.id, at=T0 + timedelta(days=1))
+        async with _transaction(request_scope) as s:
+            assert await s.inbox.add_all([fresh[0], changed, fresh[1]]) == 2
+            assert await s.inbox.add_all([]) == 0
+            assert await s.inbox.add_all([existing]) == 0
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            mine = await s.inbox.page(user.id, after=None, limit=10)
+            theirs = await s.inbox.page(other.id, after=None, limit=10)
+        assert mine == [fresh[0], existing]  # the first of an id stays
+        assert theirs == [fresh[1]]
+
     async def test_pages_are_newest_first_per_member_and_continue_after_a_position(
         self, request_scope: RequestScope
     ) -> None:
@@ -207,6 +226,24 @@ class EmailScheduleContract:
         async with _transaction(request_scope) as s:
             assert not await s.emails.schedule_email(email)
             assert list(await s.emails.emails_for(user.id)) == [email]
+
+    async def test_scheduling_several_inserts_the_new_ones_and_counts_them(
+        self, request_scope: RequestScope
+    ) -> None:
+        [user, other] = await _members(request_scope, 2)
+        existing = an_email(user)
+        async with _transaction(request_scope) as s:
+            assert await s.emails.schedule_email(existing)
+            await s.commit()
+        fresh = [an_email(user, send_after=T0 + timedelta(hours=2)), an_email(other)]
+        changed = an_email(user, email_id=existing.id, send_after=T0 + timedelta(days=1))
+        async with _transaction(request_scope) as s:
+            assert await s.emails.schedule_emails([changed, *fresh]) == 2
+            assert await s.emails.schedule_emails([]) == 0
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            assert list(await s.emails.emails_for(user.id)) == [existing, fresh[0]]
+            assert list(await s.emails.emails_for(other.id)) == [fresh[1]]
 
     async def test_only_pending_emails_that_are_due_are_claimed_earliest_first(
         self, request_scope: RequestScope
@@ -289,3 +326,15 @@ class NotificationRecipientsContract:
         assert found.status is AccountStatus.ACTIVE
         assert other is not None
         assert other.status is AccountStatus.SUSPENDED
+
+    async def test_several_recipients_are_read_at_once_and_the_missing_left_out(
+        self, request_scope: RequestScope
+    ) -> None:
+        ada, bob = await _members(request_scope, 2)
+        missing = UserId(uuid4())
+        async with _transaction(request_scope) as s:
+            found = await s.recipients.get_many([ada.id, missing, bob.id, ada.id])
+            one_by_one = {u: await s.recipients.get(u) for u in (ada.id, bob.id)}
+            assert await s.recipients.get_many([]) == {}
+            assert await s.recipients.get_many([missing]) == {}
+        assert dict(found) == one_by_one
