@@ -14,7 +14,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from saltbitter.adapters.mail.message import build_message, parse_message
+from saltbitter.adapters.mail.message import message_bytes, parse_message
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.domain.errors import Unavailable
 
@@ -33,7 +33,7 @@ class FileMailer(Mailer):
         # Strictly increasing per mailer, so even sends within one microsecond keep order.
         now = max(datetime.now(UTC), self._last_stamp + timedelta(microseconds=1))
         self._last_stamp = now
-        data = build_message(self.sender, message, now=now).as_bytes()
+        data = message_bytes(self.sender, message, now=now)
         name = f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(4)}.eml"
         try:
             await asyncio.to_thread(self._write, name, data)

@@ -7,19 +7,22 @@ non-ASCII bodies quoted-printable, so the result is 7-bit clean for any relay.
 
 from __future__ import annotations
 
+import binascii
 import os
+import re
 import secrets
 import time
 from datetime import UTC, datetime
-from email import policy
+from email import policy, quoprimime
 from email.headerregistry import AddressHeader
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 
 from saltbitter.application.ports.mail import OutgoingEmail
 
-__all__ = ["build_message", "parse_message"]
+__all__ = ["build_message", "message_bytes", "parse_message"]
 
 
 def _cte(text: str) -> str | None:
@@ -46,6 +49,100 @@ def build_message(
         email.add_alternative(message.html, subtype="html", cte=_cte(message.html))
         email.set_boundary(f"==============={secrets.token_hex(16)}==")
     return email
+
+
+_SMTP = policy.SMTP
+_MAX_LINE = _SMTP.max_line_length or 78
+# Addresses and Message-ID domains whose header the registry renders as they are given.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+)
+_PLAIN_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
+def message_bytes(sender: str, message: OutgoingEmail, *, now: datetime | None = None) -> bytes:
+    """``build_message(sender, message, now=now).as_bytes()``, the same bytes but a fresh
+    Message-ID, at a fraction of the cost for the usual email: text only, to a plain
+    address. The header registry parses and refolds every header it is given (it was
+    about a sixth of a new match's jobs); here the sender and subject lines are folded by
+    it once and kept, the other headers are written directly where their rendering is
+    known to be the text itself, and the body is encoded as ``set_content`` encodes it.
+    Anything else (an HTML part, a display name in ``To``, a long line to fold, a body
+    that ``set_content`` would send as base64) goes through :func:`build_message`."""
+    sent = now or datetime.now(UTC)
+    fast = None
+    if message.html is None and _PLAIN_ADDRESS.fullmatch(message.to):
+        fast = _text_message(sender, message, sent)
+    return fast if fast is not None else build_message(sender, message, now=sent).as_bytes()
+
+
+def _text_message(sender: str, message: OutgoingEmail, now: datetime) -> bytes | None:
+    body = _text_body(message.text)
+    if body is None:
+        return None
+    from_line, domain = _sender_header(sender)
+    if domain is None:
+        return None
+    lines = (
+        f"To: {message.to}",
+        f"Date: {format_datetime(now)}",
+        f"Message-ID: {_message_id(domain)}",
+    )
+    if any(len(line) > _MAX_LINE for line in lines):
+        return None
+    cte, payload = body
+    return b"".join(
+        (
+            from_line,
+            f"{lines[0]}\r\n".encode("ascii"),
+            _subject_header(message.subject),
+            f"{lines[1]}\r\n{lines[2]}\r\n".encode("ascii"),
+            b'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: ',
+            cte,
+            b"\r\nMIME-Version: 1.0\r\n\r\n",
+            payload,
+        )
+    )
+
+
+@lru_cache(maxsize=16)
+def _sender_header(sender: str) -> tuple[bytes, str | None]:
+    """The folded ``From`` line and the Message-ID domain (None: not a plain one)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    return _folded("From", sender), domain if _PLAIN_DOMAIN.fullmatch(domain) else None
+
+
+@lru_cache(maxsize=256)
+def _subject_header(subject: str) -> bytes:
+    # Subjects come from a few templates: each is parsed and folded once.
+    return _folded("Subject", subject)
+
+
+def _folded(name: str, value: str) -> bytes:
+    return _SMTP.fold_binary(*_SMTP.header_store_parse(name, value))
+
+
+def _text_body(text: str) -> tuple[bytes, bytes] | None:
+    """(Content-Transfer-Encoding, body with CRLF) as ``set_content`` makes them with
+    ``_cte(text)`` and the SMTP policy; None when it would choose base64."""
+    lines = text.encode("utf-8").splitlines() or [b""]
+    if text.isascii():
+        if max((len(line) for line in lines), default=0) <= _MAX_LINE:
+            return b"7bit", b"".join(line + b"\r\n" for line in lines)
+        # set_content's heuristic: quoted-printable unless base64 is shorter.
+        sniff = b"".join(line + b"\r\n" for line in lines[:10])
+        sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), _MAX_LINE)
+        if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+            return None
+        if len(lines) <= 10:
+            return b"quoted-printable", _crlf(sniff_qp)
+    normal = b"".join(line + b"\n" for line in lines)
+    return b"quoted-printable", _crlf(quoprimime.body_encode(normal.decode("latin-1"), _MAX_LINE))
+
+
+def _crlf(encoded: str) -> bytes:
+    # What the generator writes: each line of the payload ended by the policy's CRLF.
+    return b"".join(line.encode("ascii") + b"\r\n" for line in encoded.splitlines())
 
 
 def _message_id(domain: str) -> str:

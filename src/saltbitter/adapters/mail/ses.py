@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
-from saltbitter.adapters.mail.message import build_message
+from saltbitter.adapters.mail.message import message_bytes
 from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.domain.errors import Unavailable
 
@@ -70,7 +70,7 @@ class SesMailer(Mailer):
     async def send(self, message: OutgoingEmail) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
-        data = build_message(self.sender, message).as_bytes()
+        data = message_bytes(self.sender, message)
         try:
             await asyncio.to_thread(self._send_raw, data)
         except (BotoCoreError, ClientError) as error:
