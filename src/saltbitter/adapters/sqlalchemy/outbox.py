@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 
 from saltbitter.adapters.events import EventCodec, UnknownEvent
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
@@ -54,21 +54,15 @@ class SqlaOutbox(Outbox):
         self._db.announced += 1  # a commit with messages wakes the relay
 
     async def claim_pending(self, limit: int) -> Sequence[OutboxMessage]:
-        statement = (
-            select(outbox.c.id, outbox.c.topic, outbox.c.payload, outbox.c.created_at)
-            .where(outbox.c.dispatched_at.is_(None))
-            .order_by(outbox.c.created_at, outbox.c.id)
-            .limit(limit)
-        )
         if self._db.dialect_name == "postgresql":
             # Rows another relay holds are skipped, not waited for: relays share the work.
-            statement = statement.with_for_update(skip_locked=True)
+            rows = await self._db.execute(_CLAIM_LOCKED, {"limit": limit})
         else:
             # SQLite has no row locks. A write that matches nothing still takes the
             # database's write lock, so a second relay waits until this one commits and
             # then sees its messages dispatched: serialised, never handed out twice.
             await self._db.execute(text("UPDATE outbox SET id = id WHERE 0 = 1"))
-        rows = await self._db.execute(statement)
+            rows = await self._db.execute(_CLAIM, {"limit": limit})
         return [
             OutboxMessage(row.id, row.topic, self._decoded(row.topic, row.payload), row.created_at)
             for row in rows
@@ -83,9 +77,19 @@ class SqlaOutbox(Outbox):
     async def mark_dispatched(self, message_ids: Sequence[UUID], now: datetime) -> None:
         if not message_ids:
             return
-        statement = (
-            update(outbox)
-            .where(outbox.c.id.in_(message_ids), outbox.c.dispatched_at.is_(None))
-            .values(dispatched_at=now)
-        )
-        await self._db.execute(statement)
+        await self._db.execute(_MARK_DISPATCHED, {"ids": list(message_ids), "now": now})
+
+
+# Built once, parameters bound at execution: the relay runs after every commit with events.
+_CLAIM = (
+    select(outbox.c.id, outbox.c.topic, outbox.c.payload, outbox.c.created_at)
+    .where(outbox.c.dispatched_at.is_(None))
+    .order_by(outbox.c.created_at, outbox.c.id)
+    .limit(bindparam("limit"))
+)
+_CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
+_MARK_DISPATCHED = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)), outbox.c.dispatched_at.is_(None))
+    .values(dispatched_at=bindparam("now"))
+)
