@@ -55,7 +55,8 @@ class RelayOutbox:
 
     async def __call__(self) -> int:
         async with self.transaction:
-            messages = await self.outbox.claim_pending(self.BATCH_SIZE)
+            # Marked in the claim: a failed enqueue rolls the marks back with the claim.
+            messages = await self.outbox.dispatch_pending(self.BATCH_SIZE, self.clock.now())
             for message in messages:
                 if message.event is None:
                     # Kept in the table for an operator, but not retried forever: an
@@ -64,6 +65,5 @@ class RelayOutbox:
                     continue
                 for job in self.handlers.jobs_for(message.event):
                     await self.queue.enqueue(job, message.event)
-            await self.outbox.mark_dispatched([m.id for m in messages], self.clock.now())
             await self.transaction.commit()
         return len(messages)

@@ -135,3 +135,36 @@ async def test_concurrent_relays_hand_each_message_over_exactly_once(
     assert set(handed_over) == {str(UUID(int=n)) for n in range(messages)}
     async with sql_accounts_store(engine, events=EVENTS)() as db, db.transaction:
         assert await db.outbox.claim_pending(messages) == []
+
+
+async def test_relays_dispatching_in_one_statement_hand_each_message_over_once_in_order(
+    engine: AsyncEngine,
+) -> None:
+    messages = 60
+    await _add_messages(engine, messages)
+    batches: list[list[int]] = []
+
+    async def relay() -> None:
+        async with sql_accounts_store(engine, events=EVENTS)() as db:
+            while True:
+                async with db.transaction:
+                    batch = await db.outbox.dispatch_pending(4, T0)
+                    await asyncio.sleep(0)  # let the other relays run while this one holds rows
+                    batches.append(
+                        [
+                            m.event.user_id.int
+                            for m in batch
+                            if isinstance(m.event, VerificationRequested)
+                        ]
+                    )
+                    await db.transaction.commit()
+                if not batch:
+                    return
+
+    await asyncio.gather(*(relay() for _ in range(4)))
+
+    handed_over = [n for batch in batches for n in batch]
+    assert sorted(handed_over) == list(range(messages))  # each exactly once
+    assert all(batch == sorted(batch) for batch in batches)  # oldest first within a batch
+    async with sql_accounts_store(engine, events=EVENTS)() as db, db.transaction:
+        assert await db.outbox.claim_pending(messages) == []

@@ -68,6 +68,20 @@ class SqlaOutbox(Outbox):
             for row in rows
         ]
 
+    async def dispatch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
+        if self._db.dialect_name != "postgresql":
+            return await super().dispatch_pending(limit, now)
+        # One round trip: the claim (rows other relays hold skipped) is the UPDATE's target.
+        rows = await self._db.execute(_DISPATCH_LOCKED, {"limit": limit, "now": now})
+        messages = [
+            OutboxMessage(row.id, row.topic, self._decoded(row.topic, row.payload), row.created_at)
+            for row in rows
+        ]
+        messages.sort(
+            key=lambda message: (message.created_at, message.id)
+        )  # RETURNING's order is not the claim's
+        return messages
+
     def _decoded(self, topic: str, payload: dict[str, object]) -> Event | None:
         try:
             return self._codec.decode(topic, payload)
@@ -88,6 +102,15 @@ _CLAIM = (
     .limit(bindparam("limit"))
 )
 _CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
+# The claim is a materialised CTE: as "id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)"
+# PostgreSQL may run the subquery again per row and update more than ``limit`` rows.
+_CLAIMED = _CLAIM_LOCKED.with_only_columns(outbox.c.id).cte("claimed").prefix_with("MATERIALIZED")
+_DISPATCH_LOCKED = (
+    update(outbox)
+    .where(outbox.c.id == _CLAIMED.c.id, outbox.c.dispatched_at.is_(None))
+    .values(dispatched_at=bindparam("now"))
+    .returning(outbox.c.id, outbox.c.topic, outbox.c.payload, outbox.c.created_at)
+)
 _MARK_DISPATCHED = (
     update(outbox)
     .where(outbox.c.id.in_(bindparam("ids", expanding=True)), outbox.c.dispatched_at.is_(None))

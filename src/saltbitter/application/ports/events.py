@@ -59,6 +59,14 @@ class Outbox(Protocol):
     @abstractmethod
     async def mark_dispatched(self, message_ids: Sequence[UUID], now: datetime) -> None: ...
 
+    async def dispatch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
+        """``claim_pending`` and ``mark_dispatched`` at ``now`` together (one statement
+        where the store can): the messages are dispatched once this transaction commits,
+        and handed out again if it rolls back."""
+        messages = await self.claim_pending(limit)
+        await self.mark_dispatched([m.id for m in messages], now)
+        return messages
+
 
 class JobQueue(Protocol):
     """Runs a named job later: Celery in real mode, in-process tasks when embedded. The

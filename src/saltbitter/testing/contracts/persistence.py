@@ -499,6 +499,27 @@ class AccountsStorageContract:
             remaining = await db.outbox.claim_pending(10)
             assert [m.event for m in remaining] == [second]
 
+    async def test_outbox_dispatches_the_oldest_messages_once_the_transaction_commits(
+        self, connect: Connect[AccountsStore]
+    ) -> None:
+        events = [ProfileChanged(user_id=UserId(uuid4())) for _ in range(3)]
+        async with connect() as db, db.transaction:
+            for event in events:
+                db.outbox.add(event)
+            await db.transaction.commit()
+        async with connect() as db, db.transaction:
+            rolled_back = await db.outbox.dispatch_pending(2, T0)
+            assert [m.event for m in rolled_back] == events[:2]
+            assert [m.event for m in await db.outbox.claim_pending(10)] == events[2:]
+        async with connect() as db, db.transaction:  # the rollback handed them back
+            dispatched = await db.outbox.dispatch_pending(2, T0)
+            assert [m.id for m in dispatched] == [m.id for m in rolled_back]
+            await db.transaction.commit()
+        async with connect() as db, db.transaction:
+            [last] = await db.outbox.dispatch_pending(10, T0)
+            assert last.event == events[2]
+            assert await db.outbox.dispatch_pending(10, T0) == []
+
     async def test_outbox_rolls_back_with_the_change_it_announces(
         self, connect: Connect[AccountsStore]
     ) -> None:
