@@ -18,6 +18,7 @@ from saltbitter.application.ports.notifications import (
     Recipient,
     ScheduledEmail,
 )
+from saltbitter.domain.accounts import User
 from saltbitter.domain.shared import UserId
 from saltbitter.testing.fakes_accounts import AccountsState
 from saltbitter.testing.memory import InMemoryRepository
@@ -93,6 +94,15 @@ class InMemoryEmailSchedule(_OnNotifications, EmailSchedule):
         ]
         return sorted(due, key=lambda email: (email.send_after, email.id))[:limit]
 
+    async def claim_due_with_recipients(
+        self, now: datetime, limit: int
+    ) -> Sequence[tuple[ScheduledEmail, Recipient | None]]:
+        users = self._connection.state(AccountsState).users
+        return [
+            (email, _recipient(users.get(email.user_id)))
+            for email in await self.claim_due_emails(now, limit)
+        ]
+
     async def finish_emails(
         self, ids: Collection[UUID], status: EmailStatus, now: datetime
     ) -> None:
@@ -113,7 +123,10 @@ class InMemoryEmailSchedule(_OnNotifications, EmailSchedule):
 
 class InMemoryNotificationRecipients(InMemoryRepository, NotificationRecipients):
     async def get(self, user_id: UserId) -> Recipient | None:
-        user = self._connection.state(AccountsState).users.get(user_id)
-        if user is None:
-            return None
-        return Recipient(user.id, user.display_name, user.email.value, user.status, user.timezone)
+        return _recipient(self._connection.state(AccountsState).users.get(user_id))
+
+
+def _recipient(user: User | None) -> Recipient | None:
+    if user is None:
+        return None
+    return Recipient(user.id, user.display_name, user.email.value, user.status, user.timezone)

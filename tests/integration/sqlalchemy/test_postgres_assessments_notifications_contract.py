@@ -97,6 +97,41 @@ class TestPostgresEmailSchedule(_Postgres, EmailScheduleContract):
         assert len(second) == 2  # the locked ones are skipped, not waited for
         assert first | second == {email.id for email in emails}
 
+    async def test_senders_claiming_with_recipients_skip_held_emails_not_members(
+        self, request_scope: RequestScope
+    ) -> None:
+        user = a_user()
+        emails = [an_email(user) for _ in range(6)]
+        async with transaction(request_scope) as s:
+            s.users.add(user)
+            for email in emails:
+                await s.emails.schedule_email(email)
+            await s.commit()
+        holding = asyncio.Event()
+        release = asyncio.Event()
+
+        async def first_sender() -> set[object]:
+            async with transaction(request_scope) as s:
+                claimed = await s.emails.claim_due_with_recipients(T0, 4)
+                holding.set()
+                await release.wait()  # keeps its row locks until the other has claimed
+                return {email.id for email, _ in claimed}
+
+        async def second_sender() -> set[object]:
+            await holding.wait()
+            async with transaction(request_scope) as s:
+                # The member's row is read, not locked: the same member's other emails go.
+                claimed = await s.emails.claim_due_with_recipients(T0, 10)
+            release.set()
+            assert all(r is not None and r.user_id == user.id for _, r in claimed)
+            return {email.id for email, _ in claimed}
+
+        first, second = await asyncio.wait_for(
+            asyncio.gather(first_sender(), second_sender()), timeout=20
+        )
+        assert (len(first), len(second)) == (4, 2)
+        assert first | second == {email.id for email in emails}
+
 
 class TestPostgresNotificationRecipients(_Postgres, NotificationRecipientsContract):
     pass

@@ -192,6 +192,17 @@ class SqlaEmailSchedule(_OnConnection, EmailSchedule):
             rows = await self._db.execute(_CLAIM_DUE, parameters)
         return [_email(row) for row in rows]
 
+    async def claim_due_with_recipients(
+        self, now: datetime, limit: int
+    ) -> Sequence[tuple[ScheduledEmail, Recipient | None]]:
+        parameters = {"now": now, "limit": limit}
+        if self._db.dialect_name == "postgresql":
+            rows = await self._db.execute(_CLAIM_DUE_WITH_RECIPIENTS_LOCKED, parameters)
+        else:  # the write lock, as in claim_due_emails
+            await self._db.execute(text("UPDATE scheduled_emails SET id = id WHERE 0 = 1"))
+            rows = await self._db.execute(_CLAIM_DUE_WITH_RECIPIENTS, parameters)
+        return [(_email(row), _joined_recipient(row)) for row in rows]
+
     async def finish_emails(
         self, ids: Collection[UUID], status: EmailStatus, now: datetime
     ) -> None:
@@ -249,6 +260,18 @@ def _recipient(row: Row[Any]) -> Recipient:
     )
 
 
+def _joined_recipient(row: Row[Any]) -> Recipient | None:
+    if row.recipient_id is None:
+        return None
+    return Recipient(
+        user_id=UserId(row.recipient_id),
+        display_name=row.display_name,
+        email=row.address,
+        status=AccountStatus(row.account_status),
+        timezone=row.timezone,
+    )
+
+
 # The hot statements, built once with their parameters bound at execution.
 _RECIPIENT_COLUMNS = select(
     users.c.id, users.c.display_name, users.c.email, users.c.status, users.c.timezone
@@ -265,6 +288,17 @@ _CLAIM_DUE = (
     .limit(bindparam("limit"))
 )
 _CLAIM_DUE_LOCKED = _CLAIM_DUE.with_for_update(skip_locked=True)
+_CLAIM_DUE_WITH_RECIPIENTS = _CLAIM_DUE.add_columns(
+    users.c.id.label("recipient_id"),
+    users.c.display_name,
+    users.c.email.label("address"),
+    users.c.status.label("account_status"),
+    users.c.timezone,
+).select_from(scheduled_emails.outerjoin(users, users.c.id == scheduled_emails.c.user_id))
+# Only the emails are locked (and skipped when held): the members' rows are just read.
+_CLAIM_DUE_WITH_RECIPIENTS_LOCKED = _CLAIM_DUE_WITH_RECIPIENTS.with_for_update(
+    skip_locked=True, of=scheduled_emails
+)
 _FINISH = (
     update(scheduled_emails)
     .where(

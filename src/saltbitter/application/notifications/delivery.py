@@ -177,7 +177,6 @@ class SendDueEmails:
     BATCH_SIZE: ClassVar[int] = 50
 
     transaction: Transaction
-    recipients: NotificationRecipients
     emails: EmailSchedule
     mailer: Mailer
     clock: Clock
@@ -190,10 +189,9 @@ class SendDueEmails:
         postponed = 0
         failure: Exception | None = None
         async with self.transaction:
-            due = await self.emails.claim_due_emails(now, self.BATCH_SIZE)
-            recipients = await self.recipients.get_many({e.user_id for e in due}) if due else {}
-            for email in due:
-                user = recipients.get(email.user_id)
+            # The emails and their members' accounts in one read.
+            due = await self.emails.claim_due_with_recipients(now, self.BATCH_SIZE)
+            for email, user in due:
                 if user is None or not _may_receive(email.kind, user.status):
                     skipped.append(email)
                     continue

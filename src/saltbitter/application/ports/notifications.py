@@ -120,6 +120,13 @@ class EmailSchedule(Protocol):
         transaction ends, concurrent claimers do not get the same emails."""
 
     @abstractmethod
+    async def claim_due_with_recipients(
+        self, now: datetime, limit: int
+    ) -> Sequence[tuple[ScheduledEmail, Recipient | None]]:
+        """``claim_due_emails``, each with its member's account as ``NotificationRecipients``
+        reads it (None: erased), in one read where the store can."""
+
+    @abstractmethod
     async def finish_emails(
         self, ids: Collection[UUID], status: EmailStatus, now: datetime
     ) -> None:

@@ -272,6 +272,34 @@ class EmailScheduleContract:
         assert sent.status is EmailStatus.SENT
         assert sent.done_at == T0
 
+    async def test_due_emails_are_claimed_with_their_members_accounts(
+        self, request_scope: RequestScope
+    ) -> None:
+        [ada] = await _members(request_scope, 1)
+        suspended = a_user(status=AccountStatus.SUSPENDED)
+        async with _transaction(request_scope) as s:
+            s.users.add(suspended)
+            await s.commit()
+        emails = [
+            an_email(suspended, send_after=T0 - timedelta(hours=1)),
+            an_email(ada, send_after=T0),
+            an_email(ada, send_after=T0 + timedelta(hours=1)),  # not due
+        ]
+        async with _transaction(request_scope) as s:
+            await s.emails.schedule_emails(emails)
+            await s.commit()
+        async with _transaction(request_scope) as s:
+            due = await s.emails.claim_due_with_recipients(T0, 10)
+            expected = [(e, await s.recipients.get(e.user_id)) for e in emails[:2]]
+            assert [e.id for e, _ in await s.emails.claim_due_with_recipients(T0, 1)] == [
+                emails[0].id
+            ]
+        assert list(due) == expected
+        assert [r.status for _, r in due if r is not None] == [
+            AccountStatus.SUSPENDED,
+            AccountStatus.ACTIVE,
+        ]
+
     async def test_finishing_twice_keeps_the_first_outcome(
         self, request_scope: RequestScope
     ) -> None:
