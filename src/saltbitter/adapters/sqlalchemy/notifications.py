@@ -27,7 +27,7 @@ from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.notifications import NotificationKind
 from saltbitter.domain.shared import UserId
 
-Row_ = Mapping[str, Any]
+_Values = Mapping[str, Any]  # one row's column values
 
 __all__ = [
     "SqlaEmailSchedule",
@@ -87,7 +87,7 @@ def _idempotent_insert(table: Table, dialect: str) -> Executable:
 _INSERTS: dict[tuple[str, str], Executable] = {}
 
 
-async def _insert_new(db: StagedConnection, table: Table, rows: Sequence[Row_]) -> int:
+async def _insert_new(db: StagedConnection, table: Table, rows: Sequence[_Values]) -> int:
     """Insert the rows whose id is new, in one statement safe under concurrency; returns
     how many went in."""
     if not rows:
@@ -100,7 +100,7 @@ async def _insert_new(db: StagedConnection, table: Table, rows: Sequence[Row_]) 
     return len(result.all())
 
 
-def _notification_row(notification: Notification) -> Row_:
+def _notification_row(notification: Notification) -> _Values:
     return {
         "id": notification.id,
         "user_id": notification.user_id,
@@ -111,7 +111,7 @@ def _notification_row(notification: Notification) -> Row_:
     }
 
 
-def _email_row(email: ScheduledEmail) -> Row_:
+def _email_row(email: ScheduledEmail) -> _Values:
     return {
         "id": email.id,
         "user_id": email.user_id,
