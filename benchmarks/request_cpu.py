@@ -90,6 +90,24 @@ async def _get(app: Asgi, path: str, token: str | None, body: bytes | None = Non
     return status
 
 
+async def _timed(
+    client: Callable[[int], Awaitable[None]], requests: int, concurrency: int
+) -> tuple[float, float]:
+    """CPU and wall microseconds per request of ``requests`` shared out over
+    ``concurrency`` clients running at once."""
+    shares = [
+        requests // concurrency + (index < requests % concurrency) for index in range(concurrency)
+    ]
+    cpu, wall = time.process_time(), time.perf_counter()
+    async with asyncio.TaskGroup() as clients:
+        for share in shares:
+            clients.create_task(client(share))
+    return (
+        (time.process_time() - cpu) / requests * 1e6,
+        (time.perf_counter() - wall) / requests * 1e6,
+    )
+
+
 async def _cpu_per_request(
     app: Asgi, path: str, tokens: list[str | None], requests: int, concurrency: int = 1
 ) -> tuple[float, float]:
@@ -110,17 +128,7 @@ async def _cpu_per_request(
             if status != 200:
                 raise SystemExit(f"GET {path} answered {status}")
 
-    shares = [
-        requests // concurrency + (index < requests % concurrency) for index in range(concurrency)
-    ]
-    cpu, wall = time.process_time(), time.perf_counter()
-    async with asyncio.TaskGroup() as clients:
-        for share in shares:
-            clients.create_task(client(share))
-    return (
-        (time.process_time() - cpu) / requests * 1e6,
-        (time.perf_counter() - wall) / requests * 1e6,
-    )
+    return await _timed(client, requests, concurrency)
 
 
 async def _cpu_per_like(
@@ -140,17 +148,7 @@ async def _cpu_per_like(
                 raise SystemExit(f"POST {LIKES} answered {status}")
 
     await asyncio.gather(*(client(1) for _ in range(concurrency)))
-    shares = [
-        requests // concurrency + (index < requests % concurrency) for index in range(concurrency)
-    ]
-    cpu, wall = time.process_time(), time.perf_counter()
-    async with asyncio.TaskGroup() as clients:
-        for share in shares:
-            clients.create_task(client(share))
-    return (
-        (time.process_time() - cpu) / requests * 1e6,
-        (time.perf_counter() - wall) / requests * 1e6,
-    )
+    return await _timed(client, requests, concurrency)
 
 
 async def _run(

@@ -251,24 +251,28 @@ class SqlaNotificationRecipients(NotificationRecipients):
 
 
 def _recipient(row: Row[Any]) -> Recipient:
-    return Recipient(
-        user_id=UserId(row.id),
-        display_name=row.display_name,
-        email=row.email,
-        status=AccountStatus(row.status),
-        timezone=row.timezone,
-    )
+    """A row of ``_RECIPIENT_COLUMNS``."""
+    return _recipient_of(row.id, row.display_name, row.email, row.status, row.timezone)
 
 
 def _joined_recipient(row: Row[Any]) -> Recipient | None:
+    """The member joined to a claimed email (None: the member is gone)."""
     if row.recipient_id is None:
         return None
+    return _recipient_of(
+        row.recipient_id, row.display_name, row.address, row.account_status, row.timezone
+    )
+
+
+def _recipient_of(
+    user_id: Any, display_name: str, email: str, status: str, timezone: str
+) -> Recipient:
     return Recipient(
-        user_id=UserId(row.recipient_id),
-        display_name=row.display_name,
-        email=row.address,
-        status=AccountStatus(row.account_status),
-        timezone=row.timezone,
+        user_id=UserId(user_id),
+        display_name=display_name,
+        email=email,
+        status=AccountStatus(status),
+        timezone=timezone,
     )
 
 
