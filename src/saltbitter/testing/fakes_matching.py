@@ -23,12 +23,10 @@ from saltbitter.application.ports.matching import (
     LikeReceived,
     MatchStore,
     MemberRecord,
-    PairDecision,
     PhotoRef,
     ReceivedLikes,
     StoredMatch,
     SwipeWriter,
-    swipe_step_by_step,
 )
 from saltbitter.domain.accounts import ConsentPurpose
 from saltbitter.domain.compatibility import (
@@ -205,11 +203,6 @@ class InMemorySwipeWriter(_OnMatching, SwipeWriter):
             )
             for actor, target in pairs
         ]
-
-    async def swipe(
-        self, decisions: Sequence[PairDecision], at: datetime
-    ) -> list[tuple[PairState, bool]]:
-        return await swipe_step_by_step(self, decisions, at)
 
     async def lock_pair(self, pair: MatchPair) -> None:
         """Nothing to do: an in-memory transaction publishes a whole snapshot at commit."""

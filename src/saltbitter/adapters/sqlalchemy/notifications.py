@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Executable, Row, Table, and_, bindparam, or_, select, text, update
+from sqlalchemy import Executable, Result, Row, Table, and_, bindparam, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
@@ -181,27 +181,28 @@ class SqlaEmailSchedule(_OnConnection, EmailSchedule):
         return await _insert_new(self._db, scheduled_emails, [_email_row(e) for e in emails])
 
     async def claim_due_emails(self, now: datetime, limit: int) -> Sequence[ScheduledEmail]:
-        parameters = {"now": now, "limit": limit}
-        if self._db.dialect_name == "postgresql":
-            # Emails another sender holds are skipped, not waited for (as in the outbox).
-            rows = await self._db.execute(_CLAIM_DUE_LOCKED, parameters)
-        else:
-            # SQLite has no row locks: an empty write takes the database's write lock, so
-            # a second sender waits for this one's commit and then sees its emails done.
-            await self._db.execute(text("UPDATE scheduled_emails SET id = id WHERE 0 = 1"))
-            rows = await self._db.execute(_CLAIM_DUE, parameters)
+        rows = await self._claim(_CLAIM_DUE_LOCKED, _CLAIM_DUE, now, limit)
         return [_email(row) for row in rows]
 
     async def claim_due_with_recipients(
         self, now: datetime, limit: int
     ) -> Sequence[tuple[ScheduledEmail, Recipient | None]]:
+        rows = await self._claim(
+            _CLAIM_DUE_WITH_RECIPIENTS_LOCKED, _CLAIM_DUE_WITH_RECIPIENTS, now, limit
+        )
+        return [(_email(row), _joined_recipient(row)) for row in rows]
+
+    async def _claim(
+        self, locked: Executable, unlocked: Executable, now: datetime, limit: int
+    ) -> Result[Any]:
         parameters = {"now": now, "limit": limit}
         if self._db.dialect_name == "postgresql":
-            rows = await self._db.execute(_CLAIM_DUE_WITH_RECIPIENTS_LOCKED, parameters)
-        else:  # the write lock, as in claim_due_emails
-            await self._db.execute(text("UPDATE scheduled_emails SET id = id WHERE 0 = 1"))
-            rows = await self._db.execute(_CLAIM_DUE_WITH_RECIPIENTS, parameters)
-        return [(_email(row), _joined_recipient(row)) for row in rows]
+            # Emails another sender holds are skipped, not waited for (as in the outbox).
+            return await self._db.execute(locked, parameters)
+        # SQLite has no row locks: an empty write takes the database's write lock, so a
+        # second sender waits for this one's commit and then sees its emails done.
+        await self._db.execute(text("UPDATE scheduled_emails SET id = id WHERE 0 = 1"))
+        return await self._db.execute(unlocked, parameters)
 
     async def finish_emails(
         self, ids: Collection[UUID], status: EmailStatus, now: datetime

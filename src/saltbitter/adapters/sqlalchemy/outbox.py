@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Row, bindparam, select, text, update
 
 from saltbitter.adapters.events import EventCodec, UnknownEvent
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
@@ -63,24 +64,20 @@ class SqlaOutbox(Outbox):
             # then sees its messages dispatched: serialised, never handed out twice.
             await self._db.execute(text("UPDATE outbox SET id = id WHERE 0 = 1"))
             rows = await self._db.execute(_CLAIM, {"limit": limit})
-        return [
-            OutboxMessage(row.id, row.topic, self._decoded(row.topic, row.payload), row.created_at)
-            for row in rows
-        ]
+        return [self._message(row) for row in rows]
 
     async def dispatch_pending(self, limit: int, now: datetime) -> Sequence[OutboxMessage]:
         if self._db.dialect_name != "postgresql":
             return await super().dispatch_pending(limit, now)
         # One round trip: the claim (rows other relays hold skipped) is the UPDATE's target.
         rows = await self._db.execute(_DISPATCH_LOCKED, {"limit": limit, "now": now})
-        messages = [
-            OutboxMessage(row.id, row.topic, self._decoded(row.topic, row.payload), row.created_at)
-            for row in rows
-        ]
-        messages.sort(
-            key=lambda message: (message.created_at, message.id)
-        )  # RETURNING's order is not the claim's
-        return messages
+        # RETURNING's order is not the claim's: back to the claim's order.
+        return sorted(map(self._message, rows), key=lambda m: (m.created_at, m.id))
+
+    def _message(self, row: Row[Any]) -> OutboxMessage:
+        return OutboxMessage(
+            row.id, row.topic, self._decoded(row.topic, row.payload), row.created_at
+        )
 
     def _decoded(self, topic: str, payload: dict[str, object]) -> Event | None:
         try:

@@ -126,9 +126,8 @@ class NotifyNewMatch:
                         created_at=now,
                     )
                 )
-            created = await self.inbox.add_all(notifications) if notifications else 0
-            if emails:
-                await self.emails.schedule_emails(emails)
+            created = await self.inbox.add_all(notifications)
+            await self.emails.schedule_emails(emails)
             await self.transaction.commit()
         return created
 

@@ -52,7 +52,6 @@ __all__ = [
     "ReceivedLikes",
     "StoredMatch",
     "SwipeWriter",
-    "swipe_step_by_step",
 ]
 
 
@@ -266,7 +265,6 @@ class SwipeWriter(Protocol):
         stands between them, either way. The locks are taken in one fixed order, so two
         callers locking overlapping pairs never wait on each other in a cycle."""
 
-    @abstractmethod
     async def swipe(
         self, decisions: Sequence[PairDecision], at: datetime
     ) -> list[tuple[PairState, bool]]:
@@ -274,7 +272,16 @@ class SwipeWriter(Protocol):
         and whether the decision was inserted. It is inserted only when the actor has
         not decided on the target yet and the pair has no match, so a decision the rule
         refuses on that state leaves nothing behind; with the pairs locked the states
-        are current."""
+        are current. Here from the single steps (``pair_state``, then ``record_swipe``
+        unless the pair matched); an adapter may do it in one statement."""
+        results: list[tuple[PairState, bool]] = []
+        for decision in decisions:
+            state = await self.pair_state(decision.actor, decision.target)
+            inserted = state.match_status is None and await self.record_swipe(
+                decision.actor, decision.target, decision.decision, at
+            )
+            results.append((state, inserted))
+        return results
 
     @abstractmethod
     async def lock_pair(self, pair: MatchPair) -> None:
@@ -298,21 +305,6 @@ class SwipeWriter(Protocol):
 
         The unique pair decides, so concurrent callers get the same match.
         """
-
-
-async def swipe_step_by_step(
-    writer: SwipeWriter, decisions: Sequence[PairDecision], at: datetime
-) -> list[tuple[PairState, bool]]:
-    """``SwipeWriter.swipe`` from its single steps, for adapters without a combined
-    statement: each pair's ``pair_state``, then ``record_swipe`` unless it matched."""
-    results: list[tuple[PairState, bool]] = []
-    for decision in decisions:
-        state = await writer.pair_state(decision.actor, decision.target)
-        inserted = state.match_status is None and await writer.record_swipe(
-            decision.actor, decision.target, decision.decision, at
-        )
-        results.append((state, inserted))
-    return results
 
 
 class MatchStore(Protocol):

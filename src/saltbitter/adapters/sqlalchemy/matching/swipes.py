@@ -56,7 +56,6 @@ from saltbitter.application.ports.matching import (
     ReceivedLikes,
     StoredMatch,
     SwipeWriter,
-    swipe_step_by_step,
 )
 from saltbitter.domain.matching import Decision, MatchPair, MatchStatus, PairState
 from saltbitter.domain.shared import UserId
@@ -269,17 +268,24 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
         people = {member for pair in pairs for member in pair}
         found = await SqlaCandidateReader(self._db).members(now, people)
         by_id = {member.user_id: member for member in found}
-        parties = []
+        targets: dict[UserId, list[UserId]] = {}
         for actor, target in pairs:
-            blocked = target in await blocked_between(self._db, actor, [target])
-            parties.append(DecisionParties(by_id.get(actor), by_id.get(target), blocked))
-        return parties
+            targets.setdefault(actor, []).append(target)
+        blocked = {  # one read per actor of the batch, not per pair
+            (actor, target)
+            for actor, theirs in targets.items()
+            for target in await blocked_between(self._db, actor, theirs)
+        }
+        return [
+            DecisionParties(by_id.get(actor), by_id.get(target), (actor, target) in blocked)
+            for actor, target in pairs
+        ]
 
     async def swipe(
         self, decisions: Sequence[PairDecision], at: datetime
     ) -> list[tuple[PairState, bool]]:
         if self._dialect != "postgresql":
-            return await swipe_step_by_step(self, decisions, at)
+            return await super().swipe(decisions, at)
         pairs = [MatchPair(d.actor, d.target) for d in decisions]
         rows = await self._db.execute(
             _SWIPE,
