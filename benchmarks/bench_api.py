@@ -11,8 +11,10 @@ loaded with ``wrk`` (installed with apt-get when missing and allowed) at
   member), ``GET /api/v1/discover`` (four warm-up rounds: a page is kept under its
   markers from its second request in each worker, ADR 0048): requests rotate over
   ``--tokens`` members;
-- ``POST /api/v1/likes``: every request likes a fresh candidate (pairs taken from the
-  stored daily sets, each used once), signed in as the liker.
+- ``POST /api/v1/likes`` for ``--like-seconds``: every request likes a fresh candidate
+  (pairs taken from the stored daily sets, one direction each, used once), signed in as
+  the liker; ``--match-share`` of them (10%) answer a like stored before the load, so
+  every server makes as many matches per like (``like_blocks``).
 
 Access tokens are minted with the run's secret for sessions written straight into the
 database (signing 2,000 members in through argon2 would take minutes on two cores).
@@ -31,6 +33,7 @@ import contextlib
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import subprocess
@@ -350,6 +353,46 @@ def mint_tokens(plain_url: str, secret: str) -> tuple[dict[str, str], list[tuple
     return tokens, pairs
 
 
+def like_blocks(
+    pairs: Sequence[tuple[str, str]], size: int, match_share: float
+) -> tuple[list[list[tuple[str, str]]], list[tuple[str, str]]]:
+    """The likes to load, in blocks of at most ``size`` (one per measured server), and the
+    likes to store before the load so that ``match_share`` of each block's likes match.
+
+    One direction of each pair is liked, so a like matches only when it answers one of
+    the stored likes: every block makes the same share of matches (each with its
+    notification and email jobs), however far a server gets through it. Liking both
+    directions instead made the share grow with the progress through the pairs (9-17%)
+    and charged a later server for answering an earlier server's likes.
+    """
+    chosen: dict[frozenset[str], tuple[str, str]] = {}
+    for pair in pairs:  # in the query's pseudo-random order
+        chosen.setdefault(frozenset(pair), pair)
+    likes = list(chosen.values())
+    blocks = [likes[start : start + size] for start in range(0, len(likes), size)]
+    answered = [block[: round(match_share * len(block))] for block in blocks]
+    shuffler = random.Random(len(pairs))
+    for block in blocks:
+        shuffler.shuffle(block)
+    return blocks, [(target, liker) for block in answered for liker, target in block]
+
+
+def store_likes(database_url: str, likes: Sequence[tuple[str, str]]) -> None:
+    """Store (liker, target) likes as made before the load."""
+    with psycopg.connect(plain_url(database_url)) as connection, connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO swipes (actor_id, target_id, decision, created_at)"
+            " VALUES (%s, %s, 'like', now() - interval '1 hour')",
+            likes,
+        )
+
+
+def _matches(database_url: str) -> int:
+    with psycopg.connect(plain_url(database_url)) as connection:
+        row = connection.execute("SELECT count(*) FROM matches").fetchone()
+    return int(row[0]) if row else 0
+
+
 def _warm(url: str, path: str, tokens: Sequence[str]) -> None:
     async def run() -> None:
         gate = asyncio.Semaphore(8)
@@ -544,11 +587,10 @@ def measure_server(
             print(_row(f"GET {path.removeprefix('/api/v1')}", figures, bare, cpu_ms))
             print(f"      {note}")
         if "likes" in args.endpoints:
-            _measure_likes(api.url, root, args, wrk, bare, tokens, pairs)
+            _measure_likes(api.url, root, args, wrk, bare, tokens, pairs, env)
         tail = [line[:240] for line in api.tail(3).splitlines() if "SaltBitter API on" not in line]
         if tail:
             print("    server log (last lines):\n      " + "\n      ".join(tail))
-    del pairs[: args.likes]  # the next server likes other pairs
 
 
 def _measure_likes(
@@ -559,21 +601,30 @@ def _measure_likes(
     bare: Figures,
     tokens: dict[str, str],
     pairs: list[tuple[str, str]],
+    env: dict[str, str],
 ) -> None:
+    database_url = env["SALTBITTER_DATABASE_URL"]
     # Each worker's one-off start (its engine, the driver's imports) is not the likes' cost:
     # when likes are loaded alone, signed-in GETs pay it first, as the other loads do.
     _warm(url, "/api/v1/me", list(tokens.values())[: args.tokens])
     items = [
-        ("POST", LIKES, tokens[liker], json.dumps({"user_id": target}))
-        for liker, target in pairs[: args.likes]
+        ("POST", LIKES, tokens[liker], json.dumps({"user_id": target})) for liker, target in pairs
     ]
+    matched_before = _matches(database_url)
     with profiled(root, args.profile, "likes"):
         figures, cpu_ms, note = _loaded(
             root,
-            lambda: run_wrk(wrk, url + LIKES, items, args.connections, args.seconds, once=True),
+            lambda: run_wrk(
+                wrk, url + LIKES, items, args.connections, args.like_seconds, once=True
+            ),
         )
+    made = _matches(database_url) - matched_before
     print(_row("POST /likes (fresh)", figures, bare, cpu_ms))
     print(f"      {note}")
+    print(
+        f"      {made:,} matches made: {made / max(figures.requests, 1):.1%} of the likes "
+        "(each with its notification and email jobs, run in the API's process here)"
+    )
     if figures.requests >= len(items):
         # wrk divides by the whole duration: the rate above is then too low.
         print(
@@ -593,8 +644,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--likes",
         type=int,
-        default=11_000,
-        help="fresh pairs per server (two servers share the ~23,700 of 2,000 members)",
+        default=0,
+        help="fresh likes per server (default: the ~17,800 pairs of 2,000 members shared out)",
+    )
+    parser.add_argument(
+        "--like-seconds",
+        type=float,
+        default=5.0,
+        help="seconds of the likes' load (fresh pairs are few: 5 s at 1,780 likes/s each)",
+    )
+    parser.add_argument(
+        "--match-share",
+        type=float,
+        default=0.1,
+        help="share of the loaded likes that answer a like stored before (default: 0.1)",
     )
     parser.add_argument("--profile", type=float, default=0.0, help="py-spy seconds (0: off)")
     parser.add_argument(
@@ -641,6 +704,12 @@ def main(argv: list[str] | None = None) -> None:
             settings = prepared_settings(env, url, args.members, args.seed)
             tokens, pairs = mint_tokens(plain_url(url), settings.effective_jwt_secret())
             print(f"database {name}: {len(tokens):,} members signed in, {len(pairs):,} pairs")
+            runs = len([part for part in args.servers.split(",") if part.strip()]) * (
+                1 + args.before
+            )
+            args.likes = args.likes or len({frozenset(pair) for pair in pairs}) // runs
+            blocks, earlier = like_blocks(pairs, args.likes, args.match_share)
+            store_likes(url, earlier)
             _DATABASE[0] = name
             before = {
                 **env,
@@ -650,7 +719,8 @@ def main(argv: list[str] | None = None) -> None:
             for server in [part.strip() for part in args.servers.split(",") if part.strip()]:
                 for label, server_env in [("before", before)] * args.before + [("now", env)]:
                     _forget_cache(prefix)
-                    measure_server(server, label, args, wrk, server_env, tokens, pairs)
+                    block = blocks.pop(0) if blocks else []
+                    measure_server(server, label, args, wrk, server_env, tokens, block)
         finally:
             removed = _forget_cache(prefix)
     print(

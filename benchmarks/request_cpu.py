@@ -37,7 +37,7 @@ from saltbitter.entrypoints.http.app import create_app
 
 from .api_load import _database, _forget_cache, _server_env, plain_url, prepared_settings
 from .bare_app import app as bare_app
-from .bench_api import GETS, LIKES, mint_tokens
+from .bench_api import GETS, LIKES, like_blocks, mint_tokens, store_likes
 from .daily_job import REDIS_URL, _redis_reachable
 
 Asgi = Callable[
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--endpoints",
         default="me,daily,discover",
-        help="which: me, daily, discover (GETs), likes (each request a fresh pair)",
+        help="which: me, daily, discover (GETs), likes (each a fresh pair, 10%% matching)",
     )
     args = parser.parse_args(argv)
     named = {path.rsplit("/", 1)[-1]: path for path in (*GETS, LIKES)}
@@ -212,8 +212,10 @@ def main(argv: list[str] | None = None) -> None:
             settings = prepared_settings(env, url, args.members, args.seed)
             tokens, pairs = mint_tokens(plain_url(url), settings.effective_jwt_secret())
             chosen: list[str | None] = list(tokens.values())[: args.tokens]
+            (fresh, *_), earlier = like_blocks(pairs, len(pairs), 0.1)  # 10% match
+            store_likes(url, earlier)
             likes = [
-                (tokens[liker], msgspec.json.encode({"user_id": target})) for liker, target in pairs
+                (tokens[liker], msgspec.json.encode({"user_id": target})) for liker, target in fresh
             ]
             app = create_app(settings, configure_logs=False)
             try:
