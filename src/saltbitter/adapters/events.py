@@ -45,6 +45,16 @@ class EventCodec:
         fields: dict[str, Any] = msgspec.to_builtins(job_input)
         return (job_input.name if isinstance(job_input, Event) else None), fields
 
+    @classmethod
+    def task_kwargs(cls, job_input: JobInput | None) -> dict[str, object]:
+        """A job's input as a queue's task carries it: ``payload`` (the encoded fields)
+        and, when an event triggered the job, ``event`` (its tag)."""
+        tag, fields = cls.encode(job_input)
+        kwargs: dict[str, object] = {"payload": fields}
+        if tag is not None:
+            kwargs["event"] = tag
+        return kwargs
+
     def decode(self, tag: str, fields: Mapping[str, Any]) -> Event:
         event_type = self._by_tag.get(tag)
         if event_type is None:

@@ -57,6 +57,9 @@ class RelayOutbox:
         async with self.transaction:
             # Marked in the claim: a failed enqueue rolls the marks back with the claim.
             messages = await self.outbox.dispatch_pending(self.BATCH_SIZE, self.clock.now())
+            # Each job gets its events together, in order: a burst of matches is then one
+            # notification job, not one per match (ADR 0054).
+            together: dict[str, list[Event]] = {}
             for message in messages:
                 if message.event is None:
                     # Kept in the table for an operator, but not retried forever: an
@@ -64,6 +67,8 @@ class RelayOutbox:
                     log.error("outbox.undecodable_event id=%s topic=%s", message.id, message.topic)
                     continue
                 for job in self.handlers.jobs_for(message.event):
-                    await self.queue.enqueue(job, message.event)
+                    together.setdefault(job, []).append(message.event)
+            for job, events in together.items():
+                await self.queue.enqueue_together(job, events)
             await self.transaction.commit()
         return len(messages)

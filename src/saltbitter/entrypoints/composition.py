@@ -44,7 +44,13 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.capabilities import CAPABILITIES
 from saltbitter.entrypoints.capabilities.privacy import PrivacyProvider
-from saltbitter.entrypoints.jobs import EVENT_HANDLERS, EVENTS, RELAY_OUTBOX, InProcessJobQueue
+from saltbitter.entrypoints.jobs import (
+    EVENT_HANDLERS,
+    EVENTS,
+    JOBS_TAKEN_TOGETHER,
+    RELAY_OUTBOX,
+    InProcessJobQueue,
+)
 from saltbitter.entrypoints.realtime import SESSION_CHANGED
 from saltbitter.entrypoints.settings import Settings
 
@@ -157,7 +163,7 @@ class InfrastructureProvider(Provider):
             from saltbitter.entrypoints.celery_config import configured_celery
 
             # Sending needs only the configured app, not the worker's tasks.
-            return CeleryJobQueue(configured_celery(settings))
+            return CeleryJobQueue(configured_celery(settings), together=JOBS_TAKEN_TOGETHER)
         return InProcessJobQueue()
 
 

@@ -23,10 +23,13 @@ __all__ = [
     "EVENTS",
     "EVENT_HANDLERS",
     "JOBS",
+    "JOBS_TAKEN_TOGETHER",
     "RELAY_OUTBOX",
     "InProcessJobQueue",
     "run_encoded_job",
+    "run_encoded_jobs",
     "run_job",
+    "run_jobs",
 ]
 
 log = structlog.get_logger(__name__)
@@ -50,6 +53,22 @@ JOBS: Final[Mapping[str, Job]] = {
 }
 
 
+def _decoded(job: str, payload: Mapping[str, Any] | None, event: str | None) -> JobInput | None:
+    """What the queue carried (an event's tag and fields, or a job's parameters) as the
+    job takes it; unknown names are a programming error."""
+    spec = JOBS[job]
+    fields = payload or {}
+    if event is not None:
+        return EVENTS.decode(event, fields)
+    if spec.parameters is not None:
+        return EVENTS.decode_parameters(fields, spec.parameters)
+    return None
+
+
+JOBS_TAKEN_TOGETHER: Final = frozenset(name for name, job in JOBS.items() if job.run_many)
+"""The jobs a queue may hand several inputs at once (ADR 0054)."""
+
+
 async def run_encoded_job(
     container: AsyncContainer,
     job: str,
@@ -57,18 +76,29 @@ async def run_encoded_job(
     *,
     event: str | None = None,
 ) -> object:
-    """Decode what the queue carried (an event's tag and fields, or a job's parameters)
-    and run the job in its own request scope; unknown names are a programming error."""
-    spec = JOBS[job]
-    fields = payload or {}
-    job_input: JobInput | None = None
-    if event is not None:
-        job_input = EVENTS.decode(event, fields)
-    elif spec.parameters is not None:
-        job_input = EVENTS.decode_parameters(fields, spec.parameters)
+    """Decode what the queue carried and run the job in its own request scope."""
+    job_input = _decoded(job, payload, event)
     async with container() as scope:
-        result = await spec.run(scope, job_input)
+        result = await JOBS[job].run(scope, job_input)
     log.info("job.done", job=job)
+    return result
+
+
+async def run_encoded_jobs(
+    container: AsyncContainer, job: str, batch: Sequence[Mapping[str, Any]]
+) -> object:
+    """Several inputs of one job, each encoded as a task's kwargs (``payload`` and
+    ``event``): one call of its batch form in one scope (ADR 0054), or, for a job
+    without one, each in its own scope, one after the other."""
+    inputs = [_decoded(job, item.get("payload"), item.get("event")) for item in batch]
+    run_many = JOBS[job].run_many
+    if run_many is None:
+        for item in batch:
+            await run_encoded_job(container, job, item.get("payload"), event=item.get("event"))
+        return len(batch)
+    async with container() as scope:
+        result = await run_many(scope, inputs)
+    log.info("job.done", job=job, inputs=len(inputs))
     return result
 
 
@@ -76,6 +106,11 @@ async def run_job(container: AsyncContainer, job: str, job_input: JobInput | Non
     """Run a job as a queue would: ``job_input`` goes through the same encoding."""
     tag, fields = EVENTS.encode(job_input)
     return await run_encoded_job(container, job, fields, event=tag)
+
+
+async def run_jobs(container: AsyncContainer, job: str, job_inputs: Sequence[JobInput]) -> object:
+    """Run several inputs of a job together as a queue would (``run_encoded_jobs``)."""
+    return await run_encoded_jobs(container, job, [EVENTS.task_kwargs(i) for i in job_inputs])
 
 
 class InProcessJobQueue(JobQueue):
@@ -99,6 +134,16 @@ class InProcessJobQueue(JobQueue):
         if job not in JOBS:
             raise KeyError(f"unknown job {job!r}")
         self._spawn(self._run(job, job_input))
+
+    async def enqueue_together(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        """One task for all the inputs when the job has a batch form; else one each."""
+        if job not in JOBS:
+            raise KeyError(f"unknown job {job!r}")
+        if len(job_inputs) > 1 and JOBS[job].run_many is not None:
+            self._spawn(self._run_together(job, job_inputs))
+            return
+        for job_input in job_inputs:
+            self._spawn(self._run(job, job_input))
 
     async def fan_out(self, job: str, job_inputs: Sequence[JobInput]) -> None:
         """Embedded: the jobs run here, one after the other, each in its own scope (the
@@ -142,3 +187,11 @@ class InProcessJobQueue(JobQueue):
             await run_job(self._container, job, job_input)
         except Exception:
             log.exception("job.failed", job=job)
+
+    async def _run_together(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        if self._container is None:
+            raise RuntimeError("InProcessJobQueue used before bind()")
+        try:
+            await run_jobs(self._container, job, job_inputs)
+        except Exception:
+            log.exception("job.failed", job=job, inputs=len(job_inputs))

@@ -18,7 +18,7 @@ from celery.signals import worker_process_shutdown
 
 from saltbitter.entrypoints.celery_config import configured_celery
 from saltbitter.entrypoints.composition import build_container, stop_container
-from saltbitter.entrypoints.jobs import JOBS, run_encoded_job
+from saltbitter.entrypoints.jobs import JOBS, run_encoded_job, run_encoded_jobs
 from saltbitter.entrypoints.settings import Settings
 
 __all__ = ["celery_app_for", "close_runtimes"]
@@ -38,6 +38,9 @@ class _ProcessRuntime:
             run_encoded_job(self.container, job, payload, event=event)
         )
 
+    def run_together(self, job: str, batch: list[dict[str, Any]]) -> object:
+        return self.loop.run_until_complete(run_encoded_jobs(self.container, job, batch))
+
     def close(self) -> None:
         try:
             self.loop.run_until_complete(stop_container(self.container))
@@ -53,11 +56,12 @@ class _AppRuntimes:
         self._settings = settings
         self._by_pid: dict[int, _ProcessRuntime] = {}
 
-    def run(self, job: str, payload: dict[str, Any], event: str | None) -> object:
+    def here(self) -> _ProcessRuntime:
+        """This process's runtime, opened at its first job."""
         pid = os.getpid()
         if pid not in self._by_pid:
             self._by_pid[pid] = _ProcessRuntime(self._settings)
-        return self._by_pid[pid].run(job, payload, event)
+        return self._by_pid[pid]
 
     def close(self) -> None:
         """Close this process's runtime (engines, clients, loop), if it has one."""
@@ -92,9 +96,16 @@ def celery_app_for(settings: Settings) -> Celery:
 
 
 def _register(app: Celery, job: str, runtimes: _AppRuntimes) -> None:
-    # ``event`` is the tag of the event that triggered the job (see CeleryJobQueue).
-    def run(payload: dict[str, Any] | None = None, event: str | None = None) -> object:
-        return runtimes.run(job, payload or {}, event)
+    # ``event`` is the tag of the event that triggered the job; ``batch``, several
+    # inputs' kwargs to run together (see CeleryJobQueue).
+    def run(
+        payload: dict[str, Any] | None = None,
+        event: str | None = None,
+        batch: list[dict[str, Any]] | None = None,
+    ) -> object:
+        if batch is not None:
+            return runtimes.here().run_together(job, batch)
+        return runtimes.here().run(job, payload or {}, event)
 
     run.__name__ = job.replace(".", "_")
     app.task(

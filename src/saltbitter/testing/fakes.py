@@ -152,11 +152,18 @@ class InMemoryMailer(Mailer):
 
 
 class InMemoryJobQueue(JobQueue):
+    """Records every job (``jobs``) and which inputs were handed over together."""
+
     def __init__(self) -> None:
         self.jobs: list[tuple[str, JobInput | None]] = []
+        self.together: list[tuple[str, list[JobInput]]] = []
 
     async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
         self.jobs.append((job, job_input))
+
+    async def enqueue_together(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        self.together.append((job, list(job_inputs)))
+        await super().enqueue_together(job, job_inputs)
 
 
 @dataclass

@@ -70,6 +70,19 @@ async def test_an_undecodable_event_is_reported_and_does_not_stop_the_batch(
     assert await relay() == 0  # not handed out again, so it never blocks a batch
 
 
+async def test_each_job_gets_the_events_of_one_pass_together_in_order() -> None:
+    database, queue = InMemoryDatabase(), InMemoryJobQueue()
+    events = [VerificationRequested(user_id=UserId(uuid4())) for _ in range(3)]
+    for event in events:
+        await _publish(database, event)
+    handlers = EventHandlers({VerificationRequested: ("a.first", "b.second")})
+    connection = InMemoryConnection(database)
+    outbox = InMemoryOutbox(connection, InMemoryClock(T0), InMemoryIdGenerator())
+    relay = RelayOutbox(InMemoryTransaction(connection), outbox, queue, InMemoryClock(T0), handlers)
+    assert await relay() == 3
+    assert queue.together == [("a.first", events), ("b.second", events)]
+
+
 def test_handlers_of_several_capabilities_add_up() -> None:
     merged = EventHandlers.merged(
         {VerificationRequested: ("a.first",)}, {VerificationRequested: ("b.second",)}

@@ -6,7 +6,7 @@ with only the clock replaced, so quiet hours are exercised at a chosen moment.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -20,13 +20,20 @@ from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.dto import NotificationsPolicy
 from saltbitter.application.ports.accounts import UserRepository
+from saltbitter.application.ports.events import JobInput
 from saltbitter.application.ports.notifications import EmailSchedule, EmailStatus, NotificationInbox
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import User
 from saltbitter.entrypoints.capabilities.notifications import CAPABILITY
 from saltbitter.entrypoints.composition import build_container, stop_container
-from saltbitter.entrypoints.jobs import JOBS, run_job
+from saltbitter.entrypoints.jobs import (
+    JOBS,
+    JOBS_TAKEN_TOGETHER,
+    InProcessJobQueue,
+    run_job,
+    run_jobs,
+)
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
@@ -110,6 +117,42 @@ async def test_a_night_time_match_email_waits_in_the_database_until_eight(
         page = await inbox.page(ada.id, after=None, limit=5)
     assert (email.status, email.done_at) == (EmailStatus.SENT, EIGHT_IN_BERLIN)
     assert len(page) == 1
+
+
+class _RunsRecorded(InProcessJobQueue):
+    """The in-process queue, recording each job run and how many inputs it took."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[tuple[str, int]] = []
+
+    async def _run(self, job: str, job_input: JobInput | None) -> None:
+        self.runs.append((job, 1))
+        await super()._run(job, job_input)
+
+    async def _run_together(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        self.runs.append((job, len(job_inputs)))
+        await super()._run_together(job, job_inputs)
+
+
+async def test_a_burst_of_matches_runs_as_one_job_that_tells_and_mails_everyone(
+    container: AsyncContainer, clock: InMemoryClock, settings: Settings
+) -> None:
+    clock.current = EIGHT_IN_BERLIN
+    ada, bo, cy = await _members(container, 3)
+    burst = [
+        MatchCreated(match_id=uuid4(), user_a=ada.id, user_b=bo.id),
+        MatchCreated(match_id=uuid4(), user_a=cy.id, user_b=ada.id),
+    ]
+    assert topics.NOTIFY_NEW_MATCH in JOBS_TAKEN_TOGETHER
+    queue = _RunsRecorded()
+    queue.bind(container)
+    await queue.enqueue_together(topics.NOTIFY_NEW_MATCH, burst)
+    await queue.drain()
+    # One job for the burst, one sweep after it: both members of each match mailed.
+    assert queue.runs == [(topics.NOTIFY_NEW_MATCH, 2)]
+    assert sorted(_mails(settings)) == sorted(u.email.value for u in (ada, ada, bo, cy))
+    assert await run_jobs(container, topics.NOTIFY_NEW_MATCH, burst) == 0  # redelivered
 
 
 async def test_a_ready_daily_set_becomes_one_notification(container: AsyncContainer) -> None:

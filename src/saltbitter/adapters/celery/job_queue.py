@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from celery import Celery, group
+from celery.result import AsyncResult
 from kombu.exceptions import OperationalError
 
 from saltbitter.adapters.events import EventCodec
@@ -17,10 +18,13 @@ __all__ = ["CeleryJobQueue"]
 
 class CeleryJobQueue(JobQueue):
     """A task's kwargs are ``payload`` (the encoded fields) and, when an event triggered
-    it, ``event`` (its tag): the worker decodes them before the job sees them."""
+    it, ``event`` (its tag): the worker decodes them before the job sees them. Several
+    inputs of a job in ``together`` travel as one task whose ``batch`` holds each one's
+    kwargs, and the worker runs them as one call of the job's batch form (ADR 0054)."""
 
-    def __init__(self, app: Celery) -> None:
+    def __init__(self, app: Celery, together: frozenset[str] = frozenset()) -> None:
         self._app = app
+        self._together = together
 
     async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
         # send_task blocks on the broker connection, so it runs off the event loop.
@@ -29,24 +33,31 @@ class CeleryJobQueue(JobQueue):
     async def fan_out(self, job: str, job_inputs: Sequence[JobInput]) -> None:
         await asyncio.to_thread(self.send_group, job, job_inputs)
 
+    async def enqueue_together(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        await asyncio.to_thread(self.send_together, job, job_inputs)
+
     def send(self, job: str, job_input: JobInput | None = None) -> None:
         try:
-            self._app.send_task(job, kwargs=_task_kwargs(job_input))
+            self._app.send_task(job, kwargs=EventCodec.task_kwargs(job_input))
+        except OperationalError as error:
+            raise Unavailable("The job queue is unreachable.", code="queue_unavailable") from error
+
+    def send_together(self, job: str, job_inputs: Sequence[JobInput]) -> list[AsyncResult[object]]:
+        """One task with every input when the job takes them together; else one each.
+        Returns the tasks sent."""
+        batch = [EventCodec.task_kwargs(i) for i in job_inputs]
+        try:
+            if len(batch) > 1 and job in self._together:
+                return [self._app.send_task(job, kwargs={"batch": batch})]
+            return [self._app.send_task(job, kwargs=kwargs) for kwargs in batch]
         except OperationalError as error:
             raise Unavailable("The job queue is unreachable.", code="queue_unavailable") from error
 
     def send_group(self, job: str, job_inputs: Sequence[JobInput]) -> None:
         """One Celery ``group``: its tasks go to whichever workers are free."""
-        tasks = group(self._app.signature(job, kwargs=_task_kwargs(i)) for i in job_inputs)
+        kwargs = EventCodec.task_kwargs
+        tasks = group(self._app.signature(job, kwargs=kwargs(i)) for i in job_inputs)
         try:
             tasks.apply_async()
         except OperationalError as error:
             raise Unavailable("The job queue is unreachable.", code="queue_unavailable") from error
-
-
-def _task_kwargs(job_input: JobInput | None) -> dict[str, object]:
-    tag, fields = EventCodec.encode(job_input)
-    kwargs: dict[str, object] = {"payload": fields}
-    if tag is not None:
-        kwargs["event"] = tag
-    return kwargs

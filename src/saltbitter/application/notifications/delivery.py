@@ -12,8 +12,9 @@ survives restarts, until they end.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import ClassVar, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,12 +32,14 @@ from saltbitter.application.ports.notifications import (
     Notification,
     NotificationInbox,
     NotificationRecipients,
+    Recipient,
     ScheduledEmail,
 )
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.domain.notifications import NotificationKind, notification_id
+from saltbitter.domain.shared import UserId
 
 __all__ = [
     "ACCOUNT_NOTICE_KINDS",
@@ -91,45 +94,51 @@ class NotifyNewMatch:
     policy: NotificationsPolicy
 
     async def __call__(self, event: MatchCreated) -> int:
+        return await self.many([event])
+
+    async def many(self, events: Sequence[MatchCreated]) -> int:
+        """Several matches in one transaction, as each alone would (ADR 0054)."""
         now = self.clock.now()
-        key = str(event.match_id)
         notifications: list[Notification] = []
         emails: list[ScheduledEmail] = []
         async with self.transaction:
-            # Both members in one read, then each table's rows in one idempotent insert.
-            found = await self.recipients.get_many((event.user_a, event.user_b))
-            for member, other in ((event.user_a, event.user_b), (event.user_b, event.user_a)):
-                user = found.get(member)
-                if user is None:
-                    continue
-                notifications.append(
-                    Notification(
-                        id=notification_id(NotificationKind.NEW_MATCH, key, member),
-                        user_id=member,
-                        kind=NotificationKind.NEW_MATCH,
-                        payload={"match_id": key, "with_user_id": str(other)},
-                        created_at=now,
+            # Every member in one read, then each table's rows in one idempotent insert.
+            found = await self.recipients.get_many(
+                list(dict.fromkeys(m for e in events for m in (e.user_a, e.user_b)))
+            )
+            for event in events:
+                key = str(event.match_id)
+                for member, other in ((event.user_a, event.user_b), (event.user_b, event.user_a)):
+                    user = found.get(member)
+                    if user is None:
+                        continue
+                    notifications.append(
+                        Notification(
+                            id=notification_id(NotificationKind.NEW_MATCH, key, member),
+                            user_id=member,
+                            kind=NotificationKind.NEW_MATCH,
+                            payload={"match_id": key, "with_user_id": str(other)},
+                            created_at=now,
+                        )
                     )
-                )
-                if user.status is not AccountStatus.ACTIVE:
-                    continue
-                subject, body = new_match_email(user.display_name)
-                send_after = self.policy.quiet_hours.release(now, member_zone(user.timezone))
-                emails.append(
-                    ScheduledEmail(
-                        id=notification_id(_NEW_MATCH_EMAIL, key, member),
-                        user_id=member,
-                        kind=NotificationKind.NEW_MATCH.value,
-                        subject=subject,
-                        body=body,
-                        send_after=send_after,
-                        created_at=now,
-                    )
-                )
+                    if user.status is AccountStatus.ACTIVE:
+                        emails.append(self._email(key, member, user, now))
             created = await self.inbox.add_all(notifications)
             await self.emails.schedule_emails(emails)
             await self.transaction.commit()
         return created
+
+    def _email(self, key: str, member: UserId, user: Recipient, now: datetime) -> ScheduledEmail:
+        subject, body = new_match_email(user.display_name)
+        return ScheduledEmail(
+            id=notification_id(_NEW_MATCH_EMAIL, key, member),
+            user_id=member,
+            kind=NotificationKind.NEW_MATCH.value,
+            subject=subject,
+            body=body,
+            send_after=self.policy.quiet_hours.release(now, member_zone(user.timezone)),
+            created_at=now,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,3 +81,9 @@ class JobQueue(Protocol):
         returns when they are done). The default enqueues them one by one."""
         for job_input in job_inputs:
             await self.enqueue(job, job_input)
+
+    async def enqueue_together(self, job: str, job_inputs: Sequence[JobInput]) -> None:
+        """``job`` for each input, which the queue may run as one call of the job's batch
+        form where it has one (ADR 0054). The default enqueues them one by one."""
+        for job_input in job_inputs:
+            await self.enqueue(job, job_input)

@@ -3,7 +3,7 @@ events (or other capabilities' events) trigger, named jobs and Beat entries."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,9 @@ class Job:
 
     run: Callable[[AsyncContainer, Any], Awaitable[object]]
     parameters: type[JobParameters] | None = None
+    # The same work for several inputs at once, in one scope (ADR 0054): the relay hands
+    # over the events of one pass together, so a burst of matches costs one transaction.
+    run_many: Callable[[AsyncContainer, Sequence[Any]], Awaitable[object]] | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ real-time fan-out, and the pushes matching's and safety's events trigger."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 from dishka import AnyOf, AsyncContainer, Provider, Scope, provide, provide_all
@@ -128,6 +128,13 @@ async def _announce_match(scope: AsyncContainer, event: MatchCreated) -> object:
     return None
 
 
+async def _announce_matches(scope: AsyncContainer, events: Sequence[MatchCreated]) -> object:
+    announce = await scope.get(AnnounceMatch)
+    for event in events:
+        await announce(event)
+    return None
+
+
 async def _screen_unscreened(scope: AsyncContainer, _: None) -> object:
     return await (await scope.get(ScreenUnscreenedMessages))()
 
@@ -158,7 +165,7 @@ CAPABILITY = Capability(
         HeldMessageReleased: (topics.RELEASE_HELD_MESSAGE,),
     },
     jobs={
-        topics.ANNOUNCE_MATCH: Job(_announce_match),
+        topics.ANNOUNCE_MATCH: Job(_announce_match, run_many=_announce_matches),
         topics.CLOSE_CONVERSATION: Job(_close_conversation),
         topics.CLOSE_BLOCKED_CONVERSATION: Job(_close_blocked_conversation),
         topics.SCREEN_UNSCREENED: Job(_screen_unscreened),

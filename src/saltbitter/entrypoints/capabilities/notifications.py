@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
 from saltbitter.adapters.sqlalchemy.notifications import (
@@ -80,6 +82,12 @@ async def _notify_new_match(scope: AsyncContainer, event: MatchCreated) -> objec
     return created
 
 
+async def _notify_new_matches(scope: AsyncContainer, events: Sequence[MatchCreated]) -> object:
+    created = await (await scope.get(NotifyNewMatch)).many(events)
+    await _send_due_emails(scope, None)  # one sweep for the whole burst
+    return created
+
+
 async def _notify_daily_set_ready(scope: AsyncContainer, event: DailySetReady) -> object:
     return await (await scope.get(NotifyDailySetReady))(event)
 
@@ -115,7 +123,7 @@ CAPABILITY = Capability(
         MemberBanned: (topics.NOTIFY_MODERATION_DECISION,),
     },
     jobs={
-        topics.NOTIFY_NEW_MATCH: Job(_notify_new_match),
+        topics.NOTIFY_NEW_MATCH: Job(_notify_new_match, run_many=_notify_new_matches),
         topics.NOTIFY_DAILY_SET_READY: Job(_notify_daily_set_ready),
         topics.SEND_DUE_EMAILS: Job(_send_due_emails),
         topics.NOTIFY_MODERATION_DECISION: Job(_notify_moderation_decision),

@@ -107,6 +107,29 @@ class CacheContract:
         assert await cache.get_value(renewed, str) == "new"
         await cache.delete_and_set([], [], 60)  # nothing to do is fine
 
+    async def test_delete_and_set_many_keys_each_write_with_its_ttl(
+        self, cache: Cache, let_time_pass: LetTimePass
+    ) -> None:
+        # A batch of likes drops three keys and renews a marker per member, 2 x 64 members.
+        doomed = [_unique("doomed") for _ in range(384)]
+        for key in doomed:
+            await cache.set(key, b"old", ttl_seconds=60)
+        written = [(_unique("marker"), f"token-{n}") for n in range(128)]
+        await cache.delete_and_set(doomed, written, 1)
+        assert await cache.get_many(doomed) == [None] * len(doomed)
+        assert [await cache.get_value(key, str) for key, _ in written] == [
+            value for _, value in written
+        ]
+        only_deleted, only_written = _unique("only-deleted"), _unique("only-written")
+        await cache.set(only_deleted, b"x", ttl_seconds=60)
+        await cache.delete_and_set([only_deleted], [], 60)
+        await cache.delete_and_set([], [(only_written, "y")], 60)
+        assert await cache.get(only_deleted) is None
+        assert await cache.get_value(only_written, str) == "y"
+        await let_time_pass(1.1)
+        assert await cache.get_many([key for key, _ in written]) == [None] * len(written)
+        assert await cache.get_value(only_written, str) == "y"
+
     async def test_delete_removes_several_keys_and_ignores_unknown_ones(self, cache: Cache) -> None:
         kept, gone_one, gone_two = _unique("kept"), _unique("gone"), _unique("gone")
         for key in (kept, gone_one, gone_two):

@@ -345,3 +345,45 @@ def test_walking_the_pages_shows_each_notification_once_newest_first(
         assert seen == [n.id for n in expected]
 
     asyncio.run(run())
+
+
+_STATUSES = st.sampled_from([AccountStatus.ACTIVE, AccountStatus.SUSPENDED])
+
+
+@settings(max_examples=budget(40), deadline=None)
+@given(
+    matches=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 4)), max_size=12
+    ),
+    statuses=st.tuples(_STATUSES, _STATUSES, _STATUSES),
+    quiet=st.booleans(),
+)
+def test_matches_notified_together_store_what_one_by_one_would(
+    matches: list[tuple[int, int, int]],
+    statuses: tuple[AccountStatus, ...],
+    quiet: bool,
+) -> None:
+    """A relay hands a burst of matches over together (ADR 0054): the same notifications
+    and emails as each match alone, in order, including repeats and erased members."""
+
+    async def stored(together: bool) -> tuple[object, object, int]:
+        world = World()
+        world.clock.current = ELEVEN_PM_LONDON if quiet else NOON_LONDON
+        members = [(await world.member(f"m{i}@example.org")).user_id for i in range(3)]
+        for member, status in zip(members, statuses, strict=True):
+            world.database[AccountsState].users[member].status = status
+        members.append(world.ids.new_id())  # type: ignore[arg-type]  # erased meanwhile
+        events = [
+            MatchCreated(match_id=UUID(int=n + 1), user_a=members[a], user_b=members[b])
+            for a, b, n in matches
+            if a != b
+        ]
+        notify = await world.get(NotifyNewMatch)
+        if together:
+            created = await notify.many(events)
+        else:
+            created = sum([await notify(event) for event in events])
+        state = world.database[NotificationsState]
+        return dict(state.notifications), dict(state.emails), created
+
+    assert asyncio.run(stored(together=True)) == asyncio.run(stored(together=False))
