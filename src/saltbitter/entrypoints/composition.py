@@ -49,6 +49,7 @@ from saltbitter.entrypoints.jobs import (
     EVENTS,
     JOBS_TAKEN_TOGETHER,
     RELAY_OUTBOX,
+    RELAY_PACE_SECONDS,
     InProcessJobQueue,
 )
 from saltbitter.entrypoints.realtime import SESSION_CHANGED
@@ -163,7 +164,11 @@ class InfrastructureProvider(Provider):
             from saltbitter.entrypoints.celery_config import configured_celery
 
             # Sending needs only the configured app, not the worker's tasks.
-            return CeleryJobQueue(configured_celery(settings), together=JOBS_TAKEN_TOGETHER)
+            return CeleryJobQueue(
+                configured_celery(settings),
+                together=JOBS_TAKEN_TOGETHER,
+                pace_seconds=RELAY_PACE_SECONDS,
+            )
         return InProcessJobQueue()
 
 
@@ -212,13 +217,7 @@ def _outbox_waker(queue: JobQueue) -> Callable[[], None]:
     from saltbitter.adapters.celery import CeleryJobQueue
 
     assert isinstance(queue, CeleryJobQueue)
-
-    def wake() -> None:
-        import asyncio
-
-        asyncio.get_running_loop().run_in_executor(None, queue.send, RELAY_OUTBOX, None)
-
-    return wake
+    return partial(queue.wake, RELAY_OUTBOX)
 
 
 def _principals_changed(

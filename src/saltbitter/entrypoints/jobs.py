@@ -35,6 +35,11 @@ __all__ = [
 log = structlog.get_logger(__name__)
 
 RELAY_OUTBOX: Final = "outbox.relay"
+RELAY_PACE_SECONDS: Final = 0.2
+"""A process starts at most one relay pass per this interval: when commits come faster
+(a load of likes making matches), each pass takes the burst's events together (ADR 0054)
+instead of one pass, one notification job and one email sweep per commit. When commits
+are further apart, a pass starts at once."""
 
 EVENTS: Final = EventCodec(event for capability in CAPABILITIES for event in capability.events)
 """The tagged union of every registered event type (outbox rows and queued jobs)."""
@@ -121,11 +126,13 @@ class InProcessJobQueue(JobQueue):
     uses Celery, which retries.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, relay_pace_seconds: float = RELAY_PACE_SECONDS) -> None:
         self._container: AsyncContainer | None = None
         self._tasks: set[asyncio.Task[object]] = set()
         self._relay_requested = False
         self._relay_running = False
+        self._relay_pace = relay_pace_seconds
+        self._last_relay = -relay_pace_seconds  # on the loop's clock
 
     def bind(self, container: AsyncContainer) -> None:
         self._container = container
@@ -173,9 +180,13 @@ class InProcessJobQueue(JobQueue):
         task.add_done_callback(self._tasks.discard)
 
     async def _relay_until_idle(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
             while self._relay_requested:
+                # Commits woken meanwhile join this pass (RELAY_PACE_SECONDS).
+                await asyncio.sleep(max(0.0, self._last_relay + self._relay_pace - loop.time()))
                 self._relay_requested = False
+                self._last_relay = loop.time()
                 await self._run(RELAY_OUTBOX, None)
         finally:
             self._relay_running = False

@@ -20,7 +20,7 @@ from saltbitter.application.matching.events import DailySetReady, MatchCreated
 from saltbitter.application.notifications import topics
 from saltbitter.application.notifications.dto import NotificationsPolicy
 from saltbitter.application.ports.accounts import UserRepository
-from saltbitter.application.ports.events import JobInput
+from saltbitter.application.ports.events import JobInput, JobQueue, Outbox
 from saltbitter.application.ports.notifications import EmailSchedule, EmailStatus, NotificationInbox
 from saltbitter.application.ports.system import Clock
 from saltbitter.application.ports.transaction import Transaction
@@ -122,8 +122,8 @@ async def test_a_night_time_match_email_waits_in_the_database_until_eight(
 class _RunsRecorded(InProcessJobQueue):
     """The in-process queue, recording each job run and how many inputs it took."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, relay_pace_seconds: float = 0.0) -> None:
+        super().__init__(relay_pace_seconds)
         self.runs: list[tuple[str, int]] = []
 
     async def _run(self, job: str, job_input: JobInput | None) -> None:
@@ -184,3 +184,46 @@ async def test_quiet_hours_come_from_settings_and_bad_ones_stop_the_process(
             await broken.get(NotificationsPolicy)
     finally:
         await stop_container(broken)
+
+
+async def _commit_match(container: AsyncContainer, a: User, b: User) -> MatchCreated:
+    event = MatchCreated(match_id=uuid4(), user_a=a.id, user_b=b.id)
+    async with container() as scope:
+        transaction, outbox = await scope.get(Transaction), await scope.get(Outbox)
+        async with transaction:
+            outbox.add(event)
+            await transaction.commit()
+    return event
+
+
+class _PacedQueue(Provider):
+    """The container's own queue is a recorded one, its relay paced at 0.5 s."""
+
+    def __init__(self, queue: _RunsRecorded) -> None:
+        super().__init__()
+        self._queue = queue
+
+    @provide(scope=Scope.APP, override=True)
+    def queue(self) -> JobQueue:
+        return self._queue
+
+
+async def test_commits_within_the_relays_pace_are_relayed_in_one_pass(
+    settings: Settings, clock: InMemoryClock
+) -> None:
+    clock.current = EIGHT_IN_BERLIN
+    queue = _RunsRecorded(relay_pace_seconds=0.5)
+    container = await build_container(settings, _Clock(clock), _PacedQueue(queue))
+    try:
+        ada, bo, cy = await _members(container, 3)
+        await _commit_match(container, ada, bo)  # its commit wakes the relay
+        await queue.drain()
+        # Two more commits right after that pass: the next pass waits for its pace and
+        # takes both, so their notifications are one job.
+        await _commit_match(container, bo, cy)
+        await _commit_match(container, cy, ada)
+        await queue.drain()
+    finally:
+        await stop_container(container)
+    notify = [inputs for job, inputs in queue.runs if job == topics.NOTIFY_NEW_MATCH]
+    assert notify == [1, 2]

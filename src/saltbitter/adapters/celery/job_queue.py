@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 from celery import Celery, group
@@ -22,9 +23,33 @@ class CeleryJobQueue(JobQueue):
     inputs of a job in ``together`` travel as one task whose ``batch`` holds each one's
     kwargs, and the worker runs them as one call of the job's batch form (ADR 0054)."""
 
-    def __init__(self, app: Celery, together: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, app: Celery, together: frozenset[str] = frozenset(), pace_seconds: float = 0.0
+    ) -> None:
         self._app = app
         self._together = together
+        self._pace = pace_seconds
+        self._paced_pending: set[str] = set()
+        self._paced_last: dict[str, float] = {}
+
+    def wake(self, job: str) -> None:
+        """Send ``job`` (no input) soon, from the running loop's executor: at once, or
+        ``pace_seconds`` after the last one; wakes meanwhile share that one task (the
+        relay after commits, ADR 0054)."""
+        if job in self._paced_pending:
+            return
+        self._paced_pending.add(job)
+        delay = max(0.0, self._paced_last.get(job, -self._pace) + self._pace - time.monotonic())
+        asyncio.get_running_loop().run_in_executor(None, self._send_after, job, delay)
+
+    def _send_after(self, job: str, delay: float) -> None:
+        # A thread, not the loop's timer: a worker's loop stops between its jobs.
+        if delay > 0:
+            time.sleep(delay)
+        # Cleared before sending: a commit that saw it set is relayed by this task.
+        self._paced_pending.discard(job)
+        self._paced_last[job] = time.monotonic()
+        self.send(job)
 
     async def enqueue(self, job: str, job_input: JobInput | None = None) -> None:
         # send_task blocks on the broker connection, so it runs off the event loop.
