@@ -17,10 +17,11 @@ insert skips a pair the rule refuses (the actor decided already, or the pair mat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, cast
+from functools import partial
+from typing import ClassVar, TypeVar, cast
 from uuid import UUID
 
 from saltbitter.application.matching.caching import forget_members
@@ -35,10 +36,19 @@ from saltbitter.application.ports.transaction import Transaction
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.compatibility import check_eligibility
 from saltbitter.domain.errors import Conflict, NotFound, PermissionDenied, SaltbitterError
-from saltbitter.domain.matching import Decision, MatchPair, PairState, decide, refuse_self
+from saltbitter.domain.matching import (
+    Decision,
+    MatchPair,
+    PairState,
+    SwipeOutcome,
+    decide,
+    refuse_self,
+)
 from saltbitter.domain.shared import UserId
 
 __all__ = ["DecideSwipes", "LikeMember", "PassMember"]
+
+_Checked = TypeVar("_Checked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +83,10 @@ class _Deciding:
                 eligible = _passing(opened, answers, lambda i: self._check_parties(found[i]))
                 for round_ in _rounds(calls, eligible):
                     recorded = await self.swipes.swipe([calls[i] for i in round_], now)
-                    for index, (state, inserted) in zip(round_, recorded, strict=True):
-                        try:
-                            answers[index] = await self._record(calls[index], state, inserted, now)
-                        except SaltbitterError as refused:
-                            answers[index] = refused
-                        else:
-                            changed += (calls[index].actor, calls[index].target)
+                    states = dict(zip(round_, recorded, strict=True))
+                    outcomes = _passing(round_, answers, partial(_outcome, calls, states))
+                    await self._record(calls, outcomes, answers, now)
+                    changed += [m for i in outcomes for m in (calls[i].actor, calls[i].target)]
                 if changed:  # else nothing was written: the rollback is the default
                     await self.transaction.commit()
         if changed:
@@ -108,44 +115,64 @@ class _Deciding:
             raise NotFound("This member is not available to you.", code="member_not_found")
 
     async def _record(
-        self, call: PairDecision, state: PairState, inserted: bool, now: datetime
-    ) -> SwipeResult:
-        """The rule on the state from before the insert; a refusal had nothing inserted."""
-        outcome = decide(call.actor, call.target, call.decision, state)
-        if not inserted:
-            # Unreachable while the lock holds; the primary key stays the last word.
-            raise Conflict("You already decided on this member.", code="already_decided")
-        match_id: UUID | None = None
-        if outcome.match is not None:
-            match, created = await self.swipes.create_match(self.ids.new_id(), outcome.match, now)
-            match_id = match.id
-            if created:
-                self.outbox.add(
-                    MatchCreated(
-                        match_id=match.id, user_a=match.pair.first, user_b=match.pair.second
+        self,
+        calls: Sequence[PairDecision],
+        outcomes: dict[int, SwipeOutcome],
+        answers: list[SwipeResult | SaltbitterError | None],
+        now: datetime,
+    ) -> None:
+        """Answer a round's recorded decisions; its matches are made at once (distinct
+        pairs: a round holds each pair once)."""
+        wanted = [(i, o.match) for i, o in outcomes.items() if o.match is not None]
+        made = await self.swipes.create_matches(
+            [(self.ids.new_id(), pair) for _, pair in wanted], now
+        )
+        matched = {index: match for (index, _), match in zip(wanted, made, strict=True)}
+        for index in outcomes:
+            match_id: UUID | None = None
+            if index in matched:
+                match, created = matched[index]
+                match_id = match.id
+                if created:
+                    self.outbox.add(
+                        MatchCreated(
+                            match_id=match.id, user_a=match.pair.first, user_b=match.pair.second
+                        )
                     )
-                )
-        return SwipeResult(decision=call.decision, matched=match_id is not None, match_id=match_id)
+            answers[index] = SwipeResult(
+                decision=calls[index].decision, matched=match_id is not None, match_id=match_id
+            )
+
+
+def _outcome(
+    calls: Sequence[PairDecision], states: Mapping[int, tuple[PairState, bool]], index: int
+) -> SwipeOutcome:
+    """The rule on the state from before the insert; a refusal had nothing inserted."""
+    call, (state, inserted) = calls[index], states[index]
+    outcome = decide(call.actor, call.target, call.decision, state)
+    if not inserted:
+        # Unreachable while the lock holds; the primary key stays the last word.
+        raise Conflict("You already decided on this member.", code="already_decided")
+    return outcome
 
 
 def _passing(
     indices: Iterable[int],
     answers: list[SwipeResult | SaltbitterError | None],
-    check: Callable[[int], None],
-) -> list[int]:
-    """The indices ``check`` lets through; a refusal becomes that call's answer."""
-    passed: list[int] = []
+    check: Callable[[int], _Checked],
+) -> dict[int, _Checked]:
+    """The indices ``check`` lets through, with what it answered, in order; a refusal
+    becomes that call's answer."""
+    passed: dict[int, _Checked] = {}
     for index in indices:
         try:
-            check(index)
+            passed[index] = check(index)
         except SaltbitterError as refused:
             answers[index] = refused
-        else:
-            passed.append(index)
     return passed
 
 
-def _rounds(calls: Sequence[PairDecision], chosen: Sequence[int]) -> list[list[int]]:
+def _rounds(calls: Sequence[PairDecision], chosen: Iterable[int]) -> list[list[int]]:
     """``chosen`` split into rounds of distinct pairs, in order: a second decision on a
     pair (a double tap, or the other member's crossing like) reads the first's insert."""
     rounds: list[list[int]] = []

@@ -306,6 +306,13 @@ class SwipeWriter(Protocol):
         The unique pair decides, so concurrent callers get the same match.
         """
 
+    async def create_matches(
+        self, wanted: Sequence[tuple[UUID, MatchPair]], at: datetime
+    ) -> list[tuple[StoredMatch, bool]]:
+        """``create_match`` for each (new id, pair) of distinct pairs, in order (one
+        statement where the store can: a batch's matches, ADR 0051)."""
+        return [await self.create_match(match_id, pair, at) for match_id, pair in wanted]
+
 
 class MatchStore(Protocol):
     """Matches (table ``matches``) as their members list and end them."""

@@ -707,6 +707,32 @@ class SwipeWriterContract(_MatchingContract):
         async with matching_request() as r:
             assert await r.swipes.pair_state(ada, bo) == PairState(match_status=MatchStatus.ACTIVE)
 
+    async def test_many_matches_at_once_each_new_or_the_one_there_before(
+        self, matching_request: RequestFactory
+    ) -> None:
+        ada, bo = await _pair(matching_request)
+        cy, di = await _pair(matching_request)
+        eve, _ = await _pair(matching_request)
+        before_id = uuid4()
+        async with matching_request() as r:
+            before, _ = await r.swipes.create_match(before_id, MatchPair(cy, di), T0)
+            await r.transaction.commit()
+        wanted = [(uuid4(), MatchPair(bo, ada)), (uuid4(), MatchPair(di, cy))]
+        wanted.append((uuid4(), MatchPair(ada, eve)))
+        later = T0 + timedelta(minutes=5)
+        async with matching_request() as r:
+            made = await r.swipes.create_matches(wanted, later)
+            assert await r.swipes.create_matches([], later) == []
+            await r.transaction.commit()
+        assert [created for _, created in made] == [True, False, True]
+        assert [match.pair for match, _ in made] == [pair for _, pair in wanted]
+        assert [match.id for match, _ in made] == [wanted[0][0], before_id, wanted[2][0]]
+        assert made[1][0] == before
+        assert [match.created_at for match, _ in made] == [later, T0, later]
+        async with matching_request() as r:
+            for match, _ in made:
+                assert await r.matches.get_match(match.id) == match
+
     async def test_open_decisions_read_both_members_and_a_block_either_way(
         self, matching_request: RequestFactory
     ) -> None:

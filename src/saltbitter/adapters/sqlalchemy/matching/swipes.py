@@ -20,9 +20,11 @@ from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Row,
     and_,
     bindparam,
+    column,
     exists,
     false,
     func,
@@ -205,6 +207,43 @@ def _create_match_statement() -> Any:
 
 _CREATE_MATCH = _create_match_statement()
 
+# ``_CREATE_MATCH`` for distinct pairs at once: each pair's new row, or the one there before.
+_CREATE_MATCHES = (
+    text(
+        """
+WITH wanted AS (
+    SELECT * FROM unnest(:ids, :lows, :highs) AS wanted (id, low, high)
+), new_match AS (
+    INSERT INTO matches (id, user_low, user_high, created_at)
+    SELECT id, low, high, :at FROM wanted
+    ON CONFLICT DO NOTHING
+    RETURNING id, user_low, user_high, created_at, unmatched_at, unmatched_by
+)
+SELECT new_match.*, true AS created FROM new_match
+UNION ALL
+SELECT matches.id, matches.user_low, matches.user_high, matches.created_at,
+       matches.unmatched_at, matches.unmatched_by, false
+    FROM wanted JOIN matches ON matches.user_low = wanted.low AND matches.user_high = wanted.high
+"""
+    )
+    .bindparams(
+        bindparam("ids", type_=postgresql.ARRAY(matches.c.id.type)),
+        bindparam("lows", type_=postgresql.ARRAY(matches.c.user_low.type)),
+        bindparam("highs", type_=postgresql.ARRAY(matches.c.user_high.type)),
+        bindparam("at", type_=matches.c.created_at.type),
+    )
+    .columns(
+        matches.c.id,
+        matches.c.user_low,
+        matches.c.user_high,
+        matches.c.created_at,
+        matches.c.unmatched_at,
+        matches.c.unmatched_by,
+        column("created", Boolean()),
+    )
+    .execution_options(**{NEEDS_TRANSACTION: True})
+)
+
 
 def _pair_state(actor: UserId, target: UserId, rows: Iterable[Any]) -> tuple[PairState, bool]:
     """The state in ``pair_state``'s rows (and whether one says a swipe was inserted)."""
@@ -355,6 +394,25 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
             )
         ).one()
         return stored_match(row), created
+
+    async def create_matches(
+        self, wanted: Sequence[tuple[UUID, MatchPair]], at: datetime
+    ) -> list[tuple[StoredMatch, bool]]:
+        if self._dialect != "postgresql" or len(wanted) < 2:
+            return await super().create_matches(wanted, at)
+        rows = await self._db.execute(
+            _CREATE_MATCHES,
+            {
+                "ids": [match_id for match_id, _ in wanted],
+                "lows": [pair.first for _, pair in wanted],
+                "highs": [pair.second for _, pair in wanted],
+                "at": at,
+            },
+        )
+        # The statement's snapshot is from before its insert: one row per pair.
+        by_pair = {(row.user_low, row.user_high): row for row in rows}
+        found = [by_pair[(pair.first, pair.second)] for _, pair in wanted]
+        return [(stored_match(row), row.created) for row in found]
 
 
 class SqlaMatchStore(OnConnection, MatchStore):
