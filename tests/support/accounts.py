@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,11 +15,13 @@ from saltbitter.adapters.sqlalchemy.accounts import (
     SqlaSessionRepository,
     SqlaUserRepository,
 )
+from saltbitter.adapters.sqlalchemy.engine import create_engine_for
 from saltbitter.adapters.sqlalchemy.outbox import SqlaOutbox
 from saltbitter.adapters.sqlalchemy.staging import StagedConnection
 from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.adapters.system import SystemClock, UuidIdGenerator
 from saltbitter.application.ports.system import Clock, IdGenerator
+from saltbitter.domain.accounts import User
 from saltbitter.testing.contracts.persistence import CONTRACT_EVENTS, AccountsStore
 from saltbitter.testing.contracts.scopes import Connect, RelayWakes
 from saltbitter.testing.fakes import (
@@ -83,3 +86,22 @@ def memory_accounts_store(database: InMemoryDatabase, wakes: RelayWakes) -> Conn
         )
 
     return connect
+
+
+def store_users(database_url: str, users: Iterable[User]) -> None:
+    """Add ``users`` to the database at ``database_url`` in one committed transaction."""
+
+    async def store() -> None:
+        engine = create_engine_for(database_url)
+        db = StagedConnection(engine)
+        try:
+            repository, transaction = SqlaUserRepository(db), SqlaTransaction(db)
+            async with transaction:
+                for user in users:
+                    repository.add(user)
+                await transaction.commit()
+        finally:
+            await db.close()
+            await engine.dispose()
+
+    asyncio.run(store())

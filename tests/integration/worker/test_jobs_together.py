@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from uuid import uuid4
 
 import psycopg
 
 from saltbitter.adapters.celery import CeleryJobQueue
-from saltbitter.adapters.sqlalchemy import SqlaUserRepository, StagedConnection, create_engine_for
-from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.matching.events import MatchCreated
 from saltbitter.application.notifications.topics import NOTIFY_NEW_MATCH
+from saltbitter.domain.shared import UserId
 from saltbitter.entrypoints.jobs import JOBS_TAKEN_TOGETHER
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for
 from saltbitter.testing.builders import a_user
+from support.accounts import store_users
 
 
-def _store_members(settings: Settings, count: int) -> list[object]:
+def _store_members(settings: Settings, count: int) -> list[UserId]:
     users = [a_user(email=f"together-{uuid4().hex[:8]}@example.org") for _ in range(count)]
-
-    async def store() -> None:
-        engine = create_engine_for(settings.effective_database_url)
-        db = StagedConnection(engine)
-        try:
-            repository, transaction = SqlaUserRepository(db), SqlaTransaction(db)
-            async with transaction:
-                for user in users:
-                    repository.add(user)
-                await transaction.commit()
-        finally:
-            await db.close()
-            await engine.dispose()
-
-    asyncio.run(store())
+    store_users(settings.effective_database_url, users)
     return [user.id for user in users]
 
 
@@ -44,8 +29,8 @@ def test_a_burst_of_matches_is_one_task_that_tells_every_member(
 ) -> None:
     ada, bo, cy = _store_members(worker_settings, 3)
     events = [
-        MatchCreated(match_id=uuid4(), user_a=ada, user_b=bo),  # type: ignore[arg-type]
-        MatchCreated(match_id=uuid4(), user_a=bo, user_b=cy),  # type: ignore[arg-type]
+        MatchCreated(match_id=uuid4(), user_a=ada, user_b=bo),
+        MatchCreated(match_id=uuid4(), user_a=bo, user_b=cy),
     ]
     queue = CeleryJobQueue(celery_app_for(worker_settings), together=JOBS_TAKEN_TOGETHER)
     [task] = queue.send_together(NOTIFY_NEW_MATCH, events)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from saltbitter.adapters.sqlalchemy import create_engine_for
-from saltbitter.adapters.sqlalchemy.accounts import SqlaUserRepository
 from saltbitter.adapters.sqlalchemy.migrate import upgrade
-from saltbitter.adapters.sqlalchemy.staging import StagedConnection
-from saltbitter.adapters.sqlalchemy.transaction import SqlaTransaction
 from saltbitter.application.accounts.topics import PURGE_UNVERIFIED
 from saltbitter.domain.accounts import AccountStatus
 from saltbitter.entrypoints.settings import Settings
 from saltbitter.entrypoints.worker import celery_app_for, close_runtimes
 from saltbitter.testing.builders import a_user
+from support.accounts import store_users
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -25,22 +21,10 @@ def _data_dir_with_stale_accounts(folder: Path, count: int) -> Settings:
     settings = Settings(data_dir=folder, broker_url="memory://", jwt_secret="x" * 48)
     upgrade(settings.effective_database_url)
 
-    async def seed() -> None:
-        engine = create_engine_for(settings.effective_database_url)
-        db = StagedConnection(engine)
-        try:
-            transaction, users = SqlaTransaction(db), SqlaUserRepository(db)
-            async with transaction:
-                for _ in range(count):
-                    users.add(
-                        a_user(status=AccountStatus.PENDING_VERIFICATION, created_at=LONG_AGO)
-                    )
-                await transaction.commit()
-        finally:
-            await db.close()
-            await engine.dispose()
-
-    asyncio.run(seed())
+    stale = [
+        a_user(status=AccountStatus.PENDING_VERIFICATION, created_at=LONG_AGO) for _ in range(count)
+    ]
+    store_users(settings.effective_database_url, stale)
     return settings
 
 
