@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from saltbitter.adapters.memory.principals import LocalPrincipalCache
 from saltbitter.application.accounts.sessions import Authenticate, kept_principal
+from saltbitter.application.ports.accounts import SessionOwnerReads
 from saltbitter.application.ports.security import AccessClaims
 from saltbitter.application.shared.identity import Principal
 from saltbitter.domain.errors import AuthenticationFailed
@@ -49,6 +50,7 @@ async def test_the_kept_principal_is_authenticates_answer_without_a_read(
         InMemoryAccessTokenCodec(),
         InMemoryClock(NOW),
         cache,
+        SessionOwnerReads(),
     )
     if same_user and same_session and same_stamp:
         assert kept is principal

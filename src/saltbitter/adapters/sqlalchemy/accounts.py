@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -142,18 +142,26 @@ def _session(row: Row[Any]) -> Session:
 
 # The owner's columns under their own names (``_user`` reads them), the session's
 # prefixed: one statement instead of a session read and then a user read.
-_SESSION_WITH_OWNER = (
-    select(
-        *users.c,
-        *(
-            column.label(f"session_{column.name}")
-            for column in sessions.c
-            if column.name != "user_id"
-        ),
-    )
-    .join_from(sessions, users, users.c.id == sessions.c.user_id)
-    .where(sessions.c.id == bindparam("id"))
+_SESSION_WITH_OWNER = select(
+    *users.c,
+    *(column.label(f"session_{column.name}") for column in sessions.c if column.name != "user_id"),
+).join_from(sessions, users, users.c.id == sessions.c.user_id)
+_ONE_SESSION_WITH_OWNER = _SESSION_WITH_OWNER.where(sessions.c.id == bindparam("id"))
+_SESSIONS_WITH_OWNERS = _SESSION_WITH_OWNER.where(
+    sessions.c.id.in_(bindparam("ids", expanding=True))
 )
+
+
+def _session_with_owner(row: Row[Any]) -> tuple[Session, User]:
+    session = Session(
+        id=SessionId(row.session_id),
+        user_id=UserId(row.id),
+        device=row.session_device,
+        created_at=row.session_created_at,
+        last_used_at=row.session_last_used_at,
+        revoked_at=row.session_revoked_at,
+    )
+    return session, _user(row)
 
 
 class SqlaSessionRepository(SessionRepository):
@@ -171,18 +179,17 @@ class SqlaSessionRepository(SessionRepository):
         return None if row is None else _session(row)
 
     async def get_with_owner(self, session_id: SessionId) -> tuple[Session, User] | None:
-        row = (await self._db.execute(_SESSION_WITH_OWNER, {"id": session_id})).one_or_none()
-        if row is None:
-            return None
-        session = Session(
-            id=SessionId(row.session_id),
-            user_id=UserId(row.id),
-            device=row.session_device,
-            created_at=row.session_created_at,
-            last_used_at=row.session_last_used_at,
-            revoked_at=row.session_revoked_at,
-        )
-        return session, _user(row)
+        row = (await self._db.execute(_ONE_SESSION_WITH_OWNER, {"id": session_id})).one_or_none()
+        return None if row is None else _session_with_owner(row)
+
+    async def get_many_with_owner(
+        self, session_ids: Collection[SessionId]
+    ) -> Mapping[SessionId, tuple[Session, User]]:
+        if not session_ids:
+            return {}
+        rows = await self._db.execute(_SESSIONS_WITH_OWNERS, {"ids": list(session_ids)})
+        owned = [_session_with_owner(row) for row in rows]
+        return {session.id: (session, user) for session, user in owned}
 
     async def save(self, session: Session) -> None:
         statement = (

@@ -7,7 +7,11 @@ from datetime import datetime
 
 from saltbitter.application.accounts.deletion import AccountOwner
 from saltbitter.application.accounts.dto import MeView, SessionView, TokenPair
-from saltbitter.application.ports.accounts import SessionRepository, UserRepository
+from saltbitter.application.ports.accounts import (
+    SessionOwnerReads,
+    SessionRepository,
+    UserRepository,
+)
 from saltbitter.application.ports.security import (
     AccessClaims,
     AccessTokenCodec,
@@ -244,18 +248,19 @@ class Authenticate:
 
     A principal this process read a few seconds ago is reused while the member's stamp
     is unchanged (one Redis read, no database read); any change to the member's account
-    or sessions renews the stamp right after its commit (ADR 0032). Otherwise its reads
-    open the request's transaction, which the action that follows joins: one connection
-    and one transaction for an authenticated request. A member whose account awaits
-    erasure gets 403 ``deletion_pending`` here and passes only ``owner``; their principal
-    is never kept, so the check always reads the account. The session and the account
-    are one read (ADR 0044).
+    or sessions renews the stamp right after its commit (ADR 0032). Otherwise it reads
+    the session and the account in one read (ADR 0044) on the request's connection,
+    which the action that follows joins (one connection per request); requests missing
+    at the same moment share that read (``reads``, ADR 0055). A member whose account
+    awaits erasure gets 403 ``deletion_pending`` here and passes only ``owner``; their
+    principal is never kept, so the check always reads the account.
     """
 
     sessions: SessionRepository
     codec: AccessTokenCodec
     clock: Clock
     cache: PrincipalCache
+    reads: SessionOwnerReads
 
     async def __call__(self, access_token: str) -> Principal:
         return await self.verified(self.codec.decode(access_token, self.clock.now()))
@@ -288,7 +293,7 @@ class Authenticate:
         kept = kept_principal(self.cache, claims, stamp)
         if kept is not None:
             return kept, False  # only principals of accounts not awaiting erasure are kept
-        found = await self.sessions.get_with_owner(claims.session_id)
+        found = await self.reads.get_with_owner(claims.session_id, on=self.sessions)
         session, user = found if found is not None else (None, None)
         if session is None or not session.active or user is None or user.id != claims.user_id:
             raise AuthenticationFailed(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -19,7 +19,13 @@ from saltbitter.domain.accounts import (
 )
 from saltbitter.domain.shared import SessionId, UserId
 
-__all__ = ["ConsentLedger", "OneTimeCodeRepository", "SessionRepository", "UserRepository"]
+__all__ = [
+    "ConsentLedger",
+    "OneTimeCodeRepository",
+    "SessionOwnerReads",
+    "SessionRepository",
+    "UserRepository",
+]
 
 
 class UserRepository(Protocol):
@@ -53,6 +59,18 @@ class SessionRepository(Protocol):
         """The session and the account it belongs to, in one read (authentication of a
         member whose principal is not kept, ADR 0044); None when either is gone."""
 
+    async def get_many_with_owner(
+        self, session_ids: Collection[SessionId]
+    ) -> Mapping[SessionId, tuple[Session, User]]:
+        """``get_with_owner`` for several sessions, those found (one read where the store
+        can: concurrent requests' authentications, ADR 0055)."""
+        found: dict[SessionId, tuple[Session, User]] = {}
+        for session_id in dict.fromkeys(session_ids):
+            owned = await self.get_with_owner(session_id)
+            if owned is not None:
+                found[session_id] = owned
+        return found
+
     @abstractmethod
     async def save(self, session: Session) -> None: ...
 
@@ -72,6 +90,20 @@ class SessionRepository(Protocol):
     @abstractmethod
     async def mark_rotated(self, token_hash: str, now: datetime) -> bool:
         """Atomically retire a current token; False when it was already rotated."""
+
+
+class SessionOwnerReads:
+    """How authentication reads a session with its account: on the request's own
+    connection, alone by default, or together with the reads of other requests at the
+    same moment (ADR 0055). This base reads each alone."""
+
+    __slots__ = ()
+
+    async def get_with_owner(
+        self, session_id: SessionId, on: SessionRepository
+    ) -> tuple[Session, User] | None:
+        """``on.get_with_owner(session_id)``, perhaps in one read with others'."""
+        return await on.get_with_owner(session_id)
 
 
 class OneTimeCodeRepository(Protocol):

@@ -3,8 +3,11 @@ unverified accounts, and the mail jobs its events trigger."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dishka import AsyncContainer, Provider, Scope, provide, provide_all
 
+from saltbitter.adapters.batching import Batched
 from saltbitter.adapters.sqlalchemy.accounts import (
     SqlaConsentLedger,
     SqlaOneTimeCodeRepository,
@@ -51,18 +54,45 @@ from saltbitter.application.matching import topics as matching_topics
 from saltbitter.application.ports.accounts import (
     ConsentLedger,
     OneTimeCodeRepository,
+    SessionOwnerReads,
     SessionRepository,
     UserRepository,
 )
 from saltbitter.application.shared.policy import AccountsPolicy
+from saltbitter.domain.accounts import Session, User
+from saltbitter.domain.shared import SessionId
 from saltbitter.entrypoints.capabilities import erasure
 from saltbitter.entrypoints.capabilities.base import Capability, Job
 from saltbitter.entrypoints.capabilities.erasure import ErasureProvider
 from saltbitter.entrypoints.settings import Settings
 
-__all__ = ["CAPABILITY", "PURGE_EVERY_SECONDS", "AccountsProvider"]
+__all__ = ["CAPABILITY", "PURGE_EVERY_SECONDS", "AccountsProvider", "SharedSessionOwnerReads"]
 
 PURGE_EVERY_SECONDS = 3600.0
+
+
+class SharedSessionOwnerReads(SessionOwnerReads):
+    """Authentication's session reads in this process, in batches (ADR 0055): the
+    requests whose principal is not kept at the same moment share one statement, sent on
+    the connection of the batch's first request (each request still uses one connection)."""
+
+    __slots__ = ("batched",)
+
+    def __init__(self) -> None:
+        async def read(
+            calls: Sequence[tuple[SessionId, SessionRepository]],
+        ) -> list[tuple[Session, User] | None]:
+            found = await calls[0][1].get_many_with_owner([session_id for session_id, _ in calls])
+            return [found.get(session_id) for session_id, _ in calls]
+
+        # A failed batch (the first request's connection lost) is read call by call.
+        self.batched: Batched[tuple[SessionId, SessionRepository], tuple[Session, User] | None]
+        self.batched = Batched(read, max_batch=64, rerun_alone=True)
+
+    async def get_with_owner(
+        self, session_id: SessionId, on: SessionRepository
+    ) -> tuple[Session, User] | None:
+        return await self.batched((session_id, on))
 
 
 class AccountsProvider(Provider):
@@ -83,6 +113,9 @@ class AccountsProvider(Provider):
 
     users = provide(SqlaUserRepository, provides=UserRepository, scope=Scope.REQUEST)
     sessions = provide(SqlaSessionRepository, provides=SessionRepository, scope=Scope.REQUEST)
+    session_owner_reads = provide(
+        SharedSessionOwnerReads, provides=SessionOwnerReads, scope=Scope.APP
+    )
     codes = provide(SqlaOneTimeCodeRepository, provides=OneTimeCodeRepository, scope=Scope.REQUEST)
     consents = provide(SqlaConsentLedger, provides=ConsentLedger, scope=Scope.REQUEST)
 

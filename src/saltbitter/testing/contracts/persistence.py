@@ -352,6 +352,10 @@ class AccountsStorageContract:
             assert revoked == (await db.sessions.get(theirs.id), await db.users.get(other.id))
             assert revoked[0].revoked_at == T0 + timedelta(hours=1)
             assert await db.sessions.get_with_owner(SessionId(uuid4())) is None
+            unknown = SessionId(uuid4())
+            many = await db.sessions.get_many_with_owner([theirs.id, unknown, mine.id, mine.id])
+            assert dict(many) == {mine.id: found, theirs.id: revoked}
+            assert await db.sessions.get_many_with_owner([]) == {}
 
     async def test_refresh_token_rotates_exactly_once(
         self, connect: Connect[AccountsStore]
