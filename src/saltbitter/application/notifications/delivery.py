@@ -152,21 +152,43 @@ class NotifyDailySetReady:
     clock: Clock
 
     async def __call__(self, event: DailySetReady) -> bool:
-        local_date = event.local_date.isoformat()
+        return await self.many([event]) == 1
+
+    async def many(self, events: Sequence[DailySetReady]) -> int:
+        """Several sets in one transaction, as each alone would (ADR 0054): the daily job
+        makes one event per member. Returns how many notifications were new."""
+        now = self.clock.now()
         async with self.transaction:
-            if await self.recipients.get(event.user_id) is None:
-                return False
-            created = await self.inbox.add(
+            found = await self.recipients.get_many([event.user_id for event in events])
+            notifications = [
                 Notification(
-                    id=notification_id(NotificationKind.DAILY_SET_READY, local_date, event.user_id),
+                    id=notification_id(
+                        NotificationKind.DAILY_SET_READY,
+                        event.local_date.isoformat(),
+                        event.user_id,
+                    ),
                     user_id=event.user_id,
                     kind=NotificationKind.DAILY_SET_READY,
-                    payload={"local_date": local_date, "size": event.size},
-                    created_at=self.clock.now(),
+                    payload={"local_date": event.local_date.isoformat(), "size": event.size},
+                    created_at=now,
                 )
-            )
+                for event in events
+                if event.user_id in found
+            ]
+            created = await self.inbox.add_all(notifications)
             await self.transaction.commit()
         return created
+
+
+def _set_ready(event: DailySetReady, now: datetime) -> Notification:
+    local_date = event.local_date.isoformat()
+    return Notification(
+        id=notification_id(NotificationKind.DAILY_SET_READY, local_date, event.user_id),
+        user_id=event.user_id,
+        kind=NotificationKind.DAILY_SET_READY,
+        payload={"local_date": local_date, "size": event.size},
+        created_at=now,
+    )
 
 
 @dataclass(frozen=True, slots=True)

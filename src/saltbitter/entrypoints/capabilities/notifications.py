@@ -92,6 +92,12 @@ async def _notify_daily_set_ready(scope: AsyncContainer, event: DailySetReady) -
     return await (await scope.get(NotifyDailySetReady))(event)
 
 
+async def _notify_daily_sets_ready(
+    scope: AsyncContainer, events: Sequence[DailySetReady]
+) -> object:
+    return await (await scope.get(NotifyDailySetReady)).many(events)
+
+
 async def _notify_moderation_decision(
     scope: AsyncContainer, event: MemberWarned | MemberSuspended | MemberBanned
 ) -> object:
@@ -124,7 +130,9 @@ CAPABILITY = Capability(
     },
     jobs={
         topics.NOTIFY_NEW_MATCH: Job(_notify_new_match, run_many=_notify_new_matches),
-        topics.NOTIFY_DAILY_SET_READY: Job(_notify_daily_set_ready),
+        topics.NOTIFY_DAILY_SET_READY: Job(
+            _notify_daily_set_ready, run_many=_notify_daily_sets_ready
+        ),
         topics.SEND_DUE_EMAILS: Job(_send_due_emails),
         topics.NOTIFY_MODERATION_DECISION: Job(_notify_moderation_decision),
     },
