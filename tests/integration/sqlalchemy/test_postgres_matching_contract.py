@@ -13,7 +13,7 @@ from saltbitter.testing.contracts.matching import (
     RequestFactory,
     SwipeWriterContract,
 )
-from support.matching_ports import sql_requests
+from support.matching_ports import daily_entries_need_their_members, sql_requests
 
 pytestmark = pytest.mark.integration
 
@@ -50,3 +50,7 @@ class TestPostgresDailySetStore(_Postgres, DailySetStoreContract):
 
 class TestPostgresDiscoverAllowance(_Postgres, DiscoverAllowanceContract):
     pass
+
+
+async def test_daily_set_entries_need_their_members(engine: AsyncEngine) -> None:
+    await daily_entries_need_their_members(engine)

@@ -431,7 +431,7 @@ async def _view(store: PhotoStore, cached: CachedDailySet) -> DailySetView:
     )
 
 
-async def _alongside(work: Awaitable[T], other: Awaitable[None] | None) -> T:
+async def _alongside(work: Awaitable[T], other: Awaitable[object] | None) -> T:
     """``work``'s result once ``other`` has ended too; a failure of either is raised
     (``other``'s first: it is the earlier chunk) only after both have ended."""
     if other is None:
@@ -624,10 +624,7 @@ class GenerateDailySets:
         rows = {member.user_id: row for row, member in enumerate(members)}
         fresh = _FreshCache(members, photos)
 
-        async def write(scored: _ScoredSets, finished: int) -> None:
-            stored = await self._store(scored.sets)
-            counts[0] += len(stored)
-            counts[1] += sum(daily.size for daily in stored)
+        async def cache(scored: _ScoredSets, stored: list[DailySet]) -> None:
             saved = {daily.user_id for daily in stored}
             await store_daily_sets(
                 self.cache,
@@ -643,32 +640,65 @@ class GenerateDailySets:
                 ],
                 self.policy.daily_ttl_seconds,
             )
+
+        async def write(
+            scored: _ScoredSets, finished: int, caching: asyncio.Task[None] | None
+        ) -> asyncio.Task[None]:
+            """Store the chunk while the previous chunk is cached (``caching``), then
+            start caching this one: the next chunk's write need not wait for it."""
+            try:
+                stored = await self._store(scored.sets)
+            finally:
+                if caching is not None:
+                    await caching  # the earlier chunk's failure, if any, comes first
+            counts[0] += len(stored)
+            counts[1] += sum(daily.size for daily in stored)
             if progress is not None:
                 progress(finished, len(due))
+            return asyncio.create_task(cache(scored, stored))
 
         # Each chunk's sets are scored in a worker thread while the previous chunk is
-        # written and cached (the database's and Redis's work overlaps the scoring);
-        # one chunk in flight at a time, written in order, each in its own transaction.
+        # written, and the one before that cached (the database's and Redis's work
+        # overlaps the scoring, and the cache's Python overlaps the database's work);
+        # one chunk in each stage at a time, written in order, each in its own
+        # transaction, cached once committed.
         # The thread is the run's own and ends with it: a later run in this process
         # (the next shard of a CLI sweep) finds it single-threaded again, so its
         # scorer may fork its ranking (forking is refused while other threads run).
         loop = asyncio.get_running_loop()
-        writing: asyncio.Task[None] | None = None
+        writing: asyncio.Task[asyncio.Task[None]] | None = None
+        caching: asyncio.Task[None] | None = None
         size = self.policy.chunk_size
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="daily-scoring") as thread:
-            for start in range(0, len(due), size):
-                chunk = due[start : start + size]
-                wanted = [
-                    (rows[member.user_id], selection.sets[rows[member.user_id]], local_date)
-                    for member, local_date in zip(chunk, dates[start : start + size], strict=True)
-                ]
-                scoring = loop.run_in_executor(
-                    thread, pool.daily_sets, wanted, now, self.scorer, self.policy
-                )
-                scored = await _alongside(scoring, writing)
-                writing = asyncio.create_task(write(scored, start + len(chunk)))
-            if writing is not None:
-                await writing
+            try:
+                for start in range(0, len(due), size):
+                    chunk = due[start : start + size]
+                    wanted = [
+                        (rows[member.user_id], selection.sets[rows[member.user_id]], local_date)
+                        for member, local_date in zip(
+                            chunk, dates[start : start + size], strict=True
+                        )
+                    ]
+                    scoring = loop.run_in_executor(
+                        thread, pool.daily_sets, wanted, now, self.scorer, self.policy
+                    )
+                    scored = await _alongside(scoring, writing)
+                    if writing is not None:
+                        caching = writing.result()
+                    writing = asyncio.create_task(write(scored, start + len(chunk), caching))
+                if writing is not None:
+                    await (await writing)
+            except BaseException:
+                # A failed scoring leaves the last stored chunk's caching running: it
+                # ends (or fails) before the run does.
+                if (
+                    writing is not None
+                    and writing.done()
+                    and not writing.cancelled()
+                    and writing.exception() is None
+                ):
+                    await asyncio.gather(writing.result(), return_exceptions=True)
+                raise
         return counts[0], counts[1]
 
     async def _shard_quota(
