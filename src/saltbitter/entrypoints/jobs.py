@@ -95,12 +95,12 @@ async def run_encoded_jobs(
     """Several inputs of one job, each encoded as a task's kwargs (``payload`` and
     ``event``): one call of its batch form in one scope (ADR 0054), or, for a job
     without one, each in its own scope, one after the other."""
-    inputs = [_decoded(job, item.get("payload"), item.get("event")) for item in batch]
     run_many = JOBS[job].run_many
     if run_many is None:
         for item in batch:
             await run_encoded_job(container, job, item.get("payload"), event=item.get("event"))
         return len(batch)
+    inputs = [_decoded(job, item.get("payload"), item.get("event")) for item in batch]
     async with container() as scope:
         result = await run_many(scope, inputs)
     log.info("job.done", job=job, inputs=len(inputs))

@@ -80,8 +80,8 @@ class CeleryJobQueue(JobQueue):
 
     def send_group(self, job: str, job_inputs: Sequence[JobInput]) -> None:
         """One Celery ``group``: its tasks go to whichever workers are free."""
-        kwargs = EventCodec.task_kwargs
-        tasks = group(self._app.signature(job, kwargs=kwargs(i)) for i in job_inputs)
+        encoded = [EventCodec.task_kwargs(i) for i in job_inputs]
+        tasks = group(self._app.signature(job, kwargs=kwargs) for kwargs in encoded)
         try:
             tasks.apply_async()
         except OperationalError as error:

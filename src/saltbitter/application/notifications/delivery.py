@@ -160,21 +160,7 @@ class NotifyDailySetReady:
         now = self.clock.now()
         async with self.transaction:
             found = await self.recipients.get_many([event.user_id for event in events])
-            notifications = [
-                Notification(
-                    id=notification_id(
-                        NotificationKind.DAILY_SET_READY,
-                        event.local_date.isoformat(),
-                        event.user_id,
-                    ),
-                    user_id=event.user_id,
-                    kind=NotificationKind.DAILY_SET_READY,
-                    payload={"local_date": event.local_date.isoformat(), "size": event.size},
-                    created_at=now,
-                )
-                for event in events
-                if event.user_id in found
-            ]
+            notifications = [_set_ready(e, now) for e in events if e.user_id in found]
             created = await self.inbox.add_all(notifications)
             await self.transaction.commit()
         return created

@@ -26,7 +26,6 @@ from sqlalchemy import (
     bindparam,
     column,
     exists,
-    false,
     func,
     null,
     or_,
@@ -182,32 +181,9 @@ SELECT asked.position, NULL, NULL, NULL, true
 _OPEN_DECISIONS, _MEMBER_COLUMNS = _open_decisions_statement()
 
 
-def _create_match_statement() -> Any:
-    """PostgreSQL: insert the match unless its pair has one, and answer the pair's match
-    with ``created``. The statement's snapshot is from before its insert, so exactly one
-    of its two arms gives a row."""
-    new = (
-        postgresql.insert(matches)
-        .values(
-            id=bindparam("id"),
-            user_low=bindparam("user_low"),
-            user_high=bindparam("user_high"),
-            created_at=bindparam("created_at"),
-        )
-        .on_conflict_do_nothing()
-        .returning(*matches.c, true().label("created"))
-        .cte("new_match")
-    )
-    there = select(*matches.c, false().label("created")).where(
-        matches.c.user_low == bindparam("user_low"), matches.c.user_high == bindparam("user_high")
-    )
-    statement = union_all(select(*new.c), there)
-    return statement.execution_options(**{NEEDS_TRANSACTION: True})
-
-
-_CREATE_MATCH = _create_match_statement()
-
-# ``_CREATE_MATCH`` for distinct pairs at once: each pair's new row, or the one there before.
+# PostgreSQL: each of distinct pairs' match, inserted unless the pair has one, with
+# ``created``. The statement's snapshot is from before its insert, so exactly one of its
+# two arms gives a row per pair.
 _CREATE_MATCHES = (
     text(
         """
@@ -377,11 +353,10 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
     async def create_match(
         self, match_id: UUID, pair: MatchPair, at: datetime
     ) -> tuple[StoredMatch, bool]:
+        if self._dialect == "postgresql":  # one round trip
+            [made] = await self.create_matches([(match_id, pair)], at)
+            return made
         values = {"id": match_id, "user_low": pair.first, "user_high": pair.second}
-        if self._dialect == "postgresql":
-            # One round trip: the new row, or (on conflict) the one there before.
-            row = (await self._db.execute(_CREATE_MATCH, {**values, "created_at": at})).one()
-            return stored_match(row), row.created
         inserted = await self._db.execute(
             self._insert(matches).values(**values, created_at=at).returning(matches.c.id)
         )
@@ -398,8 +373,10 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
     async def create_matches(
         self, wanted: Sequence[tuple[UUID, MatchPair]], at: datetime
     ) -> list[tuple[StoredMatch, bool]]:
-        if self._dialect != "postgresql" or len(wanted) < 2:
+        if self._dialect != "postgresql":
             return await super().create_matches(wanted, at)
+        if not wanted:
+            return []
         rows = await self._db.execute(
             _CREATE_MATCHES,
             {
