@@ -14,7 +14,10 @@ loaded with ``wrk`` (installed with apt-get when missing and allowed) at
 - ``POST /api/v1/likes`` for ``--like-seconds``: every request likes a fresh candidate
   (pairs taken from the stored daily sets, one direction each, used once), signed in as
   the liker; ``--match-share`` of them (10%) answer a like stored before the load, so
-  every server makes as many matches per like (``like_blocks``).
+  every server makes as many matches per like (``like_blocks``). As in the app, a member
+  likes from the daily set they have just read: each liker makes two ``GET /api/v1/me``
+  just before the load, so their session is in the principal cache and their token
+  verified in the worker that served them (``--cold-likers``: not, the worst case).
 
 Access tokens are minted with the run's secret for sessions written straight into the
 database (signing 2,000 members in through argon2 would take minutes on two cores).
@@ -607,6 +610,13 @@ def _measure_likes(
     # Each worker's one-off start (its engine, the driver's imports) is not the likes' cost:
     # when likes are loaded alone, signed-in GETs pay it first, as the other loads do.
     _warm(url, "/api/v1/me", list(tokens.values())[: args.tokens])
+    if not args.cold_likers:
+        # A member likes from the daily set they just read: their session is known to the
+        # principal cache (30 s) and, in the worker that served them, their token verified.
+        # Two rounds, as a member's requests reach either worker.
+        likers = list(dict.fromkeys(tokens[liker] for liker, _ in pairs))
+        for _ in range(2):
+            _warm(url, "/api/v1/me", likers)
     items = [
         ("POST", LIKES, tokens[liker], json.dumps({"user_id": target})) for liker, target in pairs
     ]
@@ -639,6 +649,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--tokens", type=int, default=64, help="members the GETs rotate over")
+    parser.add_argument(
+        "--cold-likers",
+        action="store_true",
+        help="load the likes without first signing the likers in (each liker's first request "
+        "then verifies its token and reads its session: the worst case)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--servers", default="uvicorn,granian")
     parser.add_argument(

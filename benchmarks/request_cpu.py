@@ -132,12 +132,17 @@ async def _cpu_per_request(
 
 
 async def _cpu_per_like(
-    app: Asgi, likes: list[tuple[str, bytes]], requests: int, concurrency: int
+    app: Asgi, likes: list[tuple[str, bytes]], requests: int, concurrency: int, *, cold: bool
 ) -> tuple[float, float]:
     """As ``_cpu_per_request`` for ``POST /likes``: each like (token, body) once, the first
-    ``concurrency`` as a warm-up (the pool's connections, prepared statements)."""
+    ``concurrency`` as a warm-up (the pool's connections, prepared statements). Unless
+    ``cold``, every liker first reads ``/me`` (signed in, as ``bench_api`` does)."""
     if len(likes) < requests + concurrency:
         raise SystemExit(f"only {len(likes):,} fresh pairs for {requests:,} likes")
+    if not cold:
+        for token in dict.fromkeys(token for token, _ in likes[: requests + concurrency]):
+            if await _get(app, "/api/v1/me", token) != 200:
+                raise SystemExit("GET /api/v1/me failed while signing the likers in")
     pending = iter(likes)
 
     async def client(share: int) -> None:
@@ -158,13 +163,14 @@ async def _run(
     paths: list[str],
     concurrency: int,
     likes: list[tuple[str, bytes]],
+    cold_likers: bool,
 ) -> None:
     bare_cpu, _ = await _cpu_per_request(bare_app, "/", [None], requests, concurrency)
     print(f"  bare GET /                {bare_cpu:8.1f} us CPU per request")
     async with app.lifespan():
         for path in paths:
             if path == LIKES:
-                cpu, wall = await _cpu_per_like(app, likes, requests, concurrency)
+                cpu, wall = await _cpu_per_like(app, likes, requests, concurrency, cold=cold_likers)
             else:
                 cpu, wall = await _cpu_per_request(app, path, tokens, requests, concurrency)
             verb = "POST" if path == LIKES else "GET"
@@ -190,6 +196,11 @@ def main(argv: list[str] | None = None) -> None:
         "--endpoints",
         default="me,daily,discover",
         help="which: me, daily, discover (GETs), likes (each a fresh pair, 10%% matching)",
+    )
+    parser.add_argument(
+        "--cold-likers",
+        action="store_true",
+        help="likes from members not signed in before (token and session read afresh)",
     )
     args = parser.parse_args(argv)
     named = {path.rsplit("/", 1)[-1]: path for path in (*GETS, LIKES)}
@@ -225,7 +236,11 @@ def main(argv: list[str] | None = None) -> None:
             except ImportError:
                 loop_factory = None
             with asyncio.Runner(loop_factory=loop_factory) as runner:
-                runner.run(_run(app, chosen, args.requests, paths, args.concurrency, likes))
+                runner.run(
+                    _run(
+                        app, chosen, args.requests, paths, args.concurrency, likes, args.cold_likers
+                    )
+                )
         finally:
             _forget_cache(prefix)
 
