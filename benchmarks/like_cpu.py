@@ -95,6 +95,7 @@ async def _run(settings: Settings, database: str, args: argparse.Namespace, offs
         await batch(pairs[: args.warmup])  # the pool's connections, prepared statements
         measured = pairs[args.warmup :]
         counts["statements"] = 0
+        batches_before = 0 if batches is None else batches.batches_run
         backends = _backend_cpu(database)
         cpu, wall = time.process_time(), time.perf_counter()
         matched = await batch(measured)
@@ -103,8 +104,8 @@ async def _run(settings: Settings, database: str, args: argparse.Namespace, offs
         postgres = sum(value - backends.get(pid, 0.0) for pid, value in after.items())
         n = len(measured)
         if batches is not None:
-            sizes = batches.batch_sizes[-n:]
-            print(f"  batches: {len(sizes):,}, mean size {n / max(1, len(sizes)):.1f}")
+            count = batches.batches_run - batches_before
+            print(f"  batches: {count:,}, mean size {n / max(1, count):.1f}")
         print(
             f"{n:,} likes ({matched} matched), {args.concurrency} at a time, load "
             f"{os.getloadavg()[0]:.2f}: process CPU {cpu * 1e3 / n:.3f} ms/like, PostgreSQL "

@@ -22,10 +22,14 @@ wrong here, where two calls on the same key are two decisions.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
-__all__ = ["Batched"]
+__all__ = ["BATCH_SIZES_KEPT", "Batched"]
+
+# Enough to see how a load batched; a server runs for weeks, so older sizes go.
+BATCH_SIZES_KEPT = 256
 
 Call = TypeVar("Call")
 Answer = TypeVar("Answer")
@@ -34,7 +38,15 @@ Answer = TypeVar("Answer")
 class Batched(Generic[Call, Answer]):
     """``await batched(call)``: ``call`` decided in the next batch ``run`` takes."""
 
-    __slots__ = ("_flusher", "_max_batch", "_rerun_alone", "_run", "_waiting", "batch_sizes")
+    __slots__ = (
+        "_flusher",
+        "_max_batch",
+        "_rerun_alone",
+        "_run",
+        "_waiting",
+        "batch_sizes",
+        "batches_run",
+    )
 
     def __init__(
         self,
@@ -50,8 +62,11 @@ class Batched(Generic[Call, Answer]):
         self._rerun_alone = rerun_alone
         self._waiting: list[tuple[Call, asyncio.Future[Answer]]] = []
         self._flusher: asyncio.Task[None] | None = None
-        self.batch_sizes: list[int] = []
-        """The size of every batch run so far, alone reruns included: what tests observe."""
+        self.batch_sizes: deque[int] = deque(maxlen=BATCH_SIZES_KEPT)
+        """The sizes of the last ``BATCH_SIZES_KEPT`` batches, alone reruns included,
+        oldest first: what tests and benchmarks observe."""
+        self.batches_run = 0
+        """How many batches ran so far, alone reruns included."""
 
     async def __call__(self, call: Call) -> Answer:
         answer: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
@@ -74,6 +89,7 @@ class Batched(Generic[Call, Answer]):
 
     async def _run_batch(self, batch: list[tuple[Call, asyncio.Future[Answer]]]) -> None:
         self.batch_sizes.append(len(batch))
+        self.batches_run += 1
         try:
             answers = await self._run([call for call, _ in batch])
         except asyncio.CancelledError:

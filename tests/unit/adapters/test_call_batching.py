@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from saltbitter.adapters.batching import Batched
+from saltbitter.adapters.batching import BATCH_SIZES_KEPT, Batched
 
 
 class Doubler:
@@ -48,7 +48,7 @@ async def test_calls_made_together_share_a_batch_and_later_ones_form_the_next() 
     runner.gate.set()
     assert await asyncio.gather(*first, *later) == [2, 4, 6, 8, 10]
     assert runner.batches == [[1, 2, 3], [4, 5]]
-    assert batched.batch_sizes == [3, 2]
+    assert list(batched.batch_sizes) == [3, 2]
 
 
 async def test_each_caller_gets_its_own_answer_or_refusal() -> None:
@@ -106,3 +106,14 @@ async def test_a_caller_gone_before_its_batch_starts_is_dropped() -> None:
 def test_a_batch_needs_room_for_a_call() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Batched(Doubler(), max_batch=0)
+
+
+async def test_a_long_lived_batcher_keeps_only_its_recent_batch_sizes() -> None:
+    # Regression: every batch's size was appended to a list for the life of the process,
+    # so a server's batchers grew without bound (about 70 MB a day at 100 batches/s).
+    batched = Batched(Doubler())
+    for _ in range(BATCH_SIZES_KEPT + 10):
+        assert await batched(1) == 2
+    assert len(batched.batch_sizes) == BATCH_SIZES_KEPT
+    assert list(batched.batch_sizes) == [1] * BATCH_SIZES_KEPT
+    assert batched.batches_run == BATCH_SIZES_KEPT + 10

@@ -56,6 +56,6 @@ def test_reads_together_answer_as_each_alone(picks: list[int]) -> None:
         together = await asyncio.gather(*(shared.get_with_owner(s, on=own()) for s in asked))
         alone = [await SessionOwnerReads().get_with_owner(s, on=own()) for s in asked]
         assert together == alone
-        assert shared.batched.batch_sizes == [len(asked)]
+        assert list(shared.batched.batch_sizes) == [len(asked)]
 
     asyncio.run(run())

@@ -145,5 +145,5 @@ async def test_the_edge_s_swipe_batches_decide_concurrent_likes_together(
         (Decision.LIKE, False),
         "decide_on_self",
     ]
-    assert batches.batch_sizes == [4]
+    assert list(batches.batch_sizes) == [4]
     assert set(world.database[MatchingState].swipes) == {(ada, man) for man in men}
