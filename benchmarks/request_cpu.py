@@ -133,10 +133,12 @@ async def _cpu_per_request(
 
 async def _cpu_per_like(
     app: Asgi, likes: list[tuple[str, bytes]], requests: int, concurrency: int, *, cold: bool
-) -> tuple[float, float]:
+) -> tuple[float, float, list[float]]:
     """As ``_cpu_per_request`` for ``POST /likes``: each like (token, body) once, the first
     ``concurrency`` as a warm-up (the pool's connections, prepared statements). Unless
-    ``cold``, every liker first reads ``/me`` (signed in, as ``bench_api`` does)."""
+    ``cold``, every liker first reads ``/me`` (signed in, as ``bench_api`` does). Also
+    each measured like's milliseconds from call to answer: with ``concurrency`` clients in
+    one event loop, what a server worker's requests wait (batches, jobs, collections)."""
     if len(likes) < requests + concurrency:
         raise SystemExit(f"only {len(likes):,} fresh pairs for {requests:,} likes")
     if not cold:
@@ -144,16 +146,21 @@ async def _cpu_per_like(
             if await _get(app, "/api/v1/me", token) != 200:
                 raise SystemExit("GET /api/v1/me failed while signing the likers in")
     pending = iter(likes)
+    latencies: list[float] = []
 
     async def client(share: int) -> None:
         for _ in range(share):
             token, body = next(pending)
+            started = time.perf_counter()
             status = await _get(app, LIKES, token, body)
+            latencies.append((time.perf_counter() - started) * 1e3)
             if status != 201:
                 raise SystemExit(f"POST {LIKES} answered {status}")
 
     await asyncio.gather(*(client(1) for _ in range(concurrency)))
-    return await _timed(client, requests, concurrency)
+    latencies.clear()
+    cpu, wall = await _timed(client, requests, concurrency)
+    return cpu, wall, sorted(latencies)
 
 
 async def _run(
@@ -170,7 +177,11 @@ async def _run(
     async with app.lifespan():
         for path in paths:
             if path == LIKES:
-                cpu, wall = await _cpu_per_like(app, likes, requests, concurrency, cold=cold_likers)
+                cpu, wall, waits = await _cpu_per_like(
+                    app, likes, requests, concurrency, cold=cold_likers
+                )
+                p50, p95, p99 = (waits[int(len(waits) * q)] for q in (0.5, 0.95, 0.99))
+                print(f"  likes answered in p50 {p50:.1f}, p95 {p95:.1f}, p99 {p99:.1f} ms")
             else:
                 cpu, wall = await _cpu_per_request(app, path, tokens, requests, concurrency)
             verb = "POST" if path == LIKES else "GET"
