@@ -11,6 +11,7 @@ import asyncio
 import os
 import secrets
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,17 +31,44 @@ class FileMailer(Mailer):
         self._last_stamp = datetime.min.replace(tzinfo=UTC)
 
     async def send(self, message: OutgoingEmail) -> None:
+        _, failure = await self.send_all([message])
+        if failure is not None:
+            raise failure
+
+    async def send_all(self, messages: Sequence[OutgoingEmail]) -> tuple[int, Exception | None]:
+        """The messages built here, then written in order in one thread hop (a hop per
+        message was a seventh of a burst of match emails' CPU)."""
+        files: list[tuple[str, bytes]] = []
+        failure: Exception | None = None
+        for message in messages:
+            try:
+                files.append(self._file(message))
+            except ValueError as refused:  # not a valid message: the ones before it go
+                failure = refused
+                break
+        if not files:
+            return 0, failure
+        written, error = await asyncio.to_thread(self._write_all, files)
+        if error is not None:
+            return written, Unavailable(
+                f"The mail folder cannot be written: {error}", code="mail_unavailable"
+            )
+        return written, failure
+
+    def _file(self, message: OutgoingEmail) -> tuple[str, bytes]:
         # Strictly increasing per mailer, so even sends within one microsecond keep order.
         now = max(datetime.now(UTC), self._last_stamp + timedelta(microseconds=1))
-        self._last_stamp = now
         data = message_bytes(self.sender, message, now=now)
-        name = f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(4)}.eml"
-        try:
-            await asyncio.to_thread(self._write, name, data)
-        except OSError as error:
-            raise Unavailable(
-                f"The mail folder cannot be written: {error}", code="mail_unavailable"
-            ) from error
+        self._last_stamp = now
+        return f"{now:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(4)}.eml", data
+
+    def _write_all(self, files: Sequence[tuple[str, bytes]]) -> tuple[int, OSError | None]:
+        for written, (name, data) in enumerate(files):
+            try:
+                self._write(name, data)
+            except OSError as error:
+                return written, error
+        return len(files), None
 
     def sent_files(self) -> list[Path]:
         """Every delivered message file, oldest first."""

@@ -200,13 +200,12 @@ class SendDueEmails:
 
     async def __call__(self) -> EmailSweep:
         now = self.clock.now()
-        sent: list[ScheduledEmail] = []
         skipped: list[ScheduledEmail] = []
         postponed = 0
-        failure: Exception | None = None
         async with self.transaction:
             # The emails and their members' accounts in one read.
             due = await self.emails.claim_due_with_recipients(now, self.BATCH_SIZE)
+            ready: list[tuple[ScheduledEmail, OutgoingEmail]] = []
             for email, user in due:
                 if user is None or not _may_receive(email.kind, user.status):
                     skipped.append(email)
@@ -216,12 +215,11 @@ class SendDueEmails:
                     await self.emails.postpone_email(email.id, release)
                     postponed += 1
                     continue
-                try:
-                    await self.mailer.send(OutgoingEmail(user.email, email.subject, email.body))
-                except Exception as error:  # recorded progress is committed first; re-raised below
-                    failure = error
-                    break
-                sent.append(email)
+                ready.append((email, OutgoingEmail(user.email, email.subject, email.body)))
+            # Handed over together; on a failure, those that went are recorded (committed
+            # below) and the failure is raised after the commit.
+            went, failure = await self.mailer.send_all([message for _, message in ready])
+            sent = [email for email, _ in ready[:went]]
             await self.emails.finish_emails([e.id for e in sent], EmailStatus.SENT, now)
             await self.emails.finish_emails([e.id for e in skipped], EmailStatus.SKIPPED, now)
             await self.transaction.commit()

@@ -83,3 +83,13 @@ class MailerContract:
             "user1@example.org",
             "user2@example.org",
         ]
+
+    async def test_messages_handed_over_together_arrive_in_order(
+        self, mailer: Mailer, sent_messages: SentMessages
+    ) -> None:
+        messages = [OutgoingEmail(f"m{n}@example.org", f"Match {n}", f"Body {n}") for n in range(5)]
+        assert await mailer.send_all(messages) == (5, None)
+        assert await mailer.send_all([]) == (0, None)
+        delivered = await sent_messages()
+        assert [parseaddr(m.to)[1] for m in delivered] == [m.to for m in messages]
+        assert [m.subject for m in delivered] == [m.subject for m in messages]

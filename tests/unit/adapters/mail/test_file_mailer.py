@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from collections.abc import Sequence
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saltbitter.adapters.mail import FileMailer, read_eml
-from saltbitter.application.ports.mail import OutgoingEmail
+from saltbitter.application.ports.mail import Mailer, OutgoingEmail
 from saltbitter.domain.errors import Unavailable
 from saltbitter.testing.contracts.mail import MailerContract, SentMessages
 from saltbitter.testing.fakes import InMemoryMailer
@@ -105,3 +109,39 @@ async def test_long_lines_survive_the_7_bit_encoding(tmp_path: Path) -> None:
     [path] = mailer.sent_files()
     assert max(len(line) for line in path.read_bytes().splitlines()) <= 998
     assert read_eml(path).text == f"{ascii_line}\n{accented_line}\n"
+
+
+_VALID = [OutgoingEmail(f"m{n}@example.org", f"s{n}", f"Body {n} é") for n in range(3)]
+_REFUSED = OutgoingEmail("a@example.org, b@example.org", "two recipients", "t")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([*_VALID, _REFUSED]), max_size=6))
+def test_handing_over_together_delivers_what_one_by_one_would(
+    messages: list[OutgoingEmail],
+) -> None:
+    """Law: ``FileMailer.send_all`` (one thread hop) writes the files, counts and fails
+    exactly as the port's one-by-one loop over ``send`` does."""
+
+    async def outcome(together: bool) -> tuple[int, str | None, list[OutgoingEmail]]:
+        with tempfile.TemporaryDirectory() as folder:
+            mailer = FileMailer(Path(folder) / "outbox", SENDER)
+            if together:
+                sent, failure = await mailer.send_all(messages)
+            else:
+                sent, failure = await Mailer.send_all(mailer, messages)
+            delivered = [read_eml(path) for path in mailer.sent_files()]
+        return sent, None if failure is None else type(failure).__name__, delivered
+
+    assert asyncio.run(outcome(together=True)) == asyncio.run(outcome(together=False))
+
+
+async def test_an_unwritable_folder_fails_a_batch_before_its_first_message(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    sent, failure = await FileMailer(blocker, SENDER).send_all(_VALID)
+    assert sent == 0
+    assert isinstance(failure, Unavailable)
+    assert failure.code == "mail_unavailable"
