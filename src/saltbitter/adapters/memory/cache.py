@@ -10,9 +10,9 @@ one event loop, as the application does.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from saltbitter.adapters.cache_values import decode_value, encode_value
+from saltbitter.adapters.cache_values import decode_value, encode_value, with_hole
 from saltbitter.application.ports.cache import Cache, T
 
 __all__ = ["InProcessCache"]
@@ -57,6 +57,9 @@ class InProcessCache(Cache):
 
     async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
         await self.set(key, encode_value(value), ttl_seconds)
+
+    def with_hole(self, value: Mapping[str, object], hole: str) -> Callable[[int], object]:
+        return with_hole(value, hole)
 
     async def ping(self) -> bool:
         return True

@@ -32,8 +32,9 @@ from numpy.typing import NDArray
 from saltbitter.application.ports.batch_scoring import BatchScorer, OneToManyScores, PairScores
 from saltbitter.domain.compatibility import AGE_SLOTS, EARTH_RADIUS_KM, ScoringPopulation
 from saltbitter.domain.errors import ValidationFailed
-from saltbitter.domain.matching import RankedCandidateLists
+from saltbitter.domain.matching import AllocationResult, RankedCandidateLists
 
+from ._allocation import allocate_ranked_arrays
 from ._kernel import (
     COMPONENT_ROWS,
     KernelConstants,
@@ -435,6 +436,20 @@ class NumpyBatchScorer(BatchScorer):
             values=_as_sequence(result.values),
             demographics=_as_sequence(result.demographics),
             shown_distance_km=_as_sequence(result.shown_distance_km),
+        )
+
+    def allocate(
+        self,
+        lists: RankedCandidateLists,
+        quotas: Sequence[int],
+        exposure_cap: int | None,
+        *,
+        seed: int,
+        initial_exposure: Mapping[int, int] | None = None,
+    ) -> AllocationResult:
+        """The domain's allocation, a round at a time over arrays (``_allocation``)."""
+        return allocate_ranked_arrays(
+            lists, quotas, exposure_cap, seed=seed, initial_exposure=initial_exposure
         )
 
     # -- everyone's top k --------------------------------------------------------------

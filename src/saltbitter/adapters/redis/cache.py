@@ -6,12 +6,12 @@ runs can share one Redis. Values are raw bytes; entries expire with Redis' own `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from saltbitter.adapters.cache_values import decode_value, encode_value
+from saltbitter.adapters.cache_values import decode_value, encode_value, with_hole
 from saltbitter.adapters.redis.coalesced import CoalescedScript
 from saltbitter.application.ports.cache import Cache, T
 from saltbitter.domain.errors import Unavailable
@@ -135,6 +135,9 @@ class RedisCache(Cache):
 
     async def set_value(self, key: str, value: object, ttl_seconds: int) -> None:
         await self.set(key, encode_value(value), ttl_seconds)
+
+    def with_hole(self, value: Mapping[str, object], hole: str) -> Callable[[int], object]:
+        return with_hole(value, hole)
 
     async def set_values(self, items: Sequence[tuple[str, object]], ttl_seconds: int) -> None:
         """One pipelined round trip (no MULTI): the daily job caches sets chunk by chunk."""

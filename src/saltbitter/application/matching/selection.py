@@ -16,12 +16,7 @@ from dataclasses import dataclass
 from saltbitter.application.matching.policy import MatchingPolicy
 from saltbitter.application.ports.batch_scoring import BatchScorer
 from saltbitter.domain.compatibility import ScoringPopulation
-from saltbitter.domain.matching import (
-    FairnessReport,
-    RankedCandidateLists,
-    allocate_ranked,
-    fairness_report,
-)
+from saltbitter.domain.matching import FairnessReport, RankedCandidateLists, fairness_report
 
 __all__ = ["Selection", "select_daily_sets"]
 
@@ -84,6 +79,6 @@ def select_daily_sets(
         full = {row for row, count in prior.items() if count >= cap}
         if full:
             lists = _without(lists, full)
-    result = allocate_ranked(lists, quotas, cap, seed=seed, initial_exposure=prior)
+    result = scorer.allocate(lists, quotas, cap, seed=seed, initial_exposure=prior)
     sets = {row: list(result.set_of(row)) for row in viewers}
     return Selection(sets=sets, report=fairness_report(lists, quotas, result))

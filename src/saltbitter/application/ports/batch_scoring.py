@@ -29,7 +29,7 @@ from saltbitter.domain.compatibility import (
     public_distance_km,
 )
 from saltbitter.domain.errors import ValidationFailed
-from saltbitter.domain.matching import RankedCandidateLists
+from saltbitter.domain.matching import AllocationResult, RankedCandidateLists, allocate_ranked
 from saltbitter.domain.shared import UserId
 
 __all__ = [
@@ -146,6 +146,22 @@ class BatchScorer(Protocol):
     ) -> PairScores:
         """Score each pair (``viewers[i]``, ``candidates[i]``): totals and components only,
         no eligibility (the daily job scores the pairs it has already chosen)."""
+
+    def allocate(
+        self,
+        lists: RankedCandidateLists,
+        quotas: Sequence[int],
+        exposure_cap: int | None,
+        *,
+        seed: int,
+        initial_exposure: Mapping[int, int] | None = None,
+    ) -> AllocationResult:
+        """The domain's allocation of ``lists`` (``allocate_ranked``, the reference, which
+        this default runs): an adapter may run it over its own arrays, with the very same
+        result, errors included (ADR 0056)."""
+        return allocate_ranked(
+            lists, quotas, exposure_cap, seed=seed, initial_exposure=initial_exposure
+        )
 
 
 def exclusions_from_histories(

@@ -220,6 +220,45 @@ class CacheContract:
         assert seen
         assert all(first == second and first is not None for first, second in seen)
 
+    async def test_a_value_with_a_hole_is_stored_as_the_filled_value(self, cache: Cache) -> None:
+        """``with_hole``: what the filled hole stores is byte for byte what the mapping
+        with that number stores, wherever the hole sits and whatever surrounds it."""
+        photo = PhotoRef("p/1.jpg", 640, 480)
+        user = UserId(uuid.uuid4())
+        values: list[dict[str, object]] = [
+            {"user_id": user, "name": "Zoë ☕", "distance_km": 0, "photo": photo, "tags": ("a",)},
+            {"distance_km": 0, "gender": Gender.WOMAN, "bio": 'say "hi"\n'},
+            {"bio": None, "nested": {"x": [1, 2.5]}, "distance_km": 0},
+            {"distance_km": 0},
+        ]
+        for value in values:
+            filled = cache.with_hole(value, "distance_km")
+            for number in (0, 7, 12_345, -3, 10**20, True):
+                via_hole, direct = _unique("hole"), _unique("filled")
+                await cache.set_groups(
+                    [
+                        [(via_hole, {"items": [filled(number), filled(1)], "n": number})],
+                        [
+                            (
+                                direct,
+                                {
+                                    "items": [
+                                        {**value, "distance_km": number},
+                                        {**value, "distance_km": 1},
+                                    ],
+                                    "n": number,
+                                },
+                            )
+                        ],
+                    ],
+                    ttl_seconds=60,
+                )
+                stored = await cache.get(via_hole)
+                assert stored is not None
+                assert stored == await cache.get(direct)
+        with pytest.raises(KeyError):
+            cache.with_hole({"a": 1}, "distance_km")
+
     async def test_an_entry_unreadable_as_the_type_asked_for_is_missing(self, cache: Cache) -> None:
         # Garbage, another type's entry, or one written by an older release: rebuilt.
         older = b'{"date":"2026-03-01","ranking":[]}'

@@ -182,30 +182,84 @@ _MEMBER_WIDTH = len(_MEMBERS.selected_columns)
 _HISTORY_FLAGS = ("matched", "viewer_liked", "viewer_passed", "candidate_liked", "candidate_passed")
 
 
+# The member's own columns by position, as ``_members_statement`` selects them: the
+# daily job reads every member, and a Row's attribute reads (about twenty per member)
+# cost more than unpacking it once.
+_MEMBER_COLUMNS = (
+    "id",
+    "status",
+    "tier",
+    "display_name",
+    "birthdate",
+    "timezone",
+    "gender",
+    "genders_sought",
+    "age_min",
+    "age_max",
+    "bio",
+    "interests",
+    "relationship_goal",
+    "values",
+    "latitude",
+    "longitude",
+    "max_distance_km",
+    "visibility",
+    "updated_at",
+    "anxiety",
+    "avoidance",
+    "granted",
+)
+if tuple(column.key for column in _MEMBERS.selected_columns) != _MEMBER_COLUMNS:
+    raise RuntimeError("_member unpacks the members' columns in another order")
+
+
 def _member(row: Row[Any], now: datetime) -> MemberRecord | None:
-    mapping = row._mapping
+    (
+        user_id,
+        status,
+        tier,
+        display_name,
+        birthdate,
+        timezone,
+        gender,
+        genders_sought,
+        age_min,
+        age_max,
+        bio,
+        interests,
+        relationship_goal,
+        values,
+        latitude,
+        longitude,
+        max_distance_km,
+        visibility,
+        updated_at,
+        anxiety,
+        avoidance,
+        granted,
+    ) = row[:_MEMBER_WIDTH]
     return member_record(
-        user_id=UserId(row.id),
-        status=row.status,
-        tier=row.tier,
-        display_name=row.display_name,
-        birthdate=row.birthdate,
-        timezone=row.timezone,
-        gender=row.gender,
-        genders_sought=[g for g in row.genders_sought.split(",") if g],
-        age_min=row.age_min,
-        age_max=row.age_max,
-        bio=row.bio,
-        interests=row.interests,
-        relationship_goal=row.relationship_goal,
-        values=mapping["values"],  # not row.values: keep clear of Row's own names
-        latitude=row.latitude,
-        longitude=row.longitude,
-        max_distance_km=row.max_distance_km,
-        paused=row.visibility == "paused",
-        updated_at=row.updated_at,
-        attachment=None if row.anxiety is None else (row.anxiety, row.avoidance),
-        sensitive_data_consent=bool(row.granted),
+        user_id=UserId(user_id),
+        status=status,
+        tier=tier,
+        display_name=display_name,
+        birthdate=birthdate,
+        timezone=timezone,
+        gender=gender,
+        genders_sought=[g for g in genders_sought.split(",") if g],
+        age_min=age_min,
+        age_max=age_max,
+        bio=bio,
+        interests=interests,
+        relationship_goal=relationship_goal,
+        values=values,
+        latitude=latitude,
+        longitude=longitude,
+        max_distance_km=max_distance_km,
+        paused=visibility == "paused",
+        updated_at=updated_at,
+        attachment=None if anxiety is None else (anxiety, avoidance),
+        sensitive_data_consent=bool(granted),
         now=now,
     )
 
