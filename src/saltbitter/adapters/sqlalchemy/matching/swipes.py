@@ -178,7 +178,7 @@ SELECT asked.position, NULL, NULL, NULL, true
     )
     .execution_options(**{NEEDS_TRANSACTION: True})
 )
-_OPEN_DECISIONS, _MEMBER_COLUMNS = _open_decisions_statement()
+_OPEN_DECISIONS, _MEMBER_WIDTH = _open_decisions_statement()
 
 
 # PostgreSQL: each of distinct pairs' match, inserted unless the pair has one, with
@@ -264,7 +264,7 @@ class SqlaSwipeWriter(OnConnection, SwipeWriter):
         members = {}
         for row in rows:
             if row.id is not None:  # the left join's row when nobody is a member
-                record = kept_member(row, now, _MEMBER_COLUMNS)
+                record = kept_member(row, now, _MEMBER_WIDTH)
                 if record is not None:
                     members[record.user_id] = record
         blocked = set(rows[0].blocked_positions or ()) if rows else set()
